@@ -1,0 +1,2 @@
+//! SIP and SDP codec for Roomgate.
+pub mod sdp;
