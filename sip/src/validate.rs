@@ -1,0 +1,146 @@
+//! What RFC 3261 requires of every message beyond its syntax: the mandatory headers, the
+//! headers that may appear only once, a CSeq that matches the request, a Request-URI without
+//! URI headers, and a well-formed value in every header we know.
+
+use crate::error::{DecodeError, Fault, ValidationError};
+use crate::header_name::HeaderName;
+use crate::headers::check_header;
+use crate::message::{parse_datagram, Message, StartLine, Version};
+use crate::uri::Uri;
+
+/// Headers every request and response carries (RFC 3261 §8.1.1). Max-Forwards is also
+/// mandatory for requests, but RFC 2543 peers omit it and RFC 4475 inv2543 must be accepted.
+const REQUIRED: [HeaderName<'static>; 5] = [
+    HeaderName::To,
+    HeaderName::From,
+    HeaderName::CallId,
+    HeaderName::CSeq,
+    HeaderName::Via,
+];
+
+/// Headers whose grammar allows one value only.
+const SINGLE: [HeaderName<'static>; 17] = [
+    HeaderName::To,
+    HeaderName::From,
+    HeaderName::CallId,
+    HeaderName::CSeq,
+    HeaderName::MaxForwards,
+    HeaderName::ContentLength,
+    HeaderName::ContentType,
+    HeaderName::Expires,
+    HeaderName::MinExpires,
+    HeaderName::Date,
+    HeaderName::SessionExpires,
+    HeaderName::MinSe,
+    HeaderName::RetryAfter,
+    HeaderName::MimeVersion,
+    HeaderName::RSeq,
+    HeaderName::RAck,
+    HeaderName::Timestamp,
+];
+
+/// Checks a parsed message.
+pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
+    let version = match &msg.start {
+        StartLine::Request(r) => r.version,
+        StartLine::Response(s) => s.version,
+    };
+    if version != Version::SIP_2_0 {
+        return Err(ValidationError::UnsupportedVersion(version.to_string()));
+    }
+    if let StartLine::Request(r) = &msg.start {
+        if let Uri::Sip(u) = &r.uri {
+            if !u.headers.is_empty() {
+                return Err(ValidationError::RequestUri(
+                    "URI headers are not allowed in a Request-URI",
+                ));
+            }
+        }
+    }
+    for name in REQUIRED {
+        if msg.header(name).is_none() {
+            return Err(ValidationError::MissingHeader(name.static_name()));
+        }
+    }
+    for name in SINGLE {
+        let count = msg.headers_named(name).count();
+        if count > 1 {
+            return Err(ValidationError::RepeatedHeader(name.static_name(), count));
+        }
+    }
+    for header in &msg.headers {
+        check_header(header)?;
+    }
+    if let StartLine::Request(r) = &msg.start {
+        let cseq = msg.cseq()?;
+        if cseq.method != r.method {
+            return Err(ValidationError::CSeqMethodMismatch {
+                method: r.method.to_string(),
+                cseq: cseq.method.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Parses one UDP datagram and validates the message in it.
+pub fn decode_datagram(input: &[u8]) -> Result<Message<'_>, DecodeError> {
+    let msg = parse_datagram(input)?;
+    validate(&msg).map_err(|e| DecodeError {
+        kind: msg.kind(),
+        fault: Fault::Invalid(e),
+    })?;
+    Ok(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@example.com>\r\nFrom: <sip:b@example.com>;tag=1\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\n";
+
+    fn check(extra: &str) -> Result<(), DecodeError> {
+        let text = format!("{BASE}{extra}Content-Length: 0\r\n\r\n");
+        decode_datagram(text.as_bytes()).map(drop)
+    }
+
+    #[test]
+    fn accepts_minimal() {
+        check("").unwrap();
+    }
+
+    #[test]
+    fn rejects_repeats_and_bad_values() {
+        assert!(matches!(
+            check("Max-Forwards: 70\r\nMax-Forwards: 69\r\n")
+                .unwrap_err()
+                .fault,
+            Fault::Invalid(ValidationError::RepeatedHeader("Max-Forwards", 2))
+        ));
+        assert!(check("Expires: 4294967296\r\n").is_err());
+        assert!(check("Date: Fri, 01 Jan 2010 16:00:00 EST\r\n").is_err());
+        assert!(check("Require: a b\r\n").is_err());
+        assert!(check("Contact: <sip:x@y>;expires=4294967296\r\n").is_err());
+    }
+
+    #[test]
+    fn rejects_missing_and_mismatch() {
+        let text = BASE.replace("Call-ID: x@y\r\n", "") + "\r\n";
+        let e = decode_datagram(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            e.fault,
+            Fault::Invalid(ValidationError::MissingHeader("Call-ID"))
+        );
+        assert_eq!(e.uas_status(), Some(400));
+        let text = BASE.replace("1 OPTIONS", "1 INVITE") + "\r\n";
+        assert!(matches!(
+            decode_datagram(text.as_bytes()).unwrap_err().fault,
+            Fault::Invalid(ValidationError::CSeqMethodMismatch { .. })
+        ));
+        let text = BASE.replace("SIP/2.0\r\n", "SIP/7.0\r\n") + "\r\n";
+        assert_eq!(
+            decode_datagram(text.as_bytes()).unwrap_err().uas_status(),
+            Some(505)
+        );
+    }
+}
