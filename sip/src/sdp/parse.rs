@@ -408,3 +408,312 @@ fn check_session_complete(origin: bool, name: bool, time: bool) -> Result<(), Sd
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::super::{fuzz_parse, SessionDescription};
+    use super::*;
+
+    const HEAD: &str = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n";
+
+    fn err(text: &str) -> SdpError {
+        SessionDescription::parse(text.as_bytes()).unwrap_err()
+    }
+
+    fn ok(text: &str) -> SessionDescription {
+        SessionDescription::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn full_session_part_round_trips() {
+        let text = "v=0\r\no=jdoe 3724394400 3724394405 IN IP4 198.51.100.1\r\ns=Call to John Smith\r\n\
+            i=SDP Offer #1\r\nu=http://www.jdoe.example.com/home.html\r\ne=Jane Doe <jane@jdoe.example.com>\r\n\
+            p=+1 617 555-6011\r\nc=IN IP4 198.51.100.1\r\nb=CT:128\r\nt=3724394400 3724398000\r\n\
+            r=7d 1h 0 25h\r\nt=0 0\r\nz=2882844526 -1h 2898848070 0\r\nk=clear:secret\r\na=recvonly\r\n\
+            m=audio 49170/2 RTP/AVP 0\r\ni=voice\r\nc=IN IP4 224.2.1.1/127/2\r\nb=AS:64\r\nk=prompt\r\n\
+            m=video 51372 RTP/AVP 99\r\nc=IN IP6 FF15::101/3\r\nc=IN IP6 ff15::201/3\r\na=rtpmap:99 h263-1998/90000\r\n";
+        let sdp = ok(text);
+        assert_eq!(sdp.to_bytes(), text.as_bytes());
+        assert_eq!(sdp.times.len(), 2);
+        assert_eq!(sdp.times[0].repeats.len(), 1);
+        assert_eq!(sdp.time_zones.len(), 2);
+        assert_eq!(sdp.media[0].port_count, Some(2));
+        assert_eq!(sdp.media[1].connections.len(), 2);
+        assert_eq!(sdp.key.as_ref().unwrap().method(), "clear");
+        assert!(!format!("{sdp:?}").contains("secret"));
+    }
+
+    #[test]
+    fn line_ends_and_trailing_tolerance() {
+        let lf = HEAD.replace("\r\n", "\n");
+        assert_eq!(ok(&lf), ok(HEAD));
+        assert_eq!(ok(HEAD.trim_end()), ok(HEAD), "last line without line end");
+        assert_eq!(
+            ok(&format!("{HEAD}\r\n\r\n")),
+            ok(HEAD),
+            "trailing empty lines"
+        );
+        assert_eq!(
+            ok(&format!("{HEAD}m=audio 1 RTP/AVP 0  \r\n")).media[0].formats,
+            ["0"]
+        );
+        assert!(
+            matches!(err(&format!("{HEAD}\r\nm=audio 1 RTP/AVP 0\r\n")), SdpError::MalformedLine { at } if at.line == 5)
+        );
+        assert!(matches!(
+            err(&format!("{HEAD}a=x\ry\r\n")),
+            SdpError::ControlCharacter { byte: b'\r', .. }
+        ));
+        assert!(matches!(
+            err(&format!("{HEAD}a=x\0\r\n")),
+            SdpError::ControlCharacter { byte: 0, .. }
+        ));
+        let mut bad = HEAD.as_bytes().to_vec();
+        bad.extend_from_slice(b"s=\xff\r\n");
+        assert!(matches!(
+            SessionDescription::parse(&bad),
+            Err(SdpError::InvalidUtf8 { .. })
+        ));
+    }
+
+    #[test]
+    fn positions_are_reported() {
+        let e = err(&format!("{HEAD}m=audio x RTP/AVP 0\r\n"));
+        assert_eq!(
+            e,
+            SdpError::InvalidField {
+                at: Position {
+                    line: 5,
+                    offset: HEAD.len()
+                },
+                field: "media line",
+                reason: "bad port"
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "line 5 (offset {}): invalid media line: bad port",
+                HEAD.len()
+            )
+        );
+    }
+
+    #[test]
+    fn order_and_presence() {
+        assert_eq!(err(""), SdpError::Empty);
+        assert_eq!(err("\r\n"), SdpError::Empty);
+        assert!(matches!(
+            err("o=- 1 1 IN IP4 192.0.2.1\r\n"),
+            SdpError::UnexpectedLine { kind: 'o', .. }
+        ));
+        assert!(matches!(
+            err("v=1\r\n"),
+            SdpError::UnsupportedVersion { .. }
+        ));
+        assert_eq!(
+            err("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\nt=0 0\r\n"),
+            SdpError::MissingLine { kind: 's' }
+        );
+        assert_eq!(
+            err("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"),
+            SdpError::MissingLine { kind: 't' }
+        );
+        assert_eq!(
+            err("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nm=audio 1 RTP/AVP 0\r\nt=0 0\r\n"),
+            SdpError::MissingLine { kind: 't' }
+        );
+        assert_eq!(
+            err("v=0\r\ns=-\r\nt=0 0\r\n"),
+            SdpError::MissingLine { kind: 'o' }
+        );
+        let misplaced = [
+            "v=0\r\ns=-\r\no=- 1 1 IN IP4 192.0.2.1\r\nt=0 0\r\n",
+            &format!("{HEAD}c=IN IP4 192.0.2.1\r\n"),
+            &format!("{HEAD}a=x\r\nb=AS:1\r\n"),
+            &format!("{HEAD}s=again\r\n"),
+            &format!("{HEAD}v=0\r\n"),
+            &format!("{HEAD}m=audio 1 RTP/AVP 0\r\nt=0 0\r\n"),
+            &format!("{HEAD}m=audio 1 RTP/AVP 0\r\na=x\r\nc=IN IP4 192.0.2.1\r\n"),
+            &format!("{HEAD}m=audio 1 RTP/AVP 0\r\ni=a\r\ni=b\r\n"),
+            "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nr=1 1 0\r\nt=0 0\r\n",
+        ];
+        for text in misplaced {
+            assert!(
+                matches!(err(text), SdpError::UnexpectedLine { .. }),
+                "{text:?}: {:?}",
+                err(text)
+            );
+        }
+        // Tolerated: b= before c=, in both parts; empty s=; m= without formats.
+        ok("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=\r\nb=AS:1\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 0 RTP/AVP\r\nb=AS:1\r\nc=IN IP4 192.0.2.1\r\n");
+        assert!(matches!(
+            err(&format!("{HEAD}x=1\r\n")),
+            SdpError::UnknownLineType { kind: 'x', .. }
+        ));
+        assert!(matches!(
+            err(&format!("{HEAD}A=1\r\n")),
+            SdpError::MalformedLine { .. }
+        ));
+        assert!(matches!(
+            err(&format!("{HEAD} a=1\r\n")),
+            SdpError::MalformedLine { .. }
+        ));
+    }
+
+    #[test]
+    fn bad_fields() {
+        for line in [
+            "m=audio 70000 RTP/AVP 0",
+            "m=audio",
+            "m=audio 1",
+            "m=audio 1/x RTP/AVP 0",
+            "m=audio 1 RTP//AVP 0",
+            "m=audio 1 RTP/AVP  0",
+            "m=audio 1 RTP/AVP 0 \"x\"",
+            "m=audio 1 RTP/AVP 0\r\nb=AS",
+            "m=audio 1 RTP/AVP 0\r\nb=AS:x",
+            "m=audio 1 RTP/AVP 0\r\nc=IN IP4 300.1.1.1/x",
+        ] {
+            assert!(
+                matches!(
+                    err(&format!("{HEAD}{line}\r\n")),
+                    SdpError::InvalidField { .. }
+                ),
+                "{line}"
+            );
+        }
+        assert!(matches!(
+            err("v=0\r\no=- 1 1 IN IP4\r\ns=-\r\nt=0 0\r\n"),
+            SdpError::InvalidField {
+                field: "origin",
+                ..
+            }
+        ));
+        assert!(matches!(
+            err("v=0\r\no=- 1 1 IN IP4 1.1.1.1\r\ns=-\r\nt=0\r\n"),
+            SdpError::InvalidField {
+                field: "timing",
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(&format!("{HEAD}a=rtpmap-ok\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n")),
+            SdpError::Crypto { at, .. } if at.line == 6
+        ));
+        assert!(matches!(
+            err(&format!("{HEAD}a=:x\r\n")),
+            SdpError::InvalidAttribute { .. }
+        ));
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let big = vec![b'a'; MAX_SDP_SIZE + 1];
+        assert!(matches!(
+            SessionDescription::parse(&big),
+            Err(SdpError::TooLarge { .. })
+        ));
+        let long = format!("{HEAD}a={}\r\n", "x".repeat(MAX_LINE_LENGTH));
+        assert!(matches!(err(&long), SdpError::LineTooLong { at, .. } if at.line == 5));
+        let many_lines = format!("{HEAD}{}", "a=x\r\n".repeat(MAX_LINES));
+        assert!(matches!(err(&many_lines), SdpError::TooManyLines { .. }));
+        let many_attrs = format!("{HEAD}{}", "a=x\r\n".repeat(MAX_ATTRIBUTES_PER_SECTION + 1));
+        assert!(matches!(
+            err(&many_attrs),
+            SdpError::LimitExceeded {
+                limit: MAX_ATTRIBUTES_PER_SECTION,
+                ..
+            }
+        ));
+        ok(&format!(
+            "{HEAD}{}",
+            "a=x\r\n".repeat(MAX_ATTRIBUTES_PER_SECTION)
+        ));
+        let many_media = format!("{HEAD}{}", "m=audio 0 RTP/AVP 0\r\n".repeat(MAX_MEDIA + 1));
+        assert!(matches!(
+            err(&many_media),
+            SdpError::LimitExceeded {
+                limit: MAX_MEDIA,
+                ..
+            }
+        ));
+        let formats = (0..=MAX_FORMATS)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(matches!(
+            err(&format!("{HEAD}m=audio 1 RTP/AVP {formats}\r\n")),
+            SdpError::LimitExceeded {
+                limit: MAX_FORMATS,
+                ..
+            }
+        ));
+        let bws = "b=AS:1\r\n".repeat(MAX_REPEATED_LINES + 1);
+        assert!(matches!(
+            err(&format!(
+                "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n{bws}t=0 0\r\n"
+            )),
+            SdpError::LimitExceeded {
+                limit: MAX_REPEATED_LINES,
+                ..
+            }
+        ));
+        let repeats = "r=1 1 0\r\n".repeat(MAX_REPEATED_LINES + 1);
+        assert!(matches!(
+            err(&format!("{HEAD}{repeats}")),
+            SdpError::LimitExceeded { .. }
+        ));
+    }
+
+    /// Small deterministic generator so the hostile-input tests need no extra crate.
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let alphabet = b"vosiuepcbtrzkam=:/ 0123456789.\r\nINIP46RTP/AVPSinline|^;*-";
+        for _ in 0..3000 {
+            let len = (rng.next() % 300) as usize;
+            let random: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            fuzz_parse(&random);
+            let sdp_like: Vec<u8> = (0..len)
+                .map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize])
+                .collect();
+            fuzz_parse(&sdp_like);
+        }
+        // Mutations of a valid body: flipped, deleted and duplicated bytes.
+        let base = format!(
+            "{HEAD}m=audio 1 RTP/SAVP 0 8\r\nc=IN IP6 ::ffff:192.0.2.1\r\na=rtpmap:0 PCMU/8000\r\n\
+             a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{}|2^20|1:4\r\na=floorid:1 mstrm:2\r\n",
+            super::super::base64::encode(&[3; 30])
+        );
+        let base = base.as_bytes();
+        for _ in 0..3000 {
+            let mut m = base.to_vec();
+            let i = (rng.next() % m.len() as u64) as usize;
+            match rng.next() % 3 {
+                0 => m[i] = rng.next() as u8,
+                1 => {
+                    m.remove(i);
+                }
+                _ => m.insert(i, m[i]),
+            }
+            fuzz_parse(&m);
+        }
+    }
+}
