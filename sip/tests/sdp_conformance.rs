@@ -248,3 +248,47 @@ fn truncated_room_offer_never_panics() {
     with_garbage.extend_from_slice(b"\x00\xff garbage");
     assert!(SessionDescription::parse(&with_garbage).is_err());
 }
+
+/// parse(serialize(parse(x))) == parse(x) for every SDP body we have.
+#[test]
+fn round_trip_property_on_all_fixtures() {
+    let mut bodies: Vec<(String, Vec<u8>)> = vec![("room".into(), room_fixture())];
+    for name in ["ipv6-in-sdp", "mult-ip-in-sdp", "ipv4-mapped-ipv6"] {
+        let msg = shared(&format!("rfc5118/raw/{name}"));
+        bodies.push((format!("raw/{name}"), body(&msg, b"\n\n").to_vec()));
+        let msg = shared(&format!("rfc5118/wire-ersip/{name}"));
+        bodies.push((format!("wire/{name}"), body(&msg, b"\r\n\r\n").to_vec()));
+    }
+    for name in ["wsinv", "sdp01", "inv2543", "multi01", "ltgtruri", "clerr"] {
+        let msg = shared(&format!("rfc4475/{name}.dat"));
+        bodies.push((name.into(), body(&msg, b"\r\n\r\n").to_vec()));
+    }
+    for (name, b) in &bodies {
+        let first = SessionDescription::parse(b).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let second = SessionDescription::parse(&first.to_bytes()).unwrap();
+        assert_eq!(first, second, "{name}");
+        assert_eq!(
+            second.to_bytes(),
+            first.to_bytes(),
+            "{name}: serialization is stable"
+        );
+        roomgate_sip::sdp::fuzz_parse(b);
+    }
+}
+
+#[test]
+fn json_view_is_typed_and_redacted() {
+    let sdp = SessionDescription::parse(&room_fixture()).unwrap();
+    let json: serde_json::Value = serde_json::to_value(&sdp).unwrap();
+    assert_eq!(json["media"][3]["proto"], "TcpBfcp");
+    assert_eq!(
+        json["media"][0]["attributes"][0]["Rtpmap"]["encoding_name"],
+        "G722"
+    );
+    let crypto = &json["media"][0]["attributes"][6]["Crypto"];
+    assert_eq!(crypto["suite"], "Aes256CmHmacSha1_80");
+    assert_eq!(
+        crypto["key_params"][0]["key"],
+        serde_json::json!({"redacted": true, "length": 46})
+    );
+}
