@@ -104,6 +104,33 @@ impl OwnedMessage {
 }
 
 impl Message<'_> {
+    /// A response to this request per RFC 3261 §8.2.6: Via (all, in order), From, To, Call-ID
+    /// and CSeq copied; `to_tag` is added to To when it has none (any response but 100 needs
+    /// one). Other headers and the body are for the caller to add.
+    pub fn response_to(&self, code: u16, reason: &str, to_tag: Option<&str>) -> OwnedMessage {
+        let mut response = OwnedMessage::response(code, reason);
+        for h in &self.headers {
+            match h.name {
+                HeaderName::Via | HeaderName::From | HeaderName::CallId | HeaderName::CSeq => {
+                    response.push(h.name, &h.value);
+                }
+                HeaderName::To => {
+                    let has_tag = self.to_header().is_ok_and(|t| t.tag().is_some());
+                    match to_tag {
+                        Some(tag) if !has_tag && code != 100 => {
+                            response.push(h.name, format_args!("{};tag={tag}", h.value));
+                        }
+                        _ => {
+                            response.push(h.name, &h.value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        response
+    }
+
     /// An owned copy with full header names and unfolded values.
     pub fn to_owned_message(&self) -> OwnedMessage {
         let start = match &self.start {
@@ -179,6 +206,26 @@ mod tests {
         let mut again = Vec::new();
         parsed.write_to(&mut again);
         assert_eq!(again, bytes);
+    }
+
+    #[test]
+    fn responses_copy_the_dialog_headers_and_add_a_to_tag() {
+        let req = b"OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h1;branch=z9hG4bK1\r\nVia: SIP/2.0/TCP h0;branch=z9hG4bK0\r\nt: <sip:a@b>\r\nf: <sip:c@d>;tag=9\r\ni: x@y\r\nCSeq: 4 OPTIONS\r\nMax-Forwards: 70\r\nl: 0\r\n\r\n";
+        let msg = decode_datagram(req).unwrap();
+        let bytes = msg.response_to(200, "OK", Some("abc")).to_bytes();
+        let resp = decode_datagram(&bytes).unwrap();
+        assert_eq!(resp.status_line().unwrap().code, 200);
+        assert_eq!(resp.vias().unwrap().len(), 2);
+        assert_eq!(resp.to_header().unwrap().tag(), Some("abc"));
+        assert_eq!(resp.from_header().unwrap().tag(), Some("9"));
+        assert!(resp.max_forwards().unwrap().is_none());
+        let trying = decode_datagram(&msg.response_to(100, "Trying", Some("abc")).to_bytes())
+            .unwrap()
+            .to_header()
+            .unwrap()
+            .tag()
+            .is_none();
+        assert!(trying);
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub struct AuthValue<'a> {
     pub scheme: &'a str,
     /// Parameter values; `response` and other secrets are not printed by `Debug`.
     pub params: Vec<Param<'a>>,
+    /// The `token68` form (RFC 7235), e.g. `Basic dXNlcjpwdw==`, instead of parameters.
+    #[serde(skip)]
+    pub token68: Option<&'a str>,
+}
+
+fn is_token68(s: &str) -> bool {
+    let body = s.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+' | '/'))
 }
 
 impl<'a> AuthValue<'a> {
@@ -30,6 +41,13 @@ impl<'a> AuthValue<'a> {
             if rest.len() == value.len() - scheme.len() {
                 return Err("auth scheme must be followed by white space");
             }
+            if is_token68(rest) {
+                return Ok(AuthValue {
+                    scheme,
+                    params,
+                    token68: Some(rest),
+                });
+            }
             for item in split_list(rest, MAX_PARAMS)? {
                 match generic_param(item) {
                     Ok(("", p)) if p.value.is_some() => params.push(p),
@@ -37,7 +55,11 @@ impl<'a> AuthValue<'a> {
                 }
             }
         }
-        Ok(AuthValue { scheme, params })
+        Ok(AuthValue {
+            scheme,
+            params,
+            token68: None,
+        })
     }
 
     pub fn param(&self, name: &str) -> Option<&Cow<'a, str>> {
@@ -58,6 +80,9 @@ impl fmt::Debug for AuthValue<'_> {
 impl fmt::Display for AuthValue<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.scheme)?;
+        if let Some(t) = self.token68 {
+            return write!(f, " {t}");
+        }
         for (i, p) in self.params.iter().enumerate() {
             f.write_str(if i == 0 { " " } else { ", " })?;
             f.write_str(p.name)?;
@@ -91,7 +116,10 @@ mod tests {
         assert_eq!(AuthValue::parse(&a.to_string()).unwrap(), a);
         let u = AuthValue::parse("NoOneKnowsThisScheme opaque-data=here").unwrap();
         assert_eq!(u.param("opaque-data").map(|v| v.as_ref()), Some("here"));
-        assert!(AuthValue::parse("Digest realm").is_err());
+        let b = AuthValue::parse("Basic dXNlcjpwdw==").unwrap();
+        assert_eq!(b.token68, Some("dXNlcjpwdw=="));
+        assert_eq!(b.to_string(), "Basic dXNlcjpwdw==");
+        assert!(AuthValue::parse("Digest a b").is_err());
         assert!(AuthValue::parse("Digest realm=\"x\",,").is_err());
     }
 }

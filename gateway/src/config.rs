@@ -1,0 +1,212 @@
+//! The configuration file (TOML). Every field has an embedded default, so `roomgate serve`
+//! with no file runs a complete gateway on loopback; a file overrides only what it names.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Syntax {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub sip: SipConfig,
+    pub limits: Limits,
+    pub dns: DnsConfig,
+}
+
+/// SIP listeners and protocol timers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SipConfig {
+    /// UDP listen addresses.
+    pub udp: Vec<SocketAddr>,
+    /// TCP listen addresses.
+    pub tcp: Vec<SocketAddr>,
+    /// TLS listen addresses; used only when `tls.certificate` is set.
+    pub tls_listen: Vec<SocketAddr>,
+    pub tls: TlsConfig,
+    /// RFC 3261 T1, T2, T4 in milliseconds.
+    pub t1_ms: u64,
+    pub t2_ms: u64,
+    pub t4_ms: u64,
+    /// The domain we put in our own URIs and Via headers when a listener is on a wildcard
+    /// address.
+    pub domain: String,
+}
+
+/// TLS material. Outbound connections verify the peer against the public web PKI roots, plus
+/// `ca` when a private CA signs the cloud's certificate.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TlsConfig {
+    /// PEM certificate chain for our listeners (and for mTLS toward the cloud).
+    pub certificate: Option<PathBuf>,
+    /// PEM private key for `certificate`.
+    pub private_key: Option<PathBuf>,
+    /// PEM file of extra trusted CA certificates for outbound connections.
+    pub ca: Option<PathBuf>,
+}
+
+/// Abuse limits. Each exists because a peer could otherwise exhaust something of ours.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest SIP message accepted on any transport, in bytes (at most 65,535).
+    pub max_message_size: usize,
+    /// New transactions a single source IP may open per second; above it requests are
+    /// answered 503 with Retry-After, so one flooder cannot starve other callers.
+    pub transactions_per_source_per_second: u32,
+    /// Burst allowance on top of the per-second rate.
+    pub transactions_burst: u32,
+    /// Live server and client transactions in total; beyond it new requests get 503.
+    pub max_transactions: usize,
+    /// Concurrent TCP/TLS connections from one source IP.
+    pub max_connections_per_source: usize,
+    /// Concurrent TCP/TLS connections in total.
+    pub max_connections: usize,
+    /// A connection with no traffic for this long is closed (seconds).
+    pub idle_timeout_s: u64,
+    /// A new connection must finish TLS and deliver its first message within this (seconds);
+    /// slow or half-open connections are closed.
+    pub handshake_timeout_s: u64,
+    /// Received messages waiting for the SIP core; when full, UDP datagrams are dropped and
+    /// stream readers wait.
+    pub inbound_queue: usize,
+}
+
+/// RFC 3263 resolution. `overrides` maps a host name to fixed addresses, bypassing DNS.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct DnsConfig {
+    pub overrides: BTreeMap<String, Vec<SocketAddr>>,
+    /// DNS server to ask instead of the system resolver (e.g. `127.0.0.1:5353`).
+    pub server: Option<SocketAddr>,
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 5060));
+        SipConfig {
+            udp: vec![loopback],
+            tcp: vec![loopback],
+            tls_listen: vec![SocketAddr::from(([127, 0, 0, 1], 5061))],
+            tls: TlsConfig::default(),
+            t1_ms: 500,
+            t2_ms: 4000,
+            t4_ms: 5000,
+            domain: "roomgate.invalid".to_owned(),
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: roomgate_sip::limits::MAX_MESSAGE_SIZE,
+            transactions_per_source_per_second: 200,
+            transactions_burst: 400,
+            max_transactions: 10_000,
+            max_connections_per_source: 64,
+            max_connections: 4096,
+            idle_timeout_s: 300,
+            handshake_timeout_s: 10,
+            inbound_queue: 4096,
+        }
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|source| ConfigError::Syntax {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Rejects combinations that cannot work, so a bad file fails at start, not at the first call.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
+        if self.sip.tls.certificate.is_some() != self.sip.tls.private_key.is_some() {
+            return bad("sip.tls.certificate and sip.tls.private_key go together");
+        }
+        if self.limits.max_message_size > roomgate_sip::limits::MAX_MESSAGE_SIZE
+            || self.limits.max_message_size < 1024
+        {
+            return bad("limits.max_message_size must be 1024..=65535");
+        }
+        if self.sip.t1_ms == 0 || self.sip.t2_ms < self.sip.t1_ms {
+            return bad("sip.t1_ms must be > 0 and sip.t2_ms >= sip.t1_ms");
+        }
+        if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
+            return bad("limits.inbound_queue and limits.max_connections must be > 0");
+        }
+        Ok(())
+    }
+
+    pub fn tls_enabled(&self) -> bool {
+        self.sip.tls.certificate.is_some()
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.limits.idle_timeout_s)
+    }
+
+    pub fn handshake_timeout(&self) -> Duration {
+        Duration::from_secs(self.limits.handshake_timeout_s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_file_overrides_only_what_it_names() {
+        let c: Config =
+            toml::from_str("[sip]\nudp = [\"127.0.0.1:5070\"]\n[limits]\nmax_connections = 9\n")
+                .unwrap();
+        assert_eq!(c.sip.udp, vec!["127.0.0.1:5070".parse().unwrap()]);
+        assert_eq!(c.sip.tcp, SipConfig::default().tcp);
+        assert_eq!(c.limits.max_connections, 9);
+        assert_eq!(
+            c.limits.max_transactions,
+            Limits::default().max_transactions
+        );
+        c.check().unwrap();
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_combinations() {
+        assert!(toml::from_str::<Config>("[sip]\nudpp = []\n").is_err());
+        let mut c = Config::default();
+        c.sip.tls.certificate = Some("x.pem".into());
+        assert!(c.check().is_err());
+        c.sip.tls.certificate = None;
+        c.limits.max_message_size = 100_000;
+        assert!(c.check().is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! `roomgate decode`: one message in, its decoded form out as JSON. The exit status says
+//! whether it parsed and validated; the fault and the status a UAS would send go to stderr.
+
+use serde_json::{json, Map, Value};
+
+use roomgate_sip::sdp::SessionDescription;
+use roomgate_sip::{
+    decode_datagram, uas_refusal, DecodeError, HeaderName, Message, UasCapabilities,
+};
+
+/// The formats `decode` understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Sip,
+    Sdp,
+}
+
+/// Why a message did not decode, as the command reports it.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeFailure {
+    #[error("{error}{}", status_note(.error))]
+    Sip { error: DecodeError },
+    #[error("invalid SDP: {0}")]
+    Sdp(roomgate_sip::sdp::SdpError),
+}
+
+fn status_note(e: &DecodeError) -> String {
+    match e.uas_status() {
+        Some(code) => format!(" (a UAS answers {code})"),
+        None => " (dropped without an answer)".to_owned(),
+    }
+}
+
+/// Decodes `input` as `format` and returns the JSON document to print.
+pub fn decode(format: Format, input: &[u8]) -> Result<Value, DecodeFailure> {
+    match format {
+        Format::Sip => decode_datagram(input)
+            .map(|m| sip_json(&m, input.len()))
+            .map_err(|error| DecodeFailure::Sip { error }),
+        Format::Sdp => SessionDescription::parse(input)
+            .map(|sdp| json!({ "sdp": sdp }))
+            .map_err(DecodeFailure::Sdp),
+    }
+}
+
+/// Puts a typed header into `typed` when present; a header whose typed parse fails cannot be
+/// here (validation already ran), so a failure is shown rather than hidden.
+fn put<T: serde::Serialize, E: std::fmt::Display>(
+    typed: &mut Map<String, Value>,
+    key: &str,
+    value: Result<T, E>,
+) {
+    let v = match value {
+        Ok(v) => serde_json::to_value(v).unwrap_or(Value::Null),
+        Err(e) => json!({ "error": e.to_string() }),
+    };
+    if !(v.is_null() || v.as_array().is_some_and(Vec::is_empty)) {
+        typed.insert(key.to_owned(), v);
+    }
+}
+
+fn sip_json(m: &Message<'_>, input_len: usize) -> Value {
+    let mut typed = Map::new();
+    put(&mut typed, "via", m.vias());
+    put(&mut typed, "from", m.from_header());
+    put(&mut typed, "to", m.to_header());
+    put(&mut typed, "call_id", m.call_id());
+    put(&mut typed, "cseq", m.cseq());
+    put(&mut typed, "contact", m.contacts());
+    put(&mut typed, "max_forwards", m.max_forwards());
+    put(&mut typed, "route", m.routes());
+    put(&mut typed, "record_route", m.record_routes());
+    put(&mut typed, "p_asserted_identity", m.p_asserted_identities());
+    put(&mut typed, "content_type", m.content_type());
+    put(&mut typed, "accept", m.accept());
+    put(&mut typed, "expires", m.expires());
+    put(&mut typed, "session_expires", m.session_expires());
+    put(&mut typed, "min_se", m.min_se());
+    put(&mut typed, "reason", m.reasons());
+    for (key, name) in [
+        ("supported", HeaderName::Supported),
+        ("require", HeaderName::Require),
+        ("proxy_require", HeaderName::ProxyRequire),
+        ("allow", HeaderName::Allow),
+    ] {
+        put(&mut typed, key, m.tokens(name));
+    }
+    for (key, name) in [
+        ("authorization", HeaderName::Authorization),
+        ("proxy_authorization", HeaderName::ProxyAuthorization),
+        ("www_authenticate", HeaderName::WwwAuthenticate),
+        ("proxy_authenticate", HeaderName::ProxyAuthenticate),
+    ] {
+        // Credentials carry a digest response: print the scheme and parameter names only.
+        let summary = m.auth(name).map(|list| {
+            list.iter()
+                .map(|a| json!({ "scheme": a.scheme, "params": a.params.iter().map(|p| p.name).collect::<Vec<_>>() }))
+                .collect::<Vec<_>>()
+        });
+        put(&mut typed, key, summary);
+    }
+    if let Some(ua) = m.user_agent() {
+        typed.insert("user_agent".into(), json!(ua));
+    }
+
+    let mut out = Map::new();
+    out.insert("kind".into(), json!(m.kind()));
+    out.insert("start_line".into(), json!(m.start));
+    out.insert(
+        "headers".into(),
+        Value::Array(
+            m.headers
+                .iter()
+                .map(|h| json!({ "name": h.name, "value": h.value }))
+                .collect(),
+        ),
+    );
+    out.insert("typed".into(), Value::Object(typed));
+    out.insert("body".into(), body_json(m));
+    if m.consumed < input_len {
+        out.insert(
+            "ignored_trailing_bytes".into(),
+            json!(input_len - m.consumed),
+        );
+    }
+    if let Some(refusal) = uas_refusal(m, &UasCapabilities::default()) {
+        out.insert("uas_would_refuse".into(), json!(refusal));
+    }
+    Value::Object(out)
+}
+
+fn body_json(m: &Message<'_>) -> Value {
+    let mut body = Map::new();
+    body.insert("length".into(), json!(m.body.len()));
+    if m.body.is_empty() {
+        return Value::Object(body);
+    }
+    match std::str::from_utf8(m.body) {
+        Ok(text) => body.insert("text".into(), json!(text)),
+        Err(_) => body.insert("binary".into(), json!(true)),
+    };
+    let is_sdp = m
+        .content_type()
+        .ok()
+        .flatten()
+        .is_some_and(|ct| ct.matches("application", "sdp"));
+    if is_sdp {
+        match SessionDescription::parse(m.body) {
+            Ok(sdp) => body.insert("sdp".into(), json!(sdp)),
+            Err(e) => body.insert("sdp_error".into(), json!(e.to_string())),
+        };
+    }
+    Value::Object(body)
+}

@@ -1,0 +1,18 @@
+//! Roomgate, the service: configuration, transports, calls and the `roomgate` command. Wire
+//! formats are parsed by the protocol crates, never here.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+pub mod config;
+pub mod decode;
+pub mod resolve;
+pub mod sip;
+pub mod stats;
+pub mod transport;
