@@ -214,3 +214,6 @@ pub fn fuzz_digest(data: &[u8]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;
