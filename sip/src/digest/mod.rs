@@ -57,6 +57,10 @@ use crate::message::Message;
 
 /// What a digest response covers of a request: method, Request-URI (as text, exactly as it
 /// appears in the request line) and, for `auth-int`, the body.
+///
+/// The verifier requires the credentials' `uri` to equal this Request-URI text (RFC 3261
+/// §22.4). SIPp puts `sip:<remote ip>:<remote port>` there unless run with `-auth_uri`, so its
+/// scenarios must use that Request-URI or pass `-auth_uri`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DigestRequest<'a> {
     pub method: &'a str,

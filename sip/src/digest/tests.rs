@@ -610,3 +610,19 @@ fn fuzz_entry_survives_odd_input() {
         fuzz_digest(input);
     }
 }
+
+/// Captured from SIPp 3.6.1 (Debian sip-tester) answering a challenge with MD5 listed first:
+/// `uri` is `sip:` + remote ip:port (or `-auth_uri`), no spaces after commas, unseeded
+/// `rand()` cnonce.
+#[test]
+fn sipp_3_6_md5_answer_verifies() {
+    let sipp = r#"Digest username="alice",realm="roomgate",cnonce="6b8b4567",nc=00000001,qop=auth,uri="sip:127.0.0.1:15060",nonce="abcdefNONCE",response="622aa5a7b270131f61ab9d9bb3e71eff",algorithm=MD5,opaque="0123456789abcdef""#;
+    let creds = DigestResponse::parse(&AuthValue::parse(sipp).unwrap()).unwrap();
+    let server = server_with(vec![Algorithm::Md5]);
+    let request = DigestRequest {
+        method: "REGISTER",
+        uri: "sip:127.0.0.1:15060",
+        body: b"",
+    };
+    assert_eq!(server.check_response(&creds, &request, &alice), ok());
+}
