@@ -24,6 +24,7 @@
     )
 )]
 
+pub mod digest;
 pub mod error;
 pub mod framing;
 #[doc(hidden)]
