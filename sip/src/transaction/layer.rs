@@ -65,6 +65,8 @@ pub struct LayerStats {
     pub stray_responses: u64,
     /// Retransmitted requests and ACKs matched to an existing server transaction.
     pub retransmissions_matched: u64,
+    /// Responses matched to a client transaction.
+    pub responses_matched: u64,
     /// Outputs dropped because the driver did not drain the queue.
     pub dropped_outputs: u64,
 }
@@ -88,6 +90,8 @@ pub enum InputError {
     Header(#[from] HeaderError),
 }
 
+// The variants are named after the RFC's four transaction kinds.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug)]
 enum Machine {
     ClientInvite(ClientInvite),
@@ -239,6 +243,7 @@ impl TransactionLayer {
             let id = ClientKey::from_response(&msg)?.and_then(|k| self.client_index.get(&k));
             match id.copied() {
                 Some(id) => {
+                    self.stats.responses_matched += 1;
                     if let Some(entry) = self.entries.get_mut(&id) {
                         each!(&mut entry.machine, m => m.handle_input(now, incoming));
                     }
