@@ -125,6 +125,7 @@ impl ClientInvite {
         destination: Destination,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        let timers = timers.sanitized();
         let request = encode_request(request, true)?;
         let reliable = destination.transport.is_reliable();
         let mut t = Self {

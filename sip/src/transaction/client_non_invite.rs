@@ -88,6 +88,7 @@ impl ClientNonInvite {
         destination: Destination,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        let timers = timers.sanitized();
         let request = encode_request(request, false)?;
         let reliable = destination.transport.is_reliable();
         let mut t = Self {

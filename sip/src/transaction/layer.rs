@@ -143,7 +143,8 @@ pub struct TransactionLayer {
 }
 
 impl TransactionLayer {
-    pub fn new(config: LayerConfig) -> Self {
+    pub fn new(mut config: LayerConfig) -> Self {
+        config.timers = config.timers.sanitized();
         Self {
             config,
             next_id: 1,

@@ -164,7 +164,9 @@ pub enum TransactionEvent {
         request: Received,
     },
     /// A CANCEL created server transaction `id`; `invite` is the server INVITE transaction it
-    /// cancels (§9.2), or `None`, in which case the TU answers 481 to the CANCEL.
+    /// cancels (§9.2), or `None`, in which case the TU answers 481 to the CANCEL. The TU
+    /// answers the CANCEL itself (200) and, if the INVITE has no final response yet, the
+    /// INVITE with 487.
     CancelReceived {
         id: TransactionId,
         invite: Option<TransactionId>,

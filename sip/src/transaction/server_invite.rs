@@ -105,6 +105,7 @@ impl ServerInvite {
         input: Incoming<'_>,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        let timers = timers.sanitized();
         if input.message.request_line().map(|r| &r.method) != Some(&Method::Invite) {
             return Err(TransactionError::WrongKind {
                 expected: "INVITE request",

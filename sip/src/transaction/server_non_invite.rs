@@ -89,6 +89,7 @@ impl ServerNonInvite {
         input: Incoming<'_>,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        let timers = timers.sanitized();
         match input.message.request_line().map(|r| &r.method) {
             None => {
                 return Err(TransactionError::WrongKind {

@@ -57,7 +57,18 @@ impl Default for Timers {
     }
 }
 
+/// The smallest T1/T2 we accept: a zero retransmit interval would make the driver spin.
+pub const MIN_RETRANSMIT_INTERVAL: Duration = Duration::from_millis(1);
+
 impl Timers {
+    /// The configuration with T1 at least [`MIN_RETRANSMIT_INTERVAL`] and T2 at least T1, so
+    /// no retransmit timer has a zero interval. Every state machine applies it.
+    pub fn sanitized(mut self) -> Self {
+        self.t1 = self.t1.max(MIN_RETRANSMIT_INTERVAL);
+        self.t2 = self.t2.max(self.t1);
+        self
+    }
+
     /// 64*T1: timers B, F, H, J (unreliable), L and M.
     pub fn t1_x64(&self) -> Duration {
         self.t1.saturating_mul(64)
@@ -115,6 +126,16 @@ mod tests {
         assert_eq!(
             t.double_capped(Duration::from_secs(4)),
             Duration::from_secs(4)
+        );
+        let zero = Timers {
+            t1: Duration::ZERO,
+            t2: Duration::ZERO,
+            ..t
+        }
+        .sanitized();
+        assert_eq!(
+            (zero.t1, zero.t2),
+            (MIN_RETRANSMIT_INTERVAL, MIN_RETRANSMIT_INTERVAL)
         );
     }
 }

@@ -348,3 +348,199 @@ fn transport_error_through_the_layer() {
     assert!(layer.is_empty());
     assert_eq!(layer.poll_timeout(), None);
 }
+
+/// Two layers joined by a virtual UDP network that can lose datagrams.
+struct Pair {
+    now: Instant,
+    a: TransactionLayer,
+    b: TransactionLayer,
+    a_events: Vec<TransactionEvent>,
+    b_events: Vec<TransactionEvent>,
+    /// How many of the next datagrams from a to b are lost.
+    lose_a_to_b: usize,
+    delivered: usize,
+}
+
+impl Pair {
+    fn new() -> Self {
+        Self {
+            now: Instant::now(),
+            a: TransactionLayer::new(LayerConfig::default()),
+            b: TransactionLayer::new(LayerConfig::default()),
+            a_events: Vec::new(),
+            b_events: Vec::new(),
+            lose_a_to_b: 0,
+            delivered: 0,
+        }
+    }
+
+    /// Delivers datagrams until both sides are quiet at this instant.
+    fn exchange(&mut self) {
+        for _ in 0..100 {
+            let mut moved = false;
+            while let Some(out) = self.a.poll_output() {
+                moved = true;
+                match out {
+                    Output::Transmit(t) if self.lose_a_to_b > 0 => {
+                        let _ = t;
+                        self.lose_a_to_b -= 1;
+                    }
+                    Output::Transmit(t) => {
+                        self.delivered += 1;
+                        let source = source(Transport::Udp);
+                        self.b
+                            .handle_input(
+                                self.now,
+                                Input {
+                                    bytes: &t.bytes,
+                                    source,
+                                },
+                            )
+                            .unwrap();
+                    }
+                    Output::Event(e) => self.a_events.push(e),
+                }
+            }
+            while let Some(out) = self.b.poll_output() {
+                moved = true;
+                match out {
+                    Output::Transmit(t) => {
+                        self.delivered += 1;
+                        let source = dest(Transport::Udp);
+                        self.a
+                            .handle_input(
+                                self.now,
+                                Input {
+                                    bytes: &t.bytes,
+                                    source,
+                                },
+                            )
+                            .unwrap();
+                    }
+                    Output::Event(e) => self.b_events.push(e),
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// Jumps to the earlier of both timeouts, fires it and exchanges.
+    fn step(&mut self) -> bool {
+        let next = [self.a.poll_timeout(), self.b.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(next) = next else { return false };
+        self.now = next;
+        self.a.handle_timeout(next);
+        self.b.handle_timeout(next);
+        self.exchange();
+        true
+    }
+
+    fn b_request(&self) -> (TransactionId, Received) {
+        self.b_events
+            .iter()
+            .find_map(|e| match e {
+                TransactionEvent::RequestReceived { id, request } => Some((*id, request.clone())),
+                _ => None,
+            })
+            .unwrap()
+    }
+}
+
+#[test]
+fn two_layers_recover_a_lost_invite_and_complete_a_rejection() {
+    let mut p = Pair::new();
+    p.lose_a_to_b = 1;
+    let t0 = p.now;
+    let inv =
+        p.a.send_request(t0, invite_request("z9hG4bKpair1"), dest(Transport::Udp))
+            .unwrap();
+    p.exchange();
+    assert!(p.b_events.is_empty(), "first INVITE lost");
+    p.step(); // timer A at 0.5 s: retransmission arrives
+    assert_eq!(p.now - t0, Duration::from_millis(500));
+    let (sid, request) = p.b_request();
+    let busy = request.response(486, "Busy Here", Some("b1")).unwrap();
+    p.b.send_response(p.now, sid, &busy).unwrap();
+    p.exchange();
+    // A got the 486 and ACKed it; B's transaction absorbed the ACK (Confirmed).
+    assert!(p.a_events.iter().any(|e| matches!(
+        e,
+        TransactionEvent::ResponseReceived { id, .. } if *id == inv
+    )));
+    while p.step() {}
+    assert!(p.a.is_empty() && p.b.is_empty());
+    assert!(!p.b_events.iter().any(|e| matches!(
+        e,
+        TransactionEvent::Timeout { .. } | TransactionEvent::AckReceived { .. }
+    )));
+    // Retransmitted INVITE, 486, ACK and nothing more: no 100 (the TU answered at once), no
+    // timer G retransmission after the ACK.
+    assert_eq!(p.delivered, 3);
+}
+
+#[test]
+fn two_layers_cancel_an_invite() {
+    let mut p = Pair::new();
+    let t0 = p.now;
+    let inv =
+        p.a.send_request(t0, invite_request("z9hG4bKpair2"), dest(Transport::Udp))
+            .unwrap();
+    p.exchange();
+    let (sid, request) = p.b_request();
+    let ringing = request.response(180, "Ringing", Some("b2")).unwrap();
+    p.b.send_response(t0, sid, &ringing).unwrap();
+    p.exchange();
+    let cancel = p.a.send_cancel(t0, inv).unwrap();
+    p.exchange();
+    let (cancel_sid, cancel_req) = p
+        .b_events
+        .iter()
+        .find_map(|e| match e {
+            TransactionEvent::CancelReceived {
+                id,
+                invite: Some(i),
+                request,
+            } if *i == sid => Some((*id, request.clone())),
+            _ => None,
+        })
+        .unwrap();
+    p.b.send_response(
+        t0,
+        cancel_sid,
+        &cancel_req.response(200, "OK", Some("b2")).unwrap(),
+    )
+    .unwrap();
+    p.b.send_response(
+        t0,
+        sid,
+        &request
+            .response(487, "Request Terminated", Some("b2"))
+            .unwrap(),
+    )
+    .unwrap();
+    p.exchange();
+    let finals: Vec<TransactionId> = p
+        .a_events
+        .iter()
+        .filter_map(|e| match e {
+            TransactionEvent::ResponseReceived { id, response }
+                if response.message().unwrap().status_line().unwrap().code >= 200 =>
+            {
+                Some(*id)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(finals, vec![cancel, inv]);
+    while p.step() {}
+    assert!(p.a.is_empty() && p.b.is_empty());
+    assert!(!p
+        .b_events
+        .iter()
+        .any(|e| matches!(e, TransactionEvent::Timeout { .. })));
+}
