@@ -344,4 +344,23 @@ mod tests {
             6, 0, 0, 0,
         ]);
     }
+
+    /// A longer deterministic soak: `cargo test -p roomgate-sip --lib fuzz_soak -- --ignored`.
+    #[test]
+    #[ignore]
+    fn fuzz_soak() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..20_000usize {
+            let len = i % 512;
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x >> 56) as u8
+                })
+                .collect();
+            fuzz_transactions(&data);
+        }
+    }
 }

@@ -55,12 +55,15 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 pub use build::{build_ack, build_cancel, build_response, response_destination};
-pub use client_invite::ClientInvite;
-pub use client_non_invite::ClientNonInvite;
+pub use client_invite::{ClientInvite, ClientInviteState};
+pub use client_non_invite::{ClientNonInvite, ClientNonInviteState};
 pub use key::{ClientKey, ServerKey};
-pub use layer::{LayerConfig, LayerStats, TransactionLayer, DEFAULT_MAX_TRANSACTIONS};
-pub use server_invite::ServerInvite;
-pub use server_non_invite::ServerNonInvite;
+pub use layer::{
+    Input, InputError, LayerConfig, LayerStats, TransactionKind, TransactionLayer,
+    DEFAULT_MAX_QUEUED_OUTPUTS, DEFAULT_MAX_TRANSACTIONS,
+};
+pub use server_invite::{ServerInvite, ServerInviteState};
+pub use server_non_invite::{ServerNonInvite, ServerNonInviteState};
 pub use timers::Timers;
 
 use crate::error::{DecodeError, HeaderError};
@@ -242,7 +245,7 @@ pub enum TransactionError {
 }
 
 /// Upper bound of the per-transaction output queue. Every call into a state machine adds at
-/// most two outputs, and the layer drains a machine's queue after every call, so the bound
+/// most four outputs, and the layer drains a machine's queue after every call, so the bound
 /// is only reached by a standalone machine whose driver never polls.
 pub const MAX_TRANSACTION_OUTPUTS: usize = 16;
 
