@@ -37,6 +37,7 @@ pub mod message;
 pub mod method;
 pub mod owned;
 pub mod sdp;
+pub mod transaction;
 pub mod uas_check;
 pub mod uri;
 pub mod validate;
