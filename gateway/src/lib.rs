@@ -13,6 +13,7 @@
 pub mod config;
 pub mod decode;
 pub mod resolve;
+pub mod serve;
 pub mod sip;
 pub mod stats;
 pub mod transport;

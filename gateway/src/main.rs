@@ -21,6 +21,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the gateway (embedded defaults when no configuration file is given).
+    Serve {
+        /// TOML configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Decode one message and print it as JSON; exit 1 with the fault on stderr when it does
     /// not parse and validate.
     Decode {
@@ -30,6 +36,41 @@ enum Command {
         /// The file to read; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
+}
+
+fn serve(path: Option<&std::path::Path>) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROOMGATE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let config = match path {
+        Some(p) => match roomgate::config::Config::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("roomgate: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => roomgate::config::Config::default(),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("roomgate: cannot start runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(roomgate::serve::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roomgate: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The largest input `decode` reads; more than any message format we decode allows.
@@ -55,6 +96,7 @@ fn read_input(file: Option<&PathBuf>) -> std::io::Result<Vec<u8>> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve { config } => serve(config.as_deref()),
         Command::Decode { format, file } => {
             let input = match read_input(file.as_ref()) {
                 Ok(input) => input,

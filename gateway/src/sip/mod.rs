@@ -1,3 +1,5 @@
 //! The SIP element: what Roomgate answers, on top of the transaction layer.
 
+pub mod driver;
 pub mod rate_limit;
+pub mod tu;

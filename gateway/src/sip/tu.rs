@@ -1,0 +1,420 @@
+//! The transaction user of `roomgate serve`: what Roomgate answers to each request. It is
+//! driven like the transaction layer under it (events in, messages out through the layer) and
+//! does no I/O, so its decisions are unit-tested without sockets.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use roomgate_sip::transaction::{
+    Destination, Input, InputError, Received, TransactionEvent, TransactionId, TransactionLayer,
+};
+use roomgate_sip::{
+    decode_datagram, uas_refusal, DecodeError, HeaderName, Message, Method, OwnedMessage,
+    UasCapabilities,
+};
+
+use super::rate_limit::RateLimiter;
+
+/// Methods we implement, for Allow.
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+/// Option tags we support, for Supported.
+pub const SUPPORTED: &str = "timer";
+const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
+
+/// Counters the TU keeps (read by tests and, later, metrics).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TuStats {
+    pub rate_limited: u64,
+    pub invalid_requests: u64,
+    pub dropped_unparseable: u64,
+    pub refused_over_capacity: u64,
+    pub answered: u64,
+}
+
+pub struct Tu {
+    pub layer: TransactionLayer,
+    limiter: RateLimiter,
+    draining: bool,
+    tag_seed: u64,
+    tag_counter: u64,
+    pub stats: TuStats,
+}
+
+impl Tu {
+    pub fn new(layer: TransactionLayer, limiter: RateLimiter) -> Self {
+        Tu {
+            layer,
+            limiter,
+            draining: false,
+            tag_seed: rand::random(),
+            tag_counter: 0,
+            stats: TuStats::default(),
+        }
+    }
+
+    /// From now on new INVITEs (and OPTIONS, so load balancers move away) get 503.
+    pub fn start_draining(&mut self) {
+        self.draining = true;
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.draining
+    }
+
+    /// Done when draining and no transaction is left.
+    pub fn finished(&self) -> bool {
+        self.draining && self.layer.is_empty()
+    }
+
+    fn new_tag(&mut self) -> String {
+        self.tag_counter = self.tag_counter.wrapping_add(1);
+        format!(
+            "rg{:x}",
+            self.tag_seed ^ self.tag_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        )
+    }
+
+    /// A message arrived from `source`.
+    pub fn handle_received(&mut self, now: Instant, bytes: &[u8], source: Destination) {
+        let is_request = !bytes.starts_with(b"SIP/");
+        if is_request && !bytes.starts_with(b"ACK ") && !self.limiter.admit(source.addr.ip(), now) {
+            self.stats.rate_limited += 1;
+            if let Ok(msg) = decode_datagram(bytes) {
+                let resp = self
+                    .response(&msg, source.addr, 503, "Service Unavailable")
+                    .with(HeaderName::RetryAfter, 1);
+                self.send_stateless(&msg, source, resp);
+            }
+            return;
+        }
+        match self.layer.handle_input(now, Input { bytes, source }) {
+            Ok(()) => {}
+            Err(InputError::Decode(e)) => self.answer_fault(bytes, source, &e),
+            Err(InputError::Header(e)) => {
+                tracing::debug!(peer = %source.addr, error = %e, "message cannot be matched");
+                self.stats.dropped_unparseable += 1;
+            }
+            Err(e) => {
+                tracing::debug!(peer = %source.addr, error = %e, "message dropped");
+                self.stats.dropped_unparseable += 1;
+            }
+        }
+    }
+
+    /// A faulty request gets the status the RFC names, statelessly, when it carries enough to
+    /// be answered; a faulty response is dropped.
+    fn answer_fault(&mut self, bytes: &[u8], source: Destination, e: &DecodeError) {
+        self.stats.invalid_requests += 1;
+        tracing::debug!(peer = %source.addr, fault = %e, "invalid message");
+        let Some(status) = e.uas_status() else { return };
+        let Ok(msg) = roomgate_sip::parse_datagram(bytes) else {
+            return;
+        };
+        if !msg.is_request() || msg.method() == Some(Method::Ack) || msg.top_via().is_err() {
+            return;
+        }
+        let reason = match status {
+            505 => "Version Not Supported",
+            513 => "Message Too Large",
+            _ => "Bad Request",
+        };
+        let warning = format!(
+            "399 roomgate \"{}\"",
+            e.to_string().replace(['"', '\\'], "'")
+        );
+        let resp = self
+            .response(&msg, source.addr, status, reason)
+            .with(HeaderName::Warning, warning);
+        self.send_stateless(&msg, source, resp);
+    }
+
+    fn send_stateless(&mut self, msg: &Message<'_>, source: Destination, resp: OwnedMessage) {
+        let dest = roomgate_sip::transaction::response_destination(msg, source);
+        self.layer.send_stateless(dest, resp.to_bytes());
+    }
+
+    /// A response to `msg` with our Server header and the RFC 3581 Via stamp.
+    fn response(
+        &mut self,
+        msg: &Message<'_>,
+        peer: SocketAddr,
+        code: u16,
+        reason: &str,
+    ) -> OwnedMessage {
+        let tag = self.new_tag();
+        let mut resp = msg.response_to(code, reason, Some(&tag));
+        stamp_top_via(&mut resp, msg, peer);
+        resp.with(HeaderName::Server, SERVER)
+    }
+
+    /// Handles one event from the transaction layer.
+    pub fn handle_event(&mut self, now: Instant, event: TransactionEvent) {
+        match event {
+            TransactionEvent::RequestReceived { id, request } => self.on_request(now, id, &request),
+            TransactionEvent::CancelReceived {
+                id,
+                invite,
+                request,
+            } => {
+                let Ok(msg) = request.message() else { return };
+                // Every INVITE is answered at once, so a CANCEL finds it already completed:
+                // 200 when it matched (RFC 3261 §9.2), 481 when nothing did.
+                let (code, reason) = match invite {
+                    Some(_) => (200, "OK"),
+                    None => (481, "Call/Transaction Does Not Exist"),
+                };
+                let resp = self.response(&msg, request.source.addr, code, reason);
+                self.respond(now, id, resp);
+            }
+            TransactionEvent::Refused { request } => {
+                self.stats.refused_over_capacity += 1;
+                if let Ok(msg) = request.message() {
+                    if msg.method() != Some(Method::Ack) {
+                        let resp = self
+                            .response(&msg, request.source.addr, 503, "Service Unavailable")
+                            .with(HeaderName::RetryAfter, 5);
+                        self.send_stateless(&msg, request.source, resp);
+                    }
+                }
+            }
+            other => tracing::trace!(?other, "transaction event"),
+        }
+    }
+
+    fn respond(&mut self, now: Instant, id: TransactionId, resp: OwnedMessage) {
+        match self.layer.send_response(now, id, &resp) {
+            Ok(()) => self.stats.answered += 1,
+            Err(e) => tracing::debug!(error = %e, "response not sent"),
+        }
+    }
+
+    fn on_request(&mut self, now: Instant, id: TransactionId, request: &Received) {
+        let Ok(msg) = request.message() else { return };
+        let peer = request.source.addr;
+        let Some(line) = msg.request_line() else {
+            return;
+        };
+        let caps = UasCapabilities::default();
+        let resp = match &line.method {
+            Method::Options if self.draining => {
+                self.response(&msg, peer, 503, "Service Unavailable")
+            }
+            Method::Options => self
+                .response(&msg, peer, 200, "OK")
+                .with(HeaderName::Allow, ALLOW)
+                .with(HeaderName::Accept, "application/sdp")
+                .with(HeaderName::Supported, SUPPORTED),
+            Method::Invite if self.draining => self
+                .response(&msg, peer, 503, "Service Unavailable")
+                .with(HeaderName::RetryAfter, 30),
+            Method::Invite => match uas_refusal(&msg, &caps) {
+                Some(refusal) => {
+                    let mut r = self.response(&msg, peer, refusal.status, refusal.reason);
+                    if !refusal.unsupported.is_empty() {
+                        r.push(HeaderName::Unsupported, refusal.unsupported.join(", "));
+                    }
+                    if refusal.status == 415 {
+                        r.push(HeaderName::Accept, "application/sdp");
+                    }
+                    r
+                }
+                // No meeting is configured yet, so every destination is unknown.
+                None => self.response(&msg, peer, 404, "Not Found"),
+            },
+            Method::Bye | Method::Info | Method::Update | Method::Prack => {
+                self.response(&msg, peer, 481, "Call/Transaction Does Not Exist")
+            }
+            Method::Register
+            | Method::Subscribe
+            | Method::Notify
+            | Method::Refer
+            | Method::Message
+            | Method::Publish => self
+                .response(&msg, peer, 405, "Method Not Allowed")
+                .with(HeaderName::Allow, ALLOW),
+            _ => self
+                .response(&msg, peer, 501, "Not Implemented")
+                .with(HeaderName::Allow, ALLOW),
+        };
+        self.respond(now, id, resp);
+    }
+}
+
+/// RFC 3261 §18.2.1 and RFC 3581: the top Via of a response says where the request really
+/// came from (`received`) and, when asked, from which port (`rport`).
+fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer: SocketAddr) {
+    let Ok(via) = request.top_via() else { return };
+    let wants_rport = matches!(via.rport(), Ok(Some(None)));
+    let host_is_peer = match &via.host {
+        roomgate_sip::Host::Ipv4(a) => std::net::IpAddr::V4(*a) == peer.ip(),
+        roomgate_sip::Host::Ipv6(a) => std::net::IpAddr::V6(*a) == peer.ip(),
+        roomgate_sip::Host::Domain(_) => false,
+    };
+    if host_is_peer && !wants_rport {
+        return;
+    }
+    let mut stamped = via.clone();
+    stamped.params.retain(|p| {
+        !p.name.eq_ignore_ascii_case("received")
+            && !(wants_rport && p.name.eq_ignore_ascii_case("rport"))
+    });
+    let received = peer.ip().to_string();
+    let port = peer.port().to_string();
+    stamped.params.push(roomgate_sip::Param {
+        name: "received",
+        value: Some(received.as_str().into()),
+        quoted: false,
+    });
+    if wants_rport {
+        stamped.params.push(roomgate_sip::Param {
+            name: "rport",
+            value: Some(port.as_str().into()),
+            quoted: false,
+        });
+    }
+    let text = stamped.to_string();
+    if let Some(first) = resp
+        .headers
+        .iter_mut()
+        .find(|(n, _)| HeaderName::from_wire(n) == HeaderName::Via)
+    {
+        // The first Via field may hold several entries; replace only the first.
+        let rest = first.1.split_once(',').map(|(_, r)| r.trim().to_owned());
+        first.1 = match rest {
+            Some(r) if !r.is_empty() => format!("{text}, {r}"),
+            _ => text,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use roomgate_sip::transaction::{LayerConfig, Output, Transport};
+
+    fn tu() -> Tu {
+        Tu::new(
+            TransactionLayer::new(LayerConfig::default()),
+            RateLimiter::new(5, 5),
+        )
+    }
+
+    fn request(method: &str, extra: &str, branch: &str) -> Vec<u8> {
+        format!(
+            "{method} sip:1001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.9:5070;branch=z9hG4bK{branch};rport\r\n\
+             From: <sip:room@example.com>;tag=f\r\nTo: <sip:1001@127.0.0.1>\r\nCall-ID: c{branch}\r\n\
+             CSeq: 1 {method}\r\nMax-Forwards: 70\r\n{extra}Content-Length: 0\r\n\r\n"
+        )
+        .into_bytes()
+    }
+
+    fn src() -> Destination {
+        Destination {
+            addr: "127.0.0.1:5999".parse().unwrap(),
+            transport: Transport::Udp,
+        }
+    }
+
+    /// Feeds one request and returns the first response sent.
+    fn answer(tu: &mut Tu, bytes: &[u8]) -> (Destination, Vec<u8>) {
+        let now = Instant::now();
+        tu.handle_received(now, bytes, src());
+        let mut sent = Vec::new();
+        for _ in 0..10 {
+            while let Some(out) = tu.layer.poll_output() {
+                match out {
+                    Output::Transmit(t) => sent.push((t.destination, t.bytes)),
+                    Output::Event(e) => tu.handle_event(now, e),
+                }
+            }
+        }
+        sent.into_iter().next().expect("a response")
+    }
+
+    fn status(bytes: &[u8]) -> u16 {
+        decode_datagram(bytes).unwrap().status_line().unwrap().code
+    }
+
+    #[test]
+    fn answers_by_method() {
+        let mut t = tu();
+        let (dest, r) = answer(&mut t, &request("OPTIONS", "", "1"));
+        assert_eq!(status(&r), 200);
+        assert_eq!(dest.addr, src().addr, "rport: answer to the source port");
+        let m = decode_datagram(&r).unwrap();
+        assert_eq!(m.tokens(HeaderName::Allow).unwrap().len(), 5);
+        let via = m.top_via().unwrap();
+        assert_eq!(via.rport().unwrap(), Some(Some(5999)));
+        assert_eq!(via.received().unwrap(), Some("127.0.0.1".parse().unwrap()));
+        assert_eq!(status(&answer(&mut t, &request("INVITE", "", "2")).1), 404);
+        assert_eq!(status(&answer(&mut t, &request("FOO", "", "3")).1), 501);
+        assert_eq!(
+            status(&answer(&mut t, &request("REGISTER", "", "4")).1),
+            405
+        );
+        assert_eq!(status(&answer(&mut t, &request("BYE", "", "5")).1), 481);
+    }
+
+    #[test]
+    fn application_refusals_and_faults() {
+        let mut t = Tu::new(
+            TransactionLayer::new(LayerConfig::default()),
+            RateLimiter::new(100, 100),
+        );
+        let r = answer(&mut t, &request("INVITE", "Require: nosuchthing\r\n", "6")).1;
+        assert_eq!(status(&r), 420);
+        assert_eq!(
+            decode_datagram(&r)
+                .unwrap()
+                .header_value(HeaderName::Unsupported),
+            Some("nosuchthing")
+        );
+        let bad = String::from_utf8(request("OPTIONS", "", "7"))
+            .unwrap()
+            .replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE");
+        assert_eq!(status(&answer(&mut t, bad.as_bytes()).1), 400);
+        let v7 = String::from_utf8(request("OPTIONS", "", "8"))
+            .unwrap()
+            .replace("sip:1001@127.0.0.1 SIP/2.0", "sip:1001@127.0.0.1 SIP/7.0");
+        assert_eq!(status(&answer(&mut t, v7.as_bytes()).1), 505);
+    }
+
+    #[test]
+    fn draining_refuses_new_invites() {
+        let mut t = tu();
+        t.start_draining();
+        assert_eq!(status(&answer(&mut t, &request("INVITE", "", "9")).1), 503);
+    }
+
+    #[test]
+    fn flooding_source_gets_503_others_are_served() {
+        let mut t = tu();
+        let mut codes = Vec::new();
+        for i in 0..8 {
+            codes.push(status(
+                &answer(&mut t, &request("OPTIONS", "", &format!("f{i}"))).1,
+            ));
+        }
+        assert_eq!(codes.iter().filter(|c| **c == 200).count(), 5);
+        assert_eq!(codes.iter().filter(|c| **c == 503).count(), 3);
+        assert_eq!(t.stats.rate_limited, 3);
+        let other = Destination {
+            addr: "127.0.0.2:5999".parse().unwrap(),
+            transport: Transport::Udp,
+        };
+        t.handle_received(Instant::now(), &request("OPTIONS", "", "o1"), other);
+        let mut got = None;
+        while let Some(out) = t.layer.poll_output() {
+            match out {
+                Output::Transmit(tr) => got = Some(tr),
+                Output::Event(e) => t.handle_event(Instant::now(), e),
+            }
+        }
+        while let Some(out) = t.layer.poll_output() {
+            if let Output::Transmit(tr) = out {
+                got = Some(tr);
+            }
+        }
+        assert_eq!(status(&got.unwrap().bytes), 200);
+    }
+}
