@@ -254,10 +254,10 @@ fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer: SocketAdd
         return;
     }
     let mut stamped = via.clone();
-    stamped.params.retain(|p| {
-        !p.name.eq_ignore_ascii_case("received")
-            && !(wants_rport && p.name.eq_ignore_ascii_case("rport"))
-    });
+    let replaced = |name: &str| {
+        name.eq_ignore_ascii_case("received") || (wants_rport && name.eq_ignore_ascii_case("rport"))
+    };
+    stamped.params.retain(|p| !replaced(p.name));
     let received = peer.ip().to_string();
     let port = peer.port().to_string();
     stamped.params.push(roomgate_sip::Param {
