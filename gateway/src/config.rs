@@ -43,6 +43,8 @@ pub struct SipConfig {
     /// TLS listen addresses; used only when `tls.certificate` is set.
     pub tls_listen: Vec<SocketAddr>,
     pub tls: TlsConfig,
+    /// Digest authentication of incoming requests (trunks from PBXs); off when absent.
+    pub auth: Option<AuthConfig>,
     /// RFC 3261 T1, T2, T4 in milliseconds.
     pub t1_ms: u64,
     pub t2_ms: u64,
@@ -63,6 +65,70 @@ pub struct TlsConfig {
     pub private_key: Option<PathBuf>,
     /// PEM file of extra trusted CA certificates for outbound connections.
     pub ca: Option<PathBuf>,
+}
+
+/// Digest authentication (RFC 8760) of incoming requests.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub realm: String,
+    /// Methods that must authenticate (default INVITE). ACK and CANCEL never can (RFC 3261
+    /// §22.1), so they are ignored here.
+    #[serde(default = "default_auth_methods")]
+    pub methods: Vec<String>,
+    /// Algorithms offered, preferred first (default SHA-256 then MD5; SIPp before 3.7.3 only
+    /// understands MD5 and only reads the first challenge).
+    #[serde(default = "default_auth_algorithms")]
+    pub algorithms: Vec<String>,
+    /// Hex key (32–128 hex digits) that signs nonces; give every cluster node the same one so
+    /// a nonce from one is good on another. Random per process when absent.
+    pub nonce_secret: Option<String>,
+    pub users: Vec<AuthUser>,
+}
+
+/// One user. Give `password`, or `ha1_md5` (hex MD5 of `user:realm:password`) to keep the
+/// password out of the file (then offer only MD5).
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthUser {
+    pub username: String,
+    pub password: Option<String>,
+    pub ha1_md5: Option<String>,
+}
+
+fn default_auth_methods() -> Vec<String> {
+    vec!["INVITE".to_owned()]
+}
+
+fn default_auth_algorithms() -> Vec<String> {
+    vec!["SHA-256".to_owned(), "MD5".to_owned()]
+}
+
+// Secrets stay out of Debug output (configs get logged).
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("realm", &self.realm)
+            .field("methods", &self.methods)
+            .field("algorithms", &self.algorithms)
+            .field(
+                "users",
+                &self
+                    .users
+                    .iter()
+                    .map(|u| u.username.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for AuthUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthUser")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Abuse limits. Each exists because a peer could otherwise exhaust something of ours.
@@ -109,6 +175,7 @@ impl Default for SipConfig {
             tcp: vec![loopback],
             tls_listen: vec![SocketAddr::from(([127, 0, 0, 1], 5061))],
             tls: TlsConfig::default(),
+            auth: None,
             t1_ms: 500,
             t2_ms: 4000,
             t4_ms: 5000,
@@ -161,6 +228,30 @@ impl Config {
         if self.sip.t1_ms == 0 || self.sip.t2_ms < self.sip.t1_ms {
             return bad("sip.t1_ms must be > 0 and sip.t2_ms >= sip.t1_ms");
         }
+        if let Some(auth) = &self.sip.auth {
+            for a in &auth.algorithms {
+                if roomgate_sip::digest::Algorithm::parse(a).is_none() {
+                    return Err(ConfigError::Invalid(format!(
+                        "sip.auth.algorithms: unknown {a}"
+                    )));
+                }
+            }
+            for u in &auth.users {
+                if u.password.is_some() == u.ha1_md5.is_some() {
+                    return Err(ConfigError::Invalid(format!(
+                        "sip.auth user {}: give password or ha1_md5, not both or neither",
+                        u.username
+                    )));
+                }
+            }
+            if let Some(secret) = &auth.nonce_secret {
+                let ok = (32..=128).contains(&secret.len())
+                    && secret.bytes().all(|b| b.is_ascii_hexdigit());
+                if !ok {
+                    return bad("sip.auth.nonce_secret must be 32-128 hex digits");
+                }
+            }
+        }
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
         }
@@ -197,6 +288,16 @@ mod tests {
             Limits::default().max_transactions
         );
         c.check().unwrap();
+    }
+
+    #[test]
+    fn auth_users_are_checked_and_never_printed() {
+        let text = "[sip.auth]\nrealm = \"r\"\nalgorithms = [\"MD5\"]\n[[sip.auth.users]]\nusername = \"trunk\"\npassword = \"s3cret-pw\"\n";
+        let c: Config = toml::from_str(text).unwrap();
+        c.check().unwrap();
+        assert!(!format!("{c:?}").contains("s3cret-pw"));
+        let both = text.replace("password = \"s3cret-pw\"", "");
+        assert!(toml::from_str::<Config>(&both).unwrap().check().is_err());
     }
 
     #[test]

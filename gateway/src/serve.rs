@@ -24,6 +24,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Tls(#[from] transport::tls::TlsError),
+    #[error(transparent)]
+    Auth(#[from] crate::sip::auth::AuthSetupError),
     #[error("cannot install signal handler: {0}")]
     Signal(std::io::Error),
 }
@@ -121,12 +123,11 @@ pub async fn start(
         udp: Arc::new(udp_sockets),
         connections,
     };
-    let core = tokio::spawn(crate::sip::driver::run(
-        Tu::new(layer, limiter),
-        rx,
-        sender,
-        shutdown,
-    ));
+    let mut tu = Tu::new(layer, limiter);
+    if let Some(auth) = &config.sip.auth {
+        tu = tu.with_auth(crate::sip::auth::AuthGate::new(auth)?);
+    }
+    let core = tokio::spawn(crate::sip::driver::run(tu, rx, sender, shutdown));
     Ok((bound, core))
 }
 

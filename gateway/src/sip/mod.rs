@@ -1,5 +1,6 @@
 //! The SIP element: what Roomgate answers, on top of the transaction layer.
 
+pub mod auth;
 pub mod driver;
 pub mod rate_limit;
 pub mod tu;

@@ -13,6 +13,7 @@ use roomgate_sip::{
     UasCapabilities,
 };
 
+use super::auth::{AuthGate, Gate};
 use super::rate_limit::RateLimiter;
 
 /// Methods we implement, for Allow.
@@ -34,6 +35,7 @@ pub struct TuStats {
 pub struct Tu {
     pub layer: TransactionLayer,
     limiter: RateLimiter,
+    auth: Option<AuthGate>,
     draining: bool,
     tag_seed: u64,
     tag_counter: u64,
@@ -45,11 +47,18 @@ impl Tu {
         Tu {
             layer,
             limiter,
+            auth: None,
             draining: false,
             tag_seed: rand::random(),
             tag_counter: 0,
             stats: TuStats::default(),
         }
+    }
+
+    /// Requires digest authentication as configured.
+    pub fn with_auth(mut self, auth: AuthGate) -> Self {
+        self.auth = Some(auth);
+        self
     }
 
     /// From now on new INVITEs (and OPTIONS, so load balancers move away) get 503.
@@ -195,6 +204,25 @@ impl Tu {
             return;
         };
         let caps = UasCapabilities::default();
+        if let Some(auth) = self.auth.as_mut() {
+            let gate = auth.check(&msg);
+            let resp = match gate {
+                Gate::Pass => None,
+                Gate::Challenge(values) => {
+                    let mut r = self.response(&msg, peer, 401, "Unauthorized");
+                    for v in values {
+                        r.push(HeaderName::WwwAuthenticate, v);
+                    }
+                    Some(r)
+                }
+                Gate::Forbidden => Some(self.response(&msg, peer, 403, "Forbidden")),
+                Gate::BadRequest => Some(self.response(&msg, peer, 400, "Bad Request")),
+            };
+            if let Some(r) = resp {
+                self.respond(now, id, r);
+                return;
+            }
+        }
         let resp = match &line.method {
             Method::Options if self.draining => {
                 self.response(&msg, peer, 503, "Service Unavailable")
