@@ -3,6 +3,7 @@
 //! message goes to the SIP core through one bounded queue.
 
 mod connections;
+pub mod outbound;
 mod stream;
 pub mod tls;
 mod udp;
