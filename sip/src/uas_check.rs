@@ -23,7 +23,7 @@ impl Default for UasCapabilities<'static> {
     fn default() -> Self {
         UasCapabilities {
             uri_schemes: &["sip", "sips", "tel"],
-            option_tags: &["timer", "replaces", "100rel"],
+            option_tags: &["timer"],
             body_types: &[
                 "application/sdp",
                 "application/dtmf-relay",

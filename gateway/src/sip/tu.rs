@@ -203,7 +203,10 @@ impl Tu {
         let Some(line) = msg.request_line() else {
             return;
         };
-        let caps = UasCapabilities::default();
+        let caps = UasCapabilities {
+            option_tags: &[SUPPORTED],
+            ..UasCapabilities::default()
+        };
         if let Some(auth) = self.auth.as_mut() {
             let gate = auth.check(&msg);
             let resp = match gate {
@@ -236,6 +239,7 @@ impl Tu {
                 .response(&msg, peer, 503, "Service Unavailable")
                 .with(HeaderName::RetryAfter, 30),
             Method::Invite => match uas_refusal(&msg, &caps) {
+                // 100rel is not offered (SUPPORTED), so `Require: 100rel` gets 420 here.
                 Some(refusal) => {
                     let mut r = self.response(&msg, peer, refusal.status, refusal.reason);
                     if !refusal.unsupported.is_empty() {
@@ -389,6 +393,8 @@ mod tests {
             TransactionLayer::new(LayerConfig::default()),
             RateLimiter::new(100, 100),
         );
+        let r = answer(&mut t, &request("INVITE", "Require: 100rel\r\n", "6r")).1;
+        assert_eq!(status(&r), 420, "100rel is refused, not silently ignored");
         let r = answer(&mut t, &request("INVITE", "Require: nosuchthing\r\n", "6")).1;
         assert_eq!(status(&r), 420);
         assert_eq!(
