@@ -49,9 +49,6 @@ pub struct SipConfig {
     pub t1_ms: u64,
     pub t2_ms: u64,
     pub t4_ms: u64,
-    /// The domain we put in our own URIs and Via headers when a listener is on a wildcard
-    /// address.
-    pub domain: String,
 }
 
 /// TLS material. Outbound connections verify the peer against the public web PKI roots, plus
@@ -179,7 +176,6 @@ impl Default for SipConfig {
             t1_ms: 500,
             t2_ms: 4000,
             t4_ms: 5000,
-            domain: "roomgate.invalid".to_owned(),
         }
     }
 }
