@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every check and test of the workspace: the one command for a fresh Debian machine and
+# for CI (.ci/run). Installs the system packages the tests need when it can (root or sudo).
+# Set ROOMGATE_SKIP_APT=1 to skip the package step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the build and the tests need. Later: sipp, baresip, redis-server, ...
+APT_PACKAGES="build-essential pkg-config cmake nasm"
+
+step() {
+    printf '\n==> %s\n' "$*"
+}
+
+install_packages() {
+    if [[ "${ROOMGATE_SKIP_APT:-0}" == 1 ]] || ! command -v apt-get >/dev/null; then
+        return 0
+    fi
+    local sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+            sudo=(sudo)
+        else
+            echo "not root and no sudo: skipping apt-get (need: $APT_PACKAGES)"
+            return 0
+        fi
+    fi
+    local missing=()
+    for pkg in $APT_PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    if ((${#missing[@]} == 0)); then
+        echo "all present: $APT_PACKAGES"
+        return 0
+    fi
+    "${sudo[@]}" apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+step "system packages"
+install_packages
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
+
+step "lint (cargo clippy -D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "fuzz targets compile on stable"
+CARGO_TARGET_DIR=target/fuzz-build cargo build --manifest-path fuzz/Cargo.toml --bins
+
+if cargo nextest --version >/dev/null 2>&1; then
+    step "tests (cargo nextest)"
+    cargo nextest run --workspace
+    step "doc tests"
+    cargo test --doc --workspace
+else
+    step "tests (cargo test)"
+    cargo test --workspace
+fi
+
+step "benchmarks compile"
+cargo bench -p roomgate-benches --no-run
+
+step "all checks passed"
