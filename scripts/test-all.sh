@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the build and the tests need. Later: sipp, baresip, redis-server, ...
-APT_PACKAGES="build-essential pkg-config cmake nasm"
+# System packages the build and the tests need: compilers and build tools for the -sys crates,
+# sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests.
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base openssl"
 
 step() {
     printf '\n==> %s\n' "$*"
