@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use nom::bytes::complete::{take_while, take_while1};
+use nom::bytes::complete::take_while1;
 use nom::character::complete::char;
 use nom::combinator::opt;
 use nom::sequence::preceded;
@@ -13,26 +13,107 @@ use crate::limits::MAX_PARAMS;
 
 pub(crate) type PResult<'a, T> = IResult<&'a str, T>;
 
+/// A set of ASCII bytes as a lookup table: the parsers test every byte of a message against
+/// one of these, so they must cost one load, not a chain of comparisons.
+pub(crate) struct ByteClass([bool; 256]);
+
+// Indexing a 256-entry table with a u8 cannot go out of bounds.
+#[allow(clippy::indexing_slicing)]
+impl ByteClass {
+    pub(crate) const fn new(alnum: bool, extra: &[u8]) -> Self {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if alnum && c.is_ascii_alphanumeric() {
+                t[b] = true;
+            }
+            b += 1;
+        }
+        let mut i = 0;
+        while i < extra.len() {
+            t[extra[i] as usize] = true;
+            i += 1;
+        }
+        ByteClass(t)
+    }
+
+    #[inline]
+    pub(crate) fn has(&self, b: u8) -> bool {
+        self.0[b as usize]
+    }
+
+    /// True when every byte of `s` is in the class.
+    #[inline]
+    pub(crate) fn all(&self, s: &str) -> bool {
+        s.bytes().all(|b| self.has(b))
+    }
+
+    /// Length of the longest prefix of `s` in the class (always on a char boundary, since the
+    /// classes hold ASCII only).
+    #[inline]
+    pub(crate) fn prefix_len(&self, s: &str) -> usize {
+        s.bytes().position(|b| !self.has(b)).unwrap_or(s.len())
+    }
+}
+
+pub(crate) static TOKEN: ByteClass = ByteClass::new(true, b"-.!%*_+`'~");
+
 pub(crate) fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '-' | '.' | '!' | '%' | '*' | '_' | '+' | '`' | '\'' | '~'
-        )
+    c.is_ascii() && TOKEN.has(c as u8)
+}
+
+/// `str::split_once` for an ASCII delimiter, with memchr: the parsers split on ':', '@',
+/// ';', '?', ' ' many times per message.
+#[inline]
+pub(crate) fn split_byte(s: &str, delim: u8) -> Option<(&str, &str)> {
+    // A plain loop: the strings are short (a URI part, a header value), where memchr's setup
+    // costs more than it saves.
+    let at = s.bytes().position(|b| b == delim)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// Trims SP and HTAB from both ends, bytewise.
+#[inline]
+pub(crate) fn trim_wsp(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| c != b' ' && c != b'\t')
+        .map_or(start, |e| e + 1);
+    s.get(start..end.max(start)).unwrap_or("")
 }
 
 pub(crate) fn is_wsp(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
+fn error(i: &str, kind: nom::error::ErrorKind) -> nom::Err<nom::error::Error<&str>> {
+    nom::Err::Error(nom::error::Error::new(i, kind))
+}
+
 /// `token` of RFC 3261.
 pub(crate) fn token(i: &str) -> PResult<'_, &str> {
-    take_while1(is_token_char).parse(i)
+    let n = TOKEN.prefix_len(i);
+    if n == 0 {
+        return Err(error(i, nom::error::ErrorKind::TakeWhile1));
+    }
+    let (t, rest) = i.split_at(n);
+    Ok((rest, t))
 }
 
 /// Optional white space (SWS on unfolded text).
 pub(crate) fn sws(i: &str) -> PResult<'_, &str> {
-    take_while(is_wsp).parse(i)
+    let n = i
+        .bytes()
+        .position(|b| b != b' ' && b != b'\t')
+        .unwrap_or(i.len());
+    let (w, rest) = i.split_at(n);
+    Ok((rest, w))
 }
 
 /// Required white space (LWS on unfolded text).
@@ -58,24 +139,24 @@ fn fail(i: &str) -> nom::Err<nom::error::Error<&str>> {
 /// `quoted-string`: returns the content with quoted-pairs resolved; borrows when there were
 /// none.
 pub(crate) fn quoted_string(i: &str) -> PResult<'_, Cow<'_, str>> {
-    let (rest, _) = char('"').parse(i)?;
-    let mut escaped = false;
+    let Some(rest) = i.strip_prefix('"') else {
+        return Err(fail(i));
+    };
+    let bytes = rest.as_bytes();
+    let mut pos = 0;
     let mut has_escape = false;
-    for (pos, c) in rest.char_indices() {
-        if escaped {
-            // quoted-pair allows any octet but CR and LF.
-            if c == '\r' || c == '\n' {
-                return Err(fail(i));
-            }
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => {
-                escaped = true;
+    while let Some(&b) = bytes.get(pos) {
+        match b {
+            b'\\' => {
+                // quoted-pair allows any octet but CR and LF.
+                match bytes.get(pos + 1) {
+                    Some(b'\r' | b'\n') | None => return Err(fail(i)),
+                    Some(_) => {}
+                }
                 has_escape = true;
+                pos += 2;
             }
-            '"' => {
+            b'"' => {
                 let content = rest.get(..pos).ok_or_else(|| fail(i))?;
                 let after = rest.get(pos + 1..).ok_or_else(|| fail(i))?;
                 let value = if has_escape {
@@ -86,9 +167,8 @@ pub(crate) fn quoted_string(i: &str) -> PResult<'_, Cow<'_, str>> {
                 return Ok((after, value));
             }
             // qdtext excludes the controls other than HTAB (and LWS is already unfolded).
-            c if (c as u32) < 0x20 && c != '\t' => return Err(fail(i)),
-            '\u{7f}' => return Err(fail(i)),
-            _ => {}
+            b if (b < 0x20 && b != b'\t') || b == 0x7f => return Err(fail(i)),
+            _ => pos += 1,
         }
     }
     Err(fail(i))
@@ -152,11 +232,9 @@ pub(crate) fn find_param<'p, 'a>(params: &'p [Param<'a>], name: &str) -> Option<
     params.iter().find(|p| p.name.eq_ignore_ascii_case(name))
 }
 
-fn gen_value_char(c: char) -> bool {
-    // token, plus what a host needs: IPv6 references and the unbracketed IPv6 that RFC 3261
-    // allows in Via received=.
-    is_token_char(c) || matches!(c, ':' | '[' | ']')
-}
+/// token, plus what a host needs: IPv6 references and the unbracketed IPv6 that RFC 3261
+/// allows in Via received=.
+static GEN_VALUE: ByteClass = ByteClass::new(true, b"-.!%*_+`'~:[]");
 
 /// `generic-param` = token [ EQUAL gen-value ].
 pub(crate) fn generic_param(i: &str) -> PResult<'_, Param<'_>> {
@@ -181,8 +259,12 @@ fn gen_value(i: &str) -> PResult<'_, (Cow<'_, str>, bool)> {
         let (i, v) = quoted_string(i)?;
         Ok((i, (v, true)))
     } else {
-        let (i, v) = take_while1(gen_value_char).parse(i)?;
-        Ok((i, (Cow::Borrowed(v), false)))
+        let n = GEN_VALUE.prefix_len(i);
+        if n == 0 {
+            return Err(error(i, nom::error::ErrorKind::TakeWhile1));
+        }
+        let (v, rest) = i.split_at(n);
+        Ok((rest, (Cow::Borrowed(v), false)))
     }
 }
 
@@ -211,26 +293,32 @@ pub(crate) fn header_params(mut i: &str) -> PResult<'_, Vec<Param<'_>>> {
 /// angle brackets. Empty elements are an error (RFC 3261 lists have none).
 pub(crate) fn split_list(value: &str, limit: usize) -> Result<Vec<&str>, &'static str> {
     let mut items = Vec::new();
+    let bytes = value.as_bytes();
+    // Fast path: no quotes, brackets or commas means one element.
+    if !bytes.iter().any(|&b| b == b',' || b == b'"' || b == b'<') {
+        push_item(&mut items, Some(value), limit)?;
+        return Ok(items);
+    }
     let mut start = 0;
     let mut in_quotes = false;
     let mut escaped = false;
     let mut in_angle = false;
-    for (pos, c) in value.char_indices() {
+    for (pos, &c) in bytes.iter().enumerate() {
         if in_quotes {
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if c == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if c == b'"' {
                 in_quotes = false;
             }
             continue;
         }
         match c {
-            '"' => in_quotes = true,
-            '<' => in_angle = true,
-            '>' => in_angle = false,
-            ',' if !in_angle => {
+            b'"' => in_quotes = true,
+            b'<' => in_angle = true,
+            b'>' => in_angle = false,
+            b',' if !in_angle => {
                 push_item(&mut items, value.get(start..pos), limit)?;
                 start = pos + 1;
             }
@@ -249,7 +337,7 @@ fn push_item<'a>(
     item: Option<&'a str>,
     limit: usize,
 ) -> Result<(), &'static str> {
-    let item = item.map(|s| s.trim_matches(is_wsp)).unwrap_or("");
+    let item = item.map(trim_wsp).unwrap_or("");
     if item.is_empty() {
         return Err("empty list element");
     }

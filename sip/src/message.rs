@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::error::{DecodeError, Fault, HeaderError, MessageKind, ParseError};
 use crate::header_name::HeaderName;
-use crate::lex::{bounded_decimal, is_token_char, is_wsp};
+use crate::lex::{bounded_decimal, is_wsp};
 use crate::limits::{
     MAX_CONTENT_LENGTH, MAX_HEADERS, MAX_HEADER_LEN, MAX_MESSAGE_SIZE, MAX_START_LINE_LEN,
 };
@@ -157,8 +157,7 @@ fn parse_version(s: &str, offset: usize) -> Result<Version, ParseError> {
         .filter(|p| p.eq_ignore_ascii_case("SIP/"))
         .and_then(|_| s.get(4..))
         .ok_or_else(|| start_line_err(offset, "expected SIP-Version"))?;
-    let (major, minor) = rest
-        .split_once('.')
+    let (major, minor) = crate::lex::split_byte(rest, b'.')
         .ok_or_else(|| start_line_err(offset, "malformed SIP-Version"))?;
     let num = |d: &str| -> Result<u16, ParseError> {
         bounded_decimal(d, u64::from(u16::MAX))
@@ -177,13 +176,12 @@ fn parse_start_line(line: &str, offset: usize) -> Result<StartLine<'_>, ParseErr
             limit: MAX_START_LINE_LEN,
         });
     }
-    let (first, rest) = line
-        .split_once(' ')
+    let (first, rest) = crate::lex::split_byte(line, b' ')
         .ok_or_else(|| start_line_err(offset, "start line has no SP"))?;
     if first.contains('/') {
         // A method token cannot hold '/', so this is a Status-Line.
         let version = parse_version(first, offset)?;
-        let (code, reason) = match rest.split_once(' ') {
+        let (code, reason) = match crate::lex::split_byte(rest, b' ') {
             Some((c, r)) => (c, r),
             None => (rest, ""),
         };
@@ -208,11 +206,10 @@ fn parse_start_line(line: &str, offset: usize) -> Result<StartLine<'_>, ParseErr
             reason,
         }));
     }
-    if first.is_empty() || !first.chars().all(is_token_char) {
+    if first.is_empty() || !crate::lex::TOKEN.all(first) {
         return Err(start_line_err(offset, "method is not a token"));
     }
-    let (uri_text, version) = rest
-        .split_once(' ')
+    let (uri_text, version) = crate::lex::split_byte(rest, b' ')
         .ok_or_else(|| start_line_err(offset, "request line needs three elements"))?;
     let version_offset = offset + first.len() + uri_text.len() + 2;
     if uri_text.is_empty() {
@@ -231,9 +228,9 @@ fn parse_start_line(line: &str, offset: usize) -> Result<StartLine<'_>, ParseErr
     }))
 }
 
-fn unfold(raw: &str) -> Cow<'_, str> {
-    let trimmed = raw.trim_matches(is_wsp);
-    if !trimmed.contains("\r\n") {
+fn unfold(raw: &str, folded: bool) -> Cow<'_, str> {
+    let trimmed = crate::lex::trim_wsp(raw);
+    if !folded {
         return Cow::Borrowed(trimmed);
     }
     let mut out = String::with_capacity(trimmed.len());
@@ -252,7 +249,12 @@ fn unfold(raw: &str) -> Cow<'_, str> {
 
 /// Finds the end of the header section: the offset just after the CRLFCRLF.
 pub(crate) fn find_header_end(input: &[u8]) -> Option<usize> {
-    memchr::memmem::find(input, b"\r\n\r\n").map(|p| p + 4)
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new(b"\r\n\r\n"))
+        .find(input)
+        .map(|p| p + 4)
 }
 
 /// Leading CRLFs before a start line are ignored (RFC 3261 §7.5).
@@ -281,44 +283,52 @@ pub(crate) fn parse_head<'a>(
     let (first_off, first) = lines.next().ok_or(ParseError::Empty)?;
     let start_line = parse_start_line(first, start + first_off)?;
     let mut headers: Vec<Header<'a>> = Vec::with_capacity(16);
-    // (offset in text of the header's first line, end offset of its last line)
-    let mut current: Option<(usize, usize)> = None;
-    let finish = |span: (usize, usize), headers: &mut Vec<Header<'a>>| -> Result<(), ParseError> {
-        let (begin, end) = span;
-        let abs = start + begin;
-        if end - begin > MAX_HEADER_LEN {
-            return Err(ParseError::HeaderTooLong {
+    // (offset in text of the header's first line, end offset of its last line, folded)
+    let mut current: Option<(usize, usize, bool)> = None;
+    let finish =
+        |span: (usize, usize, bool), headers: &mut Vec<Header<'a>>| -> Result<(), ParseError> {
+            let (begin, end, folded) = span;
+            let abs = start + begin;
+            if end - begin > MAX_HEADER_LEN {
+                return Err(ParseError::HeaderTooLong {
+                    offset: abs,
+                    limit: MAX_HEADER_LEN,
+                });
+            }
+            if headers.len() >= MAX_HEADERS {
+                return Err(ParseError::TooManyHeaders { limit: MAX_HEADERS });
+            }
+            let field = text.get(begin..end).ok_or(ParseError::HeaderLine {
                 offset: abs,
-                limit: MAX_HEADER_LEN,
-            });
-        }
-        if headers.len() >= MAX_HEADERS {
-            return Err(ParseError::TooManyHeaders { limit: MAX_HEADERS });
-        }
-        let field = text.get(begin..end).ok_or(ParseError::HeaderLine {
-            offset: abs,
-            what: "header out of bounds",
-        })?;
-        let (name, value) = field.split_once(':').ok_or(ParseError::HeaderLine {
-            offset: abs,
-            what: "header line has no colon",
-        })?;
-        let name = name.trim_end_matches(is_wsp);
-        if name.is_empty() || !name.chars().all(is_token_char) {
-            return Err(ParseError::HeaderLine {
+                what: "header out of bounds",
+            })?;
+            let colon = field
+                .bytes()
+                .position(|b| b == b':')
+                .ok_or(ParseError::HeaderLine {
+                    offset: abs,
+                    what: "header line has no colon",
+                })?;
+            let (name, value) = (
+                field.get(..colon).unwrap_or(""),
+                field.get(colon + 1..).unwrap_or(""),
+            );
+            let name = crate::lex::trim_wsp(name);
+            if name.is_empty() || !crate::lex::TOKEN.all(name) {
+                return Err(ParseError::HeaderLine {
+                    offset: abs,
+                    what: "header name is not a token",
+                });
+            }
+            headers.push(Header {
+                name: HeaderName::from_wire(name),
+                value: unfold(value, folded),
                 offset: abs,
-                what: "header name is not a token",
             });
-        }
-        headers.push(Header {
-            name: HeaderName::from_wire(name),
-            value: unfold(value),
-            offset: abs,
-        });
-        Ok(())
-    };
+            Ok(())
+        };
     for (off, line) in lines.by_ref() {
-        if line.contains(['\r', '\n']) {
+        if memchr::memchr2(b'\r', b'\n', line.as_bytes()).is_some() {
             return Err(ParseError::HeaderLine {
                 offset: start + off,
                 what: "bare CR or LF in header",
@@ -326,7 +336,10 @@ pub(crate) fn parse_head<'a>(
         }
         if line.starts_with(is_wsp) {
             match current.as_mut() {
-                Some(span) => span.1 = off + line.len(),
+                Some(span) => {
+                    span.1 = off + line.len();
+                    span.2 = true;
+                }
                 None => {
                     return Err(ParseError::HeaderLine {
                         offset: start + off,
@@ -339,7 +352,7 @@ pub(crate) fn parse_head<'a>(
         if let Some(span) = current.take() {
             finish(span, &mut headers)?;
         }
-        current = Some((off, off + line.len()));
+        current = Some((off, off + line.len(), false));
     }
     if let Some(span) = current.take() {
         finish(span, &mut headers)?;
@@ -365,7 +378,19 @@ impl<'a> Iterator for LineIter<'a> {
             return None;
         }
         let begin = self.pos;
-        match memchr::memmem::find(rest.as_bytes(), b"\r\n") {
+        // A line ends at CRLF; a bare CR or LF stays in the line, where the caller rejects it.
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        let end = loop {
+            match memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()) {
+                Some(p) if from + p > 0 && bytes.get(from + p - 1) == Some(&b'\r') => {
+                    break Some(from + p - 1)
+                }
+                Some(p) => from += p + 1,
+                None => break None,
+            }
+        };
+        match end {
             Some(p) => {
                 self.pos += p + 2;
                 rest.get(..p).map(|l| (begin, l))

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::lex::Param;
+use crate::lex::{ByteClass, Param};
 use crate::limits::MAX_PARAMS;
 
 /// Why a URI was refused.
@@ -57,7 +57,8 @@ pub enum Host<'a> {
 impl<'a> Uri<'a> {
     /// Parses a complete URI (the caller has already cut it out of its surroundings).
     pub fn parse(s: &'a str) -> Result<Self, UriError> {
-        let (scheme, rest) = s.split_once(':').ok_or(UriError("URI has no scheme"))?;
+        let (scheme, rest) =
+            crate::lex::split_byte(s, b':').ok_or(UriError("URI has no scheme"))?;
         if !is_scheme(scheme) {
             return Err(UriError("invalid URI scheme"));
         }
@@ -115,25 +116,11 @@ fn is_scheme(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-fn is_unreserved(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '!' | '~' | '*' | '\'' | '(' | ')')
-}
-
-fn is_user_char(c: char) -> bool {
-    is_unreserved(c) || matches!(c, '&' | '=' | '+' | '$' | ',' | ';' | '?' | '/' | '%')
-}
-
-fn is_password_char(c: char) -> bool {
-    is_unreserved(c) || matches!(c, '&' | '=' | '+' | '$' | ',' | '%')
-}
-
-fn is_param_char(c: char) -> bool {
-    is_unreserved(c) || matches!(c, '[' | ']' | '/' | ':' | '&' | '+' | '$' | '%')
-}
-
-fn is_header_char(c: char) -> bool {
-    is_unreserved(c) || matches!(c, '[' | ']' | '/' | '?' | ':' | '+' | '$' | '%')
-}
+static USER: ByteClass = ByteClass::new(true, b"-_.!~*'()&=+$,;?/%");
+static PASSWORD: ByteClass = ByteClass::new(true, b"-_.!~*'()&=+$,%");
+static PARAM: ByteClass = ByteClass::new(true, b"-_.!~*'()[]/:&+$%");
+static HEADER: ByteClass = ByteClass::new(true, b"-_.!~*'()[]/?:+$%");
+static HOST_NAME: ByteClass = ByteClass::new(true, b"-.");
 
 /// Every `%` must start a two-hex-digit escape.
 fn escapes_ok(s: &str) -> bool {
@@ -152,8 +139,13 @@ fn escapes_ok(s: &str) -> bool {
     true
 }
 
-fn checked<'a>(s: &'a str, ok: fn(char) -> bool, what: &'static str) -> Result<&'a str, UriError> {
-    if s.chars().all(ok) && escapes_ok(s) {
+fn checked<'a>(s: &'a str, class: &ByteClass, what: &'static str) -> Result<&'a str, UriError> {
+    let mut percent = false;
+    let in_class = s.bytes().all(|b| {
+        percent |= b == b'%';
+        class.has(b)
+    });
+    if in_class && (!percent || escapes_ok(s)) {
         Ok(s)
     } else {
         Err(UriError(what))
@@ -188,34 +180,28 @@ pub fn percent_decode(s: &str) -> Cow<'_, [u8]> {
 
 fn parse_sip(secure: bool, s: &str) -> Result<SipUri<'_>, UriError> {
     // '@' cannot appear unescaped after the userinfo (params and headers exclude it).
-    let (userinfo, rest) = match s.split_once('@') {
+    let (userinfo, rest) = match crate::lex::split_byte(s, b'@') {
         Some((u, r)) => (Some(u), r),
         None => (None, s),
     };
     let (user, password) = match userinfo {
         None => (None, None),
         Some(u) => {
-            let (user, password) = match u.split_once(':') {
-                Some((user, pw)) => (
-                    user,
-                    Some(checked(pw, is_password_char, "invalid password")?),
-                ),
+            let (user, password) = match crate::lex::split_byte(u, b':') {
+                Some((user, pw)) => (user, Some(checked(pw, &PASSWORD, "invalid password")?)),
                 None => (u, None),
             };
             if user.is_empty() {
                 return Err(UriError("empty user part"));
             }
-            (
-                Some(checked(user, is_user_char, "invalid user part")?),
-                password,
-            )
+            (Some(checked(user, &USER, "invalid user part")?), password)
         }
     };
-    let (hostport, headers_text) = match rest.split_once('?') {
+    let (hostport, headers_text) = match crate::lex::split_byte(rest, b'?') {
         Some((hp, h)) => (hp, Some(h)),
         None => (rest, None),
     };
-    let (hostport, params_text) = match hostport.split_once(';') {
+    let (hostport, params_text) = match crate::lex::split_byte(hostport, b';') {
         Some((hp, p)) => (hp, Some(p)),
         None => (hostport, None),
     };
@@ -226,15 +212,15 @@ fn parse_sip(secure: bool, s: &str) -> Result<SipUri<'_>, UriError> {
             if params.len() >= MAX_PARAMS {
                 return Err(UriError("too many URI parameters"));
             }
-            let (name, value) = match item.split_once('=') {
-                Some((n, v)) => (n, Some(checked(v, is_param_char, "invalid URI parameter")?)),
+            let (name, value) = match crate::lex::split_byte(item, b'=') {
+                Some((n, v)) => (n, Some(checked(v, &PARAM, "invalid URI parameter")?)),
                 None => (item, None),
             };
             if name.is_empty() || value == Some("") {
                 return Err(UriError("empty URI parameter"));
             }
             params.push(Param {
-                name: checked(name, is_param_char, "invalid URI parameter")?,
+                name: checked(name, &PARAM, "invalid URI parameter")?,
                 value: value.map(Cow::Borrowed),
                 quoted: false,
             });
@@ -253,8 +239,8 @@ fn parse_sip(secure: bool, s: &str) -> Result<SipUri<'_>, UriError> {
                 return Err(UriError("empty URI header name"));
             }
             headers.push((
-                checked(name, is_header_char, "invalid URI header")?,
-                checked(value, is_header_char, "invalid URI header")?,
+                checked(name, &HEADER, "invalid URI header")?,
+                checked(value, &HEADER, "invalid URI header")?,
             ));
         }
     }
@@ -277,7 +263,7 @@ pub(crate) fn parse_hostport(s: &str) -> Result<(Host<'_>, Option<u16>), UriErro
             .ok_or(UriError("unterminated IPv6 reference"))?;
         (Host::Ipv6(parse_ipv6(addr)?), after)
     } else {
-        let end = s.find(':').unwrap_or(s.len());
+        let end = s.bytes().position(|b| b == b':').unwrap_or(s.len());
         let (name, after) = s.split_at(end);
         (parse_host_name(name)?, after)
     };
@@ -323,14 +309,18 @@ fn parse_host_name(name: &str) -> Result<Host<'_>, UriError> {
             .map(Host::Ipv4)
             .map_err(|_| UriError("invalid IPv4 address"));
     }
-    let valid_labels = name.trim_end_matches('.').split('.').all(|label| {
-        !label.is_empty()
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
+    // One pass over `label *("." label) ["."]`: no empty label, none starting or ending in '-'.
+    let bytes = name.trim_end_matches('.').as_bytes();
+    let mut prev = b'.';
+    let mut valid_labels = !bytes.is_empty();
+    for &b in bytes {
+        let ok = HOST_NAME.has(b)
+            && !(b == b'.' && (prev == b'.' || prev == b'-'))
+            && !(b == b'-' && prev == b'.');
+        valid_labels &= ok;
+        prev = b;
+    }
+    valid_labels &= prev != b'-' && prev != b'.';
     if !valid_labels {
         return Err(UriError("invalid host name"));
     }

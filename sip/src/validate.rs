@@ -57,19 +57,30 @@ pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
             }
         }
     }
+    // One pass: count the headers that must appear (once) and check every known value.
+    let mut counts = [0usize; SINGLE.len()];
+    for header in &msg.headers {
+        if let Some(slot) = SINGLE.iter().position(|n| *n == header.name) {
+            if let Some(c) = counts.get_mut(slot) {
+                *c += 1;
+            }
+        }
+        check_header(header)?;
+    }
     for name in REQUIRED {
-        if msg.header(name).is_none() {
+        let slot = SINGLE.iter().position(|n| *n == name);
+        let present = match slot {
+            Some(slot) => counts.get(slot).is_some_and(|c| *c > 0),
+            None => msg.header(name).is_some(),
+        };
+        if !present {
             return Err(ValidationError::MissingHeader(name.static_name()));
         }
     }
-    for name in SINGLE {
-        let count = msg.headers_named(name).count();
+    for (name, count) in SINGLE.iter().zip(counts) {
         if count > 1 {
             return Err(ValidationError::RepeatedHeader(name.static_name(), count));
         }
-    }
-    for header in &msg.headers {
-        check_header(header)?;
     }
     if let StartLine::Request(r) = &msg.start {
         let cseq = msg.cseq()?;

@@ -13,6 +13,24 @@ use tokio::sync::mpsc::error::TrySendError;
 use super::{Inbound, Proto, Received};
 use crate::stats::Stats;
 
+/// Receive buffer asked for on SIP UDP sockets, so a burst is not dropped by the kernel while
+/// the reader catches up (the kernel caps it at net.core.rmem_max).
+pub const UDP_RECEIVE_BUFFER: usize = 4 << 20;
+
+fn bind(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    if let Err(e) = s.set_recv_buffer_size(UDP_RECEIVE_BUFFER) {
+        tracing::warn!(error = %e, "cannot enlarge the UDP receive buffer");
+    }
+    s.set_nonblocking(true)?;
+    s.bind(&addr.into())?;
+    UdpSocket::from_std(s.into())
+}
+
 /// Binds `addr` and starts reading; returns the socket for sending.
 pub async fn spawn_udp(
     addr: SocketAddr,
@@ -20,7 +38,7 @@ pub async fn spawn_udp(
     max_message: usize,
     stats: Arc<Stats>,
 ) -> std::io::Result<Arc<UdpSocket>> {
-    let socket = Arc::new(UdpSocket::bind(addr).await?);
+    let socket = Arc::new(bind(addr)?);
     let local = socket.local_addr()?;
     let reader = socket.clone();
     tokio::spawn(async move {

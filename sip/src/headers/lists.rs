@@ -20,6 +20,29 @@ pub fn parse_token_list(value: &str) -> Result<Vec<&str>, &'static str> {
     }
 }
 
+/// Checks a token list without building it (validation of every message pays for this).
+pub fn check_token_list(value: &str) -> Result<(), &'static str> {
+    let value = crate::lex::trim_wsp(value);
+    if value.is_empty() {
+        return Ok(());
+    }
+    let mut count = 0;
+    for item in value.split(',') {
+        count += 1;
+        let t = crate::lex::trim_wsp(item);
+        if t.is_empty() {
+            return Err("empty list element");
+        }
+        if !crate::lex::TOKEN.all(t) {
+            return Err("list element is not a token");
+        }
+    }
+    if count > MAX_LIST_ITEMS {
+        return Err("too many list elements");
+    }
+    Ok(())
+}
+
 /// `type/subtype *(;param)`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MediaType<'a> {

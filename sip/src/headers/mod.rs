@@ -100,7 +100,7 @@ pub fn check_header(header: &Header<'_>) -> Result<(), HeaderError> {
         | HeaderName::ProxyRequire
         | HeaderName::Unsupported
         | HeaderName::Allow
-        | HeaderName::ContentEncoding => parse_token_list(v).map(drop),
+        | HeaderName::ContentEncoding => lists::check_token_list(v),
         HeaderName::Authorization
         | HeaderName::ProxyAuthorization
         | HeaderName::WwwAuthenticate

@@ -5,9 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::lex::{
-    find_param, header_params, is_token_char, is_wsp, quoted_string, write_quoted, Param,
-};
+use crate::lex::{find_param, header_params, is_wsp, quoted_string, write_quoted, Param};
 use crate::uri::Uri;
 
 /// A URI with an optional display name and header parameters.
@@ -37,7 +35,8 @@ impl<'a> NameAddr<'a> {
         } else {
             // *(token LWS) then '<', or else a bare addr-spec.
             let prefix_len = s
-                .find(|c: char| !(is_token_char(c) || is_wsp(c)))
+                .bytes()
+                .position(|b| !(crate::lex::TOKEN.has(b) || b == b' ' || b == b'\t'))
                 .unwrap_or(s.len());
             match s.get(prefix_len..) {
                 Some(rest) if rest.starts_with('<') => {
@@ -48,11 +47,12 @@ impl<'a> NameAddr<'a> {
             }
         };
         let (uri, bracketed, rest) = if let Some(inner) = rest.strip_prefix('<') {
-            let (uri_text, rest) = inner.split_once('>').ok_or("missing '>'")?;
+            let (uri_text, rest) = crate::lex::split_byte(inner, b'>').ok_or("missing '>'")?;
             (Uri::parse(uri_text).map_err(|e| e.0)?, true, rest)
         } else {
             let end = rest
-                .find(|c: char| c == ';' || c == ',' || is_wsp(c))
+                .bytes()
+                .position(|b| matches!(b, b';' | b',' | b' ' | b'\t'))
                 .unwrap_or(rest.len());
             let (uri_text, after) = rest.split_at(end);
             if uri_text.contains('?') {

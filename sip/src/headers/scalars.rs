@@ -150,7 +150,7 @@ pub fn check_call_id(value: &str) -> Result<(), &'static str> {
                 '(' | ')' | '<' | '>' | ':' | '\\' | '"' | '/' | '[' | ']' | '?' | '{' | '}'
             )
     }
-    let (left, right) = match value.split_once('@') {
+    let (left, right) = match crate::lex::split_byte(value, b'@') {
         Some((l, r)) => (l, Some(r)),
         None => (value, None),
     };
