@@ -1,0 +1,1 @@
+//! RFC 4028 session timers.
