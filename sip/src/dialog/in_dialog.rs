@@ -4,7 +4,7 @@
 
 use super::route_set::RouteSet;
 use super::uac::contact_target;
-use super::{decode_own, Dialog, DialogError, DialogId, DialogState, INITIAL_LOCAL_CSEQ};
+use super::{decode_own, Dialog, DialogError, DialogId, DialogState, Role, INITIAL_LOCAL_CSEQ};
 use crate::header_name::HeaderName;
 use crate::headers::MAX_CSEQ;
 use crate::message::Message;
@@ -118,7 +118,8 @@ impl Dialog {
     /// set and remote target (loose or strict routing), From/To with tags, Call-ID, the next
     /// local CSeq, Contact for target-refresh methods, `body` if any. An INVITE or UPDATE
     /// with a body is an offer and is refused while another exchange is open (§14.1).
-    /// Sending BYE terminates the dialog (§15.1.1). ACK and CANCEL are refused here: see
+    /// Sending BYE terminates the dialog (§15.1.1); the callee may not send one on an early
+    /// dialog (§15). ACK and CANCEL are refused here: see
     /// [`Dialog::build_ack`] and [`crate::transaction::build_cancel`] (CANCEL reuses the
     /// INVITE's CSeq and is built from the INVITE itself).
     pub fn build_request(
@@ -137,6 +138,9 @@ impl Dialog {
         }
         if self.state == DialogState::Terminated {
             return Err(DialogError::Terminated);
+        }
+        if method == Method::Bye && self.role == Role::Uas && self.state == DialogState::Early {
+            return Err(DialogError::ByeOnEarlyDialog);
         }
         let is_invite = method == Method::Invite;
         let offer_capable = is_invite || method == Method::Update;

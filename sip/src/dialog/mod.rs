@@ -252,6 +252,8 @@ pub enum DialogError {
     WrongMethod(&'static str),
     #[error("an INVITE transaction is in progress in this dialog")]
     InviteInProgress,
+    #[error("the callee may not send BYE on an early dialog (§15): send a final response")]
+    ByeOnEarlyDialog,
     #[error("an offer is outstanding; no new offer until it is answered")]
     OfferOutstanding,
     #[error("the local CSeq would pass 2**31 - 1")]
@@ -283,6 +285,7 @@ pub fn status_for(error: &DialogError) -> u16 {
         | DialogError::NotDialogCreating(_)
         | DialogError::WrongMethod(_)
         | DialogError::InviteInProgress
+        | DialogError::ByeOnEarlyDialog
         | DialogError::OfferOutstanding
         | DialogError::CSeqExhausted
         | DialogError::Build(_) => 500,

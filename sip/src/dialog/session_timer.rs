@@ -174,7 +174,7 @@ fn supports_timer(msg: &Message<'_>) -> Result<bool, DialogError> {
 }
 
 /// As UAS, the session timer answer to an INVITE or UPDATE (§9), `None` when no timer is
-/// used. A Session-Expires below our Min-SE is refused with
+/// used. A Session-Expires below our Min-SE from a UAC that supports timers is refused with
 /// [`DialogError::SessionIntervalTooSmall`] (→ 422 with our Min-SE via
 /// [`super::refuse`]). We may lower the interval to our preference, never below the
 /// request's Min-SE.
@@ -195,7 +195,9 @@ pub fn uas_answer(
     };
     match request.session_expires()? {
         Some(se) => {
-            if se.delta < config.floor() {
+            // A UAC that does not list "timer" cannot act on a 422 (a proxy added the
+            // header): raise the interval instead, as §8.1 has proxies do.
+            if se.delta < config.floor() && uac_supports {
                 return Err(DialogError::SessionIntervalTooSmall {
                     requested: se.delta,
                     min_se: config.floor(),

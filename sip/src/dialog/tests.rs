@@ -216,6 +216,10 @@ fn early_uas_dialog_ends_with_a_non_2xx_final() {
     let contact = "<sip:gw@192.0.2.9:5060>";
     let ringing = dialog_response(&invite, 180, "Ringing", "gw-tag", contact);
     let mut dialog = Dialog::uas(&invite, &ringing, Transport::Udp).unwrap();
+    assert_eq!(
+        dialog.build_request(Method::Bye, &hop(), "z9hG4bKb", None),
+        Err(DialogError::ByeOnEarlyDialog)
+    );
     let busy = dialog_response(&invite, 486, "Busy Here", "gw-tag", contact);
     dialog.on_response_sent(&busy).unwrap();
     assert_eq!(dialog.state(), DialogState::Terminated);
@@ -1030,6 +1034,16 @@ fn session_interval_too_small_gets_422_and_the_uac_retries() {
     let resp = decode_datagram(&resp).unwrap();
     assert_eq!(resp.status_line().unwrap().code, 422);
     assert_eq!(resp.min_se().unwrap().unwrap().delta, 90);
+
+    // Without "timer" in Supported the UAC could not retry: the interval is raised instead.
+    let proxied = incoming_invite(&["Session-Expires: 60"], SDP);
+    let answer = uas_answer(&decode_datagram(&proxied).unwrap(), &config)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (answer.interval, answer.refresher, answer.require_timer),
+        (90, Refresher::Uas, false)
+    );
 
     // As UAC: retry with the 422's Min-SE.
     let retry = on_422(&resp, 60, &config).unwrap();
