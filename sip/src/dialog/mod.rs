@@ -13,6 +13,17 @@
 //! Faults are typed ([`DialogError`]); only the edge helpers [`status_for`] and [`refuse`]
 //! turn them into SIP status codes.
 //!
+//! The driving contract (a dialog owns no timers, so it has no `poll_timeout`; every call is
+//! a synchronous state change the caller sequences with the transaction layer):
+//! 1. a request with a To tag → [`DialogSet::on_request`] / [`Dialog::on_request`]; on
+//!    `Err`, answer with [`refuse`] (never answer ACK);
+//! 2. every response we send in the dialog → [`Dialog::on_response_sent`];
+//! 3. every response to our requests → [`Dialog::on_response`]; for a 2xx to INVITE send
+//!    [`Dialog::build_ack`]; after [`ResponseOutcome::Glare`] retry no earlier than
+//!    [`Dialog::glare_retry_at`];
+//! 4. extensions: [`prack::check_required`] before accepting an INVITE (100rel is refused),
+//!    [`session_timer`] for Session-Expires, whose deadlines the gateway schedules.
+//!
 //! ```
 //! use roomgate_sip::dialog::{Dialog, ViaHop};
 //! use roomgate_sip::transaction::Transport;
