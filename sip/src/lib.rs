@@ -24,6 +24,7 @@
     )
 )]
 
+pub mod dialog;
 pub mod digest;
 pub mod error;
 pub mod framing;
@@ -42,6 +43,7 @@ pub mod uas_check;
 pub mod uri;
 pub mod validate;
 
+pub use dialog::{Dialog, DialogError, DialogId, DialogState};
 pub use error::{DecodeError, Fault, HeaderError, MessageKind, ParseError, ValidationError};
 pub use framing::{Frame, FramingError, StreamFramer};
 pub use header_name::HeaderName;
