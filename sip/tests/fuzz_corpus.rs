@@ -59,3 +59,18 @@ fn stream_framer_corpus_concatenated() {
         }
     }
 }
+
+#[test]
+fn transactions_corpus() {
+    replay("transactions", roomgate_sip::transaction::fuzz::fuzz_transactions);
+}
+
+#[test]
+fn dialog_corpus() {
+    replay("dialog", roomgate_sip::dialog::fuzz::fuzz_dialog);
+}
+
+#[test]
+fn digest_corpus() {
+    replay("digest", roomgate_sip::digest::fuzz_digest);
+}
