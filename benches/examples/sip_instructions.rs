@@ -18,7 +18,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (side, message, n) = match args.as_slice() {
         [_, side, message, n] => (side.as_str(), message.as_str(), n.parse::<usize>().unwrap()),
-        _ => panic!("usage: sip_instructions roomgate|rsip room_invite|lwsdisp N"),
+        _ => panic!(
+            "usage: sip_instructions roomgate|roomgate-parse-only|rsip room_invite|lwsdisp N"
+        ),
     };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = match message {
@@ -30,8 +32,12 @@ fn main() {
     let contact = message == "lwsdisp";
     for _ in 0..n {
         match side {
-            "roomgate" => {
-                let msg = roomgate_sip::decode_datagram(black_box(&bytes)).unwrap();
+            "roomgate" | "roomgate-parse-only" => {
+                let msg = if side == "roomgate" {
+                    roomgate_sip::decode_datagram(black_box(&bytes)).unwrap()
+                } else {
+                    roomgate_sip::parse_datagram(black_box(&bytes)).unwrap()
+                };
                 black_box(msg.top_via().unwrap());
                 black_box(msg.from_header().unwrap());
                 black_box(msg.to_header().unwrap());

@@ -88,6 +88,7 @@ impl StreamFramer {
             headers: head.headers,
             body,
             consumed: total,
+            core: crate::message::CoreHeaders::default(),
         };
         Ok(Some((Frame::Message(msg), total)))
     }

@@ -202,6 +202,13 @@ pub(crate) fn write_quoted(f: &mut std::fmt::Formatter<'_>, s: &str) -> std::fmt
     f.write_char('"')
 }
 
+/// Parameters of one URI or header value. (A `Vec`: an inline small vector would make every
+/// typed header invariant in its lifetime, which the borrowing accessors cannot afford.)
+pub type Params<'a> = Vec<Param<'a>>;
+
+/// Elements of one comma-separated header value, inline up to four.
+pub(crate) type ListItems<'a> = smallvec::SmallVec<[&'a str; 4]>;
+
 /// A `name[=value]` parameter of a header value or URI.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Param<'a> {
@@ -271,8 +278,8 @@ fn gen_value(i: &str) -> PResult<'_, (Cow<'_, str>, bool)> {
 /// `*( SEMI generic-param )`, at most [`MAX_PARAMS`]. Stops before anything that is not a
 /// well-formed parameter, so callers that require the whole value to be consumed reject stray
 /// separators such as `;;`.
-pub(crate) fn header_params(mut i: &str) -> PResult<'_, Vec<Param<'_>>> {
-    let mut params = Vec::new();
+pub(crate) fn header_params(mut i: &str) -> PResult<'_, Params<'_>> {
+    let mut params = Params::new();
     loop {
         let attempt = preceded(sep(';'), generic_param).parse(i);
         match attempt {
@@ -291,49 +298,48 @@ pub(crate) fn header_params(mut i: &str) -> PResult<'_, Vec<Param<'_>>> {
 
 /// Splits a comma-separated header value into its elements, respecting quoted strings and
 /// angle brackets. Empty elements are an error (RFC 3261 lists have none).
-pub(crate) fn split_list(value: &str, limit: usize) -> Result<Vec<&str>, &'static str> {
-    let mut items = Vec::new();
+pub(crate) fn split_list(value: &str, limit: usize) -> Result<ListItems<'_>, &'static str> {
+    let mut items = ListItems::new();
     let bytes = value.as_bytes();
-    // Fast path: no quotes, brackets or commas means one element.
-    if !bytes.iter().any(|&b| b == b',' || b == b'"' || b == b'<') {
-        push_item(&mut items, Some(value), limit)?;
-        return Ok(items);
-    }
     let mut start = 0;
-    let mut in_quotes = false;
-    let mut escaped = false;
-    let mut in_angle = false;
-    for (pos, &c) in bytes.iter().enumerate() {
-        if in_quotes {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_quotes = false;
-            }
-            continue;
-        }
-        match c {
-            b'"' => in_quotes = true,
-            b'<' => in_angle = true,
-            b'>' => in_angle = false,
-            b',' if !in_angle => {
+    let mut at = 0;
+    // Jump from one special byte to the next: a comma splits, a quote or '<' skips to its end.
+    while let Some(off) = memchr::memchr3(b',', b'"', b'<', bytes.get(at..).unwrap_or_default()) {
+        let pos = at + off;
+        match bytes.get(pos) {
+            Some(b',') => {
                 push_item(&mut items, value.get(start..pos), limit)?;
                 start = pos + 1;
+                at = pos + 1;
             }
-            _ => {}
+            Some(b'"') => at = skip_quoted(bytes, pos + 1).ok_or("unterminated quoted string")?,
+            _ => {
+                // Inside <...> commas do not split; an unclosed '<' runs to the end.
+                at = match memchr::memchr(b'>', bytes.get(pos..).unwrap_or_default()) {
+                    Some(close) => pos + close + 1,
+                    None => bytes.len(),
+                };
+            }
         }
-    }
-    if in_quotes {
-        return Err("unterminated quoted string");
     }
     push_item(&mut items, value.get(start..), limit)?;
     Ok(items)
 }
 
+/// Position just after the quote that closes a quoted string whose content starts at `from`.
+fn skip_quoted(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let off = memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
+        let pos = from + off;
+        if bytes.get(pos) == Some(&b'"') {
+            return Some(pos + 1);
+        }
+        from = pos + 2;
+    }
+}
+
 fn push_item<'a>(
-    items: &mut Vec<&'a str>,
+    items: &mut ListItems<'a>,
     item: Option<&'a str>,
     limit: usize,
 ) -> Result<(), &'static str> {
@@ -398,7 +404,10 @@ mod tests {
     #[test]
     fn lists_respect_quotes_and_angles() {
         let items = split_list(r#""a,b" <sip:x;y=1,2>;q=1, <sip:z>"#, 8).unwrap();
-        assert_eq!(items, vec![r#""a,b" <sip:x;y=1,2>;q=1"#, "<sip:z>"]);
+        assert_eq!(
+            items.into_vec(),
+            vec![r#""a,b" <sip:x;y=1,2>;q=1"#, "<sip:z>"]
+        );
         assert!(split_list("a,,b", 8).is_err());
         assert!(split_list("a,b,c", 2).is_err());
     }

@@ -67,7 +67,7 @@ pub struct Header<'a> {
 }
 
 /// A parsed SIP message borrowing from its input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Message<'a> {
     pub start: StartLine<'a>,
     pub headers: Vec<Header<'a>>,
@@ -75,7 +75,33 @@ pub struct Message<'a> {
     /// How many input bytes the message used (leading CRLFs, headers, body); a datagram's
     /// trailing bytes beyond this are ignored (RFC 4475 dblreq).
     pub consumed: usize,
+    /// The core headers as validation parsed them, so the accessors every element calls do
+    /// not parse them a second time. Filled only for values that borrow from the input (a
+    /// folded value is unfolded into the message and parsed again on access).
+    pub(crate) core: CoreHeaders<'a>,
 }
+
+/// See [`Message::core`]. Empty until the message is validated.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CoreHeaders<'a> {
+    pub top_via: Option<crate::headers::Via<'a>>,
+    pub from: Option<crate::headers::NameAddr<'a>>,
+    pub to: Option<crate::headers::NameAddr<'a>>,
+    pub cseq: Option<crate::headers::CSeq<'a>>,
+    pub call_id: Option<&'a str>,
+}
+
+// Equality is about the message, not about what has been parsed out of it yet.
+impl PartialEq for Message<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.headers == other.headers
+            && self.body == other.body
+            && self.consumed == other.consumed
+    }
+}
+
+impl Eq for Message<'_> {}
 
 /// Start line and headers, before the body is cut out.
 pub(crate) struct Head<'a> {
@@ -280,7 +306,13 @@ pub(crate) fn parse_head<'a>(
         offset: start + e.valid_up_to(),
     })?;
     let mut lines = LineIter { text, pos: 0 };
-    let (first_off, first) = lines.next().ok_or(ParseError::Empty)?;
+    let (first_off, first, bare) = lines.next().ok_or(ParseError::Empty)?;
+    if bare {
+        return Err(start_line_err(
+            start + first_off,
+            "bare CR or LF in start line",
+        ));
+    }
     let start_line = parse_start_line(first, start + first_off)?;
     let mut headers: Vec<Header<'a>> = Vec::with_capacity(16);
     // (offset in text of the header's first line, end offset of its last line, folded)
@@ -327,8 +359,8 @@ pub(crate) fn parse_head<'a>(
             });
             Ok(())
         };
-    for (off, line) in lines.by_ref() {
-        if memchr::memchr2(b'\r', b'\n', line.as_bytes()).is_some() {
+    for (off, line, bare) in lines.by_ref() {
+        if bare {
             return Err(ParseError::HeaderLine {
                 offset: start + off,
                 what: "bare CR or LF in header",
@@ -371,33 +403,29 @@ struct LineIter<'a> {
 }
 
 impl<'a> Iterator for LineIter<'a> {
-    type Item = (usize, &'a str);
+    /// (offset, line, whether the line holds a bare CR or LF)
+    type Item = (usize, &'a str, bool);
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.text.get(self.pos..)?;
         if rest.is_empty() {
             return None;
         }
         let begin = self.pos;
-        // A line ends at CRLF; a bare CR or LF stays in the line, where the caller rejects it.
+        // A line ends at CRLF. The first CR or LF found either starts that CRLF or is a bare
+        // one, which the caller rejects.
         let bytes = rest.as_bytes();
-        let mut from = 0;
-        let end = loop {
-            match memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default()) {
-                Some(p) if from + p > 0 && bytes.get(from + p - 1) == Some(&b'\r') => {
-                    break Some(from + p - 1)
-                }
-                Some(p) => from += p + 1,
-                None => break None,
-            }
-        };
-        match end {
-            Some(p) => {
+        match memchr::memchr2(b'\r', b'\n', bytes) {
+            Some(p) if bytes.get(p..p + 2) == Some(b"\r\n") => {
                 self.pos += p + 2;
-                rest.get(..p).map(|l| (begin, l))
+                rest.get(..p).map(|l| (begin, l, false))
+            }
+            Some(_) => {
+                self.pos = self.text.len();
+                Some((begin, rest, true))
             }
             None => {
                 self.pos = self.text.len();
-                Some((begin, rest))
+                Some((begin, rest, false))
             }
         }
     }
@@ -481,6 +509,7 @@ fn parse_datagram_inner(input: &[u8]) -> Result<Message<'_>, ParseError> {
         headers: head.headers,
         body: input.get(head.body_offset..end).unwrap_or_default(),
         consumed: end,
+        core: CoreHeaders::default(),
     })
 }
 

@@ -39,7 +39,7 @@ pub struct SipUri<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
     /// `?name=value&…` URI headers, still %-escaped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<(&'a str, &'a str)>,
@@ -206,7 +206,7 @@ fn parse_sip(secure: bool, s: &str) -> Result<SipUri<'_>, UriError> {
         None => (hostport, None),
     };
     let (host, port) = parse_hostport(hostport)?;
-    let mut params = Vec::new();
+    let mut params = crate::lex::Params::new();
     if let Some(p) = params_text {
         for item in p.split(';') {
             if params.len() >= MAX_PARAMS {

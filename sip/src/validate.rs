@@ -5,7 +5,11 @@
 use crate::error::{DecodeError, Fault, ValidationError};
 use crate::header_name::HeaderName;
 use crate::headers::check_header;
-use crate::message::{parse_datagram, Message, StartLine, Version};
+use std::borrow::Cow;
+
+use crate::error::HeaderError;
+use crate::headers::{check_call_id, parse_vias, CSeq, NameAddr};
+use crate::message::{parse_datagram, CoreHeaders, Header, Message, StartLine, Version};
 use crate::uri::Uri;
 
 /// Headers every request and response carries (RFC 3261 §8.1.1). Max-Forwards is also
@@ -41,6 +45,13 @@ const SINGLE: [HeaderName<'static>; 17] = [
 
 /// Checks a parsed message.
 pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
+    validate_inner(msg, None)
+}
+
+fn validate_inner<'a>(
+    msg: &Message<'a>,
+    mut keep: Option<&mut CoreHeaders<'a>>,
+) -> Result<(), ValidationError> {
     let version = match &msg.start {
         StartLine::Request(r) => r.version,
         StartLine::Response(s) => s.version,
@@ -65,7 +76,13 @@ pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
                 *c += 1;
             }
         }
-        check_header(header)?;
+        let kept = match keep.as_deref_mut() {
+            Some(core) => keep_core(header, core)?,
+            None => false,
+        };
+        if !kept {
+            check_header(header)?;
+        }
     }
     for name in REQUIRED {
         let slot = SINGLE.iter().position(|n| *n == name);
@@ -83,7 +100,10 @@ pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
         }
     }
     if let StartLine::Request(r) = &msg.start {
-        let cseq = msg.cseq()?;
+        let cseq = match keep.as_deref().and_then(|c| c.cseq.clone()) {
+            Some(c) => c,
+            None => msg.cseq()?,
+        };
         if cseq.method != r.method {
             return Err(ValidationError::CSeqMethodMismatch {
                 method: r.method.to_string(),
@@ -96,12 +116,46 @@ pub fn validate(msg: &Message<'_>) -> Result<(), ValidationError> {
 
 /// Parses one UDP datagram and validates the message in it.
 pub fn decode_datagram(input: &[u8]) -> Result<Message<'_>, DecodeError> {
-    let msg = parse_datagram(input)?;
-    validate(&msg).map_err(|e| DecodeError {
+    let mut msg = parse_datagram(input)?;
+    validate_and_keep(&mut msg).map_err(|e| DecodeError {
         kind: msg.kind(),
         fault: Fault::Invalid(e),
     })?;
     Ok(msg)
+}
+
+/// [`validate`], keeping the parsed core headers in the message for its accessors.
+pub(crate) fn validate_and_keep(msg: &mut Message<'_>) -> Result<(), ValidationError> {
+    let mut core = CoreHeaders::default();
+    validate_inner(msg, Some(&mut core))?;
+    msg.core = core;
+    Ok(())
+}
+
+/// Parses a core header whose value borrows from the input into `core`; returns false when
+/// the header is not one we keep (the caller then checks it the usual way).
+fn keep_core<'a>(header: &Header<'a>, core: &mut CoreHeaders<'a>) -> Result<bool, ValidationError> {
+    let Cow::Borrowed(v) = header.value else {
+        return Ok(false);
+    };
+    let e = |what| ValidationError::Header(HeaderError::new(&header.name, what));
+    match header.name {
+        HeaderName::Via => {
+            let mut list = parse_vias(v).map_err(e)?.into_iter();
+            if core.top_via.is_none() {
+                core.top_via = list.next();
+            }
+        }
+        HeaderName::From => core.from = Some(NameAddr::parse(v).map_err(e)?),
+        HeaderName::To => core.to = Some(NameAddr::parse(v).map_err(e)?),
+        HeaderName::CSeq => core.cseq = Some(CSeq::parse(v).map_err(e)?),
+        HeaderName::CallId => {
+            check_call_id(v).map_err(e)?;
+            core.call_id = Some(v);
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -62,7 +62,10 @@ fn stream_framer_corpus_concatenated() {
 
 #[test]
 fn transactions_corpus() {
-    replay("transactions", roomgate_sip::transaction::fuzz::fuzz_transactions);
+    replay(
+        "transactions",
+        roomgate_sip::transaction::fuzz::fuzz_transactions,
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::fmt;
 
 use nom::Parser;
 
-use crate::lex::{generic_param, is_wsp, split_list, token, write_quoted, Param};
+use crate::lex::{generic_param, is_wsp, split_list, token, write_quoted};
 use crate::limits::MAX_PARAMS;
 
 /// Credentials or a challenge.
@@ -15,7 +15,7 @@ use crate::limits::MAX_PARAMS;
 pub struct AuthValue<'a> {
     pub scheme: &'a str,
     /// Parameter values; `response` and other secrets are not printed by `Debug`.
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
     /// The `token68` form (RFC 7235), e.g. `Basic dXNlcjpwdw==`, instead of parameters.
     #[serde(skip)]
     pub token68: Option<&'a str>,
@@ -36,7 +36,7 @@ impl<'a> AuthValue<'a> {
             .parse(value)
             .map_err(|_| "auth scheme is not a token")?;
         let rest = rest.trim_start_matches(is_wsp);
-        let mut params = Vec::new();
+        let mut params = crate::lex::Params::new();
         if !rest.is_empty() {
             if rest.len() == value.len() - scheme.len() {
                 return Err("auth scheme must be followed by white space");

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::lex::{header_params, is_token_char, is_wsp, sep, split_list, token, Param};
+use crate::lex::{header_params, is_token_char, is_wsp, sep, split_list, token};
 use crate::limits::MAX_LIST_ITEMS;
 
 /// A comma-separated list of tokens; an empty value is an empty list (RFC 3261 allows
@@ -14,7 +14,7 @@ pub fn parse_token_list(value: &str) -> Result<Vec<&str>, &'static str> {
     }
     let items = split_list(value, MAX_LIST_ITEMS)?;
     if items.iter().all(|t| t.chars().all(is_token_char)) {
-        Ok(items)
+        Ok(items.into_vec())
     } else {
         Err("list element is not a token")
     }
@@ -50,7 +50,7 @@ pub struct MediaType<'a> {
     pub kind: &'a str,
     pub subtype: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 impl<'a> MediaType<'a> {

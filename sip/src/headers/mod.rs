@@ -65,7 +65,7 @@ fn parse_contact(value: &str) -> Result<Contact<'_>, &'static str> {
     Ok(Contact::Addresses(list))
 }
 
-fn parse_vias(value: &str) -> Result<Vec<Via<'_>>, &'static str> {
+pub(crate) fn parse_vias(value: &str) -> Result<Vec<Via<'_>>, &'static str> {
     split_list(value, MAX_LIST_ITEMS)?
         .into_iter()
         .map(Via::parse)
@@ -149,6 +149,9 @@ impl<'a> Message<'a> {
 
     /// The topmost Via entry.
     pub fn top_via(&self) -> Result<Via<'_>, HeaderError> {
+        if let Some(v) = &self.core.top_via {
+            return Ok(v.clone());
+        }
         let h = self.required(HeaderName::Via)?;
         let first = split_list(&h.value, MAX_LIST_ITEMS)
             .map_err(err(HeaderName::Via))?
@@ -159,20 +162,32 @@ impl<'a> Message<'a> {
     }
 
     pub fn from_header(&self) -> Result<NameAddr<'_>, HeaderError> {
+        if let Some(v) = &self.core.from {
+            return Ok(v.clone());
+        }
         NameAddr::parse(&self.required(HeaderName::From)?.value).map_err(err(HeaderName::From))
     }
 
     pub fn to_header(&self) -> Result<NameAddr<'_>, HeaderError> {
+        if let Some(v) = &self.core.to {
+            return Ok(v.clone());
+        }
         NameAddr::parse(&self.required(HeaderName::To)?.value).map_err(err(HeaderName::To))
     }
 
     pub fn call_id(&self) -> Result<&str, HeaderError> {
+        if let Some(v) = self.core.call_id {
+            return Ok(v);
+        }
         let v = &self.required(HeaderName::CallId)?.value;
         check_call_id(v).map_err(err(HeaderName::CallId))?;
         Ok(v)
     }
 
     pub fn cseq(&self) -> Result<CSeq<'_>, HeaderError> {
+        if let Some(v) = &self.core.cseq {
+            return Ok(v.clone());
+        }
         CSeq::parse(&self.required(HeaderName::CSeq)?.value).map_err(err(HeaderName::CSeq))
     }
 

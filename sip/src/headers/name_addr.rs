@@ -18,7 +18,7 @@ pub struct NameAddr<'a> {
     #[serde(skip)]
     pub bracketed: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 impl<'a> NameAddr<'a> {

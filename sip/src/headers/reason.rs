@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use crate::lex::{find_param, header_params, is_wsp, token, Param};
+use crate::lex::{find_param, header_params, is_wsp, token};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Reason<'a> {
     pub protocol: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 impl<'a> Reason<'a> {

@@ -7,7 +7,7 @@ use std::fmt;
 use nom::Parser;
 
 use crate::lex::{
-    bounded_decimal, find_param, header_params, is_wsp, lws, quoted_string, sws, token, Param,
+    bounded_decimal, find_param, header_params, is_wsp, lws, quoted_string, sws, token,
 };
 use crate::method::Method;
 
@@ -64,7 +64,7 @@ pub fn parse_delta_seconds(value: &str) -> Result<u32, &'static str> {
 pub struct SessionTimer<'a> {
     pub delta: u32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 impl<'a> SessionTimer<'a> {
@@ -111,7 +111,7 @@ pub struct RetryAfter<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 impl<'a> RetryAfter<'a> {

@@ -19,7 +19,7 @@ pub struct Via<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<Param<'a>>,
+    pub params: crate::lex::Params<'a>,
 }
 
 fn is_sent_by_char(c: char) -> bool {
