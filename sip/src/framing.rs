@@ -32,9 +32,18 @@ pub enum FramingError {
 }
 
 /// Frames SIP messages on a byte stream with a size limit.
+///
+/// Use one framer per stream and call [`StreamFramer::next_frame`] with the stream's buffer,
+/// only ever appended to, until it returns a frame; then drop that frame's bytes from the
+/// front. The framer remembers how far it has searched and how long the pending message is,
+/// so a peer that sends one byte at a time costs linear work, not quadratic.
 #[derive(Debug, Clone)]
 pub struct StreamFramer {
     max_message: usize,
+    /// Bytes at the front of the buffer already searched for the end of the headers.
+    scanned: std::cell::Cell<usize>,
+    /// Total length of the message whose headers are complete but whose body is not.
+    pending_total: std::cell::Cell<Option<usize>>,
 }
 
 impl Default for StreamFramer {
@@ -48,7 +57,14 @@ impl StreamFramer {
     pub fn new(max_message: usize) -> Self {
         Self {
             max_message: max_message.min(MAX_MESSAGE_SIZE),
+            scanned: std::cell::Cell::new(0),
+            pending_total: std::cell::Cell::new(None),
         }
+    }
+
+    fn reset(&self) {
+        self.scanned.set(0);
+        self.pending_total.set(None);
     }
 
     /// Takes the next frame from the front of `buf`, returning it with the number of bytes it
@@ -57,6 +73,23 @@ impl StreamFramer {
         &self,
         buf: &'a [u8],
     ) -> Result<Option<(Frame<'a>, usize)>, FramingError> {
+        // A buffer shorter than what we searched is a new one: start over.
+        if buf.len() < self.scanned.get() {
+            self.reset();
+        }
+        let result = self.frame(buf);
+        if !matches!(result, Ok(None)) {
+            self.reset();
+        }
+        result
+    }
+
+    fn frame<'a>(&self, buf: &'a [u8]) -> Result<Option<(Frame<'a>, usize)>, FramingError> {
+        if let Some(total) = self.pending_total.get() {
+            if buf.len() < total {
+                return Ok(None);
+            }
+        }
         match buf {
             [] | [b'\r'] | [b'\r', b'\n'] | [b'\r', b'\n', b'\r'] => return Ok(None),
             [b'\r', b'\n', b'\r', b'\n', ..] => return Ok(Some((Frame::Ping, 4))),
@@ -64,14 +97,20 @@ impl StreamFramer {
             _ => {}
         }
         let window = buf.get(..buf.len().min(self.max_message)).unwrap_or(buf);
-        let Some(header_end) = find_header_end(window) else {
+        // Resume the search 3 bytes back, in case the CRLFCRLF straddles the old end.
+        let resume = self.scanned.get().saturating_sub(3).min(window.len());
+        let found = find_header_end(window.get(resume..).unwrap_or_default()).map(|e| e + resume);
+        let Some(header_end) = found else {
             if buf.len() >= self.max_message {
                 return Err(FramingError::TooLarge {
                     limit: self.max_message,
                 });
             }
+            self.scanned.set(window.len());
             return Ok(None);
         };
+        // Keep the search able to find these same headers again once the body is complete.
+        self.scanned.set(header_end.saturating_sub(4));
         let head = parse_head(buf, 0, header_end)?;
         let body_len = content_length(&head.headers)?.ok_or(FramingError::MissingContentLength)?;
         let total = header_end + body_len;
@@ -81,6 +120,7 @@ impl StreamFramer {
             });
         }
         let Some(body) = buf.get(header_end..total) else {
+            self.pending_total.set(Some(total));
             return Ok(None);
         };
         let msg = Message {
@@ -120,6 +160,36 @@ mod tests {
         assert_eq!((frame, used2), (Frame::Ping, 4));
         let (frame, _) = framer.next_frame(&stream[used + 4..]).unwrap().unwrap();
         assert!(matches!(frame, Frame::Message(_)));
+    }
+
+    #[test]
+    fn byte_at_a_time_matches_whole_and_searches_linearly() {
+        let framer = StreamFramer::default();
+        let mut msg = b"MESSAGE sip:a@b SIP/2.0\r\n".to_vec();
+        for i in 0..200 {
+            msg.extend_from_slice(format!("X-Pad-{i}: {}\r\n", "y".repeat(60)).as_bytes());
+        }
+        msg.extend_from_slice(b"Content-Length: 5\r\n\r\nhello");
+        let mut buf = Vec::new();
+        let mut frames = 0;
+        for &b in &msg {
+            buf.push(b);
+            if let Some((frame, used)) = framer.next_frame(&buf).unwrap() {
+                assert!(
+                    matches!(frame, Frame::Message(ref m) if m.body == b"hello" && m.headers.len() == 201)
+                );
+                assert_eq!(used, msg.len());
+                frames += 1;
+                buf.drain(..used);
+            }
+        }
+        assert_eq!(frames, 1);
+        assert!(buf.is_empty());
+        // The framer is ready for the next message on the same stream.
+        assert!(matches!(
+            framer.next_frame(MSG).unwrap(),
+            Some((Frame::Message(_), _))
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use crate::error::HeaderError;
 use crate::headers::{check_call_id, parse_vias, CSeq, NameAddr};
+use crate::limits::MAX_LIST_ITEMS;
 use crate::message::{parse_datagram, CoreHeaders, Header, Message, StartLine, Version};
 use crate::uri::Uri;
 
@@ -70,7 +71,26 @@ fn validate_inner<'a>(
     }
     // One pass: count the headers that must appear (once) and check every known value.
     let mut counts = [0usize; SINGLE.len()];
+    let (mut vias, mut contacts, mut wildcard) = (0usize, 0usize, false);
     for header in &msg.headers {
+        // Limits and rules that span several fields of one header.
+        match header.name {
+            HeaderName::Via => {
+                vias +=
+                    crate::lex::split_list(&header.value, MAX_LIST_ITEMS).map_or(1, |l| l.len());
+                if vias > MAX_LIST_ITEMS {
+                    return Err(HeaderError::new(&header.name, "too many Via entries").into());
+                }
+            }
+            HeaderName::Contact => {
+                contacts += 1;
+                wildcard |= header.value.trim() == "*";
+                if wildcard && contacts > 1 {
+                    return Err(HeaderError::new(&header.name, "'*' mixed with addresses").into());
+                }
+            }
+            _ => {}
+        }
         if let Some(slot) = SINGLE.iter().position(|n| *n == header.name) {
             if let Some(c) = counts.get_mut(slot) {
                 *c += 1;
@@ -186,6 +206,22 @@ mod tests {
         assert!(check("Date: Fri, 01 Jan 2010 16:00:00 EST\r\n").is_err());
         assert!(check("Require: a b\r\n").is_err());
         assert!(check("Contact: <sip:x@y>;expires=4294967296\r\n").is_err());
+    }
+
+    #[test]
+    fn rules_across_fields() {
+        assert!(check("Contact: *\r\nContact: <sip:a@b>\r\n").is_err());
+        assert!(check("Contact: <sip:a@b>;q=0.5\r\nContact: <sip:c@d>;q=1.000\r\n").is_ok());
+        for bad_q in ["1e-1", ".5", "+.5", "0.5e0", "1.5", "0.1234", "2"] {
+            assert!(
+                check(&format!("Contact: <sip:a@b>;q={bad_q}\r\n")).is_err(),
+                "{bad_q}"
+            );
+        }
+        let many: String = (0..70)
+            .map(|i| format!("Via: SIP/2.0/UDP h{i};branch=z9hG4bK{i}\r\n"))
+            .collect();
+        assert!(check(&many).is_err());
     }
 
     #[test]

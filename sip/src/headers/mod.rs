@@ -56,13 +56,27 @@ fn parse_contact(value: &str) -> Result<Contact<'_>, &'static str> {
         }
         if let Some(q) = a.param("q") {
             let v = q.value.as_deref().ok_or("q without value")?;
-            let ok = v.parse::<f32>().is_ok_and(|q| (0.0..=1.0).contains(&q)) && v.len() <= 5;
-            if !ok {
+            if !is_qvalue(v) {
                 return Err("q must be 0 to 1 with at most 3 decimals");
             }
         }
     }
     Ok(Contact::Addresses(list))
+}
+
+/// RFC 3261 `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`.
+fn is_qvalue(v: &str) -> bool {
+    let (int, frac) = match crate::lex::split_byte(v, b'.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (v, None),
+    };
+    let frac_ok =
+        |allowed: fn(u8) -> bool| frac.is_none_or(|f| f.len() <= 3 && f.bytes().all(allowed));
+    match int {
+        "0" => frac_ok(|b| b.is_ascii_digit()),
+        "1" => frac_ok(|b| b == b'0'),
+        _ => false,
+    }
 }
 
 pub(crate) fn parse_vias(value: &str) -> Result<Vec<Via<'_>>, &'static str> {
