@@ -334,3 +334,4 @@ impl Transcoder {
 
 #[cfg(test)]
 mod tests;
+pub mod video;
