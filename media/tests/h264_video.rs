@@ -101,19 +101,22 @@ fn encode_packetize_shuffle_drop_depacketize_decode() {
     let mut dec = H264Decoder::new().unwrap();
     let mut decoded = Vec::new();
     let mut plis = 0;
+    let mut packed = Vec::new();
     for p in &rest {
         dp.handle_packet(p.seq, p.ts, p.marker, &p.data);
         while let Some(o) = dp.poll_output() {
             match o {
                 DepacketizerOutput::AccessUnit(au) => {
                     if let Some(pic) = dec.decode(&au.data).unwrap() {
-                        assert_eq!((pic.width, pic.height), (W, H));
+                        assert_eq!((pic.width(), pic.height()), (W, H));
+                        pic.write_i420(&mut packed);
+                        assert_eq!(packed.len(), W * H * 3 / 2);
                         let f = (au.timestamp / 3000) as usize;
                         // Lossy, but close to the source picture.
                         let src = gradient(f);
                         let mad: u64 = src[..W * H]
                             .iter()
-                            .zip(&pic.i420[..W * H])
+                            .zip(&packed[..W * H])
                             .map(|(a, b)| u64::from(a.abs_diff(*b)))
                             .sum::<u64>()
                             / (W * H) as u64;

@@ -131,21 +131,63 @@ impl H264Encoder {
     }
 }
 
-/// A decoded picture, copied into the decoder's reusable buffer.
-#[derive(Debug)]
+/// A decoded picture, borrowed from the decoder until the next call (no copy).
 pub struct DecodedFrame<'a> {
+    inner: openh264::decoder::DecodedYUV<'a>,
+}
+
+impl std::fmt::Debug for DecodedFrame<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DecodedFrame({}x{})", self.width(), self.height())
+    }
+}
+
+impl DecodedFrame<'_> {
     /// Width in pixels.
-    pub width: usize,
+    pub fn width(&self) -> usize {
+        self.inner.dimensions().0
+    }
+
     /// Height in pixels.
-    pub height: usize,
-    /// Tightly packed I420 (Y, then U, then V).
-    pub i420: &'a [u8],
+    pub fn height(&self) -> usize {
+        self.inner.dimensions().1
+    }
+
+    /// Row strides of the Y, U and V planes.
+    pub fn strides(&self) -> (usize, usize, usize) {
+        self.inner.strides()
+    }
+
+    /// Luma plane (rows of `strides().0` bytes).
+    pub fn y(&self) -> &[u8] {
+        self.inner.y()
+    }
+
+    /// Cb plane.
+    pub fn u(&self) -> &[u8] {
+        self.inner.u()
+    }
+
+    /// Cr plane.
+    pub fn v(&self) -> &[u8] {
+        self.inner.v()
+    }
+
+    /// Copies the picture as tightly packed I420 into `out` (cleared first; its capacity is
+    /// reused).
+    pub fn write_i420(&self, out: &mut Vec<u8>) {
+        let (w, h) = (self.width(), self.height());
+        let (sy, su, sv) = self.strides();
+        out.clear();
+        copy_plane(out, self.y(), sy, w, h);
+        copy_plane(out, self.u(), su, w / 2, h / 2);
+        copy_plane(out, self.v(), sv, w / 2, h / 2);
+    }
 }
 
 /// openh264 decoder.
 pub struct H264Decoder {
     inner: openh264::decoder::Decoder,
-    buf: Vec<u8>,
 }
 
 impl std::fmt::Debug for H264Decoder {
@@ -159,27 +201,16 @@ impl H264Decoder {
     pub fn new() -> Result<Self, CodecError> {
         Ok(Self {
             inner: openh264::decoder::Decoder::new()?,
-            buf: Vec::new(),
         })
     }
 
     /// Decodes one Annex B access unit; `Ok(None)` when it produced no picture (parameter sets
     /// only, or the decoder is still buffering).
     pub fn decode(&mut self, access_unit: &[u8]) -> Result<Option<DecodedFrame<'_>>, CodecError> {
-        let Some(yuv) = self.inner.decode(access_unit)? else {
-            return Ok(None);
-        };
-        let (w, h) = yuv.dimensions();
-        let (sy, su, sv) = yuv.strides();
-        self.buf.clear();
-        copy_plane(&mut self.buf, yuv.y(), sy, w, h);
-        copy_plane(&mut self.buf, yuv.u(), su, w / 2, h / 2);
-        copy_plane(&mut self.buf, yuv.v(), sv, w / 2, h / 2);
-        Ok(Some(DecodedFrame {
-            width: w,
-            height: h,
-            i420: &self.buf,
-        }))
+        Ok(self
+            .inner
+            .decode(access_unit)?
+            .map(|inner| DecodedFrame { inner }))
     }
 }
 
