@@ -11,8 +11,8 @@
     clippy::panic
 )]
 
-use roomgate_libsrtp_test::{status, LibSrtp, Profile, MAX_TRAILER};
 use roomgate_media::srtp::{Policy, SrtpContext, SrtpError, Suite};
+use roomgate_media_test_support::libsrtp::{status, LibSrtp, Profile, MAX_TRAILER};
 
 fn profile(s: Suite) -> Profile {
     match s {

@@ -414,10 +414,12 @@ impl std::fmt::Debug for SrtpContext {
     }
 }
 
-/// Where a stream is: an existing slot or a fresh state not yet inserted.
+/// Where a stream is: an existing slot or a fresh state not yet inserted (kept on the
+/// stack, so a flood of forged packets for unknown SSRCs allocates nothing either).
+#[allow(clippy::large_enum_variant)]
 enum Slot {
     Existing(usize),
-    New(Box<Stream>),
+    New(Stream),
 }
 
 impl SrtpContext {
@@ -530,7 +532,7 @@ impl SrtpContext {
         match self.streams.iter().position(|s| s.ssrc == ssrc) {
             Some(i) => Ok(Slot::Existing(i)),
             None if self.streams.len() >= self.max_ssrcs => Err(SrtpError::SsrcLimit { ssrc }),
-            None => Ok(Slot::New(Box::new(Stream::new(ssrc, self.window)))),
+            None => Ok(Slot::New(Stream::new(ssrc, self.window))),
         }
     }
 
@@ -540,7 +542,7 @@ impl SrtpContext {
         match slot {
             Slot::Existing(i) => i,
             Slot::New(s) => {
-                self.streams.push(*s);
+                self.streams.push(s);
                 self.streams.len() - 1
             }
         }

@@ -1,9 +1,6 @@
-//! Minimal safe wrapper over the system `libsrtp2` (Debian package `libsrtp2-dev`), used only
-//! by tests and benchmarks as an independent peer implementation.
-//!
-//! Unsafe code is allowed in this crate alone (see Cargo.toml): it declares the handful of
-//! `extern "C"` functions and the `srtp_policy_t` layout of libsrtp 2.x, and wraps them in a
-//! type whose methods check buffer lengths before handing pointers to C.
+//! FFI to the system libsrtp2: the handful of `extern "C"` functions and the
+//! `srtp_policy_t` layout of libsrtp 2.x, wrapped in a type whose methods check buffer
+//! lengths before handing pointers to C.
 
 use std::ffi::{c_int, c_uint, c_ulong, c_void};
 use std::sync::Once;
