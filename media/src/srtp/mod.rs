@@ -361,18 +361,21 @@ impl Stream {
         }
     }
 
-    /// RFC 3711 Appendix A index estimate from the highest index and `seq`. `None` when
-    /// the estimate is before index 0 (ROC would be -1): such a packet is too old.
-    fn estimate(&self, seq: u16) -> Option<u64> {
+    /// RFC 3711 Appendix A index estimate from the highest index and `seq`.
+    ///
+    /// While the ROC is 0, a guess of ROC - 1 is taken as ROC 0 (a forward jump) instead of
+    /// a negative index, as libsrtp does (`srtp_rdbx_estimate_index`); both ends then agree
+    /// on the index of a stream whose first packets jump by more than 2^15.
+    fn estimate(&self, seq: u16) -> u64 {
         let Some(highest) = self.rtp_highest else {
             // First packet: s_l := seq, ROC := 0 (RFC 3711 §3.3.1).
-            return Some(u64::from(seq));
+            return u64::from(seq);
         };
         let roc = highest >> 16;
         let s_l = (highest & 0xffff) as u16;
         let v = if s_l < 0x8000 {
             if u32::from(seq) > u32::from(s_l) + 0x8000 {
-                roc.checked_sub(1)?
+                roc.saturating_sub(1)
             } else {
                 roc
             }
@@ -381,7 +384,7 @@ impl Stream {
         } else {
             roc
         };
-        Some((v << 16) | u64::from(seq))
+        (v << 16) | u64::from(seq)
     }
 
     fn advance(&mut self, index: u64) {
@@ -575,10 +578,10 @@ impl SrtpContext {
         }
         let slot = self.slot(ssrc)?;
         let index = match &slot {
-            Slot::Existing(i) => self.streams.get(*i).and_then(|s| s.estimate(seq)),
-            Slot::New(s) => s.estimate(seq),
+            Slot::Existing(i) => self.streams.get(*i).map(|s| s.estimate(seq)),
+            Slot::New(s) => Some(s.estimate(seq)),
         }
-        .ok_or(SrtpError::IndexExhausted)?;
+        .ok_or(SrtpError::MalformedHeader)?;
         if index > MAX_SRTP_INDEX {
             return Err(SrtpError::IndexExhausted);
         }
@@ -656,9 +659,7 @@ impl SrtpContext {
             Slot::Existing(i) => self.streams.get(*i).ok_or(SrtpError::MalformedHeader)?,
             Slot::New(s) => s,
         };
-        let index = stream.estimate(seq).ok_or(SrtpError::TooOld {
-            index: u64::from(seq),
-        })?;
+        let index = stream.estimate(seq);
         replay_check(&stream.rtp_replay, index)?;
         let roc = (index >> 16) as u32;
         match &self.rtp {

@@ -453,3 +453,19 @@ fn fuzz_entry_survives_garbage() {
         fuzz_srtp(&v);
     }
 }
+
+/// A stream whose sequence jumps by more than 2^15 while the ROC is 0 keeps ROC 0 (libsrtp's
+/// rule), on both sides, and later wraps normally.
+#[test]
+fn early_large_jump_keeps_roc_zero() {
+    let mut tx = SrtpContext::new(&keys(Suite::AesCm128HmacSha1_80)).unwrap();
+    let mut rx = SrtpContext::new(&keys(Suite::AesCm128HmacSha1_80)).unwrap();
+    for seq in [100u16, 60_000, 65_535, 0, 1] {
+        let mut p = rtp_packet(seq, 5, 10);
+        tx.protect_rtp_vec(&mut p).unwrap();
+        rx.unprotect_rtp_vec(&mut p).unwrap();
+        assert_eq!(p, rtp_packet(seq, 5, 10));
+    }
+    assert_eq!(tx.roc(5), Some(1));
+    assert_eq!(rx.roc(5), Some(1));
+}
