@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the build and the tests need: compilers and build tools for the -sys crates,
-# sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base openssl"
+# sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests, libsrtp2 as the
+# independent SRTP implementation the media tests and benchmarks compare against.
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base openssl libsrtp2-dev"
 
 step() {
     printf '\n==> %s\n' "$*"
@@ -49,22 +50,22 @@ cargo fmt --all -- --check
 rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
 
 step "lint (cargo clippy -D warnings)"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "fuzz targets compile on stable"
 CARGO_TARGET_DIR=target/fuzz-build cargo build --manifest-path fuzz/Cargo.toml --bins
 
 if cargo nextest --version >/dev/null 2>&1; then
     step "tests (cargo nextest)"
-    cargo nextest run --workspace
+    cargo nextest run --workspace --all-features
     step "doc tests"
-    cargo test --doc --workspace
+    cargo test --doc --workspace --all-features
 else
     step "tests (cargo test)"
-    cargo test --workspace
+    cargo test --workspace --all-features
 fi
 
 step "benchmarks compile"
-cargo bench -p roomgate-benches --no-run
+cargo bench -p roomgate-benches --all-features --no-run
 
 step "all checks passed"
