@@ -53,7 +53,8 @@ step "lint (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "fuzz targets compile on stable"
-CARGO_TARGET_DIR=target/fuzz-build cargo build --manifest-path fuzz/Cargo.toml --bins
+# Same target directory as the workspace, so the shared dependencies are built once.
+cargo build --manifest-path fuzz/Cargo.toml --bins --target-dir target
 
 if cargo nextest --version >/dev/null 2>&1; then
     step "tests (cargo nextest)"
