@@ -1,11 +1,18 @@
 //! Replays the checked-in fuzz seed corpora of the media targets (`fuzz/corpus/<target>/`)
 //! through the entry points the cargo-fuzz targets call, so every seed is a regression test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::Path;
 
 fn replay(target: &str, entry: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -38,5 +45,8 @@ fn dtmf_corpus() {
 
 #[test]
 fn h264_depacketizer_corpus() {
-    replay("h264_depacketizer", roomgate_media::h264::fuzz_h264_depacketizer);
+    replay(
+        "h264_depacketizer",
+        roomgate_media::h264::fuzz_h264_depacketizer,
+    );
 }
