@@ -52,6 +52,9 @@ fn flooding_source_gets_503_while_polite_source_is_served() {
     let refused = flooder.message_count("503");
     assert_eq!(ok + refused, 5000, "{}", flooder.report());
     // The burst, then 50/s; bounded above by the rate over the whole (possibly slow) run.
+    eprintln!(
+        "flood: polite 127.0.0.1 got 100/100 200; flooder 127.0.0.2 got {ok} 200 and {refused} 503 in {elapsed:.1} s"
+    );
     let budget = 50.0 + 50.0 * elapsed;
     assert!(
         ok >= 50 && (ok as f64) <= budget + 5.0,
