@@ -85,41 +85,24 @@ async fn spawn_listener(
             let inbound = inbound.clone();
             let settings = settings.clone();
             let tls = tls.clone();
+            let handshake_timeout = settings.handshake_timeout;
+            let conn = Conn {
+                peer,
+                local,
+                proto,
+                registration,
+                outgoing: rx,
+                inbound,
+                settings,
+            };
             tokio::spawn(async move {
                 match tls {
-                    None => {
-                        serve(
-                            stream,
-                            peer,
-                            local,
-                            proto,
-                            registration,
-                            rx,
-                            inbound,
-                            settings,
-                        )
-                        .await
-                    }
+                    None => serve(stream, conn).await,
                     Some(acceptor) => {
-                        let handshake = tokio::time::timeout(
-                            settings.handshake_timeout,
-                            acceptor.accept(stream),
-                        )
-                        .await;
+                        let handshake =
+                            tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await;
                         match handshake {
-                            Ok(Ok(tls_stream)) => {
-                                serve(
-                                    tls_stream,
-                                    peer,
-                                    local,
-                                    proto,
-                                    registration,
-                                    rx,
-                                    inbound,
-                                    settings,
-                                )
-                                .await
-                            }
+                            Ok(Ok(tls_stream)) => serve(tls_stream, conn).await,
                             Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
                             Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
                         }
@@ -154,35 +137,27 @@ pub async fn connect(
         .admit(peer, proto)
         .map_err(|_| ConnectError::Limit)?;
     let id = registration.id;
+    let handshake_timeout = settings.handshake_timeout;
+    let conn = Conn {
+        peer,
+        local,
+        proto,
+        registration,
+        outgoing: rx,
+        inbound,
+        settings,
+    };
     match tls {
         None => {
-            tokio::spawn(serve(
-                stream,
-                peer,
-                local,
-                proto,
-                registration,
-                rx,
-                inbound,
-                settings,
-            ));
+            tokio::spawn(serve(stream, conn));
         }
         Some(connector) => {
             let name = server_name.ok_or(ConnectError::NoServerName)?;
             let tls_stream =
-                tokio::time::timeout(settings.handshake_timeout, connector.connect(name, stream))
+                tokio::time::timeout(handshake_timeout, connector.connect(name, stream))
                     .await
                     .map_err(|_| ConnectError::Timeout)??;
-            tokio::spawn(serve(
-                tls_stream,
-                peer,
-                local,
-                proto,
-                registration,
-                rx,
-                inbound,
-                settings,
-            ));
+            tokio::spawn(serve(tls_stream, conn));
         }
     }
     Ok(id)
@@ -200,17 +175,28 @@ pub enum ConnectError {
     Io(#[from] std::io::Error),
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
-    stream: S,
+/// One admitted connection: who it is with, its table entry, its send queue and where its
+/// messages go.
+struct Conn {
     peer: SocketAddr,
     local: SocketAddr,
     proto: Proto,
     registration: Registration,
-    mut outgoing: mpsc::Receiver<Vec<u8>>,
+    outgoing: mpsc::Receiver<Vec<u8>>,
     inbound: Inbound,
     settings: StreamSettings,
-) {
+}
+
+async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(stream: S, conn: Conn) {
+    let Conn {
+        peer,
+        local,
+        proto,
+        registration,
+        mut outgoing,
+        inbound,
+        settings,
+    } = conn;
     let id = registration.id;
     let (mut reader, mut writer) = tokio::io::split(stream);
     let framer = StreamFramer::new(settings.max_message);
