@@ -1,0 +1,1 @@
+//! Socket layer (in progress).
