@@ -43,6 +43,7 @@ pub mod stats;
 pub mod net;
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -352,8 +353,9 @@ pub struct Relay {
     cfg: RelayConfig,
     epoch: Instant,
     pool: PortPool,
-    routes: HashMap<u16, Route>,
-    sessions: HashMap<SessionId, Session>,
+    /// Indexed by `port - pool.base()`: the per-packet lookup is an array index, no hash.
+    routes: Vec<Option<Route>>,
+    sessions: HashMap<SessionId, Session, BuildHasherDefault<IdHasher>>,
     next_id: u32,
     ssrc_state: u64,
     events: VecDeque<Event>,
@@ -368,6 +370,25 @@ impl std::fmt::Debug for Relay {
             .field("sessions", &self.sessions.len())
             .field("stats", &self.stats)
             .finish_non_exhaustive()
+    }
+}
+
+/// Identity hasher for [`SessionId`]s: ids are handed out sequentially by us, not chosen
+/// by the network, so SipHash's flooding protection buys nothing on the per-packet lookup.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
     }
 }
 
@@ -388,8 +409,11 @@ impl Relay {
         Self {
             epoch: now,
             pool,
-            routes: HashMap::with_capacity(cap * 2),
-            sessions: HashMap::with_capacity(cfg.max_sessions.min(cap)),
+            routes: vec![None; cap * 2],
+            sessions: HashMap::with_capacity_and_hasher(
+                cfg.max_sessions.min(cap),
+                BuildHasherDefault::default(),
+            ),
             next_id: 1,
             ssrc_state: cfg.ssrc_seed,
             events: VecDeque::with_capacity(64),
@@ -437,9 +461,9 @@ impl Relay {
                             stream: st.kind,
                             rtcp,
                         };
-                        self.routes.insert(l.rtp_port, route(false));
+                        self.set_route(l.rtp_port, Some(route(false)));
                         if !l.mux {
-                            self.routes.insert(l.rtp_port.wrapping_add(1), route(true));
+                            self.set_route(l.rtp_port.wrapping_add(1), Some(route(true)));
                         }
                     }
                 }
@@ -507,6 +531,15 @@ impl Relay {
         })
     }
 
+    fn set_route(&mut self, port: u16, route: Option<Route>) {
+        let slot = port
+            .checked_sub(self.pool.base())
+            .and_then(|i| self.routes.get_mut(usize::from(i)));
+        if let Some(slot) = slot {
+            *slot = route;
+        }
+    }
+
     /// Ends a session and returns its ports to the pool.
     pub fn remove_session(&mut self, id: SessionId) -> Result<(), RelayError> {
         let s = self
@@ -514,8 +547,8 @@ impl Relay {
             .remove(&id)
             .ok_or(RelayError::UnknownSession)?;
         for p in s.rtp_ports() {
-            self.routes.remove(&p);
-            self.routes.remove(&p.wrapping_add(1));
+            self.set_route(p, None);
+            self.set_route(p.wrapping_add(1), None);
             self.pool.release(p);
         }
         self.due.retain(|d| d.0 != id);
@@ -637,9 +670,11 @@ impl Relay {
         buf: &mut [u8],
         len: usize,
     ) -> Result<Option<Transmit>, DropReason> {
-        let route = *self
-            .routes
-            .get(&local_port)
+        let route = local_port
+            .checked_sub(self.pool.base())
+            .and_then(|i| self.routes.get(usize::from(i)))
+            .copied()
+            .flatten()
             .ok_or(DropReason::UnknownPort)?;
         if len > buf.len() {
             return Err(DropReason::BufferTooSmall);
