@@ -748,3 +748,165 @@ fn fuzz_entry_runs() {
         .collect();
     fuzz_relay(&data);
 }
+
+#[test]
+fn srtcp_pli_forwarded_between_srtp_legs() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let mut v = audio(
+        LegConfig {
+            srtp_in: Some(policy(Suite::AesCm128HmacSha1_80, 1)),
+            srtp_out: Some(policy(Suite::AesCm128HmacSha1_80, 2)),
+            ..leg(1000)
+        },
+        LegConfig {
+            srtp_in: Some(policy(Suite::AeadAes256Gcm, 3)),
+            srtp_out: Some(policy(Suite::AeadAes256Gcm, 4)),
+            rtcp_mux: true,
+            ..leg(2000)
+        },
+    );
+    v.kind = StreamKind::Video;
+    let id = r.add_session(t0, &[v]).unwrap();
+    let pa = r.local_ports(id, Leg::A, StreamKind::Video).unwrap();
+    let pb = r.local_ports(id, Leg::B, StreamKind::Video).unwrap();
+    let mut tx_a = SrtpContext::new(&policy(Suite::AesCm128HmacSha1_80, 1)).unwrap();
+    let mut rx_a = SrtpContext::new(&policy(Suite::AesCm128HmacSha1_80, 2)).unwrap();
+    let mut tx_b = SrtpContext::new(&policy(Suite::AeadAes256Gcm, 3)).unwrap();
+    send(
+        &mut r,
+        t0,
+        pa.rtp,
+        1000,
+        &rtp(96, 1, 0, SSRC_A, &[0; 100]),
+        Some(&mut tx_a),
+    )
+    .unwrap();
+    let mut buf = vec![0u8; 1500];
+    let mut w = CompoundWriter::new(&mut buf);
+    w.receiver_report(0xbbbb, &[])
+        .unwrap()
+        .pli(0xbbbb, 1)
+        .unwrap();
+    let n = w.len();
+    // Unauthenticated SRTCP is refused and latches nothing.
+    let mut forged = buf.clone();
+    forged[n..n + 20].fill(0);
+    assert!(r
+        .handle_datagram(t0, pb.rtp, addr(2000), &mut forged, n + 20)
+        .is_none());
+    assert_eq!(r.stats().drops.srtp_auth, 1);
+    let n = tx_b.protect_rtcp(&mut buf, n).unwrap();
+    let t = r
+        .handle_datagram(t0, pb.rtp, addr(2000), &mut buf, n)
+        .unwrap();
+    assert_eq!((t.from_port, t.to), (pa.rtcp.unwrap(), addr(1001)));
+    let m = rx_a.unprotect_rtcp(&mut buf[..t.len]).unwrap();
+    let our_a = r.leg_stats(id, Leg::A, StreamKind::Video).unwrap().out_ssrc;
+    let pli = parse_compound(&buf[..m])
+        .filter_map(|p| match p.unwrap() {
+            RtcpPacket::Pli(f) => Some(f),
+            _ => None,
+        })
+        .next()
+        .unwrap();
+    assert_eq!((pli.sender_ssrc, pli.media_ssrc), (our_a, SSRC_A));
+}
+
+#[test]
+fn dtmf_forwarded_with_pt_mapping_when_configured() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let a = LegConfig {
+        dtmf: Some(DtmfConfig {
+            payload_type: 101,
+            clock_rate: 8000,
+            forward: true,
+        }),
+        pt_map: vec![(0, 0), (101, 96)],
+        ..leg(1000)
+    };
+    let id = r.add_session(t0, &[audio(a, leg(2000))]).unwrap();
+    let pa = ports(&r, id, Leg::A).rtp;
+    let gen = DtmfGenerator::new(
+        11,
+        Duration::from_millis(60),
+        800,
+        GeneratorConfig::default(),
+    );
+    let mut forwarded = 0;
+    for (i, p) in gen.enumerate() {
+        let pkt = rtp(101, i as u16, p.timestamp, SSRC_A, &p.payload);
+        if let Some((_, out)) = send(&mut r, t0 + p.offset, pa, 1000, &pkt, None) {
+            assert_eq!(RtpPacket::parse(&out).unwrap().payload_type(), 96);
+            forwarded += 1;
+        }
+    }
+    assert!(forwarded >= 4);
+    assert!(std::iter::from_fn(|| r.poll_event()).any(|e| matches!(
+        e,
+        Event::DtmfDigit {
+            digit: Some('#'),
+            ..
+        }
+    )));
+}
+
+#[test]
+fn rekey_keeps_our_numbering_and_refuses_old_key() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let b = LegConfig {
+        srtp_in: Some(policy(Suite::AesCm128HmacSha1_80, 5)),
+        srtp_out: Some(policy(Suite::AesCm128HmacSha1_80, 6)),
+        ..leg(2000)
+    };
+    let id = r.add_session(t0, &[audio(leg(1000), b)]).unwrap();
+    let pa = ports(&r, id, Leg::A).rtp;
+    let pb = ports(&r, id, Leg::B).rtp;
+    let mut old_rx = SrtpContext::new(&policy(Suite::AesCm128HmacSha1_80, 6)).unwrap();
+    let (_, mut o) = send(
+        &mut r,
+        t0,
+        pa,
+        1000,
+        &rtp(0, 7, 700, SSRC_A, &[1; 20]),
+        None,
+    )
+    .unwrap();
+    old_rx.unprotect_rtp_vec(&mut o).unwrap();
+    let before = RtpPacket::parse(&o).unwrap().sequence_number();
+    r.update_leg(
+        t0,
+        id,
+        Leg::B,
+        StreamKind::Audio,
+        LegUpdate {
+            remote_rtp: Some(addr(2000)),
+            srtp_in: Some(policy(Suite::AeadAes128Gcm, 7)),
+            srtp_out: Some(policy(Suite::AeadAes128Gcm, 8)),
+            ..LegUpdate::default()
+        },
+    )
+    .unwrap();
+    let mut new_rx = SrtpContext::new(&policy(Suite::AeadAes128Gcm, 8)).unwrap();
+    let (_, mut o) = send(
+        &mut r,
+        t0,
+        pa,
+        1000,
+        &rtp(0, 8, 860, SSRC_A, &[1; 20]),
+        None,
+    )
+    .unwrap();
+    new_rx.unprotect_rtp_vec(&mut o).unwrap();
+    assert_eq!(
+        RtpPacket::parse(&o).unwrap().sequence_number(),
+        before.wrapping_add(1)
+    );
+    // The far end still using the old key is refused.
+    let mut old_tx = SrtpContext::new(&policy(Suite::AesCm128HmacSha1_80, 5)).unwrap();
+    let pkt = rtp(0, 1, 0, 0xbbbb, &[2; 20]);
+    assert!(send(&mut r, t0, pb, 2000, &pkt, Some(&mut old_tx)).is_none());
+    assert_eq!(r.stats().drops.srtp_auth, 1);
+}
