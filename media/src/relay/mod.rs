@@ -188,8 +188,10 @@ pub struct DtmfConfig {
     pub forward: bool,
 }
 
-/// One leg of one stream, as negotiated.
-#[derive(Debug, Clone, Default)]
+/// One leg of one stream, as negotiated. `Default` is a plain, unsignalled leg that
+/// rewrites headers (our own SSRC per leg is the safe choice: the far ends never see each
+/// other's SSRCs and re-latching cannot create an SSRC jump).
+#[derive(Debug, Clone)]
 pub struct LegConfig {
     /// Signalled RTP address of the far end (None until known).
     pub remote_rtp: Option<SocketAddr>,
@@ -212,6 +214,23 @@ pub struct LegConfig {
     pub dtmf: Option<DtmfConfig>,
     /// Send with our own SSRC and continuous seq/ts (true), or pass headers unchanged.
     pub rewrite: bool,
+}
+
+impl Default for LegConfig {
+    fn default() -> Self {
+        Self {
+            remote_rtp: None,
+            remote_rtcp: None,
+            rtcp_mux: false,
+            nat: false,
+            srtp_in: None,
+            srtp_out: None,
+            pt_map: Vec::new(),
+            codec: None,
+            dtmf: None,
+            rewrite: true,
+        }
+    }
 }
 
 /// One stream of a session.

@@ -10,7 +10,7 @@
 //! that forwards in place, one `try_send_to` — no allocation.
 //!
 //! Batching: not done yet. `recvmmsg`/`sendmmsg`/GRO need `unsafe` or a crate such as
-//! `quinn-udp`, which is not in our dependency set; the seam is [`recv_loop`] (receive a
+//! `quinn-udp`, which is not in our dependency set; the seam is `recv_loop` (receive a
 //! batch, feed each datagram to the core, queue the transmits, send them as one batch).
 
 use std::io;
