@@ -7,7 +7,8 @@
 //! socket buffer drops (and counts) a datagram instead of stalling every session.
 //!
 //! Per packet: one `recv_from` into a buffer owned by the task and reused, the core call
-//! that forwards in place, one `try_send_to` — no allocation.
+//! that forwards in place, one `try_send_to` — no allocation. The core is locked for the
+//! core call and the non-blocking sends (never across an `.await`).
 //!
 //! Batching: not done yet. `recvmmsg`/`sendmmsg`/GRO need `unsafe` or a crate such as
 //! `quinn-udp`, which is not in our dependency set; the seam is `recv_loop` (receive a
@@ -171,15 +172,17 @@ async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
                 continue;
             }
         };
-        let t = {
-            let mut relay = shared.lock();
-            let t = relay.handle_datagram(Instant::now(), port, src, &mut buf, n);
-            shared.drain_events(&mut relay);
-            t
-        };
-        if let Some(t) = t {
+        // `try_send_to` does not block, so sending under the lock is fine and lets the same
+        // buffer carry the extra frames a transcoded packet may produce.
+        let mut relay = shared.lock();
+        let now = Instant::now();
+        if let Some(t) = relay.handle_datagram(now, port, src, &mut buf, n) {
             shared.send(t, &buf);
         }
+        while let Some(t) = relay.poll_transmit(now, &mut buf) {
+            shared.send(t, &buf);
+        }
+        shared.drain_events(&mut relay);
     }
 }
 

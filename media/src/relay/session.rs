@@ -11,11 +11,12 @@ use super::latch::{Latch, LatchCheck};
 use super::rewrite::Rewriter;
 use super::rtcp_term::{ntp_from_duration, rtt_from_block, RecvStats};
 use super::stats::{DropReason, LegStreamStats, RelayStats};
+use super::transcode::AudioPipe;
 use super::{Event, Leg, LegConfig, SessionId, StreamKind, StreamMode, Transmit, MAX_EVENTS};
-use crate::codec::{AudioCodec, Encoder, Transcoder};
+use crate::codec::{AudioCodec, Encoder};
 use crate::dtmf::{DtmfOutput, DtmfReceiver, ReceiverConfig};
 use crate::rtcp::{parse_compound, CompoundWriter, RtcpPacket, SdesItem, SenderInfo, SDES_CNAME};
-use crate::rtp::{RtpPacket, RtpPacketMut};
+use crate::rtp::{RtpBuilder, RtpPacket, RtpPacketMut};
 use crate::srtp::{SrtpContext, SrtpError};
 
 /// Bytes of scratch for one transcoded payload (an MTU-sized packet is the most we send).
@@ -28,6 +29,8 @@ pub(crate) struct Ctx<'a> {
     pub epoch: Instant,
     pub ntp_epoch: u64,
     pub cname: &'a [u8],
+    /// Set by a transcoded stream when more output frames wait (`poll_transmit` sends them).
+    pub more: bool,
 }
 
 impl Ctx<'_> {
@@ -222,8 +225,8 @@ pub(crate) struct StreamState {
     pub mode: StreamMode,
     pub clock_rate: u32,
     pub legs: [LegState; 2],
-    /// Transcoders indexed by input leg (A→B, B→A) on transcoded streams.
-    pub transcoders: Option<Box<[Transcoder; 2]>>,
+    /// Audio pipelines indexed by input leg (A→B, B→A) on transcoded streams.
+    pub pipes: Option<Box<[AudioPipe; 2]>>,
     pub scratch: Vec<u8>,
 }
 
@@ -318,43 +321,27 @@ impl StreamState {
                 (plen, t, payload_len)
             }
             StreamMode::Transcode => {
-                let ((in_codec, in_pt), (out_codec, out_pt)) = match (lx.codec, ly.codec) {
+                let ((in_codec, _), (out_codec, out_pt)) = match (lx.codec, ly.codec) {
                     (Some(i), Some(o)) => (i, o),
                     _ => return Err(DropReason::TranscodeError),
                 };
-                if pt != in_pt {
-                    return Err(DropReason::UnknownPayloadType);
-                }
-                let tc = self
-                    .transcoders
+                let pipe = self
+                    .pipes
                     .as_mut()
                     .and_then(|t| t.get_mut(from.index()))
                     .ok_or(DropReason::TranscodeError)?;
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
-                let n = tc
-                    .transcode(payload, &mut self.scratch)
-                    .map_err(|_| DropReason::TranscodeError)?;
-                let coded = self.scratch.get(..n).ok_or(DropReason::TranscodeError)?;
-                buf.get_mut(hl..hl + n)
-                    .ok_or(DropReason::BufferTooSmall)?
-                    .copy_from_slice(coded);
                 // Scaled into the output clock (consistent across input wrap when the output
                 // clock is a multiple of the input's, as for 8 kHz → 48 kHz).
                 let scaled = (u64::from(ts) * u64::from(out_codec.rtp_clock())
                     / u64::from(in_codec.rtp_clock().max(1))) as u32;
-                let (s, q, t) = ly.rewriter.map(ssrc, seq, scaled);
-                let pkt = buf.get_mut(..hl + n).ok_or(DropReason::BufferTooSmall)?;
-                if let Some(b0) = pkt.first_mut() {
-                    *b0 &= !0x20; // the new payload carries no padding
-                }
-                let mut h = RtpPacketMut::new(pkt).map_err(|_| DropReason::MalformedRtp)?;
-                h.set_ssrc(s);
-                h.set_sequence_number(q);
-                h.set_timestamp(t);
-                h.set_payload_type(out_pt);
-                (hl + n, t, n)
+                pipe.push(ssrc, payload, scaled)
+                    .map_err(|_| DropReason::TranscodeError)?;
+                let t = emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx)?;
+                ctx.more = pipe.pending();
+                return Ok(t);
             }
         };
         let n = match ly.tx.as_mut() {
@@ -539,6 +526,79 @@ impl StreamState {
             to,
             len: n,
         })
+    }
+}
+
+/// Encodes the pipe's next 20 ms frame and sends it on `ly` (our SSRC, continuous
+/// numbering through the leg's rewriter). `Ok(None)` while less than a frame is buffered.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    now: Instant,
+    ly: &mut LegState,
+    pipe: &mut AudioPipe,
+    scratch: &mut [u8],
+    out_pt: u8,
+    to: SocketAddr,
+    buf: &mut [u8],
+    ctx: &mut Ctx<'_>,
+) -> Result<Option<Transmit>, DropReason> {
+    let Some((n, ts)) = pipe.pop(scratch).map_err(|_| DropReason::TranscodeError)? else {
+        return Ok(None);
+    };
+    let (s, q, t) = ly.rewriter.map(pipe.ssrc, pipe.seq, ts);
+    let payload = scratch.get(..n).ok_or(DropReason::TranscodeError)?;
+    let len = RtpBuilder {
+        payload_type: out_pt & 0x7f,
+        sequence_number: q,
+        timestamp: t,
+        ssrc: s,
+        ..RtpBuilder::default()
+    }
+    .write(payload, buf)
+    .map_err(|_| DropReason::BufferTooSmall)?;
+    let len = match ly.tx.as_mut() {
+        Some(tx) => tx.protect_rtp(buf, len).map_err(srtp_drop)?,
+        None => len,
+    };
+    ly.sent_rtp(now, t, n, len);
+    ctx.stats.rtp_forwarded = ctx.stats.rtp_forwarded.saturating_add(1);
+    Ok(Some(Transmit {
+        from_port: ly.rtp_port,
+        to,
+        len,
+    }))
+}
+
+impl StreamState {
+    /// Sends the next buffered transcoded frame toward `out` (after an input packet longer
+    /// than 20 ms); returns it and whether more are waiting.
+    pub(crate) fn flush(
+        &mut self,
+        now: Instant,
+        out: Leg,
+        buf: &mut [u8],
+        ctx: &mut Ctx<'_>,
+    ) -> (Option<Transmit>, bool) {
+        let Some(pipe) = self
+            .pipes
+            .as_mut()
+            .and_then(|p| p.get_mut(out.other().index()))
+        else {
+            return (None, false);
+        };
+        let Some(ly) = self.legs.get_mut(out.index()) else {
+            return (None, false);
+        };
+        let (Some((_, out_pt)), Some(to)) = (ly.codec, ly.latch.destination()) else {
+            return (None, false);
+        };
+        match emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx) {
+            Ok(t) => (t, pipe.pending()),
+            Err(r) => {
+                ctx.stats.drops.count(r);
+                (None, false)
+            }
+        }
     }
 }
 

@@ -910,3 +910,69 @@ fn rekey_keeps_our_numbering_and_refuses_old_key() {
     assert!(send(&mut r, t0, pb, 2000, &pkt, Some(&mut old_tx)).is_none());
     assert_eq!(r.stats().drops.srtp_auth, 1);
 }
+
+#[test]
+fn transcoded_output_is_packetized_at_20ms() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let mut s = audio(
+        LegConfig {
+            codec: Some((AudioCodec::Pcmu, 0)),
+            ..leg(1000)
+        },
+        LegConfig {
+            codec: Some((
+                AudioCodec::Opus {
+                    channels: 1,
+                    bitrate: 24000,
+                },
+                111,
+            )),
+            ..leg(2000)
+        },
+    );
+    s.mode = StreamMode::Transcode;
+    let id = r.add_session(t0, &[s]).unwrap();
+    let pa = ports(&r, id, Leg::A).rtp;
+    let mut outs = vec![];
+    let mut buf = vec![0u8; 1500];
+    // 40 ms packets: two 20 ms Opus packets each.
+    for i in 0..3u16 {
+        let pkt = rtp(0, i, 320 * u32::from(i), SSRC_A, &[0x7f; 320]);
+        outs.push(send(&mut r, t0, pa, 1000, &pkt, None).unwrap().1);
+        while let Some(t) = r.poll_transmit(t0, &mut buf) {
+            outs.push(buf[..t.len].to_vec());
+        }
+    }
+    // 10 ms packets: one Opus packet every second input.
+    let mut silent = 0;
+    for i in 0..4u16 {
+        let pkt = rtp(0, 3 + i, 960 + 80 * u32::from(i), SSRC_A, &[0x7f; 80]);
+        match send(&mut r, t0, pa, 1000, &pkt, None) {
+            Some((_, o)) => outs.push(o),
+            None => silent += 1,
+        }
+    }
+    assert_eq!(silent, 2);
+    assert_eq!(r.stats().drops.total(), 0);
+    assert_eq!(outs.len(), 8);
+    let mut dec = crate::codec::Decoder::new(AudioCodec::Opus {
+        channels: 1,
+        bitrate: 0,
+    })
+    .unwrap();
+    let mut pcm = vec![0i16; 5760];
+    for w in outs.windows(2) {
+        let (p, q) = (
+            RtpPacket::parse(&w[0]).unwrap(),
+            RtpPacket::parse(&w[1]).unwrap(),
+        );
+        assert_eq!(q.sequence_number(), p.sequence_number().wrapping_add(1));
+        assert_eq!(q.timestamp(), p.timestamp().wrapping_add(960));
+    }
+    for o in &outs {
+        use crate::codec::AudioDecoder;
+        let p = RtpPacket::parse(o).unwrap();
+        assert_eq!(dec.decode(p.payload(), &mut pcm).unwrap(), 960);
+    }
+}
