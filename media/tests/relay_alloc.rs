@@ -3,7 +3,7 @@
 //! rewrite → `AEAD_AES_256_GCM` out on leg B through `Relay::handle_datagram`, plus
 //! spoofed and replayed packets that are dropped, under a counting global allocator. Core
 //! only, no sockets (the socket layer's per-packet path is a `recv_from` into a reused
-//! buffer and a `try_send_to`).
+//! buffer and a `try_send_to`). A second test does the same for a transcoding stream.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -129,4 +129,80 @@ fn pass_through_forwarding_allocates_nothing() {
     assert_eq!(s.rtp_forwarded, 10_100);
     assert_eq!(s.drops.not_latched_source, 10_100);
     assert!(s.drops.replay >= 10_000);
+}
+
+/// Transcoding uses buffers preallocated per stream: after warm-up, PCMU 40 ms → Opus 20 ms
+/// (two output packets per input, the second through `poll_transmit`) allocates nothing in
+/// Rust code (libopus's own C allocations, if any, are not counted).
+#[test]
+fn transcoding_allocates_nothing_after_warm_up() {
+    let t0 = Instant::now();
+    let mut relay = Relay::new(
+        t0,
+        RelayConfig {
+            port_min: 30000,
+            port_max: 30007,
+            ..RelayConfig::default()
+        },
+    );
+    let a_addr: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+    let cfg = StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::Transcode,
+        clock_rate: 8000,
+        a: LegConfig {
+            remote_rtp: Some(a_addr),
+            codec: Some((roomgate_media::codec::AudioCodec::Pcmu, 0)),
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some("127.0.0.1:6000".parse().unwrap()),
+            codec: Some((
+                roomgate_media::codec::AudioCodec::Opus {
+                    channels: 1,
+                    bitrate: 32000,
+                },
+                111,
+            )),
+            srtp_out: Some(policy(Suite::AeadAes256Gcm, 4)),
+            ..LegConfig::default()
+        },
+    };
+    let id = relay.add_session(t0, &[cfg]).unwrap();
+    let port = relay
+        .local_ports(id, Leg::A, StreamKind::Audio)
+        .unwrap()
+        .rtp;
+    let mut template = vec![0u8; 2048];
+    let len = RtpBuilder {
+        payload_type: 0,
+        ssrc: 0xa11ce,
+        ..RtpBuilder::default()
+    }
+    .write(&[0x3c; 320], &mut template)
+    .unwrap();
+    let mut buf = vec![0u8; 2048];
+    let round = |relay: &mut Relay, i: u32, buf: &mut Vec<u8>| {
+        buf[..len].copy_from_slice(&template[..len]);
+        {
+            let mut h = RtpPacketMut::new(&mut buf[..len]).unwrap();
+            h.set_sequence_number(i as u16);
+            h.set_timestamp(i.wrapping_mul(320));
+        }
+        assert!(relay.handle_datagram(t0, port, a_addr, buf, len).is_some());
+        assert!(relay.poll_transmit(t0, buf).is_some());
+        assert!(relay.poll_transmit(t0, buf).is_none());
+    };
+    for i in 0..50 {
+        round(&mut relay, i, &mut buf);
+    }
+    while relay.poll_event().is_some() {}
+    let n = count_allocations(|| {
+        for i in 50..1050 {
+            round(&mut relay, i, &mut buf);
+        }
+    });
+    assert_eq!(n, 0, "{n} allocations in 1,000 transcoded packets");
+    assert_eq!(relay.stats().rtp_forwarded, 2 * 1050);
+    assert_eq!(relay.stats().drops.total(), 0);
 }
