@@ -287,7 +287,10 @@ impl StreamState {
         }
         lx.counters.rx_packets = lx.counters.rx_packets.saturating_add(1);
         lx.counters.rx_bytes = lx.counters.rx_bytes.saturating_add(len as u64);
-        lx.recv.on_rtp(ssrc, seq, ts, units(now, ctx.epoch, clock));
+        // A transcoded leg's timestamps run at its codec's clock, not the stream's.
+        let leg_clock = lx.codec.map_or(clock, |(c, _)| c.rtp_clock());
+        lx.recv
+            .on_rtp(ssrc, seq, ts, units(now, ctx.epoch, leg_clock));
 
         if let Some(d) = lx.dtmf.as_mut() {
             if pt == d.rx.config().payload_type {
@@ -474,8 +477,9 @@ impl StreamState {
         buf: &mut [u8],
         ctx: &mut Ctx<'_>,
     ) -> Option<Transmit> {
-        let clock = self.clock_rate;
+        let stream_clock = self.clock_rate;
         let l = self.legs.get_mut(leg.index())?;
+        let clock = l.codec.map_or(stream_clock, |(c, _)| c.rtp_clock());
         let to = l.rtcp_destination()?;
         let ssrc = l.rewriter.out_ssrc();
         let block = l.recv.report_block(now);
