@@ -6,6 +6,7 @@
 pub mod codec;
 pub mod dtmf;
 pub mod h264;
+pub mod relay;
 pub mod rtcp;
 pub mod rtp;
 pub mod srtp;

@@ -1,0 +1,1025 @@
+//! The media relay engine: sessions of two legs (A, B), each with up to three streams
+//! (audio, main video, content), forwarding RTP between the legs with re-encryption and
+//! header rewriting, or transcoding audio.
+//!
+//! Sans-IO, driven like quinn-proto / str0m (DESIGN.md "Sans-IO protocol cores"):
+//!
+//! ```
+//! use std::time::Instant;
+//! use roomgate_media::relay::{Relay, RelayConfig};
+//!
+//! let now = Instant::now();
+//! let mut relay = Relay::new(now, RelayConfig::default());
+//! let mut buf = vec![0u8; 2048];
+//! // 1. a datagram arrived on one of the pool's ports: copy it into `buf` and
+//! //    let the core forward it in place.
+//! # let (port, source, len) = (40000u16, "127.0.0.1:5000".parse().unwrap(), 0usize);
+//! if let Some(t) = relay.handle_datagram(now, port, source, &mut buf, len) {
+//!     // send buf[..t.len] from local port t.from_port to t.to
+//! }
+//! // 2. timers: sleep until poll_timeout(), then handle_timeout().
+//! if relay.poll_timeout().is_some_and(|t| t <= now) {
+//!     relay.handle_timeout(now);
+//! }
+//! // 3. packets the core generated (RTCP reports), and events.
+//! while let Some(t) = relay.poll_transmit(now, &mut buf) { /* send */ }
+//! while let Some(ev) = relay.poll_event() { /* act */ }
+//! ```
+//!
+//! Hot path (pass-through): one hash lookup for the port, one for the session, SRTP
+//! unprotect in place, four header stores, SRTP protect in place, no allocation
+//! (`media/tests/relay_alloc.rs` proves it). Every drop is counted by [`DropReason`].
+//!
+//! Latching rules: see [`latch`]. RTCP is terminated per leg: see [`rtcp_term`].
+
+pub mod latch;
+pub mod pool;
+pub mod rewrite;
+pub mod rtcp_term;
+mod session;
+pub mod stats;
+mod transcode;
+
+#[cfg(feature = "net")]
+pub mod net;
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use crate::codec::{AudioCodec, AudioEncoder, CodecError};
+use crate::rtp::{classify_mux, MuxKind, RtpBuilder};
+use crate::srtp::{Policy, SrtpConfigError, SrtpContext};
+
+pub use pool::PortPool;
+use rtcp_term::RecvStats;
+use session::{drain_dtmf, Ctx, LegState, Session, StreamState, SCRATCH_LEN};
+pub use stats::{DropCounters, DropReason, LegStreamStats, RelayStats};
+use transcode::AudioPipe;
+
+/// Events kept when the caller does not poll (beyond that they are counted and dropped,
+/// so a stalled application cannot grow the core's memory).
+pub const MAX_EVENTS: usize = 4096;
+
+/// Session handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub u32);
+
+/// One side of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Leg {
+    /// First leg.
+    A,
+    /// Second leg.
+    B,
+}
+
+impl Leg {
+    /// The other leg.
+    pub fn other(self) -> Leg {
+        match self {
+            Leg::A => Leg::B,
+            Leg::B => Leg::A,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Leg::A => 0,
+            Leg::B => 1,
+        }
+    }
+}
+
+/// Which media stream of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamKind {
+    /// Audio.
+    Audio,
+    /// Main video.
+    Video,
+    /// Content (H.239 / BFCP presentation) video.
+    Content,
+}
+
+impl StreamKind {
+    fn index(self) -> usize {
+        match self {
+            StreamKind::Audio => 0,
+            StreamKind::Video => 1,
+            StreamKind::Content => 2,
+        }
+    }
+}
+
+/// A datagram for the socket layer: `buf[..len]` from local port `from_port` to `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmit {
+    /// Local port to send from (the leg's RTP or RTCP port: symmetric RTP).
+    pub from_port: u16,
+    /// Destination.
+    pub to: SocketAddr,
+    /// Bytes at the start of the buffer.
+    pub len: usize,
+}
+
+/// What the application hears from the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A leg latched to a far-end source.
+    Latched {
+        /// Session.
+        session: SessionId,
+        /// Leg.
+        leg: Leg,
+        /// Stream.
+        stream: StreamKind,
+        /// The source latched to.
+        source: SocketAddr,
+        /// RTCP flow (else RTP).
+        rtcp: bool,
+    },
+    /// No accepted packet for [`RelayConfig::inactivity_timeout`]; reported once per silence.
+    Inactive(SessionId),
+    /// An RFC 4733 event finished on a leg.
+    DtmfDigit {
+        /// Session.
+        session: SessionId,
+        /// Leg it was received on.
+        leg: Leg,
+        /// Event code.
+        event: u8,
+        /// DTMF symbol when the event is one.
+        digit: Option<char>,
+        /// Duration.
+        duration: Duration,
+    },
+    /// Leg `leg` asked for a keyframe on a stream the relay does not pass through: the
+    /// application must make whatever feeds that leg send one.
+    KeyframeNeeded {
+        /// Session.
+        session: SessionId,
+        /// Leg that asked.
+        leg: Leg,
+        /// Stream.
+        stream: StreamKind,
+    },
+}
+
+/// Forwarding mode of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamMode {
+    /// Re-encrypt only; headers rewritten per [`LegConfig::rewrite`] and PT mapping.
+    PassThrough,
+    /// Audio: decode with the input leg's [`LegConfig::codec`], resample, encode with the
+    /// output leg's, in 20 ms output packets whatever the input packet duration (frames
+    /// beyond the first of a long input packet come out of [`Relay::poll_transmit`]).
+    Transcode,
+}
+
+/// RFC 4733 extraction on a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DtmfConfig {
+    /// telephone-event payload type on this leg.
+    pub payload_type: u8,
+    /// Its clock rate.
+    pub clock_rate: u32,
+    /// Still forward the packets (pass-through streams only; mapped by
+    /// [`LegConfig::pt_map`]); else swallowed.
+    pub forward: bool,
+}
+
+/// One leg of one stream, as negotiated. `Default` is a plain, unsignalled leg that
+/// rewrites headers (our own SSRC per leg is the safe choice: the far ends never see each
+/// other's SSRCs and re-latching cannot create an SSRC jump).
+#[derive(Debug, Clone)]
+pub struct LegConfig {
+    /// Signalled RTP address of the far end (None until known).
+    pub remote_rtp: Option<SocketAddr>,
+    /// Signalled RTCP address (default: RTP port + 1, or the RTP address with mux).
+    pub remote_rtcp: Option<SocketAddr>,
+    /// RTP/RTCP on one port (RFC 5761), when both sides offered it.
+    pub rtcp_mux: bool,
+    /// Far end may be behind a NAT: latch to the first source within
+    /// [`latch::NAT_WINDOW`] (plain legs; SRTP legs latch on authentication anyway).
+    pub nat: bool,
+    /// SRTP policy for packets from the far end (None = plain RTP).
+    pub srtp_in: Option<Policy>,
+    /// SRTP policy for packets to the far end.
+    pub srtp_out: Option<Policy>,
+    /// `(pt received on this leg, pt to send on the other leg)`; empty = every PT unchanged.
+    pub pt_map: Vec<(u8, u8)>,
+    /// The audio codec spoken on this leg and its PT (transcoding and PCM prompts).
+    pub codec: Option<(AudioCodec, u8)>,
+    /// RFC 4733 extraction.
+    pub dtmf: Option<DtmfConfig>,
+    /// Send with our own SSRC and continuous seq/ts (true), or pass headers unchanged.
+    pub rewrite: bool,
+}
+
+impl Default for LegConfig {
+    fn default() -> Self {
+        Self {
+            remote_rtp: None,
+            remote_rtcp: None,
+            rtcp_mux: false,
+            nat: false,
+            srtp_in: None,
+            srtp_out: None,
+            pt_map: Vec::new(),
+            codec: None,
+            dtmf: None,
+            rewrite: true,
+        }
+    }
+}
+
+/// One stream of a session.
+#[derive(Debug, Clone)]
+pub struct StreamConfig {
+    /// Which stream.
+    pub kind: StreamKind,
+    /// Pass-through or transcode.
+    pub mode: StreamMode,
+    /// RTP clock of the pass-through stream (jitter and SR timestamps); transcoded legs
+    /// use their codec's clock for timestamps.
+    pub clock_rate: u32,
+    /// Leg A.
+    pub a: LegConfig,
+    /// Leg B.
+    pub b: LegConfig,
+}
+
+/// A new offer/answer for one leg of one stream.
+#[derive(Debug, Clone, Default)]
+pub struct LegUpdate {
+    /// New signalled RTP address.
+    pub remote_rtp: Option<SocketAddr>,
+    /// New signalled RTCP address.
+    pub remote_rtcp: Option<SocketAddr>,
+    /// New inbound key (None = plain).
+    pub srtp_in: Option<Policy>,
+    /// New outbound key (None = plain).
+    pub srtp_out: Option<Policy>,
+}
+
+/// Relay-wide settings.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// First port of the pool (rounded up to even).
+    pub port_min: u16,
+    /// Last port of the pool.
+    pub port_max: u16,
+    /// Sessions allowed at once (each also needs its port pairs).
+    pub max_sessions: usize,
+    /// Silence after which [`Event::Inactive`] is reported.
+    pub inactivity_timeout: Duration,
+    /// RTCP report interval per leg.
+    pub report_interval: Duration,
+    /// Seed for our SSRCs (the core has no randomness of its own: sans-IO).
+    pub ssrc_seed: u64,
+    /// NTP time (32.32) at the `now` given to [`Relay::new`], for SR timestamps.
+    pub ntp_at_start: u64,
+    /// RTCP CNAME of the relay.
+    pub cname: String,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self {
+            port_min: 40000,
+            port_max: 40999,
+            max_sessions: 250,
+            inactivity_timeout: Duration::from_secs(30),
+            report_interval: rtcp_term::REPORT_INTERVAL,
+            ssrc_seed: 0x005e_ed0f_7e1a_u64,
+            ntp_at_start: rtcp_term::NTP_UNIX_OFFSET << 32,
+            cname: "roomgate".into(),
+        }
+    }
+}
+
+/// Configuration or call misuse.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RelayError {
+    /// [`RelayConfig::max_sessions`] reached.
+    #[error("session limit reached")]
+    TooManySessions,
+    /// The port pool is empty.
+    #[error("no free port pair")]
+    PortsExhausted,
+    /// No such session.
+    #[error("unknown session")]
+    UnknownSession,
+    /// The session has no such stream.
+    #[error("unknown stream")]
+    UnknownStream,
+    /// Two streams of one kind in a session.
+    #[error("stream configured twice")]
+    DuplicateStream,
+    /// An SRTP policy was refused.
+    #[error(transparent)]
+    Srtp(#[from] SrtpConfigError),
+    /// A codec could not be created or failed.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// Transcoding or PCM playback on a leg with no [`LegConfig::codec`].
+    #[error("no codec configured on the leg")]
+    NoCodec,
+    /// The leg has no address to send to.
+    #[error("no destination")]
+    NoDestination,
+    /// The buffer cannot hold the packet.
+    #[error("buffer too small")]
+    BufferTooSmall,
+}
+
+/// A frame for [`Relay::play`].
+#[derive(Debug, Clone, Copy)]
+pub enum PlayFrame<'a> {
+    /// Already encoded payload, its PT and its duration in RTP units.
+    Encoded {
+        /// Payload type.
+        payload_type: u8,
+        /// Payload.
+        payload: &'a [u8],
+        /// Duration in RTP clock units.
+        samples: u32,
+    },
+    /// PCM at the leg codec's `pcm_rate`, interleaved; encoded with the leg's codec.
+    Pcm(&'a [i16]),
+}
+
+/// Local ports of one leg of one stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalPorts {
+    /// RTP (and RTCP with mux).
+    pub rtp: u16,
+    /// RTCP, None with mux.
+    pub rtcp: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Route {
+    session: SessionId,
+    leg: Leg,
+    stream: StreamKind,
+    rtcp: bool,
+}
+
+/// The relay core. See the module doc for the driving loop.
+pub struct Relay {
+    cfg: RelayConfig,
+    epoch: Instant,
+    pool: PortPool,
+    /// Indexed by `port - pool.base()`: the per-packet lookup is an array index, no hash.
+    routes: Vec<Option<Route>>,
+    sessions: HashMap<SessionId, Session, BuildHasherDefault<IdHasher>>,
+    next_id: u32,
+    ssrc_state: u64,
+    events: VecDeque<Event>,
+    /// Reports due, filled by `handle_timeout`, drained by `poll_transmit`.
+    due: VecDeque<(SessionId, StreamKind, Leg)>,
+    /// Transcoded streams with more 20 ms frames waiting for the given output leg.
+    flush: VecDeque<(SessionId, StreamKind, Leg)>,
+    stats: RelayStats,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay")
+            .field("sessions", &self.sessions.len())
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Identity hasher for [`SessionId`]s: ids are handed out sequentially by us, not chosen
+/// by the network, so SipHash's flooding protection buys nothing on the per-packet lookup.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
+
+/// splitmix64: a full-period mixer so SSRCs of consecutive legs look unrelated.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+impl Relay {
+    /// A relay whose clock starts at `now`.
+    pub fn new(now: Instant, cfg: RelayConfig) -> Self {
+        let pool = PortPool::new(cfg.port_min, cfg.port_max);
+        let cap = pool.capacity();
+        Self {
+            epoch: now,
+            pool,
+            routes: vec![None; cap * 2],
+            sessions: HashMap::with_capacity_and_hasher(
+                cfg.max_sessions.min(cap),
+                BuildHasherDefault::default(),
+            ),
+            next_id: 1,
+            ssrc_state: cfg.ssrc_seed,
+            events: VecDeque::with_capacity(64),
+            due: VecDeque::with_capacity(64),
+            flush: VecDeque::with_capacity(64),
+            stats: RelayStats::default(),
+            cfg,
+        }
+    }
+
+    /// The port pool (the socket layer binds its ports).
+    pub fn pool(&self) -> &PortPool {
+        &self.pool
+    }
+
+    /// Relay-wide counters.
+    pub fn stats(&self) -> &RelayStats {
+        &self.stats
+    }
+
+    /// Number of live sessions.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Creates a session; each leg of each stream gets a port pair from the pool.
+    pub fn add_session(
+        &mut self,
+        now: Instant,
+        streams: &[StreamConfig],
+    ) -> Result<SessionId, RelayError> {
+        if self.sessions.len() >= self.cfg.max_sessions {
+            return Err(RelayError::TooManySessions);
+        }
+        let mut ports = Vec::with_capacity(streams.len() * 2);
+        let r = self.build_session(now, streams, &mut ports);
+        match r {
+            Ok(s) => {
+                let id = SessionId(self.next_id);
+                self.next_id = self.next_id.wrapping_add(1).max(1);
+                for st in s.streams.iter().flatten() {
+                    for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter()) {
+                        let route = |rtcp| Route {
+                            session: id,
+                            leg,
+                            stream: st.kind,
+                            rtcp,
+                        };
+                        self.set_route(l.rtp_port, Some(route(false)));
+                        if !l.mux {
+                            self.set_route(l.rtp_port.wrapping_add(1), Some(route(true)));
+                        }
+                    }
+                }
+                self.sessions.insert(id, s);
+                Ok(id)
+            }
+            Err(e) => {
+                for p in ports {
+                    self.pool.release(p);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn build_session(
+        &mut self,
+        now: Instant,
+        streams: &[StreamConfig],
+        ports: &mut Vec<u16>,
+    ) -> Result<Session, RelayError> {
+        let mut out: [Option<StreamState>; 3] = [None, None, None];
+        for sc in streams {
+            let slot = out
+                .get_mut(sc.kind.index())
+                .ok_or(RelayError::UnknownStream)?;
+            if slot.is_some() {
+                return Err(RelayError::DuplicateStream);
+            }
+            let mut leg = |cfg: &LegConfig, ports: &mut Vec<u16>| {
+                let port = self.pool.allocate().ok_or(RelayError::PortsExhausted)?;
+                ports.push(port);
+                let ssrc = splitmix(&mut self.ssrc_state) as u32;
+                LegState::new(now, port, cfg, ssrc, self.cfg.report_interval)
+            };
+            let a = leg(&sc.a, ports)?;
+            let b = leg(&sc.b, ports)?;
+            let pipes = match sc.mode {
+                StreamMode::PassThrough => None,
+                StreamMode::Transcode => {
+                    let (ca, cb) = match (sc.a.codec, sc.b.codec) {
+                        (Some((ca, _)), Some((cb, _))) => (ca, cb),
+                        _ => return Err(RelayError::NoCodec),
+                    };
+                    Some(Box::new([AudioPipe::new(ca, cb)?, AudioPipe::new(cb, ca)?]))
+                }
+            };
+            *slot = Some(StreamState {
+                kind: sc.kind,
+                mode: sc.mode,
+                clock_rate: sc.clock_rate.max(1),
+                legs: [a, b],
+                pipes,
+                scratch: vec![0; SCRATCH_LEN],
+            });
+        }
+        Ok(Session {
+            streams: out,
+            last_activity: now,
+            inactive_reported: false,
+            paused: false,
+        })
+    }
+
+    fn set_route(&mut self, port: u16, route: Option<Route>) {
+        let slot = port
+            .checked_sub(self.pool.base())
+            .and_then(|i| self.routes.get_mut(usize::from(i)));
+        if let Some(slot) = slot {
+            *slot = route;
+        }
+    }
+
+    /// Ends a session and returns its ports to the pool.
+    pub fn remove_session(&mut self, id: SessionId) -> Result<(), RelayError> {
+        let s = self
+            .sessions
+            .remove(&id)
+            .ok_or(RelayError::UnknownSession)?;
+        for p in s.rtp_ports() {
+            self.set_route(p, None);
+            self.set_route(p.wrapping_add(1), None);
+            self.pool.release(p);
+        }
+        self.due.retain(|d| d.0 != id);
+        self.flush.retain(|d| d.0 != id);
+        Ok(())
+    }
+
+    /// Pauses (drops and counts everything, e.g. on hold) or resumes a session.
+    pub fn set_paused(&mut self, id: SessionId, paused: bool) -> Result<(), RelayError> {
+        self.sessions
+            .get_mut(&id)
+            .map(|s| s.paused = paused)
+            .ok_or(RelayError::UnknownSession)
+    }
+
+    fn stream_mut(
+        &mut self,
+        id: SessionId,
+        kind: StreamKind,
+    ) -> Result<&mut StreamState, RelayError> {
+        self.sessions
+            .get_mut(&id)
+            .ok_or(RelayError::UnknownSession)?
+            .streams
+            .get_mut(kind.index())
+            .and_then(Option::as_mut)
+            .ok_or(RelayError::UnknownStream)
+    }
+
+    fn leg_ref(&self, id: SessionId, leg: Leg, kind: StreamKind) -> Option<&LegState> {
+        self.sessions
+            .get(&id)?
+            .streams
+            .get(kind.index())?
+            .as_ref()?
+            .legs
+            .get(leg.index())
+    }
+
+    /// Local ports of a leg of a stream (to put in SDP / H.245).
+    pub fn local_ports(&self, id: SessionId, leg: Leg, kind: StreamKind) -> Option<LocalPorts> {
+        let l = self.leg_ref(id, leg, kind)?;
+        Some(LocalPorts {
+            rtp: l.rtp_port,
+            rtcp: (!l.mux).then(|| l.rtp_port.wrapping_add(1)),
+        })
+    }
+
+    /// Counters and quality of a leg of a stream.
+    pub fn leg_stats(&self, id: SessionId, leg: Leg, kind: StreamKind) -> Option<LegStreamStats> {
+        self.leg_ref(id, leg, kind).map(LegState::snapshot)
+    }
+
+    /// A new offer/answer on a leg: new address and keys; the leg may latch again (the
+    /// only way to re-latch), and the NAT window reopens. Our SSRC and sequence numbers on
+    /// the leg continue; the other leg's output re-bases on the next packet from this one.
+    pub fn update_leg(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+        upd: LegUpdate,
+    ) -> Result<(), RelayError> {
+        let rx = upd.srtp_in.as_ref().map(SrtpContext::new).transpose()?;
+        let tx = upd.srtp_out.as_ref().map(SrtpContext::new).transpose()?;
+        let st = self.stream_mut(id, kind)?;
+        let [a, b] = &mut st.legs;
+        let (l, other) = match leg {
+            Leg::A => (a, b),
+            Leg::B => (b, a),
+        };
+        let srtp = rx.is_some();
+        l.latch.reset(now, upd.remote_rtp, srtp);
+        let rtcp = if l.mux {
+            upd.remote_rtp
+        } else {
+            upd.remote_rtcp.or_else(|| {
+                upd.remote_rtp
+                    .map(|a| SocketAddr::new(a.ip(), a.port().wrapping_add(1)))
+            })
+        };
+        l.rtcp_latch.reset(now, rtcp, srtp);
+        l.rx = rx;
+        l.tx = tx;
+        l.recv = RecvStats::default();
+        other.rewriter.rebase();
+        if let Some(s) = self.sessions.get_mut(&id) {
+            s.last_activity = now;
+            s.inactive_reported = false;
+        }
+        Ok(())
+    }
+
+    /// Feeds one received datagram (`buf[..len]`, with spare room after it for the SRTP
+    /// trailer of the other leg). Returns the packet to send, written into `buf`.
+    pub fn handle_datagram(
+        &mut self,
+        now: Instant,
+        local_port: u16,
+        source: SocketAddr,
+        buf: &mut [u8],
+        len: usize,
+    ) -> Option<Transmit> {
+        self.stats.datagrams_in = self.stats.datagrams_in.saturating_add(1);
+        match self.route(now, local_port, source, buf, len) {
+            Ok(t) => t,
+            Err(r) => {
+                self.stats.drops.count(r);
+                None
+            }
+        }
+    }
+
+    fn route(
+        &mut self,
+        now: Instant,
+        local_port: u16,
+        source: SocketAddr,
+        buf: &mut [u8],
+        len: usize,
+    ) -> Result<Option<Transmit>, DropReason> {
+        let route = local_port
+            .checked_sub(self.pool.base())
+            .and_then(|i| self.routes.get(usize::from(i)))
+            .copied()
+            .flatten()
+            .ok_or(DropReason::UnknownPort)?;
+        if len > buf.len() {
+            return Err(DropReason::BufferTooSmall);
+        }
+        let session = self
+            .sessions
+            .get_mut(&route.session)
+            .ok_or(DropReason::UnknownPort)?;
+        if session.paused {
+            return Err(DropReason::InactiveSession);
+        }
+        let st = session
+            .streams
+            .get_mut(route.stream.index())
+            .and_then(Option::as_mut)
+            .ok_or(DropReason::UnknownPort)?;
+        let mux = st.legs.get(route.leg.index()).is_some_and(|l| l.mux);
+        let rtcp = if route.rtcp {
+            true
+        } else if mux {
+            match classify_mux(buf.get(..len).unwrap_or(&[])) {
+                MuxKind::Rtp => false,
+                MuxKind::Rtcp => true,
+                MuxKind::Other => return Err(DropReason::MalformedRtp),
+            }
+        } else {
+            false
+        };
+        let mut ctx = Ctx {
+            events: &mut self.events,
+            stats: &mut self.stats,
+            epoch: self.epoch,
+            ntp_epoch: self.cfg.ntp_at_start,
+            cname: self.cfg.cname.as_bytes(),
+            more: false,
+        };
+        let r = if rtcp {
+            st.on_rtcp(now, route.session, route.leg, source, buf, len, &mut ctx)
+        } else {
+            st.on_rtp(now, route.session, route.leg, source, buf, len, &mut ctx)
+        };
+        if r.is_ok() {
+            session.last_activity = now;
+            session.inactive_reported = false;
+        }
+        if ctx.more {
+            self.flush
+                .push_back((route.session, route.stream, route.leg.other()));
+        }
+        r
+    }
+
+    /// Sends one frame of a prompt on a leg, continuing the leg's SSRC, sequence and
+    /// timestamp; pacing (one call per frame duration) is the caller's.
+    pub fn play(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+        frame: PlayFrame<'_>,
+        buf: &mut [u8],
+    ) -> Result<Transmit, RelayError> {
+        let st = self.stream_mut(id, kind)?;
+        let l = st
+            .legs
+            .get_mut(leg.index())
+            .ok_or(RelayError::UnknownStream)?;
+        let to = l.latch.destination().ok_or(RelayError::NoDestination)?;
+        let (pt, samples, payload): (u8, u32, &[u8]) = match frame {
+            PlayFrame::Encoded {
+                payload_type,
+                payload,
+                samples,
+            } => (payload_type, samples, payload),
+            PlayFrame::Pcm(pcm) => {
+                let ((codec, pt), enc) = match (l.codec, l.encoder.as_mut()) {
+                    (Some(c), Some(e)) => (c, e),
+                    _ => return Err(RelayError::NoCodec),
+                };
+                let n = enc.encode(pcm, &mut st.scratch)?;
+                let per_ch = pcm.len() / codec.channels().max(1);
+                let samples = (per_ch as u64 * u64::from(codec.rtp_clock())
+                    / u64::from(codec.pcm_rate().max(1))) as u32;
+                (pt, samples, st.scratch.get(..n).unwrap_or(&[]))
+            }
+        };
+        let (ssrc, seq, ts) = l.rewriter.next_local(samples);
+        let n = RtpBuilder {
+            payload_type: pt & 0x7f,
+            sequence_number: seq,
+            timestamp: ts,
+            ssrc,
+            ..RtpBuilder::default()
+        }
+        .write(payload, buf)
+        .map_err(|_| RelayError::BufferTooSmall)?;
+        let plen = payload.len();
+        let n = match l.tx.as_mut() {
+            Some(tx) => tx
+                .protect_rtp(buf, n)
+                .map_err(|_| RelayError::BufferTooSmall)?,
+            None => n,
+        };
+        l.sent_rtp(now, ts, plen, n);
+        let t = Transmit {
+            from_port: l.rtp_port,
+            to,
+            len: n,
+        };
+        self.stats.played = self.stats.played.saturating_add(1);
+        Ok(t)
+    }
+
+    /// The next instant [`handle_timeout`](Self::handle_timeout) has work. O(sessions).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let mut t: Option<Instant> = None;
+        let mut consider = |x: Instant| t = Some(t.map_or(x, |t| t.min(x)));
+        for s in self.sessions.values() {
+            if !s.inactive_reported {
+                consider(s.last_activity + self.cfg.inactivity_timeout);
+            }
+            for st in s.streams.iter().flatten() {
+                for l in &st.legs {
+                    if l.rtcp_destination().is_some() {
+                        consider(l.next_report);
+                    }
+                    if let Some(d) = l.dtmf.as_ref().and_then(|d| d.rx.poll_timeout()) {
+                        consider(d);
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// Runs timers: inactivity, report scheduling, DTMF end timeouts.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let mut ctx = Ctx {
+            events: &mut self.events,
+            stats: &mut self.stats,
+            epoch: self.epoch,
+            ntp_epoch: self.cfg.ntp_at_start,
+            cname: self.cfg.cname.as_bytes(),
+            more: false,
+        };
+        for (&id, s) in self.sessions.iter_mut() {
+            if !s.inactive_reported
+                && now.saturating_duration_since(s.last_activity) >= self.cfg.inactivity_timeout
+            {
+                s.inactive_reported = true;
+                ctx.event(Event::Inactive(id));
+            }
+            for st in s.streams.iter_mut().flatten() {
+                for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter_mut()) {
+                    if now >= l.next_report {
+                        l.next_report = now + self.cfg.report_interval;
+                        if l.rtcp_destination().is_some() {
+                            self.due.push_back((id, st.kind, leg));
+                        }
+                    }
+                    if let Some(d) = l.dtmf.as_mut() {
+                        d.rx.handle_timeout(now);
+                        drain_dtmf(&mut d.rx, id, leg, &mut ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packets generated by the core (further 20 ms frames of a transcoded packet, RTCP
+    /// reports), written into `buf`. Call after every `handle_datagram` and timeout.
+    pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
+        while let Some((id, kind, leg)) = self.flush.pop_front() {
+            let mut ctx = Ctx {
+                events: &mut self.events,
+                stats: &mut self.stats,
+                epoch: self.epoch,
+                ntp_epoch: self.cfg.ntp_at_start,
+                cname: self.cfg.cname.as_bytes(),
+                more: false,
+            };
+            let Some(st) = self
+                .sessions
+                .get_mut(&id)
+                .and_then(|s| s.streams.get_mut(kind.index()))
+                .and_then(Option::as_mut)
+            else {
+                continue;
+            };
+            let (t, more) = st.flush(now, leg, buf, &mut ctx);
+            if more {
+                self.flush.push_front((id, kind, leg));
+            }
+            if t.is_some() {
+                return t;
+            }
+        }
+        while let Some((id, kind, leg)) = self.due.pop_front() {
+            let mut ctx = Ctx {
+                events: &mut self.events,
+                stats: &mut self.stats,
+                epoch: self.epoch,
+                ntp_epoch: self.cfg.ntp_at_start,
+                cname: self.cfg.cname.as_bytes(),
+                more: false,
+            };
+            let Some(st) = self
+                .sessions
+                .get_mut(&id)
+                .and_then(|s| s.streams.get_mut(kind.index()))
+                .and_then(Option::as_mut)
+            else {
+                continue;
+            };
+            if let Some(t) = st.report(now, leg, buf, &mut ctx) {
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    /// The next event.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+}
+
+/// Fuzz entry: a configured core (plain NAT leg A, SRTP leg B with a null-ish key) fed
+/// arbitrary datagrams, ports, sources and time steps; must not panic or grow unbounded.
+#[doc(hidden)]
+pub fn fuzz_relay(data: &[u8]) {
+    let t0 = Instant::now();
+    let mut relay = Relay::new(
+        t0,
+        RelayConfig {
+            port_min: 50000,
+            port_max: 50011,
+            ..RelayConfig::default()
+        },
+    );
+    let suite = crate::srtp::Suite::AesCm128HmacSha1_80;
+    let key = [7u8; 16];
+    let salt = [9u8; 14];
+    let addr = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
+    let cfg = StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: LegConfig {
+            remote_rtp: Some(addr(1000)),
+            nat: true,
+            rewrite: true,
+            dtmf: Some(DtmfConfig {
+                payload_type: 101,
+                clock_rate: 8000,
+                forward: false,
+            }),
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some(addr(2000)),
+            rtcp_mux: true,
+            srtp_in: Some(Policy::new(suite, &key, &salt)),
+            srtp_out: Some(Policy::new(suite, &key, &salt)),
+            rewrite: true,
+            ..LegConfig::default()
+        },
+    };
+    let Ok(id) = relay.add_session(t0, &[cfg]) else {
+        return;
+    };
+    let mut now = t0;
+    let mut buf = vec![0u8; 2048];
+    let mut rest = data;
+    for _ in 0..256 {
+        let Some((&op, tail)) = rest.split_first() else {
+            break;
+        };
+        let Some((&n, tail)) = tail.split_first() else {
+            break;
+        };
+        let n = usize::from(n).min(tail.len());
+        let (body, tail) = tail.split_at(n);
+        rest = tail;
+        match op % 8 {
+            0 => {
+                now += Duration::from_millis(n as u64 * 40);
+                relay.handle_timeout(now);
+                while relay.poll_transmit(now, &mut buf).is_some() {}
+            }
+            1 => {
+                let _ = relay.play(
+                    now,
+                    id,
+                    Leg::B,
+                    StreamKind::Audio,
+                    PlayFrame::Encoded {
+                        payload_type: 0,
+                        payload: body,
+                        samples: 160,
+                    },
+                    &mut buf,
+                );
+            }
+            k => {
+                let port = 50000 + u16::from(k % 4);
+                let src = addr(if op & 0x80 != 0 {
+                    1000
+                } else {
+                    2000 + u16::from(op & 1)
+                });
+                if let Some(b) = buf.get_mut(..n) {
+                    b.copy_from_slice(body);
+                }
+                let _ = relay.handle_datagram(now, port, src, &mut buf, n);
+            }
+        }
+        while relay.poll_event().is_some() {}
+    }
+    let _ = relay.remove_session(id);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! Thin tokio socket layer for [`Relay`] (feature `net`).
+//!
+//! Binds every port of the relay's pool at start (a session's ports are then always ready
+//! when its SDP/H.245 goes out, and no bind can fail mid-call), runs one receive task per
+//! socket and one timer task. The core sits behind one `std::sync::Mutex`, held only for the
+//! synchronous core call (never across an `.await`); sends use `try_send_to`, so a full
+//! socket buffer drops (and counts) a datagram instead of stalling every session.
+//!
+//! Per packet: one `recv_from` into a buffer owned by the task and reused, the core call
+//! that forwards in place, one `try_send_to` — no allocation. The core is locked for the
+//! core call and the non-blocking sends (never across an `.await`).
+//!
+//! Batching: not done yet. `recvmmsg`/`sendmmsg`/GRO need `unsafe` or a crate such as
+//! `quinn-udp`, which is not in our dependency set; the seam is `recv_loop` (receive a
+//! batch, feed each datagram to the core, queue the transmits, send them as one batch).
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinHandle;
+
+use super::{Event, Relay, Transmit};
+
+/// Receive buffer size: an MTU-sized datagram plus room for the largest SRTP trailer the
+/// other leg may add when it is re-protected in place.
+const BUF_LEN: usize = 2048;
+/// Bytes kept free after a received datagram for that trailer (tag + MKI + SRTCP index).
+const HEADROOM: usize = 64;
+/// Timer task wake-up when the core has no deadline (config changes also wake it).
+const IDLE_TICK: Duration = Duration::from_secs(1);
+
+struct Shared {
+    relay: Mutex<Relay>,
+    base: u16,
+    sockets: Vec<Arc<UdpSocket>>,
+    wake: Notify,
+    events: mpsc::UnboundedSender<Event>,
+    send_errors: AtomicU64,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Relay> {
+        // A panic while holding the lock cannot leave the core half-updated in a way that
+        // matters more than stopping media; keep serving.
+        self.relay.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&self, t: Transmit, buf: &[u8]) {
+        let sock = t
+            .from_port
+            .checked_sub(self.base)
+            .and_then(|i| self.sockets.get(usize::from(i)));
+        let ok = match (sock, buf.get(..t.len)) {
+            (Some(s), Some(data)) => s.try_send_to(data, t.to).is_ok(),
+            _ => false,
+        };
+        if !ok {
+            self.send_errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn drain_events(&self, relay: &mut Relay) {
+        while let Some(e) = relay.poll_event() {
+            let _ = self.events.send(e);
+        }
+    }
+}
+
+/// A running relay on UDP sockets.
+pub struct NetRelay {
+    shared: Arc<Shared>,
+    events: mpsc::UnboundedReceiver<Event>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for NetRelay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetRelay")
+            .field("base", &self.shared.base)
+            .field("sockets", &self.shared.sockets.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl NetRelay {
+    /// Binds every pool port on `ip` and starts the tasks (needs a tokio runtime).
+    pub async fn bind(ip: IpAddr, relay: Relay) -> io::Result<Self> {
+        let base = relay.pool().base();
+        let mut sockets = Vec::with_capacity(relay.pool().capacity() * 2);
+        for port in relay.pool().ports() {
+            sockets.push(Arc::new(UdpSocket::bind(SocketAddr::new(ip, port)).await?));
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            relay: Mutex::new(relay),
+            base,
+            sockets,
+            wake: Notify::new(),
+            events: tx,
+            send_errors: AtomicU64::new(0),
+        });
+        let mut tasks = Vec::with_capacity(shared.sockets.len() + 1);
+        for i in 0..shared.sockets.len() {
+            let port = base.wrapping_add(u16::try_from(i).unwrap_or(u16::MAX));
+            tasks.push(tokio::spawn(recv_loop(shared.clone(), i, port)));
+        }
+        tasks.push(tokio::spawn(timer_loop(shared.clone())));
+        Ok(Self {
+            shared,
+            events: rx,
+            tasks,
+        })
+    }
+
+    /// Runs `f` on the core (add/update/remove sessions, stats, play), then sends what it
+    /// produced and re-arms the timer.
+    pub fn with_relay<R>(&self, f: impl FnOnce(&mut Relay, Instant) -> R) -> R {
+        let r = {
+            let mut relay = self.shared.lock();
+            let r = f(&mut relay, Instant::now());
+            self.shared.drain_events(&mut relay);
+            r
+        };
+        self.shared.wake.notify_one();
+        r
+    }
+
+    /// Sends a datagram the caller built with the core (e.g. from [`Relay::play`]).
+    pub fn send(&self, t: Transmit, buf: &[u8]) {
+        self.shared.send(t, buf);
+    }
+
+    /// The next core event.
+    pub async fn next_event(&mut self) -> Option<Event> {
+        self.events.recv().await
+    }
+
+    /// Datagrams the socket layer could not send (full socket buffer, unroutable).
+    pub fn send_errors(&self) -> u64 {
+        self.shared.send_errors.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for NetRelay {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// One socket: receive into a reused buffer, forward through the core, send.
+async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
+    let Some(sock) = shared.sockets.get(index).cloned() else {
+        return;
+    };
+    let mut buf = vec![0u8; BUF_LEN];
+    loop {
+        let Some(rx) = buf.get_mut(..BUF_LEN - HEADROOM) else {
+            return;
+        };
+        let (n, src) = match sock.recv_from(rx).await {
+            Ok(x) => x,
+            // ICMP errors surfacing on the socket; nothing to do but go on.
+            Err(_) => {
+                tokio::task::yield_now().await;
+                continue;
+            }
+        };
+        // `try_send_to` does not block, so sending under the lock is fine and lets the same
+        // buffer carry the extra frames a transcoded packet may produce.
+        let mut relay = shared.lock();
+        let now = Instant::now();
+        if let Some(t) = relay.handle_datagram(now, port, src, &mut buf, n) {
+            shared.send(t, &buf);
+        }
+        while let Some(t) = relay.poll_transmit(now, &mut buf) {
+            shared.send(t, &buf);
+        }
+        shared.drain_events(&mut relay);
+    }
+}
+
+/// Timers from `poll_timeout`; generated packets (RTCP reports) go out from here.
+async fn timer_loop(shared: Arc<Shared>) {
+    let mut buf = vec![0u8; BUF_LEN];
+    loop {
+        let deadline = shared.lock().poll_timeout();
+        let sleep = match deadline {
+            Some(d) => tokio::time::sleep_until(d.into()),
+            None => tokio::time::sleep(IDLE_TICK),
+        };
+        tokio::select! {
+            _ = sleep => {}
+            _ = shared.wake.notified() => {}
+        }
+        let mut relay = shared.lock();
+        let now = Instant::now();
+        relay.handle_timeout(now);
+        while let Some(t) = relay.poll_transmit(now, &mut buf) {
+            shared.send(t, &buf);
+        }
+        shared.drain_events(&mut relay);
+    }
+}
