@@ -50,3 +50,8 @@ fn h264_depacketizer_corpus() {
         roomgate_media::h264::fuzz_h264_depacketizer,
     );
 }
+
+#[test]
+fn relay_corpus() {
+    replay("relay", roomgate_media::relay::fuzz_relay);
+}
