@@ -350,3 +350,49 @@ async fn transcodes_pcmu_tone_to_opus() {
         assert!(on > 20.0 * p, "1 kHz {on:e} vs {off} Hz {p:e}");
     }
 }
+
+/// A burst that queues up while the core is busy is read back in batches (recvmmsg).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_datagrams_are_received_in_batches() {
+    let net = start().await;
+    let (a, a_addr) = endpoint().await;
+    let (b, b_addr) = endpoint().await;
+    let cfg = StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: LegConfig {
+            remote_rtp: Some(a_addr),
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some(b_addr),
+            ..LegConfig::default()
+        },
+    };
+    let id = net.with_relay(|r, now| r.add_session(now, &[cfg])).unwrap();
+    let ra = relay_addr(&net, id, Leg::A);
+    let burst = 24u16;
+    // Leg A's signalled address, as a blocking socket usable inside the synchronous closure.
+    let sender_a = a.into_std().unwrap();
+    sender_a.set_nonblocking(false).unwrap();
+    // Hold the core while the burst is sent, so the datagrams queue in the socket.
+    net.with_relay(|_, _| {
+        for i in 0..burst {
+            sender_a
+                .send_to(&rtp(0, i, 160 * u32::from(i), 0xa, &[1; 80]), ra)
+                .unwrap();
+        }
+    });
+    let got = collect(&b, usize::from(burst), None).await;
+    assert!(got.len() >= usize::from(burst) - 2, "{}", got.len());
+    let (reads, datagrams) = net.receive_batching();
+    assert!(
+        datagrams >= u64::from(burst) - 2,
+        "{reads} reads, {datagrams} datagrams"
+    );
+    assert!(
+        reads < datagrams,
+        "{reads} reads for {datagrams} datagrams: no batching"
+    );
+}
