@@ -55,3 +55,8 @@ fn h264_depacketizer_corpus() {
 fn relay_corpus() {
     replay("relay", roomgate_media::relay::fuzz_relay);
 }
+
+#[test]
+fn transcode_corpus() {
+    replay("transcode", roomgate_media::codec::fuzz_transcode);
+}

@@ -332,6 +332,48 @@ impl Transcoder {
     }
 }
 
+/// Fuzz entry: the first byte picks a transcoding path between the audio codecs, the rest
+/// is split into payloads (one length byte each) that go through it as a peer would send
+/// them. Must never panic; every buffer stays at its fixed size.
+#[doc(hidden)]
+pub fn fuzz_transcode(data: &[u8]) {
+    const CODECS: [AudioCodec; 5] = [
+        AudioCodec::Pcmu,
+        AudioCodec::Pcma,
+        AudioCodec::G722,
+        AudioCodec::Opus {
+            channels: 1,
+            bitrate: 32_000,
+        },
+        AudioCodec::Opus {
+            channels: 2,
+            bitrate: 32_000,
+        },
+    ];
+    let Some((&pick, mut rest)) = data.split_first() else {
+        return;
+    };
+    let from = CODECS
+        .get(usize::from(pick % 5))
+        .copied()
+        .unwrap_or(AudioCodec::Pcmu);
+    let to = CODECS
+        .get(usize::from(pick / 5 % 5))
+        .copied()
+        .unwrap_or(AudioCodec::Pcmu);
+    let Ok(mut transcoder) = Transcoder::new(from, to) else {
+        return;
+    };
+    let mut out = [0u8; 4000];
+    // Bounded: every round consumes at least one byte.
+    while let Some((&len, tail)) = rest.split_first() {
+        let n = usize::from(len).min(tail.len());
+        let (payload, next) = tail.split_at(n);
+        let _ = transcoder.transcode(payload, &mut out);
+        rest = next;
+    }
+}
+
 #[cfg(test)]
 mod tests;
 pub mod video;

@@ -726,14 +726,7 @@ impl Relay {
         } else {
             false
         };
-        let mut ctx = Ctx {
-            events: &mut self.events,
-            stats: &mut self.stats,
-            epoch: self.epoch,
-            ntp_epoch: self.cfg.ntp_at_start,
-            cname: self.cfg.cname.as_bytes(),
-            more: false,
-        };
+        let mut ctx = Ctx::new(&mut self.events, &mut self.stats, &self.cfg, self.epoch);
         let r = if rtcp {
             st.on_rtcp(now, route.session, route.leg, source, buf, len, &mut ctx)
         } else {
@@ -836,14 +829,7 @@ impl Relay {
 
     /// Runs timers: inactivity, report scheduling, DTMF end timeouts.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let mut ctx = Ctx {
-            events: &mut self.events,
-            stats: &mut self.stats,
-            epoch: self.epoch,
-            ntp_epoch: self.cfg.ntp_at_start,
-            cname: self.cfg.cname.as_bytes(),
-            more: false,
-        };
+        let mut ctx = Ctx::new(&mut self.events, &mut self.stats, &self.cfg, self.epoch);
         for (&id, s) in self.sessions.iter_mut() {
             if !s.inactive_reported
                 && now.saturating_duration_since(s.last_activity) >= self.cfg.inactivity_timeout
@@ -872,14 +858,7 @@ impl Relay {
     /// reports), written into `buf`. Call after every `handle_datagram` and timeout.
     pub fn poll_transmit(&mut self, now: Instant, buf: &mut [u8]) -> Option<Transmit> {
         while let Some((id, kind, leg)) = self.flush.pop_front() {
-            let mut ctx = Ctx {
-                events: &mut self.events,
-                stats: &mut self.stats,
-                epoch: self.epoch,
-                ntp_epoch: self.cfg.ntp_at_start,
-                cname: self.cfg.cname.as_bytes(),
-                more: false,
-            };
+            let mut ctx = Ctx::new(&mut self.events, &mut self.stats, &self.cfg, self.epoch);
             let Some(st) = self
                 .sessions
                 .get_mut(&id)
@@ -897,14 +876,7 @@ impl Relay {
             }
         }
         while let Some((id, kind, leg)) = self.due.pop_front() {
-            let mut ctx = Ctx {
-                events: &mut self.events,
-                stats: &mut self.stats,
-                epoch: self.epoch,
-                ntp_epoch: self.cfg.ntp_at_start,
-                cname: self.cfg.cname.as_bytes(),
-                more: false,
-            };
+            let mut ctx = Ctx::new(&mut self.events, &mut self.stats, &self.cfg, self.epoch);
             let Some(st) = self
                 .sessions
                 .get_mut(&id)

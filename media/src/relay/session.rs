@@ -33,7 +33,23 @@ pub(crate) struct Ctx<'a> {
     pub more: bool,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        events: &'a mut VecDeque<Event>,
+        stats: &'a mut RelayStats,
+        cfg: &'a super::RelayConfig,
+        epoch: Instant,
+    ) -> Self {
+        Ctx {
+            events,
+            stats,
+            epoch,
+            ntp_epoch: cfg.ntp_at_start,
+            cname: cfg.cname.as_bytes(),
+            more: false,
+        }
+    }
+
     pub(crate) fn event(&mut self, e: Event) {
         if self.events.len() >= MAX_EVENTS {
             self.stats.events_overflow = self.stats.events_overflow.saturating_add(1);
