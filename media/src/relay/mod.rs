@@ -473,26 +473,12 @@ impl Relay {
             return Err(RelayError::TooManySessions);
         }
         let mut ports = Vec::with_capacity(streams.len() * 2);
-        let r = self.build_session(now, streams, &mut ports);
+        let r = self.build_session(now, streams, &[], &mut ports);
         match r {
             Ok(s) => {
                 let id = SessionId(self.next_id);
                 self.next_id = self.next_id.wrapping_add(1).max(1);
-                for st in s.streams.iter().flatten() {
-                    for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter()) {
-                        let route = |rtcp| Route {
-                            session: id,
-                            leg,
-                            stream: st.kind,
-                            rtcp,
-                        };
-                        self.set_route(l.rtp_port, Some(route(false)));
-                        if !l.mux {
-                            self.set_route(l.rtp_port.wrapping_add(1), Some(route(true)));
-                        }
-                    }
-                }
-                self.sessions.insert(id, s);
+                self.install(id, s);
                 Ok(id)
             }
             Err(e) => {
@@ -504,10 +490,77 @@ impl Relay {
         }
     }
 
+    /// Points every port of session `s` at it and stores it.
+    fn install(&mut self, id: SessionId, s: Session) {
+        for st in s.streams.iter().flatten() {
+            for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter()) {
+                let route = |rtcp| Route {
+                    session: id,
+                    leg,
+                    stream: st.kind,
+                    rtcp,
+                };
+                self.set_route(l.rtp_port, Some(route(false)));
+                if !l.mux {
+                    self.set_route(l.rtp_port.wrapping_add(1), Some(route(true)));
+                }
+            }
+        }
+        self.sessions.insert(id, s);
+    }
+
+    /// Replaces the streams of session `id` after an answer fixed what the legs speak
+    /// (modes, codecs, keys, addresses), keeping the local ports already signalled: a
+    /// gateway must put its ports in the offer to one leg before it knows what the other
+    /// leg will answer. Streams of a kind that existed keep their ports; new kinds get new
+    /// pairs; kinds no longer listed release theirs. On error the session is unchanged.
+    pub fn reconfigure_session(
+        &mut self,
+        now: Instant,
+        id: SessionId,
+        streams: &[StreamConfig],
+    ) -> Result<(), RelayError> {
+        let old = self.sessions.get(&id).ok_or(RelayError::UnknownSession)?;
+        let reuse: Vec<(StreamKind, [u16; 2])> = old
+            .streams
+            .iter()
+            .flatten()
+            .map(|s| (s.kind, [s.legs[0].rtp_port, s.legs[1].rtp_port]))
+            .collect();
+        let mut fresh = Vec::new();
+        let built = match self.build_session(now, streams, &reuse, &mut fresh) {
+            Ok(s) => s,
+            Err(e) => {
+                for p in fresh {
+                    self.pool.release(p);
+                }
+                return Err(e);
+            }
+        };
+        let Some(old) = self.sessions.remove(&id) else {
+            return Err(RelayError::UnknownSession);
+        };
+        let kept: Vec<u16> = built.rtp_ports().collect();
+        for p in old.rtp_ports() {
+            self.set_route(p, None);
+            self.set_route(p.wrapping_add(1), None);
+            if !kept.contains(&p) {
+                self.pool.release(p);
+            }
+        }
+        self.due.retain(|d| d.0 != id);
+        self.flush.retain(|d| d.0 != id);
+        let mut built = built;
+        built.last_activity = now;
+        self.install(id, built);
+        Ok(())
+    }
+
     fn build_session(
         &mut self,
         now: Instant,
         streams: &[StreamConfig],
+        reuse: &[(StreamKind, [u16; 2])],
         ports: &mut Vec<u16>,
     ) -> Result<Session, RelayError> {
         let mut out: [Option<StreamState>; 3] = [None, None, None];
@@ -518,14 +571,21 @@ impl Relay {
             if slot.is_some() {
                 return Err(RelayError::DuplicateStream);
             }
-            let mut leg = |cfg: &LegConfig, ports: &mut Vec<u16>| {
-                let port = self.pool.allocate().ok_or(RelayError::PortsExhausted)?;
-                ports.push(port);
+            let kept = reuse.iter().find(|(k, _)| *k == sc.kind).map(|(_, p)| *p);
+            let mut leg = |cfg: &LegConfig, which: usize, ports: &mut Vec<u16>| {
+                let port = match kept.and_then(|p| p.get(which).copied()) {
+                    Some(p) => p,
+                    None => {
+                        let p = self.pool.allocate().ok_or(RelayError::PortsExhausted)?;
+                        ports.push(p);
+                        p
+                    }
+                };
                 let ssrc = splitmix(&mut self.ssrc_state) as u32;
                 LegState::new(now, port, cfg, ssrc, self.cfg.report_interval)
             };
-            let a = leg(&sc.a, ports)?;
-            let b = leg(&sc.b, ports)?;
+            let a = leg(&sc.a, 0, ports)?;
+            let b = leg(&sc.b, 1, ports)?;
             let pipes = match sc.mode {
                 StreamMode::PassThrough => None,
                 StreamMode::Transcode => {

@@ -976,3 +976,44 @@ fn transcoded_output_is_packetized_at_20ms() {
         assert_eq!(dec.decode(p.payload(), &mut pcm).unwrap(), 960);
     }
 }
+
+#[test]
+fn reconfigure_keeps_signalled_ports_and_switches_mode() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    // Ports reserved before the far leg answered: no address on leg B yet.
+    let id = r
+        .add_session(t0, &[audio(leg(1000), LegConfig::default())])
+        .unwrap();
+    let (pa, pb) = (ports(&r, id, Leg::A), ports(&r, id, Leg::B));
+    let free = r.pool().available();
+    // The answer says the legs speak different codecs: transcode PCMU (A) ↔ PCMA (B),
+    // and a video stream appears.
+    let mut a = leg(1000);
+    a.codec = Some((crate::codec::AudioCodec::Pcmu, 0));
+    let mut b = leg(2000);
+    b.codec = Some((crate::codec::AudioCodec::Pcma, 8));
+    let mut stream = audio(a, b);
+    stream.mode = StreamMode::Transcode;
+    let mut v = audio(leg(3000), leg(4000));
+    v.kind = StreamKind::Video;
+    r.reconfigure_session(t0, id, &[stream, v]).unwrap();
+    assert_eq!(ports(&r, id, Leg::A), pa, "leg A keeps the port in its SDP");
+    assert_eq!(ports(&r, id, Leg::B), pb, "leg B keeps the port in its SDP");
+    assert_eq!(r.pool().available(), free - 2, "video took one pair per leg");
+    let (t, out) = send(&mut r, t0, pa.rtp, 1000, &rtp(0, 1, 0, 7, &[0xff; 160]), None)
+        .expect("transcoded to leg B");
+    assert_eq!(t.to, addr(2000));
+    let pkt = RtpPacket::parse(&out).unwrap();
+    assert_eq!(pkt.payload_type(), 8, "PCMU in, PCMA out");
+    // Dropping the video stream again returns its pairs; removing the session, the rest.
+    r.reconfigure_session(t0, id, &[audio(leg(1000), leg(2000))])
+        .unwrap();
+    assert_eq!(r.pool().available(), free);
+    assert!(matches!(
+        r.reconfigure_session(t0, SessionId(999), &[]),
+        Err(RelayError::UnknownSession)
+    ));
+    r.remove_session(id).unwrap();
+    assert_eq!(r.pool().available(), 8);
+}
