@@ -10,6 +10,7 @@
     )
 )]
 
+pub mod call;
 pub mod config;
 pub mod decode;
 pub mod resolve;

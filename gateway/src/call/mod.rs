@@ -1,0 +1,3 @@
+//! Calls: a room leg and a cloud leg with one relay session between them.
+
+pub mod negotiate;

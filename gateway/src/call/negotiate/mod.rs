@@ -1,0 +1,565 @@
+//! Each leg's own offer/answer, and what the relay must do between the legs.
+//!
+//! SDP never passes from one leg to the other: the room leg and the cloud leg each get an
+//! SDP we build, with our ports, our keys and the codecs that leg's policy allows. After
+//! both answers are known, [`bridge_streams`] turns the two negotiated legs into relay
+//! streams: pass-through (re-encrypt only, payload types mapped) when both legs speak the
+//! same codec, transcode when they share none.
+//!
+//! The keys we offered or answered are read back from our own SDP, so nothing but the SDP
+//! has to be remembered between offer and answer.
+
+use std::net::{IpAddr, SocketAddr};
+
+use rand::RngCore;
+use roomgate_media::codec::AudioCodec;
+use roomgate_media::relay::{DtmfConfig, LegConfig, StreamConfig, StreamKind, StreamMode};
+use roomgate_media::srtp::{Policy, Suite};
+use roomgate_sip::sdp::offer_answer::{
+    self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
+};
+use roomgate_sip::sdp::{
+    AddrType, AttributeValue, Connection, ConnectionAddress, Crypto, CryptoSuite, Direction,
+    Host, KeyMaterial, MediaDescription, MediaType, Origin, SessionDescription,
+};
+
+/// The SRTP policy and suite preference of one leg.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaPolicy {
+    pub srtp: SrtpPolicy,
+    /// Preferred first. Answers pick the first of these that the offer has.
+    pub suites: Vec<CryptoSuite>,
+}
+
+/// Strongest first: toward the cloud we offer AES-256 before AES-128, GCM before CM.
+pub fn default_suites() -> Vec<CryptoSuite> {
+    vec![
+        CryptoSuite::AeadAes256Gcm,
+        CryptoSuite::Aes256CmHmacSha1_80,
+        CryptoSuite::AeadAes128Gcm,
+        CryptoSuite::AesCm128HmacSha1_80,
+    ]
+}
+
+/// Suites we accept from rooms, strongest first; includes the `_32` tags older systems use.
+pub fn room_suites() -> Vec<CryptoSuite> {
+    vec![
+        CryptoSuite::AeadAes256Gcm,
+        CryptoSuite::Aes256CmHmacSha1_80,
+        CryptoSuite::AeadAes128Gcm,
+        CryptoSuite::AesCm128HmacSha1_80,
+        CryptoSuite::Aes256CmHmacSha1_32,
+        CryptoSuite::AesCm128HmacSha1_32,
+    ]
+}
+
+/// Payload type of RFC 4733 events in our own offers.
+pub const TELEPHONE_EVENT_PT: u8 = 101;
+
+fn codec(
+    media: MediaType,
+    name: &str,
+    rate: u32,
+    ch: Option<u16>,
+    fmtp: Option<&str>,
+    pt: u8,
+) -> LocalCodec {
+    LocalCodec {
+        media,
+        encoding_name: name.to_owned(),
+        clock_rate: rate,
+        channels: ch,
+        fmtp: fmtp.map(str::to_owned),
+        payload_type: pt,
+    }
+}
+
+/// Every audio codec the relay can decode and encode, in our default preference.
+pub fn audio_codecs() -> Vec<LocalCodec> {
+    vec![
+        codec(
+            MediaType::Audio,
+            "opus",
+            48000,
+            Some(2),
+            Some("useinbandfec=1"),
+            111,
+        ),
+        codec(MediaType::Audio, "G722", 8000, None, None, 9),
+        codec(MediaType::Audio, "PCMU", 8000, None, None, 0),
+        codec(MediaType::Audio, "PCMA", 8000, None, None, 8),
+    ]
+}
+
+fn telephone_event() -> LocalCodec {
+    codec(
+        MediaType::Audio,
+        "telephone-event",
+        8000,
+        None,
+        Some("0-16"),
+        TELEPHONE_EVENT_PT,
+    )
+}
+
+/// H.264 is passed through, never transcoded, so both packetization modes are offered.
+pub fn video_codecs() -> Vec<LocalCodec> {
+    vec![
+        codec(
+            MediaType::Video,
+            "H264",
+            90000,
+            None,
+            Some("profile-level-id=42e01f;packetization-mode=1"),
+            96,
+        ),
+        codec(
+            MediaType::Video,
+            "H264",
+            90000,
+            None,
+            Some("profile-level-id=42e01f"),
+            97,
+        ),
+    ]
+}
+
+/// What relay codec an SDP encoding is, if the relay can transcode it.
+pub fn relay_codec(name: &str, rate: u32) -> Option<AudioCodec> {
+    if name.eq_ignore_ascii_case("PCMU") && rate == 8000 {
+        Some(AudioCodec::Pcmu)
+    } else if name.eq_ignore_ascii_case("PCMA") && rate == 8000 {
+        Some(AudioCodec::Pcma)
+    } else if name.eq_ignore_ascii_case("G722") && rate == 8000 {
+        Some(AudioCodec::G722)
+    } else if name.eq_ignore_ascii_case("opus") && rate == 48000 {
+        // Decoded to mono: a conference bridge mixes to mono anyway, and libopus decodes a
+        // stereo stream into one channel.
+        Some(AudioCodec::Opus {
+            channels: 1,
+            bitrate: 32_000,
+        })
+    } else {
+        None
+    }
+}
+
+fn same_codec(a: AudioCodec, b: AudioCodec) -> bool {
+    matches!(
+        (a, b),
+        (AudioCodec::Pcmu, AudioCodec::Pcmu)
+            | (AudioCodec::Pcma, AudioCodec::Pcma)
+            | (AudioCodec::G722, AudioCodec::G722)
+            | (AudioCodec::Opus { .. }, AudioCodec::Opus { .. })
+    )
+}
+
+/// Fresh key||salt for `suite` from the OS generator; `None` for suites we cannot run.
+pub fn new_key(suite: &CryptoSuite) -> Option<KeyMaterial> {
+    let media = media_suite(suite)?;
+    let mut bytes = vec![0u8; media.master_key_len() + media.master_salt_len()];
+    rand::rng().fill_bytes(&mut bytes);
+    Some(KeyMaterial::new(bytes))
+}
+
+fn media_suite(suite: &CryptoSuite) -> Option<Suite> {
+    Suite::from_name(suite.name())
+}
+
+fn policy_of(c: &Crypto) -> Option<Policy> {
+    let suite = media_suite(&c.suite)?;
+    let key = c.key_params.first()?.key.expose_secret();
+    let (k, s) = (suite.master_key_len(), suite.master_salt_len());
+    let master = key.get(..k)?;
+    let salt = key.get(k..k + s)?;
+    Some(Policy::new(suite, master, salt))
+}
+
+/// Capabilities of one leg for offer/answer. `codecs` is the preference order; `None` uses
+/// all of ours.
+pub fn capabilities(
+    ip: IpAddr,
+    policy: &MediaPolicy,
+    session_id: u64,
+    version: u64,
+    audio: Vec<LocalCodec>,
+    with_video: bool,
+) -> LocalCapabilities {
+    let (addr_type, host) = match ip {
+        IpAddr::V4(a) => (AddrType::Ip4, Host::Ip4(a)),
+        IpAddr::V6(a) => (AddrType::Ip6, Host::Ip6(a)),
+    };
+    let mut codecs = audio;
+    codecs.push(telephone_event());
+    if with_video {
+        codecs.extend(video_codecs());
+    }
+    LocalCapabilities {
+        origin: Origin {
+            username: "roomgate".to_owned(),
+            session_id: session_id.to_string(),
+            session_version: version.to_string(),
+            net_type: "IN".to_owned(),
+            addr_type,
+            address: ConnectionAddress::new(host),
+        },
+        connection: Connection::internet(ip),
+        codecs,
+        crypto_suites: policy.suites.clone(),
+        srtp: policy.srtp,
+        accept_content: false,
+        bfcp: None,
+        rtcp_mux: true,
+    }
+}
+
+/// The audio codecs of an offer that the relay handles, in the offer's order.
+pub fn offered_audio(offer: &SessionDescription) -> Vec<AudioCodec> {
+    let mut out = Vec::new();
+    for m in offer.media.iter().filter(|m| m.media == MediaType::Audio) {
+        for (name, rate, _) in formats(m) {
+            if let Some(c) = relay_codec(&name, rate) {
+                if !out.iter().any(|o| same_codec(*o, c)) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Our audio codecs reordered so that those in `first` come first (pass-through wins
+/// over transcoding whenever the far leg can take what the near leg speaks).
+pub fn audio_preferring(first: &[AudioCodec]) -> Vec<LocalCodec> {
+    let all = audio_codecs();
+    let mut out: Vec<LocalCodec> = Vec::with_capacity(all.len());
+    for want in first {
+        if let Some(c) = all.iter().find(|c| {
+            relay_codec(&c.encoding_name, c.clock_rate).is_some_and(|r| same_codec(r, *want))
+        }) {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    for c in all {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Exactly one audio codec: the answer to a room names only what the relay will send.
+pub fn audio_only(c: AudioCodec) -> Vec<LocalCodec> {
+    audio_codecs()
+        .into_iter()
+        .filter(|l| relay_codec(&l.encoding_name, l.clock_rate).is_some_and(|r| same_codec(r, c)))
+        .collect()
+}
+
+/// `(encoding, clock rate, payload type)` of the RTP formats of a media section.
+fn formats(m: &MediaDescription) -> Vec<(String, u32, u8)> {
+    let mut out = Vec::new();
+    for f in &m.formats {
+        let Ok(pt) = f.parse::<u8>() else { continue };
+        let named = m.rtpmap(pt).map(|r| (r.encoding_name.clone(), r.clock_rate));
+        let named = named.or(match pt {
+            0 => Some(("PCMU".to_owned(), 8000)),
+            8 => Some(("PCMA".to_owned(), 8000)),
+            9 => Some(("G722".to_owned(), 8000)),
+            _ => None,
+        });
+        if let Some((name, rate)) = named {
+            out.push((name, rate, pt));
+        }
+    }
+    out
+}
+
+/// One stream of one leg as negotiated.
+#[derive(Debug, Clone)]
+pub struct LegStream {
+    pub kind: StreamKind,
+    /// Far end's RTP address; `None` when the stream is disabled or on hold with 0.0.0.0.
+    pub remote: Option<SocketAddr>,
+    pub remote_rtcp: Option<SocketAddr>,
+    pub rtcp_mux: bool,
+    /// First codec of the answer: `(encoding, clock, payload type)`.
+    pub codec: Option<(String, u32, u8)>,
+    pub telephone_event: Option<u8>,
+    pub srtp_in: Option<Policy>,
+    pub srtp_out: Option<Policy>,
+    /// The suite in use, for logs and the admin API.
+    pub suite: Option<CryptoSuite>,
+    /// Direction as the far end sees it (what it said in its SDP).
+    pub remote_direction: Direction,
+}
+
+fn stream_kind(m: &MediaDescription) -> Option<StreamKind> {
+    let content = m.content().is_some_and(|c| !c.is_empty());
+    match m.media {
+        MediaType::Audio => Some(StreamKind::Audio),
+        MediaType::Video if !content => Some(StreamKind::Video),
+        _ => None,
+    }
+}
+
+fn remote_addr(sdp: &SessionDescription, index: usize, port: u16) -> Option<SocketAddr> {
+    let c = sdp.connection_of(index)?;
+    let ip: IpAddr = match &c.address.host {
+        Host::Ip4(a) => IpAddr::V4(*a),
+        Host::Ip6(a) => IpAddr::V6(*a),
+        Host::Fqdn(_) => return None,
+    };
+    (port != 0 && !ip.is_unspecified()).then(|| SocketAddr::new(ip, port))
+}
+
+/// Reads the negotiated streams of a leg from our SDP and theirs (either may have been the
+/// offer). Streams are matched by position (RFC 3264 keeps the order).
+pub fn negotiated(local: &SessionDescription, remote: &SessionDescription) -> Vec<LegStream> {
+    let mut out = Vec::new();
+    for (i, (ours, theirs)) in local.media.iter().zip(remote.media.iter()).enumerate() {
+        let Some(kind) = stream_kind(ours) else {
+            continue;
+        };
+        if ours.port == 0 || theirs.port == 0 || out.iter().any(|s: &LegStream| s.kind == kind) {
+            continue;
+        }
+        // The answer holds only common formats: whichever side has fewer is it.
+        let (a, b) = (formats(ours), formats(theirs));
+        let common = if a.len() <= b.len() { a } else { b };
+        let codec = common
+            .iter()
+            .find(|(n, ..)| {
+                !n.eq_ignore_ascii_case("telephone-event") && !n.eq_ignore_ascii_case("CN")
+            })
+            .cloned();
+        let telephone_event = common
+            .iter()
+            .find(|(n, r, _)| n.eq_ignore_ascii_case("telephone-event") && *r == 8000)
+            .map(|(.., pt)| *pt);
+        // One crypto line on the answer's side; the offer line with the same tag and
+        // suite is the other direction's key.
+        let mut keys = None;
+        for r in theirs.cryptos() {
+            if let Some(l) = ours
+                .cryptos()
+                .find(|l| l.tag == r.tag && l.suite == r.suite)
+            {
+                keys = Some((policy_of(r), policy_of(l), r.suite.clone()));
+                break;
+            }
+        }
+        let (srtp_in, srtp_out, suite) = match keys {
+            Some((Some(i), Some(o), s)) => (Some(i), Some(o), Some(s)),
+            _ => (None, None, None),
+        };
+        let mux = ours.has_rtcp_mux() && theirs.has_rtcp_mux();
+        let remote_rtp = remote_addr(remote, i, theirs.port);
+        let remote_rtcp = theirs.values().find_map(|v| match v {
+            AttributeValue::Rtcp(r) => Some(r.port),
+            _ => None,
+        });
+        out.push(LegStream {
+            kind,
+            remote: remote_rtp,
+            remote_rtcp: match (remote_rtp, remote_rtcp) {
+                (Some(a), Some(p)) if !mux => Some(SocketAddr::new(a.ip(), p)),
+                _ => None,
+            },
+            rtcp_mux: mux,
+            codec,
+            telephone_event,
+            srtp_in,
+            srtp_out,
+            suite,
+            remote_direction: remote.direction_of(i),
+        });
+    }
+    out
+}
+
+/// Why the legs cannot be bridged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BridgeError {
+    #[error("no common audio stream on the {0} leg")]
+    NoAudio(&'static str),
+    #[error("audio codec {0} cannot be transcoded")]
+    Codec(String),
+}
+
+/// How audio crosses the bridge, for logs and the admin API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioPath {
+    PassThrough,
+    Transcode,
+}
+
+fn leg_config(s: &LegStream, codec: Option<(AudioCodec, u8)>, forward_dtmf: bool) -> LegConfig {
+    LegConfig {
+        remote_rtp: s.remote,
+        remote_rtcp: s.remote_rtcp,
+        rtcp_mux: s.rtcp_mux,
+        nat: true,
+        srtp_in: s.srtp_in.clone(),
+        srtp_out: s.srtp_out.clone(),
+        pt_map: Vec::new(),
+        codec,
+        dtmf: s.telephone_event.map(|pt| DtmfConfig {
+            payload_type: pt,
+            clock_rate: 8000,
+            forward: forward_dtmf,
+        }),
+        rewrite: true,
+    }
+}
+
+/// Relay streams for a room leg (`a`) and a cloud leg (`b`). Audio must exist on both;
+/// main video is bridged when both legs negotiated it.
+pub fn bridge_streams(
+    a: &[LegStream],
+    b: &[LegStream],
+) -> Result<(Vec<StreamConfig>, AudioPath), BridgeError> {
+    let find = |legs: &[LegStream], k| legs.iter().find(|s| s.kind == k).cloned();
+    let aa = find(a, StreamKind::Audio).ok_or(BridgeError::NoAudio("room"))?;
+    let ba = find(b, StreamKind::Audio).ok_or(BridgeError::NoAudio("cloud"))?;
+    let resolve = |s: &LegStream| -> Result<(AudioCodec, u8), BridgeError> {
+        let (name, rate, pt) = s.codec.clone().ok_or(BridgeError::NoAudio("either"))?;
+        relay_codec(&name, rate)
+            .map(|c| (c, pt))
+            .ok_or(BridgeError::Codec(name))
+    };
+    let (ca, cb) = (resolve(&aa)?, resolve(&ba)?);
+    let pass = same_codec(ca.0, cb.0);
+    // DTMF crosses as RFC 4733 packets when both legs have telephone-event and the
+    // audio passes through; otherwise the relay extracts it and the call plays it.
+    let both_dtmf = aa.telephone_event.is_some() && ba.telephone_event.is_some();
+    let mut la = leg_config(&aa, Some(ca), pass && both_dtmf);
+    let mut lb = leg_config(&ba, Some(cb), pass && both_dtmf);
+    let mode = if pass {
+        let mut map_a = vec![(ca.1, cb.1)];
+        let mut map_b = vec![(cb.1, ca.1)];
+        if let (Some(ta), Some(tb)) = (aa.telephone_event, ba.telephone_event) {
+            map_a.push((ta, tb));
+            map_b.push((tb, ta));
+        }
+        la.pt_map = map_a;
+        lb.pt_map = map_b;
+        StreamMode::PassThrough
+    } else {
+        StreamMode::Transcode
+    };
+    let mut streams = vec![StreamConfig {
+        kind: StreamKind::Audio,
+        mode,
+        clock_rate: ca.0.rtp_clock(),
+        a: la,
+        b: lb,
+    }];
+    if let (Some(av), Some(bv)) = (find(a, StreamKind::Video), find(b, StreamKind::Video)) {
+        if let (Some((_, _, pa)), Some((_, _, pb))) = (&av.codec, &bv.codec) {
+            let mut la = leg_config(&av, None, false);
+            let mut lb = leg_config(&bv, None, false);
+            la.dtmf = None;
+            lb.dtmf = None;
+            la.pt_map = vec![(*pa, *pb)];
+            lb.pt_map = vec![(*pb, *pa)];
+            streams.push(StreamConfig {
+                kind: StreamKind::Video,
+                mode: StreamMode::PassThrough,
+                clock_rate: 90_000,
+                a: la,
+                b: lb,
+            });
+        }
+    }
+    let path = if pass {
+        AudioPath::PassThrough
+    } else {
+        AudioPath::Transcode
+    };
+    Ok((streams, path))
+}
+
+/// Placeholder streams that only reserve ports (audio, and video when asked) until both
+/// answers are in.
+pub fn reserve_streams(video: bool) -> Vec<StreamConfig> {
+    let blank = |kind, clock_rate| StreamConfig {
+        kind,
+        mode: StreamMode::PassThrough,
+        clock_rate,
+        a: LegConfig::default(),
+        b: LegConfig::default(),
+    };
+    let mut v = vec![blank(StreamKind::Audio, 8000)];
+    if video {
+        v.push(blank(StreamKind::Video, 90_000));
+    }
+    v
+}
+
+/// Builds an offer for streams `(kind, port)`.
+pub fn offer(
+    caps: &LocalCapabilities,
+    streams: &[(StreamKind, u16)],
+    direction: Direction,
+) -> Result<SessionDescription, offer_answer::OfferError> {
+    let list: Vec<OfferStream> = streams
+        .iter()
+        .map(|(k, port)| OfferStream {
+            media: match k {
+                StreamKind::Audio => MediaType::Audio,
+                _ => MediaType::Video,
+            },
+            port: *port,
+            direction,
+            content: None,
+            label: None,
+            mid: None,
+        })
+        .collect();
+    offer_answer::build_offer(caps, &list, &mut new_key)
+}
+
+/// Answers `offer`, using `port_of(kind)` for the streams we take; content video and BFCP
+/// get port 0 until content sharing exists.
+pub fn answer(
+    offer: &SessionDescription,
+    caps: &LocalCapabilities,
+    port_of: impl Fn(StreamKind) -> Option<u16>,
+) -> SessionDescription {
+    let mut seen = Vec::new();
+    let ports: Vec<u16> = offer
+        .media
+        .iter()
+        .map(|m| match stream_kind(m) {
+            Some(k) if !seen.contains(&k) => {
+                seen.push(k);
+                port_of(k).unwrap_or(0)
+            }
+            _ => 0,
+        })
+        .collect();
+    offer_answer::answer(offer, caps, &ports, &mut new_key)
+}
+
+/// Whether the offer has a main video stream we could take.
+pub fn offers_video(offer: &SessionDescription) -> bool {
+    offer
+        .media
+        .iter()
+        .any(|m| m.port != 0 && stream_kind(m) == Some(StreamKind::Video))
+}
+
+/// The direction of the first audio stream of an SDP.
+pub fn audio_direction(sdp: &SessionDescription) -> Direction {
+    sdp.media
+        .iter()
+        .position(|m| m.media == MediaType::Audio)
+        .map(|i| sdp.direction_of(i))
+        .unwrap_or(Direction::SendRecv)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+use super::*;
+use roomgate_sip::sdp::Proto;
+
+fn sdp(text: &str) -> SessionDescription {
+    SessionDescription::parse(text.replace('\n', "\r\n").as_bytes()).unwrap()
+}
+
+const ROOM_OPUS_ONLY: &str = "v=0
+o=room 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio 30000 RTP/SAVP 109 101
+a=rtpmap:109 opus/48000/2
+a=rtpmap:101 telephone-event/8000
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz
+a=rtcp-mux
+m=video 30002 RTP/SAVP 126
+a=rtpmap:126 H264/90000
+a=fmtp:126 profile-level-id=42e01f;packetization-mode=1
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz
+m=video 30004 RTP/SAVP 126
+a=rtpmap:126 H264/90000
+a=content:slides
+";
+
+fn cloud() -> MediaPolicy {
+    MediaPolicy {
+        srtp: SrtpPolicy::Mandatory,
+        suites: default_suites(),
+    }
+}
+
+fn room() -> MediaPolicy {
+    MediaPolicy {
+        srtp: SrtpPolicy::Optional,
+        suites: room_suites(),
+    }
+}
+
+fn ip() -> IpAddr {
+    "127.0.0.1".parse().unwrap()
+}
+
+#[test]
+fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
+    let room_offer = sdp(ROOM_OPUS_ONLY);
+    assert!(offers_video(&room_offer));
+    // Cloud offer: the room's codec first, everything we can transcode after it, AES-256
+    // suites first, SAVP because the meeting says mandatory.
+    let caps_b = capabilities(
+        ip(),
+        &cloud(),
+        7,
+        1,
+        audio_preferring(&offered_audio(&room_offer)),
+        true,
+    );
+    let our_offer = offer(
+        &caps_b,
+        &[(StreamKind::Audio, 40002), (StreamKind::Video, 40006)],
+        Direction::SendRecv,
+    )
+    .unwrap();
+    let audio = &our_offer.media[0];
+    assert_eq!(audio.proto, Proto::RtpSavp);
+    assert_eq!(audio.rtpmap(111).unwrap().encoding_name, "opus");
+    assert_eq!(audio.formats[0], "111", "room's codec first");
+    let suites: Vec<_> = audio.cryptos().map(|c| c.suite.clone()).collect();
+    assert_eq!(suites[0], CryptoSuite::AeadAes256Gcm);
+    // The cloud answers PCMU only, with AEAD_AES_256_GCM (tag of our first line).
+    let gcm_tag = audio.cryptos().next().unwrap().tag;
+    let key = new_key(&CryptoSuite::AeadAes256Gcm).unwrap();
+    let cloud_answer = sdp(&format!(
+        "v=0\no=cloud 2 2 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
+         m=audio 50000 RTP/SAVP 0 101\na=rtpmap:0 PCMU/8000\na=rtpmap:101 telephone-event/8000\n\
+         a=crypto:{gcm_tag} AEAD_AES_256_GCM inline:{}\na=rtcp-mux\nm=video 0 RTP/SAVP 96\n",
+        b64(key.expose_secret())
+    ));
+    let b = negotiated(&our_offer, &cloud_answer);
+    assert_eq!(b.len(), 1, "video refused by the cloud");
+    assert_eq!(b[0].suite, Some(CryptoSuite::AeadAes256Gcm));
+    assert_eq!(b[0].remote, Some("127.0.0.1:50000".parse().unwrap()));
+    assert!(b[0].rtcp_mux);
+    assert_eq!(
+        b[0].srtp_in.as_ref().unwrap().master_key,
+        key.expose_secret()[..32].to_vec()
+    );
+    // Room answer: only the codec the relay will send it (its own opus), its suite.
+    let caps_a = capabilities(
+        ip(),
+        &room(),
+        8,
+        1,
+        audio_only(AudioCodec::Pcmu),
+        true,
+    );
+    let caps_a = LocalCapabilities {
+        codecs: {
+            let mut c = audio_only(relay_codec("opus", 48000).unwrap());
+            c.extend(caps_a.codecs.into_iter().skip(1));
+            c
+        },
+        ..caps_a
+    };
+    let room_answer = answer(&room_offer, &caps_a, |k| match k {
+        StreamKind::Audio => Some(40000),
+        StreamKind::Video => Some(40004),
+        StreamKind::Content => None,
+    });
+    assert_eq!(room_answer.media.len(), 3, "one answer line per offered line");
+    assert_eq!(room_answer.media[0].port, 40000);
+    assert_eq!(room_answer.media[2].port, 0, "content refused for now");
+    let a = negotiated(&room_answer, &room_offer);
+    assert_eq!(a[0].suite, Some(CryptoSuite::AesCm128HmacSha1_80));
+    assert_ne!(
+        a[0].srtp_out.as_ref().unwrap().master_key,
+        a[0].srtp_in.as_ref().unwrap().master_key,
+        "our key is our own"
+    );
+    let (streams, path) = bridge_streams(&a, &b).unwrap();
+    assert_eq!(path, AudioPath::Transcode);
+    assert_eq!(streams.len(), 1, "no video bridge: the cloud refused video");
+    assert_eq!(streams[0].mode, StreamMode::Transcode);
+    assert!(matches!(streams[0].a.codec, Some((AudioCodec::Opus { .. }, 109))));
+    assert!(matches!(streams[0].b.codec, Some((AudioCodec::Pcmu, 0))));
+}
+
+#[test]
+fn same_codec_passes_through_with_payload_types_mapped() {
+    let room_offer = sdp(
+        "v=0\no=r 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
+         m=audio 30000 RTP/AVP 0 96\na=rtpmap:96 telephone-event/8000\n",
+    );
+    let caps_a = capabilities(ip(), &room(), 1, 1, audio_only(AudioCodec::Pcmu), false);
+    let ans = answer(&room_offer, &caps_a, |_| Some(40000));
+    let a = negotiated(&ans, &room_offer);
+    assert!(a[0].srtp_in.is_none(), "plain offer, optional policy: plain");
+    assert_eq!(a[0].telephone_event, Some(96));
+    let caps_b = capabilities(ip(), &cloud(), 2, 1, audio_preferring(&[AudioCodec::Pcmu]), false);
+    let ours = offer(&caps_b, &[(StreamKind::Audio, 40002)], Direction::SendRecv).unwrap();
+    let tag = ours.media[0].cryptos().next().unwrap().tag;
+    let key = new_key(&CryptoSuite::AeadAes256Gcm).unwrap();
+    let theirs = sdp(&format!(
+        "v=0\no=c 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
+         m=audio 50000 RTP/SAVP 0 101\na=rtpmap:101 telephone-event/8000\n\
+         a=crypto:{tag} AEAD_AES_256_GCM inline:{}\n",
+        b64(key.expose_secret())
+    ));
+    let b = negotiated(&ours, &theirs);
+    let (streams, path) = bridge_streams(&a, &b).unwrap();
+    assert_eq!(path, AudioPath::PassThrough);
+    assert_eq!(streams[0].a.pt_map, vec![(0, 0), (96, 101)]);
+    assert_eq!(streams[0].b.pt_map, vec![(0, 0), (101, 96)]);
+    assert!(streams[0].a.dtmf.unwrap().forward, "DTMF crosses as RFC 4733");
+}
+
+#[test]
+fn mandatory_room_policy_refuses_plain_audio() {
+    let plain = sdp(
+        "v=0\no=r 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 30000 RTP/AVP 0\n",
+    );
+    let caps = capabilities(ip(), &cloud(), 1, 1, audio_codecs(), false);
+    let ans = answer(&plain, &caps, |_| Some(40000));
+    assert_eq!(ans.media[0].port, 0);
+    assert!(negotiated(&ans, &plain).is_empty());
+    assert_eq!(
+        bridge_streams(&[], &[]).unwrap_err(),
+        BridgeError::NoAudio("room")
+    );
+}
+
+pub(super) fn b64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
