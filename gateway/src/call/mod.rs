@@ -1,3 +1,14 @@
 //! Calls: a room leg and a cloud leg with one relay session between them.
+//!
+//! [`b2bua::Calls`] is the back-to-back user agent. It is driven by the transaction user
+//! (events in, requests and responses out through the transaction layer) and reads no clock
+//! and opens no socket itself: what needs I/O (resolving a cloud URI) comes out as an
+//! [`Action`] for the driver, and the media relay is reached through its synchronous core.
 
+pub mod b2bua;
+pub mod dial;
+pub mod directory;
 pub mod negotiate;
+
+pub use b2bua::{Action, BridgeSettings, CallSummary, Calls};
+pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

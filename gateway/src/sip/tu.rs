@@ -274,7 +274,7 @@ impl Tu {
 
 /// RFC 3261 §18.2.1 and RFC 3581: the top Via of a response says where the request really
 /// came from (`received`) and, when asked, from which port (`rport`).
-fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer: SocketAddr) {
+pub(crate) fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer: SocketAddr) {
     let Ok(via) = request.top_via() else { return };
     let wants_rport = matches!(via.rport(), Ok(Some(None)));
     let host_is_peer = match &via.host {

@@ -1,0 +1,1513 @@
+//! The back-to-back user agent: a room's INVITE is held (100 Trying) while a separate
+//! INVITE goes to the meeting's upstream; when the upstream answers, the room gets its own
+//! answer, and the relay session between the two legs is configured from both answers.
+//!
+//! Call flow and the statuses a room sees:
+//!
+//! ```text
+//! room                      roomgate                          cloud
+//!  INVITE (offer A) ───────>  meeting? no: 404; store down: 503; over max_calls: 503
+//!                             room offer acceptable? no: 488
+//!                             reserve ports ─── INVITE (offer B, our keys) ──────>
+//!  <──────── 180 ──────────────────────────────────────────────── 180
+//!                             <────────────────────────────────── 200 (answer B)
+//!                             ACK ───────────────────────────────────────────────>
+//!  <── 200 (answer A, our keys)  relay: A ↔ B (pass-through or transcode)
+//!  ACK ─────────────────────>
+//!  BYE ─────────────────────> 200;  BYE ────────────────────────────────────────>
+//! ```
+//!
+//! Cloud failures end the room leg: a final error passes through when it means something to
+//! the room (busy, declined, not found, not acceptable), other errors become 502; an upstream
+//! that cannot be reached gets 503, one that never answers within `setup_timeout` gets 504
+//! (and a CANCEL).
+//!
+//! Re-INVITE and UPDATE are answered by us on the leg that sent them (that leg's keys and
+//! ports change only between it and us); a hold (direction change) is mirrored to the other
+//! leg with a re-INVITE of our own.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::RngCore;
+use roomgate_media::relay::net::NetRelay;
+use roomgate_media::relay::{Leg, LegUpdate, SessionId, StreamKind};
+use roomgate_sip::dialog::session_timer::{self, Refresher, SessionTimerConfig};
+use roomgate_sip::dialog::{Body, Dialog, InDialogRequest, ResponseOutcome, ViaHop};
+use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
+use roomgate_sip::headers::AuthValue;
+use roomgate_sip::sdp::offer_answer::SrtpPolicy;
+use roomgate_sip::sdp::{Direction, SessionDescription};
+use roomgate_sip::transaction::{
+    Destination, Received, TransactionId, TransactionLayer, Transport,
+};
+use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
+
+use super::dial;
+use super::directory::{Directory, MeetingRoute, Upstream};
+use super::negotiate::{self, AudioPath, LegStream, MediaPolicy};
+
+const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
+const SDP: &str = "application/sdp";
+/// Largest SDP body we parse (bodies larger than this are refused with 488).
+pub const MAX_SDP: usize = 16 * 1024;
+
+/// Settings of the bridge.
+#[derive(Debug, Clone)]
+pub struct BridgeSettings {
+    /// Address in our SDP (the relay's).
+    pub media_ip: IpAddr,
+    /// Domain in From and P-Asserted-Identity toward the cloud.
+    pub gateway_domain: String,
+    /// host:port of our SIP listener, for Via and Contact of requests we send.
+    pub sip_host: String,
+    /// Media policy toward rooms.
+    pub room_policy: MediaPolicy,
+    /// Calls at once; above it INVITEs get 503 with Retry-After.
+    pub max_calls: usize,
+    /// How long the cloud leg may take to answer.
+    pub setup_timeout: Duration,
+    /// The built-in echo service: its TLS address and the name its certificate carries.
+    pub echo: Option<(SocketAddr, String)>,
+    /// RFC 3261 T1 (2xx retransmission to rooms over UDP).
+    pub t1: Duration,
+}
+
+/// What the driver must do for the B2BUA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Resolve `uri` (RFC 3263) and report with [`Calls::on_resolved`].
+    Resolve { call: u64, uri: String },
+    /// Connections to `addr` over TLS verify this name.
+    TlsName { addr: SocketAddr, name: String },
+}
+
+/// One call as the admin side sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CallSummary {
+    pub id: u64,
+    pub meeting: String,
+    pub state: &'static str,
+    pub room_suite: Option<String>,
+    pub cloud_suite: Option<String>,
+    pub audio: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for the cloud URI to resolve.
+    Resolving,
+    /// Cloud INVITE sent, room INVITE pending.
+    Inviting,
+    /// 200 sent to the room, waiting for its ACK.
+    Answered,
+    Active,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Room,
+    Cloud,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TxRole {
+    RoomInvite,
+    CloudInvite,
+    /// A request we sent in a dialog (BYE, re-INVITE); only its failure matters.
+    InDialog(Side),
+    /// Our re-INVITE mirroring a change to this side.
+    Mirror(Side),
+}
+
+struct Retransmit {
+    at: Instant,
+    interval: Duration,
+    until: Instant,
+    response: OwnedMessage,
+}
+
+struct RoomLeg {
+    invite: Received,
+    tx: TransactionId,
+    tag: String,
+    transport: Transport,
+    dialog: Option<Dialog>,
+    offer: Option<SessionDescription>,
+    local_sdp: Option<SessionDescription>,
+    streams: Vec<LegStream>,
+    sdp_version: u64,
+    retransmit: Option<Retransmit>,
+    ringing_sent: bool,
+    /// RFC 4028: when the session dies without a refresh.
+    expires_at: Option<Instant>,
+    timer_interval: Option<u32>,
+}
+
+struct CloudLeg {
+    uri: String,
+    dest: Option<Destination>,
+    call_id: String,
+    from_tag: String,
+    cseq: u32,
+    tx: Option<TransactionId>,
+    invite: Option<OwnedMessage>,
+    dialog: Option<Dialog>,
+    local_sdp: Option<SessionDescription>,
+    streams: Vec<LegStream>,
+    sdp_version: u64,
+    ack: Option<Vec<u8>>,
+    auth_tried: bool,
+    credentials: Option<(String, String)>,
+    provisional: bool,
+    refresh_at: Option<Instant>,
+    expires_at: Option<Instant>,
+    timer_interval: Option<u32>,
+}
+
+struct Call {
+    id: u64,
+    meeting: String,
+    phase: Phase,
+    room: RoomLeg,
+    cloud: CloudLeg,
+    session: SessionId,
+    cloud_policy: MediaPolicy,
+    setup_deadline: Option<Instant>,
+    audio: Option<AudioPath>,
+    room_direction: Direction,
+    cloud_direction: Direction,
+    video: bool,
+}
+
+/// The calls of one gateway.
+pub struct Calls {
+    settings: BridgeSettings,
+    directory: Box<dyn Directory>,
+    media: Arc<NetRelay>,
+    calls: HashMap<u64, Call>,
+    by_call_id: HashMap<String, (u64, Side)>,
+    by_tx: HashMap<TransactionId, (u64, TxRole)>,
+    /// Calls ended toward the room whose cloud INVITE is still open: a late 2xx is
+    /// acknowledged and hung up.
+    abandoned: HashMap<TransactionId, (Destination, OwnedMessage)>,
+    actions: Vec<Action>,
+    next_id: u64,
+    pub stats: CallStats,
+}
+
+/// Counters (for tests and metrics).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CallStats {
+    pub started: u64,
+    pub connected: u64,
+    pub ended: u64,
+    pub refused_unknown: u64,
+    pub refused_capacity: u64,
+    pub refused_media: u64,
+    pub cloud_failed: u64,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn branch() -> String {
+    format!("z9hG4bK{}", random_hex(10))
+}
+
+fn hop(host: &str, transport: Transport) -> ViaHop {
+    ViaHop::new(transport, host.to_owned())
+}
+
+/// Our Contact for a leg on `transport`.
+fn contact(host: &str, transport: Transport) -> String {
+    match transport {
+        Transport::Tls => format!("<sip:roomgate@{host};transport=tls>"),
+        Transport::Tcp => format!("<sip:roomgate@{host};transport=tcp>"),
+        _ => format!("<sip:roomgate@{host}>"),
+    }
+}
+
+
+/// Why a request could not be turned into a call (mapped to a status at the edge).
+struct Refusal {
+    code: u16,
+    reason: &'static str,
+    retry_after: Option<u32>,
+    warning: Option<String>,
+}
+
+impl Refusal {
+    fn new(code: u16, reason: &'static str) -> Self {
+        Refusal {
+            code,
+            reason,
+            retry_after: None,
+            warning: None,
+        }
+    }
+}
+
+/// The response the room gets for a cloud final error.
+fn map_cloud_status(code: u16) -> (u16, &'static str) {
+    match code {
+        404 => (404, "Not Found"),
+        480 => (480, "Temporarily Unavailable"),
+        486 => (486, "Busy Here"),
+        488 | 606 => (488, "Not Acceptable Here"),
+        600 => (600, "Busy Everywhere"),
+        603 => (603, "Decline"),
+        408 => (504, "Server Time-out"),
+        _ => (502, "Bad Gateway"),
+    }
+}
+
+fn body_sdp(msg: &Message<'_>) -> Result<Option<SessionDescription>, &'static str> {
+    if msg.body.is_empty() {
+        return Ok(None);
+    }
+    let is_sdp = msg
+        .content_type()
+        .ok()
+        .flatten()
+        .is_some_and(|c| c.kind.eq_ignore_ascii_case("application") && c.subtype.eq_ignore_ascii_case("sdp"));
+    if !is_sdp {
+        return Err("body is not application/sdp");
+    }
+    if msg.body.len() > MAX_SDP {
+        return Err("SDP body too large");
+    }
+    SessionDescription::parse(msg.body)
+        .map(Some)
+        .map_err(|_| "malformed SDP")
+}
+
+impl Calls {
+    pub fn new(settings: BridgeSettings, directory: Box<dyn Directory>, media: Arc<NetRelay>) -> Self {
+        Calls {
+            settings,
+            directory,
+            media,
+            calls: HashMap::new(),
+            by_call_id: HashMap::new(),
+            by_tx: HashMap::new(),
+            abandoned: HashMap::new(),
+            actions: Vec::new(),
+            next_id: 1,
+            stats: CallStats::default(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
+    pub fn poll_action(&mut self) -> Option<Action> {
+        self.actions.pop()
+    }
+
+    /// Whether the request belongs to a call of ours (by Call-ID).
+    pub fn owns(&self, call_id: &str) -> bool {
+        self.by_call_id.contains_key(call_id)
+    }
+
+    pub fn summaries(&self) -> Vec<CallSummary> {
+        let mut v: Vec<CallSummary> = self
+            .calls
+            .values()
+            .map(|c| CallSummary {
+                id: c.id,
+                meeting: c.meeting.clone(),
+                state: match c.phase {
+                    Phase::Resolving => "resolving",
+                    Phase::Inviting => "inviting",
+                    Phase::Answered => "answered",
+                    Phase::Active => "active",
+                },
+                room_suite: c.room.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                cloud_suite: c.cloud.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                audio: c.audio.map(|a| match a {
+                    AudioPath::PassThrough => "pass-through",
+                    AudioPath::Transcode => "transcode",
+                }),
+            })
+            .collect();
+        v.sort_by_key(|c| c.id);
+        v
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.calls
+            .values()
+            .flat_map(|c| {
+                [
+                    c.setup_deadline,
+                    c.room.retransmit.as_ref().map(|r| r.at),
+                    c.room.expires_at,
+                    c.cloud.refresh_at,
+                    c.cloud.expires_at,
+                ]
+            })
+            .flatten()
+            .min()
+    }
+
+    fn respond(&self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, resp: &OwnedMessage) {
+        if let Err(e) = layer.send_response(now, tx, resp) {
+            tracing::debug!(error = %e, "response not sent");
+        }
+    }
+
+    fn response(request: &Received, code: u16, reason: &str, tag: Option<&str>) -> Option<OwnedMessage> {
+        let msg = request.message().ok()?;
+        let mut resp = msg.response_to(code, reason, tag);
+        crate::sip::tu::stamp_top_via(&mut resp, &msg, request.source.addr);
+        Some(resp.with(HeaderName::Server, SERVER))
+    }
+
+    fn refuse(&self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received, r: Refusal, tag: Option<&str>) {
+        let owned_tag;
+        let tag = match tag {
+            Some(t) => Some(t),
+            None => {
+                owned_tag = random_hex(6);
+                Some(owned_tag.as_str())
+            }
+        };
+        if let Some(mut resp) = Self::response(request, r.code, r.reason, tag) {
+            if let Some(s) = r.retry_after {
+                resp.push(HeaderName::RetryAfter, s);
+            }
+            if let Some(w) = r.warning {
+                resp.push(HeaderName::Warning, format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")));
+            }
+            self.respond(layer, now, tx, &resp);
+        }
+    }
+
+    // ----- new calls -------------------------------------------------------------------
+
+    /// An out-of-dialog INVITE from a room.
+    pub fn on_invite(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) {
+        match self.start_call(layer, now, tx, request) {
+            Ok(()) => {}
+            Err(r) => {
+                tracing::info!(code = r.code, reason = r.reason, peer = %request.source.addr, "INVITE refused");
+                self.refuse(layer, now, tx, request, r, None);
+            }
+        }
+    }
+
+    fn start_call(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) -> Result<(), Refusal> {
+        let msg = request.message().map_err(|_| Refusal::new(400, "Bad Request"))?;
+        let call_id = msg.call_id().map_err(|_| Refusal::new(400, "Bad Request"))?.to_owned();
+        if self.by_call_id.contains_key(&call_id) {
+            // A second INVITE with the Call-ID of a live call but no To tag: a loop or a
+            // merged request (RFC 3261 §8.2.2.2).
+            return Err(Refusal::new(482, "Loop Detected"));
+        }
+        if self.calls.len() >= self.settings.max_calls {
+            self.stats.refused_capacity += 1;
+            return Err(Refusal { retry_after: Some(10), ..Refusal::new(503, "Service Unavailable") });
+        }
+        let user = match msg.request_line().map(|l| &l.uri) {
+            Some(Uri::Sip(u)) => u.user_unescaped().map(|b| String::from_utf8_lossy(&b).into_owned()),
+            _ => None,
+        };
+        let dialled = user.as_deref().and_then(dial::parse);
+        let Some(dialled) = dialled else {
+            self.stats.refused_unknown += 1;
+            return Err(Refusal::new(404, "Not Found"));
+        };
+        let route: MeetingRoute = match self.directory.meeting(&dialled.meeting) {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                self.stats.refused_unknown += 1;
+                tracing::info!(meeting = %dialled.meeting, "unknown meeting");
+                return Err(Refusal::new(404, "Not Found"));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "meeting store unavailable");
+                return Err(Refusal { retry_after: Some(30), ..Refusal::new(503, "Service Unavailable") });
+            }
+        };
+        let offer = body_sdp(&msg).map_err(|w| {
+            self.stats.refused_media += 1;
+            Refusal { warning: Some(w.to_owned()), ..Refusal::new(488, "Not Acceptable Here") }
+        })?;
+        // Refuse what the room policy cannot take before anything is placed upstream.
+        if let Some(offer) = &offer {
+            let caps = negotiate::capabilities(self.settings.media_ip, &self.settings.room_policy, 1, 1, negotiate::audio_codecs(), true);
+            let trial = negotiate::answer(offer, &caps, |_| Some(9));
+            let legs = negotiate::negotiated(&trial, offer);
+            if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
+                self.stats.refused_media += 1;
+                return Err(Refusal {
+                    warning: Some("no acceptable audio stream (codec or SRTP policy)".to_owned()),
+                    ..Refusal::new(488, "Not Acceptable Here")
+                });
+            }
+        }
+        let video = offer.as_ref().is_none_or(negotiate::offers_video);
+        let session = self
+            .media
+            .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
+            .map_err(|e| {
+                tracing::warn!(error = %e, "no media resources");
+                Refusal { retry_after: Some(10), ..Refusal::new(503, "Service Unavailable") }
+            })?;
+        let id = self.next_id;
+        self.next_id += 1;
+        let uri = match &route.upstream {
+            Upstream::Echo => match &self.settings.echo {
+                Some((addr, _)) => format!("sips:{}@{}", dialled.meeting, addr),
+                None => {
+                    self.media.with_relay(|r, _| r.remove_session(session)).ok();
+                    return Err(Refusal::new(503, "Service Unavailable"));
+                }
+            },
+            Upstream::Uri(u) => u.clone(),
+        };
+        let room_direction = offer.as_ref().map_or(Direction::SendRecv, negotiate::audio_direction);
+        let call = Call {
+            id,
+            meeting: dialled.meeting.clone(),
+            phase: Phase::Resolving,
+            room: RoomLeg {
+                invite: request.clone(),
+                tx,
+                tag: random_hex(8),
+                transport: request.source.transport,
+                dialog: None,
+                offer,
+                local_sdp: None,
+                streams: Vec::new(),
+                sdp_version: 1,
+                retransmit: None,
+                ringing_sent: false,
+                expires_at: None,
+                timer_interval: None,
+            },
+            cloud: CloudLeg {
+                uri: uri.clone(),
+                dest: None,
+                call_id: format!("{}@{}", random_hex(12), self.settings.gateway_domain),
+                from_tag: random_hex(8),
+                cseq: 1,
+                tx: None,
+                invite: None,
+                dialog: None,
+                local_sdp: None,
+                streams: Vec::new(),
+                sdp_version: 1,
+                ack: None,
+                auth_tried: false,
+                credentials: route.credentials.clone(),
+                provisional: false,
+                refresh_at: None,
+                expires_at: None,
+                timer_interval: None,
+            },
+            session,
+            cloud_policy: route.policy.clone(),
+            setup_deadline: Some(now + self.settings.setup_timeout),
+            audio: None,
+            room_direction,
+            cloud_direction: room_direction,
+            video,
+        };
+        tracing::info!(call = id, meeting = %dialled.meeting, peer = %request.source.addr, "call started");
+        self.stats.started += 1;
+        self.by_call_id.insert(call_id, (id, Side::Room));
+        self.by_call_id.insert(call.cloud.call_id.clone(), (id, Side::Cloud));
+        self.by_tx.insert(tx, (id, TxRole::RoomInvite));
+        self.calls.insert(id, call);
+        match route.upstream {
+            Upstream::Echo => {
+                if let Some((addr, name)) = self.settings.echo.clone() {
+                    self.actions.push(Action::TlsName { addr, name });
+                    self.on_destination(layer, now, id, Destination { addr, transport: Transport::Tls });
+                }
+            }
+            Upstream::Uri(_) => self.actions.push(Action::Resolve { call: id, uri }),
+        }
+        Ok(())
+    }
+
+    /// The driver resolved the cloud URI of `call`.
+    pub fn on_resolved(&mut self, layer: &mut TransactionLayer, now: Instant, call: u64, result: Result<(Destination, String), String>) {
+        match result {
+            Ok((dest, name)) => {
+                if dest.transport == Transport::Tls {
+                    self.actions.push(Action::TlsName { addr: dest.addr, name });
+                }
+                self.on_destination(layer, now, call, dest);
+            }
+            Err(e) => {
+                tracing::warn!(call, error = %e, "cloud URI does not resolve");
+                self.fail_room(layer, now, call, 503, "Service Unavailable");
+            }
+        }
+    }
+
+
+    fn on_destination(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, dest: Destination) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        if call.phase != Phase::Resolving {
+            return;
+        }
+        call.cloud.dest = Some(dest);
+        // Our offer to the cloud: the room's codecs first (pass-through wins), then every
+        // codec we can transcode; the meeting's SRTP policy and suites.
+        let first = call.room.offer.as_ref().map(negotiate::offered_audio).unwrap_or_default();
+        let caps = negotiate::capabilities(
+            self.settings.media_ip,
+            &call.cloud_policy,
+            id,
+            call.cloud.sdp_version,
+            negotiate::audio_preferring(&first),
+            call.video,
+        );
+        let session = call.session;
+        let ports = self.media.with_relay(|r, _| {
+            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, Leg::B, k).map(|p| p.rtp))
+        });
+        let mut streams = Vec::new();
+        if let Some(p) = ports[0] {
+            streams.push((StreamKind::Audio, p));
+        }
+        if let (true, Some(p)) = (call.video, ports[1]) {
+            streams.push((StreamKind::Video, p));
+        }
+        let sdp = match negotiate::offer(&caps, &streams, call.room_direction) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(call = id, error = %e, "cannot build the cloud offer");
+                self.fail_room(layer, now, id, 500, "Server Internal Error");
+                return;
+            }
+        };
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let room_msg = call.room.invite.message().ok();
+        let user = room_msg
+            .as_ref()
+            .and_then(|m| m.from_header().ok())
+            .and_then(|f| match &f.uri {
+                Uri::Sip(u) => u.user.map(str::to_owned),
+                _ => None,
+            })
+            .filter(|u| u.len() <= 64 && u.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()%+".contains(&b)))
+            .unwrap_or_else(|| "room".to_owned());
+        let display = room_msg
+            .as_ref()
+            .and_then(|m| m.from_header().ok())
+            .and_then(|f| f.display_name.map(|d| d.into_owned()))
+            .filter(|d| d.len() <= 64 && !d.contains(['"', '\\', '\r', '\n']));
+        let identity = match display {
+            Some(d) => format!("\"{d}\" <sip:{user}@{}>", self.settings.gateway_domain),
+            None => format!("<sip:{user}@{}>", self.settings.gateway_domain),
+        };
+        let transport = dest.transport;
+        let mut invite = OwnedMessage::request("INVITE", &call.cloud.uri)
+            .with(HeaderName::Via, hop(&self.settings.sip_host, transport).value(&branch()))
+            .with(HeaderName::MaxForwards, 70)
+            .with(HeaderName::From, format_args!("{identity};tag={}", call.cloud.from_tag))
+            .with(HeaderName::To, format_args!("<{}>", call.cloud.uri))
+            .with(HeaderName::CallId, &call.cloud.call_id)
+            .with(HeaderName::CSeq, format_args!("{} INVITE", call.cloud.cseq))
+            .with(HeaderName::Contact, contact(&self.settings.sip_host, transport))
+            .with(HeaderName::PAssertedIdentity, &identity)
+            .with(HeaderName::Allow, ALLOW)
+            .with(HeaderName::Supported, "timer")
+            .with(HeaderName::UserAgent, SERVER);
+        invite = invite.with_body(SDP, sdp.to_bytes());
+        call.cloud.local_sdp = Some(sdp);
+        call.cloud.invite = Some(invite.clone());
+        call.phase = Phase::Inviting;
+        self.send_cloud_invite(layer, now, id, invite, dest);
+    }
+
+    fn send_cloud_invite(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, invite: OwnedMessage, dest: Destination) {
+        match layer.send_request(now, invite, dest) {
+            Ok(tx) => {
+                self.by_tx.insert(tx, (id, TxRole::CloudInvite));
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.cloud.tx = Some(tx);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(call = id, error = %e, "cloud INVITE not sent");
+                self.fail_room(layer, now, id, 503, "Service Unavailable");
+            }
+        }
+    }
+
+    // ----- responses ---------------------------------------------------------------------
+
+    /// A response to one of our client transactions.
+    pub fn on_response(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, response: &Received) {
+        if let Some((dest, ack)) = self.abandoned.get(&tx).cloned() {
+            self.late_answer(layer, now, tx, dest, ack, response);
+            return;
+        }
+        let Some(&(id, role)) = self.by_tx.get(&tx) else { return };
+        let Ok(msg) = response.message() else { return };
+        let Some(code) = msg.status_line().map(|s| s.code) else { return };
+        match role {
+            TxRole::CloudInvite => self.on_cloud_invite_response(layer, now, id, tx, &msg, code),
+            TxRole::Mirror(side) | TxRole::InDialog(side) => {
+                let ack_needed = (200..300).contains(&code) && msg.cseq().is_ok_and(|c| c.method == Method::Invite);
+                let Some(call) = self.calls.get_mut(&id) else { return };
+                let dialog = match side {
+                    Side::Room => call.room.dialog.as_mut(),
+                    Side::Cloud => call.cloud.dialog.as_mut(),
+                };
+                let Some(dialog) = dialog else { return };
+                let outcome = dialog.on_response(&msg);
+                if ack_needed {
+                    let transport = match side {
+                        Side::Room => call.room.transport,
+                        Side::Cloud => call.cloud.dest.map_or(Transport::Udp, |d| d.transport),
+                    };
+                    let hop = ViaHop::new(transport, self.settings.sip_host.clone());
+                    if let Ok(ack) = dialog.build_ack(&msg, &hop, &branch(), None) {
+                        let dest = match side {
+                            Side::Room => Some(call.room.invite.source),
+                            Side::Cloud => call.cloud.dest,
+                        };
+                        if let Some(dest) = dest {
+                            layer.send_stateless(dest, ack.to_bytes());
+                        }
+                    }
+                    // The answer to our mirrored offer: new keys on that leg.
+                    if let (TxRole::Mirror(side), Ok(Some(answer))) = (role, body_sdp(&msg)) {
+                        self.apply_mirror_answer(now, id, side, &answer);
+                    }
+                }
+                if matches!(outcome, Ok(ResponseOutcome::Ended)) && code >= 300 {
+                    tracing::info!(call = id, code, "in-dialog request failed: dialog over");
+                    self.end_call(layer, now, id, None);
+                }
+            }
+            TxRole::RoomInvite => {}
+        }
+    }
+
+    fn late_answer(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, dest: Destination, invite: OwnedMessage, response: &Received) {
+        let Ok(msg) = response.message() else { return };
+        let code = msg.status_line().map_or(0, |s| s.code);
+        if !(200..300).contains(&code) {
+            return;
+        }
+        // The room is gone: acknowledge and hang up at once.
+        let inv_bytes = invite.to_bytes();
+        let Ok(inv_msg) = decode_datagram(&inv_bytes) else { return };
+        if let Ok(mut d) = Dialog::uac(&inv_msg, &msg, dest.transport) {
+            let hop = hop(&self.settings.sip_host, dest.transport);
+            if let Ok(ack) = d.build_ack(&msg, &hop, &branch(), None) {
+                layer.send_stateless(dest, ack.to_bytes());
+            }
+            if let Ok(bye) = d.build_request(Method::Bye, &hop, &branch(), None) {
+                let _ = layer.send_request(now, bye, dest);
+            }
+        }
+        self.abandoned.remove(&tx);
+    }
+
+    fn on_cloud_invite_response(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, tx: TransactionId, msg: &Message<'_>, code: u16) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        if code < 200 {
+            call.cloud.provisional = true;
+            if code == 180 || code == 183 {
+                if !call.room.ringing_sent {
+                    call.room.ringing_sent = true;
+                    let tag = call.room.tag.clone();
+                    let rtx = call.room.tx;
+                    let contact = contact(&self.settings.sip_host, call.room.transport);
+                    if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
+                        let r = r.with(HeaderName::Contact, contact);
+                        self.respond(layer, now, rtx, &r);
+                    }
+                }
+            }
+            return;
+        }
+        if (200..300).contains(&code) {
+            if let Some(ack) = &call.cloud.ack {
+                // A retransmitted 2xx: the same ACK again (RFC 3261 §13.2.2.4).
+                if let Some(dest) = call.cloud.dest {
+                    layer.send_stateless(dest, ack.clone());
+                }
+                return;
+            }
+            self.cloud_answered(layer, now, id, msg);
+            return;
+        }
+        // 401/407: once, with the meeting's credentials.
+        if (code == 401 || code == 407) && !call.cloud.auth_tried {
+            if let Some((user, password)) = call.cloud.credentials.clone() {
+                call.cloud.auth_tried = true;
+                let header = if code == 401 { HeaderName::WwwAuthenticate } else { HeaderName::ProxyAuthenticate };
+                let values: Vec<AuthValue<'_>> = msg
+                    .headers_named(header)
+                    .filter_map(|h| AuthValue::parse(&h.value).ok())
+                    .collect();
+                if let (Ok(ch), Some(invite), Some(dest)) = (Challenge::strongest(&values), call.cloud.invite.clone(), call.cloud.dest) {
+                    let mut client = DigestClient::new(ch);
+                    let body = invite.body.clone();
+                    let mut cnonce = [0u8; roomgate_sip::digest::CNONCE_RANDOM_LEN];
+                    rand::rng().fill_bytes(&mut cnonce);
+                    let req = DigestRequest { method: "INVITE", uri: &call.cloud.uri, body: &body };
+                    let creds = Credentials::new(user, password);
+                    if let Ok(value) = client.authorization(&creds, &req, &cnonce) {
+                        call.cloud.cseq += 1;
+                        let mut next = invite.clone();
+                        next.headers.retain(|(n, _)| {
+                            let h = HeaderName::from_wire(n);
+                            h != HeaderName::Via && h != HeaderName::CSeq
+                        });
+                        let mut rebuilt = OwnedMessage::request("INVITE", &call.cloud.uri)
+                            .with(HeaderName::Via, hop(&self.settings.sip_host, dest.transport).value(&branch()))
+                            .with(HeaderName::CSeq, format_args!("{} INVITE", call.cloud.cseq));
+                        rebuilt.headers.extend(next.headers);
+                        let auth_header = if code == 401 { HeaderName::Authorization } else { HeaderName::ProxyAuthorization };
+                        rebuilt.push(auth_header, value);
+                        rebuilt.body = body;
+                        call.cloud.invite = Some(rebuilt.clone());
+                        self.by_tx.remove(&tx);
+                        self.send_cloud_invite(layer, now, id, rebuilt, dest);
+                        return;
+                    }
+                }
+            }
+        }
+        self.by_tx.remove(&tx);
+        self.stats.cloud_failed += 1;
+        let (rc, reason) = map_cloud_status(code);
+        tracing::info!(call = id, cloud_status = code, room_status = rc, "cloud leg refused");
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.cloud.tx = None;
+        }
+        self.fail_room(layer, now, id, rc, reason);
+    }
+
+    fn cloud_answered(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, msg: &Message<'_>) {
+        let settings_host = self.settings.sip_host.clone();
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(dest) = call.cloud.dest else { return };
+        let Some(invite) = call.cloud.invite.as_ref().map(OwnedMessage::to_bytes) else { return };
+        let Ok(invite_msg) = decode_datagram(&invite) else { return };
+        let mut dialog = match Dialog::uac(&invite_msg, msg, dest.transport) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(call = id, error = %e, "cloud 2xx does not make a dialog");
+                return;
+            }
+        };
+        let hop = ViaHop::new(dest.transport, settings_host);
+        if let Ok(ack) = dialog.build_ack(msg, &hop, &branch(), None) {
+            let bytes = ack.to_bytes();
+            layer.send_stateless(dest, bytes.clone());
+            call.cloud.ack = Some(bytes);
+        }
+        call.cloud.dialog = Some(dialog);
+        call.setup_deadline = None;
+        if let Ok(Some(neg)) = session_timer::uac_negotiated(msg) {
+            let d = neg.deadlines(now);
+            call.cloud.refresh_at = d.refresh_at;
+            call.cloud.expires_at = Some(d.give_up_at);
+            call.cloud.timer_interval = Some(neg.interval);
+        }
+        let answer = match body_sdp(msg) {
+            Ok(Some(a)) => a,
+            _ => {
+                tracing::warn!(call = id, "cloud answered without a usable SDP answer");
+                self.stats.cloud_failed += 1;
+                self.end_call(layer, now, id, Some((502, "Bad Gateway")));
+                return;
+            }
+        };
+        let streams = call
+            .cloud
+            .local_sdp
+            .as_ref()
+            .map(|l| negotiate::negotiated(l, &answer))
+            .unwrap_or_default();
+        call.cloud_direction = negotiate::audio_direction(&answer).reversed();
+        call.cloud.streams = streams;
+        if !call.cloud.streams.iter().any(|s| s.kind == StreamKind::Audio) {
+            tracing::warn!(call = id, "cloud accepted no audio");
+            self.stats.cloud_failed += 1;
+            self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
+            return;
+        }
+        self.answer_room(layer, now, id);
+    }
+
+    /// Sends the room its 200: an answer to its offer, or our offer when it sent none.
+    fn answer_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let cloud_codec = call
+            .cloud
+            .streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio)
+            .and_then(|s| s.codec.as_ref())
+            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
+        let room_codecs = call.room.offer.as_ref().map(negotiate::offered_audio).unwrap_or_default();
+        // The room speaks the cloud's codec when it offered it (pass-through); else its own
+        // first codec, transcoded.
+        let choice = match cloud_codec {
+            Some(c) if room_codecs.is_empty() || room_codecs.iter().any(|r| std::mem::discriminant(r) == std::mem::discriminant(&c)) => Some(c),
+            _ => room_codecs.first().copied(),
+        };
+        let audio = match (&call.room.offer, choice) {
+            (Some(_), Some(c)) => negotiate::audio_only(c),
+            (None, Some(c)) => negotiate::audio_preferring(&[c]),
+            _ => negotiate::audio_codecs(),
+        };
+        let cloud_video = call.cloud.streams.iter().any(|s| s.kind == StreamKind::Video);
+        let caps = negotiate::capabilities(self.settings.media_ip, &self.settings.room_policy, id, call.room.sdp_version, audio, call.video);
+        let session = call.session;
+        let ports = self.media.with_relay(|r, _| {
+            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, Leg::A, k).map(|p| p.rtp))
+        });
+        let (local, streams) = match &call.room.offer {
+            Some(offer) => {
+                let ans = negotiate::answer(offer, &caps, |k| match k {
+                    StreamKind::Audio => ports[0],
+                    // Video only when the cloud takes it too.
+                    StreamKind::Video if cloud_video => ports[1],
+                    _ => None,
+                });
+                let streams = negotiate::negotiated(&ans, offer);
+                (ans, streams)
+            }
+            None => {
+                let mut list = Vec::new();
+                if let Some(p) = ports[0] {
+                    list.push((StreamKind::Audio, p));
+                }
+                if let (true, Some(p)) = (cloud_video, ports[1]) {
+                    list.push((StreamKind::Video, p));
+                }
+                match negotiate::offer(&caps, &list, call.cloud_direction) {
+                    Ok(o) => (o, Vec::new()),
+                    Err(_) => {
+                        self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+                        return;
+                    }
+                }
+            }
+        };
+        if call.room.offer.is_some() {
+            if !streams.iter().any(|s| s.kind == StreamKind::Audio) {
+                self.stats.refused_media += 1;
+                self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
+                return;
+            }
+            call.room.streams = streams;
+            if !self.configure_relay(now, id) {
+                self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+                return;
+            }
+        }
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Ok(invite) = call.room.invite.message() else { return };
+        let contact = match call.room.transport {
+            Transport::Tls => format!("<sip:roomgate@{};transport=tls>", self.settings.sip_host),
+            Transport::Tcp => format!("<sip:roomgate@{};transport=tcp>", self.settings.sip_host),
+            _ => format!("<sip:roomgate@{}>", self.settings.sip_host),
+        };
+        let mut resp = roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &call.room.tag, &contact);
+        crate::sip::tu::stamp_top_via(&mut resp, &invite, call.room.invite.source.addr);
+        resp.push(HeaderName::Server, SERVER);
+        resp.push(HeaderName::Allow, ALLOW);
+        resp.push(HeaderName::Supported, "timer");
+        let timer_cfg = SessionTimerConfig {
+            prefer_refresher: Refresher::Uac,
+            insert_when_absent: false,
+            ..SessionTimerConfig::default()
+        };
+        if let Ok(Some(st)) = session_timer::uas_answer(&invite, &timer_cfg) {
+            st.apply(&mut resp);
+            let d = st.negotiated().deadlines(now);
+            call.room.expires_at = Some(d.give_up_at);
+            call.room.timer_interval = Some(st.interval);
+        }
+        let resp = resp.with_body(SDP, local.to_bytes());
+        match Dialog::uas(&invite, &resp, call.room.transport) {
+            Ok(d) => call.room.dialog = Some(d),
+            Err(e) => tracing::debug!(call = id, error = %e, "room dialog"),
+        }
+        call.room.local_sdp = Some(local);
+        call.phase = Phase::Answered;
+        if call.room.transport == Transport::Udp {
+            let t1 = self.settings.t1;
+            call.room.retransmit = Some(Retransmit { at: now + t1, interval: t1, until: now + t1 * 64, response: resp.clone() });
+        }
+        let rtx = call.room.tx;
+        drop(invite);
+        self.respond(layer, now, rtx, &resp);
+        self.stats.connected += 1;
+        tracing::info!(call = id, "call connected");
+    }
+
+    /// Points the relay session at both negotiated legs. False when the legs cannot be
+    /// bridged.
+    fn configure_relay(&mut self, now: Instant, id: u64) -> bool {
+        let Some(call) = self.calls.get_mut(&id) else { return false };
+        match negotiate::bridge_streams(&call.room.streams, &call.cloud.streams) {
+            Ok((streams, path)) => {
+                let session = call.session;
+                let r = self.media.with_relay(|r, _| r.reconfigure_session(now, session, &streams));
+                match r {
+                    Ok(()) => {
+                        call.audio = Some(path);
+                        tracing::info!(
+                            call = id,
+                            audio = ?path,
+                            room_suite = ?call.room.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                            cloud_suite = ?call.cloud.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                            "media bridged"
+                        );
+                        true
+                    }
+                    Err(e) => {
+                        tracing::warn!(call = id, error = %e, "relay refused the streams");
+                        false
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(call = id, error = %e, "legs cannot be bridged");
+                false
+            }
+        }
+    }
+
+    // ----- requests in dialogs ---------------------------------------------------------
+
+    /// ACK for a 2xx (outside any transaction).
+    pub fn on_ack(&mut self, now: Instant, request: &Received) {
+        let Ok(msg) = request.message() else { return };
+        let Ok(call_id) = msg.call_id() else { return };
+        let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(dialog) = call.room.dialog.as_mut() else { return };
+        let Ok(InDialogRequest::Ack { answer_due, has_body }) = dialog.on_request(&msg) else { return };
+        call.room.retransmit = None;
+        if call.phase == Phase::Answered {
+            call.phase = Phase::Active;
+        }
+        if answer_due && has_body {
+            if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref()) {
+                call.room.streams = negotiate::negotiated(local, &answer);
+                call.room_direction = negotiate::audio_direction(&answer);
+                self.configure_relay(now, id);
+            }
+        }
+    }
+
+    /// A CANCEL for a room INVITE we have not answered yet.
+    pub fn on_cancel(&mut self, layer: &mut TransactionLayer, now: Instant, invite_tx: TransactionId) -> bool {
+        let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else { return false };
+        let Some(call) = self.calls.get(&id) else { return false };
+        if !matches!(call.phase, Phase::Resolving | Phase::Inviting) {
+            return false;
+        }
+        tracing::info!(call = id, "room cancelled");
+        self.fail_room(layer, now, id, 487, "Request Terminated");
+        true
+    }
+
+    /// A request with a To tag, or BYE/UPDATE/INFO of one of our calls.
+    pub fn on_in_dialog(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) -> bool {
+        let Ok(msg) = request.message() else { return false };
+        let Ok(call_id) = msg.call_id() else { return false };
+        let Some(&(id, side)) = self.by_call_id.get(call_id) else { return false };
+        let Some(call) = self.calls.get_mut(&id) else { return false };
+        let dialog = match side {
+            Side::Room => call.room.dialog.as_mut(),
+            Side::Cloud => call.cloud.dialog.as_mut(),
+        };
+        let Some(dialog) = dialog else {
+            let r = Refusal::new(481, "Call/Transaction Does Not Exist");
+            self.refuse(layer, now, tx, request, r, None);
+            return true;
+        };
+        let kind = match dialog.on_request(&msg) {
+            Ok(k) => k,
+            Err(e) => {
+                let code = roomgate_sip::dialog::status_for(&e);
+                let resp = Self::response(request, code, "Refused", None);
+                if let Some(mut r) = resp {
+                    if let Some(range) = roomgate_sip::dialog::retry_after_range(&e) {
+                        r.push(HeaderName::RetryAfter, range.start());
+                    }
+                    self.respond(layer, now, tx, &r);
+                }
+                return true;
+            }
+        };
+        match kind {
+            InDialogRequest::Bye => {
+                if let Some(r) = Self::response(request, 200, "OK", None) {
+                    self.respond(layer, now, tx, &r);
+                }
+                tracing::info!(call = id, by = ?side, "hung up");
+                // The side that hung up has its dialog terminated already.
+                self.end_call_from(layer, now, id, Some(side), None);
+            }
+            InDialogRequest::ReInvite { offer } | InDialogRequest::Update { offer } => {
+                self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
+            }
+            _ => {
+                // INFO and the rest: accepted (DTMF over INFO is read by the PIN IVR).
+                if let Some(r) = Self::response(request, 200, "OK", None) {
+                    let r = self.answered_in_dialog(id, side, r);
+                    self.respond(layer, now, tx, &r);
+                }
+            }
+        }
+        true
+    }
+
+    fn answered_in_dialog(&mut self, id: u64, side: Side, r: OwnedMessage) -> OwnedMessage {
+        if let Some(call) = self.calls.get_mut(&id) {
+            let dialog = match side {
+                Side::Room => call.room.dialog.as_mut(),
+                Side::Cloud => call.cloud.dialog.as_mut(),
+            };
+            if let Some(d) = dialog {
+                let _ = d.on_response_sent(&r);
+            }
+        }
+        r
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_reoffer(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, id: u64, side: Side, request: &Received, msg: &Message<'_>, has_offer: bool) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        // Session refresh: a re-INVITE or UPDATE from the refresher restarts the clock.
+        let interval = match side {
+            Side::Room => call.room.timer_interval,
+            Side::Cloud => call.cloud.timer_interval,
+        };
+        if let Some(i) = interval {
+            let at = now + Duration::from_secs(u64::from(i));
+            match side {
+                Side::Room => call.room.expires_at = Some(at),
+                Side::Cloud => call.cloud.expires_at = Some(at),
+            }
+        }
+        let offer = if has_offer {
+            match body_sdp(msg) {
+                Ok(o) => o,
+                Err(w) => {
+                    let r = Refusal { warning: Some(w.to_owned()), ..Refusal::new(488, "Not Acceptable Here") };
+                    self.refuse(layer, now, tx, request, r, None);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let (leg, policy, version) = match side {
+            Side::Room => {
+                call.room.sdp_version += 1;
+                (Leg::A, self.settings.room_policy.clone(), call.room.sdp_version)
+            }
+            Side::Cloud => {
+                call.cloud.sdp_version += 1;
+                (Leg::B, call.cloud_policy.clone(), call.cloud.sdp_version)
+            }
+        };
+        let current = match side {
+            Side::Room => &call.room.streams,
+            Side::Cloud => &call.cloud.streams,
+        };
+        let codec = current
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio)
+            .and_then(|s| s.codec.as_ref())
+            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
+        let audio = codec.map(negotiate::audio_only).unwrap_or_else(negotiate::audio_codecs);
+        let has_video = current.iter().any(|s| s.kind == StreamKind::Video);
+        let caps = negotiate::capabilities(self.settings.media_ip, &policy, id, version, audio, has_video);
+        let session = call.session;
+        let ports = self.media.with_relay(|r, _| {
+            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
+        });
+        let Some(offer) = offer else {
+            // No offer (or an UPDATE that only refreshes): answer with what we have.
+            let local = match side {
+                Side::Room => call.room.local_sdp.clone(),
+                Side::Cloud => call.cloud.local_sdp.clone(),
+            };
+            if let Some(mut r) = Self::response(request, 200, "OK", None) {
+                r.push(HeaderName::Contact, contact(&self.settings.sip_host, request.source.transport));
+                if msg.method() == Some(Method::Invite) {
+                    if let Some(l) = local {
+                        r = r.with_body(SDP, l.to_bytes());
+                    }
+                }
+                let r = self.answered_in_dialog(id, side, r);
+                self.respond(layer, now, tx, &r);
+            }
+            return;
+        };
+        let answer = negotiate::answer(&offer, &caps, |k| match k {
+            StreamKind::Audio => ports[0],
+            StreamKind::Video if has_video => ports[1],
+            _ => None,
+        });
+        let streams = negotiate::negotiated(&answer, &offer);
+        let Some(audio) = streams.iter().find(|s| s.kind == StreamKind::Audio).cloned() else {
+            let r = Refusal::new(488, "Not Acceptable Here");
+            self.refuse(layer, now, tx, request, r, None);
+            return;
+        };
+        let new_dir = negotiate::audio_direction(&offer);
+        let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1)) == current.iter().find(|s| s.kind == StreamKind::Audio).and_then(|s| s.codec.as_ref()).map(|c| (&c.0, c.1));
+        let old_dir = match side {
+            Side::Room => call.room_direction,
+            Side::Cloud => call.cloud_direction,
+        };
+        match side {
+            Side::Room => {
+                call.room.streams = streams.clone();
+                call.room.local_sdp = Some(answer.clone());
+                call.room_direction = new_dir;
+            }
+            Side::Cloud => {
+                call.cloud.streams = streams.clone();
+                call.cloud.local_sdp = Some(answer.clone());
+                call.cloud_direction = new_dir;
+            }
+        }
+        if same_codec {
+            for s in &streams {
+                let upd = LegUpdate {
+                    remote_rtp: s.remote,
+                    remote_rtcp: s.remote_rtcp,
+                    srtp_in: s.srtp_in.clone(),
+                    srtp_out: s.srtp_out.clone(),
+                };
+                let kind = s.kind;
+                if let Err(e) = self.media.with_relay(|r, now| r.update_leg(now, session, leg, kind, upd)) {
+                    tracing::debug!(call = id, error = %e, "leg update");
+                }
+            }
+        } else {
+            self.configure_relay(now, id);
+        }
+        if let Some(mut r) = Self::response(request, 200, "OK", None) {
+            r.push(HeaderName::Contact, contact(&self.settings.sip_host, request.source.transport));
+            let r = r.with_body(SDP, answer.to_bytes());
+            let r = self.answered_in_dialog(id, side, r);
+            self.respond(layer, now, tx, &r);
+        }
+        if new_dir != old_dir {
+            tracing::info!(call = id, from = ?side, direction = new_dir.as_str(), "direction change mirrored");
+            self.mirror_direction(layer, now, id, side, new_dir);
+        }
+    }
+
+    /// Re-offers to the other leg with `direction` (hold and resume cross the bridge).
+    fn mirror_direction(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, from: Side, direction: Direction) {
+        let to = match from {
+            Side::Room => Side::Cloud,
+            Side::Cloud => Side::Room,
+        };
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let (leg, policy, streams, dest, transport) = match to {
+            Side::Cloud => {
+                call.cloud.sdp_version += 1;
+                (Leg::B, call.cloud_policy.clone(), call.cloud.streams.clone(), call.cloud.dest, call.cloud.dest.map_or(Transport::Udp, |d| d.transport))
+            }
+            Side::Room => {
+                call.room.sdp_version += 1;
+                (Leg::A, self.settings.room_policy.clone(), call.room.streams.clone(), Some(call.room.invite.source), call.room.transport)
+            }
+        };
+        let Some(dest) = dest else { return };
+        let codec = streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio)
+            .and_then(|s| s.codec.as_ref())
+            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
+        let audio = codec.map(negotiate::audio_only).unwrap_or_else(negotiate::audio_codecs);
+        let has_video = streams.iter().any(|s| s.kind == StreamKind::Video);
+        let version = match to {
+            Side::Cloud => call.cloud.sdp_version,
+            Side::Room => call.room.sdp_version,
+        };
+        let caps = negotiate::capabilities(self.settings.media_ip, &policy, id, version, audio, has_video);
+        let session = call.session;
+        let list: Vec<(StreamKind, u16)> = self.media.with_relay(|r, _| {
+            [StreamKind::Audio, StreamKind::Video]
+                .into_iter()
+                .filter(|k| *k == StreamKind::Audio || has_video)
+                .filter_map(|k| r.local_ports(session, leg, k).map(|p| (k, p.rtp)))
+                .collect()
+        });
+        let Ok(sdp) = negotiate::offer(&caps, &list, direction) else { return };
+        let hop = hop(&self.settings.sip_host, transport);
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let dialog = match to {
+            Side::Cloud => call.cloud.dialog.as_mut(),
+            Side::Room => call.room.dialog.as_mut(),
+        };
+        let Some(dialog) = dialog else { return };
+        if !dialog.can_reinvite() {
+            tracing::debug!(call = id, "re-INVITE in progress; direction change not mirrored now");
+            return;
+        }
+        let bytes = sdp.to_bytes();
+        let req = match dialog.build_request(Method::Invite, &hop, &branch(), Some(Body { content_type: SDP, bytes: &bytes })) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(call = id, error = %e, "mirror re-INVITE not built");
+                return;
+            }
+        };
+        match to {
+            Side::Cloud => call.cloud.local_sdp = Some(sdp),
+            Side::Room => call.room.local_sdp = Some(sdp),
+        }
+        match layer.send_request(now, req, dest) {
+            Ok(tx) => {
+                self.by_tx.insert(tx, (id, TxRole::Mirror(to)));
+            }
+            Err(e) => tracing::debug!(call = id, error = %e, "mirror re-INVITE not sent"),
+        }
+    }
+
+    fn apply_mirror_answer(&mut self, now: Instant, id: u64, side: Side, answer: &SessionDescription) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let (local, leg) = match side {
+            Side::Cloud => (call.cloud.local_sdp.clone(), Leg::B),
+            Side::Room => (call.room.local_sdp.clone(), Leg::A),
+        };
+        let Some(local) = local else { return };
+        let streams = negotiate::negotiated(&local, answer);
+        let session = call.session;
+        match side {
+            Side::Cloud => call.cloud.streams = streams.clone(),
+            Side::Room => call.room.streams = streams.clone(),
+        }
+        for s in streams {
+            let upd = LegUpdate {
+                remote_rtp: s.remote,
+                remote_rtcp: s.remote_rtcp,
+                srtp_in: s.srtp_in,
+                srtp_out: s.srtp_out,
+            };
+            let kind = s.kind;
+            let _ = self.media.with_relay(|r, _| r.update_leg(now, session, leg, kind, upd));
+        }
+    }
+
+    // ----- failures, timers, teardown ----------------------------------------------------
+
+    /// A client transaction timed out or could not be sent.
+    pub fn on_transaction_failed(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, timeout: bool) {
+        self.abandoned.remove(&tx);
+        let Some((id, role)) = self.by_tx.remove(&tx) else { return };
+        match role {
+            TxRole::CloudInvite => {
+                self.stats.cloud_failed += 1;
+                let (code, reason) = if timeout { (504, "Server Time-out") } else { (503, "Service Unavailable") };
+                tracing::warn!(call = id, timeout, "cloud leg unreachable");
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.cloud.tx = None;
+                }
+                self.fail_room(layer, now, id, code, reason);
+            }
+            TxRole::InDialog(_) | TxRole::Mirror(_) => {
+                // A BYE or re-INVITE that got no answer: the peer is gone (§12.2.1.2).
+                if self.calls.contains_key(&id) {
+                    tracing::info!(call = id, "in-dialog request unanswered: ending the call");
+                    self.end_call(layer, now, id, None);
+                }
+            }
+            TxRole::RoomInvite => {}
+        }
+    }
+
+    /// A transaction ended; forget its index entry.
+    pub fn on_terminated(&mut self, tx: TransactionId) {
+        self.by_tx.remove(&tx);
+        self.abandoned.remove(&tx);
+    }
+
+    pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
+        let ids: Vec<u64> = self.calls.keys().copied().collect();
+        for id in ids {
+            let Some(call) = self.calls.get_mut(&id) else { continue };
+            if call.setup_deadline.is_some_and(|d| d <= now) {
+                call.setup_deadline = None;
+                tracing::warn!(call = id, "cloud leg did not answer in time");
+                self.stats.cloud_failed += 1;
+                self.fail_room(layer, now, id, 504, "Server Time-out");
+                continue;
+            }
+            if let Some(rt) = call.room.retransmit.as_mut() {
+                if rt.at <= now {
+                    if now >= rt.until {
+                        // RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the dialog.
+                        call.room.retransmit = None;
+                        tracing::info!(call = id, "room never acknowledged our 200");
+                        self.end_call(layer, now, id, None);
+                        continue;
+                    }
+                    rt.interval = (rt.interval * 2).min(Duration::from_secs(4));
+                    rt.at = now + rt.interval;
+                    let resp = rt.response.clone();
+                    let tx = call.room.tx;
+                    self.respond(layer, now, tx, &resp);
+                }
+            }
+            let Some(call) = self.calls.get_mut(&id) else { continue };
+            if call.room.expires_at.is_some_and(|t| t <= now) || call.cloud.expires_at.is_some_and(|t| t <= now) {
+                tracing::info!(call = id, "session timer expired");
+                self.end_call(layer, now, id, None);
+                continue;
+            }
+            if call.cloud.refresh_at.is_some_and(|t| t <= now) {
+                call.cloud.refresh_at = call.cloud.timer_interval.map(|i| now + Duration::from_secs(u64::from(i) / 2));
+                call.cloud.expires_at = call.cloud.timer_interval.map(|i| now + Duration::from_secs(u64::from(i)));
+                let dir = call.cloud_direction;
+                self.refresh_cloud(layer, now, id, dir);
+            }
+        }
+    }
+
+    /// RFC 4028 refresh toward the cloud: an UPDATE without a body.
+    fn refresh_cloud(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, _dir: Direction) {
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(dest) = call.cloud.dest else { return };
+        let hop = ViaHop::new(dest.transport, self.settings.sip_host.clone());
+        let Some(dialog) = call.cloud.dialog.as_mut() else { return };
+        let Ok(mut req) = dialog.build_request(Method::Update, &hop, &branch(), None) else { return };
+        if let Some(i) = call.cloud.timer_interval {
+            req.push(HeaderName::SessionExpires, format_args!("{i};refresher=uac"));
+            req.push(HeaderName::Supported, "timer");
+        }
+        if let Ok(tx) = layer.send_request(now, req, dest) {
+            self.by_tx.insert(tx, (id, TxRole::InDialog(Side::Cloud)));
+        }
+    }
+
+    /// Ends a call whose room INVITE is still pending: the room gets `code`; the cloud
+    /// INVITE is cancelled (or its late 2xx hung up).
+    fn fail_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, code: u16, reason: &'static str) {
+        let Some(call) = self.calls.get(&id) else { return };
+        if let Some(tx) = call.cloud.tx {
+            if call.cloud.provisional {
+                if let Err(e) = layer.send_cancel(now, tx) {
+                    tracing::debug!(call = id, error = %e, "CANCEL not sent");
+                }
+            }
+            if let (Some(dest), Some(inv)) = (call.cloud.dest, call.cloud.invite.clone()) {
+                self.abandoned.insert(tx, (dest, inv));
+            }
+        }
+        let tag = call.room.tag.clone();
+        let request = call.room.invite.clone();
+        let rtx = call.room.tx;
+        if let Some(r) = Self::response(&request, code, reason, Some(&tag)) {
+            self.respond(layer, now, rtx, &r);
+        }
+        self.remove(id);
+    }
+
+    /// Ends a call: BYE to each leg that has a confirmed dialog, or a final response to a
+    /// room INVITE still pending.
+    pub fn end_call(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, room_status: Option<(u16, &'static str)>) {
+        self.end_call_from(layer, now, id, None, room_status);
+    }
+
+    fn end_call_from(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, hung_up_by: Option<Side>, room_status: Option<(u16, &'static str)>) {
+        let Some(call) = self.calls.get(&id) else { return };
+        if matches!(call.phase, Phase::Resolving | Phase::Inviting) || (call.room.dialog.is_none() && room_status.is_some()) {
+            let (code, reason) = room_status.unwrap_or((500, "Server Internal Error"));
+            // The cloud may have answered already: hang that leg up too.
+            if hung_up_by != Some(Side::Cloud) {
+                self.bye(layer, now, id, Side::Cloud);
+            }
+            self.fail_room(layer, now, id, code, reason);
+            return;
+        }
+        for side in [Side::Room, Side::Cloud] {
+            if hung_up_by != Some(side) {
+                self.bye(layer, now, id, side);
+            }
+        }
+        self.remove(id);
+    }
+
+    fn bye(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, side: Side) {
+        let host = self.settings.sip_host.clone();
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        let (dialog, dest) = match side {
+            Side::Room => (call.room.dialog.as_mut(), Some(call.room.invite.source)),
+            Side::Cloud => (call.cloud.dialog.as_mut(), call.cloud.dest),
+        };
+        let (Some(dialog), Some(dest)) = (dialog, dest) else { return };
+        let hop = ViaHop::new(dest.transport, host);
+        match dialog.build_request(Method::Bye, &hop, &branch(), None) {
+            Ok(bye) => {
+                if let Ok(tx) = layer.send_request(now, bye, dest) {
+                    self.by_tx.insert(tx, (id, TxRole::InDialog(side)));
+                }
+            }
+            Err(e) => tracing::debug!(call = id, error = %e, "no BYE"),
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        let Some(call) = self.calls.remove(&id) else { return };
+        self.by_call_id.retain(|_, (c, _)| *c != id);
+        self.by_tx.retain(|_, (c, role)| *c != id || matches!(role, TxRole::InDialog(_)));
+        let session = call.session;
+        if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
+            tracing::debug!(call = id, error = %e, "relay session already gone");
+        }
+        self.stats.ended += 1;
+        tracing::info!(call = id, meeting = %call.meeting, "call ended");
+    }
+
+    /// The relay saw no media on a call for its inactivity timeout.
+    pub fn on_media_inactive(&mut self, layer: &mut TransactionLayer, now: Instant, session: SessionId) {
+        let id = self.calls.values().find(|c| c.session == session && c.phase == Phase::Active).map(|c| c.id);
+        if let Some(id) = id {
+            tracing::info!(call = id, "no media: ending the call");
+            self.end_call(layer, now, id, None);
+        }
+    }
+
+    /// Ends every call (shutdown).
+    pub fn end_all(&mut self, layer: &mut TransactionLayer, now: Instant) {
+        let ids: Vec<u64> = self.calls.keys().copied().collect();
+        for id in ids {
+            self.end_call(layer, now, id, Some((503, "Service Unavailable")));
+        }
+    }
+
+    /// True when `srtp` policy makes offers over SAVP (for logs).
+    pub fn room_policy_is_mandatory(&self) -> bool {
+        self.settings.room_policy.srtp == SrtpPolicy::Mandatory
+    }
+}

@@ -1,0 +1,52 @@
+//! Where a meeting's cloud leg goes and with which media policy: the B2BUA asks a
+//! [`Directory`], so it does not care whether meetings live in SQLite, Redis or a test.
+
+use std::collections::HashMap;
+
+use super::negotiate::MediaPolicy;
+
+/// The far end of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    /// The built-in echo service.
+    Echo,
+    /// A `sip:` or `sips:` URI.
+    Uri(String),
+}
+
+/// Everything the B2BUA needs to place the cloud leg of a meeting.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MeetingRoute {
+    pub upstream: Upstream,
+    pub policy: MediaPolicy,
+    /// Digest credentials for the upstream: (username, password).
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for MeetingRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MeetingRoute")
+            .field("upstream", &self.upstream)
+            .field("policy", &self.policy)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|(user, _)| user),
+            )
+            .finish()
+    }
+}
+
+/// Looks meetings up. Errors are the store's (e.g. the database is unreadable).
+pub trait Directory: Send {
+    fn meeting(&self, id: &str) -> Result<Option<MeetingRoute>, String>;
+}
+
+/// A fixed set of meetings (tests and configurations without a store).
+#[derive(Debug, Clone, Default)]
+pub struct StaticDirectory(pub HashMap<String, MeetingRoute>);
+
+impl Directory for StaticDirectory {
+    fn meeting(&self, id: &str) -> Result<Option<MeetingRoute>, String> {
+        Ok(self.0.get(id).cloned())
+    }
+}
