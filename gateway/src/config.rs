@@ -30,6 +30,134 @@ pub struct Config {
     pub sip: SipConfig,
     pub limits: Limits,
     pub dns: DnsConfig,
+    pub gateway: GatewayConfig,
+    pub media: MediaConfig,
+    pub echo: EchoSettings,
+}
+
+/// SRTP policy of a leg, as written in the file.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SrtpMode {
+    /// RTP/SAVP only; plain offers get 488.
+    Mandatory,
+    /// SRTP when the peer offers keys (also "best effort" `a=crypto` on RTP/AVP), else RTP.
+    Optional,
+    /// Plain RTP only.
+    Off,
+}
+
+impl SrtpMode {
+    pub fn policy(self) -> roomgate_sip::sdp::offer_answer::SrtpPolicy {
+        use roomgate_sip::sdp::offer_answer::SrtpPolicy;
+        match self {
+            SrtpMode::Mandatory => SrtpPolicy::Mandatory,
+            SrtpMode::Optional => SrtpPolicy::Optional,
+            SrtpMode::Off => SrtpPolicy::Off,
+        }
+    }
+}
+
+/// The B2BUA: how calls are bridged to meetings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Domain of the identities we present upstream (From, P-Asserted-Identity).
+    pub domain: String,
+    /// Calls at once; above it INVITEs get 503 with Retry-After.
+    pub max_calls: usize,
+    /// Seconds the cloud leg may take to answer before the room gets 504.
+    pub setup_timeout_s: u64,
+    /// SRTP policy toward room systems and trunks not listed in `trunks`.
+    pub room_srtp: SrtpMode,
+    /// SDES suites accepted from rooms, preferred first (empty: AES-256 GCM/CM, then
+    /// AES-128 GCM/CM, then the `_32` tags).
+    pub room_suites: Vec<String>,
+    /// Per-trunk media policy, matched by source address.
+    pub trunks: Vec<TrunkConfig>,
+}
+
+/// A PBX or SBC that hands calls over, and the media policy its leg gets.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkConfig {
+    pub name: String,
+    /// Source IP addresses of the trunk.
+    pub sources: Vec<std::net::IpAddr>,
+    pub srtp: SrtpMode,
+    #[serde(default)]
+    pub suites: Vec<String>,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            domain: "roomgate.invalid".to_owned(),
+            max_calls: 500,
+            setup_timeout_s: 30,
+            room_srtp: SrtpMode::Optional,
+            room_suites: Vec::new(),
+            trunks: Vec::new(),
+        }
+    }
+}
+
+/// The media relay.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Address the relay binds and puts in SDP.
+    pub ip: std::net::IpAddr,
+    /// UDP port range (pairs: even RTP, odd RTCP); every port is bound at start.
+    pub port_min: u16,
+    pub port_max: u16,
+    /// A call with no media in either direction for this long is hung up (seconds).
+    pub inactivity_timeout_s: u64,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            ip: std::net::IpAddr::from([127, 0, 0, 1]),
+            port_min: 40000,
+            port_max: 40999,
+            inactivity_timeout_s: 60,
+        }
+    }
+}
+
+/// The built-in echo service (the upstream of the demo meetings).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EchoSettings {
+    pub enabled: bool,
+    /// Its own TLS listener (port 0: any free port).
+    pub listen: SocketAddr,
+}
+
+impl Default for EchoSettings {
+    fn default() -> Self {
+        EchoSettings {
+            enabled: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// Parses suite names from the file; unknown names are an error.
+pub fn parse_suites(names: &[String]) -> Result<Vec<roomgate_sip::sdp::CryptoSuite>, ConfigError> {
+    names
+        .iter()
+        .map(|n| match roomgate_sip::sdp::CryptoSuite::parse(n).0 {
+            roomgate_sip::sdp::CryptoSuite::Other(_) => {
+                Err(ConfigError::Invalid(format!("unknown SRTP suite {n}")))
+            }
+            s if roomgate_media::srtp::Suite::from_name(s.name()).is_none() => Err(
+                ConfigError::Invalid(format!("SRTP suite {n} is not supported")),
+            ),
+            s => Ok(s),
+        })
+        .collect()
 }
 
 /// SIP listeners and protocol timers.
@@ -247,6 +375,18 @@ impl Config {
                     return bad("sip.auth.nonce_secret must be 32-128 hex digits");
                 }
             }
+        }
+        parse_suites(&self.gateway.room_suites)?;
+        for t in &self.gateway.trunks {
+            parse_suites(&t.suites)?;
+        }
+        if self.media.port_max <= self.media.port_min
+            || usize::from(self.media.port_max - self.media.port_min) > 20_000
+        {
+            return bad("media.port_min..port_max must hold 1..=10000 port pairs");
+        }
+        if self.gateway.max_calls == 0 || self.gateway.setup_timeout_s == 0 {
+            return bad("gateway.max_calls and gateway.setup_timeout_s must be > 0");
         }
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");

@@ -28,6 +28,28 @@ pub enum ServeError {
     Auth(#[from] crate::sip::auth::AuthSetupError),
     #[error("cannot install signal handler: {0}")]
     Signal(std::io::Error),
+    #[error("cannot bind the media relay ports {min}-{max} on {ip}: {source}")]
+    Media {
+        ip: std::net::IpAddr,
+        min: u16,
+        max: u16,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// What the B2BUA is given besides the configuration: where meetings come from and where
+/// the echo service listens.
+pub struct Bridge {
+    pub directory: Box<dyn crate::call::Directory>,
+    pub echo: Option<(SocketAddr, String)>,
+    /// Extra trusted roots for outbound TLS (the echo service's CA).
+    pub extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
 }
 
 /// What is listening where, as started.
@@ -42,6 +64,15 @@ pub struct Bound {
 pub async fn start(
     config: &Config,
     shutdown: watch::Receiver<bool>,
+) -> Result<(Bound, tokio::task::JoinHandle<Tu>), ServeError> {
+    start_with(config, shutdown, None).await
+}
+
+/// As [`start`], bridging calls when `bridge` is given.
+pub async fn start_with(
+    config: &Config,
+    shutdown: watch::Receiver<bool>,
+    bridge: Option<Bridge>,
 ) -> Result<(Bound, tokio::task::JoinHandle<Tu>), ServeError> {
     let stats = Arc::new(Stats::default());
     let (tx, rx) = mpsc::channel(config.limits.inbound_queue);
@@ -103,7 +134,7 @@ pub async fn start(
             bound.tls.push(local);
         }
     }
-    drop(tx);
+    let inbound_tx = tx;
     let timers = Timers {
         t1: Duration::from_millis(config.sip.t1_ms),
         t2: Duration::from_millis(config.sip.t2_ms),
@@ -121,14 +152,125 @@ pub async fn start(
     );
     let sender = Sender {
         udp: Arc::new(udp_sockets),
-        connections,
+        connections: connections.clone(),
     };
     let mut tu = Tu::new(layer, limiter);
     if let Some(auth) = &config.sip.auth {
         tu = tu.with_auth(crate::sip::auth::AuthGate::new(auth)?);
     }
-    let core = tokio::spawn(crate::sip::driver::run(tu, rx, sender, shutdown));
+    let network = match bridge {
+        Some(bridge) => {
+            let (calls, network) =
+                bridge_parts(config, &bound, bridge, inbound_tx, connections, settings).await?;
+            tu = tu.with_calls(calls);
+            Some(network)
+        }
+        None => {
+            drop(inbound_tx);
+            None
+        }
+    };
+    let core = tokio::spawn(crate::sip::driver::run_with(
+        tu, rx, sender, shutdown, network,
+    ));
     Ok((bound, core))
+}
+
+fn policy(
+    mode: crate::config::SrtpMode,
+    suites: &[String],
+    default: Vec<roomgate_sip::sdp::CryptoSuite>,
+) -> Result<crate::call::negotiate::MediaPolicy, ServeError> {
+    let parsed = crate::config::parse_suites(suites)?;
+    Ok(crate::call::negotiate::MediaPolicy {
+        srtp: mode.policy(),
+        suites: if parsed.is_empty() { default } else { parsed },
+    })
+}
+
+/// The relay, the outbound side and the B2BUA.
+async fn bridge_parts(
+    config: &Config,
+    bound: &Bound,
+    bridge: Bridge,
+    inbound: transport::Inbound,
+    connections: Connections,
+    settings: StreamSettings,
+) -> Result<(crate::call::Calls, crate::sip::driver::Network), ServeError> {
+    use crate::call::negotiate::room_suites;
+    use roomgate_media::relay::{net::NetRelay, Relay, RelayConfig};
+    let m = &config.media;
+    let relay = Relay::new(
+        std::time::Instant::now(),
+        RelayConfig {
+            port_min: m.port_min,
+            port_max: m.port_max,
+            max_sessions: config.gateway.max_calls,
+            inactivity_timeout: Duration::from_secs(m.inactivity_timeout_s),
+            ssrc_seed: rand::random(),
+            ..RelayConfig::default()
+        },
+    );
+    let mut net = NetRelay::bind(m.ip, relay)
+        .await
+        .map_err(|source| ServeError::Media {
+            ip: m.ip,
+            min: m.port_min,
+            max: m.port_max,
+            source,
+        })?;
+    let media_events = net.take_events();
+    let tls = transport::tls::client_config_with(
+        config.sip.tls.ca.as_deref(),
+        match (&config.sip.tls.certificate, &config.sip.tls.private_key) {
+            (Some(c), Some(k)) => Some((c.as_path(), k.as_path())),
+            _ => None,
+        },
+        &bridge.extra_roots,
+    )?;
+    let outbound = transport::outbound::Outbound {
+        inbound,
+        connections,
+        settings,
+        tls: Some(tokio_rustls::TlsConnector::from(tls)),
+    };
+    let resolver = crate::resolve::Resolver::new(config.dns.overrides.clone(), config.dns.server)?;
+    let sip_host = bound
+        .udp
+        .first()
+        .or(bound.tcp.first())
+        .map(|a| {
+            if a.ip().is_unspecified() {
+                SocketAddr::new(m.ip, a.port()).to_string()
+            } else {
+                a.to_string()
+            }
+        })
+        .unwrap_or_else(|| m.ip.to_string());
+    let mut trunks = Vec::new();
+    for t in &config.gateway.trunks {
+        trunks.push((t.sources.clone(), policy(t.srtp, &t.suites, room_suites())?));
+    }
+    let settings = crate::call::BridgeSettings {
+        media_ip: m.ip,
+        gateway_domain: config.gateway.domain.clone(),
+        sip_host,
+        room_policy: policy(config.gateway.room_srtp, &config.gateway.room_suites, room_suites())?,
+        trunks,
+        max_calls: config.gateway.max_calls,
+        setup_timeout: Duration::from_secs(config.gateway.setup_timeout_s),
+        echo: bridge.echo,
+        t1: Duration::from_millis(config.sip.t1_ms),
+    };
+    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net));
+    Ok((
+        calls,
+        crate::sip::driver::Network {
+            outbound,
+            resolver: Some(Arc::new(resolver)),
+            media_events: Some(media_events),
+        },
+    ))
 }
 
 /// Runs until SIGTERM/SIGINT, then drains.

@@ -66,6 +66,8 @@ pub struct BridgeSettings {
     pub sip_host: String,
     /// Media policy toward rooms.
     pub room_policy: MediaPolicy,
+    /// Per-trunk policies by source address (first match wins).
+    pub trunks: Vec<(Vec<IpAddr>, MediaPolicy)>,
     /// Calls at once; above it INVITEs get 503 with Retry-After.
     pub max_calls: usize,
     /// How long the cloud leg may take to answer.
@@ -176,6 +178,7 @@ struct Call {
     cloud: CloudLeg,
     session: SessionId,
     cloud_policy: MediaPolicy,
+    room_policy: MediaPolicy,
     setup_deadline: Option<Instant>,
     audio: Option<AudioPath>,
     room_direction: Direction,
@@ -445,9 +448,15 @@ impl Calls {
             self.stats.refused_media += 1;
             Refusal { warning: Some(w.to_owned()), ..Refusal::new(488, "Not Acceptable Here") }
         })?;
+        let room_policy = self
+            .settings
+            .trunks
+            .iter()
+            .find(|(ips, _)| ips.contains(&request.source.addr.ip()))
+            .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone());
         // Refuse what the room policy cannot take before anything is placed upstream.
         if let Some(offer) = &offer {
-            let caps = negotiate::capabilities(self.settings.media_ip, &self.settings.room_policy, 1, 1, negotiate::audio_codecs(), true);
+            let caps = negotiate::capabilities(self.settings.media_ip, &room_policy, 1, 1, negotiate::audio_codecs(), true);
             let trial = negotiate::answer(offer, &caps, |_| Some(9));
             let legs = negotiate::negotiated(&trial, offer);
             if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
@@ -520,6 +529,7 @@ impl Calls {
             },
             session,
             cloud_policy: route.policy.clone(),
+            room_policy,
             setup_deadline: Some(now + self.settings.setup_timeout),
             audio: None,
             room_direction,
@@ -877,7 +887,7 @@ impl Calls {
             _ => negotiate::audio_codecs(),
         };
         let cloud_video = call.cloud.streams.iter().any(|s| s.kind == StreamKind::Video);
-        let caps = negotiate::capabilities(self.settings.media_ip, &self.settings.room_policy, id, call.room.sdp_version, audio, call.video);
+        let caps = negotiate::capabilities(self.settings.media_ip, &call.room_policy, id, call.room.sdp_version, audio, call.video);
         let session = call.session;
         let ports = self.media.with_relay(|r, _| {
             [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, Leg::A, k).map(|p| p.rtp))
@@ -1126,7 +1136,7 @@ impl Calls {
         let (leg, policy, version) = match side {
             Side::Room => {
                 call.room.sdp_version += 1;
-                (Leg::A, self.settings.room_policy.clone(), call.room.sdp_version)
+                (Leg::A, call.room_policy.clone(), call.room.sdp_version)
             }
             Side::Cloud => {
                 call.cloud.sdp_version += 1;
@@ -1238,7 +1248,7 @@ impl Calls {
             }
             Side::Room => {
                 call.room.sdp_version += 1;
-                (Leg::A, self.settings.room_policy.clone(), call.room.streams.clone(), Some(call.room.invite.source), call.room.transport)
+                (Leg::A, call.room_policy.clone(), call.room.streams.clone(), Some(call.room.invite.source), call.room.transport)
             }
         };
         let Some(dest) = dest else { return };

@@ -1,13 +1,25 @@
 //! Drives the transaction user and layer with real time and real sockets: received messages
 //! in, timers fired when due, outputs sent, until a drain after shutdown completes.
+//!
+//! What the B2BUA needs from the network beyond sending also happens here, off the core's
+//! loop: resolving a cloud URI and opening a TCP/TLS connection run as tasks and report back
+//! through a queue, so one slow or silent upstream never stalls other calls. Requests for a
+//! connection still being opened wait in a bounded per-destination queue.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roomgate_sip::transaction::{Destination, Output, Transport};
+use roomgate_media::relay::Event as MediaEvent;
+use roomgate_sip::transaction::{Destination, Output, Transport, TransactionId};
 use tokio::sync::{mpsc, watch};
 
 use super::tu::Tu;
-use crate::transport::{Proto, Received, Sender, Target};
+use crate::call::Action;
+use crate::resolve::Resolver;
+use crate::transport::outbound::Outbound;
+use crate::transport::{ConnId, Proto, Received, Sender, Target};
 
 pub fn to_transport(p: Proto) -> Transport {
     match p {
@@ -28,27 +40,84 @@ fn to_proto(t: Transport) -> Option<Proto> {
 
 /// Longest a drain may take before we exit anyway (a stuck peer must not keep us alive).
 pub const MAX_DRAIN: Duration = Duration::from_secs(40);
+/// Messages held for one destination while its connection is being opened.
+pub const MAX_QUEUED_PER_CONNECT: usize = 32;
+
+/// What the B2BUA side of the driver needs (absent in a plain SIP element).
+pub struct Network {
+    pub outbound: Outbound,
+    pub resolver: Option<Arc<Resolver>>,
+    pub media_events: Option<mpsc::UnboundedReceiver<MediaEvent>>,
+}
+
+enum Done {
+    Resolved {
+        call: u64,
+        result: Result<(Destination, String), String>,
+    },
+    Connected {
+        key: (SocketAddr, Proto),
+        result: Result<ConnId, String>,
+    },
+}
+
+struct Driver {
+    sender: Sender,
+    network: Option<Network>,
+    tls_names: HashMap<SocketAddr, String>,
+    pending: HashMap<(SocketAddr, Proto), Vec<(Option<TransactionId>, Vec<u8>)>>,
+    done_tx: mpsc::Sender<Done>,
+}
 
 pub async fn run(
+    tu: Tu,
+    inbound: mpsc::Receiver<Received>,
+    sender: Sender,
+    shutdown: watch::Receiver<bool>,
+) -> Tu {
+    run_with(tu, inbound, sender, shutdown, None).await
+}
+
+pub async fn run_with(
     mut tu: Tu,
     mut inbound: mpsc::Receiver<Received>,
     sender: Sender,
     mut shutdown: watch::Receiver<bool>,
+    mut network: Option<Network>,
 ) -> Tu {
+    let (done_tx, mut done_rx) = mpsc::channel(256);
+    let mut media_events = network.as_mut().and_then(|n| n.media_events.take());
+    let mut d = Driver {
+        sender,
+        network,
+        tls_names: HashMap::new(),
+        pending: HashMap::new(),
+        done_tx,
+    };
     let mut drain_deadline: Option<Instant> = None;
     loop {
         let now = Instant::now();
-        while let Some(out) = tu.layer.poll_output() {
-            match out {
-                Output::Transmit(t) => transmit(&sender, t.destination, t.bytes).await,
-                Output::Event(e) => tu.handle_event(now, e),
+        loop {
+            let mut progressed = false;
+            while let Some(out) = tu.layer.poll_output() {
+                progressed = true;
+                match out {
+                    Output::Transmit(t) => d.transmit(&mut tu, t.transaction, t.destination, t.bytes).await,
+                    Output::Event(e) => tu.handle_event(now, e),
+                }
+            }
+            while let Some(a) = tu.calls.as_mut().and_then(|c| c.poll_action()) {
+                progressed = true;
+                d.act(a);
+            }
+            if !progressed {
+                break;
             }
         }
-        if tu.finished() || drain_deadline.is_some_and(|d| now >= d) {
+        if tu.finished() || drain_deadline.is_some_and(|dl| now >= dl) {
             return tu;
         }
         let wake = tu
-            .layer
             .poll_timeout()
             .into_iter()
             .chain(drain_deadline)
@@ -60,7 +129,13 @@ pub async fn run(
                 let source = Destination { addr: r.peer, transport: to_transport(r.proto) };
                 tu.handle_received(Instant::now(), &r.bytes, source);
             }
-            _ = tokio::time::sleep_until(wake.into()) => tu.layer.handle_timeout(Instant::now()),
+            _ = tokio::time::sleep_until(wake.into()) => tu.handle_timeout(Instant::now()),
+            Some(done) = done_rx.recv() => d.on_done(&mut tu, done).await,
+            Some(ev) = async { match media_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                if let (MediaEvent::Inactive(session), Some(calls)) = (ev, tu.calls.as_mut()) {
+                    calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
+                }
+            }
             changed = shutdown.changed(), if !tu.is_draining() => {
                 if changed.is_ok() {
                     tracing::info!(transactions = tu.layer.len(), "draining: new INVITEs get 503");
@@ -72,26 +147,146 @@ pub async fn run(
     }
 }
 
-async fn transmit(sender: &Sender, dest: Destination, bytes: Vec<u8>) {
-    let Some(proto) = to_proto(dest.transport) else {
-        return;
-    };
-    let target = match proto {
-        Proto::Udp => Target::Udp {
-            to: dest.addr,
-            local: None,
-        },
-        _ => match sender.connections.find(dest.addr, proto) {
-            Some(id) => Target::Conn(id),
-            None => {
-                // RFC 3261 §18.2.2 would open a new connection to the sent-by; a peer that
-                // closed its connection before our answer simply does not get one.
-                tracing::debug!(peer = %dest.addr, ?proto, "no connection for response");
-                return;
+impl Driver {
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::TlsName { addr, name } => {
+                self.tls_names.insert(addr, name);
             }
-        },
-    };
-    if let Err(e) = sender.send(&target, bytes).await {
-        tracing::debug!(peer = %dest.addr, ?proto, error = %e, "send failed");
+            Action::Resolve { call, uri } => {
+                let resolver = self.network.as_ref().and_then(|n| n.resolver.clone());
+                let tx = self.done_tx.clone();
+                tokio::spawn(async move {
+                    let result = resolve(resolver, &uri).await;
+                    let _ = tx.send(Done::Resolved { call, result }).await;
+                });
+            }
+        }
     }
+
+    async fn on_done(&mut self, tu: &mut Tu, done: Done) {
+        let now = Instant::now();
+        match done {
+            Done::Resolved { call, result } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_resolved(&mut tu.layer, now, call, result);
+                }
+            }
+            Done::Connected { key, result } => {
+                let queued = self.pending.remove(&key).unwrap_or_default();
+                match result {
+                    Ok(conn) => {
+                        for (_, bytes) in queued {
+                            if let Err(e) = self.sender.send(&Target::Conn(conn), bytes).await {
+                                tracing::debug!(peer = %key.0, error = %e, "send failed");
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(peer = %key.0, proto = ?key.1, error = %e, "connection failed");
+                        for (tx, _) in queued {
+                            if let Some(tx) = tx {
+                                tu.layer.handle_transport_error(now, tx);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn transmit(
+        &mut self,
+        tu: &mut Tu,
+        transaction: Option<TransactionId>,
+        dest: Destination,
+        bytes: Vec<u8>,
+    ) {
+        let Some(proto) = to_proto(dest.transport) else {
+            return;
+        };
+        let target = match proto {
+            Proto::Udp => Target::Udp {
+                to: dest.addr,
+                local: None,
+            },
+            _ => match self.sender.connections.find(dest.addr, proto) {
+                Some(id) => Target::Conn(id),
+                None => {
+                    let is_request = !bytes.starts_with(b"SIP/2.0 ");
+                    if is_request && self.network.is_some() {
+                        self.connect_then_send(tu, transaction, dest.addr, proto, bytes);
+                    } else {
+                        // RFC 3261 §18.2.2 would open a new connection to the sent-by; a peer
+                        // that closed its connection before our answer simply does not get one.
+                        tracing::debug!(peer = %dest.addr, ?proto, "no connection for response");
+                    }
+                    return;
+                }
+            },
+        };
+        if let Err(e) = self.sender.send(&target, bytes).await {
+            tracing::debug!(peer = %dest.addr, ?proto, error = %e, "send failed");
+            if let Some(tx) = transaction {
+                tu.layer.handle_transport_error(Instant::now(), tx);
+            }
+        }
+    }
+
+    fn connect_then_send(
+        &mut self,
+        tu: &mut Tu,
+        transaction: Option<TransactionId>,
+        addr: SocketAddr,
+        proto: Proto,
+        bytes: Vec<u8>,
+    ) {
+        let key = (addr, proto);
+        if let Some(q) = self.pending.get_mut(&key) {
+            if q.len() < MAX_QUEUED_PER_CONNECT {
+                q.push((transaction, bytes));
+            } else if let Some(tx) = transaction {
+                tu.layer.handle_transport_error(Instant::now(), tx);
+            }
+            return;
+        }
+        let Some(net) = self.network.as_ref() else { return };
+        self.pending.insert(key, vec![(transaction, bytes)]);
+        let outbound = net.outbound.clone();
+        let name = self
+            .tls_names
+            .get(&addr)
+            .cloned()
+            .unwrap_or_else(|| addr.ip().to_string());
+        let tx = self.done_tx.clone();
+        tokio::spawn(async move {
+            let result = match outbound.route(proto, addr, &name, 0).await {
+                Ok(crate::transport::outbound::Route::Stream { conn, .. }) => Ok(conn),
+                Ok(_) => Err("no stream route".to_owned()),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(Done::Connected { key, result }).await;
+        });
+    }
+}
+
+/// RFC 3263 for a cloud URI: the first destination, and the name TLS verifies.
+async fn resolve(
+    resolver: Option<Arc<Resolver>>,
+    uri: &str,
+) -> Result<(Destination, String), String> {
+    let parsed = roomgate_sip::Uri::parse(uri).map_err(|e| format!("bad URI: {e}"))?;
+    let roomgate_sip::Uri::Sip(sip) = parsed else {
+        return Err("not a sip: or sips: URI".to_owned());
+    };
+    let resolver = resolver.ok_or("no resolver")?;
+    let found = resolver.resolve(&sip).await.map_err(|e| e.to_string())?;
+    let first = found.into_iter().next().ok_or("no destination")?;
+    Ok((
+        Destination {
+            addr: first.addr,
+            transport: to_transport(first.proto),
+        },
+        first.server_name,
+    ))
 }

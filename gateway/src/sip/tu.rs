@@ -17,7 +17,7 @@ use super::auth::{AuthGate, Gate};
 use super::rate_limit::RateLimiter;
 
 /// Methods we implement, for Allow.
-pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
 /// Option tags we support, for Supported.
 pub const SUPPORTED: &str = "timer";
 const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
@@ -34,6 +34,8 @@ pub struct TuStats {
 
 pub struct Tu {
     pub layer: TransactionLayer,
+    /// The B2BUA; without it every INVITE is answered 404 (no meetings).
+    pub calls: Option<crate::call::Calls>,
     limiter: RateLimiter,
     auth: Option<AuthGate>,
     draining: bool,
@@ -46,6 +48,7 @@ impl Tu {
     pub fn new(layer: TransactionLayer, limiter: RateLimiter) -> Self {
         Tu {
             layer,
+            calls: None,
             limiter,
             auth: None,
             draining: false,
@@ -61,18 +64,43 @@ impl Tu {
         self
     }
 
-    /// From now on new INVITEs (and OPTIONS, so load balancers move away) get 503.
+    /// Bridges calls to meetings.
+    pub fn with_calls(mut self, calls: crate::call::Calls) -> Self {
+        self.calls = Some(calls);
+        self
+    }
+
+    /// From now on new INVITEs (and OPTIONS, so load balancers move away) get 503, and
+    /// live calls are hung up on both legs.
     pub fn start_draining(&mut self) {
         self.draining = true;
+        if let Some(calls) = self.calls.as_mut() {
+            calls.end_all(&mut self.layer, Instant::now());
+        }
+    }
+
+    /// The earliest deadline of the transaction layer or of a call.
+    pub fn poll_timeout(&mut self) -> Option<Instant> {
+        let layer = self.layer.poll_timeout();
+        let calls = self.calls.as_ref().and_then(|c| c.poll_timeout());
+        layer.into_iter().chain(calls).min()
+    }
+
+    /// Fires the timers due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.layer.handle_timeout(now);
+        if let Some(calls) = self.calls.as_mut() {
+            calls.handle_timeout(&mut self.layer, now);
+        }
     }
 
     pub fn is_draining(&self) -> bool {
         self.draining
     }
 
-    /// Done when draining and no transaction is left.
+    /// Done when draining and no transaction or call is left.
     pub fn finished(&self) -> bool {
-        self.draining && self.layer.is_empty()
+        self.draining && self.layer.is_empty() && self.calls.as_ref().is_none_or(|c| c.is_empty())
     }
 
     fn new_tag(&mut self) -> String {
@@ -166,14 +194,42 @@ impl Tu {
                 request,
             } => {
                 let Ok(msg) = request.message() else { return };
-                // Every INVITE is answered at once, so a CANCEL finds it already completed:
-                // 200 when it matched (RFC 3261 §9.2), 481 when nothing did.
+                // 200 when it matched (RFC 3261 §9.2), 481 when nothing did; a call still
+                // waiting for its cloud leg then gets 487 and its cloud INVITE a CANCEL.
                 let (code, reason) = match invite {
                     Some(_) => (200, "OK"),
                     None => (481, "Call/Transaction Does Not Exist"),
                 };
                 let resp = self.response(&msg, request.source.addr, code, reason);
                 self.respond(now, id, resp);
+                if let (Some(invite), Some(calls)) = (invite, self.calls.as_mut()) {
+                    calls.on_cancel(&mut self.layer, now, invite);
+                }
+            }
+            TransactionEvent::AckReceived { request, .. } => {
+                if let Some(calls) = self.calls.as_mut() {
+                    calls.on_ack(now, &request);
+                }
+            }
+            TransactionEvent::ResponseReceived { id, response } => {
+                if let Some(calls) = self.calls.as_mut() {
+                    calls.on_response(&mut self.layer, now, id, &response);
+                }
+            }
+            TransactionEvent::Timeout { id, .. } => {
+                if let Some(calls) = self.calls.as_mut() {
+                    calls.on_transaction_failed(&mut self.layer, now, id, true);
+                }
+            }
+            TransactionEvent::TransportError { id } => {
+                if let Some(calls) = self.calls.as_mut() {
+                    calls.on_transaction_failed(&mut self.layer, now, id, false);
+                }
+            }
+            TransactionEvent::Terminated { id } => {
+                if let Some(calls) = self.calls.as_mut() {
+                    calls.on_terminated(id);
+                }
             }
             TransactionEvent::Refused { request } => {
                 self.stats.refused_over_capacity += 1;
@@ -235,6 +291,20 @@ impl Tu {
                 .with(HeaderName::Allow, ALLOW)
                 .with(HeaderName::Accept, "application/sdp")
                 .with(HeaderName::Supported, SUPPORTED),
+            Method::Invite
+            | Method::Bye
+            | Method::Update
+            | Method::Info
+            | Method::Prack
+                if has_to_tag(&msg) && self.calls.is_some() =>
+            {
+                if let Some(calls) = self.calls.as_mut() {
+                    if calls.on_in_dialog(&mut self.layer, now, id, request) {
+                        return;
+                    }
+                }
+                self.response(&msg, peer, 481, "Call/Transaction Does Not Exist")
+            }
             Method::Invite if self.draining => self
                 .response(&msg, peer, 503, "Service Unavailable")
                 .with(HeaderName::RetryAfter, 30),
@@ -250,8 +320,14 @@ impl Tu {
                     }
                     r
                 }
-                // No meeting is configured yet, so every destination is unknown.
-                None => self.response(&msg, peer, 404, "Not Found"),
+                None => match self.calls.as_mut() {
+                    Some(calls) => {
+                        calls.on_invite(&mut self.layer, now, id, request);
+                        return;
+                    }
+                    // No meetings without the B2BUA: every destination is unknown.
+                    None => self.response(&msg, peer, 404, "Not Found"),
+                },
             },
             Method::Bye | Method::Info | Method::Update | Method::Prack => {
                 self.response(&msg, peer, 481, "Call/Transaction Does Not Exist")
@@ -270,6 +346,10 @@ impl Tu {
         };
         self.respond(now, id, resp);
     }
+}
+
+fn has_to_tag(msg: &Message<'_>) -> bool {
+    msg.to_header().is_ok_and(|t| t.tag().is_some())
 }
 
 /// RFC 3261 §18.2.1 and RFC 3581: the top Via of a response says where the request really
@@ -374,7 +454,7 @@ mod tests {
         assert_eq!(status(&r), 200);
         assert_eq!(dest.addr, src().addr, "rport: answer to the source port");
         let m = decode_datagram(&r).unwrap();
-        assert_eq!(m.tokens(HeaderName::Allow).unwrap().len(), 5);
+        assert_eq!(m.tokens(HeaderName::Allow).unwrap().len(), 7);
         let via = m.top_via().unwrap();
         assert_eq!(via.rport().unwrap(), Some(Some(5999)));
         assert_eq!(via.received().unwrap(), Some("127.0.0.1".parse().unwrap()));

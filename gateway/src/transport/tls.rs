@@ -55,7 +55,19 @@ pub fn client_config(
     ca: Option<&Path>,
     identity: Option<(&Path, &Path)>,
 ) -> Result<Arc<rustls::ClientConfig>, TlsError> {
+    client_config_with(ca, identity, &[])
+}
+
+/// As [`client_config`], also trusting `extra` roots (the built-in echo service's own CA).
+pub fn client_config_with(
+    ca: Option<&Path>,
+    identity: Option<(&Path, &Path)>,
+    extra: &[CertificateDer<'static>],
+) -> Result<Arc<rustls::ClientConfig>, TlsError> {
     let mut roots = rustls::RootCertStore::empty();
+    for cert in extra {
+        roots.add(cert.clone())?;
+    }
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(ca) = ca {
         for cert in load_certs(ca)? {

@@ -135,6 +135,14 @@ impl NetRelay {
         r
     }
 
+    /// Hands the event queue to a consumer of its own (the SIP core's loop), so the relay
+    /// can be shared behind an `Arc` while its events are read elsewhere. Later calls get a
+    /// closed queue.
+    pub fn take_events(&mut self) -> mpsc::UnboundedReceiver<Event> {
+        let (_tx, closed) = mpsc::unbounded_channel();
+        std::mem::replace(&mut self.events, closed)
+    }
+
     /// Sends a datagram the caller built with the core (e.g. from [`Relay::play`]).
     pub fn send(&self, t: Transmit, buf: &[u8]) {
         self.shared.send(t, buf);
