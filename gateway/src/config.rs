@@ -177,6 +177,9 @@ pub struct SipConfig {
     pub t1_ms: u64,
     pub t2_ms: u64,
     pub t4_ms: u64,
+    /// Timer D over UDP in milliseconds: how long a client INVITE transaction absorbs
+    /// retransmitted error responses (RFC 3261: at least 32 s).
+    pub timer_d_ms: u64,
 }
 
 /// TLS material. Outbound connections verify the peer against the public web PKI roots, plus
@@ -304,6 +307,7 @@ impl Default for SipConfig {
             t1_ms: 500,
             t2_ms: 4000,
             t4_ms: 5000,
+            timer_d_ms: 32_000,
         }
     }
 }

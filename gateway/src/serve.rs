@@ -139,6 +139,7 @@ pub async fn start_with(
         t1: Duration::from_millis(config.sip.t1_ms),
         t2: Duration::from_millis(config.sip.t2_ms),
         t4: Duration::from_millis(config.sip.t4_ms),
+        timer_d: Duration::from_millis(config.sip.timer_d_ms),
         ..Timers::default()
     };
     let layer = TransactionLayer::new(LayerConfig {
@@ -255,7 +256,11 @@ async fn bridge_parts(
         media_ip: m.ip,
         gateway_domain: config.gateway.domain.clone(),
         sip_host,
-        room_policy: policy(config.gateway.room_srtp, &config.gateway.room_suites, room_suites())?,
+        room_policy: policy(
+            config.gateway.room_srtp,
+            &config.gateway.room_suites,
+            room_suites(),
+        )?,
         trunks,
         max_calls: config.gateway.max_calls,
         setup_timeout: Duration::from_secs(config.gateway.setup_timeout_s),

@@ -237,7 +237,6 @@ fn contact(host: &str, transport: Transport) -> String {
     }
 }
 
-
 /// Why a request could not be turned into a call (mapped to a status at the edge).
 struct Refusal {
     code: u16,
@@ -275,11 +274,9 @@ fn body_sdp(msg: &Message<'_>) -> Result<Option<SessionDescription>, &'static st
     if msg.body.is_empty() {
         return Ok(None);
     }
-    let is_sdp = msg
-        .content_type()
-        .ok()
-        .flatten()
-        .is_some_and(|c| c.kind.eq_ignore_ascii_case("application") && c.subtype.eq_ignore_ascii_case("sdp"));
+    let is_sdp = msg.content_type().ok().flatten().is_some_and(|c| {
+        c.kind.eq_ignore_ascii_case("application") && c.subtype.eq_ignore_ascii_case("sdp")
+    });
     if !is_sdp {
         return Err("body is not application/sdp");
     }
@@ -292,7 +289,11 @@ fn body_sdp(msg: &Message<'_>) -> Result<Option<SessionDescription>, &'static st
 }
 
 impl Calls {
-    pub fn new(settings: BridgeSettings, directory: Box<dyn Directory>, media: Arc<NetRelay>) -> Self {
+    pub fn new(
+        settings: BridgeSettings,
+        directory: Box<dyn Directory>,
+        media: Arc<NetRelay>,
+    ) -> Self {
         Calls {
             settings,
             directory,
@@ -337,8 +338,18 @@ impl Calls {
                     Phase::Answered => "answered",
                     Phase::Active => "active",
                 },
-                room_suite: c.room.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
-                cloud_suite: c.cloud.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                room_suite: c
+                    .room
+                    .streams
+                    .first()
+                    .and_then(|s| s.suite.as_ref())
+                    .map(|s| s.name().to_owned()),
+                cloud_suite: c
+                    .cloud
+                    .streams
+                    .first()
+                    .and_then(|s| s.suite.as_ref())
+                    .map(|s| s.name().to_owned()),
                 audio: c.audio.map(|a| match a {
                     AudioPath::PassThrough => "pass-through",
                     AudioPath::Transcode => "transcode",
@@ -365,20 +376,39 @@ impl Calls {
             .min()
     }
 
-    fn respond(&self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, resp: &OwnedMessage) {
+    fn respond(
+        &self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        resp: &OwnedMessage,
+    ) {
         if let Err(e) = layer.send_response(now, tx, resp) {
             tracing::debug!(error = %e, "response not sent");
         }
     }
 
-    fn response(request: &Received, code: u16, reason: &str, tag: Option<&str>) -> Option<OwnedMessage> {
+    fn response(
+        request: &Received,
+        code: u16,
+        reason: &str,
+        tag: Option<&str>,
+    ) -> Option<OwnedMessage> {
         let msg = request.message().ok()?;
         let mut resp = msg.response_to(code, reason, tag);
         crate::sip::tu::stamp_top_via(&mut resp, &msg, request.source.addr);
         Some(resp.with(HeaderName::Server, SERVER))
     }
 
-    fn refuse(&self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received, r: Refusal, tag: Option<&str>) {
+    fn refuse(
+        &self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+        r: Refusal,
+        tag: Option<&str>,
+    ) {
         let owned_tag;
         let tag = match tag {
             Some(t) => Some(t),
@@ -392,7 +422,10 @@ impl Calls {
                 resp.push(HeaderName::RetryAfter, s);
             }
             if let Some(w) = r.warning {
-                resp.push(HeaderName::Warning, format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")));
+                resp.push(
+                    HeaderName::Warning,
+                    format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")),
+                );
             }
             self.respond(layer, now, tx, &resp);
         }
@@ -401,7 +434,13 @@ impl Calls {
     // ----- new calls -------------------------------------------------------------------
 
     /// An out-of-dialog INVITE from a room.
-    pub fn on_invite(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) {
+    pub fn on_invite(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+    ) {
         match self.start_call(layer, now, tx, request) {
             Ok(()) => {}
             Err(r) => {
@@ -411,9 +450,20 @@ impl Calls {
         }
     }
 
-    fn start_call(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) -> Result<(), Refusal> {
-        let msg = request.message().map_err(|_| Refusal::new(400, "Bad Request"))?;
-        let call_id = msg.call_id().map_err(|_| Refusal::new(400, "Bad Request"))?.to_owned();
+    fn start_call(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+    ) -> Result<(), Refusal> {
+        let msg = request
+            .message()
+            .map_err(|_| Refusal::new(400, "Bad Request"))?;
+        let call_id = msg
+            .call_id()
+            .map_err(|_| Refusal::new(400, "Bad Request"))?
+            .to_owned();
         if self.by_call_id.contains_key(&call_id) {
             // A second INVITE with the Call-ID of a live call but no To tag: a loop or a
             // merged request (RFC 3261 §8.2.2.2).
@@ -421,10 +471,15 @@ impl Calls {
         }
         if self.calls.len() >= self.settings.max_calls {
             self.stats.refused_capacity += 1;
-            return Err(Refusal { retry_after: Some(10), ..Refusal::new(503, "Service Unavailable") });
+            return Err(Refusal {
+                retry_after: Some(10),
+                ..Refusal::new(503, "Service Unavailable")
+            });
         }
         let user = match msg.request_line().map(|l| &l.uri) {
-            Some(Uri::Sip(u)) => u.user_unescaped().map(|b| String::from_utf8_lossy(&b).into_owned()),
+            Some(Uri::Sip(u)) => u
+                .user_unescaped()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
             _ => None,
         };
         let dialled = user.as_deref().and_then(dial::parse);
@@ -441,12 +496,18 @@ impl Calls {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "meeting store unavailable");
-                return Err(Refusal { retry_after: Some(30), ..Refusal::new(503, "Service Unavailable") });
+                return Err(Refusal {
+                    retry_after: Some(30),
+                    ..Refusal::new(503, "Service Unavailable")
+                });
             }
         };
         let offer = body_sdp(&msg).map_err(|w| {
             self.stats.refused_media += 1;
-            Refusal { warning: Some(w.to_owned()), ..Refusal::new(488, "Not Acceptable Here") }
+            Refusal {
+                warning: Some(w.to_owned()),
+                ..Refusal::new(488, "Not Acceptable Here")
+            }
         })?;
         let room_policy = self
             .settings
@@ -456,7 +517,14 @@ impl Calls {
             .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone());
         // Refuse what the room policy cannot take before anything is placed upstream.
         if let Some(offer) = &offer {
-            let caps = negotiate::capabilities(self.settings.media_ip, &room_policy, 1, 1, negotiate::audio_codecs(), true);
+            let caps = negotiate::capabilities(
+                self.settings.media_ip,
+                &room_policy,
+                1,
+                1,
+                negotiate::audio_codecs(),
+                true,
+            );
             let trial = negotiate::answer(offer, &caps, |_| Some(9));
             let legs = negotiate::negotiated(&trial, offer);
             if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
@@ -473,7 +541,10 @@ impl Calls {
             .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
             .map_err(|e| {
                 tracing::warn!(error = %e, "no media resources");
-                Refusal { retry_after: Some(10), ..Refusal::new(503, "Service Unavailable") }
+                Refusal {
+                    retry_after: Some(10),
+                    ..Refusal::new(503, "Service Unavailable")
+                }
             })?;
         let id = self.next_id;
         self.next_id += 1;
@@ -487,7 +558,9 @@ impl Calls {
             },
             Upstream::Uri(u) => u.clone(),
         };
-        let room_direction = offer.as_ref().map_or(Direction::SendRecv, negotiate::audio_direction);
+        let room_direction = offer
+            .as_ref()
+            .map_or(Direction::SendRecv, negotiate::audio_direction);
         let call = Call {
             id,
             meeting: dialled.meeting.clone(),
@@ -539,14 +612,23 @@ impl Calls {
         tracing::info!(call = id, meeting = %dialled.meeting, peer = %request.source.addr, "call started");
         self.stats.started += 1;
         self.by_call_id.insert(call_id, (id, Side::Room));
-        self.by_call_id.insert(call.cloud.call_id.clone(), (id, Side::Cloud));
+        self.by_call_id
+            .insert(call.cloud.call_id.clone(), (id, Side::Cloud));
         self.by_tx.insert(tx, (id, TxRole::RoomInvite));
         self.calls.insert(id, call);
         match route.upstream {
             Upstream::Echo => {
                 if let Some((addr, name)) = self.settings.echo.clone() {
                     self.actions.push(Action::TlsName { addr, name });
-                    self.on_destination(layer, now, id, Destination { addr, transport: Transport::Tls });
+                    self.on_destination(
+                        layer,
+                        now,
+                        id,
+                        Destination {
+                            addr,
+                            transport: Transport::Tls,
+                        },
+                    );
                 }
             }
             Upstream::Uri(_) => self.actions.push(Action::Resolve { call: id, uri }),
@@ -555,11 +637,20 @@ impl Calls {
     }
 
     /// The driver resolved the cloud URI of `call`.
-    pub fn on_resolved(&mut self, layer: &mut TransactionLayer, now: Instant, call: u64, result: Result<(Destination, String), String>) {
+    pub fn on_resolved(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        call: u64,
+        result: Result<(Destination, String), String>,
+    ) {
         match result {
             Ok((dest, name)) => {
                 if dest.transport == Transport::Tls {
-                    self.actions.push(Action::TlsName { addr: dest.addr, name });
+                    self.actions.push(Action::TlsName {
+                        addr: dest.addr,
+                        name,
+                    });
                 }
                 self.on_destination(layer, now, call, dest);
             }
@@ -570,16 +661,28 @@ impl Calls {
         }
     }
 
-
-    fn on_destination(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, dest: Destination) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+    fn on_destination(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        dest: Destination,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         if call.phase != Phase::Resolving {
             return;
         }
         call.cloud.dest = Some(dest);
         // Our offer to the cloud: the room's codecs first (pass-through wins), then every
         // codec we can transcode; the meeting's SRTP policy and suites.
-        let first = call.room.offer.as_ref().map(negotiate::offered_audio).unwrap_or_default();
+        let first = call
+            .room
+            .offer
+            .as_ref()
+            .map(negotiate::offered_audio)
+            .unwrap_or_default();
         let caps = negotiate::capabilities(
             self.settings.media_ip,
             &call.cloud_policy,
@@ -590,7 +693,8 @@ impl Calls {
         );
         let session = call.session;
         let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, Leg::B, k).map(|p| p.rtp))
+            [StreamKind::Audio, StreamKind::Video]
+                .map(|k| r.local_ports(session, Leg::B, k).map(|p| p.rtp))
         });
         let mut streams = Vec::new();
         if let Some(p) = ports[0] {
@@ -607,7 +711,9 @@ impl Calls {
                 return;
             }
         };
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let room_msg = call.room.invite.message().ok();
         let user = room_msg
             .as_ref()
@@ -616,7 +722,11 @@ impl Calls {
                 Uri::Sip(u) => u.user.map(str::to_owned),
                 _ => None,
             })
-            .filter(|u| u.len() <= 64 && u.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()%+".contains(&b)))
+            .filter(|u| {
+                u.len() <= 64
+                    && u.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()%+".contains(&b))
+            })
             .unwrap_or_else(|| "room".to_owned());
         let display = room_msg
             .as_ref()
@@ -629,13 +739,22 @@ impl Calls {
         };
         let transport = dest.transport;
         let mut invite = OwnedMessage::request("INVITE", &call.cloud.uri)
-            .with(HeaderName::Via, hop(&self.settings.sip_host, transport).value(&branch()))
+            .with(
+                HeaderName::Via,
+                hop(&self.settings.sip_host, transport).value(&branch()),
+            )
             .with(HeaderName::MaxForwards, 70)
-            .with(HeaderName::From, format_args!("{identity};tag={}", call.cloud.from_tag))
+            .with(
+                HeaderName::From,
+                format_args!("{identity};tag={}", call.cloud.from_tag),
+            )
             .with(HeaderName::To, format_args!("<{}>", call.cloud.uri))
             .with(HeaderName::CallId, &call.cloud.call_id)
             .with(HeaderName::CSeq, format_args!("{} INVITE", call.cloud.cseq))
-            .with(HeaderName::Contact, contact(&self.settings.sip_host, transport))
+            .with(
+                HeaderName::Contact,
+                contact(&self.settings.sip_host, transport),
+            )
             .with(HeaderName::PAssertedIdentity, &identity)
             .with(HeaderName::Allow, ALLOW)
             .with(HeaderName::Supported, "timer")
@@ -647,7 +766,14 @@ impl Calls {
         self.send_cloud_invite(layer, now, id, invite, dest);
     }
 
-    fn send_cloud_invite(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, invite: OwnedMessage, dest: Destination) {
+    fn send_cloud_invite(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        invite: OwnedMessage,
+        dest: Destination,
+    ) {
         match layer.send_request(now, invite, dest) {
             Ok(tx) => {
                 self.by_tx.insert(tx, (id, TxRole::CloudInvite));
@@ -665,19 +791,32 @@ impl Calls {
     // ----- responses ---------------------------------------------------------------------
 
     /// A response to one of our client transactions.
-    pub fn on_response(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, response: &Received) {
+    pub fn on_response(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        response: &Received,
+    ) {
         if let Some((dest, ack)) = self.abandoned.get(&tx).cloned() {
             self.late_answer(layer, now, tx, dest, ack, response);
             return;
         }
-        let Some(&(id, role)) = self.by_tx.get(&tx) else { return };
+        let Some(&(id, role)) = self.by_tx.get(&tx) else {
+            return;
+        };
         let Ok(msg) = response.message() else { return };
-        let Some(code) = msg.status_line().map(|s| s.code) else { return };
+        let Some(code) = msg.status_line().map(|s| s.code) else {
+            return;
+        };
         match role {
             TxRole::CloudInvite => self.on_cloud_invite_response(layer, now, id, tx, &msg, code),
             TxRole::Mirror(side) | TxRole::InDialog(side) => {
-                let ack_needed = (200..300).contains(&code) && msg.cseq().is_ok_and(|c| c.method == Method::Invite);
-                let Some(call) = self.calls.get_mut(&id) else { return };
+                let ack_needed = (200..300).contains(&code)
+                    && msg.cseq().is_ok_and(|c| c.method == Method::Invite);
+                let Some(call) = self.calls.get_mut(&id) else {
+                    return;
+                };
                 let dialog = match side {
                     Side::Room => call.room.dialog.as_mut(),
                     Side::Cloud => call.cloud.dialog.as_mut(),
@@ -713,7 +852,15 @@ impl Calls {
         }
     }
 
-    fn late_answer(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, dest: Destination, invite: OwnedMessage, response: &Received) {
+    fn late_answer(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        dest: Destination,
+        invite: OwnedMessage,
+        response: &Received,
+    ) {
         let Ok(msg) = response.message() else { return };
         let code = msg.status_line().map_or(0, |s| s.code);
         if !(200..300).contains(&code) {
@@ -721,7 +868,9 @@ impl Calls {
         }
         // The room is gone: acknowledge and hang up at once.
         let inv_bytes = invite.to_bytes();
-        let Ok(inv_msg) = decode_datagram(&inv_bytes) else { return };
+        let Ok(inv_msg) = decode_datagram(&inv_bytes) else {
+            return;
+        };
         if let Ok(mut d) = Dialog::uac(&inv_msg, &msg, dest.transport) {
             let hop = hop(&self.settings.sip_host, dest.transport);
             if let Ok(ack) = d.build_ack(&msg, &hop, &branch(), None) {
@@ -734,20 +883,28 @@ impl Calls {
         self.abandoned.remove(&tx);
     }
 
-    fn on_cloud_invite_response(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, tx: TransactionId, msg: &Message<'_>, code: u16) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+    fn on_cloud_invite_response(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        tx: TransactionId,
+        msg: &Message<'_>,
+        code: u16,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         if code < 200 {
             call.cloud.provisional = true;
-            if code == 180 || code == 183 {
-                if !call.room.ringing_sent {
-                    call.room.ringing_sent = true;
-                    let tag = call.room.tag.clone();
-                    let rtx = call.room.tx;
-                    let contact = contact(&self.settings.sip_host, call.room.transport);
-                    if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
-                        let r = r.with(HeaderName::Contact, contact);
-                        self.respond(layer, now, rtx, &r);
-                    }
+            if (code == 180 || code == 183) && !call.room.ringing_sent {
+                call.room.ringing_sent = true;
+                let tag = call.room.tag.clone();
+                let rtx = call.room.tx;
+                let contact = contact(&self.settings.sip_host, call.room.transport);
+                if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
+                    let r = r.with(HeaderName::Contact, contact);
+                    self.respond(layer, now, rtx, &r);
                 }
             }
             return;
@@ -767,17 +924,29 @@ impl Calls {
         if (code == 401 || code == 407) && !call.cloud.auth_tried {
             if let Some((user, password)) = call.cloud.credentials.clone() {
                 call.cloud.auth_tried = true;
-                let header = if code == 401 { HeaderName::WwwAuthenticate } else { HeaderName::ProxyAuthenticate };
+                let header = if code == 401 {
+                    HeaderName::WwwAuthenticate
+                } else {
+                    HeaderName::ProxyAuthenticate
+                };
                 let values: Vec<AuthValue<'_>> = msg
                     .headers_named(header)
                     .filter_map(|h| AuthValue::parse(&h.value).ok())
                     .collect();
-                if let (Ok(ch), Some(invite), Some(dest)) = (Challenge::strongest(&values), call.cloud.invite.clone(), call.cloud.dest) {
+                if let (Ok(ch), Some(invite), Some(dest)) = (
+                    Challenge::strongest(&values),
+                    call.cloud.invite.clone(),
+                    call.cloud.dest,
+                ) {
                     let mut client = DigestClient::new(ch);
                     let body = invite.body.clone();
                     let mut cnonce = [0u8; roomgate_sip::digest::CNONCE_RANDOM_LEN];
                     rand::rng().fill_bytes(&mut cnonce);
-                    let req = DigestRequest { method: "INVITE", uri: &call.cloud.uri, body: &body };
+                    let req = DigestRequest {
+                        method: "INVITE",
+                        uri: &call.cloud.uri,
+                        body: &body,
+                    };
                     let creds = Credentials::new(user, password);
                     if let Ok(value) = client.authorization(&creds, &req, &cnonce) {
                         call.cloud.cseq += 1;
@@ -787,10 +956,17 @@ impl Calls {
                             h != HeaderName::Via && h != HeaderName::CSeq
                         });
                         let mut rebuilt = OwnedMessage::request("INVITE", &call.cloud.uri)
-                            .with(HeaderName::Via, hop(&self.settings.sip_host, dest.transport).value(&branch()))
+                            .with(
+                                HeaderName::Via,
+                                hop(&self.settings.sip_host, dest.transport).value(&branch()),
+                            )
                             .with(HeaderName::CSeq, format_args!("{} INVITE", call.cloud.cseq));
                         rebuilt.headers.extend(next.headers);
-                        let auth_header = if code == 401 { HeaderName::Authorization } else { HeaderName::ProxyAuthorization };
+                        let auth_header = if code == 401 {
+                            HeaderName::Authorization
+                        } else {
+                            HeaderName::ProxyAuthorization
+                        };
                         rebuilt.push(auth_header, value);
                         rebuilt.body = body;
                         call.cloud.invite = Some(rebuilt.clone());
@@ -804,19 +980,36 @@ impl Calls {
         self.by_tx.remove(&tx);
         self.stats.cloud_failed += 1;
         let (rc, reason) = map_cloud_status(code);
-        tracing::info!(call = id, cloud_status = code, room_status = rc, "cloud leg refused");
+        tracing::info!(
+            call = id,
+            cloud_status = code,
+            room_status = rc,
+            "cloud leg refused"
+        );
         if let Some(c) = self.calls.get_mut(&id) {
             c.cloud.tx = None;
         }
         self.fail_room(layer, now, id, rc, reason);
     }
 
-    fn cloud_answered(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, msg: &Message<'_>) {
+    fn cloud_answered(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        msg: &Message<'_>,
+    ) {
         let settings_host = self.settings.sip_host.clone();
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let Some(dest) = call.cloud.dest else { return };
-        let Some(invite) = call.cloud.invite.as_ref().map(OwnedMessage::to_bytes) else { return };
-        let Ok(invite_msg) = decode_datagram(&invite) else { return };
+        let Some(invite) = call.cloud.invite.as_ref().map(OwnedMessage::to_bytes) else {
+            return;
+        };
+        let Ok(invite_msg) = decode_datagram(&invite) else {
+            return;
+        };
         let mut dialog = match Dialog::uac(&invite_msg, msg, dest.transport) {
             Ok(d) => d,
             Err(e) => {
@@ -855,7 +1048,12 @@ impl Calls {
             .unwrap_or_default();
         call.cloud_direction = negotiate::audio_direction(&answer).reversed();
         call.cloud.streams = streams;
-        if !call.cloud.streams.iter().any(|s| s.kind == StreamKind::Audio) {
+        if !call
+            .cloud
+            .streams
+            .iter()
+            .any(|s| s.kind == StreamKind::Audio)
+        {
             tracing::warn!(call = id, "cloud accepted no audio");
             self.stats.cloud_failed += 1;
             self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
@@ -866,7 +1064,9 @@ impl Calls {
 
     /// Sends the room its 200: an answer to its offer, or our offer when it sent none.
     fn answer_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let cloud_codec = call
             .cloud
             .streams
@@ -874,11 +1074,23 @@ impl Calls {
             .find(|s| s.kind == StreamKind::Audio)
             .and_then(|s| s.codec.as_ref())
             .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
-        let room_codecs = call.room.offer.as_ref().map(negotiate::offered_audio).unwrap_or_default();
+        let room_codecs = call
+            .room
+            .offer
+            .as_ref()
+            .map(negotiate::offered_audio)
+            .unwrap_or_default();
         // The room speaks the cloud's codec when it offered it (pass-through); else its own
         // first codec, transcoded.
         let choice = match cloud_codec {
-            Some(c) if room_codecs.is_empty() || room_codecs.iter().any(|r| std::mem::discriminant(r) == std::mem::discriminant(&c)) => Some(c),
+            Some(c)
+                if room_codecs.is_empty()
+                    || room_codecs
+                        .iter()
+                        .any(|r| std::mem::discriminant(r) == std::mem::discriminant(&c)) =>
+            {
+                Some(c)
+            }
             _ => room_codecs.first().copied(),
         };
         let audio = match (&call.room.offer, choice) {
@@ -886,11 +1098,23 @@ impl Calls {
             (None, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),
         };
-        let cloud_video = call.cloud.streams.iter().any(|s| s.kind == StreamKind::Video);
-        let caps = negotiate::capabilities(self.settings.media_ip, &call.room_policy, id, call.room.sdp_version, audio, call.video);
+        let cloud_video = call
+            .cloud
+            .streams
+            .iter()
+            .any(|s| s.kind == StreamKind::Video);
+        let caps = negotiate::capabilities(
+            self.settings.media_ip,
+            &call.room_policy,
+            id,
+            call.room.sdp_version,
+            audio,
+            call.video,
+        );
         let session = call.session;
         let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, Leg::A, k).map(|p| p.rtp))
+            [StreamKind::Audio, StreamKind::Video]
+                .map(|k| r.local_ports(session, Leg::A, k).map(|p| p.rtp))
         });
         let (local, streams) = match &call.room.offer {
             Some(offer) => {
@@ -932,14 +1156,19 @@ impl Calls {
                 return;
             }
         }
-        let Some(call) = self.calls.get_mut(&id) else { return };
-        let Ok(invite) = call.room.invite.message() else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let Ok(invite) = call.room.invite.message() else {
+            return;
+        };
         let contact = match call.room.transport {
             Transport::Tls => format!("<sip:roomgate@{};transport=tls>", self.settings.sip_host),
             Transport::Tcp => format!("<sip:roomgate@{};transport=tcp>", self.settings.sip_host),
             _ => format!("<sip:roomgate@{}>", self.settings.sip_host),
         };
-        let mut resp = roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &call.room.tag, &contact);
+        let mut resp =
+            roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &call.room.tag, &contact);
         crate::sip::tu::stamp_top_via(&mut resp, &invite, call.room.invite.source.addr);
         resp.push(HeaderName::Server, SERVER);
         resp.push(HeaderName::Allow, ALLOW);
@@ -964,7 +1193,12 @@ impl Calls {
         call.phase = Phase::Answered;
         if call.room.transport == Transport::Udp {
             let t1 = self.settings.t1;
-            call.room.retransmit = Some(Retransmit { at: now + t1, interval: t1, until: now + t1 * 64, response: resp.clone() });
+            call.room.retransmit = Some(Retransmit {
+                at: now + t1,
+                interval: t1,
+                until: now + t1 * 64,
+                response: resp.clone(),
+            });
         }
         let rtx = call.room.tx;
         drop(invite);
@@ -976,11 +1210,15 @@ impl Calls {
     /// Points the relay session at both negotiated legs. False when the legs cannot be
     /// bridged.
     fn configure_relay(&mut self, now: Instant, id: u64) -> bool {
-        let Some(call) = self.calls.get_mut(&id) else { return false };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return false;
+        };
         match negotiate::bridge_streams(&call.room.streams, &call.cloud.streams) {
             Ok((streams, path)) => {
                 let session = call.session;
-                let r = self.media.with_relay(|r, _| r.reconfigure_session(now, session, &streams));
+                let r = self
+                    .media
+                    .with_relay(|r, _| r.reconfigure_session(now, session, &streams));
                 match r {
                     Ok(()) => {
                         call.audio = Some(path);
@@ -1012,16 +1250,29 @@ impl Calls {
     pub fn on_ack(&mut self, now: Instant, request: &Received) {
         let Ok(msg) = request.message() else { return };
         let Ok(call_id) = msg.call_id() else { return };
-        let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else { return };
-        let Some(call) = self.calls.get_mut(&id) else { return };
-        let Some(dialog) = call.room.dialog.as_mut() else { return };
-        let Ok(InDialogRequest::Ack { answer_due, has_body }) = dialog.on_request(&msg) else { return };
+        let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let Some(dialog) = call.room.dialog.as_mut() else {
+            return;
+        };
+        let Ok(InDialogRequest::Ack {
+            answer_due,
+            has_body,
+        }) = dialog.on_request(&msg)
+        else {
+            return;
+        };
         call.room.retransmit = None;
         if call.phase == Phase::Answered {
             call.phase = Phase::Active;
         }
         if answer_due && has_body {
-            if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref()) {
+            if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref())
+            {
                 call.room.streams = negotiate::negotiated(local, &answer);
                 call.room_direction = negotiate::audio_direction(&answer);
                 self.configure_relay(now, id);
@@ -1030,9 +1281,18 @@ impl Calls {
     }
 
     /// A CANCEL for a room INVITE we have not answered yet.
-    pub fn on_cancel(&mut self, layer: &mut TransactionLayer, now: Instant, invite_tx: TransactionId) -> bool {
-        let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else { return false };
-        let Some(call) = self.calls.get(&id) else { return false };
+    pub fn on_cancel(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        invite_tx: TransactionId,
+    ) -> bool {
+        let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else {
+            return false;
+        };
+        let Some(call) = self.calls.get(&id) else {
+            return false;
+        };
         if !matches!(call.phase, Phase::Resolving | Phase::Inviting) {
             return false;
         }
@@ -1042,11 +1302,25 @@ impl Calls {
     }
 
     /// A request with a To tag, or BYE/UPDATE/INFO of one of our calls.
-    pub fn on_in_dialog(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, request: &Received) -> bool {
-        let Ok(msg) = request.message() else { return false };
-        let Ok(call_id) = msg.call_id() else { return false };
-        let Some(&(id, side)) = self.by_call_id.get(call_id) else { return false };
-        let Some(call) = self.calls.get_mut(&id) else { return false };
+    pub fn on_in_dialog(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+    ) -> bool {
+        let Ok(msg) = request.message() else {
+            return false;
+        };
+        let Ok(call_id) = msg.call_id() else {
+            return false;
+        };
+        let Some(&(id, side)) = self.by_call_id.get(call_id) else {
+            return false;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return false;
+        };
         let dialog = match side {
             Side::Room => call.room.dialog.as_mut(),
             Side::Cloud => call.cloud.dialog.as_mut(),
@@ -1107,8 +1381,20 @@ impl Calls {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn on_reoffer(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, id: u64, side: Side, request: &Received, msg: &Message<'_>, has_offer: bool) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+    fn on_reoffer(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        id: u64,
+        side: Side,
+        request: &Received,
+        msg: &Message<'_>,
+        has_offer: bool,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         // Session refresh: a re-INVITE or UPDATE from the refresher restarts the clock.
         let interval = match side {
             Side::Room => call.room.timer_interval,
@@ -1125,7 +1411,10 @@ impl Calls {
             match body_sdp(msg) {
                 Ok(o) => o,
                 Err(w) => {
-                    let r = Refusal { warning: Some(w.to_owned()), ..Refusal::new(488, "Not Acceptable Here") };
+                    let r = Refusal {
+                        warning: Some(w.to_owned()),
+                        ..Refusal::new(488, "Not Acceptable Here")
+                    };
                     self.refuse(layer, now, tx, request, r, None);
                     return;
                 }
@@ -1152,12 +1441,22 @@ impl Calls {
             .find(|s| s.kind == StreamKind::Audio)
             .and_then(|s| s.codec.as_ref())
             .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
-        let audio = codec.map(negotiate::audio_only).unwrap_or_else(negotiate::audio_codecs);
+        let audio = codec
+            .map(negotiate::audio_only)
+            .unwrap_or_else(negotiate::audio_codecs);
         let has_video = current.iter().any(|s| s.kind == StreamKind::Video);
-        let caps = negotiate::capabilities(self.settings.media_ip, &policy, id, version, audio, has_video);
+        let caps = negotiate::capabilities(
+            self.settings.media_ip,
+            &policy,
+            id,
+            version,
+            audio,
+            has_video,
+        );
         let session = call.session;
         let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
+            [StreamKind::Audio, StreamKind::Video]
+                .map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
         });
         let Some(offer) = offer else {
             // No offer (or an UPDATE that only refreshes): answer with what we have.
@@ -1166,7 +1465,10 @@ impl Calls {
                 Side::Cloud => call.cloud.local_sdp.clone(),
             };
             if let Some(mut r) = Self::response(request, 200, "OK", None) {
-                r.push(HeaderName::Contact, contact(&self.settings.sip_host, request.source.transport));
+                r.push(
+                    HeaderName::Contact,
+                    contact(&self.settings.sip_host, request.source.transport),
+                );
                 if msg.method() == Some(Method::Invite) {
                     if let Some(l) = local {
                         r = r.with_body(SDP, l.to_bytes());
@@ -1183,13 +1485,22 @@ impl Calls {
             _ => None,
         });
         let streams = negotiate::negotiated(&answer, &offer);
-        let Some(audio) = streams.iter().find(|s| s.kind == StreamKind::Audio).cloned() else {
+        let Some(audio) = streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio)
+            .cloned()
+        else {
             let r = Refusal::new(488, "Not Acceptable Here");
             self.refuse(layer, now, tx, request, r, None);
             return;
         };
         let new_dir = negotiate::audio_direction(&offer);
-        let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1)) == current.iter().find(|s| s.kind == StreamKind::Audio).and_then(|s| s.codec.as_ref()).map(|c| (&c.0, c.1));
+        let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1))
+            == current
+                .iter()
+                .find(|s| s.kind == StreamKind::Audio)
+                .and_then(|s| s.codec.as_ref())
+                .map(|c| (&c.0, c.1));
         let old_dir = match side {
             Side::Room => call.room_direction,
             Side::Cloud => call.cloud_direction,
@@ -1215,7 +1526,10 @@ impl Calls {
                     srtp_out: s.srtp_out.clone(),
                 };
                 let kind = s.kind;
-                if let Err(e) = self.media.with_relay(|r, now| r.update_leg(now, session, leg, kind, upd)) {
+                if let Err(e) = self
+                    .media
+                    .with_relay(|r, now| r.update_leg(now, session, leg, kind, upd))
+                {
                     tracing::debug!(call = id, error = %e, "leg update");
                 }
             }
@@ -1223,7 +1537,10 @@ impl Calls {
             self.configure_relay(now, id);
         }
         if let Some(mut r) = Self::response(request, 200, "OK", None) {
-            r.push(HeaderName::Contact, contact(&self.settings.sip_host, request.source.transport));
+            r.push(
+                HeaderName::Contact,
+                contact(&self.settings.sip_host, request.source.transport),
+            );
             let r = r.with_body(SDP, answer.to_bytes());
             let r = self.answered_in_dialog(id, side, r);
             self.respond(layer, now, tx, &r);
@@ -1235,20 +1552,41 @@ impl Calls {
     }
 
     /// Re-offers to the other leg with `direction` (hold and resume cross the bridge).
-    fn mirror_direction(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, from: Side, direction: Direction) {
+    fn mirror_direction(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        from: Side,
+        direction: Direction,
+    ) {
         let to = match from {
             Side::Room => Side::Cloud,
             Side::Cloud => Side::Room,
         };
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let (leg, policy, streams, dest, transport) = match to {
             Side::Cloud => {
                 call.cloud.sdp_version += 1;
-                (Leg::B, call.cloud_policy.clone(), call.cloud.streams.clone(), call.cloud.dest, call.cloud.dest.map_or(Transport::Udp, |d| d.transport))
+                (
+                    Leg::B,
+                    call.cloud_policy.clone(),
+                    call.cloud.streams.clone(),
+                    call.cloud.dest,
+                    call.cloud.dest.map_or(Transport::Udp, |d| d.transport),
+                )
             }
             Side::Room => {
                 call.room.sdp_version += 1;
-                (Leg::A, call.room_policy.clone(), call.room.streams.clone(), Some(call.room.invite.source), call.room.transport)
+                (
+                    Leg::A,
+                    call.room_policy.clone(),
+                    call.room.streams.clone(),
+                    Some(call.room.invite.source),
+                    call.room.transport,
+                )
             }
         };
         let Some(dest) = dest else { return };
@@ -1257,13 +1595,22 @@ impl Calls {
             .find(|s| s.kind == StreamKind::Audio)
             .and_then(|s| s.codec.as_ref())
             .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
-        let audio = codec.map(negotiate::audio_only).unwrap_or_else(negotiate::audio_codecs);
+        let audio = codec
+            .map(negotiate::audio_only)
+            .unwrap_or_else(negotiate::audio_codecs);
         let has_video = streams.iter().any(|s| s.kind == StreamKind::Video);
         let version = match to {
             Side::Cloud => call.cloud.sdp_version,
             Side::Room => call.room.sdp_version,
         };
-        let caps = negotiate::capabilities(self.settings.media_ip, &policy, id, version, audio, has_video);
+        let caps = negotiate::capabilities(
+            self.settings.media_ip,
+            &policy,
+            id,
+            version,
+            audio,
+            has_video,
+        );
         let session = call.session;
         let list: Vec<(StreamKind, u16)> = self.media.with_relay(|r, _| {
             [StreamKind::Audio, StreamKind::Video]
@@ -1272,20 +1619,35 @@ impl Calls {
                 .filter_map(|k| r.local_ports(session, leg, k).map(|p| (k, p.rtp)))
                 .collect()
         });
-        let Ok(sdp) = negotiate::offer(&caps, &list, direction) else { return };
+        let Ok(sdp) = negotiate::offer(&caps, &list, direction) else {
+            return;
+        };
         let hop = hop(&self.settings.sip_host, transport);
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let dialog = match to {
             Side::Cloud => call.cloud.dialog.as_mut(),
             Side::Room => call.room.dialog.as_mut(),
         };
         let Some(dialog) = dialog else { return };
         if !dialog.can_reinvite() {
-            tracing::debug!(call = id, "re-INVITE in progress; direction change not mirrored now");
+            tracing::debug!(
+                call = id,
+                "re-INVITE in progress; direction change not mirrored now"
+            );
             return;
         }
         let bytes = sdp.to_bytes();
-        let req = match dialog.build_request(Method::Invite, &hop, &branch(), Some(Body { content_type: SDP, bytes: &bytes })) {
+        let req = match dialog.build_request(
+            Method::Invite,
+            &hop,
+            &branch(),
+            Some(Body {
+                content_type: SDP,
+                bytes: &bytes,
+            }),
+        ) {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(call = id, error = %e, "mirror re-INVITE not built");
@@ -1304,8 +1666,16 @@ impl Calls {
         }
     }
 
-    fn apply_mirror_answer(&mut self, now: Instant, id: u64, side: Side, answer: &SessionDescription) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+    fn apply_mirror_answer(
+        &mut self,
+        now: Instant,
+        id: u64,
+        side: Side,
+        answer: &SessionDescription,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let (local, leg) = match side {
             Side::Cloud => (call.cloud.local_sdp.clone(), Leg::B),
             Side::Room => (call.room.local_sdp.clone(), Leg::A),
@@ -1325,20 +1695,34 @@ impl Calls {
                 srtp_out: s.srtp_out,
             };
             let kind = s.kind;
-            let _ = self.media.with_relay(|r, _| r.update_leg(now, session, leg, kind, upd));
+            let _ = self
+                .media
+                .with_relay(|r, _| r.update_leg(now, session, leg, kind, upd));
         }
     }
 
     // ----- failures, timers, teardown ----------------------------------------------------
 
     /// A client transaction timed out or could not be sent.
-    pub fn on_transaction_failed(&mut self, layer: &mut TransactionLayer, now: Instant, tx: TransactionId, timeout: bool) {
+    pub fn on_transaction_failed(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        timeout: bool,
+    ) {
         self.abandoned.remove(&tx);
-        let Some((id, role)) = self.by_tx.remove(&tx) else { return };
+        let Some((id, role)) = self.by_tx.remove(&tx) else {
+            return;
+        };
         match role {
             TxRole::CloudInvite => {
                 self.stats.cloud_failed += 1;
-                let (code, reason) = if timeout { (504, "Server Time-out") } else { (503, "Service Unavailable") };
+                let (code, reason) = if timeout {
+                    (504, "Server Time-out")
+                } else {
+                    (503, "Service Unavailable")
+                };
                 tracing::warn!(call = id, timeout, "cloud leg unreachable");
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.cloud.tx = None;
@@ -1365,7 +1749,9 @@ impl Calls {
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
         let ids: Vec<u64> = self.calls.keys().copied().collect();
         for id in ids {
-            let Some(call) = self.calls.get_mut(&id) else { continue };
+            let Some(call) = self.calls.get_mut(&id) else {
+                continue;
+            };
             if call.setup_deadline.is_some_and(|d| d <= now) {
                 call.setup_deadline = None;
                 tracing::warn!(call = id, "cloud leg did not answer in time");
@@ -1389,15 +1775,25 @@ impl Calls {
                     self.respond(layer, now, tx, &resp);
                 }
             }
-            let Some(call) = self.calls.get_mut(&id) else { continue };
-            if call.room.expires_at.is_some_and(|t| t <= now) || call.cloud.expires_at.is_some_and(|t| t <= now) {
+            let Some(call) = self.calls.get_mut(&id) else {
+                continue;
+            };
+            if call.room.expires_at.is_some_and(|t| t <= now)
+                || call.cloud.expires_at.is_some_and(|t| t <= now)
+            {
                 tracing::info!(call = id, "session timer expired");
                 self.end_call(layer, now, id, None);
                 continue;
             }
             if call.cloud.refresh_at.is_some_and(|t| t <= now) {
-                call.cloud.refresh_at = call.cloud.timer_interval.map(|i| now + Duration::from_secs(u64::from(i) / 2));
-                call.cloud.expires_at = call.cloud.timer_interval.map(|i| now + Duration::from_secs(u64::from(i)));
+                call.cloud.refresh_at = call
+                    .cloud
+                    .timer_interval
+                    .map(|i| now + Duration::from_secs(u64::from(i) / 2));
+                call.cloud.expires_at = call
+                    .cloud
+                    .timer_interval
+                    .map(|i| now + Duration::from_secs(u64::from(i)));
                 let dir = call.cloud_direction;
                 self.refresh_cloud(layer, now, id, dir);
             }
@@ -1405,14 +1801,29 @@ impl Calls {
     }
 
     /// RFC 4028 refresh toward the cloud: an UPDATE without a body.
-    fn refresh_cloud(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, _dir: Direction) {
-        let Some(call) = self.calls.get_mut(&id) else { return };
+    fn refresh_cloud(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        _dir: Direction,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let Some(dest) = call.cloud.dest else { return };
         let hop = ViaHop::new(dest.transport, self.settings.sip_host.clone());
-        let Some(dialog) = call.cloud.dialog.as_mut() else { return };
-        let Ok(mut req) = dialog.build_request(Method::Update, &hop, &branch(), None) else { return };
+        let Some(dialog) = call.cloud.dialog.as_mut() else {
+            return;
+        };
+        let Ok(mut req) = dialog.build_request(Method::Update, &hop, &branch(), None) else {
+            return;
+        };
         if let Some(i) = call.cloud.timer_interval {
-            req.push(HeaderName::SessionExpires, format_args!("{i};refresher=uac"));
+            req.push(
+                HeaderName::SessionExpires,
+                format_args!("{i};refresher=uac"),
+            );
             req.push(HeaderName::Supported, "timer");
         }
         if let Ok(tx) = layer.send_request(now, req, dest) {
@@ -1422,8 +1833,17 @@ impl Calls {
 
     /// Ends a call whose room INVITE is still pending: the room gets `code`; the cloud
     /// INVITE is cancelled (or its late 2xx hung up).
-    fn fail_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, code: u16, reason: &'static str) {
-        let Some(call) = self.calls.get(&id) else { return };
+    fn fail_room(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        code: u16,
+        reason: &'static str,
+    ) {
+        let Some(call) = self.calls.get(&id) else {
+            return;
+        };
         if let Some(tx) = call.cloud.tx {
             if call.cloud.provisional {
                 if let Err(e) = layer.send_cancel(now, tx) {
@@ -1445,13 +1865,30 @@ impl Calls {
 
     /// Ends a call: BYE to each leg that has a confirmed dialog, or a final response to a
     /// room INVITE still pending.
-    pub fn end_call(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, room_status: Option<(u16, &'static str)>) {
+    pub fn end_call(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        room_status: Option<(u16, &'static str)>,
+    ) {
         self.end_call_from(layer, now, id, None, room_status);
     }
 
-    fn end_call_from(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, hung_up_by: Option<Side>, room_status: Option<(u16, &'static str)>) {
-        let Some(call) = self.calls.get(&id) else { return };
-        if matches!(call.phase, Phase::Resolving | Phase::Inviting) || (call.room.dialog.is_none() && room_status.is_some()) {
+    fn end_call_from(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        hung_up_by: Option<Side>,
+        room_status: Option<(u16, &'static str)>,
+    ) {
+        let Some(call) = self.calls.get(&id) else {
+            return;
+        };
+        if matches!(call.phase, Phase::Resolving | Phase::Inviting)
+            || (call.room.dialog.is_none() && room_status.is_some())
+        {
             let (code, reason) = room_status.unwrap_or((500, "Server Internal Error"));
             // The cloud may have answered already: hang that leg up too.
             if hung_up_by != Some(Side::Cloud) {
@@ -1470,12 +1907,16 @@ impl Calls {
 
     fn bye(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, side: Side) {
         let host = self.settings.sip_host.clone();
-        let Some(call) = self.calls.get_mut(&id) else { return };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let (dialog, dest) = match side {
             Side::Room => (call.room.dialog.as_mut(), Some(call.room.invite.source)),
             Side::Cloud => (call.cloud.dialog.as_mut(), call.cloud.dest),
         };
-        let (Some(dialog), Some(dest)) = (dialog, dest) else { return };
+        let (Some(dialog), Some(dest)) = (dialog, dest) else {
+            return;
+        };
         let hop = ViaHop::new(dest.transport, host);
         match dialog.build_request(Method::Bye, &hop, &branch(), None) {
             Ok(bye) => {
@@ -1488,9 +1929,12 @@ impl Calls {
     }
 
     fn remove(&mut self, id: u64) {
-        let Some(call) = self.calls.remove(&id) else { return };
+        let Some(call) = self.calls.remove(&id) else {
+            return;
+        };
         self.by_call_id.retain(|_, (c, _)| *c != id);
-        self.by_tx.retain(|_, (c, role)| *c != id || matches!(role, TxRole::InDialog(_)));
+        self.by_tx
+            .retain(|_, (c, role)| *c != id || matches!(role, TxRole::InDialog(_)));
         let session = call.session;
         if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
             tracing::debug!(call = id, error = %e, "relay session already gone");
@@ -1500,8 +1944,17 @@ impl Calls {
     }
 
     /// The relay saw no media on a call for its inactivity timeout.
-    pub fn on_media_inactive(&mut self, layer: &mut TransactionLayer, now: Instant, session: SessionId) {
-        let id = self.calls.values().find(|c| c.session == session && c.phase == Phase::Active).map(|c| c.id);
+    pub fn on_media_inactive(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        session: SessionId,
+    ) {
+        let id = self
+            .calls
+            .values()
+            .find(|c| c.session == session && c.phase == Phase::Active)
+            .map(|c| c.id);
         if let Some(id) = id {
             tracing::info!(call = id, "no media: ending the call");
             self.end_call(layer, now, id, None);

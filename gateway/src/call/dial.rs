@@ -30,7 +30,11 @@ pub fn parse(user: &str) -> Option<DialString> {
         return None;
     }
     let pin = match pin {
-        Some(p) if !p.is_empty() && p.len() <= MAX_DIAL_PART && p.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(p)
+            if !p.is_empty()
+                && p.len() <= MAX_DIAL_PART
+                && p.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             Some(p.to_owned())
         }
         Some(_) => return None,
@@ -60,7 +64,15 @@ mod tests {
             assert_eq!(d.meeting, "1000");
             assert_eq!(d.pin.as_deref(), Some("1234"));
         }
-        for bad in ["", "*12", "1000*", "1000*12a", "10 00", "a/b", &"9".repeat(33)] {
+        for bad in [
+            "",
+            "*12",
+            "1000*",
+            "1000*12a",
+            "10 00",
+            "a/b",
+            &"9".repeat(33),
+        ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use roomgate_media::relay::Event as MediaEvent;
-use roomgate_sip::transaction::{Destination, Output, Transport, TransactionId};
+use roomgate_sip::transaction::{Destination, Output, TransactionId, Transport};
 use tokio::sync::{mpsc, watch};
 
 use super::tu::Tu;
@@ -61,11 +61,14 @@ enum Done {
     },
 }
 
+/// A message waiting for its connection, with the transaction to fail if it never opens.
+type Queued = (Option<TransactionId>, Vec<u8>);
+
 struct Driver {
     sender: Sender,
     network: Option<Network>,
     tls_names: HashMap<SocketAddr, String>,
-    pending: HashMap<(SocketAddr, Proto), Vec<(Option<TransactionId>, Vec<u8>)>>,
+    pending: HashMap<(SocketAddr, Proto), Vec<Queued>>,
     done_tx: mpsc::Sender<Done>,
 }
 
@@ -102,7 +105,10 @@ pub async fn run_with(
             while let Some(out) = tu.layer.poll_output() {
                 progressed = true;
                 match out {
-                    Output::Transmit(t) => d.transmit(&mut tu, t.transaction, t.destination, t.bytes).await,
+                    Output::Transmit(t) => {
+                        d.transmit(&mut tu, t.transaction, t.destination, t.bytes)
+                            .await
+                    }
                     Output::Event(e) => tu.handle_event(now, e),
                 }
             }
@@ -250,7 +256,9 @@ impl Driver {
             }
             return;
         }
-        let Some(net) = self.network.as_ref() else { return };
+        let Some(net) = self.network.as_ref() else {
+            return;
+        };
         self.pending.insert(key, vec![(transaction, bytes)]);
         let outbound = net.outbound.clone();
         let name = self

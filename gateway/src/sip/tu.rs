@@ -291,11 +291,7 @@ impl Tu {
                 .with(HeaderName::Allow, ALLOW)
                 .with(HeaderName::Accept, "application/sdp")
                 .with(HeaderName::Supported, SUPPORTED),
-            Method::Invite
-            | Method::Bye
-            | Method::Update
-            | Method::Info
-            | Method::Prack
+            Method::Invite | Method::Bye | Method::Update | Method::Info | Method::Prack
                 if has_to_tag(&msg) && self.calls.is_some() =>
             {
                 if let Some(calls) = self.calls.as_mut() {

@@ -502,7 +502,9 @@ pub fn scenario_path(name: &str) -> PathBuf {
 /// One sipp invocation, built up then spawned.
 pub struct Sipp {
     scenario: String,
-    target: SocketAddr,
+    /// None: a UAS waiting for calls on `port`.
+    target: Option<SocketAddr>,
+    port: Option<u16>,
     ip: IpAddr,
     args: Vec<String>,
     trace_msg: bool,
@@ -533,7 +535,20 @@ impl Sipp {
     pub fn new(scenario: &str, target: SocketAddr) -> Sipp {
         Sipp {
             scenario: scenario.to_owned(),
-            target,
+            target: Some(target),
+            port: None,
+            ip: LOCALHOST,
+            args: Vec::new(),
+            trace_msg: true,
+        }
+    }
+
+    /// A UAS running `scenario` on 127.0.0.1:`port`.
+    pub fn uas(scenario: &str, port: u16) -> Sipp {
+        Sipp {
+            scenario: scenario.to_owned(),
+            target: None,
+            port: Some(port),
             ip: LOCALHOST,
             args: Vec::new(),
             trace_msg: true,
@@ -559,9 +574,9 @@ impl Sipp {
 
     pub fn spawn(self) -> RunningSipp {
         let dir = TempDir::new("sipp");
-        let port = free_port().to_string();
-        let mut args: Vec<String> = vec![
-            self.target.to_string(),
+        let port = self.port.unwrap_or_else(free_port).to_string();
+        let mut args: Vec<String> = self.target.iter().map(|t| t.to_string()).collect();
+        args.extend([
             "-sf".into(),
             scenario_path(&self.scenario).display().to_string(),
             "-i".into(),
@@ -576,7 +591,7 @@ impl Sipp {
             "-trace_err".into(),
             "-error_file".into(),
             dir.join("errors.log").display().to_string(),
-        ];
+        ]);
         if self.trace_msg {
             args.extend([
                 "-trace_msg".into(),
@@ -708,4 +723,30 @@ impl SippRun {
             })
             .sum()
     }
+}
+
+/// A free range of `pairs` even/odd UDP port pairs on loopback for a relay, below the
+/// kernel's ephemeral range so sipp and clients never land in it. Random start, so parallel
+/// test processes rarely collide; the bind at start fails loudly if they do.
+pub fn free_media_range(pairs: u16) -> (u16, u16) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SALT: AtomicU64 = AtomicU64::new(0);
+    let mut seed = u64::from(std::process::id())
+        ^ SALT.fetch_add(0x9e37_79b9, Ordering::Relaxed)
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+    for _ in 0..100 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let base = 20000 + ((seed >> 33) % 5000) as u16 * 2;
+        let last = base + pairs * 2 - 1;
+        let all_free = (base..=last).all(|p| UdpSocket::bind((LOCALHOST, p)).is_ok());
+        if all_free {
+            return (base, last);
+        }
+    }
+    panic!("no free media port range");
 }

@@ -1000,9 +1000,20 @@ fn reconfigure_keeps_signalled_ports_and_switches_mode() {
     r.reconfigure_session(t0, id, &[stream, v]).unwrap();
     assert_eq!(ports(&r, id, Leg::A), pa, "leg A keeps the port in its SDP");
     assert_eq!(ports(&r, id, Leg::B), pb, "leg B keeps the port in its SDP");
-    assert_eq!(r.pool().available(), free - 2, "video took one pair per leg");
-    let (t, out) = send(&mut r, t0, pa.rtp, 1000, &rtp(0, 1, 0, 7, &[0xff; 160]), None)
-        .expect("transcoded to leg B");
+    assert_eq!(
+        r.pool().available(),
+        free - 2,
+        "video took one pair per leg"
+    );
+    let (t, out) = send(
+        &mut r,
+        t0,
+        pa.rtp,
+        1000,
+        &rtp(0, 1, 0, 7, &[0xff; 160]),
+        None,
+    )
+    .expect("transcoded to leg B");
     assert_eq!(t.to, addr(2000));
     let pkt = RtpPacket::parse(&out).unwrap();
     assert_eq!(pkt.payload_type(), 8, "PCMU in, PCMA out");

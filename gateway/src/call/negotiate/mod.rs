@@ -19,8 +19,8 @@ use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
 use roomgate_sip::sdp::{
-    AddrType, AttributeValue, Connection, ConnectionAddress, Crypto, CryptoSuite, Direction,
-    Host, KeyMaterial, MediaDescription, MediaType, Origin, SessionDescription,
+    AddrType, AttributeValue, Connection, ConnectionAddress, Crypto, CryptoSuite, Direction, Host,
+    KeyMaterial, MediaDescription, MediaType, Origin, SessionDescription,
 };
 
 /// The SRTP policy and suite preference of one leg.
@@ -263,7 +263,9 @@ fn formats(m: &MediaDescription) -> Vec<(String, u32, u8)> {
     let mut out = Vec::new();
     for f in &m.formats {
         let Ok(pt) = f.parse::<u8>() else { continue };
-        let named = m.rtpmap(pt).map(|r| (r.encoding_name.clone(), r.clock_rate));
+        let named = m
+            .rtpmap(pt)
+            .map(|r| (r.encoding_name.clone(), r.clock_rate));
         let named = named.or(match pt {
             0 => Some(("PCMU".to_owned(), 8000)),
             8 => Some(("PCMA".to_owned(), 8000)),

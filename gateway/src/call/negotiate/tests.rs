@@ -87,14 +87,7 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
         key.expose_secret()[..32].to_vec()
     );
     // Room answer: only the codec the relay will send it (its own opus), its suite.
-    let caps_a = capabilities(
-        ip(),
-        &room(),
-        8,
-        1,
-        audio_only(AudioCodec::Pcmu),
-        true,
-    );
+    let caps_a = capabilities(ip(), &room(), 8, 1, audio_only(AudioCodec::Pcmu), true);
     let caps_a = LocalCapabilities {
         codecs: {
             let mut c = audio_only(relay_codec("opus", 48000).unwrap());
@@ -108,7 +101,11 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
         StreamKind::Video => Some(40004),
         StreamKind::Content => None,
     });
-    assert_eq!(room_answer.media.len(), 3, "one answer line per offered line");
+    assert_eq!(
+        room_answer.media.len(),
+        3,
+        "one answer line per offered line"
+    );
     assert_eq!(room_answer.media[0].port, 40000);
     assert_eq!(room_answer.media[2].port, 0, "content refused for now");
     let a = negotiated(&room_answer, &room_offer);
@@ -122,7 +119,10 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
     assert_eq!(path, AudioPath::Transcode);
     assert_eq!(streams.len(), 1, "no video bridge: the cloud refused video");
     assert_eq!(streams[0].mode, StreamMode::Transcode);
-    assert!(matches!(streams[0].a.codec, Some((AudioCodec::Opus { .. }, 109))));
+    assert!(matches!(
+        streams[0].a.codec,
+        Some((AudioCodec::Opus { .. }, 109))
+    ));
     assert!(matches!(streams[0].b.codec, Some((AudioCodec::Pcmu, 0))));
 }
 
@@ -135,9 +135,19 @@ fn same_codec_passes_through_with_payload_types_mapped() {
     let caps_a = capabilities(ip(), &room(), 1, 1, audio_only(AudioCodec::Pcmu), false);
     let ans = answer(&room_offer, &caps_a, |_| Some(40000));
     let a = negotiated(&ans, &room_offer);
-    assert!(a[0].srtp_in.is_none(), "plain offer, optional policy: plain");
+    assert!(
+        a[0].srtp_in.is_none(),
+        "plain offer, optional policy: plain"
+    );
     assert_eq!(a[0].telephone_event, Some(96));
-    let caps_b = capabilities(ip(), &cloud(), 2, 1, audio_preferring(&[AudioCodec::Pcmu]), false);
+    let caps_b = capabilities(
+        ip(),
+        &cloud(),
+        2,
+        1,
+        audio_preferring(&[AudioCodec::Pcmu]),
+        false,
+    );
     let ours = offer(&caps_b, &[(StreamKind::Audio, 40002)], Direction::SendRecv).unwrap();
     let tag = ours.media[0].cryptos().next().unwrap().tag;
     let key = new_key(&CryptoSuite::AeadAes256Gcm).unwrap();
@@ -152,7 +162,10 @@ fn same_codec_passes_through_with_payload_types_mapped() {
     assert_eq!(path, AudioPath::PassThrough);
     assert_eq!(streams[0].a.pt_map, vec![(0, 0), (96, 101)]);
     assert_eq!(streams[0].b.pt_map, vec![(0, 0), (101, 96)]);
-    assert!(streams[0].a.dtmf.unwrap().forward, "DTMF crosses as RFC 4733");
+    assert!(
+        streams[0].a.dtmf.unwrap().forward,
+        "DTMF crosses as RFC 4733"
+    );
 }
 
 #[test]
@@ -174,7 +187,11 @@ pub(super) fn b64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

@@ -1,0 +1,341 @@
+//! The B2BUA with real SIP peers on loopback: sipp plays the room system and the cloud
+//! meeting (a plain-RTP meeting, since sipp 3.6 has no SRTP), or a raw UDP socket plays the
+//! room where the exact status matters. The gateway runs in-process on real sockets with a
+//! fixed set of meetings.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::{free_media_range, free_port, header, status_of, unique, Sipp, UdpPeer, LOCALHOST};
+use roomgate::call::negotiate::{default_suites, MediaPolicy};
+use roomgate::call::{MeetingRoute, StaticDirectory, Upstream};
+use roomgate::config::Config;
+use roomgate_sip::sdp::offer_answer::SrtpPolicy;
+
+const LIMIT: Duration = Duration::from_secs(40);
+
+struct Gateway {
+    rt: tokio::runtime::Runtime,
+    udp: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+    core: Option<tokio::task::JoinHandle<roomgate::sip::tu::Tu>>,
+}
+
+impl Gateway {
+    /// A gateway whose meetings are `meetings` (id → upstream URI, plain RTP toward it).
+    fn start(meetings: &[(&str, String)], extra: impl FnOnce(&mut Config)) -> Gateway {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                std::env::var("ROOMGATE_LOG").unwrap_or_else(|_| "info".into()),
+            ))
+            .with_test_writer()
+            .try_init();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let port = free_port();
+        let (min, max) = free_media_range(16);
+        let mut config = Config::default();
+        config.sip.udp = vec![SocketAddr::new(LOCALHOST, port)];
+        config.sip.tcp = vec![SocketAddr::new(LOCALHOST, port)];
+        config.sip.tls_listen = vec![];
+        config.sip.t1_ms = 100;
+        config.sip.timer_d_ms = 500;
+        config.media.port_min = min;
+        config.media.port_max = max;
+        config.gateway.domain = "gw.example".into();
+        extra(&mut config);
+        let directory: HashMap<String, MeetingRoute> = meetings
+            .iter()
+            .map(|(id, uri)| {
+                (
+                    (*id).to_owned(),
+                    MeetingRoute {
+                        upstream: Upstream::Uri(uri.clone()),
+                        policy: MediaPolicy {
+                            srtp: SrtpPolicy::Off,
+                            suites: default_suites(),
+                        },
+                        credentials: None,
+                    },
+                )
+            })
+            .collect();
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let bridge = roomgate::serve::Bridge {
+            directory: Box::new(StaticDirectory(directory)),
+            echo: None,
+            extra_roots: Vec::new(),
+        };
+        let (bound, core) = rt
+            .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))
+            .unwrap();
+        Gateway {
+            rt,
+            udp: bound.udp[0],
+            stop,
+            core: Some(core),
+        }
+    }
+
+    /// Stops the gateway and returns its SIP core (for its counters).
+    fn stop(mut self) -> roomgate::sip::tu::Tu {
+        let _ = self.stop.send(true);
+        let core = self.core.take().unwrap();
+        self.rt
+            .block_on(async { tokio::time::timeout(Duration::from_secs(45), core).await })
+            .expect("drained in time")
+            .expect("core did not panic")
+    }
+}
+
+fn invite(peer: &UdpPeer, to: SocketAddr, user: &str, call_id: &str, sdp: &str) -> String {
+    let local = peer.local();
+    format!(
+        "INVITE sip:{user}@{to} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{call_id};rport\r\n\
+         From: \"Room\" <sip:room@{local}>;tag=r{call_id}\r\nTo: <sip:{user}@{to}>\r\n\
+         Call-ID: {call_id}\r\nCSeq: 1 INVITE\r\nContact: <sip:room@{local}>\r\nMax-Forwards: 70\r\n\
+         Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    )
+}
+
+fn pcmu_offer(port: u16) -> String {
+    format!(
+        "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+         m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+    )
+}
+
+/// Final status of a room INVITE sent from a raw socket (1xx skipped).
+fn room_status(gw: &Gateway, user: &str, sdp: &str, limit: Duration) -> (u16, String) {
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("room");
+    let req = invite(&peer, gw.udp, user, &id, sdp);
+    let resp = peer
+        .transact(gw.udp, &req, limit)
+        .unwrap_or_else(|| panic!("no final response to the INVITE for {user}"));
+    (status_of(&resp).unwrap(), resp)
+}
+
+#[test]
+fn room_call_is_bridged_to_the_cloud_and_hung_up_on_both_legs() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
+        .args(&["-m", "3", "-mp", &free_port().to_string()])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2000", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let room = Sipp::new("room_call.xml", gw.udp)
+        .args(&[
+            "-s",
+            "2000",
+            "-m",
+            "3",
+            "-r",
+            "3",
+            "-d",
+            "300",
+            "-mp",
+            &free_port().to_string(),
+        ])
+        .run(LIMIT);
+    let cloud = cloud.wait(LIMIT);
+    assert_eq!(
+        room.code,
+        Some(0),
+        "{}\n=== cloud:\n{}",
+        room.report(),
+        cloud.report()
+    );
+    cloud.assert_success();
+    let tu = gw.stop();
+    let stats = tu.calls.as_ref().unwrap().stats;
+    assert_eq!(stats.started, 3);
+    assert_eq!(stats.connected, 3);
+    assert_eq!(stats.ended, 3);
+    assert!(tu.calls.unwrap().is_empty());
+}
+
+#[test]
+fn cloud_refusal_reaches_the_room_with_the_meaningful_status() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_busy.xml", cloud_port)
+        .args(&["-m", "1"])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2001", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let (code, _) = room_status(&gw, "2001", &pcmu_offer(30000), Duration::from_secs(10));
+    assert_eq!(code, 486, "busy passes through");
+    cloud.wait(LIMIT).assert_success();
+    let stats = gw.stop().calls.unwrap().stats;
+    assert_eq!(stats.cloud_failed, 1);
+    assert_eq!(stats.connected, 0);
+}
+
+#[test]
+fn silent_cloud_gets_cancelled_and_the_room_504() {
+    // Nothing listens: the INVITE goes out and nothing ever answers.
+    let silent = std::net::UdpSocket::bind((LOCALHOST, 0)).unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let gw = Gateway::start(&[("2002", format!("sip:meeting@127.0.0.1:{port}"))], |c| {
+        c.gateway.setup_timeout_s = 2;
+    });
+    let started = Instant::now();
+    let (code, _) = room_status(&gw, "2002", &pcmu_offer(30000), Duration::from_secs(10));
+    assert_eq!(code, 504);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(6),
+        "504 after the 2 s setup timeout, took {took:?}"
+    );
+    // The cloud did receive the INVITE (and retransmissions).
+    let mut buf = [0u8; 4096];
+    silent
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let (n, _) = silent.recv_from(&mut buf).unwrap();
+    assert!(buf[..n].starts_with(b"INVITE sip:meeting@127.0.0.1"));
+    gw.stop();
+}
+
+#[test]
+fn room_cancel_cancels_the_cloud_invite() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_ringing_cancel.xml", cloud_port)
+        .args(&["-m", "1"])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2003", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("cancel");
+    let req = invite(&peer, gw.udp, "2003", &id, &pcmu_offer(30000));
+    peer.send(gw.udp, req.as_bytes());
+    // Wait for the 180 the cloud's ringing turns into.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut ringing = false;
+    while let Some(r) = peer.response_for(&id, deadline) {
+        if status_of(&r) == Some(180) {
+            ringing = true;
+            break;
+        }
+    }
+    assert!(ringing, "the room hears ringing");
+    let cancel = req
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .replacen("INVITE sip:", "CANCEL sip:", 1)
+        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+        .replace("Content-Type: application/sdp\r\n", "")
+        .lines()
+        .filter(|l| !l.starts_with("Content-Length"))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\nContent-Length: 0\r\n\r\n";
+    peer.send(gw.udp, cancel.as_bytes());
+    let mut codes = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while let Some(r) = peer.response_for(&id, deadline) {
+        let code = status_of(&r).unwrap();
+        codes.push((code, header(&r, "CSeq").unwrap().to_owned()));
+        if code == 487 {
+            break;
+        }
+    }
+    assert!(codes.contains(&(200, "1 CANCEL".to_owned())), "{codes:?}");
+    assert!(codes.contains(&(487, "1 INVITE".to_owned())), "{codes:?}");
+    cloud.wait(LIMIT).assert_success();
+    assert_eq!(gw.stop().calls.unwrap().stats.connected, 0);
+}
+
+#[test]
+fn unknown_meetings_bad_sdp_and_refused_media_get_their_statuses() {
+    let gw = Gateway::start(&[("2004", "sip:meeting@127.0.0.1:9".to_owned())], |c| {
+        c.gateway.room_srtp = roomgate::config::SrtpMode::Mandatory;
+    });
+    assert_eq!(room_status(&gw, "9999", &pcmu_offer(30000), LIMIT).0, 404);
+    assert_eq!(room_status(&gw, "bad/id", &pcmu_offer(30000), LIMIT).0, 404);
+    let (code, resp) = room_status(&gw, "2004", "v=0\r\nthis is not sdp\r\n", LIMIT);
+    assert_eq!(code, 488);
+    assert!(
+        header(&resp, "Warning").unwrap().contains("malformed SDP"),
+        "{resp}"
+    );
+    // Mandatory SRTP toward rooms: a plain offer is refused before the cloud is called.
+    let (code, resp) = room_status(&gw, "2004", &pcmu_offer(30000), LIMIT);
+    assert_eq!(code, 488, "{resp}");
+    // An offer with only a suite we do not run.
+    let f8 = "v=0\r\no=r 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+              m=audio 30000 RTP/SAVP 0\r\na=crypto:1 F8_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+    assert_eq!(room_status(&gw, "2004", f8, LIMIT).0, 488);
+    let stats = gw.stop().calls.unwrap().stats;
+    assert_eq!(stats.refused_unknown, 2);
+    assert_eq!(stats.refused_media, 3);
+    assert_eq!(stats.started, 0, "nothing was placed upstream");
+}
+
+#[test]
+fn cloud_hangup_reaches_the_room() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_hangs_up.xml", cloud_port)
+        .args(&["-m", "1", "-d", "500", "-mp", &free_port().to_string()])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2005", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("hup");
+    let req = invite(&peer, gw.udp, "2005", &id, &pcmu_offer(30000));
+    let ok = peer
+        .transact(gw.udp, &req, Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(status_of(&ok), Some(200));
+    assert!(ok.contains("m=audio "), "answer in the 200");
+    // Transcoding: the room offered only PCMU, the cloud answered only PCMA.
+    assert!(ok.contains("RTP/AVP 0"), "{ok}");
+    let to = header(&ok, "To").unwrap().to_owned();
+    let ack = format!(
+        "ACK sip:roomgate@{} SIP/2.0\r\nVia: SIP/2.0/UDP {};branch=z9hG4bK{id}ack\r\n\
+         From: \"Room\" <sip:room@{}>;tag=r{id}\r\nTo: {to}\r\nCall-ID: {id}\r\nCSeq: 1 ACK\r\n\
+         Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+        gw.udp,
+        peer.local(),
+        peer.local()
+    );
+    peer.send(gw.udp, ack.as_bytes());
+    // The cloud hangs up after 500 ms: the room gets a BYE in its dialog.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let bye = loop {
+        let m = peer.recv_until(deadline).expect("a BYE for the room");
+        if m.starts_with("BYE ") {
+            break m;
+        }
+    };
+    assert_eq!(header(&bye, "Call-ID"), Some(id.as_str()));
+    assert!(header(&bye, "From")
+        .unwrap()
+        .contains(to.split("tag=").nth(1).unwrap()));
+    cloud.wait(LIMIT).assert_success();
+    let tu = gw.stop();
+    let calls = tu.calls.unwrap();
+    assert_eq!(calls.stats.ended, 1);
+}
