@@ -24,7 +24,9 @@ use roomgate::call::{MeetingRoute, StaticDirectory, Upstream};
 use roomgate::config::Config;
 use roomgate_media::codec::{AudioCodec, AudioDecoder, AudioEncoder, Decoder, Encoder};
 use roomgate_media::rtp::{RtpBuilder, RtpPacket};
+use roomgate_media::srtp::{Policy, SrtpContext, Suite};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
+use roomgate_sip::sdp::SessionDescription;
 
 /// Relative power of `freq` in `samples` (Goertzel), normalised by total energy.
 fn tone_share(samples: &[i16], rate: u32, freq: f64) -> f64 {
@@ -72,6 +74,7 @@ fn send_tone(
     pt: u8,
     freq: f64,
     stop: Arc<AtomicBool>,
+    mut srtp: Option<SrtpContext>,
 ) {
     let rate = codec.pcm_rate();
     let frame = (rate / 50) as usize;
@@ -94,6 +97,10 @@ fn send_tone(
         }
         .write(&payload[..n], &mut buf)
         .unwrap();
+        let len = match srtp.as_mut() {
+            Some(ctx) => ctx.protect_rtp(&mut buf, len).unwrap(),
+            None => len,
+        };
         let _ = socket.send_to(&buf[..len], to);
         let next = start + Duration::from_millis(20 * (i as u64 + 1));
         if let Some(d) = next.checked_duration_since(Instant::now()) {
@@ -103,7 +110,13 @@ fn send_tone(
 }
 
 /// Receives RTP on `socket` for `limit`, decoding payloads of `pt` with `codec`.
-fn receive_pcm(socket: &UdpSocket, codec: AudioCodec, pt: u8, limit: Duration) -> Vec<i16> {
+fn receive_pcm(
+    socket: &UdpSocket,
+    codec: AudioCodec,
+    pt: u8,
+    limit: Duration,
+    mut srtp: Option<SrtpContext>,
+) -> Vec<i16> {
     let mut dec = Decoder::new(codec).unwrap();
     let mut out = Vec::new();
     let mut pcm = vec![0i16; 5760];
@@ -115,6 +128,13 @@ fn receive_pcm(socket: &UdpSocket, codec: AudioCodec, pt: u8, limit: Duration) -
             .unwrap();
         let Ok((n, _)) = socket.recv_from(&mut buf) else {
             break;
+        };
+        let n = match srtp.as_mut() {
+            // Every packet must authenticate with the key this leg negotiated.
+            Some(ctx) => ctx
+                .unprotect_rtp(&mut buf[..n])
+                .expect("SRTP packet authenticates"),
+            None => n,
         };
         let Ok(p) = RtpPacket::parse(&buf[..n]) else {
             continue;
@@ -130,42 +150,13 @@ fn receive_pcm(socket: &UdpSocket, codec: AudioCodec, pt: u8, limit: Duration) -
     out
 }
 
-#[test]
-fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
-    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
-    // The cloud: a PCMU-only UAS on a UDP socket of ours.
-    let cloud_sip = UdpSocket::bind((LOCALHOST, 0)).unwrap();
-    let cloud_addr = cloud_sip.local_addr().unwrap();
-    let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
-    let cloud_rtp_port = cloud_rtp.local_addr().unwrap().port();
-    let cloud_thread = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 65536];
-        cloud_sip
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let (n, from) = cloud_sip
-            .recv_from(&mut buf)
-            .expect("INVITE reaches the cloud");
-        let invite = String::from_utf8_lossy(&buf[..n]).into_owned();
-        assert!(invite.starts_with("INVITE "), "{invite}");
-        assert!(
-            invite.contains("a=rtpmap:0 PCMU/8000"),
-            "PCMU offered: {invite}"
-        );
-        let sdp = format!(
-            "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio {cloud_rtp_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
-        );
-        let head = |name: &str| header(&invite, name).unwrap().to_owned();
-        let ok = format!(
-            "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {};tag=cloud1\r\nCall-ID: {}\r\nCSeq: {}\r\n\
-             Contact: <sip:cloud@{cloud_addr}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
-            head("Via"), head("From"), head("To"), head("Call-ID"), head("CSeq"), sdp.len()
-        );
-        cloud_sip.send_to(ok.as_bytes(), from).unwrap();
-        (invite, cloud_sip)
-    });
+struct Running {
+    _rt: tokio::runtime::Runtime,
+    _stop: tokio::sync::watch::Sender<bool>,
+    sip: SocketAddr,
+}
 
+fn start_gateway(meeting: &str, route: MeetingRoute) -> Running {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -180,18 +171,8 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
     config.media.port_min = min;
     config.media.port_max = max;
     let mut meetings = HashMap::new();
-    meetings.insert(
-        "3000".to_owned(),
-        MeetingRoute {
-            upstream: Upstream::Uri(format!("sip:meeting@{cloud_addr}")),
-            policy: MediaPolicy {
-                srtp: SrtpPolicy::Off,
-                suites: default_suites(),
-            },
-            credentials: None,
-        },
-    );
-    let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+    meetings.insert(meeting.to_owned(), route);
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let bridge = roomgate::serve::Bridge {
         directory: Box::new(StaticDirectory(meetings)),
         echo: None,
@@ -200,21 +181,50 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
     let (bound, _core) = rt
         .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))
         .unwrap();
-    let gw = bound.udp[0];
+    Running {
+        _rt: rt,
+        _stop: stop,
+        sip: bound.udp[0],
+    }
+}
 
-    // The room: Opus only.
-    let room = UdpPeer::bind(LOCALHOST);
-    let room_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
-    let room_rtp_port = room_rtp.local_addr().unwrap().port();
+/// A one-call cloud UAS on UDP: answers the INVITE with the SDP `answer(invite)` makes.
+fn cloud_uas(
+    answer: impl FnOnce(&str) -> String + Send + 'static,
+) -> (SocketAddr, std::thread::JoinHandle<String>) {
+    let sip = UdpSocket::bind((LOCALHOST, 0)).unwrap();
+    let addr = sip.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 65536];
+        sip.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let (n, from) = sip.recv_from(&mut buf).expect("INVITE reaches the cloud");
+        let invite = String::from_utf8_lossy(&buf[..n]).into_owned();
+        assert!(invite.starts_with("INVITE "), "{invite}");
+        let sdp = answer(&invite);
+        let head = |name: &str| header(&invite, name).unwrap().to_owned();
+        let ok = format!(
+            "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {};tag=cloud1\r\nCall-ID: {}\r\nCSeq: {}\r\n\
+             Contact: <sip:cloud@{addr}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            head("Via"),
+            head("From"),
+            head("To"),
+            head("Call-ID"),
+            head("CSeq"),
+            sdp.len()
+        );
+        sip.send_to(ok.as_bytes(), from).unwrap();
+        invite
+    });
+    (addr, handle)
+}
+
+/// The room's INVITE with `sdp`, its 200 and ACK; returns the 200.
+fn room_call(gw: SocketAddr, room: &UdpPeer, meeting: &str, sdp: &str) -> String {
     let id = unique("media");
-    let sdp = format!(
-        "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-         m=audio {room_rtp_port} RTP/AVP 109\r\na=rtpmap:109 opus/48000/2\r\n"
-    );
     let local = room.local();
     let invite = format!(
-        "INVITE sip:3000@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{id}\r\n\
-         From: <sip:room@{local}>;tag=r{id}\r\nTo: <sip:3000@{gw}>\r\nCall-ID: {id}\r\nCSeq: 1 INVITE\r\n\
+        "INVITE sip:{meeting}@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{id}\r\n\
+         From: <sip:room@{local}>;tag=r{id}\r\nTo: <sip:{meeting}@{gw}>\r\nCall-ID: {id}\r\nCSeq: 1 INVITE\r\n\
          Contact: <sip:room@{local}>\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\n\
          Content-Length: {}\r\n\r\n{sdp}",
         sdp.len()
@@ -223,6 +233,167 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
         .transact(gw, &invite, Duration::from_secs(10))
         .expect("room answered");
     assert_eq!(status_of(&ok), Some(200), "{ok}");
+    let to = header(&ok, "To").unwrap();
+    let ack = format!(
+        "ACK sip:roomgate@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{id}a\r\n\
+         From: <sip:room@{local}>;tag=r{id}\r\nTo: {to}\r\nCall-ID: {id}\r\nCSeq: 1 ACK\r\n\
+         Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+    );
+    room.send(gw, ack.as_bytes());
+    ok
+}
+
+fn body(msg: &str) -> &str {
+    msg.split("\r\n\r\n").nth(1).unwrap()
+}
+
+/// One direction's audio: who sends what to where, who receives it with what.
+struct Talk {
+    codec: AudioCodec,
+    pt: u8,
+    freq: f64,
+    tx: Option<SrtpContext>,
+}
+
+/// Both ends talk at once for 3 s; returns (what the room heard, what the cloud heard).
+#[allow(clippy::too_many_arguments)]
+fn converse(
+    room_rtp: &Arc<UdpSocket>,
+    gw_room: SocketAddr,
+    room_talk: Talk,
+    room_rx: Option<SrtpContext>,
+    cloud_rtp: &Arc<UdpSocket>,
+    gw_cloud: SocketAddr,
+    cloud_talk: Talk,
+    cloud_rx: Option<SrtpContext>,
+) -> (Vec<i16>, Vec<i16>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let (rc, rp) = (room_talk.codec, room_talk.pt);
+    let (cc, cp) = (cloud_talk.codec, cloud_talk.pt);
+    let room_tx = {
+        let (s, stop) = (room_rtp.clone(), stop.clone());
+        std::thread::spawn(move || {
+            send_tone(s, gw_room, rc, rp, room_talk.freq, stop, room_talk.tx)
+        })
+    };
+    let cloud_tx = {
+        let (s, stop) = (cloud_rtp.clone(), stop.clone());
+        std::thread::spawn(move || {
+            send_tone(s, gw_cloud, cc, cp, cloud_talk.freq, stop, cloud_talk.tx)
+        })
+    };
+    let cloud_rx_thread = {
+        let s = cloud_rtp.clone();
+        std::thread::spawn(move || receive_pcm(&s, cc, cp, Duration::from_millis(2500), cloud_rx))
+    };
+    let heard_by_room = receive_pcm(room_rtp, rc, rp, Duration::from_millis(2500), room_rx);
+    let heard_by_cloud = cloud_rx_thread.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    room_tx.join().unwrap();
+    cloud_tx.join().unwrap();
+    (heard_by_room, heard_by_cloud)
+}
+
+/// After a 200 ms warm-up, `freq` must dominate and `other` be absent.
+fn assert_hears(who: &str, pcm: &[i16], rate: u32, freq: f64, other: f64) {
+    let skip = (rate / 5) as usize;
+    let part = &pcm[pcm.len().min(skip)..];
+    assert!(
+        part.len() >= rate as usize,
+        "{who} got only {} samples of audio",
+        part.len()
+    );
+    let (want, not) = (tone_share(part, rate, freq), tone_share(part, rate, other));
+    assert!(
+        want > 0.5 && want > 10.0 * not,
+        "{who} hears {freq} Hz: share {want:.3}, {other} Hz share {not:.3}"
+    );
+}
+
+fn plain_route(cloud: SocketAddr, srtp: SrtpPolicy) -> MeetingRoute {
+    MeetingRoute {
+        upstream: Upstream::Uri(format!("sip:meeting@{cloud}")),
+        policy: MediaPolicy {
+            srtp,
+            suites: default_suites(),
+        },
+        credentials: None,
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+/// The SRTP context for the key of the crypto line with `suite` in `sdp`'s audio stream.
+fn context_for(sdp: &str, suite: &str) -> (u32, SrtpContext) {
+    let parsed = SessionDescription::parse(sdp.as_bytes()).unwrap();
+    let c = parsed.media[0]
+        .cryptos()
+        .find(|c| c.suite.name() == suite)
+        .unwrap_or_else(|| panic!("no {suite} line in {sdp}"));
+    let s = Suite::from_name(suite).unwrap();
+    let key = c.key_params[0].key.expose_secret();
+    let policy = Policy::new(
+        s,
+        &key[..s.master_key_len()],
+        &key[s.master_key_len()..s.master_key_len() + s.master_salt_len()],
+    );
+    (c.tag, SrtpContext::new(&policy).unwrap())
+}
+
+fn new_policy(suite: Suite, seed: u8) -> (Vec<u8>, SrtpContext) {
+    let bytes: Vec<u8> = (0..suite.master_key_len() + suite.master_salt_len())
+        .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+        .collect();
+    let p = Policy::new(
+        suite,
+        &bytes[..suite.master_key_len()],
+        &bytes[suite.master_key_len()..],
+    );
+    (bytes, SrtpContext::new(&p).unwrap())
+}
+
+#[test]
+fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
+    let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+    let cloud_port = cloud_rtp.local_addr().unwrap().port();
+    let (cloud_addr, cloud) = cloud_uas(move |invite| {
+        assert!(
+            invite.contains("a=rtpmap:0 PCMU/8000"),
+            "PCMU offered: {invite}"
+        );
+        format!(
+            "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+             m=audio {cloud_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+        )
+    });
+    let gw = start_gateway("3000", plain_route(cloud_addr, SrtpPolicy::Off));
+    let room = UdpPeer::bind(LOCALHOST);
+    let room_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+    let room_port = room_rtp.local_addr().unwrap().port();
+    let sdp = format!(
+        "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+         m=audio {room_port} RTP/AVP 109\r\na=rtpmap:109 opus/48000/2\r\n"
+    );
+    let ok = room_call(gw.sip, &room, "3000", &sdp);
     assert!(
         ok.contains("a=rtpmap:109 opus/48000/2"),
         "the room keeps Opus: {ok}"
@@ -231,89 +402,124 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
         !ok.contains("PCMU"),
         "only what the relay sends the room: {ok}"
     );
-    let gw_room_port = sdp_port(&ok);
-    let to = header(&ok, "To").unwrap();
-    let ack = format!(
-        "ACK sip:roomgate@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{id}a\r\n\
-         From: <sip:room@{local}>;tag=r{id}\r\nTo: {to}\r\nCall-ID: {id}\r\nCSeq: 1 ACK\r\n\
-         Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
-    );
-    room.send(gw, ack.as_bytes());
-    let (cloud_invite, _cloud_sip) = cloud_thread.join().unwrap();
-    let gw_cloud_port = sdp_port(cloud_invite.split("\r\n\r\n").nth(1).unwrap());
-    assert_ne!(gw_room_port, gw_cloud_port, "each leg has its own port");
-
-    // Both ends talk at once for 3 s.
+    let invite = cloud.join().unwrap();
+    let (gw_room, gw_cloud) = (sdp_port(body(&ok)), sdp_port(body(&invite)));
+    assert_ne!(gw_room, gw_cloud, "each leg has its own port");
     let opus = AudioCodec::Opus {
         channels: 1,
         bitrate: 32_000,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let room_tx = {
-        let (s, stop) = (room_rtp.clone(), stop.clone());
-        std::thread::spawn(move || {
-            send_tone(
-                s,
-                SocketAddr::new(LOCALHOST, gw_room_port),
-                opus,
-                109,
-                1000.0,
-                stop,
-            )
-        })
-    };
-    let cloud_tx = {
-        let (s, stop) = (cloud_rtp.clone(), stop.clone());
-        std::thread::spawn(move || {
-            send_tone(
-                s,
-                SocketAddr::new(LOCALHOST, gw_cloud_port),
-                AudioCodec::Pcmu,
-                0,
-                600.0,
-                stop,
-            )
-        })
-    };
-    let cloud_rx = {
-        let s = cloud_rtp.clone();
-        std::thread::spawn(move || {
-            receive_pcm(&s, AudioCodec::Pcmu, 0, Duration::from_millis(2500))
-        })
-    };
-    let heard_by_room = receive_pcm(&room_rtp, opus, 109, Duration::from_millis(2500));
-    let heard_by_cloud = cloud_rx.join().unwrap();
-    stop.store(true, Ordering::Relaxed);
-    room_tx.join().unwrap();
-    cloud_tx.join().unwrap();
+    let (room_heard, cloud_heard) = converse(
+        &room_rtp,
+        SocketAddr::new(LOCALHOST, gw_room),
+        Talk {
+            codec: opus,
+            pt: 109,
+            freq: 1000.0,
+            tx: None,
+        },
+        None,
+        &cloud_rtp,
+        SocketAddr::new(LOCALHOST, gw_cloud),
+        Talk {
+            codec: AudioCodec::Pcmu,
+            pt: 0,
+            freq: 600.0,
+            tx: None,
+        },
+        None,
+    );
+    assert_hears("cloud", &cloud_heard, 8000, 1000.0, 600.0);
+    assert_hears("room", &room_heard, 48000, 600.0, 1000.0);
+}
 
-    // Skip the first 200 ms (codec warm-up), then the other end's tone must dominate.
-    let cloud_part = &heard_by_cloud[heard_by_cloud.len().min(1600)..];
+#[test]
+fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
+    let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+    let cloud_port = cloud_rtp.local_addr().unwrap().port();
+    let (cloud_key, cloud_tx) = new_policy(Suite::AeadAes256Gcm, 0x5a);
+    let cloud_key_b64 = b64(&cloud_key);
+    let (cloud_addr, cloud) = cloud_uas(move |invite| {
+        // The gateway offers AES-256 first toward the cloud, on RTP/SAVP (mandatory).
+        let sdp = body(invite);
+        assert!(
+            sdp.contains("m=audio ") && sdp.contains("RTP/SAVP"),
+            "{sdp}"
+        );
+        let first = sdp.lines().find(|l| l.starts_with("a=crypto:")).unwrap();
+        assert!(
+            first.contains("AEAD_AES_256_GCM"),
+            "AES-256 GCM first: {first}"
+        );
+        let tag = first
+            .trim_start_matches("a=crypto:")
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_owned();
+        format!(
+            "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+             m=audio {cloud_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
+             a=crypto:{tag} AEAD_AES_256_GCM inline:{cloud_key_b64}\r\n"
+        )
+    });
+    let gw = start_gateway("3001", plain_route(cloud_addr, SrtpPolicy::Mandatory));
+    let room = UdpPeer::bind(LOCALHOST);
+    let room_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+    let room_port = room_rtp.local_addr().unwrap().port();
+    let (room_key, room_tx) = new_policy(Suite::AesCm128HmacSha1_80, 0x33);
+    let sdp = format!(
+        "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+         m=audio {room_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
+         a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:{}\r\n",
+        b64(&room_key)
+    );
+    let ok = room_call(gw.sip, &room, "3001", &sdp);
+    let invite = cloud.join().unwrap();
+    // The room's answer: its suite and tag, a key of the gateway's own.
+    let (tag, room_rx) = context_for(body(&ok), "AES_CM_128_HMAC_SHA1_80");
+    assert_eq!(tag, 7);
     assert!(
-        cloud_part.len() >= 8000,
-        "cloud got {} samples of audio",
-        cloud_part.len()
-    );
-    let (want, other) = (
-        tone_share(cloud_part, 8000, 1000.0),
-        tone_share(cloud_part, 8000, 600.0),
+        !body(&ok).contains(&b64(&room_key)),
+        "the gateway never echoes a key"
     );
     assert!(
-        want > 0.5 && want > 10.0 * other,
-        "cloud hears the room's 1 kHz: {want:.3} vs 600 Hz {other:.3}"
+        !body(&invite).contains(&b64(&room_key)),
+        "keys never cross legs"
     );
-    let room_part = &heard_by_room[heard_by_room.len().min(9600)..];
-    assert!(
-        room_part.len() >= 48000,
-        "room got {} samples of audio",
-        room_part.len()
+    let (_, cloud_rx) = context_for(body(&invite), "AEAD_AES_256_GCM");
+    let (room_heard, cloud_heard) = converse(
+        &room_rtp,
+        SocketAddr::new(LOCALHOST, sdp_port(body(&ok))),
+        Talk {
+            codec: AudioCodec::Pcmu,
+            pt: 0,
+            freq: 1000.0,
+            tx: Some(room_tx),
+        },
+        Some(room_rx),
+        &cloud_rtp,
+        SocketAddr::new(LOCALHOST, sdp_port(body(&invite))),
+        Talk {
+            codec: AudioCodec::Pcmu,
+            pt: 0,
+            freq: 600.0,
+            tx: Some(cloud_tx),
+        },
+        Some(cloud_rx),
     );
-    let (want, other) = (
-        tone_share(room_part, 48000, 600.0),
-        tone_share(room_part, 48000, 1000.0),
+    assert_hears(
+        "cloud (AEAD_AES_256_GCM)",
+        &cloud_heard,
+        8000,
+        1000.0,
+        600.0,
     );
-    assert!(
-        want > 0.5 && want > 10.0 * other,
-        "room hears the cloud's 600 Hz: {want:.3} vs 1 kHz {other:.3}"
+    assert_hears(
+        "room (AES_CM_128_HMAC_SHA1_80)",
+        &room_heard,
+        8000,
+        600.0,
+        1000.0,
     );
 }
