@@ -339,3 +339,132 @@ fn cloud_hangup_reaches_the_room() {
     let calls = tu.calls.unwrap();
     assert_eq!(calls.stats.ended, 1);
 }
+
+/// An in-dialog request from the room (CSeq `cseq`, To with the gateway's tag).
+fn in_dialog(
+    peer: &UdpPeer,
+    gw: SocketAddr,
+    method: &str,
+    id: &str,
+    to: &str,
+    cseq: u32,
+    sdp: Option<&str>,
+) -> String {
+    let local = peer.local();
+    let (ctype, body) = match sdp {
+        Some(b) => ("Content-Type: application/sdp\r\n", b),
+        None => ("", ""),
+    };
+    format!(
+        "{method} sip:roomgate@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{id}{cseq}{method}\r\n\
+         From: \"Room\" <sip:room@{local}>;tag=r{id}\r\nTo: {to}\r\nCall-ID: {id}\r\nCSeq: {cseq} {method}\r\n\
+         Contact: <sip:room@{local}>\r\nMax-Forwards: 70\r\n{ctype}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn room_hold_is_answered_locally_and_mirrored_to_the_cloud() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_hold.xml", cloud_port)
+        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2006", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("hold");
+    let ok = peer
+        .transact(
+            gw.udp,
+            &invite(&peer, gw.udp, "2006", &id, &pcmu_offer(30000)),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+    assert_eq!(status_of(&ok), Some(200));
+    let to = header(&ok, "To").unwrap().to_owned();
+    peer.send(
+        gw.udp,
+        in_dialog(&peer, gw.udp, "ACK", &id, &to, 1, None).as_bytes(),
+    );
+    // Hold: the same offer, sendonly, new version.
+    let hold = pcmu_offer(30000).replace("o=room 1 1", "o=room 1 2") + "a=sendonly\r\n";
+    let reinvite = in_dialog(&peer, gw.udp, "INVITE", &id, &to, 2, Some(&hold));
+    let answer = peer
+        .transact(gw.udp, &reinvite, Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(status_of(&answer), Some(200), "{answer}");
+    assert!(
+        answer.contains("a=recvonly"),
+        "hold answered recvonly: {answer}"
+    );
+    peer.send(
+        gw.udp,
+        in_dialog(&peer, gw.udp, "ACK", &id, &to, 2, None).as_bytes(),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let bye = peer
+        .transact(
+            gw.udp,
+            &in_dialog(&peer, gw.udp, "BYE", &id, &to, 3, None),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+    assert_eq!(status_of(&bye), Some(200));
+    cloud.wait(LIMIT).assert_success();
+    assert_eq!(gw.stop().calls.unwrap().stats.ended, 1);
+}
+
+#[test]
+fn above_max_calls_invites_get_503_with_retry_after() {
+    let cloud_port = free_port();
+    // The first call rings at the cloud (and is cancelled at the end).
+    let cloud = Sipp::uas("cloud_ringing_cancel.xml", cloud_port)
+        .args(&["-m", "1"])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2007", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |c| {
+            c.gateway.max_calls = 1;
+        },
+    );
+    let first = UdpPeer::bind(LOCALHOST);
+    let id = unique("first");
+    let req = invite(&first, gw.udp, "2007", &id, &pcmu_offer(30000));
+    first.send(gw.udp, req.as_bytes());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Some(r) = first.response_for(&id, deadline) {
+        if status_of(&r) == Some(180) {
+            break;
+        }
+    }
+    let (code, resp) = room_status(&gw, "2007", &pcmu_offer(30002), Duration::from_secs(5));
+    assert_eq!(code, 503, "{resp}");
+    assert!(header(&resp, "Retry-After").is_some(), "{resp}");
+    // The first call is unaffected and can still be cancelled cleanly.
+    let cancel = req
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .replacen("INVITE sip:", "CANCEL sip:", 1)
+        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+        .replace("Content-Type: application/sdp\r\n", "")
+        .lines()
+        .filter(|l| !l.starts_with("Content-Length"))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\nContent-Length: 0\r\n\r\n";
+    first.send(gw.udp, cancel.as_bytes());
+    let mut got_487 = false;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while let Some(r) = first.response_for(&id, deadline) {
+        if status_of(&r) == Some(487) {
+            got_487 = true;
+            break;
+        }
+    }
+    assert!(got_487);
+    cloud.wait(LIMIT).assert_success();
+    assert_eq!(gw.stop().calls.unwrap().stats.refused_capacity, 1);
+}
