@@ -316,6 +316,12 @@ impl Calls {
         self.calls.is_empty()
     }
 
+    /// Relay sessions and free port pairs (resource gauges).
+    pub fn relay_gauges(&self) -> (usize, usize) {
+        self.media
+            .with_relay(|r, _| (r.session_count(), r.pool().available()))
+    }
+
     pub fn poll_action(&mut self) -> Option<Action> {
         self.actions.pop()
     }

@@ -43,6 +43,9 @@ pub const MAX_DRAIN: Duration = Duration::from_secs(40);
 /// Messages held for one destination while its connection is being opened.
 pub const MAX_QUEUED_PER_CONNECT: usize = 32;
 
+/// How often resource gauges are logged (when they changed).
+pub const GAUGE_INTERVAL: Duration = Duration::from_secs(2);
+
 /// What the B2BUA side of the driver needs (absent in a plain SIP element).
 pub struct Network {
     pub outbound: Outbound,
@@ -98,6 +101,9 @@ pub async fn run_with(
         done_tx,
     };
     let mut drain_deadline: Option<Instant> = None;
+    let mut gauges = tokio::time::interval(GAUGE_INTERVAL);
+    gauges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_gauges = String::new();
     loop {
         let now = Instant::now();
         loop {
@@ -142,6 +148,15 @@ pub async fn run_with(
                     calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
                 }
             }
+            _ = gauges.tick() => {
+                let line = gauge_line(&tu, &d.sender);
+                if line != last_gauges {
+                    // Operators and the load test read these to see resources return to
+                    // their baseline after traffic.
+                    tracing::info!(target: "roomgate::gauges", "gauges {line}");
+                    last_gauges = line;
+                }
+            }
             changed = shutdown.changed(), if !tu.is_draining() => {
                 if changed.is_ok() {
                     tracing::info!(transactions = tu.layer.len(), "draining: new INVITEs get 503");
@@ -151,6 +166,24 @@ pub async fn run_with(
             }
         }
     }
+}
+
+fn gauge_line(tu: &Tu, sender: &Sender) -> String {
+    let (calls, sessions, free_pairs) = match tu.calls.as_ref() {
+        Some(c) => {
+            let (s, f) = c.relay_gauges();
+            (c.len(), s, f)
+        }
+        None => (0, 0, 0),
+    };
+    let tasks = tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks();
+    format!(
+        "calls={calls} relay_sessions={sessions} free_port_pairs={free_pairs} transactions={} connections={} tasks={tasks}",
+        tu.layer.len(),
+        sender.connections.count()
+    )
 }
 
 impl Driver {
