@@ -30,6 +30,7 @@ pub struct Config {
     pub sip: SipConfig,
     pub limits: Limits,
     pub dns: DnsConfig,
+    pub store: StoreConfig,
 }
 
 /// SIP listeners and protocol timers.
@@ -164,6 +165,23 @@ pub struct DnsConfig {
     pub server: Option<SocketAddr>,
 }
 
+/// The embedded store (meetings, and the upstream passwords with them).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Data directory; the SQLite file `roomgate.sqlite3` lives in it. Created 0700 when
+    /// missing. A relative path is relative to the working directory of `roomgate serve`.
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: PathBuf::from(crate::store::DEFAULT_DATA_DIR),
+        }
+    }
+}
+
 impl Default for SipConfig {
     fn default() -> Self {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 5060));
@@ -248,6 +266,9 @@ impl Config {
                 }
             }
         }
+        if self.store.path.as_os_str().is_empty() {
+            return bad("store.path must not be empty");
+        }
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
         }
@@ -294,6 +315,20 @@ mod tests {
         assert!(!format!("{c:?}").contains("s3cret-pw"));
         let both = text.replace("password = \"s3cret-pw\"", "");
         assert!(toml::from_str::<Config>(&both).unwrap().check().is_err());
+    }
+
+    #[test]
+    fn store_path_defaults_to_the_data_directory_and_can_be_set() {
+        assert_eq!(
+            Config::default().store.path,
+            PathBuf::from("./roomgate-data")
+        );
+        let c: Config = toml::from_str("[store]\npath = \"/var/lib/roomgate\"\n").unwrap();
+        assert_eq!(c.store.path, PathBuf::from("/var/lib/roomgate"));
+        c.check().unwrap();
+        assert!(toml::from_str::<Config>("[store]\ndir = \"x\"\n").is_err());
+        let empty: Config = toml::from_str("[store]\npath = \"\"\n").unwrap();
+        assert!(empty.check().is_err());
     }
 
     #[test]

@@ -16,4 +16,5 @@ pub mod resolve;
 pub mod serve;
 pub mod sip;
 pub mod stats;
+pub mod store;
 pub mod transport;
