@@ -10,6 +10,7 @@
     )
 )]
 
+pub mod cli_meeting;
 pub mod config;
 pub mod decode;
 pub mod resolve;
