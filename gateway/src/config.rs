@@ -33,30 +33,10 @@ pub struct Config {
     pub gateway: GatewayConfig,
     pub media: MediaConfig,
     pub echo: EchoSettings,
+    pub store: StoreConfig,
 }
 
-/// SRTP policy of a leg, as written in the file.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum SrtpMode {
-    /// RTP/SAVP only; plain offers get 488.
-    Mandatory,
-    /// SRTP when the peer offers keys (also "best effort" `a=crypto` on RTP/AVP), else RTP.
-    Optional,
-    /// Plain RTP only.
-    Off,
-}
-
-impl SrtpMode {
-    pub fn policy(self) -> roomgate_sip::sdp::offer_answer::SrtpPolicy {
-        use roomgate_sip::sdp::offer_answer::SrtpPolicy;
-        match self {
-            SrtpMode::Mandatory => SrtpPolicy::Mandatory,
-            SrtpMode::Optional => SrtpPolicy::Optional,
-            SrtpMode::Off => SrtpPolicy::Off,
-        }
-    }
-}
+pub use crate::store::SrtpMode;
 
 /// The B2BUA: how calls are bridged to meetings.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -295,6 +275,23 @@ pub struct DnsConfig {
     pub server: Option<SocketAddr>,
 }
 
+/// The embedded store (meetings, and the upstream passwords with them).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Data directory; the SQLite file `roomgate.sqlite3` lives in it. Created 0700 when
+    /// missing. A relative path is relative to the working directory of `roomgate serve`.
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: PathBuf::from(crate::store::DEFAULT_DATA_DIR),
+        }
+    }
+}
+
 impl Default for SipConfig {
     fn default() -> Self {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 5060));
@@ -392,6 +389,9 @@ impl Config {
         if self.gateway.max_calls == 0 || self.gateway.setup_timeout_s == 0 {
             return bad("gateway.max_calls and gateway.setup_timeout_s must be > 0");
         }
+        if self.store.path.as_os_str().is_empty() {
+            return bad("store.path must not be empty");
+        }
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
         }
@@ -438,6 +438,20 @@ mod tests {
         assert!(!format!("{c:?}").contains("s3cret-pw"));
         let both = text.replace("password = \"s3cret-pw\"", "");
         assert!(toml::from_str::<Config>(&both).unwrap().check().is_err());
+    }
+
+    #[test]
+    fn store_path_defaults_to_the_data_directory_and_can_be_set() {
+        assert_eq!(
+            Config::default().store.path,
+            PathBuf::from("./roomgate-data")
+        );
+        let c: Config = toml::from_str("[store]\npath = \"/var/lib/roomgate\"\n").unwrap();
+        assert_eq!(c.store.path, PathBuf::from("/var/lib/roomgate"));
+        c.check().unwrap();
+        assert!(toml::from_str::<Config>("[store]\ndir = \"x\"\n").is_err());
+        let empty: Config = toml::from_str("[store]\npath = \"\"\n").unwrap();
+        assert!(empty.check().is_err());
     }
 
     #[test]

@@ -11,10 +11,12 @@
 )]
 
 pub mod call;
+pub mod cli_meeting;
 pub mod config;
 pub mod decode;
 pub mod resolve;
 pub mod serve;
 pub mod sip;
 pub mod stats;
+pub mod store;
 pub mod transport;

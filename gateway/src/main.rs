@@ -36,6 +36,26 @@ enum Command {
         /// The file to read; `-` or nothing reads standard input.
         file: Option<PathBuf>,
     },
+    /// Add, list and remove meetings in the store.
+    Meeting {
+        #[command(subcommand)]
+        command: roomgate::cli_meeting::MeetingCommand,
+    },
+}
+
+fn meeting(command: roomgate::cli_meeting::MeetingCommand) -> ExitCode {
+    if command.reads_password() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprintln!("roomgate: reading the password from standard input (one line)");
+    }
+    let env = std::env::var_os(roomgate::cli_meeting::DATA_DIR_ENV);
+    let mut stdout = std::io::stdout().lock();
+    match roomgate::cli_meeting::run(command, env, &mut std::io::stdin().lock(), &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roomgate: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn serve(path: Option<&std::path::Path>) -> ExitCode {
@@ -97,6 +117,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { config } => serve(config.as_deref()),
+        Command::Meeting { command } => meeting(command),
         Command::Decode { format, file } => {
             let input = match read_input(file.as_ref()) {
                 Ok(input) => input,

@@ -278,10 +278,31 @@ async fn bridge_parts(
     ))
 }
 
+/// The meeting store (with the demo meetings on first start) and the echo service.
+async fn open_bridge(
+    config: &Config,
+    _shutdown: watch::Receiver<bool>,
+) -> Result<Bridge, ServeError> {
+    let store = crate::store::Store::open(&config.store.path)
+        .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?;
+    if store
+        .ensure_demo_meetings()
+        .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?
+    {
+        tracing::info!(path = %store.path().display(), "demo meetings 1000 and 1001 created");
+    }
+    Ok(Bridge {
+        directory: Box::new(store),
+        echo: None,
+        extra_roots: Vec::new(),
+    })
+}
+
 /// Runs until SIGTERM/SIGINT, then drains.
 pub async fn run(config: Config) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let (bound, core) = start(&config, stop_rx).await?;
+    let bridge = open_bridge(&config, stop_rx.clone()).await?;
+    let (bound, core) = start_with(&config, stop_rx, Some(bridge)).await?;
     tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, "roomgate listening");
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(ServeError::Signal)?;

@@ -7,6 +7,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,18 +39,21 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn start_gateway(dir: &Path, port: u16) -> Killed {
+    let (min, max) = common::free_media_range(8);
     let config = dir.join("roomgate.toml");
     std::fs::write(
         &config,
         format!(
             "[sip]\nudp = [\"127.0.0.1:{port}\"]\ntcp = [\"127.0.0.1:{port}\"]\n\
              [sip.auth]\nrealm = \"roomgate-test\"\nalgorithms = [\"MD5\"]\n\
-             [[sip.auth.users]]\nusername = \"trunk1\"\npassword = \"correct horse\"\n"
+             [[sip.auth.users]]\nusername = \"trunk1\"\npassword = \"correct horse\"\n\
+             [media]\nport_min = {min}\nport_max = {max}\n"
         ),
     )
     .unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_roomgate"))
         .args(["serve", "--config", config.to_str().unwrap()])
+        .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::from(
             std::fs::File::create(dir.join("roomgate.log")).unwrap(),
@@ -76,9 +81,9 @@ fn sipp(dir: &Path, port: u16, password: &str, expect: u16) -> std::process::Out
     cmd.current_dir(dir)
         .args(["-sf", scenario.to_str().unwrap()])
         .args(["-i", "127.0.0.1", "-p", &free_port().to_string()])
-        .args(["-s", "1001", "-m", "3", "-l", "1"])
+        .args(["-s", "9999", "-m", "3", "-l", "1"])
         .args(["-au", "trunk1", "-ap", password])
-        .args(["-auth_uri", &format!("1001@127.0.0.1:{port}")])
+        .args(["-auth_uri", &format!("9999@127.0.0.1:{port}")])
         .args(["-timeout", "20", "-timeout_error", "-nostdin", "-trace_err"])
         .arg(format!("127.0.0.1:{port}"))
         .stdin(Stdio::null());

@@ -5,14 +5,7 @@ use std::collections::HashMap;
 
 use super::negotiate::MediaPolicy;
 
-/// The far end of a meeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Upstream {
-    /// The built-in echo service.
-    Echo,
-    /// A `sip:` or `sips:` URI.
-    Uri(String),
-}
+pub use crate::store::Upstream;
 
 /// Everything the B2BUA needs to place the cloud leg of a meeting.
 #[derive(Clone, PartialEq, Eq)]
@@ -48,5 +41,28 @@ pub struct StaticDirectory(pub HashMap<String, MeetingRoute>);
 impl Directory for StaticDirectory {
     fn meeting(&self, id: &str) -> Result<Option<MeetingRoute>, String> {
         Ok(self.0.get(id).cloned())
+    }
+}
+
+/// Meetings from the store (SQLite). The store's lookups are short blocking calls on the
+/// SIP core's thread; a slow disk would show in call setup time, never in the media path.
+impl Directory for crate::store::Store {
+    fn meeting(&self, id: &str) -> Result<Option<MeetingRoute>, String> {
+        let Some(m) = self.get_meeting(id).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let suites = crate::config::parse_suites(&m.suites).map_err(|e| e.to_string())?;
+        Ok(Some(MeetingRoute {
+            upstream: m.upstream,
+            policy: MediaPolicy {
+                srtp: m.srtp.policy(),
+                suites: if suites.is_empty() {
+                    super::negotiate::default_suites()
+                } else {
+                    suites
+                },
+            },
+            credentials: m.credentials.map(|c| (c.username, c.password)),
+        }))
     }
 }

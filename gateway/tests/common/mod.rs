@@ -162,6 +162,10 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Extra environment, e.g. `ROOMGATE_LOG=debug`.
     pub log: Option<String>,
+    /// More TOML after the generated sections (e.g. `[gateway]` keys).
+    pub extra: String,
+    /// `[media]` keys besides the port range (which is always a free one).
+    pub media: String,
 }
 
 /// A running `roomgate serve` on its own loopback ports.
@@ -209,6 +213,11 @@ impl Server {
                 ));
             }
             toml.push_str(&format!("[limits]\n{}\n", opts.limits));
+            let (min, max) = free_media_range(16);
+            toml.push_str(&format!(
+                "[media]\nport_min = {min}\nport_max = {max}\n{}\n{}\n",
+                opts.media, opts.extra
+            ));
             let config = dir.join("roomgate.toml");
             fs::write(&config, &toml).unwrap();
             let log_path = dir.join("roomgate.log");
@@ -249,7 +258,7 @@ impl Server {
                 );
                 std::thread::sleep(Duration::from_millis(20));
             }
-            if !last_log.contains("cannot listen") {
+            if !last_log.contains("cannot listen") && !last_log.contains("cannot bind the media") {
                 break;
             }
         }
@@ -291,11 +300,11 @@ pub fn request(
     extra_headers: &str,
 ) -> String {
     format!(
-        "{method} sip:1001@{target} SIP/2.0\r\n\
+        "{method} sip:9999@{target} SIP/2.0\r\n\
          Via: SIP/2.0/{via_transport} {local};branch=z9hG4bK{branch};rport\r\n\
          Max-Forwards: 70\r\n\
          From: <sip:test@{local}>;tag=t{branch}\r\n\
-         To: <sip:1001@{target}>\r\n\
+         To: <sip:9999@{target}>\r\n\
          Call-ID: {call_id}\r\n\
          CSeq: {cseq} {method}\r\n\
          {extra_headers}Content-Length: 0\r\n\r\n"
