@@ -166,6 +166,8 @@ pub struct ServeOptions {
     pub extra: String,
     /// `[media]` keys besides the port range (which is always a free one).
     pub media: String,
+    /// Port pairs of the relay range (default 16: 8 calls).
+    pub media_pairs: Option<u16>,
 }
 
 /// A running `roomgate serve` on its own loopback ports.
@@ -213,7 +215,7 @@ impl Server {
                 ));
             }
             toml.push_str(&format!("[limits]\n{}\n", opts.limits));
-            let (min, max) = free_media_range(16);
+            let (min, max) = free_media_range(opts.media_pairs.unwrap_or(16));
             toml.push_str(&format!(
                 "[media]\nport_min = {min}\nport_max = {max}\n{}\n{}\n",
                 opts.media, opts.extra
