@@ -6,9 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the build and the tests need: compilers and build tools for the -sys crates,
-# sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests, libsrtp2 as the
-# independent SRTP implementation the media tests and benchmarks compare against.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base openssl libsrtp2-dev"
+# sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests, baresip (baresip-core:
+# the binary and every module the tests load: aufile, sndfile, srtp, g711, g722, opus, menu,
+# ctrl_tcp) as the real SIP peer with audio, libsrtp2 as the independent SRTP implementation the
+# media tests and benchmarks compare against.
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev"
 
 step() {
     printf '\n==> %s\n' "$*"

@@ -4,6 +4,9 @@
 //! the tests of one binary run in parallel.
 #![allow(dead_code)]
 
+pub mod audio;
+pub mod baresip;
+
 use std::fs;
 use std::io::{ErrorKind, Read};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -84,6 +87,30 @@ pub fn free_port() -> u16 {
         }
     }
     panic!("no free port found");
+}
+
+/// Two consecutive ports `(p, p + 1)`, both free on 127.0.0.1 for TCP and UDP at the time of
+/// asking (baresip, for one, listens for TLS on its SIP port plus one).
+pub fn free_port_pair() -> (u16, u16) {
+    for _ in 0..200 {
+        let tcp = TcpListener::bind((LOCALHOST, 0)).unwrap();
+        let port = tcp.local_addr().unwrap().port();
+        let Some(next) = port.checked_add(1) else {
+            continue;
+        };
+        if UdpSocket::bind((LOCALHOST, port)).is_err()
+            || TcpListener::bind((LOCALHOST, next)).is_err()
+            || UdpSocket::bind((LOCALHOST, next)).is_err()
+        {
+            continue;
+        }
+        let mut taken = HANDED_OUT.lock().unwrap_or_else(|p| p.into_inner());
+        if !taken.contains(&port) && !taken.contains(&next) {
+            taken.extend([port, next]);
+            return (port, next);
+        }
+    }
+    panic!("no free pair of ports found");
 }
 
 /// A child process killed (and reaped) when the guard drops.
