@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Highest zero-failure call rate through Roomgate, against sipp→sipp directly, in one run.
+#
+#   ./scripts/load.sh [SECONDS_PER_STEP] [RATES...]
+#
+# Each step runs sipp's load caller (gateway/tests/sipp/load_uac.xml: PCMU offer, 1 s hold,
+# BYE; no media) at one rate for SECONDS_PER_STEP (default 10) against
+#   direct:   the load UAS (load_uas.xml) itself;
+#   roomgate: a release `roomgate serve` whose meeting 5000 has that UAS as its upstream.
+# A step passes when every call succeeded (sipp exit 0, no failed call). The script prints the
+# highest passing rate of each and their ratio (goal: Roomgate at least half of direct).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+STEP=${1:-10}
+shift || true
+RATES=("$@")
+if [ ${#RATES[@]} -eq 0 ]; then
+    RATES=(50 100 200 300 400 600 800 1000 1300 1600 2000)
+fi
+
+command -v sipp >/dev/null || { echo "sipp missing: apt-get install sip-tester" >&2; exit 2; }
+cargo build --release -p roomgate >&2
+BIN=target/release/roomgate
+WORK=$(mktemp -d /tmp/roomgate-load.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+# The relay binds every port of its range at start.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+SIP_PORT=$(free_port)
+UAS_PORT=$(free_port)
+cat >"$WORK/roomgate.toml" <<EOF
+[sip]
+udp = ["127.0.0.1:$SIP_PORT"]
+tcp = ["127.0.0.1:$SIP_PORT"]
+tls_listen = []
+[limits]
+transactions_per_source_per_second = 100000
+transactions_burst = 100000
+max_transactions = 200000
+[gateway]
+max_calls = 10000
+[media]
+port_min = 20000
+port_max = 31999
+[echo]
+enabled = false
+EOF
+(cd "$WORK" && ROOMGATE_LOG=warn "$OLDPWD/$BIN" serve --config roomgate.toml 2>"$WORK/roomgate.log") &
+for _ in $(seq 100); do
+    grep -q "roomgate listening\|Error\|error" "$WORK/roomgate.log" 2>/dev/null && break
+    ss -lun | grep -q ":$SIP_PORT " && break
+    sleep 0.1
+done
+"$BIN" meeting add 5000 --upstream "sip:load@127.0.0.1:$UAS_PORT" --srtp off --data-dir "$WORK/roomgate-data" >/dev/null
+
+# run_step TARGET RATE LABEL → 0 when every call succeeded
+run_step() {
+    local target=$1 rate=$2 label=$3
+    local calls=$((rate * STEP))
+    local dir="$WORK/$label-$rate"
+    mkdir -p "$dir"
+    (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$UAS_PORT" \
+        -m "$calls" -nostdin -timeout $((STEP + 40)) -bg >/dev/null 2>&1 || true)
+    local ok=0
+    (cd "$dir" && sipp "$target" -sf "$OLDPWD/gateway/tests/sipp/load_uac.xml" -s 5000 -i 127.0.0.1 \
+        -p "$(free_port)" -mp "$(free_port)" -r "$rate" -m "$calls" -d 1000 -l $((rate * 4)) \
+        -nostdin -timeout $((STEP + 30)) -timeout_error -trace_stat -stf stat.csv \
+        >uac.out 2>&1) || ok=1
+    pkill -f "load_uas.xml -i 127.0.0.1 -p $UAS_PORT" 2>/dev/null || true
+    sleep 2
+    local failed
+    failed=$(grep -a "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+    echo "$label rate=$rate calls=$calls failed=${failed:-?} exit=$ok" >&2
+    [ "$ok" = 0 ] && [ "${failed:-1}" = 0 ]
+}
+
+best() {
+    local target=$1 label=$2 top=0
+    for r in "${RATES[@]}"; do
+        if run_step "$target" "$r" "$label"; then top=$r; else break; fi
+    done
+    echo "$top"
+}
+
+DIRECT=$(best "127.0.0.1:$UAS_PORT" direct)
+THROUGH=$(best "127.0.0.1:$SIP_PORT" roomgate)
+echo
+echo "highest zero-failure rate (calls/s, 1 s hold, ${STEP} s per step, $(nproc) cores):"
+echo "  sipp -> sipp directly:         $DIRECT"
+echo "  sipp -> roomgate -> sipp:      $THROUGH"
+if [ "$DIRECT" -gt 0 ]; then
+    python3 -c "print(f'  ratio roomgate/direct:         {$THROUGH/$DIRECT:.2f}  (goal >= 0.50)')"
+fi
