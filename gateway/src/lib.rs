@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod decode;
+pub mod echo;
 pub mod resolve;
 pub mod serve;
 pub mod sip;
