@@ -14,6 +14,7 @@ pub mod call;
 pub mod cli_meeting;
 pub mod config;
 pub mod decode;
+pub mod echo;
 pub mod resolve;
 pub mod serve;
 pub mod sip;

@@ -281,7 +281,7 @@ async fn bridge_parts(
 /// The meeting store (with the demo meetings on first start) and the echo service.
 async fn open_bridge(
     config: &Config,
-    _shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> Result<Bridge, ServeError> {
     let store = crate::store::Store::open(&config.store.path)
         .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?;
@@ -291,11 +291,28 @@ async fn open_bridge(
     {
         tracing::info!(path = %store.path().display(), "demo meetings 1000 and 1001 created");
     }
-    Ok(Bridge {
+    let mut bridge = Bridge {
         directory: Box::new(store),
         echo: None,
         extra_roots: Vec::new(),
-    })
+    };
+    if config.echo.enabled {
+        let echo = crate::echo::start(
+            crate::echo::EchoConfig {
+                listen: config.echo.listen,
+                media_ip: config.media.ip,
+                cert_dir: config.store.path.clone(),
+                ..crate::echo::EchoConfig::default()
+            },
+            shutdown,
+        )
+        .await
+        .map_err(|e| ServeError::Setup(format!("echo service: {e}")))?;
+        tracing::info!(addr = %echo.addr, "echo service listening (TLS)");
+        bridge.echo = Some((echo.addr, echo.server_name.clone()));
+        bridge.extra_roots.push(echo.ca_der.clone());
+    }
+    Ok(bridge)
 }
 
 /// Runs until SIGTERM/SIGINT, then drains.
