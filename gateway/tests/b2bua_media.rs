@@ -25,6 +25,24 @@ use roomgate::config::Config;
 use roomgate_media::codec::{AudioCodec, AudioDecoder, AudioEncoder, Decoder, Encoder};
 use roomgate_media::rtp::{RtpBuilder, RtpPacket};
 use roomgate_media::srtp::{Policy, SrtpContext, Suite};
+
+/// An SRTP implementation at a test endpoint: ours, or libsrtp (an independent one).
+trait Srtp: Send {
+    fn protect(&mut self, buf: &mut [u8], len: usize) -> usize;
+    fn unprotect(&mut self, buf: &mut [u8], len: usize) -> usize;
+}
+
+impl Srtp for SrtpContext {
+    fn protect(&mut self, buf: &mut [u8], len: usize) -> usize {
+        self.protect_rtp(buf, len).unwrap()
+    }
+    fn unprotect(&mut self, buf: &mut [u8], len: usize) -> usize {
+        self.unprotect_rtp(&mut buf[..len])
+            .expect("SRTP packet authenticates")
+    }
+}
+
+type Crypt = Option<Box<dyn Srtp>>;
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
 use roomgate_sip::sdp::SessionDescription;
 
@@ -74,7 +92,7 @@ fn send_tone(
     pt: u8,
     freq: f64,
     stop: Arc<AtomicBool>,
-    mut srtp: Option<SrtpContext>,
+    mut srtp: Crypt,
 ) {
     let rate = codec.pcm_rate();
     let frame = (rate / 50) as usize;
@@ -98,7 +116,7 @@ fn send_tone(
         .write(&payload[..n], &mut buf)
         .unwrap();
         let len = match srtp.as_mut() {
-            Some(ctx) => ctx.protect_rtp(&mut buf, len).unwrap(),
+            Some(ctx) => ctx.protect(&mut buf, len),
             None => len,
         };
         let _ = socket.send_to(&buf[..len], to);
@@ -115,7 +133,7 @@ fn receive_pcm(
     codec: AudioCodec,
     pt: u8,
     limit: Duration,
-    mut srtp: Option<SrtpContext>,
+    mut srtp: Crypt,
 ) -> Vec<i16> {
     let mut dec = Decoder::new(codec).unwrap();
     let mut out = Vec::new();
@@ -131,9 +149,7 @@ fn receive_pcm(
         };
         let n = match srtp.as_mut() {
             // Every packet must authenticate with the key this leg negotiated.
-            Some(ctx) => ctx
-                .unprotect_rtp(&mut buf[..n])
-                .expect("SRTP packet authenticates"),
+            Some(ctx) => ctx.unprotect(&mut buf, n),
             None => n,
         };
         let Ok(p) = RtpPacket::parse(&buf[..n]) else {
@@ -252,7 +268,7 @@ struct Talk {
     codec: AudioCodec,
     pt: u8,
     freq: f64,
-    tx: Option<SrtpContext>,
+    tx: Crypt,
 }
 
 /// Both ends talk at once for 3 s; returns (what the room heard, what the cloud heard).
@@ -261,11 +277,11 @@ fn converse(
     room_rtp: &Arc<UdpSocket>,
     gw_room: SocketAddr,
     room_talk: Talk,
-    room_rx: Option<SrtpContext>,
+    room_rx: Crypt,
     cloud_rtp: &Arc<UdpSocket>,
     gw_cloud: SocketAddr,
     cloud_talk: Talk,
-    cloud_rx: Option<SrtpContext>,
+    cloud_rx: Crypt,
 ) -> (Vec<i16>, Vec<i16>) {
     let stop = Arc::new(AtomicBool::new(false));
     let (rc, rp) = (room_talk.codec, room_talk.pt);
@@ -495,18 +511,18 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
             codec: AudioCodec::Pcmu,
             pt: 0,
             freq: 1000.0,
-            tx: Some(room_tx),
+            tx: Some(Box::new(room_tx)),
         },
-        Some(room_rx),
+        Some(Box::new(room_rx)),
         &cloud_rtp,
         SocketAddr::new(LOCALHOST, sdp_port(body(&invite))),
         Talk {
             codec: AudioCodec::Pcmu,
             pt: 0,
             freq: 600.0,
-            tx: Some(cloud_tx),
+            tx: Some(Box::new(cloud_tx)),
         },
-        Some(cloud_rx),
+        Some(Box::new(cloud_rx)),
     );
     assert_hears(
         "cloud (AEAD_AES_256_GCM)",
@@ -522,4 +538,106 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
         600.0,
         1000.0,
     );
+}
+
+#[cfg(feature = "libsrtp-tests")]
+mod with_libsrtp {
+    //! AES_256_CM_HMAC_SHA1_80 on both legs, the far ends running Debian's libsrtp2 (baresip
+    //! cannot do this suite): an independent SRTP implementation has to agree with ours.
+    use super::*;
+    use roomgate_media_test_support::libsrtp::{LibSrtp, Profile};
+
+    impl Srtp for LibSrtp {
+        fn protect(&mut self, buf: &mut [u8], len: usize) -> usize {
+            LibSrtp::protect(self, buf, len).unwrap()
+        }
+        fn unprotect(&mut self, buf: &mut [u8], len: usize) -> usize {
+            LibSrtp::unprotect(self, buf, len).expect("libsrtp authenticates the packet")
+        }
+    }
+
+    fn lib(key: &[u8], outbound: bool) -> Box<dyn Srtp> {
+        Box::new(LibSrtp::new(Profile::AesCm256HmacSha1_80, key, outbound, 128, None).unwrap())
+    }
+
+    fn key_of(sdp: &str) -> Vec<u8> {
+        let parsed = SessionDescription::parse(sdp.as_bytes()).unwrap();
+        let c = parsed.media[0].cryptos().next().unwrap();
+        assert_eq!(c.suite.name(), "AES_256_CM_HMAC_SHA1_80");
+        c.key_params[0].key.expose_secret().to_vec()
+    }
+
+    #[test]
+    fn aes_256_cm_legs_interoperate_with_libsrtp_on_both_ends() {
+        let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+        let cloud_port = cloud_rtp.local_addr().unwrap().port();
+        let (cloud_key, _) = new_policy(Suite::AesCm256HmacSha1_80, 0x71);
+        let cloud_key_b64 = b64(&cloud_key);
+        let (cloud_addr, cloud) = cloud_uas(move |invite| {
+            let sdp = body(invite);
+            let line = sdp
+                .lines()
+                .find(|l| l.contains("AES_256_CM_HMAC_SHA1_80"))
+                .unwrap_or_else(|| panic!("AES_256_CM_HMAC_SHA1_80 offered: {sdp}"));
+            let tag = line
+                .trim_start_matches("a=crypto:")
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_owned();
+            format!(
+                "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+                 m=audio {cloud_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
+                 a=crypto:{tag} AES_256_CM_HMAC_SHA1_80 inline:{cloud_key_b64}\r\n"
+            )
+        });
+        let gw = start_gateway("3002", plain_route(cloud_addr, SrtpPolicy::Mandatory));
+        let room = UdpPeer::bind(LOCALHOST);
+        let room_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
+        let room_port = room_rtp.local_addr().unwrap().port();
+        let (room_key, _) = new_policy(Suite::AesCm256HmacSha1_80, 0x19);
+        // The legacy spelling some room systems send; the answer must keep it.
+        let sdp = format!(
+            "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+             m=audio {room_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
+             a=crypto:3 AES_CM_256_HMAC_SHA1_80 inline:{}\r\n",
+            b64(&room_key)
+        );
+        let ok = room_call(gw.sip, &room, "3002", &sdp);
+        assert!(
+            body(&ok).contains("a=crypto:3 AES_CM_256_HMAC_SHA1_80 inline:"),
+            "{ok}"
+        );
+        let invite = cloud.join().unwrap();
+        let (room_heard, cloud_heard) = converse(
+            &room_rtp,
+            SocketAddr::new(LOCALHOST, sdp_port(body(&ok))),
+            Talk {
+                codec: AudioCodec::Pcmu,
+                pt: 0,
+                freq: 1000.0,
+                tx: Some(lib(&room_key, true)),
+            },
+            Some(lib(&key_of(body(&ok)), false)),
+            &cloud_rtp,
+            SocketAddr::new(LOCALHOST, sdp_port(body(&invite))),
+            Talk {
+                codec: AudioCodec::Pcmu,
+                pt: 0,
+                freq: 600.0,
+                tx: Some(lib(&cloud_key, true)),
+            },
+            Some({
+                // Our key toward the cloud: the offered line the cloud picked.
+                let parsed = SessionDescription::parse(body(&invite).as_bytes()).unwrap();
+                let c = parsed.media[0]
+                    .cryptos()
+                    .find(|c| c.suite.name() == "AES_256_CM_HMAC_SHA1_80")
+                    .unwrap();
+                lib(c.key_params[0].key.expose_secret(), false)
+            }),
+        );
+        assert_hears("libsrtp cloud", &cloud_heard, 8000, 1000.0, 600.0);
+        assert_hears("libsrtp room", &room_heard, 8000, 600.0, 1000.0);
+    }
 }
