@@ -565,3 +565,36 @@ pub fn audio_direction(sdp: &SessionDescription) -> Direction {
 
 #[cfg(test)]
 mod tests;
+
+/// Fuzz entry (`fuzz/fuzz_targets/negotiate.rs`): a hostile room offer through everything the
+/// B2BUA does with it before any packet flows: the answer, reading both sides back, and the
+/// bridge to a fixed cloud leg. Also the dial-string parser on the same bytes. Must never
+/// panic, whatever the bytes.
+#[doc(hidden)]
+pub fn fuzz_negotiate(data: &[u8]) {
+    let _ = super::dial::parse(&String::from_utf8_lossy(data));
+    let Ok(offer) = SessionDescription::parse(data) else {
+        return;
+    };
+    let ip = IpAddr::from([127, 0, 0, 1]);
+    for srtp in [SrtpPolicy::Mandatory, SrtpPolicy::Optional, SrtpPolicy::Off] {
+        let policy = MediaPolicy {
+            srtp,
+            suites: room_suites(),
+        };
+        let first = offered_audio(&offer);
+        let caps = capabilities(ip, &policy, 1, 1, audio_preferring(&first), true);
+        let ans = answer(&offer, &caps, |k| match k {
+            StreamKind::Audio => Some(40000),
+            StreamKind::Video => Some(40002),
+            StreamKind::Content => None,
+        });
+        let room = negotiated(&ans, &offer);
+        // Also read the offer back as if it were the answer to our own offer.
+        let _ = negotiated(&ans, &ans);
+        let cloud = negotiated(&offer, &ans);
+        let _ = bridge_streams(&room, &cloud);
+        let _ = audio_direction(&offer);
+        let _ = offers_video(&offer);
+    }
+}
