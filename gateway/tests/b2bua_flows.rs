@@ -33,6 +33,29 @@ struct Gateway {
 impl Gateway {
     /// A gateway whose meetings are `meetings` (id → upstream URI, plain RTP toward it).
     fn start(meetings: &[(&str, String)], extra: impl FnOnce(&mut Config)) -> Gateway {
+        let routes = meetings
+            .iter()
+            .map(|(id, uri)| {
+                (
+                    (*id).to_owned(),
+                    MeetingRoute {
+                        upstream: Upstream::Uri(uri.clone()),
+                        policy: MediaPolicy {
+                            srtp: SrtpPolicy::Off,
+                            suites: default_suites(),
+                        },
+                        credentials: None,
+                    },
+                )
+            })
+            .collect();
+        Gateway::start_routes(routes, extra)
+    }
+
+    fn start_routes(
+        directory: HashMap<String, MeetingRoute>,
+        extra: impl FnOnce(&mut Config),
+    ) -> Gateway {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(
                 std::env::var("ROOMGATE_LOG").unwrap_or_else(|_| "info".into()),
@@ -56,22 +79,6 @@ impl Gateway {
         config.media.port_max = max;
         config.gateway.domain = "gw.example".into();
         extra(&mut config);
-        let directory: HashMap<String, MeetingRoute> = meetings
-            .iter()
-            .map(|(id, uri)| {
-                (
-                    (*id).to_owned(),
-                    MeetingRoute {
-                        upstream: Upstream::Uri(uri.clone()),
-                        policy: MediaPolicy {
-                            srtp: SrtpPolicy::Off,
-                            suites: default_suites(),
-                        },
-                        credentials: None,
-                    },
-                )
-            })
-            .collect();
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let bridge = roomgate::serve::Bridge {
             directory: Box::new(StaticDirectory(directory)),
@@ -467,4 +474,65 @@ fn above_max_calls_invites_get_503_with_retry_after() {
     assert!(got_487);
     cloud.wait(LIMIT).assert_success();
     assert_eq!(gw.stop().calls.unwrap().stats.refused_capacity, 1);
+}
+
+#[test]
+fn upstream_digest_credentials_are_sent_after_a_challenge() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_digest.xml", cloud_port)
+        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .spawn();
+    let mut routes = HashMap::new();
+    routes.insert(
+        "2008".to_owned(),
+        MeetingRoute {
+            upstream: Upstream::Uri(format!("sip:meeting@127.0.0.1:{cloud_port}")),
+            policy: MediaPolicy {
+                srtp: SrtpPolicy::Off,
+                suites: default_suites(),
+            },
+            credentials: Some(("gw-user".into(), "s3cret-cloud".into())),
+        },
+    );
+    let gw = Gateway::start_routes(routes, |_| {});
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("digest");
+    let ok = peer
+        .transact(
+            gw.udp,
+            &invite(&peer, gw.udp, "2008", &id, &pcmu_offer(30000)),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+    assert_eq!(
+        status_of(&ok),
+        Some(200),
+        "the cloud accepted our credentials: {ok}"
+    );
+    let to = header(&ok, "To").unwrap().to_owned();
+    peer.send(
+        gw.udp,
+        in_dialog(&peer, gw.udp, "ACK", &id, &to, 1, None).as_bytes(),
+    );
+    let bye = peer
+        .transact(
+            gw.udp,
+            &in_dialog(&peer, gw.udp, "BYE", &id, &to, 2, None),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+    assert_eq!(status_of(&bye), Some(200));
+    let run = cloud.wait(LIMIT);
+    run.assert_success();
+    assert!(
+        run.messages
+            .contains("Authorization: Digest username=\"gw-user\""),
+        "{}",
+        run.report()
+    );
+    assert!(
+        !run.messages.contains("s3cret-cloud"),
+        "the password never goes on the wire"
+    );
+    gw.stop();
 }
