@@ -15,97 +15,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{free_media_range, free_port, header, status_of, unique, Sipp, UdpPeer, LOCALHOST};
-use roomgate::call::negotiate::{default_suites, MediaPolicy};
-use roomgate::call::{MeetingRoute, StaticDirectory, Upstream};
-use roomgate::config::Config;
+use common::inproc::route;
+use common::inproc::Gateway;
+use common::{free_port, header, status_of, unique, Sipp, UdpPeer, LOCALHOST};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
 
 const LIMIT: Duration = Duration::from_secs(40);
-
-struct Gateway {
-    rt: tokio::runtime::Runtime,
-    udp: SocketAddr,
-    stop: tokio::sync::watch::Sender<bool>,
-    core: Option<tokio::task::JoinHandle<roomgate::sip::tu::Tu>>,
-}
-
-impl Gateway {
-    /// A gateway whose meetings are `meetings` (id → upstream URI, plain RTP toward it).
-    fn start(meetings: &[(&str, String)], extra: impl FnOnce(&mut Config)) -> Gateway {
-        let routes = meetings
-            .iter()
-            .map(|(id, uri)| {
-                (
-                    (*id).to_owned(),
-                    MeetingRoute {
-                        upstream: Upstream::Uri(uri.clone()),
-                        policy: MediaPolicy {
-                            srtp: SrtpPolicy::Off,
-                            suites: default_suites(),
-                        },
-                        credentials: None,
-                    },
-                )
-            })
-            .collect();
-        Gateway::start_routes(routes, extra)
-    }
-
-    fn start_routes(
-        directory: HashMap<String, MeetingRoute>,
-        extra: impl FnOnce(&mut Config),
-    ) -> Gateway {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                std::env::var("ROOMGATE_LOG").unwrap_or_else(|_| "info".into()),
-            ))
-            .with_test_writer()
-            .try_init();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let port = free_port();
-        let (min, max) = free_media_range(16);
-        let mut config = Config::default();
-        config.sip.udp = vec![SocketAddr::new(LOCALHOST, port)];
-        config.sip.tcp = vec![SocketAddr::new(LOCALHOST, port)];
-        config.sip.tls_listen = vec![];
-        config.sip.t1_ms = 100;
-        config.sip.timer_d_ms = 500;
-        config.media.port_min = min;
-        config.media.port_max = max;
-        config.gateway.domain = "gw.example".into();
-        extra(&mut config);
-        let (stop, stop_rx) = tokio::sync::watch::channel(false);
-        let bridge = roomgate::serve::Bridge {
-            directory: Box::new(StaticDirectory(directory)),
-            echo: None,
-            extra_roots: Vec::new(),
-        };
-        let (bound, core) = rt
-            .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))
-            .unwrap();
-        Gateway {
-            rt,
-            udp: bound.udp[0],
-            stop,
-            core: Some(core),
-        }
-    }
-
-    /// Stops the gateway and returns its SIP core (for its counters).
-    fn stop(mut self) -> roomgate::sip::tu::Tu {
-        let _ = self.stop.send(true);
-        let core = self.core.take().unwrap();
-        self.rt
-            .block_on(async { tokio::time::timeout(Duration::from_secs(45), core).await })
-            .expect("drained in time")
-            .expect("core did not panic")
-    }
-}
 
 fn invite(peer: &UdpPeer, to: SocketAddr, user: &str, call_id: &str, sdp: &str) -> String {
     let local = peer.local();
@@ -116,6 +31,22 @@ fn invite(peer: &UdpPeer, to: SocketAddr, user: &str, call_id: &str, sdp: &str) 
          Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
         sdp.len()
     )
+}
+
+/// The CANCEL for an INVITE we sent (same Via branch, CSeq number, no body).
+fn cancel_for(invite: &str) -> String {
+    invite
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .replacen("INVITE sip:", "CANCEL sip:", 1)
+        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+        .replace("Content-Type: application/sdp\r\n", "")
+        .lines()
+        .filter(|l| !l.starts_with("Content-Length"))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\nContent-Length: 0\r\n\r\n"
 }
 
 fn pcmu_offer(port: u16) -> String {
@@ -245,18 +176,7 @@ fn room_cancel_cancels_the_cloud_invite() {
         }
     }
     assert!(ringing, "the room hears ringing");
-    let cancel = req
-        .split("\r\n\r\n")
-        .next()
-        .unwrap()
-        .replacen("INVITE sip:", "CANCEL sip:", 1)
-        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
-        .replace("Content-Type: application/sdp\r\n", "")
-        .lines()
-        .filter(|l| !l.starts_with("Content-Length"))
-        .collect::<Vec<_>>()
-        .join("\r\n")
-        + "\r\nContent-Length: 0\r\n\r\n";
+    let cancel = cancel_for(&req);
     peer.send(gw.udp, cancel.as_bytes());
     let mut codes = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -450,18 +370,7 @@ fn above_max_calls_invites_get_503_with_retry_after() {
     assert_eq!(code, 503, "{resp}");
     assert!(header(&resp, "Retry-After").is_some(), "{resp}");
     // The first call is unaffected and can still be cancelled cleanly.
-    let cancel = req
-        .split("\r\n\r\n")
-        .next()
-        .unwrap()
-        .replacen("INVITE sip:", "CANCEL sip:", 1)
-        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
-        .replace("Content-Type: application/sdp\r\n", "")
-        .lines()
-        .filter(|l| !l.starts_with("Content-Length"))
-        .collect::<Vec<_>>()
-        .join("\r\n")
-        + "\r\nContent-Length: 0\r\n\r\n";
+    let cancel = cancel_for(&req);
     first.send(gw.udp, cancel.as_bytes());
     let mut got_487 = false;
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -485,13 +394,12 @@ fn upstream_digest_credentials_are_sent_after_a_challenge() {
     let mut routes = HashMap::new();
     routes.insert(
         "2008".to_owned(),
-        MeetingRoute {
-            upstream: Upstream::Uri(format!("sip:meeting@127.0.0.1:{cloud_port}")),
-            policy: MediaPolicy {
-                srtp: SrtpPolicy::Off,
-                suites: default_suites(),
-            },
+        roomgate::call::MeetingRoute {
             credentials: Some(("gw-user".into(), "s3cret-cloud".into())),
+            ..route(
+                &format!("sip:meeting@127.0.0.1:{cloud_port}"),
+                SrtpPolicy::Off,
+            )
         },
     );
     let gw = Gateway::start_routes(routes, |_| {});

@@ -18,10 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{free_media_range, free_port, header, status_of, unique, UdpPeer, LOCALHOST};
-use roomgate::call::negotiate::{default_suites, MediaPolicy};
-use roomgate::call::{MeetingRoute, StaticDirectory, Upstream};
-use roomgate::config::Config;
+use common::{header, status_of, unique, UdpPeer, LOCALHOST};
+use roomgate::call::MeetingRoute;
 use roomgate_media::codec::{AudioCodec, AudioDecoder, AudioEncoder, Decoder, Encoder};
 use roomgate_media::rtp::{RtpBuilder, RtpPacket};
 use roomgate_media::srtp::{Policy, SrtpContext, Suite};
@@ -43,8 +41,9 @@ impl Srtp for SrtpContext {
 }
 
 type Crypt = Option<Box<dyn Srtp>>;
+use common::inproc::{route, Gateway};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
-use roomgate_sip::sdp::SessionDescription;
+use roomgate_sip::sdp::{Crypto, CryptoSuite, KeyMaterial, SessionDescription};
 
 /// Relative power of `freq` in `samples` (Goertzel), normalised by total energy.
 fn tone_share(samples: &[i16], rate: u32, freq: f64) -> f64 {
@@ -166,42 +165,10 @@ fn receive_pcm(
     out
 }
 
-struct Running {
-    _rt: tokio::runtime::Runtime,
-    _stop: tokio::sync::watch::Sender<bool>,
-    sip: SocketAddr,
-}
-
-fn start_gateway(meeting: &str, route: MeetingRoute) -> Running {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let port = free_port();
-    let (min, max) = free_media_range(8);
-    let mut config = Config::default();
-    config.sip.udp = vec![SocketAddr::new(LOCALHOST, port)];
-    config.sip.tcp = vec![];
-    config.sip.tls_listen = vec![];
-    config.media.port_min = min;
-    config.media.port_max = max;
+fn start_gateway(meeting: &str, route: MeetingRoute) -> Gateway {
     let mut meetings = HashMap::new();
     meetings.insert(meeting.to_owned(), route);
-    let (stop, stop_rx) = tokio::sync::watch::channel(false);
-    let bridge = roomgate::serve::Bridge {
-        directory: Box::new(StaticDirectory(meetings)),
-        echo: None,
-        extra_roots: Vec::new(),
-    };
-    let (bound, _core) = rt
-        .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))
-        .unwrap();
-    Running {
-        _rt: rt,
-        _stop: stop,
-        sip: bound.udp[0],
-    }
+    Gateway::start_routes(meetings, |_| {})
 }
 
 /// A one-call cloud UAS on UDP: answers the INVITE with the SDP `answer(invite)` makes.
@@ -327,35 +294,51 @@ fn assert_hears(who: &str, pcm: &[i16], rate: u32, freq: f64, other: f64) {
 }
 
 fn plain_route(cloud: SocketAddr, srtp: SrtpPolicy) -> MeetingRoute {
-    MeetingRoute {
-        upstream: Upstream::Uri(format!("sip:meeting@{cloud}")),
-        policy: MediaPolicy {
-            srtp,
-            suites: default_suites(),
-        },
-        credentials: None,
-    }
+    route(&format!("sip:meeting@{cloud}"), srtp)
 }
 
-fn b64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
+/// An `a=crypto` line with `key` (key || salt).
+fn crypto_line(tag: u32, suite: &str, key: &[u8]) -> String {
+    let (suite, legacy) = CryptoSuite::parse(suite);
+    let mut c = Crypto::new(tag, suite, KeyMaterial::new(key.to_vec()));
+    c.legacy_spelling = legacy;
+    format!("a=crypto:{c}\r\n")
+}
+
+/// The tag of an `a=crypto:` line.
+fn first_tag(line: &str) -> String {
+    line.trim_start_matches("a=crypto:")
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The inline key text of the first crypto line of `sdp`.
+fn key_text(sdp: &str) -> String {
+    let after = sdp.split("inline:").nth(1).unwrap();
+    after.split(['\r', '|', ' ']).next().unwrap().to_owned()
+}
+
+/// A PCMU-only RTP/SAVP body on `port` with one crypto line (an offer or an answer: the
+/// shape is the same).
+fn savp_pcmu(owner: &str, port: u16, crypto: &str) -> String {
+    format!(
+        "v=0\r\no={owner} 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+         m=audio {port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n{crypto}"
+    )
+}
+
+fn savp_pcmu_offer(port: u16, tag: u32, suite: &str, key: &[u8]) -> String {
+    savp_pcmu("room", port, &crypto_line(tag, suite, key))
+}
+
+fn savp_pcmu_answer(port: u16, tag: &str, suite: &str, key: &[u8]) -> String {
+    savp_pcmu(
+        "cloud",
+        port,
+        &crypto_line(tag.parse().unwrap(), suite, key),
+    )
 }
 
 /// The SRTP context for the key of the crypto line with `suite` in `sdp`'s audio stream.
@@ -409,7 +392,7 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
         "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
          m=audio {room_port} RTP/AVP 109\r\na=rtpmap:109 opus/48000/2\r\n"
     );
-    let ok = room_call(gw.sip, &room, "3000", &sdp);
+    let ok = room_call(gw.udp, &room, "3000", &sdp);
     assert!(
         ok.contains("a=rtpmap:109 opus/48000/2"),
         "the room keeps Opus: {ok}"
@@ -454,7 +437,6 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
     let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
     let cloud_port = cloud_rtp.local_addr().unwrap().port();
     let (cloud_key, cloud_tx) = new_policy(Suite::AeadAes256Gcm, 0x5a);
-    let cloud_key_b64 = b64(&cloud_key);
     let (cloud_addr, cloud) = cloud_uas(move |invite| {
         // The gateway offers AES-256 first toward the cloud, on RTP/SAVP (mandatory).
         let sdp = body(invite);
@@ -467,16 +449,11 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
             first.contains("AEAD_AES_256_GCM"),
             "AES-256 GCM first: {first}"
         );
-        let tag = first
-            .trim_start_matches("a=crypto:")
-            .split(' ')
-            .next()
-            .unwrap()
-            .to_owned();
-        format!(
-            "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio {cloud_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
-             a=crypto:{tag} AEAD_AES_256_GCM inline:{cloud_key_b64}\r\n"
+        savp_pcmu_answer(
+            cloud_port,
+            &first_tag(first),
+            "AEAD_AES_256_GCM",
+            &cloud_key,
         )
     });
     let gw = start_gateway("3001", plain_route(cloud_addr, SrtpPolicy::Mandatory));
@@ -484,23 +461,19 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
     let room_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
     let room_port = room_rtp.local_addr().unwrap().port();
     let (room_key, room_tx) = new_policy(Suite::AesCm128HmacSha1_80, 0x33);
-    let sdp = format!(
-        "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-         m=audio {room_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
-         a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:{}\r\n",
-        b64(&room_key)
-    );
-    let ok = room_call(gw.sip, &room, "3001", &sdp);
+    let sdp = savp_pcmu_offer(room_port, 7, "AES_CM_128_HMAC_SHA1_80", &room_key);
+    let room_key_text = key_text(&sdp);
+    let ok = room_call(gw.udp, &room, "3001", &sdp);
     let invite = cloud.join().unwrap();
     // The room's answer: its suite and tag, a key of the gateway's own.
     let (tag, room_rx) = context_for(body(&ok), "AES_CM_128_HMAC_SHA1_80");
     assert_eq!(tag, 7);
     assert!(
-        !body(&ok).contains(&b64(&room_key)),
+        !body(&ok).contains(&room_key_text),
         "the gateway never echoes a key"
     );
     assert!(
-        !body(&invite).contains(&b64(&room_key)),
+        !body(&invite).contains(&room_key_text),
         "keys never cross legs"
     );
     let (_, cloud_rx) = context_for(body(&invite), "AEAD_AES_256_GCM");
@@ -572,23 +545,18 @@ mod with_libsrtp {
         let cloud_rtp = Arc::new(UdpSocket::bind((LOCALHOST, 0)).unwrap());
         let cloud_port = cloud_rtp.local_addr().unwrap().port();
         let (cloud_key, _) = new_policy(Suite::AesCm256HmacSha1_80, 0x71);
-        let cloud_key_b64 = b64(&cloud_key);
+        let answer_key = cloud_key.clone();
         let (cloud_addr, cloud) = cloud_uas(move |invite| {
             let sdp = body(invite);
             let line = sdp
                 .lines()
                 .find(|l| l.contains("AES_256_CM_HMAC_SHA1_80"))
                 .unwrap_or_else(|| panic!("AES_256_CM_HMAC_SHA1_80 offered: {sdp}"));
-            let tag = line
-                .trim_start_matches("a=crypto:")
-                .split(' ')
-                .next()
-                .unwrap()
-                .to_owned();
-            format!(
-                "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-                 m=audio {cloud_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
-                 a=crypto:{tag} AES_256_CM_HMAC_SHA1_80 inline:{cloud_key_b64}\r\n"
+            savp_pcmu_answer(
+                cloud_port,
+                &first_tag(line),
+                "AES_256_CM_HMAC_SHA1_80",
+                &answer_key,
             )
         });
         let gw = start_gateway("3002", plain_route(cloud_addr, SrtpPolicy::Mandatory));
@@ -597,13 +565,8 @@ mod with_libsrtp {
         let room_port = room_rtp.local_addr().unwrap().port();
         let (room_key, _) = new_policy(Suite::AesCm256HmacSha1_80, 0x19);
         // The legacy spelling some room systems send; the answer must keep it.
-        let sdp = format!(
-            "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio {room_port} RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n\
-             a=crypto:3 AES_CM_256_HMAC_SHA1_80 inline:{}\r\n",
-            b64(&room_key)
-        );
-        let ok = room_call(gw.sip, &room, "3002", &sdp);
+        let sdp = savp_pcmu_offer(room_port, 3, "AES_CM_256_HMAC_SHA1_80", &room_key);
+        let ok = room_call(gw.udp, &room, "3002", &sdp);
         assert!(
             body(&ok).contains("a=crypto:3 AES_CM_256_HMAC_SHA1_80 inline:"),
             "{ok}"

@@ -17,7 +17,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::baresip::{Baresip, BaresipOptions, MediaEnc};
+use common::baresip::{make_pki, Baresip, BaresipOptions, MediaEnc};
 use common::{ServeOptions, Server, TempDir};
 
 const SETUP: Duration = Duration::from_secs(10);
@@ -64,32 +64,6 @@ fn baresip_dials_1001_and_hears_its_own_tone_through_the_echo_meeting() {
         "each leg its own suite, AES-256 toward the cloud:\n{log}"
     );
     assert!(log.contains("echo::uas: call ended by BYE"), "{log}");
-}
-
-fn make_pki(dir: &TempDir) -> (std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose,
-    };
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Roomgate cloud test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "127.0.0.1");
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
-    let (ca_pem, cert_pem) = (dir.join("ca.pem"), dir.join("cloud.pem"));
-    std::fs::write(&ca_pem, ca.pem()).unwrap();
-    std::fs::write(&cert_pem, format!("{}{}", cert.pem(), key.serialize_pem())).unwrap();
-    (ca_pem, cert_pem)
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use common::audio::{self, dominant_frequency, sine, tone_power_ratio};
-use common::baresip::{Baresip, BaresipOptions, MediaEnc};
+use common::baresip::{make_pki, Baresip, BaresipOptions, MediaEnc};
 use common::{free_port_pair, header, status_of, unique, TempDir, UdpPeer, LOCALHOST};
 use rand::Rng;
 use roomgate_media::codec::g711;
@@ -110,34 +110,6 @@ fn baresip_to_baresip_srtp_over_udp() {
 }
 
 /// A CA and a certificate for 127.0.0.1 it signed; returns (CA PEM, cert+key PEM).
-fn make_pki(dir: &TempDir) -> (std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose,
-    };
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Roomgate peer test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "127.0.0.1");
-    params.extended_key_usages = vec![
-        ExtendedKeyUsagePurpose::ServerAuth,
-        ExtendedKeyUsagePurpose::ClientAuth,
-    ];
-    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
-    let (ca_pem, cert_pem) = (dir.join("ca.pem"), dir.join("peer.pem"));
-    std::fs::write(&ca_pem, ca.pem()).unwrap();
-    std::fs::write(&cert_pem, format!("{}{}", cert.pem(), key.serialize_pem())).unwrap();
-    (ca_pem, cert_pem)
-}
 
 #[test]
 fn baresip_to_baresip_srtp_over_tls() {

@@ -186,6 +186,41 @@ struct Call {
     video: bool,
 }
 
+impl Call {
+    fn streams(&self, side: Side) -> &[LegStream] {
+        match side {
+            Side::Room => &self.room.streams,
+            Side::Cloud => &self.cloud.streams,
+        }
+    }
+
+    /// For a new offer or answer on a running leg: its capabilities (SDP version bumped,
+    /// only the codec it already speaks), its relay leg, and whether it carries video.
+    fn running_caps(
+        &mut self,
+        side: Side,
+        media_ip: IpAddr,
+    ) -> (
+        Leg,
+        roomgate_sip::sdp::offer_answer::LocalCapabilities,
+        bool,
+    ) {
+        let (leg, policy, version) = match side {
+            Side::Room => {
+                self.room.sdp_version += 1;
+                (Leg::A, &self.room_policy, self.room.sdp_version)
+            }
+            Side::Cloud => {
+                self.cloud.sdp_version += 1;
+                (Leg::B, &self.cloud_policy, self.cloud.sdp_version)
+            }
+        };
+        let (audio, video) = negotiate::keep_what_is_spoken(self.streams(side));
+        let caps = negotiate::capabilities(media_ip, policy, self.id, version, audio, video);
+        (leg, caps, video)
+    }
+}
+
 /// The calls of one gateway.
 pub struct Calls {
     settings: BridgeSettings,
@@ -222,6 +257,14 @@ fn random_hex(bytes: usize) -> String {
 
 fn branch() -> String {
     format!("z9hG4bK{}", random_hex(10))
+}
+
+/// Our RTP ports of a leg: audio, then main video.
+fn leg_ports(media: &NetRelay, session: SessionId, leg: Leg) -> [Option<u16>; 2] {
+    media.with_relay(|r, _| {
+        [StreamKind::Audio, StreamKind::Video]
+            .map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
+    })
 }
 
 fn hop(host: &str, transport: Transport) -> ViaHop {
@@ -698,10 +741,7 @@ impl Calls {
             call.video,
         );
         let session = call.session;
-        let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video]
-                .map(|k| r.local_ports(session, Leg::B, k).map(|p| p.rtp))
-        });
+        let ports = leg_ports(&self.media, session, Leg::B);
         let mut streams = Vec::new();
         if let Some(p) = ports[0] {
             streams.push((StreamKind::Audio, p));
@@ -1118,10 +1158,7 @@ impl Calls {
             call.video,
         );
         let session = call.session;
-        let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video]
-                .map(|k| r.local_ports(session, Leg::A, k).map(|p| p.rtp))
-        });
+        let ports = leg_ports(&self.media, session, Leg::A);
         let (local, streams) = match &call.room.offer {
             Some(offer) => {
                 let ans = negotiate::answer(offer, &caps, |k| match k {
@@ -1428,42 +1465,14 @@ impl Calls {
         } else {
             None
         };
-        let (leg, policy, version) = match side {
-            Side::Room => {
-                call.room.sdp_version += 1;
-                (Leg::A, call.room_policy.clone(), call.room.sdp_version)
-            }
-            Side::Cloud => {
-                call.cloud.sdp_version += 1;
-                (Leg::B, call.cloud_policy.clone(), call.cloud.sdp_version)
-            }
-        };
-        let current = match side {
-            Side::Room => &call.room.streams,
-            Side::Cloud => &call.cloud.streams,
-        };
-        let codec = current
+        let current_codec = call
+            .streams(side)
             .iter()
             .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
-        let audio = codec
-            .map(negotiate::audio_only)
-            .unwrap_or_else(negotiate::audio_codecs);
-        let has_video = current.iter().any(|s| s.kind == StreamKind::Video);
-        let caps = negotiate::capabilities(
-            self.settings.media_ip,
-            &policy,
-            id,
-            version,
-            audio,
-            has_video,
-        );
+            .and_then(|s| s.codec.clone());
+        let (leg, caps, has_video) = call.running_caps(side, self.settings.media_ip);
         let session = call.session;
-        let ports = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video]
-                .map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
-        });
+        let ports = leg_ports(&self.media, session, leg);
         let Some(offer) = offer else {
             // No offer (or an UPDATE that only refreshes): answer with what we have.
             let local = match side {
@@ -1502,11 +1511,7 @@ impl Calls {
         };
         let new_dir = negotiate::audio_direction(&offer);
         let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1))
-            == current
-                .iter()
-                .find(|s| s.kind == StreamKind::Audio)
-                .and_then(|s| s.codec.as_ref())
-                .map(|c| (&c.0, c.1));
+            == current_codec.as_ref().map(|c| (&c.0, c.1));
         let old_dir = match side {
             Side::Room => call.room_direction,
             Side::Cloud => call.cloud_direction,
@@ -1573,58 +1578,23 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let (leg, policy, streams, dest, transport) = match to {
-            Side::Cloud => {
-                call.cloud.sdp_version += 1;
-                (
-                    Leg::B,
-                    call.cloud_policy.clone(),
-                    call.cloud.streams.clone(),
-                    call.cloud.dest,
-                    call.cloud.dest.map_or(Transport::Udp, |d| d.transport),
-                )
-            }
-            Side::Room => {
-                call.room.sdp_version += 1;
-                (
-                    Leg::A,
-                    call.room_policy.clone(),
-                    call.room.streams.clone(),
-                    Some(call.room.invite.source),
-                    call.room.transport,
-                )
-            }
+        let (dest, transport) = match to {
+            Side::Cloud => (
+                call.cloud.dest,
+                call.cloud.dest.map_or(Transport::Udp, |d| d.transport),
+            ),
+            Side::Room => (Some(call.room.invite.source), call.room.transport),
         };
         let Some(dest) = dest else { return };
-        let codec = streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
-        let audio = codec
-            .map(negotiate::audio_only)
-            .unwrap_or_else(negotiate::audio_codecs);
-        let has_video = streams.iter().any(|s| s.kind == StreamKind::Video);
-        let version = match to {
-            Side::Cloud => call.cloud.sdp_version,
-            Side::Room => call.room.sdp_version,
-        };
-        let caps = negotiate::capabilities(
-            self.settings.media_ip,
-            &policy,
-            id,
-            version,
-            audio,
-            has_video,
-        );
+        let (leg, caps, has_video) = call.running_caps(to, self.settings.media_ip);
         let session = call.session;
-        let list: Vec<(StreamKind, u16)> = self.media.with_relay(|r, _| {
-            [StreamKind::Audio, StreamKind::Video]
-                .into_iter()
-                .filter(|k| *k == StreamKind::Audio || has_video)
-                .filter_map(|k| r.local_ports(session, leg, k).map(|p| (k, p.rtp)))
-                .collect()
-        });
+        let ports = leg_ports(&self.media, session, leg);
+        let list: Vec<(StreamKind, u16)> = [StreamKind::Audio, StreamKind::Video]
+            .into_iter()
+            .zip(ports)
+            .filter(|(k, _)| *k == StreamKind::Audio || has_video)
+            .filter_map(|(k, p)| p.map(|p| (k, p)))
+            .collect();
         let Ok(sdp) = negotiate::offer(&caps, &list, direction) else {
             return;
         };

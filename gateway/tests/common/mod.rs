@@ -6,6 +6,7 @@
 
 pub mod audio;
 pub mod baresip;
+pub mod inproc;
 
 use std::fs;
 use std::io::{ErrorKind, Read};

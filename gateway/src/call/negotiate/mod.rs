@@ -258,6 +258,19 @@ pub fn audio_only(c: AudioCodec) -> Vec<LocalCodec> {
         .collect()
 }
 
+/// For a re-offer on a running leg: only the audio codec the relay already speaks on it (a
+/// change would need the other leg changed too), and whether it has video.
+pub fn keep_what_is_spoken(streams: &[LegStream]) -> (Vec<LocalCodec>, bool) {
+    let codec = streams
+        .iter()
+        .find(|s| s.kind == StreamKind::Audio)
+        .and_then(|s| s.codec.as_ref())
+        .and_then(|(n, r, _)| relay_codec(n, *r));
+    let audio = codec.map(audio_only).unwrap_or_else(audio_codecs);
+    let video = streams.iter().any(|s| s.kind == StreamKind::Video);
+    (audio, video)
+}
+
 /// `(encoding, clock rate, payload type)` of the RTP formats of a media section.
 fn formats(m: &MediaDescription) -> Vec<(String, u32, u8)> {
     let mut out = Vec::new();

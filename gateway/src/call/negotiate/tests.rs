@@ -1,5 +1,5 @@
 use super::*;
-use roomgate_sip::sdp::Proto;
+use roomgate_sip::sdp::{Crypto, Proto};
 
 fn sdp(text: &str) -> SessionDescription {
     SessionDescription::parse(text.replace('\n', "\r\n").as_bytes()).unwrap()
@@ -74,8 +74,8 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
     let cloud_answer = sdp(&format!(
         "v=0\no=cloud 2 2 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
          m=audio 50000 RTP/SAVP 0 101\na=rtpmap:0 PCMU/8000\na=rtpmap:101 telephone-event/8000\n\
-         a=crypto:{gcm_tag} AEAD_AES_256_GCM inline:{}\na=rtcp-mux\nm=video 0 RTP/SAVP 96\n",
-        b64(key.expose_secret())
+         a=crypto:{}\na=rtcp-mux\nm=video 0 RTP/SAVP 96\n",
+        line(gcm_tag, CryptoSuite::AeadAes256Gcm, &key)
     ));
     let b = negotiated(&our_offer, &cloud_answer);
     assert_eq!(b.len(), 1, "video refused by the cloud");
@@ -154,8 +154,8 @@ fn same_codec_passes_through_with_payload_types_mapped() {
     let theirs = sdp(&format!(
         "v=0\no=c 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
          m=audio 50000 RTP/SAVP 0 101\na=rtpmap:101 telephone-event/8000\n\
-         a=crypto:{tag} AEAD_AES_256_GCM inline:{}\n",
-        b64(key.expose_secret())
+         a=crypto:{}\n",
+        line(tag, CryptoSuite::AeadAes256Gcm, &key)
     ));
     let b = negotiated(&ours, &theirs);
     let (streams, path) = bridge_streams(&a, &b).unwrap();
@@ -183,23 +183,7 @@ fn mandatory_room_policy_refuses_plain_audio() {
     );
 }
 
-pub(super) fn b64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
+/// An `a=crypto` line (without `a=crypto:`) for `key`.
+fn line(tag: u32, suite: CryptoSuite, key: &KeyMaterial) -> String {
+    Crypto::new(tag, suite, key.clone()).to_string()
 }
