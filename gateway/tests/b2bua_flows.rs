@@ -302,41 +302,61 @@ fn room_hold_is_answered_locally_and_mirrored_to_the_cloud() {
     );
     let peer = UdpPeer::bind(LOCALHOST);
     let id = unique("hold");
+    // RFC 4028: the room asks for a 90 s session and to refresh it itself.
+    let with_timer = invite(&peer, gw.udp, "2006", &id, &pcmu_offer(30000)).replacen(
+        "Max-Forwards: 70\r\n",
+        "Max-Forwards: 70\r\nSupported: timer\r\nSession-Expires: 90;refresher=uac\r\n",
+        1,
+    );
     let ok = peer
-        .transact(
-            gw.udp,
-            &invite(&peer, gw.udp, "2006", &id, &pcmu_offer(30000)),
-            Duration::from_secs(10),
-        )
+        .transact(gw.udp, &with_timer, Duration::from_secs(10))
         .unwrap();
     assert_eq!(status_of(&ok), Some(200));
-    let to = header(&ok, "To").unwrap().to_owned();
-    peer.send(
-        gw.udp,
-        in_dialog(&peer, gw.udp, "ACK", &id, &to, 1, None).as_bytes(),
+    assert_eq!(
+        header(&ok, "Session-Expires"),
+        Some("90;refresher=uac"),
+        "{ok}"
     );
+    assert_eq!(header(&ok, "Require"), Some("timer"), "{ok}");
+    let to = header(&ok, "To").unwrap().to_owned();
+    let send = |method: &str, cseq: u32, sdp: Option<&str>| {
+        in_dialog(&peer, gw.udp, method, &id, &to, cseq, sdp)
+    };
+    peer.send(gw.udp, send("ACK", 1, None).as_bytes());
     // Hold: the same offer, sendonly, new version.
     let hold = pcmu_offer(30000).replace("o=room 1 1", "o=room 1 2") + "a=sendonly\r\n";
-    let reinvite = in_dialog(&peer, gw.udp, "INVITE", &id, &to, 2, Some(&hold));
     let answer = peer
-        .transact(gw.udp, &reinvite, Duration::from_secs(10))
+        .transact(
+            gw.udp,
+            &send("INVITE", 2, Some(&hold)),
+            Duration::from_secs(10),
+        )
         .unwrap();
     assert_eq!(status_of(&answer), Some(200), "{answer}");
     assert!(
         answer.contains("a=recvonly"),
         "hold answered recvonly: {answer}"
     );
-    peer.send(
-        gw.udp,
-        in_dialog(&peer, gw.udp, "ACK", &id, &to, 2, None).as_bytes(),
-    );
+    peer.send(gw.udp, send("ACK", 2, None).as_bytes());
     std::thread::sleep(Duration::from_millis(500));
-    let bye = peer
+    // Resume, and change codec: the room now offers only PCMA. The answer takes it (the
+    // bridge now transcodes to the cloud's PCMU) and the resume is mirrored.
+    let resume = "v=0\r\no=room 1 3 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+                  m=audio 30000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+    let answer = peer
         .transact(
             gw.udp,
-            &in_dialog(&peer, gw.udp, "BYE", &id, &to, 3, None),
+            &send("INVITE", 3, Some(resume)),
             Duration::from_secs(10),
         )
+        .unwrap();
+    assert_eq!(status_of(&answer), Some(200), "{answer}");
+    assert!(answer.contains(" RTP/AVP 8\r\n"), "PCMA taken: {answer}");
+    assert!(answer.contains("a=sendrecv"), "{answer}");
+    peer.send(gw.udp, send("ACK", 3, None).as_bytes());
+    std::thread::sleep(Duration::from_millis(500));
+    let bye = peer
+        .transact(gw.udp, &send("BYE", 4, None), Duration::from_secs(10))
         .unwrap();
     assert_eq!(status_of(&bye), Some(200));
     cloud.wait(LIMIT).assert_success();

@@ -194,12 +194,14 @@ impl Call {
         }
     }
 
-    /// For a new offer or answer on a running leg: its capabilities (SDP version bumped,
-    /// only the codec it already speaks), its relay leg, and whether it carries video.
+    /// For a new offer or answer on a running leg: its capabilities (SDP version bumped;
+    /// the codec it already speaks, or a new one when `reoffer` drops it), its relay leg,
+    /// and whether it carries video.
     fn running_caps(
         &mut self,
         side: Side,
         media_ip: IpAddr,
+        reoffer: Option<&SessionDescription>,
     ) -> (
         Leg,
         roomgate_sip::sdp::offer_answer::LocalCapabilities,
@@ -215,7 +217,7 @@ impl Call {
                 (Leg::B, &self.cloud_policy, self.cloud.sdp_version)
             }
         };
-        let (audio, video) = negotiate::keep_what_is_spoken(self.streams(side));
+        let (audio, video) = negotiate::keep_what_is_spoken(self.streams(side), reoffer);
         let caps = negotiate::capabilities(media_ip, policy, self.id, version, audio, video);
         (leg, caps, video)
     }
@@ -1470,7 +1472,8 @@ impl Calls {
             .iter()
             .find(|s| s.kind == StreamKind::Audio)
             .and_then(|s| s.codec.clone());
-        let (leg, caps, has_video) = call.running_caps(side, self.settings.media_ip);
+        let (leg, caps, has_video) =
+            call.running_caps(side, self.settings.media_ip, offer.as_ref());
         let session = call.session;
         let ports = leg_ports(&self.media, session, leg);
         let Some(offer) = offer else {
@@ -1586,7 +1589,7 @@ impl Calls {
             Side::Room => (Some(call.room.invite.source), call.room.transport),
         };
         let Some(dest) = dest else { return };
-        let (leg, caps, has_video) = call.running_caps(to, self.settings.media_ip);
+        let (leg, caps, has_video) = call.running_caps(to, self.settings.media_ip, None);
         let session = call.session;
         let ports = leg_ports(&self.media, session, leg);
         let list: Vec<(StreamKind, u16)> = [StreamKind::Audio, StreamKind::Video]

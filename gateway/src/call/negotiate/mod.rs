@@ -258,14 +258,25 @@ pub fn audio_only(c: AudioCodec) -> Vec<LocalCodec> {
         .collect()
 }
 
-/// For a re-offer on a running leg: only the audio codec the relay already speaks on it (a
-/// change would need the other leg changed too), and whether it has video.
-pub fn keep_what_is_spoken(streams: &[LegStream]) -> (Vec<LocalCodec>, bool) {
-    let codec = streams
+/// For a new offer or answer on a running leg: the audio codec the relay already speaks on
+/// it, unless `reoffer` (the peer's new offer) drops that codec, then the first one it
+/// offers that we handle (a codec change: the bridge re-decides pass-through or transcode);
+/// and whether the leg has video.
+pub fn keep_what_is_spoken(
+    streams: &[LegStream],
+    reoffer: Option<&SessionDescription>,
+) -> (Vec<LocalCodec>, bool) {
+    let current = streams
         .iter()
         .find(|s| s.kind == StreamKind::Audio)
         .and_then(|s| s.codec.as_ref())
         .and_then(|(n, r, _)| relay_codec(n, *r));
+    let codec = match (current, reoffer.map(offered_audio)) {
+        (Some(c), Some(offered)) if !offered.iter().any(|o| same_codec(*o, c)) => {
+            offered.first().copied()
+        }
+        (c, _) => c,
+    };
     let audio = codec.map(audio_only).unwrap_or_else(audio_codecs);
     let video = streams.iter().any(|s| s.kind == StreamKind::Video);
     (audio, video)
