@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use common::{header, status_of, unique, UdpPeer, LOCALHOST};
 use roomgate::call::MeetingRoute;
 use roomgate_media::codec::{AudioCodec, AudioDecoder, AudioEncoder, Decoder, Encoder};
+use roomgate_media::dtmf::TelephoneEvent;
 use roomgate_media::rtp::{RtpBuilder, RtpPacket};
 use roomgate_media::srtp::{Policy, SrtpContext, Suite};
 
@@ -92,6 +93,7 @@ fn send_tone(
     freq: f64,
     stop: Arc<AtomicBool>,
     mut srtp: Crypt,
+    dtmf: bool,
 ) {
     let rate = codec.pcm_rate();
     let frame = (rate / 50) as usize;
@@ -99,26 +101,52 @@ fn send_tone(
     let mut payload = vec![0u8; 1500];
     let mut buf = vec![0u8; 1600];
     let start = Instant::now();
+    let mut seq: u16 = 0;
     for i in 0..150usize {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let pcm = tone(freq, rate, frame, i * frame);
-        let n = enc.encode(&pcm, &mut payload).unwrap();
-        let len = RtpBuilder {
-            payload_type: pt,
-            sequence_number: i as u16,
-            timestamp: (i as u32) * codec.rtp_clock() / 50,
-            ssrc: 0x1234_0000 + u32::from(pt),
-            ..RtpBuilder::default()
-        }
-        .write(&payload[..n], &mut buf)
-        .unwrap();
-        let len = match srtp.as_mut() {
-            Some(ctx) => ctx.protect(&mut buf, len),
-            None => len,
+        // With `dtmf`, frames 50-54 carry digit 5 as RFC 4733 instead of audio: updates at
+        // the event's start timestamp, then three end packets (RFC 4733 §2.5.1.4).
+        let digit = dtmf && (50..55).contains(&i);
+        let (pt, n, ts, copies) = if digit {
+            let k = i - 49;
+            let ev = TelephoneEvent {
+                event: DIGIT,
+                end: k == 5,
+                volume: 10,
+                duration: (k * 160) as u16,
+            };
+            payload[..4].copy_from_slice(&ev.to_bytes());
+            (
+                TELEPHONE_EVENT,
+                4,
+                50 * codec.rtp_clock() / 50,
+                if k == 5 { 3 } else { 1 },
+            )
+        } else {
+            let pcm = tone(freq, rate, frame, i * frame);
+            let n = enc.encode(&pcm, &mut payload).unwrap();
+            (pt, n, (i as u32) * codec.rtp_clock() / 50, 1)
         };
-        let _ = socket.send_to(&buf[..len], to);
+        for _ in 0..copies {
+            let len = RtpBuilder {
+                marker: digit && i == 50,
+                payload_type: pt,
+                sequence_number: seq,
+                timestamp: ts,
+                ssrc: 0x1234_0000,
+                ..RtpBuilder::default()
+            }
+            .write(&payload[..n], &mut buf)
+            .unwrap();
+            seq = seq.wrapping_add(1);
+            let len = match srtp.as_mut() {
+                Some(ctx) => ctx.protect(&mut buf, len),
+                None => len,
+            };
+            let _ = socket.send_to(&buf[..len], to);
+        }
         let next = start + Duration::from_millis(20 * (i as u64 + 1));
         if let Some(d) = next.checked_duration_since(Instant::now()) {
             std::thread::sleep(d);
@@ -133,8 +161,9 @@ fn receive_pcm(
     pt: u8,
     limit: Duration,
     mut srtp: Crypt,
-) -> Vec<i16> {
+) -> Heard {
     let mut dec = Decoder::new(codec).unwrap();
+    let mut events = Vec::new();
     let mut out = Vec::new();
     let mut pcm = vec![0i16; 5760];
     let mut buf = vec![0u8; 2048];
@@ -154,6 +183,10 @@ fn receive_pcm(
         let Ok(p) = RtpPacket::parse(&buf[..n]) else {
             continue;
         };
+        if p.payload_type() == TELEPHONE_EVENT {
+            events.push(TelephoneEvent::parse(p.payload()).unwrap());
+            continue;
+        }
         assert_eq!(
             p.payload_type(),
             pt,
@@ -162,8 +195,19 @@ fn receive_pcm(
         let k = dec.decode(p.payload(), &mut pcm).unwrap();
         out.extend_from_slice(&pcm[..k]);
     }
-    out
+    Heard { pcm: out, events }
 }
+
+/// What an endpoint received: decoded audio and RFC 4733 events.
+struct Heard {
+    pcm: Vec<i16>,
+    events: Vec<TelephoneEvent>,
+}
+
+/// telephone-event payload type at both test endpoints.
+const TELEPHONE_EVENT: u8 = 101;
+/// The digit a talking endpoint sends 1 s in, when asked (RFC 4733 event 5).
+const DIGIT: u8 = 5;
 
 fn start_gateway(meeting: &str, route: MeetingRoute) -> Gateway {
     let mut meetings = HashMap::new();
@@ -236,6 +280,8 @@ struct Talk {
     pt: u8,
     freq: f64,
     tx: Crypt,
+    /// Send digit 5 as RFC 4733, 1 s in.
+    dtmf: bool,
 }
 
 /// Both ends talk at once for 3 s; returns (what the room heard, what the cloud heard).
@@ -249,20 +295,38 @@ fn converse(
     gw_cloud: SocketAddr,
     cloud_talk: Talk,
     cloud_rx: Crypt,
-) -> (Vec<i16>, Vec<i16>) {
+) -> (Heard, Heard) {
     let stop = Arc::new(AtomicBool::new(false));
     let (rc, rp) = (room_talk.codec, room_talk.pt);
     let (cc, cp) = (cloud_talk.codec, cloud_talk.pt);
     let room_tx = {
         let (s, stop) = (room_rtp.clone(), stop.clone());
         std::thread::spawn(move || {
-            send_tone(s, gw_room, rc, rp, room_talk.freq, stop, room_talk.tx)
+            send_tone(
+                s,
+                gw_room,
+                rc,
+                rp,
+                room_talk.freq,
+                stop,
+                room_talk.tx,
+                room_talk.dtmf,
+            )
         })
     };
     let cloud_tx = {
         let (s, stop) = (cloud_rtp.clone(), stop.clone());
         std::thread::spawn(move || {
-            send_tone(s, gw_cloud, cc, cp, cloud_talk.freq, stop, cloud_talk.tx)
+            send_tone(
+                s,
+                gw_cloud,
+                cc,
+                cp,
+                cloud_talk.freq,
+                stop,
+                cloud_talk.tx,
+                cloud_talk.dtmf,
+            )
         })
     };
     let cloud_rx_thread = {
@@ -381,7 +445,8 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
         );
         format!(
             "v=0\r\no=cloud 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio {cloud_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+             m=audio {cloud_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n\
+             a=rtpmap:101 telephone-event/8000\r\n"
         )
     });
     let gw = start_gateway("3000", plain_route(cloud_addr, SrtpPolicy::Off));
@@ -390,7 +455,8 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
     let room_port = room_rtp.local_addr().unwrap().port();
     let sdp = format!(
         "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-         m=audio {room_port} RTP/AVP 109\r\na=rtpmap:109 opus/48000/2\r\n"
+         m=audio {room_port} RTP/AVP 109 101\r\na=rtpmap:109 opus/48000/2\r\n\
+         a=rtpmap:101 telephone-event/8000\r\n"
     );
     let ok = room_call(gw.udp, &room, "3000", &sdp);
     assert!(
@@ -416,6 +482,7 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
             pt: 109,
             freq: 1000.0,
             tx: None,
+            dtmf: true,
         },
         None,
         &cloud_rtp,
@@ -425,11 +492,24 @@ fn opus_room_and_pcmu_cloud_hear_each_other_through_transcoding() {
             pt: 0,
             freq: 600.0,
             tx: None,
+            dtmf: false,
         },
         None,
     );
-    assert_hears("cloud", &cloud_heard, 8000, 1000.0, 600.0);
-    assert_hears("room", &room_heard, 48000, 600.0, 1000.0);
+    assert_hears("cloud", &cloud_heard.pcm, 8000, 1000.0, 600.0);
+    assert_hears("room", &room_heard.pcm, 48000, 600.0, 1000.0);
+    // The room's digit could not pass as packets (the audio is transcoded): the relay took
+    // it out and the gateway sent it on to the cloud as RFC 4733 events of its own.
+    let events = &cloud_heard.events;
+    assert!(
+        events.iter().all(|e| e.event == DIGIT),
+        "only the digit sent: {events:?}"
+    );
+    assert!(
+        events.iter().filter(|e| e.end).count() >= 3,
+        "the event ends, three end packets: {events:?}"
+    );
+    assert!(room_heard.events.is_empty(), "nothing echoed back");
 }
 
 #[test]
@@ -485,6 +565,7 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
             pt: 0,
             freq: 1000.0,
             tx: Some(Box::new(room_tx)),
+            dtmf: false,
         },
         Some(Box::new(room_rx)),
         &cloud_rtp,
@@ -494,19 +575,20 @@ fn srtp_aes128_room_is_reencrypted_to_aes256_gcm_toward_the_cloud() {
             pt: 0,
             freq: 600.0,
             tx: Some(Box::new(cloud_tx)),
+            dtmf: false,
         },
         Some(Box::new(cloud_rx)),
     );
     assert_hears(
         "cloud (AEAD_AES_256_GCM)",
-        &cloud_heard,
+        &cloud_heard.pcm,
         8000,
         1000.0,
         600.0,
     );
     assert_hears(
         "room (AES_CM_128_HMAC_SHA1_80)",
-        &room_heard,
+        &room_heard.pcm,
         8000,
         600.0,
         1000.0,
@@ -580,6 +662,7 @@ mod with_libsrtp {
                 pt: 0,
                 freq: 1000.0,
                 tx: Some(lib(&room_key, true)),
+                dtmf: false,
             },
             Some(lib(&key_of(body(&ok)), false)),
             &cloud_rtp,
@@ -589,6 +672,7 @@ mod with_libsrtp {
                 pt: 0,
                 freq: 600.0,
                 tx: Some(lib(&cloud_key, true)),
+                dtmf: false,
             },
             Some({
                 // Our key toward the cloud: the offered line the cloud picked.
@@ -600,7 +684,7 @@ mod with_libsrtp {
                 lib(c.key_params[0].key.expose_secret(), false)
             }),
         );
-        assert_hears("libsrtp cloud", &cloud_heard, 8000, 1000.0, 600.0);
-        assert_hears("libsrtp room", &room_heard, 8000, 600.0, 1000.0);
+        assert_hears("libsrtp cloud", &cloud_heard.pcm, 8000, 1000.0, 600.0);
+        assert_hears("libsrtp room", &room_heard.pcm, 8000, 600.0, 1000.0);
     }
 }

@@ -32,8 +32,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::RngCore;
+use roomgate_media::dtmf::{DtmfGenerator, GeneratorConfig};
 use roomgate_media::relay::net::NetRelay;
-use roomgate_media::relay::{Leg, LegUpdate, SessionId, StreamKind};
+use roomgate_media::relay::{Leg, LegUpdate, PlayFrame, SessionId, StreamKind};
 use roomgate_sip::dialog::session_timer::{self, Refresher, SessionTimerConfig};
 use roomgate_sip::dialog::{Body, Dialog, InDialogRequest, ResponseOutcome, ViaHop};
 use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
@@ -1920,6 +1921,64 @@ impl Calls {
         }
         self.stats.ended += 1;
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
+    }
+
+    /// A digit the relay took out of the room's audio. On a pass-through stream the relay
+    /// forwarded the RFC 4733 packets already; on a transcoded one they cannot pass (the
+    /// payload types and clocks differ), so the digit is sent on to the cloud as RFC 4733
+    /// events of our own. The digit itself is never logged (it may be part of a PIN).
+    pub fn on_media_dtmf(&mut self, session: SessionId, leg: Leg, event: u8, duration: Duration) {
+        if leg != Leg::A {
+            return;
+        }
+        let Some(call) = self.calls.values().find(|c| c.session == session) else {
+            return;
+        };
+        if call.audio != Some(AudioPath::Transcode) {
+            return;
+        }
+        let Some(pt) = call
+            .cloud
+            .streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Audio)
+            .and_then(|s| s.telephone_event)
+        else {
+            tracing::debug!(
+                call = call.id,
+                "DTMF dropped: the cloud leg has no telephone-event"
+            );
+            return;
+        };
+        let id = call.id;
+        let packets = DtmfGenerator::new(event, duration, 0, GeneratorConfig::default());
+        let mut buf = [0u8; 256];
+        let mut sent = 0usize;
+        for (i, p) in packets.enumerate() {
+            let frame = PlayFrame::Event {
+                payload_type: pt,
+                payload: &p.payload,
+                start: i == 0,
+            };
+            let played = self.media.with_relay(|r, now| {
+                r.play(now, session, Leg::B, StreamKind::Audio, frame, &mut buf)
+            });
+            match played {
+                Ok(t) => {
+                    self.media.send(t, &buf);
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::debug!(call = id, error = %e, "DTMF not played");
+                    break;
+                }
+            }
+        }
+        tracing::debug!(
+            call = id,
+            packets = sent,
+            "DTMF forwarded to the cloud as RFC 4733"
+        );
     }
 
     /// The relay saw no media on a call for its inactivity timeout.

@@ -144,8 +144,16 @@ pub async fn run_with(
             _ = tokio::time::sleep_until(wake.into()) => tu.handle_timeout(Instant::now()),
             Some(done) = done_rx.recv() => d.on_done(&mut tu, done).await,
             Some(ev) = async { match media_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
-                if let (MediaEvent::Inactive(session), Some(calls)) = (ev, tu.calls.as_mut()) {
-                    calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
+                if let Some(calls) = tu.calls.as_mut() {
+                    match ev {
+                        MediaEvent::Inactive(session) => {
+                            calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
+                        }
+                        MediaEvent::DtmfDigit { session, leg, event, duration, .. } => {
+                            calls.on_media_dtmf(session, leg, event, duration);
+                        }
+                        _ => {}
+                    }
                 }
             }
             _ = gauges.tick() => {

@@ -351,6 +351,17 @@ pub enum PlayFrame<'a> {
     },
     /// PCM at the leg codec's `pcm_rate`, interleaved; encoded with the leg's codec.
     Pcm(&'a [i16]),
+    /// One RFC 4733 event packet. `start` begins the event at the leg's next timestamp
+    /// (marker set); the event's later packets (updates, end) keep that timestamp, as RFC
+    /// 4733 §2.5.1.2 wants.
+    Event {
+        /// telephone-event payload type on this leg.
+        payload_type: u8,
+        /// The 4-byte event payload.
+        payload: &'a [u8],
+        /// First packet of the event.
+        start: bool,
+    },
 }
 
 /// Local ports of one leg of one stream.
@@ -820,12 +831,23 @@ impl Relay {
             .get_mut(leg.index())
             .ok_or(RelayError::UnknownStream)?;
         let to = l.latch.destination().ok_or(RelayError::NoDestination)?;
+        let mut marker = false;
+        let mut same_ts = false;
         let (pt, samples, payload): (u8, u32, &[u8]) = match frame {
             PlayFrame::Encoded {
                 payload_type,
                 payload,
                 samples,
             } => (payload_type, samples, payload),
+            PlayFrame::Event {
+                payload_type,
+                payload,
+                start,
+            } => {
+                marker = start;
+                same_ts = !start;
+                (payload_type, rewrite::EVENT_TS_STEP, payload)
+            }
             PlayFrame::Pcm(pcm) => {
                 let ((codec, pt), enc) = match (l.codec, l.encoder.as_mut()) {
                     (Some(c), Some(e)) => (c, e),
@@ -838,8 +860,13 @@ impl Relay {
                 (pt, samples, st.scratch.get(..n).unwrap_or(&[]))
             }
         };
-        let (ssrc, seq, ts) = l.rewriter.next_local(samples);
+        let (ssrc, seq, ts) = if same_ts {
+            l.rewriter.next_local_same_ts()
+        } else {
+            l.rewriter.next_local(samples)
+        };
         let n = RtpBuilder {
+            marker,
             payload_type: pt & 0x7f,
             sequence_number: seq,
             timestamp: ts,

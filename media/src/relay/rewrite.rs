@@ -5,6 +5,8 @@
 /// Timestamp step assumed across a source switch when no better value is known (20 ms at
 /// 8 kHz); the receiver only needs a small forward step.
 const DEFAULT_TS_STEP: u32 = 160;
+/// Timestamp advance before a generated RFC 4733 event (one 20 ms packet at 8 kHz).
+pub const EVENT_TS_STEP: u32 = DEFAULT_TS_STEP;
 
 /// Sequence/timestamp mapper for packets sent on one leg.
 #[derive(Debug, Clone)]
@@ -81,6 +83,18 @@ impl Rewriter {
             None => (0, 0),
         };
         self.ts_step = samples.max(1);
+        self.note(s, t);
+        self.in_ssrc = None;
+        (self.out_ssrc, s, t)
+    }
+
+    /// Our next sequence number at the last packet's timestamp: the updates and end packets
+    /// of an RFC 4733 event share the event's start timestamp.
+    pub fn next_local_same_ts(&mut self) -> (u32, u16, u32) {
+        let (s, t) = match self.last() {
+            Some((s, t)) => (s.wrapping_add(1), t),
+            None => (0, 0),
+        };
         self.note(s, t);
         self.in_ssrc = None;
         (self.out_ssrc, s, t)

@@ -1028,3 +1028,70 @@ fn reconfigure_keeps_signalled_ports_and_switches_mode() {
     r.remove_session(id).unwrap();
     assert_eq!(r.pool().available(), 8);
 }
+
+#[test]
+fn played_rfc4733_event_keeps_its_start_timestamp() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let id = r.add_session(t0, &[audio(leg(1000), leg(2000))]).unwrap();
+    let mut buf = vec![0u8; 512];
+    let mut out = Vec::new();
+    for (i, end) in [false, false, true, true, true].into_iter().enumerate() {
+        let ev = crate::dtmf::TelephoneEvent {
+            event: 5,
+            end,
+            volume: 10,
+            duration: 160 * (i as u16 + 1),
+        };
+        let t = r
+            .play(
+                t0,
+                id,
+                Leg::B,
+                StreamKind::Audio,
+                PlayFrame::Event {
+                    payload_type: 101,
+                    payload: &ev.to_bytes(),
+                    start: i == 0,
+                },
+                &mut buf,
+            )
+            .unwrap();
+        let p = RtpPacket::parse(&buf[..t.len]).unwrap();
+        out.push((
+            p.marker(),
+            p.sequence_number(),
+            p.timestamp(),
+            p.payload_type(),
+        ));
+    }
+    assert!(
+        out[0].0 && out[1..].iter().all(|o| !o.0),
+        "marker on the first only: {out:?}"
+    );
+    assert!(
+        out.iter().all(|o| o.2 == out[0].2 && o.3 == 101),
+        "one timestamp: {out:?}"
+    );
+    assert!(
+        out.windows(2).all(|w| w[1].1 == w[0].1.wrapping_add(1)),
+        "consecutive seq: {out:?}"
+    );
+    // Audio after the event continues past its timestamp.
+    let t = r
+        .play(
+            t0,
+            id,
+            Leg::B,
+            StreamKind::Audio,
+            PlayFrame::Encoded {
+                payload_type: 0,
+                payload: &[0xff; 160],
+                samples: 160,
+            },
+            &mut buf,
+        )
+        .unwrap();
+    let p = RtpPacket::parse(&buf[..t.len]).unwrap();
+    assert!(p.timestamp() > out[0].2);
+}
