@@ -85,6 +85,7 @@ fn sdp_port(msg: &str) -> u16 {
 
 /// Sends `packets` 20 ms packets of `freq` Hz encoded with `codec` from `socket` to `to`,
 /// paced in real time, while `stop` is unset.
+#[allow(clippy::too_many_arguments)]
 fn send_tone(
     socket: Arc<UdpSocket>,
     to: SocketAddr,
