@@ -464,3 +464,112 @@ fn upstream_digest_credentials_are_sent_after_a_challenge() {
     );
     gw.stop();
 }
+
+#[test]
+fn delayed_offer_room_gets_our_offer_and_answers_in_the_ack() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_hangs_up.xml", cloud_port)
+        .args(&["-m", "1", "-d", "2500", "-mp", &free_port().to_string()])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2009", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |_| {},
+    );
+    let peer = UdpPeer::bind(LOCALHOST);
+    let id = unique("late");
+    // No SDP in the INVITE (delayed offer).
+    let req =
+        invite(&peer, gw.udp, "2009", &id, "").replace("Content-Type: application/sdp\r\n", "");
+    peer.send(gw.udp, req.as_bytes());
+    // The 200 carries our offer; without an ACK it is retransmitted (T1 = 100 ms here).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut oks = Vec::new();
+    while let Some(r) = peer.response_for(&id, deadline) {
+        if status_of(&r) == Some(200) {
+            oks.push(r);
+            if oks.len() == 3 {
+                break;
+            }
+        }
+    }
+    assert_eq!(oks.len(), 3, "the 200 is retransmitted until the ACK");
+    let ok = &oks[0];
+    assert!(
+        ok.contains("o=roomgate ") && ok.contains("m=audio "),
+        "an offer: {ok}"
+    );
+    assert!(
+        ok.contains("a=rtpmap:8 PCMA/8000"),
+        "the cloud's codec offered first: {ok}"
+    );
+    let to = header(ok, "To").unwrap().to_owned();
+    let offered_port = ok
+        .lines()
+        .find(|l| l.starts_with("m=audio "))
+        .and_then(|l| l.split(' ').nth(1))
+        .unwrap();
+    assert_ne!(offered_port, "0");
+    let answer = "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+                  m=audio 30000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
+    peer.send(
+        gw.udp,
+        in_dialog(&peer, gw.udp, "ACK", &id, &to, 1, Some(answer)).as_bytes(),
+    );
+    // The ACK stops the retransmissions; the cloud hangs up later and the room hears of it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut late_oks = 0;
+    let bye = loop {
+        let m = peer.recv_until(deadline).expect("a BYE for the room");
+        if m.starts_with("BYE ") {
+            break m;
+        }
+        if status_of(&m) == Some(200) {
+            late_oks += 1;
+        }
+    };
+    assert!(
+        late_oks <= 1,
+        "retransmissions stop at the ACK ({late_oks} after it)"
+    );
+    assert_eq!(header(&bye, "Call-ID"), Some(id.as_str()));
+    cloud.wait(LIMIT).assert_success();
+    let stats = gw.stop().calls.unwrap().stats;
+    assert_eq!((stats.connected, stats.ended), (1, 1));
+}
+
+#[test]
+fn trunk_policy_applies_to_its_sources_only() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_busy.xml", cloud_port)
+        .args(&["-m", "1"])
+        .spawn();
+    let gw = Gateway::start(
+        &[("2010", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
+        |c| {
+            c.gateway.trunks = vec![roomgate::config::TrunkConfig {
+                name: "pbx".into(),
+                sources: vec![common::loopback(3)],
+                srtp: roomgate::config::SrtpMode::Mandatory,
+                suites: vec![],
+            }];
+        },
+    );
+    let status_from = |ip| {
+        let peer = UdpPeer::bind(ip);
+        let id = unique("trunk");
+        let req = invite(&peer, gw.udp, "2010", &id, &pcmu_offer(30000));
+        status_of(
+            &peer
+                .transact(gw.udp, &req, Duration::from_secs(10))
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    // The trunk (127.0.0.3) must use SRTP: its plain offer is refused before the cloud.
+    assert_eq!(status_from(common::loopback(3)), 488);
+    // Anyone else gets the default (optional) policy: the call goes up (and the cloud is busy).
+    assert_eq!(status_from(common::loopback(2)), 486);
+    cloud.wait(LIMIT).assert_success();
+    let stats = gw.stop().calls.unwrap().stats;
+    assert_eq!((stats.refused_media, stats.started), (1, 1));
+}
