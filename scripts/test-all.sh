@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests, baresip (baresip-core:
 # the binary and every module the tests load: aufile, sndfile, srtp, g711, g722, opus, menu,
 # ctrl_tcp) as the real SIP peer with audio, libsrtp2 as the independent SRTP implementation the
-# media tests and benchmarks compare against.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev"
+# media tests and benchmarks compare against, fail2ban (fail2ban-regex) to check our filter
+# against the security events.
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban"
 
 step() {
     printf '\n==> %s\n' "$*"

@@ -34,6 +34,8 @@ pub struct Config {
     pub media: MediaConfig,
     pub echo: EchoSettings,
     pub store: StoreConfig,
+    /// Wrong-PIN budgets (see `crate::lockout`).
+    pub lockout: crate::lockout::LockoutConfig,
 }
 
 pub use crate::store::SrtpMode;
@@ -395,6 +397,9 @@ impl Config {
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
         }
+        self.lockout
+            .check()
+            .map_err(|m| ConfigError::Invalid(m.to_owned()))?;
         Ok(())
     }
 

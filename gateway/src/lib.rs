@@ -11,10 +11,12 @@
 )]
 
 pub mod call;
+pub mod cli_lockout;
 pub mod cli_meeting;
 pub mod config;
 pub mod decode;
 pub mod echo;
+pub mod lockout;
 pub mod resolve;
 pub mod serve;
 pub mod sip;

@@ -41,6 +41,23 @@ enum Command {
         #[command(subcommand)]
         command: roomgate::cli_meeting::MeetingCommand,
     },
+    /// List and clear wrong-PIN meeting locks and source blocks.
+    Lockout {
+        #[command(subcommand)]
+        command: roomgate::cli_lockout::LockoutCommand,
+    },
+}
+
+fn lockout(command: roomgate::cli_lockout::LockoutCommand) -> ExitCode {
+    let env = std::env::var_os(roomgate::cli_meeting::DATA_DIR_ENV);
+    let mut stdout = std::io::stdout().lock();
+    match roomgate::cli_lockout::run(command, env, std::time::SystemTime::now(), &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roomgate: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn meeting(command: roomgate::cli_meeting::MeetingCommand) -> ExitCode {
@@ -118,6 +135,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve { config } => serve(config.as_deref()),
         Command::Meeting { command } => meeting(command),
+        Command::Lockout { command } => lockout(command),
         Command::Decode { format, file } => {
             let input = match read_input(file.as_ref()) {
                 Ok(input) => input,

@@ -341,7 +341,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 
 /// Creates the data directory (and parents) with mode 0700 on unix. An existing directory is
 /// left as it is: the operator may have chosen its permissions on purpose.
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -354,7 +354,7 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// Creates the database file 0600 before SQLite does (SQLite would use 0644), and takes
 /// group and other access away from an existing one: it holds upstream passwords.
-fn create_private_file(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_file(path: &Path) -> Result<(), StoreError> {
     let perm_err = |source| StoreError::Permissions {
         path: path.to_owned(),
         source,
