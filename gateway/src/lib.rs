@@ -15,6 +15,8 @@ pub mod cli_meeting;
 pub mod config;
 pub mod decode;
 pub mod echo;
+pub mod pin;
+pub mod prompts;
 pub mod resolve;
 pub mod serve;
 pub mod sip;
