@@ -1,6 +1,11 @@
-//! `roomgate meeting add|list|remove`: the operator's view of the store. Passwords come in on
-//! standard input only (argv is visible to every user through `ps` and `/proc`) and never go
-//! out: listings say who the credentials are for, not what they are.
+//! `roomgate meeting add|list|remove|set-pin|clear-pin`: the operator's view of the store.
+//! Passwords and PINs come in on standard input only (argv is visible to every user through
+//! `ps` and `/proc`) and never go out: listings say who the credentials are for, not what they
+//! are, and whether a meeting has a PIN, not its hash.
+//!
+//! Standard input, when a command reads it: for `meeting add`, the upstream password is line 1
+//! (with `--password-stdin`) and the PIN is the next line (with `--pin-stdin`), so with both the
+//! PIN is line 2; for `meeting set-pin`, the PIN is line 1.
 
 use std::ffi::OsString;
 use std::io::{BufRead, Read, Write};
@@ -8,6 +13,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::pin::{hash_pin, PinError, MAX_PIN_LEN};
 use crate::store::{
     Meeting, SrtpMode, Store, StoreError, Upstream, UpstreamCredentials, DEFAULT_DATA_DIR,
     MAX_PASSWORD_LEN,
@@ -20,7 +26,7 @@ pub const DATA_DIR_ENV: &str = "ROOMGATE_DATA";
 pub enum MeetingCommand {
     /// Add a meeting, or replace the meeting with the same ID.
     Add(AddArgs),
-    /// List the meetings, ordered by ID; passwords are never shown.
+    /// List the meetings, ordered by ID; passwords and PIN hashes are never shown.
     List {
         /// One JSON object per line instead of a table.
         #[arg(long)]
@@ -30,6 +36,22 @@ pub enum MeetingCommand {
     },
     /// Remove a meeting; exits 1 when there is none with that ID.
     Remove {
+        /// The meeting ID.
+        id: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Set or replace a meeting's PIN, read from the first line of standard input (1-16
+    /// digits); only its argon2id hash is stored. Exits 1 when there is no such meeting.
+    SetPin {
+        /// The meeting ID.
+        id: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Remove a meeting's PIN, so callers join without one. Exits 1 when there is no such
+    /// meeting.
+    ClearPin {
         /// The meeting ID.
         id: String,
         #[command(flatten)]
@@ -67,6 +89,10 @@ pub struct AddArgs {
     /// The digest realm the credentials are for [default: any].
     #[arg(long, requires = "username")]
     pub realm: Option<String>,
+    /// Read the meeting PIN (1-16 digits) from standard input: line 1, or line 2 after the
+    /// password when --password-stdin is given too. Only its argon2id hash is stored.
+    #[arg(long)]
+    pub pin_stdin: bool,
     #[command(flatten)]
     pub data: DataDir,
 }
@@ -84,14 +110,21 @@ pub enum CliError {
     PasswordRead(std::io::Error),
     #[error("{0}")]
     Password(&'static str),
+    #[error("cannot read the PIN from standard input: {0}")]
+    PinRead(std::io::Error),
+    #[error("no PIN on standard input")]
+    NoPin,
+    #[error(transparent)]
+    Pin(#[from] PinError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
 
 impl MeetingCommand {
-    /// Whether the command will read a password from standard input.
+    /// Whether the command will read a password or PIN from standard input.
     pub fn reads_password(&self) -> bool {
-        matches!(self, MeetingCommand::Add(a) if a.password_stdin)
+        matches!(self, MeetingCommand::Add(a) if a.password_stdin || a.pin_stdin)
+            || matches!(self, MeetingCommand::SetPin { .. })
     }
 }
 
@@ -141,6 +174,22 @@ pub fn run(
             }
             writeln!(out, "removed meeting {id}")?;
         }
+        MeetingCommand::SetPin { id, data } => {
+            // Read and hash before opening the store, as for `add`.
+            let phc = hash_pin(&read_pin(stdin)?)?;
+            let store = open(&data_dir(data.data_dir, env_data_dir))?;
+            if !store.set_meeting_pin(&id, Some(&phc))? {
+                return Err(CliError::NotFound(id));
+            }
+            writeln!(out, "PIN set for meeting {id}")?;
+        }
+        MeetingCommand::ClearPin { id, data } => {
+            let store = open(&data_dir(data.data_dir, env_data_dir))?;
+            if !store.set_meeting_pin(&id, None)? {
+                return Err(CliError::NotFound(id));
+            }
+            writeln!(out, "PIN cleared for meeting {id}")?;
+        }
     }
     Ok(())
 }
@@ -170,13 +219,19 @@ fn meeting_from_args(args: AddArgs, stdin: &mut dyn BufRead) -> Result<Meeting, 
         }
         None => None,
     };
+    // After the password: with both flags the PIN is line 2.
+    let pin_hash = if args.pin_stdin {
+        Some(hash_pin(&read_pin(stdin)?)?)
+    } else {
+        None
+    };
     let meeting = Meeting {
         id: args.id,
         upstream,
         srtp: args.srtp,
         suites: args.suites,
         credentials,
-        pin_hash: None,
+        pin_hash,
     };
     // Checked here too so that a bad meeting fails before the data directory is created.
     meeting.validated().map_err(StoreError::from)?;
@@ -186,25 +241,38 @@ fn meeting_from_args(args: AddArgs, stdin: &mut dyn BufRead) -> Result<Meeting, 
 /// The first line of `stdin`, without its line ending. Reads at most a little more than the
 /// longest password allowed, so a stream with no newline cannot fill memory.
 fn read_password(stdin: &mut dyn BufRead) -> Result<String, CliError> {
-    let mut line = String::new();
-    let limit = u64::try_from(MAX_PASSWORD_LEN)
-        .unwrap_or(u64::MAX)
-        .saturating_add(2);
-    stdin
-        .take(limit)
-        .read_line(&mut line)
-        .map_err(CliError::PasswordRead)?;
-    let password = line
-        .strip_suffix('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .unwrap_or(&line);
+    let password = read_line_limited(stdin, MAX_PASSWORD_LEN).map_err(CliError::PasswordRead)?;
     if password.len() > MAX_PASSWORD_LEN {
         return Err(CliError::Password("password on standard input is too long"));
     }
     if password.is_empty() {
         return Err(CliError::Password("no password on standard input"));
     }
-    Ok(password.to_owned())
+    Ok(password)
+}
+
+/// The next line of `stdin` as the PIN, without its line ending. Its form is checked by
+/// [`hash_pin`]; errors never include what was read.
+fn read_pin(stdin: &mut dyn BufRead) -> Result<String, CliError> {
+    let pin = read_line_limited(stdin, MAX_PIN_LEN).map_err(CliError::PinRead)?;
+    if pin.is_empty() {
+        return Err(CliError::NoPin);
+    }
+    Ok(pin)
+}
+
+/// One line of `stdin` without its line ending, reading at most a little more than `max`
+/// bytes, so a stream with no newline cannot fill memory (a longer line comes back longer
+/// than `max`, for the caller to refuse). What is not read stays in `stdin` for the next line.
+fn read_line_limited(stdin: &mut dyn BufRead, max: usize) -> std::io::Result<String> {
+    let mut line = String::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(2);
+    stdin.take(limit).read_line(&mut line)?;
+    let text = line
+        .strip_suffix('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .unwrap_or(&line);
+    Ok(text.to_owned())
 }
 
 /// One `meeting list --json` line. Credentials appear as username and realm only.
@@ -289,6 +357,15 @@ mod tests {
             PathBuf::from(DEFAULT_DATA_DIR)
         );
         assert_eq!(data_dir(None, None), PathBuf::from(DEFAULT_DATA_DIR));
+    }
+
+    #[test]
+    fn pin_follows_the_password() {
+        let mut input = std::io::Cursor::new(b"pass word\r\n4711\nrest\n".to_vec());
+        assert_eq!(read_password(&mut input).unwrap(), "pass word");
+        assert_eq!(read_pin(&mut input).unwrap(), "4711");
+        let mut empty = std::io::Cursor::new(b"\n".to_vec());
+        assert!(matches!(read_pin(&mut empty), Err(CliError::NoPin)));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod config;
 pub mod decode;
 pub mod echo;
 pub mod lockout;
+pub mod pin;
+pub mod prompts;
 pub mod resolve;
 pub mod serve;
 pub mod sip;

@@ -62,7 +62,7 @@ fn lockout(command: roomgate::cli_lockout::LockoutCommand) -> ExitCode {
 
 fn meeting(command: roomgate::cli_meeting::MeetingCommand) -> ExitCode {
     if command.reads_password() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprintln!("roomgate: reading the password from standard input (one line)");
+        eprintln!("roomgate: reading the password and/or PIN from standard input (one line each)");
     }
     let env = std::env::var_os(roomgate::cli_meeting::DATA_DIR_ENV);
     let mut stdout = std::io::stdout().lock();

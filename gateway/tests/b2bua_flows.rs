@@ -573,3 +573,35 @@ fn trunk_policy_applies_to_its_sources_only() {
     let stats = gw.stop().calls.unwrap().stats;
     assert_eq!((stats.refused_media, stats.started), (1, 1));
 }
+
+#[test]
+fn a_meeting_with_a_password_needs_it_in_the_dial_string_until_the_ivr() {
+    let cloud_port = free_port();
+    let cloud = Sipp::uas("cloud_busy.xml", cloud_port)
+        .args(&["-m", "1"])
+        .spawn();
+    let mut routes = HashMap::new();
+    routes.insert(
+        "2011".to_owned(),
+        roomgate::call::MeetingRoute {
+            pin_hash: Some(roomgate::pin::hash_pin("2468").unwrap()),
+            ..route(
+                &format!("sip:meeting@127.0.0.1:{cloud_port}"),
+                SrtpPolicy::Off,
+            )
+        },
+    );
+    let gw = Gateway::start_routes(routes, |_| {});
+    let offer = pcmu_offer(30000);
+    assert_eq!(room_status(&gw, "2011", &offer, LIMIT).0, 603, "no PIN");
+    assert_eq!(
+        room_status(&gw, "2011*1357", &offer, LIMIT).0,
+        603,
+        "wrong PIN"
+    );
+    // The right PIN gets the call placed (and the cloud is busy).
+    assert_eq!(room_status(&gw, "2011.2468", &offer, LIMIT).0, 486);
+    cloud.wait(LIMIT).assert_success();
+    let stats = gw.stop().calls.unwrap().stats;
+    assert_eq!((stats.refused_pin, stats.started), (2, 1));
+}

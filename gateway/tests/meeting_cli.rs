@@ -1,6 +1,7 @@
 //! `roomgate meeting` as an operator runs it: the real binary on a real data directory. The
-//! upstream password goes in on stdin and must never come out: not on stdout or stderr of any
-//! command, and never in anyone's argv.
+//! upstream password and the meeting PINs go in on stdin and must never come out: not on
+//! stdout or stderr of any command, and never in anyone's argv; PINs are stored only as
+//! argon2id hashes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,6 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const PASSWORD: &str = "Tr0ub4dor&3-never-printed";
+/// PINs used below; six digits that appear nowhere else in these tests.
+const PIN: &str = "739146";
+const PIN2: &str = "582064";
+const SECRETS: [&str; 3] = [PASSWORD, PIN, PIN2];
 
 /// A data directory of its own under the temp dir, removed at the end.
 struct TempDir(PathBuf);
@@ -42,8 +47,8 @@ impl Drop for TempDir {
 /// argv, stdout and stderr, and that nothing panicked.
 fn roomgate(args: &[&str], stdin: &str, env_data: Option<&Path>) -> Output {
     assert!(
-        args.iter().all(|a| !a.contains(PASSWORD)),
-        "test bug: password in argv"
+        args.iter().all(|a| SECRETS.iter().all(|s| !a.contains(s))),
+        "test bug: secret in argv"
     );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_roomgate"));
     cmd.args(args)
@@ -58,7 +63,8 @@ fn roomgate(args: &[&str], stdin: &str, env_data: Option<&Path>) -> Output {
     // While the child runs, its argv as the kernel shows it to every user.
     #[cfg(target_os = "linux")]
     if let Ok(cmdline) = std::fs::read(format!("/proc/{}/cmdline", child.id())) {
-        assert!(!String::from_utf8_lossy(&cmdline).contains(PASSWORD));
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        assert!(SECRETS.iter().all(|s| !cmdline.contains(s)));
     }
     let mut pipe = child.stdin.take().unwrap();
     // The child may exit without reading (e.g. usage errors): a broken pipe is fine.
@@ -67,8 +73,12 @@ fn roomgate(args: &[&str], stdin: &str, env_data: Option<&Path>) -> Output {
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stdout.contains(PASSWORD), "password on stdout: {stdout}");
-    assert!(!stderr.contains(PASSWORD), "password on stderr: {stderr}");
+    for secret in SECRETS {
+        assert!(!stdout.contains(secret), "secret on stdout: {stdout}");
+        assert!(!stderr.contains(secret), "secret on stderr: {stderr}");
+    }
+    // Nor any hash, even when the PIN is unknown to the test.
+    assert!(!stdout.contains("argon2") && !stderr.contains("argon2"));
     assert!(!stderr.contains("panicked"), "{stderr}");
     out
 }
@@ -163,7 +173,7 @@ fn add_list_remove_through_the_binary() {
     );
     assert_eq!(
         cols(lines[1]),
-        ["1000", "builtin:echo", "mandatory", "default", "no", "no"]
+        ["1000", "builtin:echo", "mandatory", "default", "no", "yes"]
     );
     assert_eq!(
         cols(lines[2]),
@@ -214,6 +224,8 @@ fn add_list_remove_through_the_binary() {
         })
     );
     assert_eq!(json[0]["upstream"], "builtin:echo");
+    assert_eq!(json[0]["pin"], true);
+    assert_eq!(json[1]["pin"], false);
     assert_eq!(json[0]["credentials"], serde_json::Value::Null);
     assert_eq!(json[3]["srtp"], "off");
 
@@ -355,6 +367,199 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{argv:?}");
     }
     assert!(!tmp.0.exists());
+}
+
+#[test]
+fn pins_are_read_from_stdin_and_stored_only_as_hashes() {
+    let tmp = TempDir::new("pin");
+    let data = tmp.0.join("data");
+    let d = data.to_str().unwrap();
+
+    // PIN alone: line 1.
+    let out = roomgate(
+        &[
+            "meeting",
+            "add",
+            "5000",
+            "--upstream",
+            "echo",
+            "--pin-stdin",
+            "--data-dir",
+            d,
+        ],
+        &format!("{PIN}\n"),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "added meeting 5000\n");
+
+    // Password and PIN: password line 1, PIN line 2.
+    let out = roomgate(
+        &[
+            "meeting",
+            "add",
+            "5001",
+            "--upstream",
+            "sip:5001@192.0.2.9",
+            "--username",
+            "u",
+            "--password-stdin",
+            "--pin-stdin",
+            "--data-dir",
+            d,
+        ],
+        &format!("{PASSWORD}\n{PIN2}\n"),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        read_password_column(&data, "5001").as_deref(),
+        Some(PASSWORD)
+    );
+
+    let out = roomgate(&["meeting", "list", "--json", "--data-dir", d], "", None);
+    let pins: Vec<(String, bool)> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["pin"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |v: &[(&str, bool)]| -> Vec<(String, bool)> {
+        v.iter().map(|(id, p)| ((*id).to_owned(), *p)).collect()
+    };
+    assert_eq!(
+        pins,
+        expect(&[
+            ("1000", true),
+            ("1001", false),
+            ("5000", true),
+            ("5001", true)
+        ])
+    );
+    let out = roomgate(&["meeting", "list", "--data-dir", d], "", None);
+    let table = text(&out.stdout);
+    let row = table.lines().find(|l| l.starts_with("5000 ")).unwrap();
+    assert!(row.trim_end().ends_with("yes"), "{table}");
+
+    // In the file: argon2id PHC strings, and the PIN as no column value anywhere.
+    let hashes = pin_hash_column(&data);
+    assert!(hashes["5000"].as_deref().unwrap().starts_with("$argon2id$"));
+    assert!(hashes["5001"].as_deref().unwrap().starts_with("$argon2id$"));
+    assert_eq!(hashes["1001"], None);
+    assert_no_column_holds(&data, &[PIN, PIN2]);
+    for file in ["roomgate.sqlite3", "roomgate.sqlite3-wal"] {
+        if let Ok(bytes) = std::fs::read(data.join(file)) {
+            let bytes = String::from_utf8_lossy(&bytes);
+            assert!(!bytes.contains(PIN) && !bytes.contains(PIN2), "{file}");
+        }
+    }
+
+    // The hashes verify, through the library the gateway uses, and the demo PIN is 1234.
+    let store = roomgate::store::Store::open(&data).unwrap();
+    let hash = |id: &str| store.get_meeting(id).unwrap().unwrap().pin_hash.unwrap();
+    assert!(roomgate::pin::verify_pin(&hash("5000"), PIN));
+    assert!(!roomgate::pin::verify_pin(&hash("5000"), PIN2));
+    assert!(roomgate::pin::verify_pin(&hash("5001"), PIN2));
+    assert!(roomgate::pin::verify_pin(&hash("1000"), "1234"));
+    assert!(!roomgate::pin::verify_pin(&hash("1000"), "1235"));
+
+    // set-pin replaces (and sets on an open meeting); clear-pin removes.
+    let out = roomgate(
+        &["meeting", "set-pin", "5000", "--data-dir", d],
+        &format!("{PIN2}\n"),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "PIN set for meeting 5000\n");
+    assert!(roomgate::pin::verify_pin(&hash("5000"), PIN2));
+    assert!(!roomgate::pin::verify_pin(&hash("5000"), PIN));
+    let out = roomgate(&["meeting", "set-pin", "1001", "--data-dir", d], PIN, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(roomgate::pin::verify_pin(&hash("1001"), PIN));
+    let out = roomgate(&["meeting", "clear-pin", "5000", "--data-dir", d], "", None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "PIN cleared for meeting 5000\n");
+    assert_eq!(store.get_meeting("5000").unwrap().unwrap().pin_hash, None);
+    // The rest of 5001 survives a PIN change.
+    let out = roomgate(&["meeting", "clear-pin", "5001", "--data-dir", d], "", None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        read_password_column(&data, "5001").as_deref(),
+        Some(PASSWORD)
+    );
+
+    // Unknown meeting: exit 1. Bad PINs: exit 1, nothing changed, the input not echoed.
+    let out = roomgate(&["meeting", "set-pin", "9999", "--data-dir", d], PIN, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "roomgate: no meeting 9999\n");
+    let out = roomgate(&["meeting", "clear-pin", "9999", "--data-dir", d], "", None);
+    assert_eq!(out.status.code(), Some(1));
+    for bad in ["", "\n", "12a4\n", "12345678901234567\n", "58 2064\n"] {
+        let out = roomgate(&["meeting", "set-pin", "1000", "--data-dir", d], bad, None);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("PIN"), "{stderr}");
+        assert!(
+            !stderr.contains("12a4") && !stderr.contains("1234567"),
+            "{stderr}"
+        );
+    }
+    assert!(roomgate::pin::verify_pin(&hash("1000"), "1234"));
+    assert_no_column_holds(&data, &[PIN, PIN2, "1234"]);
+}
+
+#[test]
+fn a_pin_is_never_taken_from_argv() {
+    let tmp = TempDir::new("pin-argv");
+    let d = tmp.0.join("data");
+    let d = d.to_str().unwrap();
+    for argv in [
+        vec!["meeting", "add", "1", "--upstream", "echo", "--pin", "1"],
+        vec!["meeting", "set-pin", "1000", "1"],
+        vec!["meeting", "set-pin", "1000", "--pin", "1"],
+        vec!["meeting", "set-pin"],
+        vec!["meeting", "clear-pin"],
+    ] {
+        let mut argv = argv;
+        argv.extend(["--data-dir", d]);
+        let out = roomgate(&argv, "1\n", None);
+        assert_eq!(out.status.code(), Some(2), "{argv:?}");
+    }
+    assert!(!tmp.0.exists());
+}
+
+/// Every meeting's `pin_hash` column, straight from the SQLite file.
+fn pin_hash_column(data: &Path) -> std::collections::HashMap<String, Option<String>> {
+    let conn = rusqlite::Connection::open(data.join("roomgate.sqlite3")).unwrap();
+    let mut stmt = conn.prepare("SELECT id, pin_hash FROM meetings").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// No column of any meeting row is, or contains, one of `values`.
+fn assert_no_column_holds(data: &Path, values: &[&str]) {
+    let conn = rusqlite::Connection::open(data.join("roomgate.sqlite3")).unwrap();
+    let mut stmt = conn.prepare("SELECT * FROM meetings").unwrap();
+    let n = stmt.column_count();
+    let rows: Vec<Vec<Option<String>>> = stmt
+        .query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        for cell in row.into_iter().flatten() {
+            for v in values {
+                assert!(!cell.contains(v), "column value {cell:?} holds a PIN");
+            }
+        }
+    }
 }
 
 /// Reads the stored password straight from the SQLite file, as an independent check that

@@ -250,6 +250,7 @@ pub struct CallStats {
     pub refused_capacity: u64,
     pub refused_media: u64,
     pub cloud_failed: u64,
+    pub refused_pin: u64,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -554,6 +555,23 @@ impl Calls {
                 });
             }
         };
+        // Until the PIN IVR answers callers and collects digits, a meeting with a password
+        // is reachable only with the right PIN in the dial string (`ID*PIN`, `ID.PIN`); it
+        // fails closed otherwise. The hash check costs the same whether or not a PIN came.
+        if let Some(hash) = &route.pin_hash {
+            let ok = match &dialled.pin {
+                Some(pin) => crate::pin::verify_pin(hash, pin),
+                None => {
+                    crate::pin::dummy_verify("0000");
+                    false
+                }
+            };
+            if !ok {
+                self.stats.refused_pin += 1;
+                tracing::info!(meeting = %dialled.meeting, peer = %request.source.addr, "meeting password missing or wrong");
+                return Err(Refusal::new(603, "Decline"));
+            }
+        }
         let offer = body_sdp(&msg).map_err(|w| {
             self.stats.refused_media += 1;
             Refusal {

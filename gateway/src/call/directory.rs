@@ -14,6 +14,8 @@ pub struct MeetingRoute {
     pub policy: MediaPolicy,
     /// Digest credentials for the upstream: (username, password).
     pub credentials: Option<(String, String)>,
+    /// The meeting password as an argon2id PHC string; `None`: open meeting.
+    pub pin_hash: Option<String>,
 }
 
 impl std::fmt::Debug for MeetingRoute {
@@ -25,6 +27,7 @@ impl std::fmt::Debug for MeetingRoute {
                 "credentials",
                 &self.credentials.as_ref().map(|(user, _)| user),
             )
+            .field("pin", &self.pin_hash.is_some())
             .finish()
     }
 }
@@ -63,6 +66,7 @@ impl Directory for crate::store::Store {
                 },
             },
             credentials: m.credentials.map(|c| (c.username, c.password)),
+            pin_hash: m.pin_hash,
         }))
     }
 }

@@ -22,8 +22,10 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 /// The text that stands for [`Upstream::Echo`] in the store and in output.
 pub const ECHO_UPSTREAM: &str = "builtin:echo";
 
-/// One meeting: what a caller dials, and where the gateway takes the call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One meeting: what a caller dials, and where the gateway takes the call. `Debug` shows
+/// whether a PIN is set, never the hash: meetings get logged, and a hash is enough to brute
+/// force a short PIN offline.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Meeting {
     /// The dialled user part, e.g. `1001`; see [`validate_id`].
     pub id: String,
@@ -36,7 +38,8 @@ pub struct Meeting {
     pub suites: Vec<String>,
     /// Digest credentials the gateway answers the upstream's challenges with.
     pub credentials: Option<UpstreamCredentials>,
-    /// Argon2id PHC string of the meeting PIN. Reserved: stored and returned, no logic yet.
+    /// Argon2id PHC string of the meeting PIN (see [`crate::pin`]); `None` for an open
+    /// meeting. Secret: never logged or printed.
     pub pin_hash: Option<String>,
 }
 
@@ -198,6 +201,19 @@ impl SrtpMode {
 impl fmt::Display for SrtpMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Meeting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Meeting")
+            .field("id", &self.id)
+            .field("upstream", &self.upstream)
+            .field("srtp", &self.srtp)
+            .field("suites", &self.suites)
+            .field("credentials", &self.credentials)
+            .field("pin", &self.pin_hash.is_some())
+            .finish()
     }
 }
 

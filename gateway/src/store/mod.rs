@@ -34,6 +34,10 @@ pub const DEFAULT_DATA_DIR: &str = "./roomgate-data";
 /// How long a write waits for another process (a CLI command next to `serve`) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// PIN of demo meeting `1000`, documented in DESIGN.md and the README so a first call can try
+/// the PIN prompt. Public knowledge by design; only its hash is stored.
+pub const DEMO_PIN: &str = "1234";
+
 /// Flag row set once the demo meetings have been offered, so that removing them is final.
 const DEMO_SEEDED_FLAG: &str = "demo_meetings_seeded";
 
@@ -89,6 +93,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Invalid(#[from] MeetingError),
+    #[error(transparent)]
+    Pin(#[from] crate::pin::PinError),
     /// A row that this code would never have written (edited by hand, or a bug).
     #[error("stored meeting {id:?} is corrupt: {reason}")]
     Corrupt { id: String, reason: String },
@@ -195,6 +201,29 @@ impl Store {
         Ok(existed)
     }
 
+    /// Sets (`Some`, an argon2id PHC string from [`crate::pin::hash_pin`]) or clears
+    /// (`None`) the PIN of meeting `id`, leaving the rest of it alone; false when there is no
+    /// such meeting. One UPDATE, so a concurrent `meeting add` is not overwritten with stale
+    /// fields.
+    pub fn set_meeting_pin(&self, id: &str, pin_hash: Option<&str>) -> Result<bool, StoreError> {
+        if let Some(phc) = pin_hash {
+            if !phc.starts_with("$argon2id$") {
+                return Err(StoreError::Pin(crate::pin::PinError::Hash(
+                    "not an argon2id PHC string".to_owned(),
+                )));
+            }
+        }
+        let conn = self.lock();
+        let n = conn.execute(
+            "UPDATE meetings SET pin_hash = ?2 WHERE id = ?1",
+            params![id, pin_hash],
+        )?;
+        if n > 0 {
+            tracing::info!(meeting = %id, pin = pin_hash.is_some(), "store: meeting PIN changed");
+        }
+        Ok(n > 0)
+    }
+
     /// Removes the meeting dialled as `id`; false when there was none.
     pub fn remove_meeting(&self, id: &str) -> Result<bool, StoreError> {
         let conn = self.lock();
@@ -217,8 +246,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Adds the demo meetings `1000` and `1001` (built-in echo, mandatory SRTP, default
-    /// suites) the first time it runs on a database, and never again: a flag row remembers,
+    /// Adds the demo meetings `1000` (PIN [`DEMO_PIN`]) and `1001` (open), both built-in
+    /// echo, mandatory SRTP, default suites, the first time it runs on a database, and never again: a flag row remembers,
     /// so an operator who removes them does not get them back. A meeting already stored
     /// under one of those ids is left as it is. Returns whether it seeded now.
     pub fn ensure_demo_meetings(&self) -> Result<bool, StoreError> {
@@ -235,12 +264,15 @@ impl Store {
         if seeded {
             return Ok(false);
         }
-        for id in ["1000", "1001"] {
+        // Hashed before the first write; argon2 takes tens of milliseconds, and this runs
+        // once per data directory.
+        let demo_pin_hash = crate::pin::hash_pin(DEMO_PIN)?;
+        for (id, pin_hash) in [("1000", Some(demo_pin_hash)), ("1001", None)] {
             let m = Meeting::new(id, Upstream::Echo);
             tx.execute(
-                "INSERT OR IGNORE INTO meetings (id, upstream, srtp, suites)
-                 VALUES (?1, ?2, ?3, '')",
-                params![m.id, m.upstream.as_str(), m.srtp.as_str()],
+                "INSERT OR IGNORE INTO meetings (id, upstream, srtp, suites, pin_hash)
+                 VALUES (?1, ?2, ?3, '', ?4)",
+                params![m.id, m.upstream.as_str(), m.srtp.as_str(), pin_hash],
             )?;
         }
         tx.execute(

@@ -123,16 +123,20 @@ fn demo_meetings_are_seeded_once_and_stay_removed() {
     let store = Store::open(&tmp.data()).unwrap();
     assert!(store.ensure_demo_meetings().unwrap());
     let demo = store.list_meetings().unwrap();
+    let pin_hash = demo[0].pin_hash.clone().unwrap();
+    assert!(crate::pin::verify_pin(&pin_hash, DEMO_PIN));
     assert_eq!(
         demo,
         vec![
-            Meeting::new("1000", Upstream::Echo),
+            Meeting {
+                pin_hash: Some(pin_hash),
+                ..Meeting::new("1000", Upstream::Echo)
+            },
             Meeting::new("1001", Upstream::Echo)
         ]
     );
     assert_eq!(demo[0].srtp, SrtpMode::Mandatory);
     assert!(demo[0].suites.is_empty() && demo[0].credentials.is_none());
-    assert!(demo[0].pin_hash.is_none());
 
     assert!(!store.ensure_demo_meetings().unwrap());
     assert!(store.remove_meeting("1000").unwrap());
@@ -352,6 +356,42 @@ fn invalid_credentials_are_refused_without_echoing_the_password() {
         assert!(matches!(e, MeetingError::BadCredentials(_)), "{e:?}");
         assert!(!e.to_string().contains(&secret));
     }
+}
+
+#[test]
+fn pin_is_set_and_cleared_without_touching_the_rest() {
+    let tmp = TempDir::new("pin");
+    let store = Store::open(&tmp.data()).unwrap();
+    let mut m = full_meeting("2000");
+    m.pin_hash = None;
+    store.put_meeting(&m).unwrap();
+    let phc = crate::pin::hash_pin("4711").unwrap();
+    assert!(store.set_meeting_pin("2000", Some(&phc)).unwrap());
+    let got = store.get_meeting("2000").unwrap().unwrap();
+    assert!(crate::pin::verify_pin(
+        got.pin_hash.as_deref().unwrap(),
+        "4711"
+    ));
+    assert_eq!(got.credentials, m.credentials);
+    assert!(store.set_meeting_pin("2000", None).unwrap());
+    assert_eq!(store.get_meeting("2000").unwrap(), Some(m));
+    assert!(!store.set_meeting_pin("nope", None).unwrap());
+    assert!(matches!(
+        store.set_meeting_pin("2000", Some("4711")),
+        Err(StoreError::Pin(_))
+    ));
+}
+
+#[test]
+fn debug_output_shows_whether_there_is_a_pin_not_the_hash() {
+    let m = full_meeting("1001");
+    let hash = m.pin_hash.clone().unwrap();
+    for text in [format!("{m:?}"), format!("{m:#?}")] {
+        assert!(!text.contains(&hash) && !text.contains("argon2"), "{text}");
+        assert!(text.contains("pin: true"), "{text}");
+    }
+    let open = Meeting::new("1002", Upstream::Echo);
+    assert!(format!("{open:?}").contains("pin: false"));
 }
 
 #[test]

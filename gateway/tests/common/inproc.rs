@@ -21,6 +21,7 @@ pub fn route(uri: &str, srtp: SrtpPolicy) -> MeetingRoute {
             suites: default_suites(),
         },
         credentials: None,
+        pin_hash: None,
     }
 }
 
