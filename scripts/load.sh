@@ -16,14 +16,19 @@ STEP=${1:-10}
 shift || true
 RATES=("$@")
 if [ ${#RATES[@]} -eq 0 ]; then
-    RATES=(50 100 200 300 400 600 800 1000 1300 1600 2000)
+    RATES=(50 100 200 300 400 600 800 1000 1300 1600 2000 2500 3000 4000 5000)
 fi
 
 command -v sipp >/dev/null || { echo "sipp missing: apt-get install sip-tester" >&2; exit 2; }
 cargo build --release -p roomgate >&2
 BIN=target/release/roomgate
 WORK=$(mktemp -d /tmp/roomgate-load.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    pkill -f "load_uas.xml -i 127.0.0.1 -p ${UAS_PORT:-none}" 2>/dev/null || true
+}
+trap cleanup EXIT
 # The relay binds every port of its range at start.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -50,7 +55,9 @@ port_max = 31999
 [echo]
 enabled = false
 EOF
-(cd "$WORK" && ROOMGATE_LOG=warn "$OLDPWD/$BIN" serve --config roomgate.toml 2>"$WORK/roomgate.log") &
+(cd "$WORK" && exec env ROOMGATE_LOG=warn "$OLDPWD/$BIN" serve --config roomgate.toml \
+    >/dev/null 2>"$WORK/roomgate.log") &
+SERVER_PID=$!
 for _ in $(seq 100); do
     grep -q "roomgate listening\|Error\|error" "$WORK/roomgate.log" 2>/dev/null && break
     ss -lun | grep -q ":$SIP_PORT " && break

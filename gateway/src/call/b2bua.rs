@@ -26,7 +26,8 @@
 //! ports change only between it and us); a hold (direction change) is mirrored to the other
 //! leg with a re-INVITE of our own.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -182,6 +183,10 @@ struct Call {
     room_policy: MediaPolicy,
     setup_deadline: Option<Instant>,
     audio: Option<AudioPath>,
+    /// The room's Call-ID (index key) and every transaction of ours indexed for this call,
+    /// so ending a call touches only its own index entries.
+    room_call_id: String,
+    txs: Vec<TransactionId>,
     room_direction: Direction,
     cloud_direction: Direction,
     video: bool,
@@ -236,6 +241,10 @@ pub struct Calls {
     /// acknowledged and hung up.
     abandoned: HashMap<TransactionId, (Destination, OwnedMessage)>,
     actions: Vec<Action>,
+    /// Call deadlines, earliest first; entries may be stale (the call's deadline moved or
+    /// the call ended), which costs one early wake-up. Keeps timer handling O(log n) per
+    /// call instead of a scan of every call on every event.
+    timers: BinaryHeap<Reverse<(Instant, u64)>>,
     next_id: u64,
     pub stats: CallStats,
 }
@@ -350,6 +359,7 @@ impl Calls {
             by_tx: HashMap::new(),
             abandoned: HashMap::new(),
             actions: Vec::new(),
+            timers: BinaryHeap::new(),
             next_id: 1,
             stats: CallStats::default(),
         }
@@ -414,19 +424,35 @@ impl Calls {
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.calls
-            .values()
-            .flat_map(|c| {
-                [
-                    c.setup_deadline,
-                    c.room.retransmit.as_ref().map(|r| r.at),
-                    c.room.expires_at,
-                    c.cloud.refresh_at,
-                    c.cloud.expires_at,
-                ]
-            })
-            .flatten()
-            .min()
+        self.timers.peek().map(|Reverse((at, _))| *at)
+    }
+
+    /// Puts the call's earliest deadline on the timer heap.
+    fn schedule(&mut self, id: u64) {
+        let Some(c) = self.calls.get(&id) else {
+            return;
+        };
+        let next = [
+            c.setup_deadline,
+            c.room.retransmit.as_ref().map(|r| r.at),
+            c.room.expires_at,
+            c.cloud.refresh_at,
+            c.cloud.expires_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        if let Some(at) = next {
+            self.timers.push(Reverse((at, id)));
+        }
+    }
+
+    /// Indexes transaction `tx` as `role` of call `id`.
+    fn track(&mut self, tx: TransactionId, id: u64, role: TxRole) {
+        self.by_tx.insert(tx, (id, role));
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.txs.push(tx);
+        }
     }
 
     fn respond(
@@ -675,6 +701,8 @@ impl Calls {
             room_policy,
             setup_deadline: Some(now + self.settings.setup_timeout),
             audio: None,
+            room_call_id: call_id.clone(),
+            txs: Vec::new(),
             room_direction,
             cloud_direction: room_direction,
             video,
@@ -684,8 +712,9 @@ impl Calls {
         self.by_call_id.insert(call_id, (id, Side::Room));
         self.by_call_id
             .insert(call.cloud.call_id.clone(), (id, Side::Cloud));
-        self.by_tx.insert(tx, (id, TxRole::RoomInvite));
         self.calls.insert(id, call);
+        self.track(tx, id, TxRole::RoomInvite);
+        self.schedule(id);
         match route.upstream {
             Upstream::Echo => {
                 if let Some((addr, name)) = self.settings.echo.clone() {
@@ -843,7 +872,7 @@ impl Calls {
     ) {
         match layer.send_request(now, invite, dest) {
             Ok(tx) => {
-                self.by_tx.insert(tx, (id, TxRole::CloudInvite));
+                self.track(tx, id, TxRole::CloudInvite);
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.cloud.tx = Some(tx);
                 }
@@ -1098,6 +1127,10 @@ impl Calls {
             call.cloud.expires_at = Some(d.give_up_at);
             call.cloud.timer_interval = Some(neg.interval);
         }
+        self.schedule(id);
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let answer = match body_sdp(msg) {
             Ok(Some(a)) => a,
             _ => {
@@ -1267,6 +1300,7 @@ impl Calls {
         let rtx = call.room.tx;
         drop(invite);
         self.respond(layer, now, rtx, &resp);
+        self.schedule(id);
         self.stats.connected += 1;
         tracing::info!(call = id, "call connected");
     }
@@ -1470,7 +1504,11 @@ impl Calls {
                 Side::Room => call.room.expires_at = Some(at),
                 Side::Cloud => call.cloud.expires_at = Some(at),
             }
+            self.schedule(id);
         }
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let offer = if has_offer {
             match body_sdp(msg) {
                 Ok(o) => o,
@@ -1658,7 +1696,7 @@ impl Calls {
         }
         match layer.send_request(now, req, dest) {
             Ok(tx) => {
-                self.by_tx.insert(tx, (id, TxRole::Mirror(to)));
+                self.track(tx, id, TxRole::Mirror(to));
             }
             Err(e) => tracing::debug!(call = id, error = %e, "mirror re-INVITE not sent"),
         }
@@ -1745,56 +1783,71 @@ impl Calls {
     }
 
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
-        let ids: Vec<u64> = self.calls.keys().copied().collect();
-        for id in ids {
-            let Some(call) = self.calls.get_mut(&id) else {
-                continue;
-            };
-            if call.setup_deadline.is_some_and(|d| d <= now) {
-                call.setup_deadline = None;
-                tracing::warn!(call = id, "cloud leg did not answer in time");
-                self.stats.cloud_failed += 1;
-                self.fail_room(layer, now, id, 504, "Server Time-out");
-                continue;
+        let mut ids: Vec<u64> = Vec::new();
+        while let Some(Reverse((at, id))) = self.timers.peek().copied() {
+            if at > now {
+                break;
             }
-            if let Some(rt) = call.room.retransmit.as_mut() {
-                if rt.at <= now {
-                    if now >= rt.until {
-                        // RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the dialog.
-                        call.room.retransmit = None;
-                        tracing::info!(call = id, "room never acknowledged our 200");
-                        self.end_call(layer, now, id, None);
-                        continue;
-                    }
-                    rt.interval = (rt.interval * 2).min(Duration::from_secs(4));
-                    rt.at = now + rt.interval;
-                    let resp = rt.response.clone();
-                    let tx = call.room.tx;
-                    self.respond(layer, now, tx, &resp);
+            self.timers.pop();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for &id in &ids {
+            self.call_timers(layer, now, id);
+            self.schedule(id);
+        }
+    }
+
+    /// Fires whatever of call `id`'s timers is due.
+    fn call_timers(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.setup_deadline.is_some_and(|d| d <= now) {
+            call.setup_deadline = None;
+            tracing::warn!(call = id, "cloud leg did not answer in time");
+            self.stats.cloud_failed += 1;
+            self.fail_room(layer, now, id, 504, "Server Time-out");
+            return;
+        }
+        if let Some(rt) = call.room.retransmit.as_mut() {
+            if rt.at <= now {
+                if now >= rt.until {
+                    // RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the dialog.
+                    call.room.retransmit = None;
+                    tracing::info!(call = id, "room never acknowledged our 200");
+                    self.end_call(layer, now, id, None);
+                    return;
                 }
+                rt.interval = (rt.interval * 2).min(Duration::from_secs(4));
+                rt.at = now + rt.interval;
+                let resp = rt.response.clone();
+                let tx = call.room.tx;
+                self.respond(layer, now, tx, &resp);
             }
-            let Some(call) = self.calls.get_mut(&id) else {
-                continue;
-            };
-            if call.room.expires_at.is_some_and(|t| t <= now)
-                || call.cloud.expires_at.is_some_and(|t| t <= now)
-            {
-                tracing::info!(call = id, "session timer expired");
-                self.end_call(layer, now, id, None);
-                continue;
-            }
-            if call.cloud.refresh_at.is_some_and(|t| t <= now) {
-                call.cloud.refresh_at = call
-                    .cloud
-                    .timer_interval
-                    .map(|i| now + Duration::from_secs(u64::from(i) / 2));
-                call.cloud.expires_at = call
-                    .cloud
-                    .timer_interval
-                    .map(|i| now + Duration::from_secs(u64::from(i)));
-                let dir = call.cloud_direction;
-                self.refresh_cloud(layer, now, id, dir);
-            }
+        }
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.room.expires_at.is_some_and(|t| t <= now)
+            || call.cloud.expires_at.is_some_and(|t| t <= now)
+        {
+            tracing::info!(call = id, "session timer expired");
+            self.end_call(layer, now, id, None);
+            return;
+        }
+        if call.cloud.refresh_at.is_some_and(|t| t <= now) {
+            call.cloud.refresh_at = call
+                .cloud
+                .timer_interval
+                .map(|i| now + Duration::from_secs(u64::from(i) / 2));
+            call.cloud.expires_at = call
+                .cloud
+                .timer_interval
+                .map(|i| now + Duration::from_secs(u64::from(i)));
+            let dir = call.cloud_direction;
+            self.refresh_cloud(layer, now, id, dir);
         }
     }
 
@@ -1825,7 +1878,7 @@ impl Calls {
             req.push(HeaderName::Supported, "timer");
         }
         if let Ok(tx) = layer.send_request(now, req, dest) {
-            self.by_tx.insert(tx, (id, TxRole::InDialog(Side::Cloud)));
+            self.track(tx, id, TxRole::InDialog(Side::Cloud));
         }
     }
 
@@ -1919,7 +1972,7 @@ impl Calls {
         match dialog.build_request(Method::Bye, &hop, &branch(), None) {
             Ok(bye) => {
                 if let Ok(tx) = layer.send_request(now, bye, dest) {
-                    self.by_tx.insert(tx, (id, TxRole::InDialog(side)));
+                    self.track(tx, id, TxRole::InDialog(side));
                 }
             }
             Err(e) => tracing::debug!(call = id, error = %e, "no BYE"),
@@ -1930,9 +1983,14 @@ impl Calls {
         let Some(call) = self.calls.remove(&id) else {
             return;
         };
-        self.by_call_id.retain(|_, (c, _)| *c != id);
-        self.by_tx
-            .retain(|_, (c, role)| *c != id || matches!(role, TxRole::InDialog(_)));
+        self.by_call_id.remove(&call.room_call_id);
+        self.by_call_id.remove(&call.cloud.call_id);
+        for tx in &call.txs {
+            // A BYE we sent stays indexed until its transaction ends (its failure is logged).
+            if !matches!(self.by_tx.get(tx), Some((_, TxRole::InDialog(_)))) {
+                self.by_tx.remove(tx);
+            }
+        }
         let session = call.session;
         if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
             tracing::debug!(call = id, error = %e, "relay session already gone");

@@ -33,6 +33,8 @@ const BUF_LEN: usize = 2048;
 const HEADROOM: usize = 64;
 /// Timer task wake-up when the core has no deadline (config changes also wake it).
 const IDLE_TICK: Duration = Duration::from_secs(1);
+/// Least time between two timer passes (RTCP reports and DTMF end detection tolerate it).
+const TIMER_GRANULARITY: Duration = Duration::from_millis(10);
 
 struct Shared {
     relay: Mutex<Relay>,
@@ -245,18 +247,33 @@ async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
 /// Timers from `poll_timeout`; generated packets (RTCP reports) go out from here.
 async fn timer_loop(shared: Arc<Shared>) {
     let mut buf = vec![0u8; BUF_LEN];
+    let mut last_pass: Option<Instant> = None;
     loop {
         let deadline = shared.lock().poll_timeout();
-        let sleep = match deadline {
+        // One pass over the sessions serves every deadline that is due, so passes are spaced
+        // at least TIMER_GRANULARITY apart: with thousands of sessions whose report times
+        // are all different, a pass per deadline would cost O(sessions) each time.
+        let earliest = last_pass.map(|t| t + TIMER_GRANULARITY);
+        let wake_at = match (deadline, earliest) {
+            (Some(d), Some(e)) => Some(d.max(e)),
+            (d, _) => d,
+        };
+        let sleep = match wake_at {
             Some(d) => tokio::time::sleep_until(d.into()),
             None => tokio::time::sleep(IDLE_TICK),
         };
         tokio::select! {
             _ = sleep => {}
-            _ = shared.wake.notified() => {}
+            // A configuration change may have brought a deadline forward: look again, after
+            // a short pause so that a burst of changes (call setups) costs one look.
+            _ = shared.wake.notified() => {
+                tokio::time::sleep(TIMER_GRANULARITY).await;
+                continue;
+            }
         }
         let mut relay = shared.lock();
         let now = Instant::now();
+        last_pass = Some(now);
         relay.handle_timeout(now);
         while let Some(t) = relay.poll_transmit(now, &mut buf) {
             shared.send(t, &buf);
