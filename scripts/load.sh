@@ -25,7 +25,8 @@ BIN=target/release/roomgate
 WORK=$(mktemp -d /tmp/roomgate-load.XXXXXX)
 SERVER_PID=
 cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    # SIGTERM drains (up to 40 s while transactions finish); the run is over, so do not wait.
+    [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null || true
     pkill -f "load_uas.xml -i 127.0.0.1 -p ${UAS_PORT:-none}" 2>/dev/null || true
 }
 trap cleanup EXIT
