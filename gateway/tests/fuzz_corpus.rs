@@ -1,5 +1,6 @@
-//! Replays the checked-in seeds of the gateway's fuzz target (`fuzz/corpus/negotiate/`)
-//! through the entry point the cargo-fuzz target calls, so every seed is a regression test.
+//! Replays the checked-in seeds of the gateway's fuzz targets (`fuzz/corpus/negotiate/`,
+//! `fuzz/corpus/prompt_wav/`) through the entry points the cargo-fuzz targets call, so every
+//! seed is a regression test.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,6 +9,37 @@
 )]
 
 use std::path::Path;
+
+fn seeds(target: &str) -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "{} has too few seeds", dir.display());
+    files
+}
+
+#[test]
+fn prompt_wav_corpus() {
+    for path in seeds("prompt_wav") {
+        let bytes = std::fs::read(&path).unwrap();
+        let r = std::panic::catch_unwind(|| roomgate::prompts::load_wav(&bytes).is_ok());
+        match r {
+            Ok(ok) => assert_eq!(
+                ok,
+                !path.ends_with("truncated"),
+                "{}: only the truncated seed is refused",
+                path.display()
+            ),
+            Err(_) => panic!("prompt_wav seed {} panicked", path.display()),
+        }
+    }
+}
 
 #[test]
 fn negotiate_corpus() {
