@@ -9,6 +9,7 @@ pub mod b2bua;
 pub mod dial;
 pub mod directory;
 pub mod negotiate;
+pub mod sdes;
 
 pub use b2bua::{Action, BridgeSettings, CallSummary, Calls};
 pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

@@ -28,11 +28,12 @@
 use std::net::{IpAddr, SocketAddr};
 
 use roomgate_media::rtp::{classify_mux, MuxKind, RtpPacketMut};
-use roomgate_media::srtp::{Policy, SrtpContext, Suite};
-use roomgate_sip::sdp::CryptoSuite;
+use roomgate_media::srtp::{Policy, SrtpContext};
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tracing::Instrument;
+
+pub use crate::call::sdes::{policy, srtp_suite};
 
 /// Receive buffer per stream. A datagram that fills it may have been truncated and is
 /// dropped, so the largest SRTP packet echoed is one byte less.
@@ -41,30 +42,6 @@ pub const PACKET_BUF: usize = 2048;
 pub const MAX_SOURCES: usize = 4;
 /// SSRCs our outbound context of one stream protects in its life (see module docs).
 pub const MAX_ECHO_SSRCS: usize = 64;
-
-/// The SRTP suite of our media crate for an SDES suite, when we implement it.
-pub fn srtp_suite(suite: &CryptoSuite) -> Option<Suite> {
-    Some(match suite {
-        CryptoSuite::AesCm128HmacSha1_80 => Suite::AesCm128HmacSha1_80,
-        CryptoSuite::AesCm128HmacSha1_32 => Suite::AesCm128HmacSha1_32,
-        CryptoSuite::Aes256CmHmacSha1_80 => Suite::AesCm256HmacSha1_80,
-        CryptoSuite::Aes256CmHmacSha1_32 => Suite::AesCm256HmacSha1_32,
-        CryptoSuite::AeadAes128Gcm => Suite::AeadAes128Gcm,
-        CryptoSuite::AeadAes256Gcm => Suite::AeadAes256Gcm,
-        _ => return None,
-    })
-}
-
-/// A policy from SDES key||salt, or `None` when the length does not fit the suite.
-pub fn policy(suite: Suite, key_salt: &[u8], mki: Option<Vec<u8>>) -> Option<Policy> {
-    if key_salt.len() != suite.master_key_len() + suite.master_salt_len() {
-        return None;
-    }
-    let (key, salt) = key_salt.split_at_checked(suite.master_key_len())?;
-    let mut policy = Policy::new(suite, key, salt);
-    policy.mki = mki;
-    Some(policy)
-}
 
 /// What a stream task runs with. The generations change exactly when a key does, so the
 /// task rebuilds a context (losing its replay and rollover state) only then.
@@ -388,6 +365,8 @@ fn echo_ssrc(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use roomgate_media::srtp::Suite;
+    use roomgate_sip::sdp::CryptoSuite;
 
     #[test]
     fn suites_map() {

@@ -30,14 +30,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rand::TryRngCore;
-use roomgate_media::srtp::MAX_MKI_LEN;
 use roomgate_sip::dialog::{self, Dialog, DialogError, InDialogRequest};
 use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
 use roomgate_sip::sdp::{
     Attribute, AttributeValue, Connection, Crypto, CryptoSuite, Direction, KeyMaterial, KeyParam,
-    MediaDescription, MediaType, Mki, Origin, SessionDescription,
+    MediaDescription, MediaType, Origin, SessionDescription,
 };
 use roomgate_sip::transaction::Transport;
 use roomgate_sip::{
@@ -45,7 +44,8 @@ use roomgate_sip::{
     Method, OwnedMessage, UasCapabilities,
 };
 
-use super::media::{policy, srtp_suite, MediaStream, StreamSetup};
+use super::media::{MediaStream, StreamSetup};
+use crate::call::sdes::{key_policy, mki_bytes, srtp_suite};
 
 /// Methods we answer, for Allow.
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
@@ -236,25 +236,6 @@ fn new_origin(ip: IpAddr) -> Origin {
     }
 }
 
-/// An MKI as the bytes each packet carries, when it fits [`MAX_MKI_LEN`].
-fn mki_bytes(mki: Mki) -> Option<Vec<u8>> {
-    let len = usize::from(mki.length);
-    if len == 0 || len > MAX_MKI_LEN {
-        return None;
-    }
-    let be = mki.value.to_be_bytes();
-    if len < be.len() {
-        if mki.value.checked_shr(8 * len as u32).unwrap_or(0) != 0 {
-            return None;
-        }
-        be.get(be.len() - len..).map(<[u8]>::to_vec)
-    } else {
-        let mut bytes = vec![0u8; len - be.len()];
-        bytes.extend_from_slice(&be);
-        Some(bytes)
-    }
-}
-
 /// Whether we can honour an `a=crypto` line: a suite we implement, one key (we do not
 /// switch keys by MKI or lifetime), an MKI that fits, and no session parameter that would
 /// change the transform (KDR, unencrypted or unauthenticated SRTP, FEC); only the WSH hint
@@ -339,10 +320,9 @@ fn configure(
     let Some(media_suite) = srtp_suite(suite) else {
         return false;
     };
-    let mki = |k: &KeyParam| k.mki.and_then(mki_bytes);
     let (Some(inbound), Some(outbound)) = (
-        policy(media_suite, theirs.key.expose_secret(), mki(theirs)),
-        policy(media_suite, ours.key.expose_secret(), mki(ours)),
+        key_policy(media_suite, theirs),
+        key_policy(media_suite, ours),
     ) else {
         return false;
     };
@@ -1228,38 +1208,6 @@ mod tests {
         assert_eq!(
             send(&mut uas, &second.request("INVITE", Some(&body), &[])).0,
             200
-        );
-    }
-
-    #[test]
-    fn mki_encoding() {
-        assert_eq!(
-            mki_bytes(Mki {
-                value: 1,
-                length: 4
-            }),
-            Some(vec![0, 0, 0, 1])
-        );
-        assert_eq!(
-            mki_bytes(Mki {
-                value: 256,
-                length: 1
-            }),
-            None
-        );
-        assert_eq!(
-            mki_bytes(Mki {
-                value: 0x0102,
-                length: 10
-            }),
-            Some(vec![0, 0, 0, 0, 0, 0, 0, 0, 1, 2])
-        );
-        assert_eq!(
-            mki_bytes(Mki {
-                value: 1,
-                length: 17
-            }),
-            None
         );
     }
 

@@ -14,7 +14,9 @@ use std::net::{IpAddr, SocketAddr};
 use rand::RngCore;
 use roomgate_media::codec::AudioCodec;
 use roomgate_media::relay::{DtmfConfig, LegConfig, StreamConfig, StreamKind, StreamMode};
-use roomgate_media::srtp::{Policy, Suite};
+use roomgate_media::srtp::Policy;
+
+use super::sdes::srtp_suite;
 use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
@@ -156,23 +158,14 @@ fn same_codec(a: AudioCodec, b: AudioCodec) -> bool {
 
 /// Fresh key||salt for `suite` from the OS generator; `None` for suites we cannot run.
 pub fn new_key(suite: &CryptoSuite) -> Option<KeyMaterial> {
-    let media = media_suite(suite)?;
+    let media = srtp_suite(suite)?;
     let mut bytes = vec![0u8; media.master_key_len() + media.master_salt_len()];
     rand::rng().fill_bytes(&mut bytes);
     Some(KeyMaterial::new(bytes))
 }
 
-fn media_suite(suite: &CryptoSuite) -> Option<Suite> {
-    Suite::from_name(suite.name())
-}
-
 fn policy_of(c: &Crypto) -> Option<Policy> {
-    let suite = media_suite(&c.suite)?;
-    let key = c.key_params.first()?.key.expose_secret();
-    let (k, s) = (suite.master_key_len(), suite.master_salt_len());
-    let master = key.get(..k)?;
-    let salt = key.get(k..k + s)?;
-    Some(Policy::new(suite, master, salt))
+    super::sdes::key_policy(srtp_suite(&c.suite)?, c.key_params.first()?)
 }
 
 /// Capabilities of one leg for offer/answer. `codecs` is the preference order; `None` uses
