@@ -17,6 +17,7 @@ pub mod config;
 pub mod decode;
 pub mod echo;
 pub mod lockout;
+pub mod observe;
 pub mod pin;
 pub mod prompts;
 pub mod resolve;

@@ -11,5 +11,5 @@ pub mod directory;
 pub mod negotiate;
 pub mod sdes;
 
-pub use b2bua::{Action, BridgeSettings, CallSummary, Calls};
+pub use b2bua::{Action, BridgeSettings, CallStats, CallSummary, Calls};
 pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

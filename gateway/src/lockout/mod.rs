@@ -19,6 +19,7 @@
 //! verification (argon2id) takes time: without the reservation, many concurrent calls could
 //! all pass the check before the first failure is recorded and together exceed the budget.
 
+mod guard;
 mod store;
 
 use std::collections::{HashMap, VecDeque};
@@ -27,6 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+pub use guard::{Guard, GuardError, LocalGuard, SecuritySink, Ticket};
 pub use store::{LockoutStore, LockoutStoreError, SqliteLockoutStore, LOCKOUT_DB_FILE_NAME};
 
 /// At most this many meetings, and this many sources, are tracked at once. Every wrong PIN
