@@ -83,6 +83,30 @@ impl Prompts {
     }
 }
 
+impl Prompts {
+    /// The same prompts at `rate` Hz (a call leg's codec rate: 16 kHz for G.722, 48 kHz for
+    /// Opus), made once per rate at startup so playback never resamples.
+    pub fn at_rate(&self, rate: u32) -> Result<Prompts, PromptError> {
+        if rate == PROMPT_RATE {
+            return Ok(self.clone());
+        }
+        let mut one = |s: &[i16]| -> Result<Vec<i16>, PromptError> {
+            let mut r =
+                Resampler::new(PROMPT_RATE, rate, 1).map_err(|source| PromptError::Resample {
+                    from: PROMPT_RATE,
+                    source,
+                })?;
+            Ok(resample_all(&mut r, s))
+        };
+        Ok(Prompts {
+            enter_pin: one(&self.enter_pin)?,
+            wrong_pin: one(&self.wrong_pin)?,
+            joining: one(&self.joining)?,
+            disconnected: one(&self.disconnected)?,
+        })
+    }
+}
+
 /// Mono 16-bit PCM from a WAV file, at its own rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pcm {

@@ -8,6 +8,7 @@
 pub mod b2bua;
 pub mod dial;
 pub mod directory;
+pub mod ivr;
 pub mod negotiate;
 pub mod sdes;
 
