@@ -36,6 +36,43 @@ pub struct Config {
     pub store: StoreConfig,
     /// Wrong-PIN budgets (see `crate::lockout`).
     pub lockout: crate::lockout::LockoutConfig,
+    /// PIN entry (see `crate::call::ivr`).
+    pub pin: PinConfig,
+}
+
+/// PIN entry: timeouts and where security events are written.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PinConfig {
+    /// Seconds after a digit until the entry counts as finished without '#'; also how long
+    /// silence after the prompt lasts before the prompt is repeated.
+    pub inter_digit_timeout_s: u64,
+    /// Seconds the whole PIN entry may take (prompts included) before the caller is told
+    /// "you have been disconnected" and hung up: a caller who never sends digits does not
+    /// hold a call and its ports for ever.
+    pub entry_timeout_s: u64,
+    /// Security events (JSON lines, for fail2ban). Relative paths are inside the data
+    /// directory.
+    pub security_log: PathBuf,
+}
+
+impl Default for PinConfig {
+    fn default() -> Self {
+        PinConfig {
+            inter_digit_timeout_s: 5,
+            entry_timeout_s: 60,
+            security_log: PathBuf::from("security.log"),
+        }
+    }
+}
+
+impl PinConfig {
+    pub fn timeouts(&self) -> crate::call::ivr::PinTimeouts {
+        crate::call::ivr::PinTimeouts {
+            inter_digit: Duration::from_secs(self.inter_digit_timeout_s),
+            total: Duration::from_secs(self.entry_timeout_s),
+        }
+    }
 }
 
 pub use crate::store::SrtpMode;
@@ -396,6 +433,13 @@ impl Config {
         }
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
+        }
+        if self.pin.inter_digit_timeout_s == 0
+            || self.pin.entry_timeout_s < self.pin.inter_digit_timeout_s
+        {
+            return Err(ConfigError::Invalid(
+                "pin.inter_digit_timeout_s must be > 0 and at most pin.entry_timeout_s".into(),
+            ));
         }
         self.lockout
             .check()

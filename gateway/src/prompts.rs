@@ -90,7 +90,7 @@ impl Prompts {
         if rate == PROMPT_RATE {
             return Ok(self.clone());
         }
-        let mut one = |s: &[i16]| -> Result<Vec<i16>, PromptError> {
+        let one = |s: &[i16]| -> Result<Vec<i16>, PromptError> {
             let mut r =
                 Resampler::new(PROMPT_RATE, rate, 1).map_err(|source| PromptError::Resample {
                     from: PROMPT_RATE,

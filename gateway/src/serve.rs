@@ -50,6 +50,8 @@ pub struct Bridge {
     pub echo: Option<(SocketAddr, String)>,
     /// Extra trusted roots for outbound TLS (the echo service's CA).
     pub extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// Wrong-PIN budgets; None: this process's budgets in the data directory.
+    pub guard: Option<Arc<crate::lockout::Guard>>,
 }
 
 /// What is listening where, as started.
@@ -266,16 +268,43 @@ async fn bridge_parts(
         setup_timeout: Duration::from_secs(config.gateway.setup_timeout_s),
         echo: bridge.echo,
         t1: Duration::from_millis(config.sip.t1_ms),
+        pin_timeouts: config.pin.timeouts(),
     };
-    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net));
+    let guard = match bridge.guard {
+        Some(g) => g,
+        None => Arc::new(local_guard(config)?),
+    };
+    let prompts = crate::prompts::Prompts::embedded()
+        .map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
+    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net))
+        .with_pin(guard.clone(), &prompts);
     Ok((
         calls,
         crate::sip::driver::Network {
             outbound,
             resolver: Some(Arc::new(resolver)),
             media_events: Some(media_events),
+            guard: Some(guard),
         },
     ))
+}
+
+/// The security event sink of `[pin] security_log` (inside the data directory when relative).
+pub fn security_sink(config: &Config) -> Result<crate::lockout::SecuritySink, ServeError> {
+    crate::store::create_private_dir(&config.store.path)
+        .map_err(|e| ServeError::Setup(format!("data directory: {e}")))?;
+    let path = config.store.path.join(&config.pin.security_log);
+    crate::lockout::SecuritySink::to_file(&path)
+        .map_err(|e| ServeError::Setup(format!("security log {}: {e}", path.display())))
+}
+
+/// This process's budgets, kept in `lockout.sqlite3` in the data directory.
+pub fn local_guard(config: &Config) -> Result<crate::lockout::Guard, ServeError> {
+    let sink = Arc::new(security_sink(config)?);
+    let now = crate::lockout::unix_seconds(std::time::SystemTime::now());
+    crate::lockout::LocalGuard::open(config.lockout.clone(), &config.store.path, now, sink)
+        .map(crate::lockout::Guard::Local)
+        .map_err(|e| ServeError::Setup(format!("lockout store: {e}")))
 }
 
 /// The meeting store (with the demo meetings on first start) and the echo service.
@@ -295,6 +324,7 @@ async fn open_bridge(
         directory: Box::new(store),
         echo: None,
         extra_roots: Vec::new(),
+        guard: None,
     };
     if config.echo.enabled {
         let echo = crate::echo::start(

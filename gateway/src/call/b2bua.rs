@@ -27,10 +27,10 @@
 //! leg with a re-INVITE of our own.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rand::RngCore;
 use roomgate_media::dtmf::{DtmfGenerator, GeneratorConfig};
@@ -49,7 +49,14 @@ use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, U
 
 use super::dial;
 use super::directory::{Directory, MeetingRoute, Upstream};
+use super::ivr::{self, DigitSource, Outcome, PinEntry, PinTimeouts, Secret, Step};
 use super::negotiate::{self, AudioPath, LegStream, MediaPolicy};
+use crate::lockout::{unix_seconds, Guard};
+use crate::observe::{Cdr, SetupHistogram};
+use crate::prompts::Prompts;
+
+mod pin_phase;
+mod report;
 
 const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
@@ -78,6 +85,8 @@ pub struct BridgeSettings {
     pub echo: Option<(SocketAddr, String)>,
     /// RFC 3261 T1 (2xx retransmission to rooms over UDP).
     pub t1: Duration,
+    /// PIN entry timeouts.
+    pub pin_timeouts: PinTimeouts,
 }
 
 /// What the driver must do for the B2BUA.
@@ -87,6 +96,16 @@ pub enum Action {
     Resolve { call: u64, uri: String },
     /// Connections to `addr` over TLS verify this name.
     TlsName { addr: SocketAddr, name: String },
+    /// Run one PIN attempt (reserve in the budgets, verify, settle) and report with
+    /// [`Calls::on_pin_outcome`]. `hash: None` (unknown meeting) and `pin: None` (an entry
+    /// that cannot be right) still cost one verification, so no answer comes sooner.
+    PinAttempt {
+        call: u64,
+        meeting: String,
+        source: IpAddr,
+        hash: Option<String>,
+        pin: Option<Secret>,
+    },
 }
 
 /// One call as the admin side sees it.
@@ -102,6 +121,8 @@ pub struct CallSummary {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
+    /// Room answered by us; PIN entry runs, no cloud leg yet.
+    Pin,
     /// Waiting for the cloud URI to resolve.
     Resolving,
     /// Cloud INVITE sent, room INVITE pending.
@@ -190,6 +211,17 @@ struct Call {
     room_direction: Direction,
     cloud_direction: Direction,
     video: bool,
+    /// Where the meeting is; None for a meeting that does not exist (its PIN entry never
+    /// succeeds).
+    upstream: Option<Upstream>,
+    pin_hash: Option<String>,
+    pin: Option<PinEntry>,
+    started_at: Instant,
+    started_unix: u64,
+    connected_unix: Option<u64>,
+    setup_ms: Option<u64>,
+    /// Why the call ended (CDR), set by whoever ends it first.
+    end_reason: Option<String>,
 }
 
 impl Call {
@@ -247,7 +279,17 @@ pub struct Calls {
     timers: BinaryHeap<Reverse<(Instant, u64)>>,
     next_id: u64,
     pub stats: CallStats,
+    pub setup: SetupHistogram,
+    guard: Option<Arc<Guard>>,
+    /// Prompts per codec sample rate (8, 16 and 48 kHz), made once.
+    prompts: HashMap<u32, Arc<Prompts>>,
+    by_session: HashMap<SessionId, u64>,
+    cdrs: VecDeque<Cdr>,
 }
+
+/// CDRs held for the driver to store; beyond this the oldest are dropped (and counted), so a
+/// stalled store cannot grow memory.
+pub const MAX_PENDING_CDRS: usize = 10_000;
 
 /// Counters (for tests and metrics).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -259,7 +301,16 @@ pub struct CallStats {
     pub refused_capacity: u64,
     pub refused_media: u64,
     pub cloud_failed: u64,
+    /// Calls ended by PIN entry (wrong PINs, timeout, flood).
     pub refused_pin: u64,
+    /// INVITEs refused with 403 because their source is blocked.
+    pub refused_blocked: u64,
+    /// PIN meetings refused (503) or PIN calls ended because the lockout store is down.
+    pub lockout_unavailable: u64,
+    pub pin_attempts: u64,
+    pub pin_correct: u64,
+    pub pin_wrong: u64,
+    pub cdrs_dropped: u64,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -362,7 +413,32 @@ impl Calls {
             timers: BinaryHeap::new(),
             next_id: 1,
             stats: CallStats::default(),
+            setup: SetupHistogram::default(),
+            guard: None,
+            prompts: HashMap::new(),
+            by_session: HashMap::new(),
+            cdrs: VecDeque::new(),
         }
+    }
+
+    /// Meetings with a password (and unknown meetings) get PIN entry with these budgets and
+    /// prompts; without them such calls are refused (503), failing closed.
+    pub fn with_pin(mut self, guard: Arc<Guard>, prompts: &Prompts) -> Self {
+        self.guard = Some(guard);
+        for rate in [8_000, 16_000, 48_000] {
+            match prompts.at_rate(rate) {
+                Ok(p) => {
+                    self.prompts.insert(rate, Arc::new(p));
+                }
+                Err(e) => tracing::error!(rate, error = %e, "prompts not available at this rate"),
+            }
+        }
+        self
+    }
+
+    /// The next call detail record to store.
+    pub fn poll_cdr(&mut self) -> Option<Cdr> {
+        self.cdrs.pop_front()
     }
 
     pub fn len(&self) -> usize {
@@ -396,6 +472,7 @@ impl Calls {
                 id: c.id,
                 meeting: c.meeting.clone(),
                 state: match c.phase {
+                    Phase::Pin => "pin",
                     Phase::Resolving => "resolving",
                     Phase::Inviting => "inviting",
                     Phase::Answered => "answered",
@@ -438,6 +515,7 @@ impl Calls {
             c.room.expires_at,
             c.cloud.refresh_at,
             c.cloud.expires_at,
+            c.pin.as_ref().and_then(PinEntry::poll_timeout),
         ]
         .into_iter()
         .flatten()
@@ -543,6 +621,18 @@ impl Calls {
             .call_id()
             .map_err(|_| Refusal::new(400, "Bad Request"))?
             .to_owned();
+        // A blocked source learns nothing else: not whether the meeting exists, not whether
+        // the gateway is busy. This is the only 403 the gateway sends.
+        let source_ip = request.source.addr.ip();
+        if let Some(guard) = &self.guard {
+            if guard
+                .source_blocked(unix_seconds(SystemTime::now()), source_ip)
+                .is_some()
+            {
+                self.stats.refused_blocked += 1;
+                return Err(Refusal::new(403, "Forbidden"));
+            }
+        }
         if self.by_call_id.contains_key(&call_id) {
             // A second INVITE with the Call-ID of a live call but no To tag: a loop or a
             // merged request (RFC 3261 §8.2.2.2).
@@ -566,13 +656,10 @@ impl Calls {
             self.stats.refused_unknown += 1;
             return Err(Refusal::new(404, "Not Found"));
         };
-        let route: MeetingRoute = match self.directory.meeting(&dialled.meeting) {
-            Ok(Some(r)) => r,
-            Ok(None) => {
-                self.stats.refused_unknown += 1;
-                tracing::info!(meeting = %dialled.meeting, "unknown meeting");
-                return Err(Refusal::new(404, "Not Found"));
-            }
+        // An unknown meeting is answered and asked for a PIN like a meeting with one, so
+        // dialling cannot tell which meetings exist.
+        let route: Option<MeetingRoute> = match self.directory.meeting(&dialled.meeting) {
+            Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, "meeting store unavailable");
                 return Err(Refusal {
@@ -581,21 +668,22 @@ impl Calls {
                 });
             }
         };
-        // Until the PIN IVR answers callers and collects digits, a meeting with a password
-        // is reachable only with the right PIN in the dial string (`ID*PIN`, `ID.PIN`); it
-        // fails closed otherwise. The hash check costs the same whether or not a PIN came.
-        if let Some(hash) = &route.pin_hash {
-            let ok = match &dialled.pin {
-                Some(pin) => crate::pin::verify_pin(hash, pin),
-                None => {
-                    crate::pin::dummy_verify("0000");
-                    false
-                }
-            };
-            if !ok {
-                self.stats.refused_pin += 1;
-                tracing::info!(meeting = %dialled.meeting, peer = %request.source.addr, "meeting password missing or wrong");
-                return Err(Refusal::new(603, "Decline"));
+        let needs_pin = route.as_ref().is_none_or(|r| r.pin_hash.is_some());
+        if needs_pin {
+            if route.is_none() {
+                tracing::info!(meeting = %dialled.meeting, "unknown meeting: PIN entry that cannot succeed");
+            }
+            let healthy = self.guard.as_ref().is_some_and(|g| g.healthy());
+            if !healthy {
+                self.stats.lockout_unavailable += 1;
+                tracing::error!(
+                    meeting = %dialled.meeting,
+                    "lockout store unavailable: PIN checks fail closed (503)"
+                );
+                return Err(Refusal {
+                    retry_after: Some(30),
+                    ..Refusal::new(503, "Service Unavailable")
+                });
             }
         }
         let offer = body_sdp(&msg).map_err(|w| {
@@ -644,15 +732,16 @@ impl Calls {
             })?;
         let id = self.next_id;
         self.next_id += 1;
-        let uri = match &route.upstream {
-            Upstream::Echo => match &self.settings.echo {
+        let uri = match route.as_ref().map(|r| &r.upstream) {
+            Some(Upstream::Echo) => match &self.settings.echo {
                 Some((addr, _)) => format!("sips:{}@{}", dialled.meeting, addr),
                 None => {
                     self.media.with_relay(|r, _| r.remove_session(session)).ok();
                     return Err(Refusal::new(503, "Service Unavailable"));
                 }
             },
-            Upstream::Uri(u) => u.clone(),
+            Some(Upstream::Uri(u)) => u.clone(),
+            None => String::new(),
         };
         let room_direction = offer
             .as_ref()
@@ -690,22 +779,40 @@ impl Calls {
                 sdp_version: 1,
                 ack: None,
                 auth_tried: false,
-                credentials: route.credentials.clone(),
+                credentials: route.as_ref().and_then(|r| r.credentials.clone()),
                 provisional: false,
                 refresh_at: None,
                 expires_at: None,
                 timer_interval: None,
             },
             session,
-            cloud_policy: route.policy.clone(),
+            cloud_policy: route
+                .as_ref()
+                .map_or_else(|| room_policy.clone(), |r| r.policy.clone()),
             room_policy,
-            setup_deadline: Some(now + self.settings.setup_timeout),
+            setup_deadline: (!needs_pin).then(|| now + self.settings.setup_timeout),
             audio: None,
             room_call_id: call_id.clone(),
             txs: Vec::new(),
             room_direction,
             cloud_direction: room_direction,
             video,
+            upstream: route.as_ref().map(|r| r.upstream.clone()),
+            pin_hash: route.as_ref().and_then(|r| r.pin_hash.clone()),
+            pin: None,
+            started_at: now,
+            started_unix: unix_seconds(SystemTime::now()),
+            connected_unix: None,
+            setup_ms: None,
+            end_reason: None,
+        };
+        let call = Call {
+            phase: if needs_pin {
+                Phase::Pin
+            } else {
+                Phase::Resolving
+            },
+            ..call
         };
         tracing::info!(call = id, meeting = %dialled.meeting, peer = %request.source.addr, "call started");
         self.stats.started += 1;
@@ -713,10 +820,33 @@ impl Calls {
         self.by_call_id
             .insert(call.cloud.call_id.clone(), (id, Side::Cloud));
         self.calls.insert(id, call);
+        self.by_session.insert(session, id);
         self.track(tx, id, TxRole::RoomInvite);
+        if needs_pin {
+            self.start_pin(layer, now, id, dialled.pin);
+        } else {
+            self.place_cloud_leg(layer, now, id);
+        }
         self.schedule(id);
-        match route.upstream {
-            Upstream::Echo => {
+        Ok(())
+    }
+
+    /// Starts the cloud leg toward the meeting's upstream.
+    fn place_cloud_leg(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        call.phase = Phase::Resolving;
+        if call.setup_deadline.is_none() {
+            call.setup_deadline = Some(now + self.settings.setup_timeout);
+        }
+        let uri = call.cloud.uri.clone();
+        match call.upstream.clone() {
+            None => {
+                // Unreachable: an unknown meeting's PIN entry never succeeds.
+                self.end_call(layer, now, id, Some((404, "Not Found")));
+            }
+            Some(Upstream::Echo) => {
                 if let Some((addr, name)) = self.settings.echo.clone() {
                     self.actions.push(Action::TlsName { addr, name });
                     self.on_destination(
@@ -730,9 +860,9 @@ impl Calls {
                     );
                 }
             }
-            Upstream::Uri(_) => self.actions.push(Action::Resolve { call: id, uri }),
+            Some(Upstream::Uri(_)) => self.actions.push(Action::Resolve { call: id, uri }),
         }
-        Ok(())
+        self.schedule(id);
     }
 
     /// The driver resolved the cloud URI of `call`.
@@ -1167,6 +1297,20 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        if call.room.dialog.is_some() {
+            // Answered during PIN entry: bridge the legs as they are (transcoding when the
+            // cloud chose another codec).
+            if !self.configure_relay(now, id) {
+                self.set_reason(id, "bridge_failed");
+                self.end_call(layer, now, id, None);
+                return;
+            }
+            if let Some(call) = self.calls.get_mut(&id) {
+                call.phase = Phase::Active;
+            }
+            self.connected(now, id);
+            return;
+        }
         let cloud_codec = call
             .cloud
             .streams
@@ -1301,7 +1445,17 @@ impl Calls {
         drop(invite);
         self.respond(layer, now, rtx, &resp);
         self.schedule(id);
+        self.connected(now, id);
+    }
+
+    fn connected(&mut self, now: Instant, id: u64) {
         self.stats.connected += 1;
+        if let Some(c) = self.calls.get_mut(&id) {
+            let ms = now.saturating_duration_since(c.started_at).as_millis() as u64;
+            c.setup_ms = Some(ms);
+            c.connected_unix = Some(unix_seconds(SystemTime::now()));
+            self.setup.observe(ms);
+        }
         tracing::info!(call = id, "call connected");
     }
 
@@ -1368,6 +1522,14 @@ impl Calls {
         if call.phase == Phase::Answered {
             call.phase = Phase::Active;
         }
+        if call.phase == Phase::Pin {
+            if answer_due && has_body {
+                if let Ok(Some(answer)) = body_sdp(&msg) {
+                    self.pin_answer_in_ack(now, id, &answer);
+                }
+            }
+            return;
+        }
         if answer_due && has_body {
             if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref())
             {
@@ -1391,10 +1553,11 @@ impl Calls {
         let Some(call) = self.calls.get(&id) else {
             return false;
         };
-        if !matches!(call.phase, Phase::Resolving | Phase::Inviting) {
+        if !matches!(call.phase, Phase::Resolving | Phase::Inviting) || call.room.dialog.is_some() {
             return false;
         }
         tracing::info!(call = id, "room cancelled");
+        self.set_reason(id, "room_cancel");
         self.fail_room(layer, now, id, 487, "Request Terminated");
         true
     }
@@ -1448,6 +1611,13 @@ impl Calls {
                     self.respond(layer, now, tx, &r);
                 }
                 tracing::info!(call = id, by = ?side, "hung up");
+                self.set_reason(
+                    id,
+                    match side {
+                        Side::Room => "room_bye",
+                        Side::Cloud => "cloud_bye",
+                    },
+                );
                 // The side that hung up has its dialog terminated already.
                 self.end_call_from(layer, now, id, Some(side), None);
             }
@@ -1455,7 +1625,10 @@ impl Calls {
                 self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
             }
             _ => {
-                // INFO and the rest: accepted (DTMF over INFO is read by the PIN IVR).
+                if side == Side::Room && self.on_info(layer, now, tx, id, request, &msg) {
+                    return true;
+                }
+                // The rest (OPTIONS, INFO without DTMF …): accepted.
                 if let Some(r) = Self::response(request, 200, "OK", None) {
                     let r = self.answered_in_dialog(id, side, r);
                     self.respond(layer, now, tx, &r);
@@ -1801,6 +1974,7 @@ impl Calls {
 
     /// Fires whatever of call `id`'s timers is due.
     fn call_timers(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        self.pin_timers(layer, now, id);
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -1905,12 +2079,20 @@ impl Calls {
                 self.abandoned.insert(tx, (dest, inv));
             }
         }
+        if call.room.dialog.is_some() {
+            // Answered by us already (PIN entry): the room is hung up instead.
+            self.set_reason(id, &format!("failed_{code}"));
+            self.bye(layer, now, id, Side::Room);
+            self.remove(id);
+            return;
+        }
         let tag = call.room.tag.clone();
         let request = call.room.invite.clone();
         let rtx = call.room.tx;
         if let Some(r) = Self::response(&request, code, reason, Some(&tag)) {
             self.respond(layer, now, rtx, &r);
         }
+        self.set_reason(id, &format!("failed_{code}"));
         self.remove(id);
     }
 
@@ -1992,6 +2174,13 @@ impl Calls {
             }
         }
         let session = call.session;
+        self.by_session.remove(&session);
+        let cdr = self.cdr(&call);
+        if self.cdrs.len() >= MAX_PENDING_CDRS {
+            self.cdrs.pop_front();
+            self.stats.cdrs_dropped += 1;
+        }
+        self.cdrs.push_back(cdr);
         if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
             tracing::debug!(call = id, error = %e, "relay session already gone");
         }
@@ -2003,11 +2192,30 @@ impl Calls {
     /// forwarded the RFC 4733 packets already; on a transcoded one they cannot pass (the
     /// payload types and clocks differ), so the digit is sent on to the cloud as RFC 4733
     /// events of our own. The digit itself is never logged (it may be part of a PIN).
-    pub fn on_media_dtmf(&mut self, session: SessionId, leg: Leg, event: u8, duration: Duration) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_media_dtmf(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        session: SessionId,
+        leg: Leg,
+        event: u8,
+        digit: Option<char>,
+        duration: Duration,
+    ) {
         if leg != Leg::A {
             return;
         }
-        let Some(call) = self.calls.values().find(|c| c.session == session) else {
+        if let Some(d) = digit {
+            if self.pin_digit(layer, now, session, DigitSource::Rfc4733, d) {
+                return;
+            }
+        }
+        let Some(call) = self
+            .by_session
+            .get(&session)
+            .and_then(|id| self.calls.get(id))
+        else {
             return;
         };
         if call.audio != Some(AudioPath::Transcode) {
@@ -2065,12 +2273,14 @@ impl Calls {
         session: SessionId,
     ) {
         let id = self
-            .calls
-            .values()
-            .find(|c| c.session == session && c.phase == Phase::Active)
+            .by_session
+            .get(&session)
+            .and_then(|id| self.calls.get(id))
+            .filter(|c| c.phase == Phase::Active)
             .map(|c| c.id);
         if let Some(id) = id {
             tracing::info!(call = id, "no media: ending the call");
+            self.set_reason(id, "no_media");
             self.end_call(layer, now, id, None);
         }
     }

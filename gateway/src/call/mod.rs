@@ -10,6 +10,7 @@ pub mod dial;
 pub mod directory;
 pub mod ivr;
 pub mod negotiate;
+pub mod pin_check;
 pub mod sdes;
 
 pub use b2bua::{Action, BridgeSettings, CallStats, CallSummary, Calls};

@@ -139,6 +139,21 @@ impl Guard {
         }
     }
 
+    /// False while the shared store cannot be reached: PIN meetings are then refused (503)
+    /// rather than admitted without a budget.
+    pub fn healthy(&self) -> bool {
+        match self {
+            Guard::Local(_) => true,
+        }
+    }
+
+    /// Where this guard's security events go.
+    pub fn sink(&self) -> &SecuritySink {
+        match self {
+            Guard::Local(g) => &g.sink,
+        }
+    }
+
     /// Whether `ip` is blocked at `now` (unix seconds), and until when. Never waits on I/O.
     pub fn source_blocked(&self, now: u64, ip: IpAddr) -> Option<u64> {
         match self {

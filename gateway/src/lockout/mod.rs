@@ -188,6 +188,14 @@ pub struct Reservation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum SecurityEvent {
+    /// A PIN attempt refused before verification: the meeting is locked, the source blocked,
+    /// or the budget is held by attempts in flight. The caller heard "not correct".
+    PinRefused {
+        time: u64,
+        meeting: String,
+        source: IpAddr,
+        reason: &'static str,
+    },
     /// A wrong PIN; `attempt` is the meeting's failure count in its window, this one included.
     PinFailure {
         time: u64,

@@ -51,6 +51,8 @@ pub struct Network {
     pub outbound: Outbound,
     pub resolver: Option<Arc<Resolver>>,
     pub media_events: Option<mpsc::UnboundedReceiver<MediaEvent>>,
+    /// Wrong-PIN budgets, for the PIN attempts the B2BUA hands out.
+    pub guard: Option<Arc<crate::lockout::Guard>>,
 }
 
 enum Done {
@@ -61,6 +63,10 @@ enum Done {
     Connected {
         key: (SocketAddr, Proto),
         result: Result<ConnId, String>,
+    },
+    Pin {
+        call: u64,
+        outcome: crate::call::ivr::Outcome,
     },
 }
 
@@ -149,8 +155,8 @@ pub async fn run_with(
                         MediaEvent::Inactive(session) => {
                             calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
                         }
-                        MediaEvent::DtmfDigit { session, leg, event, duration, .. } => {
-                            calls.on_media_dtmf(session, leg, event, duration);
+                        MediaEvent::DtmfDigit { session, leg, event, digit, duration } => {
+                            calls.on_media_dtmf(&mut tu.layer, Instant::now(), session, leg, event, digit, duration);
                         }
                         _ => {}
                     }
@@ -200,6 +206,21 @@ impl Driver {
             Action::TlsName { addr, name } => {
                 self.tls_names.insert(addr, name);
             }
+            Action::PinAttempt {
+                call,
+                meeting,
+                source,
+                hash,
+                pin,
+            } => {
+                let guard = self.network.as_ref().and_then(|n| n.guard.clone());
+                let tx = self.done_tx.clone();
+                tokio::spawn(async move {
+                    let outcome =
+                        crate::call::pin_check::attempt(guard, meeting, source, hash, pin).await;
+                    let _ = tx.send(Done::Pin { call, outcome }).await;
+                });
+            }
             Action::Resolve { call, uri } => {
                 let resolver = self.network.as_ref().and_then(|n| n.resolver.clone());
                 let tx = self.done_tx.clone();
@@ -217,6 +238,11 @@ impl Driver {
             Done::Resolved { call, result } => {
                 if let Some(calls) = tu.calls.as_mut() {
                     calls.on_resolved(&mut tu.layer, now, call, result);
+                }
+            }
+            Done::Pin { call, outcome } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_pin_outcome(&mut tu.layer, now, call, outcome);
                 }
             }
             Done::Connected { key, result } => {

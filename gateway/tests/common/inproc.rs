@@ -68,12 +68,17 @@ impl Gateway {
         config.media.port_min = min;
         config.media.port_max = max;
         config.gateway.domain = "gw.example".into();
+        // Lockout records and security events of this gateway alone.
+        config.store.path =
+            std::env::temp_dir().join(format!("roomgate-inproc-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&config.store.path);
         extra(&mut config);
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let bridge = roomgate::serve::Bridge {
             directory: Box::new(StaticDirectory(directory)),
             echo: None,
             extra_roots: Vec::new(),
+            guard: None,
         };
         let (bound, core) = rt
             .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))

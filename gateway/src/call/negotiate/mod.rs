@@ -501,6 +501,33 @@ pub fn bridge_streams(
     Ok((streams, path))
 }
 
+/// Relay streams while only the room leg exists (PIN entry): the room's audio is decrypted
+/// and its RFC 4733 events taken out (never forwarded: there is no other leg), and prompts
+/// are encoded with its codec. Leg B stays blank; video, when reserved, keeps its ports.
+pub fn pin_streams(room: &[LegStream], video: bool) -> Result<Vec<StreamConfig>, BridgeError> {
+    let a = room
+        .iter()
+        .find(|s| s.kind == StreamKind::Audio)
+        .ok_or(BridgeError::NoAudio("room"))?;
+    let (name, rate, pt) = a.codec.clone().ok_or(BridgeError::NoAudio("room"))?;
+    let codec = relay_codec(&name, rate).ok_or(BridgeError::Codec(name))?;
+    let mut streams = vec![StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: codec.rtp_clock(),
+        a: leg_config(a, Some((codec, pt)), false),
+        b: LegConfig::default(),
+    }];
+    if video {
+        streams.extend(
+            reserve_streams(true)
+                .into_iter()
+                .filter(|s| s.kind == StreamKind::Video),
+        );
+    }
+    Ok(streams)
+}
+
 /// Placeholder streams that only reserve ports (audio, and video when asked) until both
 /// answers are in.
 pub fn reserve_streams(video: bool) -> Vec<StreamConfig> {

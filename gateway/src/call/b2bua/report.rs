@@ -1,0 +1,122 @@
+//! The calls as operators see them: live views for the admin API and a CDR per ended call.
+//! Built from the call state and the relay's per-leg statistics; never a PIN or key.
+
+use roomgate_media::relay::{Leg, StreamKind};
+
+use super::{negotiate::AudioPath, Call, Calls, Phase, Side};
+use crate::lockout::unix_seconds;
+use crate::observe::{CallView, Cdr, LegView, Qos, Snapshot};
+
+impl Calls {
+    fn leg_view(&self, call: &Call, side: Side) -> LegView {
+        let (streams, leg) = match side {
+            Side::Room => (&call.room.streams, Leg::A),
+            Side::Cloud => (&call.cloud.streams, Leg::B),
+        };
+        let audio = streams.iter().find(|s| s.kind == StreamKind::Audio);
+        let codec = audio
+            .and_then(|s| s.codec.as_ref())
+            .map(|(n, r, _)| format!("{n}/{r}"));
+        let clock = audio
+            .and_then(|s| s.codec.as_ref())
+            .and_then(|(n, r, _)| super::negotiate::relay_codec(n, *r))
+            .map_or(8000, |c| c.rtp_clock());
+        let crypto_suite = audio
+            .and_then(|s| s.suite.as_ref())
+            .map(|s| s.name().to_owned());
+        let qos = audio.and_then(|_| {
+            self.media
+                .with_relay(|r, _| r.leg_stats(call.session, leg, StreamKind::Audio))
+                .map(|s| Qos::from_leg(&s, clock))
+        });
+        let state = match side {
+            Side::Room => match (call.phase, call.room.dialog.is_some()) {
+                (Phase::Active, _) => "confirmed",
+                (_, true) => "answered",
+                _ => "inviting",
+            },
+            Side::Cloud => match (call.phase, call.cloud.dialog.is_some()) {
+                (Phase::Pin, _) => "none",
+                (_, true) => "confirmed",
+                (_, false) if call.cloud.provisional => "early",
+                (_, false) if call.cloud.tx.is_some() => "inviting",
+                _ => "none",
+            },
+        };
+        let peer = match side {
+            Side::Room => Some(call.room.invite.source.addr.to_string()),
+            Side::Cloud => call.cloud.dest.map(|d| d.addr.to_string()),
+        };
+        LegView {
+            state,
+            peer,
+            codec,
+            crypto_suite,
+            qos,
+        }
+    }
+
+    fn audio_name(call: &Call) -> Option<&'static str> {
+        call.audio.map(|a| match a {
+            AudioPath::PassThrough => "pass-through",
+            AudioPath::Transcode => "transcode",
+        })
+    }
+
+    fn view(&self, call: &Call) -> CallView {
+        CallView {
+            id: call.id,
+            meeting: call.meeting.clone(),
+            state: match call.phase {
+                Phase::Pin => "pin",
+                Phase::Resolving => "resolving",
+                Phase::Inviting => "inviting",
+                Phase::Answered => "answered",
+                Phase::Active => "active",
+            },
+            started: call.started_unix,
+            audio: Self::audio_name(call),
+            room: self.leg_view(call, Side::Room),
+            cloud: self.leg_view(call, Side::Cloud),
+        }
+    }
+
+    /// Live calls, oldest first.
+    pub fn views(&self) -> Vec<CallView> {
+        let mut v: Vec<CallView> = self.calls.values().map(|c| self.view(c)).collect();
+        v.sort_by_key(|c| c.id);
+        v
+    }
+
+    /// Everything the admin API reads, in one piece.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            calls: self.views(),
+            stats: self.stats,
+            setup: self.setup,
+            relay: self.media.with_relay(|r, _| *r.stats()),
+        }
+    }
+
+    /// The CDR of a call being removed (its relay session still exists, for the QoS).
+    pub(super) fn cdr(&self, call: &Call) -> Cdr {
+        let pin_failures = call.pin.as_ref().map_or(0, |p| p.wrong());
+        Cdr {
+            call: call.id,
+            meeting: call.meeting.clone(),
+            source: call.room.invite.source.addr.ip(),
+            started: call.started_unix,
+            connected: call.connected_unix,
+            ended: unix_seconds(std::time::SystemTime::now()),
+            setup_ms: call.setup_ms,
+            reason: call
+                .end_reason
+                .clone()
+                .unwrap_or_else(|| "ended".to_owned()),
+            pin_failures,
+            audio: Self::audio_name(call),
+            room: self.leg_view(call, Side::Room),
+            cloud: self.leg_view(call, Side::Cloud),
+        }
+    }
+}
