@@ -30,6 +30,8 @@ pub struct Gateway {
     pub udp: SocketAddr,
     pub stop: tokio::sync::watch::Sender<bool>,
     pub core: Option<tokio::task::JoinHandle<roomgate::sip::tu::Tu>>,
+    /// Its data directory (lockout records, security log).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Gateway {
@@ -88,6 +90,7 @@ impl Gateway {
             udp: bound.udp[0],
             stop,
             core: Some(core),
+            data_dir: config.store.path.clone(),
         }
     }
 
