@@ -331,11 +331,11 @@ pub fn request(
     extra_headers: &str,
 ) -> String {
     format!(
-        "{method} sip:9999@{target} SIP/2.0\r\n\
+        "{method} sip:no~meeting@{target} SIP/2.0\r\n\
          Via: SIP/2.0/{via_transport} {local};branch=z9hG4bK{branch};rport\r\n\
          Max-Forwards: 70\r\n\
          From: <sip:test@{local}>;tag=t{branch}\r\n\
-         To: <sip:9999@{target}>\r\n\
+         To: <sip:no~meeting@{target}>\r\n\
          Call-ID: {call_id}\r\n\
          CSeq: {cseq} {method}\r\n\
          {extra_headers}Content-Length: 0\r\n\r\n"
