@@ -285,6 +285,8 @@ async fn bridge_parts(
             resolver: Some(Arc::new(resolver)),
             media_events: Some(media_events),
             guard: Some(guard),
+            admin: None,
+            cdrs: None,
         },
     ))
 }

@@ -53,6 +53,11 @@ pub struct Network {
     pub media_events: Option<mpsc::UnboundedReceiver<MediaEvent>>,
     /// Wrong-PIN budgets, for the PIN attempts the B2BUA hands out.
     pub guard: Option<Arc<crate::lockout::Guard>>,
+    /// Questions from the admin API, answered between events.
+    pub admin: Option<mpsc::Receiver<crate::observe::AdminQuery>>,
+    /// Where ended calls' CDRs go (a writer task stores them); full: the CDR is dropped and
+    /// counted rather than stalling calls.
+    pub cdrs: Option<mpsc::Sender<crate::observe::Cdr>>,
 }
 
 enum Done {
@@ -99,6 +104,8 @@ pub async fn run_with(
 ) -> Tu {
     let (done_tx, mut done_rx) = mpsc::channel(256);
     let mut media_events = network.as_mut().and_then(|n| n.media_events.take());
+    let mut admin = network.as_mut().and_then(|n| n.admin.take());
+    let cdrs = network.as_ref().and_then(|n| n.cdrs.clone());
     let mut d = Driver {
         sender,
         network,
@@ -127,6 +134,15 @@ pub async fn run_with(
             while let Some(a) = tu.calls.as_mut().and_then(|c| c.poll_action()) {
                 progressed = true;
                 d.act(a);
+            }
+            while let Some(cdr) = tu.calls.as_mut().and_then(|c| c.poll_cdr()) {
+                if let Some(tx) = &cdrs {
+                    if tx.try_send(cdr).is_err() {
+                        if let Some(c) = tu.calls.as_mut() {
+                            c.stats.cdrs_dropped += 1;
+                        }
+                    }
+                }
             }
             if !progressed {
                 break;
@@ -159,6 +175,15 @@ pub async fn run_with(
                             calls.on_media_dtmf(&mut tu.layer, Instant::now(), session, leg, event, digit, duration);
                         }
                         _ => {}
+                    }
+                }
+            }
+            Some(q) = async { match admin.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                match q {
+                    crate::observe::AdminQuery::Snapshot(reply) => {
+                        if let Some(calls) = tu.calls.as_ref() {
+                            let _ = reply.send(calls.snapshot());
+                        }
                     }
                 }
             }
