@@ -1,5 +1,6 @@
 //! Replays the checked-in seeds of the gateway's fuzz targets (`fuzz/corpus/negotiate/`,
-//! `fuzz/corpus/prompt_wav/`) through the entry points the cargo-fuzz targets call, so every
+//! `fuzz/corpus/prompt_wav/`,
+//! `fuzz/corpus/pin_entry/`) through the entry points the cargo-fuzz targets call, so every
 //! seed is a regression test.
 #![allow(
     clippy::unwrap_used,
@@ -56,5 +57,16 @@ fn negotiate_corpus() {
         if std::panic::catch_unwind(|| roomgate::call::negotiate::fuzz_negotiate(&bytes)).is_err() {
             panic!("negotiate seed {} panicked", path.display());
         }
+    }
+}
+
+#[test]
+fn pin_entry_corpus() {
+    let seeds = seeds("pin_entry");
+    assert!(seeds.len() >= 5, "{seeds:?}");
+    for path in seeds {
+        let bytes = std::fs::read(&path).unwrap();
+        let r = std::panic::catch_unwind(|| roomgate::call::ivr::fuzz_pin_entry(&bytes));
+        assert!(r.is_ok(), "pin_entry seed {} panicked", path.display());
     }
 }

@@ -451,6 +451,64 @@ pub fn info_digit(content_type: &str, body: &[u8]) -> Option<char> {
     matches!(c, '0'..='9' | '*' | '#' | 'A'..='D' | 'a'..='d').then(|| c.to_ascii_uppercase())
 }
 
+/// Fuzz entry: the first byte splits the input into an INFO body (read as both DTMF content
+/// types) and a script driving one [`PinEntry`] — key presses from either source, outcomes and
+/// time steps. Must not panic, and the entry must stay bounded.
+#[doc(hidden)]
+pub fn fuzz_pin_entry(data: &[u8]) {
+    let split = usize::from(data.first().copied().unwrap_or(0)).min(data.len());
+    let (body, script) = data.split_at(split);
+    let _ = info_digit("application/dtmf-relay", body);
+    let _ = info_digit("application/dtmf", body);
+    let prompts = Arc::new(Prompts {
+        enter_pin: vec![1; 500],
+        wrong_pin: vec![2; 300],
+        joining: vec![3; 200],
+        disconnected: vec![4; 200],
+    });
+    let t0 = Instant::now();
+    let mut now = t0;
+    let timeouts = PinTimeouts {
+        inter_digit: Duration::from_secs(2),
+        total: Duration::from_secs(30),
+    };
+    let mut e = PinEntry::new(now, prompts, 8000, timeouts, 3, None);
+    for &b in script {
+        match b >> 6 {
+            0 => {
+                let keys = b"0123456789*#ABCD";
+                let k = char::from(keys.get(usize::from(b & 15)).copied().unwrap_or(b'#'));
+                let src = if b & 16 == 0 {
+                    DigitSource::Rfc4733
+                } else {
+                    DigitSource::Info
+                };
+                e.on_digit(now, src, k);
+            }
+            1 => e.on_outcome(
+                now,
+                match b & 3 {
+                    0 => Outcome::Correct,
+                    1 => Outcome::Unavailable,
+                    _ => Outcome::Wrong,
+                },
+            ),
+            _ => {
+                now += Duration::from_millis(u64::from(b & 63) * 50);
+                e.handle_timeout(now, |f| assert!(f.len() == 160));
+            }
+        }
+        // One input makes at most one step (an attempt, a join or a hang-up).
+        assert!(e.steps.len() <= 1);
+        while let Some(step) = e.poll_step() {
+            if let Step::Attempt(Some(s)) = step {
+                assert!(s.expose().len() <= MAX_PIN_DIGITS);
+            }
+        }
+        assert!(e.digits.len() <= MAX_PIN_DIGITS);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
