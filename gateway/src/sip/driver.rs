@@ -51,6 +51,10 @@ pub struct Network {
     pub outbound: Outbound,
     pub resolver: Option<Arc<Resolver>>,
     pub media_events: Option<mpsc::UnboundedReceiver<MediaEvent>>,
+    /// Questions from the admin API (live calls, counters), answered between events.
+    // wired by the call-flow change: the driver does not read this yet, so the admin API
+    // answers 503 for calls and `/metrics` reports `roomgate_core_up 0` until it does.
+    pub admin: Option<mpsc::Receiver<crate::observe::AdminQuery>>,
 }
 
 enum Done {

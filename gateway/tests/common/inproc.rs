@@ -74,6 +74,8 @@ impl Gateway {
             directory: Box::new(StaticDirectory(directory)),
             echo: None,
             extra_roots: Vec::new(),
+            security: None,
+            admin: None,
         };
         let (bound, core) = rt
             .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))
