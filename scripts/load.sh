@@ -55,6 +55,8 @@ port_min = 20000
 port_max = 31999
 [echo]
 enabled = false
+[admin]
+listen = "127.0.0.1:0"
 EOF
 (cd "$WORK" && exec env ROOMGATE_LOG=warn "$OLDPWD/$BIN" serve --config roomgate.toml \
     >/dev/null 2>"$WORK/roomgate.log") &

@@ -38,6 +38,8 @@ pub struct Config {
     pub lockout: crate::lockout::LockoutConfig,
     /// PIN entry (see `crate::call::ivr`).
     pub pin: PinConfig,
+    /// The admin HTTP API and `/metrics`.
+    pub admin: AdminConfig,
 }
 
 /// PIN entry: timeouts and where security events are written.
@@ -66,12 +68,59 @@ impl Default for PinConfig {
     }
 }
 
+/// The admin HTTP API (`/v1/...`) and Prometheus `/metrics`, both behind a bearer token.
+/// Plain HTTP: it listens on loopback by default; to reach it from elsewhere put a TLS proxy
+/// in front, or bind a management network you trust.
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    pub enabled: bool,
+    pub listen: SocketAddr,
+    /// File holding the bearer token (hex). Created 0600 with 32 random bytes when missing;
+    /// default `<store.path>/admin.token`.
+    pub token_file: Option<PathBuf>,
+    /// The token inline instead of a file. Discouraged: config files get copied and logged.
+    pub token: Option<String>,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig {
+            enabled: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8081)),
+            token_file: None,
+            token: None,
+        }
+    }
+}
+
 impl PinConfig {
     pub fn timeouts(&self) -> crate::call::ivr::PinTimeouts {
         crate::call::ivr::PinTimeouts {
             inter_digit: Duration::from_secs(self.inter_digit_timeout_s),
             total: Duration::from_secs(self.entry_timeout_s),
         }
+    }
+}
+
+impl AdminConfig {
+    /// The token file in use: `token_file`, or `admin.token` in the data directory.
+    pub fn token_path(&self, data_dir: &Path) -> PathBuf {
+        self.token_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join(crate::admin::TOKEN_FILE_NAME))
+    }
+}
+
+// The inline token stays out of Debug output (configs get logged).
+impl std::fmt::Debug for AdminConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminConfig")
+            .field("enabled", &self.enabled)
+            .field("listen", &self.listen)
+            .field("token_file", &self.token_file)
+            .field("token", &self.token.as_ref().map(|_| "<set>"))
+            .finish()
     }
 }
 
@@ -444,6 +493,27 @@ impl Config {
         self.lockout
             .check()
             .map_err(|m| ConfigError::Invalid(m.to_owned()))?;
+        if self.admin.enabled {
+            if self.admin.token.is_some() && self.admin.token_file.is_some() {
+                return bad("admin.token and admin.token_file: give one, not both");
+            }
+            if let Some(t) = &self.admin.token {
+                crate::admin::check_token(t)
+                    .map_err(|m| ConfigError::Invalid(format!("admin.token: {m}")))?;
+            }
+            if self
+                .admin
+                .token_file
+                .as_ref()
+                .is_some_and(|p| p.as_os_str().is_empty())
+            {
+                return bad("admin.token_file must not be empty");
+            }
+            if !self.admin.listen.ip().is_loopback() {
+                tracing::warn!(listen = %self.admin.listen,
+                    "admin API listens beyond loopback over plain HTTP: use a trusted network or a TLS proxy");
+            }
+        }
         Ok(())
     }
 
@@ -501,6 +571,32 @@ mod tests {
         assert!(toml::from_str::<Config>("[store]\ndir = \"x\"\n").is_err());
         let empty: Config = toml::from_str("[store]\npath = \"\"\n").unwrap();
         assert!(empty.check().is_err());
+    }
+
+    #[test]
+    fn admin_defaults_to_loopback_with_a_token_file_in_the_data_directory() {
+        let c = Config::default();
+        assert!(c.admin.enabled);
+        assert_eq!(c.admin.listen, "127.0.0.1:8081".parse().unwrap());
+        assert_eq!(
+            c.admin.token_path(&c.store.path),
+            PathBuf::from("./roomgate-data/admin.token")
+        );
+        let c: Config = toml::from_str(
+            "[admin]\nlisten = \"127.0.0.1:9000\"\ntoken = \"0123456789abcdef0123456789abcdef\"\n",
+        )
+        .unwrap();
+        c.check().unwrap();
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+        let short: Config = toml::from_str("[admin]\ntoken = \"abc\"\n").unwrap();
+        assert!(short.check().is_err());
+        let both: Config = toml::from_str(
+            "[admin]\ntoken = \"0123456789abcdef0123456789abcdef\"\ntoken_file = \"t\"\n",
+        )
+        .unwrap();
+        assert!(both.check().is_err());
+        let off: Config = toml::from_str("[admin]\nenabled = false\ntoken = \"x\"\n").unwrap();
+        off.check().unwrap();
     }
 
     #[test]

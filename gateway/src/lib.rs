@@ -10,6 +10,7 @@
     )
 )]
 
+pub mod admin;
 pub mod call;
 pub mod cli_lockout;
 pub mod cli_meeting;

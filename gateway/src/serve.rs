@@ -9,6 +9,8 @@ use roomgate_sip::transaction::{LayerConfig, Timers, TransactionLayer};
 use tokio::sync::{mpsc, watch};
 
 use crate::config::Config;
+use crate::lockout::{Guard, LocalGuard, SecuritySink};
+use crate::observe::AdminQuery;
 use crate::sip::rate_limit::RateLimiter;
 use crate::sip::tu::Tu;
 use crate::stats::Stats;
@@ -41,6 +43,8 @@ pub enum ServeError {
     Resolve(#[from] crate::resolve::ResolveError),
     #[error("{0}")]
     Setup(String),
+    #[error(transparent)]
+    AdminToken(#[from] crate::admin::TokenError),
 }
 
 /// What the B2BUA is given besides the configuration: where meetings come from and where
@@ -50,8 +54,20 @@ pub struct Bridge {
     pub echo: Option<(SocketAddr, String)>,
     /// Extra trusted roots for outbound TLS (the echo service's CA).
     pub extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
-    /// Wrong-PIN budgets; None: this process's budgets in the data directory.
-    pub guard: Option<Arc<crate::lockout::Guard>>,
+    /// The lockout guard and security sink, shared with the admin API so both see (and clear)
+    /// the same budgets. `None` in tests that bridge without PINs.
+    pub security: Option<Security>,
+    /// The admin API's queries, handed to the SIP driver (see `Network::admin`).
+    pub admin: Option<mpsc::Receiver<AdminQuery>>,
+    /// Where CDRs of ended calls go (None: not kept).
+    pub cdrs: Option<mpsc::Sender<crate::observe::Cdr>>,
+}
+
+/// The one lockout guard of the process and the sink its events go to.
+#[derive(Clone)]
+pub struct Security {
+    pub guard: Arc<Guard>,
+    pub sink: Arc<SecuritySink>,
 }
 
 /// What is listening where, as started.
@@ -60,6 +76,8 @@ pub struct Bound {
     pub udp: Vec<SocketAddr>,
     pub tcp: Vec<SocketAddr>,
     pub tls: Vec<SocketAddr>,
+    /// The admin API, when enabled.
+    pub admin: Option<SocketAddr>,
 }
 
 /// Starts every listener and the SIP core. Returns what is bound and the core's task handle.
@@ -270,8 +288,8 @@ async fn bridge_parts(
         t1: Duration::from_millis(config.sip.t1_ms),
         pin_timeouts: config.pin.timeouts(),
     };
-    let guard = match bridge.guard {
-        Some(g) => g,
+    let guard = match bridge.security {
+        Some(s) => s.guard,
         None => Arc::new(local_guard(config)?),
     };
     let prompts = crate::prompts::Prompts::embedded()
@@ -285,8 +303,8 @@ async fn bridge_parts(
             resolver: Some(Arc::new(resolver)),
             media_events: Some(media_events),
             guard: Some(guard),
-            admin: None,
-            cdrs: None,
+            admin: bridge.admin,
+            cdrs: bridge.cdrs,
         },
     ))
 }
@@ -309,11 +327,24 @@ pub fn local_guard(config: &Config) -> Result<crate::lockout::Guard, ServeError>
         .map_err(|e| ServeError::Setup(format!("lockout store: {e}")))
 }
 
-/// The meeting store (with the demo meetings on first start) and the echo service.
-async fn open_bridge(
-    config: &Config,
-    shutdown: watch::Receiver<bool>,
-) -> Result<Bridge, ServeError> {
+/// CDRs waiting for the store; beyond this the SIP core drops (and counts) them.
+pub const CDR_QUEUE: usize = 4096;
+
+/// Stores CDRs as calls end, on the blocking pool (SQLite), one at a time.
+async fn write_cdrs(store: crate::store::Store, mut rx: mpsc::Receiver<crate::observe::Cdr>) {
+    while let Some(cdr) = rx.recv().await {
+        let s = store.clone();
+        let r = tokio::task::spawn_blocking(move || s.insert_cdr(&cdr)).await;
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "CDR not stored"),
+            Err(e) => tracing::warn!(error = %e, "CDR writer task failed"),
+        }
+    }
+}
+
+/// The meeting store, with the demo meetings on first start.
+fn open_store(config: &Config) -> Result<crate::store::Store, ServeError> {
     let store = crate::store::Store::open(&config.store.path)
         .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?;
     if store
@@ -322,11 +353,22 @@ async fn open_bridge(
     {
         tracing::info!(path = %store.path().display(), "demo meetings 1000 and 1001 created");
     }
+    Ok(store)
+}
+
+/// The bridge over `store`, and the echo service.
+async fn open_bridge(
+    config: &Config,
+    store: crate::store::Store,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Bridge, ServeError> {
     let mut bridge = Bridge {
         directory: Box::new(store),
         echo: None,
         extra_roots: Vec::new(),
-        guard: None,
+        security: None,
+        admin: None,
+        cdrs: None,
     };
     if config.echo.enabled {
         let echo = crate::echo::start(
@@ -347,12 +389,86 @@ async fn open_bridge(
     Ok(bridge)
 }
 
+/// The admin token: inline from the config, or from its file (created at first start).
+/// Logs where the file is, never the token.
+fn admin_token(config: &Config) -> Result<crate::admin::Token, ServeError> {
+    if let Some(t) = &config.admin.token {
+        tracing::warn!("admin token given inline in the config; prefer admin.token_file");
+        return Ok(crate::admin::Token::new(t));
+    }
+    let path = config.admin.token_path(&config.store.path);
+    let (token, created) = crate::admin::load_or_create(&path)?;
+    if created {
+        tracing::info!(path = %path.display(), "admin API token created");
+    } else {
+        tracing::info!(path = %path.display(), "admin API token read");
+    }
+    Ok(token)
+}
+
+/// Binds the admin listener and spawns the API. Bound before the SIP side starts, so a taken
+/// port stops the gateway before it takes any call.
+async fn start_admin(
+    config: &Config,
+    state: crate::admin::AdminState,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), ServeError> {
+    let addr = config.admin.listen;
+    let bind_err = |source| ServeError::Bind {
+        proto: "admin HTTP",
+        addr,
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(bind_err)?;
+    let local = listener.local_addr().map_err(bind_err)?;
+    let task = tokio::spawn(async move {
+        if let Err(e) = crate::admin::serve(listener, state, shutdown).await {
+            tracing::error!(error = %e, "admin API stopped");
+        }
+    });
+    Ok((local, task))
+}
+
 /// Runs until SIGTERM/SIGINT, then drains.
 pub async fn run(config: Config) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let bridge = open_bridge(&config, stop_rx.clone()).await?;
-    let (bound, core) = start_with(&config, stop_rx, Some(bridge)).await?;
-    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, "roomgate listening");
+    let store = open_store(&config)?;
+    let sink = Arc::new(security_sink(&config)?);
+    let local = LocalGuard::open(
+        config.lockout.clone(),
+        &config.store.path,
+        crate::lockout::unix_seconds(std::time::SystemTime::now()),
+        sink.clone(),
+    )
+    .map_err(|e| ServeError::Setup(format!("lockout store: {e}")))?;
+    let security = Security {
+        guard: Arc::new(Guard::Local(local)),
+        sink,
+    };
+    let mut bridge = open_bridge(&config, store.clone(), stop_rx.clone()).await?;
+    bridge.security = Some(security.clone());
+    let mut admin = None;
+    if config.admin.enabled {
+        let (queries, rx) = mpsc::channel(crate::admin::QUERY_QUEUE);
+        let state = crate::admin::AdminState::new(
+            queries,
+            security.guard.clone(),
+            store.clone(),
+            security.sink.clone(),
+            admin_token(&config)?,
+        );
+        admin = Some(start_admin(&config, state, stop_rx.clone()).await?);
+        bridge.admin = Some(rx);
+    }
+    let (cdr_tx, cdr_rx) = mpsc::channel(CDR_QUEUE);
+    bridge.cdrs = Some(cdr_tx);
+    let cdr_writer = tokio::spawn(write_cdrs(store.clone(), cdr_rx));
+    let (mut bound, core) = start_with(&config, stop_rx, Some(bridge)).await?;
+    bound.admin = admin.as_ref().map(|(addr, _)| *addr);
+    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, admin = ?bound.admin,
+        "roomgate listening");
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(ServeError::Signal)?;
     tokio::select! {
@@ -363,6 +479,12 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     match core.await {
         Ok(tu) => tracing::info!(stats = ?tu.stats, "stopped"),
         Err(e) => tracing::warn!(error = %e, "SIP core ended abnormally"),
+    }
+    // The core is gone, so is the CDR sender: the writer stores what is queued, then ends.
+    let _ = tokio::time::timeout(Duration::from_secs(5), cdr_writer).await;
+    if let Some((_, task)) = admin {
+        // Requests in progress get a moment to finish; a stuck client does not hold exit.
+        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
     Ok(())
 }

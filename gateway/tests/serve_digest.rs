@@ -47,7 +47,8 @@ fn start_gateway(dir: &Path, port: u16) -> Killed {
             "[sip]\nudp = [\"127.0.0.1:{port}\"]\ntcp = [\"127.0.0.1:{port}\"]\n\
              [sip.auth]\nrealm = \"roomgate-test\"\nalgorithms = [\"MD5\"]\n\
              [[sip.auth.users]]\nusername = \"trunk1\"\npassword = \"correct horse\"\n\
-             [media]\nport_min = {min}\nport_max = {max}\n"
+             [media]\nport_min = {min}\nport_max = {max}\n\
+             [admin]\nlisten = \"127.0.0.1:0\"\n"
         ),
     )
     .unwrap();

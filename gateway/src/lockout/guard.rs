@@ -17,6 +17,7 @@
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{
@@ -46,11 +47,28 @@ pub(crate) enum TicketInner {
 }
 
 /// Where security events go: the `roomgate::security` tracing target always, and a file of
-/// JSON lines (one per event) for fail2ban when configured.
+/// JSON lines (one per event) for fail2ban when configured. It also counts them by kind, for
+/// `/metrics`: the sink sees every event whichever guard produced it, so the counts need no
+/// help from the budgets.
 #[derive(Debug, Default)]
 pub struct SecuritySink {
     file: Option<Mutex<std::fs::File>>,
     path: Option<PathBuf>,
+    pin_failures: AtomicU64,
+    meeting_locks: AtomicU64,
+    source_blocks: AtomicU64,
+    pin_refused: AtomicU64,
+}
+
+/// How many security events of each kind a [`SecuritySink`] has seen since the process
+/// started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SecurityCounts {
+    pub pin_failures: u64,
+    pub meeting_locks: u64,
+    pub source_blocks: u64,
+    /// Attempts refused unverified (meeting locked, source blocked, budget in flight).
+    pub pin_refused: u64,
 }
 
 impl SecuritySink {
@@ -67,6 +85,7 @@ impl SecuritySink {
         Ok(SecuritySink {
             file: Some(Mutex::new(f)),
             path: Some(path.to_owned()),
+            ..SecuritySink::default()
         })
     }
 
@@ -75,7 +94,25 @@ impl SecuritySink {
         self.path.as_deref()
     }
 
+    /// The events counted so far (relaxed loads: each counter is exact, the three together
+    /// are not one atomic snapshot, which a scrape does not need).
+    pub fn counts(&self) -> SecurityCounts {
+        SecurityCounts {
+            pin_failures: self.pin_failures.load(Ordering::Relaxed),
+            meeting_locks: self.meeting_locks.load(Ordering::Relaxed),
+            source_blocks: self.source_blocks.load(Ordering::Relaxed),
+            pin_refused: self.pin_refused.load(Ordering::Relaxed),
+        }
+    }
+
     pub fn emit(&self, event: &SecurityEvent) {
+        let counter = match event {
+            SecurityEvent::PinFailure { .. } => &self.pin_failures,
+            SecurityEvent::MeetingLocked { .. } => &self.meeting_locks,
+            SecurityEvent::SourceBlocked { .. } => &self.source_blocks,
+            SecurityEvent::PinRefused { .. } => &self.pin_refused,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
         let line = event.to_json_line();
         tracing::warn!(target: "roomgate::security", "{line}");
         if let Some(f) = &self.file {

@@ -28,7 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-pub use guard::{Guard, GuardError, LocalGuard, SecuritySink, Ticket};
+pub use guard::{Guard, GuardError, LocalGuard, SecurityCounts, SecuritySink, Ticket};
 pub use store::{LockoutStore, LockoutStoreError, SqliteLockoutStore, LOCKOUT_DB_FILE_NAME};
 
 /// At most this many meetings, and this many sources, are tracked at once. Every wrong PIN

@@ -12,6 +12,7 @@
 //! Schema versions are SQLite's `PRAGMA user_version`; [`MIGRATIONS`] holds one step per
 //! version, applied in order inside one transaction at open.
 
+mod cdr;
 mod meeting;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+pub use cdr::{CdrRecord, CDR_RETENTION, MAX_CDR_PAGE};
 pub use meeting::{
     normalize_suites, validate_id, Meeting, MeetingError, SrtpMode, Upstream, UpstreamCredentials,
     ECHO_UPSTREAM, MAX_CREDENTIAL_FIELD_LEN, MAX_ID_LEN, MAX_PASSWORD_LEN, MAX_SUITES, MAX_URI_LEN,
@@ -58,6 +60,23 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE store_flags (
         name  TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
+     ) STRICT;",
+    // v2: call detail records, newest = highest seq. Legs are JSON (`LegView`: state, peer,
+    // codec, crypto suite, QoS) so a new per-leg field needs no migration.
+    "CREATE TABLE cdrs (
+        seq           INTEGER PRIMARY KEY,  -- rowid: insertion order, used for retention
+        call          INTEGER NOT NULL,     -- u64 call id, stored as its i64 bit pattern
+        meeting       TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        started       INTEGER NOT NULL,
+        connected     INTEGER,
+        ended         INTEGER NOT NULL,
+        setup_ms      INTEGER,
+        reason        TEXT NOT NULL,
+        pin_failures  INTEGER NOT NULL,
+        audio         TEXT,
+        room          TEXT NOT NULL,        -- JSON LegView
+        cloud         TEXT NOT NULL         -- JSON LegView
      ) STRICT;",
 ];
 

@@ -80,7 +80,9 @@ impl Gateway {
             directory: Box::new(StaticDirectory(directory)),
             echo: None,
             extra_roots: Vec::new(),
-            guard: None,
+            security: None,
+            admin: None,
+            cdrs: None,
         };
         let (bound, core) = rt
             .block_on(roomgate::serve::start_with(&config, stop_rx, Some(bridge)))

@@ -249,6 +249,10 @@ impl Server {
                 "[media]\nport_min = {min}\nport_max = {max}\n{}\n{}\n",
                 opts.media, opts.extra
             ));
+            if !opts.extra.contains("[admin]") {
+                // Any free port: the default 8081 would collide between parallel tests.
+                toml.push_str("[admin]\nlisten = \"127.0.0.1:0\"\n");
+            }
             let config = dir.join("roomgate.toml");
             fs::write(&config, &toml).unwrap();
             let log_path = dir.join("roomgate.log");
