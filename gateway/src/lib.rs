@@ -13,6 +13,7 @@
 pub mod call;
 pub mod cli_lockout;
 pub mod cli_meeting;
+pub mod cluster;
 pub mod config;
 pub mod decode;
 pub mod echo;

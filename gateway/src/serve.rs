@@ -278,21 +278,16 @@ async fn bridge_parts(
     ))
 }
 
-/// The meeting store (with the demo meetings on first start) and the echo service.
+/// The meeting store (SQLite or Redis, with the demo meetings on first start) and the echo
+/// service.
 async fn open_bridge(
     config: &Config,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Bridge, ServeError> {
-    let store = crate::store::Store::open(&config.store.path)
-        .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?;
-    if store
-        .ensure_demo_meetings()
-        .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?
-    {
-        tracing::info!(path = %store.path().display(), "demo meetings 1000 and 1001 created");
-    }
+    let directory =
+        crate::cluster::open_directory(config).map_err(|e| ServeError::Setup(e.to_string()))?;
     let mut bridge = Bridge {
-        directory: Box::new(store),
+        directory,
         echo: None,
         extra_roots: Vec::new(),
     };

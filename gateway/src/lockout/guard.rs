@@ -2,7 +2,7 @@
 //!
 //! - [`LocalGuard`]: this process's [`Budgets`] in memory, every change written through to
 //!   `lockout.sqlite3`, so a restart (even SIGKILL) keeps the counts.
-//! - A Redis guard (clusters): the same budgets held in Redis and reserved atomically by a
+//! - [`RedisGuard`] (clusters): the same budgets held in Redis and reserved atomically by a
 //!   script, so nodes behind one dispatcher share them.
 //!
 //! The guard is an enum, not a trait object: the methods are `async` (Redis is a network
@@ -19,6 +19,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::redis::RedisGuard;
 use super::{
     Budgets, Lockout, LockoutConfig, LockoutStoreError, Reservation, SecurityEvent,
     SqliteLockoutStore, Subject, Verdict,
@@ -32,6 +33,12 @@ pub enum GuardError {
     Store(#[from] LockoutStoreError),
     #[error("lockout store unavailable: {0}")]
     Unavailable(String),
+    /// The guard's settings cannot work (e.g. a malformed Redis URL).
+    #[error("lockout store configuration: {0}")]
+    Config(String),
+    /// A ticket handed to a guard of another kind than the one that issued it (a bug).
+    #[error("ticket from another guard")]
+    WrongTicket,
 }
 
 /// An attempt counted against the budgets before its PIN is verified; give it back to
@@ -43,6 +50,7 @@ pub struct Ticket(pub(crate) TicketInner);
 #[derive(Debug)]
 pub(crate) enum TicketInner {
     Local(Reservation),
+    Redis(super::redis::RedisTicket),
 }
 
 /// Where security events go: the `roomgate::security` tracing target always, and a file of
@@ -129,6 +137,8 @@ impl LocalGuard {
 /// Budgets and where they live.
 pub enum Guard {
     Local(LocalGuard),
+    /// Budgets in Redis, shared by a cluster (see [`super::redis`]).
+    Redis(RedisGuard),
 }
 
 impl Guard {
@@ -136,6 +146,17 @@ impl Guard {
     pub fn per_call_attempts(&self) -> u32 {
         match self {
             Guard::Local(g) => g.budgets().config().per_call_attempts,
+            Guard::Redis(g) => g.config().per_call_attempts,
+        }
+    }
+
+    /// Whether the guard can answer PIN checks now: always for the local guard; for Redis,
+    /// false after the last operation or refresh failed, true again after one succeeded. The
+    /// call flow answers INVITEs for PIN-protected (or unknown) meetings with 503 while false.
+    pub fn healthy(&self) -> bool {
+        match self {
+            Guard::Local(_) => true,
+            Guard::Redis(g) => g.healthy(),
         }
     }
 
@@ -146,6 +167,7 @@ impl Guard {
                 Verdict::SourceBlocked { until } => Some(until),
                 _ => None,
             },
+            Guard::Redis(g) => g.source_blocked(now, ip),
         }
     }
 
@@ -164,6 +186,10 @@ impl Guard {
                 g.drain(&mut b)?;
                 Ok(r.map(|r| Ticket(TicketInner::Local(r))))
             }
+            Guard::Redis(g) => Ok(g
+                .reserve(now, meeting, ip)
+                .await?
+                .map(|t| Ticket(TicketInner::Redis(t)))),
         }
     }
 
@@ -175,6 +201,8 @@ impl Guard {
                 b.settle(now, r, ok);
                 g.drain(&mut b)
             }
+            (Guard::Redis(g), TicketInner::Redis(t)) => g.settle(now, t, ok).await,
+            _ => Err(GuardError::WrongTicket),
         }
     }
 
@@ -182,6 +210,7 @@ impl Guard {
     pub async fn list(&self, now: u64) -> Result<Vec<Lockout>, GuardError> {
         match self {
             Guard::Local(g) => Ok(g.budgets().list(now)),
+            Guard::Redis(g) => g.list(now).await,
         }
     }
 
@@ -197,6 +226,7 @@ impl Guard {
                 g.drain(&mut b)?;
                 Ok(had)
             }
+            Guard::Redis(g) => g.clear(subject).await,
         }
     }
 }

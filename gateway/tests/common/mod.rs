@@ -7,6 +7,7 @@
 pub mod audio;
 pub mod baresip;
 pub mod inproc;
+pub mod redis;
 
 use std::fs;
 use std::io::{ErrorKind, Read};
