@@ -76,9 +76,11 @@ pub fn run(
     match command {
         LockoutCommand::List { json, data } => {
             let locks = match &data.redis {
-                Some(url) => with_redis(url, &data.redis_prefix, |g| async move {
-                    g.list(now).await
-                })?,
+                Some(url) => with_redis(
+                    url,
+                    &data.redis_prefix,
+                    |g| async move { g.list(now).await },
+                )?,
                 None => {
                     let store = SqliteLockoutStore::open(&data_dir(data.data_dir, env_data_dir))?;
                     // The windows only decide which failures are kept, not which locks are

@@ -327,18 +327,23 @@ impl StoreConfig {
     /// bad value for the first time in production).
     pub fn check_redis(&self) -> Result<(), ConfigError> {
         let url = &self.redis_url;
-        if !(url.starts_with("redis://") || url.starts_with("redis+unix://") || url.starts_with("unix://")) {
+        if !(url.starts_with("redis://")
+            || url.starts_with("redis+unix://")
+            || url.starts_with("unix://"))
+        {
             return Err(ConfigError::Invalid(
                 "store.redis_url must start with redis:// (or redis+unix:// / unix://)".to_owned(),
             ));
         }
         if let Err(e) = redis::Client::open(url.as_str()) {
             // The URL may hold a password: name the problem, not the value.
-            return Err(ConfigError::Invalid(format!("store.redis_url: {:?}", e.kind())));
+            return Err(ConfigError::Invalid(format!(
+                "store.redis_url: {:?}",
+                e.kind()
+            )));
         }
         let p = &self.redis_prefix;
-        if p.len() > MAX_REDIS_PREFIX_LEN
-            || p.chars().any(|c| c.is_control() || c.is_whitespace())
+        if p.len() > MAX_REDIS_PREFIX_LEN || p.chars().any(|c| c.is_control() || c.is_whitespace())
         {
             return Err(ConfigError::Invalid(format!(
                 "store.redis_prefix: at most {MAX_REDIS_PREFIX_LEN} bytes, no spaces or control characters"

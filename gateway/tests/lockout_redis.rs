@@ -43,7 +43,10 @@ fn spread(n: u32) -> IpAddr {
 
 /// A security-event file in a fresh temp directory.
 fn events_file(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("roomgate-lockout-redis-{tag}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "roomgate-lockout-redis-{tag}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir.join("security.log")
@@ -127,7 +130,10 @@ async fn meeting_budget_is_shared_and_atomic_across_nodes() {
     // meeting_failures = 20: the 21st failure locks, so 21 attempts may be verified at once.
     assert_eq!(held.len(), 21);
     assert_eq!(refused.len(), 79);
-    assert!(refused.iter().all(|v| *v == Verdict::InFlight), "{refused:?}");
+    assert!(
+        refused.iter().all(|v| *v == Verdict::InFlight),
+        "{refused:?}"
+    );
     fail_all(&nodes, held, now).await;
     let until = now + 900;
     for g in &nodes {
@@ -139,7 +145,11 @@ async fn meeting_budget_is_shared_and_atomic_across_nodes() {
             Verdict::MeetingLocked { until }
         );
         // Other meetings are untouched.
-        let t = g.reserve(now + 1, "1001", ip("203.0.113.1")).await.unwrap().unwrap();
+        let t = g
+            .reserve(now + 1, "1001", ip("203.0.113.1"))
+            .await
+            .unwrap()
+            .unwrap();
         g.settle(now + 1, t, true).await.unwrap();
         assert!(g.healthy());
     }
@@ -153,7 +163,10 @@ async fn meeting_budget_is_shared_and_atomic_across_nodes() {
         .collect();
     attempts.sort_unstable();
     assert_eq!(attempts, (1..=21).collect::<Vec<u64>>());
-    let locks: Vec<_> = ev.iter().filter(|e| e["event"] == "meeting_locked").collect();
+    let locks: Vec<_> = ev
+        .iter()
+        .filter(|e| e["event"] == "meeting_locked")
+        .collect();
     assert_eq!(locks.len(), 1);
     assert_eq!(locks[0]["until"], until);
     assert_eq!(locks[0]["meeting"], "1000");
@@ -165,7 +178,11 @@ async fn meeting_budget_is_shared_and_atomic_across_nodes() {
         }]
     );
     // The lock ends when it says.
-    let t = nodes[1].reserve(until, "1000", ip("203.0.113.1")).await.unwrap().unwrap();
+    let t = nodes[1]
+        .reserve(until, "1000", ip("203.0.113.1"))
+        .await
+        .unwrap()
+        .unwrap();
     nodes[1].settle(until, t, true).await.unwrap();
 }
 
@@ -200,7 +217,10 @@ async fn source_budget_is_shared_and_reaches_both_nodes_403_checks() {
         assert_eq!(g.source_blocked(until, src), None);
     }
     let ev = events(&path);
-    let blocks: Vec<_> = ev.iter().filter(|e| e["event"] == "source_blocked").collect();
+    let blocks: Vec<_> = ev
+        .iter()
+        .filter(|e| e["event"] == "source_blocked")
+        .collect();
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0]["key"], "192.0.2.7");
     assert_eq!(blocks[0]["source"], "192.0.2.7");
@@ -224,20 +244,36 @@ async fn ipv6_sources_count_per_64_and_trusted_sources_only_skip_the_source_budg
     for n in 0..10u32 {
         let g = &nodes[n as usize % 2];
         let t = g
-            .reserve(now, &format!("v{n}"), ip(&format!("2001:db8:1:2::{:x}", n + 1)))
+            .reserve(
+                now,
+                &format!("v{n}"),
+                ip(&format!("2001:db8:1:2::{:x}", n + 1)),
+            )
             .await
             .unwrap()
             .unwrap();
         g.settle(now, t, false).await.unwrap();
     }
     assert!(matches!(
-        nodes[0].reserve(now, "m", ip("2001:db8:1:2:ffff::1")).await.unwrap(),
+        nodes[0]
+            .reserve(now, "m", ip("2001:db8:1:2:ffff::1"))
+            .await
+            .unwrap(),
         Err(Verdict::SourceBlocked { .. })
     ));
-    let t = nodes[1].reserve(now, "m", ip("2001:db8:1:3::1")).await.unwrap().unwrap();
+    let t = nodes[1]
+        .reserve(now, "m", ip("2001:db8:1:3::1"))
+        .await
+        .unwrap()
+        .unwrap();
     nodes[1].settle(now, t, true).await.unwrap();
     assert_eq!(
-        nodes[1].list(now).await.unwrap().first().map(|l| l.subject.clone()),
+        nodes[1]
+            .list(now)
+            .await
+            .unwrap()
+            .first()
+            .map(|l| l.subject.clone()),
         Some(Subject::Source("2001:db8:1:2::/64".into()))
     );
     // A trusted trunk: 15 wrong PINs across meetings never block it (nor its mapped form).
@@ -251,19 +287,33 @@ async fn ipv6_sources_count_per_64_and_trusted_sources_only_skip_the_source_budg
         g.settle(now, t, false).await.unwrap();
     }
     for g in &nodes {
-        g.settle(now, g.reserve(now, "t", ip("::ffff:192.0.2.1")).await.unwrap().unwrap(), true)
-            .await
-            .unwrap();
+        g.settle(
+            now,
+            g.reserve(now, "t", ip("::ffff:192.0.2.1"))
+                .await
+                .unwrap()
+                .unwrap(),
+            true,
+        )
+        .await
+        .unwrap();
         assert_eq!(g.source_blocked(now, ip("192.0.2.1")), None);
     }
     // ...but the meeting budget applies to its callers.
     for n in 0..21u32 {
         let g = &nodes[n as usize % 2];
-        let t = g.reserve(now, "1000", ip("192.0.2.1")).await.unwrap().unwrap();
+        let t = g
+            .reserve(now, "1000", ip("192.0.2.1"))
+            .await
+            .unwrap()
+            .unwrap();
         g.settle(now, t, false).await.unwrap();
     }
     assert!(matches!(
-        nodes[0].reserve(now, "1000", ip("192.0.2.1")).await.unwrap(),
+        nodes[0]
+            .reserve(now, "1000", ip("192.0.2.1"))
+            .await
+            .unwrap(),
         Err(Verdict::MeetingLocked { .. })
     ));
 }
@@ -277,18 +327,30 @@ async fn a_restarted_node_sees_the_locks_and_clear_reaches_every_node() {
     let now = now();
     let src = ip("192.0.2.7");
     for n in 0..21 {
-        let t = nodes[n as usize % 2].reserve(now, "1000", spread(n)).await.unwrap().unwrap();
+        let t = nodes[n as usize % 2]
+            .reserve(now, "1000", spread(n))
+            .await
+            .unwrap()
+            .unwrap();
         nodes[0].settle(now, t, false).await.unwrap();
     }
     for n in 0..10 {
-        let t = nodes[1].reserve(now, &format!("m{n}"), src).await.unwrap().unwrap();
+        let t = nodes[1]
+            .reserve(now, &format!("m{n}"), src)
+            .await
+            .unwrap()
+            .unwrap();
         nodes[1].settle(now, t, false).await.unwrap();
     }
     // A node that starts now (or a restarted one) sees both at once in its reserve, and in
     // its 403 check after its first refresh.
     let fresh = node(&redis, &config, &sink);
     assert_eq!(
-        fresh.reserve(now + 5, "1000", ip("203.0.113.9")).await.unwrap().unwrap_err(),
+        fresh
+            .reserve(now + 5, "1000", ip("203.0.113.9"))
+            .await
+            .unwrap()
+            .unwrap_err(),
         Verdict::MeetingLocked { until: now + 900 }
     );
     eventually("fresh node sees the block", 10 * REFRESH, || {
@@ -305,9 +367,18 @@ async fn a_restarted_node_sees_the_locks_and_clear_reaches_every_node() {
     assert_eq!(fresh.list(now + 5).await.unwrap().len(), 2);
     // Clear on the fresh node: every node's reserve at once, every 403 check within the
     // refresh interval.
-    assert!(fresh.clear(now + 5, &Subject::Meeting("1000".into())).await.unwrap());
-    assert!(fresh.clear(now + 5, &Subject::Source("192.0.2.7".into())).await.unwrap());
-    assert!(!fresh.clear(now + 5, &Subject::Source("192.0.2.7".into())).await.unwrap());
+    assert!(fresh
+        .clear(now + 5, &Subject::Meeting("1000".into()))
+        .await
+        .unwrap());
+    assert!(fresh
+        .clear(now + 5, &Subject::Source("192.0.2.7".into()))
+        .await
+        .unwrap());
+    assert!(!fresh
+        .clear(now + 5, &Subject::Source("192.0.2.7".into()))
+        .await
+        .unwrap());
     for g in &all {
         let t = g.reserve(now + 5, "1000", src).await.unwrap().unwrap();
         g.settle(now + 5, t, true).await.unwrap();
@@ -325,13 +396,21 @@ async fn redis_down_fails_closed_quickly_and_recovers() {
     let sink = Arc::new(SecuritySink::default());
     let g = node(&redis, &LockoutConfig::default(), &sink);
     let now = now();
-    let ticket = g.reserve(now, "1000", ip("192.0.2.7")).await.unwrap().unwrap();
+    let ticket = g
+        .reserve(now, "1000", ip("192.0.2.7"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(g.healthy());
     redis.kill();
     let start = Instant::now();
     let r = g.reserve(now, "1000", ip("192.0.2.8")).await;
     assert!(matches!(r, Err(GuardError::Unavailable(_))), "{r:?}");
-    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(!g.healthy());
     let start = Instant::now();
     let r = g.settle(now, ticket, false).await;
@@ -346,14 +425,21 @@ async fn redis_down_fails_closed_quickly_and_recovers() {
     // ...and notices when it is back, with no operation needed.
     redis.restart();
     eventually("healthy again", Duration::from_secs(10), || g.healthy()).await;
-    let t = g.reserve(now, "1000", ip("192.0.2.8")).await.unwrap().unwrap();
+    let t = g
+        .reserve(now, "1000", ip("192.0.2.8"))
+        .await
+        .unwrap()
+        .unwrap();
     g.settle(now, t, true).await.unwrap();
     assert!(g.healthy());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_local_guard_is_always_healthy() {
-    let dir = std::env::temp_dir().join(format!("roomgate-lockout-redis-local-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "roomgate-lockout-redis-local-{}",
+        std::process::id()
+    ));
     let g = Guard::Local(
         roomgate::lockout::LocalGuard::open(
             LockoutConfig::default(),
@@ -401,16 +487,29 @@ fn meetings_are_shared_and_the_pin_is_stored_only_as_its_hash() {
         .query(&mut c)
         .unwrap();
     assert!(!record.is_empty());
-    assert!(record.iter().all(|(_, v)| !v.contains("4711")), "{record:?}");
-    assert!(record.iter().any(|(k, v)| k == "pin_hash" && v.starts_with("$argon2id$")));
-    let ids: Vec<String> = b.list_meetings().unwrap().into_iter().map(|m| m.id).collect();
+    assert!(
+        record.iter().all(|(_, v)| !v.contains("4711")),
+        "{record:?}"
+    );
+    assert!(record
+        .iter()
+        .any(|(k, v)| k == "pin_hash" && v.starts_with("$argon2id$")));
+    let ids: Vec<String> = b
+        .list_meetings()
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     assert_eq!(ids, ["1000", "1001", "2000"]);
     assert!(b.get_meeting("1000").unwrap().unwrap().pin_hash.is_some());
     assert!(b.get_meeting("1001").unwrap().unwrap().pin_hash.is_none());
     assert!(b.set_meeting_pin("2000", None).unwrap());
     assert!(a.get_meeting("2000").unwrap().unwrap().pin_hash.is_none());
     assert!(!b.set_meeting_pin("nope", Some(&phc)).unwrap());
-    assert!(b.set_meeting_pin("2000", Some("4711")).is_err(), "a PIN is never stored");
+    assert!(
+        b.set_meeting_pin("2000", Some("4711")).is_err(),
+        "a PIN is never stored"
+    );
     assert!(a.remove_meeting("2000").unwrap());
     assert!(!a.remove_meeting("2000").unwrap());
     // Removed demo meetings stay removed.
@@ -463,24 +562,46 @@ fn cli_manages_meetings_and_lockouts_in_redis() {
     let redis = RedisServer::start();
     let url = redis.url();
     let (ok, out, err) = roomgate(
-        &["meeting", "add", "2000", "--upstream", "echo", "--pin-stdin", "--redis", &url],
+        &[
+            "meeting",
+            "add",
+            "2000",
+            "--upstream",
+            "echo",
+            "--pin-stdin",
+            "--redis",
+            &url,
+        ],
         "4711\n",
     );
     assert!(ok, "{err}");
     assert_eq!(out.trim(), "added meeting 2000");
     let (ok, out, err) = roomgate(&["meeting", "list", "--json", "--redis", &url], "");
     assert!(ok, "{err}");
-    let lines: Vec<serde_json::Value> =
-        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["1000", "1001", "2000"]);
     assert_eq!(lines[2]["pin"], true);
     assert!(!out.contains("4711") && !out.contains("argon2"));
     let (ok, out, _) = roomgate(&["meeting", "list", "--redis", &url], "");
-    assert!(ok && out.contains("2000") && out.contains("builtin:echo"), "{out}");
+    assert!(
+        ok && out.contains("2000") && out.contains("builtin:echo"),
+        "{out}"
+    );
     // Another prefix is another store.
     let (ok, out, _) = roomgate(
-        &["meeting", "list", "--json", "--redis", &url, "--redis-prefix", "other:"],
+        &[
+            "meeting",
+            "list",
+            "--json",
+            "--redis",
+            &url,
+            "--redis-prefix",
+            "other:",
+        ],
         "",
     );
     assert!(ok && !out.contains("2000"), "{out}");
@@ -489,11 +610,17 @@ fn cli_manages_meetings_and_lockouts_in_redis() {
     let (ok, _, err) = roomgate(&["meeting", "remove", "2000", "--redis", &url], "");
     assert!(!ok && err.contains("no meeting 2000"), "{err}");
     // --redis and --data-dir together is a usage error.
-    let (ok, _, _) = roomgate(&["meeting", "list", "--redis", &url, "--data-dir", "/tmp/x"], "");
+    let (ok, _, _) = roomgate(
+        &["meeting", "list", "--redis", &url, "--data-dir", "/tmp/x"],
+        "",
+    );
     assert!(!ok);
 
     // Lockouts: block a source through a guard, list and clear it with the CLI.
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let g = RedisGuard::open(
             LockoutConfig::default(),
@@ -506,13 +633,20 @@ fn cli_manages_meetings_and_lockouts_in_redis() {
         let g = Guard::Redis(g);
         let now = now();
         for n in 0..10 {
-            let t = g.reserve(now, &format!("m{n}"), ip("192.0.2.7")).await.unwrap().unwrap();
+            let t = g
+                .reserve(now, &format!("m{n}"), ip("192.0.2.7"))
+                .await
+                .unwrap()
+                .unwrap();
             g.settle(now, t, false).await.unwrap();
         }
     });
     let (ok, out, err) = roomgate(&["lockout", "list", "--json", "--redis", &url], "");
     assert!(ok, "{err}");
-    assert!(out.contains("\"kind\":\"source\"") && out.contains("192.0.2.7"), "{out}");
+    assert!(
+        out.contains("\"kind\":\"source\"") && out.contains("192.0.2.7"),
+        "{out}"
+    );
     let (ok, out, err) = roomgate(
         &["lockout", "clear", "--source", "192.0.2.7", "--redis", &url],
         "",
@@ -522,6 +656,9 @@ fn cli_manages_meetings_and_lockouts_in_redis() {
     let (ok, out, _) = roomgate(&["lockout", "list", "--redis", &url], "");
     assert!(ok);
     assert_eq!(out.trim(), "no lockouts");
-    let (ok, _, err) = roomgate(&["lockout", "clear", "--meeting", "1000", "--redis", &url], "");
+    let (ok, _, err) = roomgate(
+        &["lockout", "clear", "--meeting", "1000", "--redis", &url],
+        "",
+    );
     assert!(!ok && err.contains("nothing to clear"), "{err}");
 }

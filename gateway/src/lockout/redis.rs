@@ -66,8 +66,8 @@ use redis::{AsyncConnectionConfig, Client, Script, ScriptInvocation, Value};
 
 use super::guard::{GuardError, SecuritySink};
 use super::{
-    keep, source_key, Lockout, LockoutConfig, SecurityEvent, Subject, Verdict,
-    MAX_TRACKED_KEYS, RESERVATION_TIMEOUT_S,
+    keep, source_key, Lockout, LockoutConfig, SecurityEvent, Subject, Verdict, MAX_TRACKED_KEYS,
+    RESERVATION_TIMEOUT_S,
 };
 
 /// Key prefix when none is configured.
@@ -195,11 +195,11 @@ end
 return out
 ";
 
-/// Forgets a subject: its lock, failures and pending attempts. Returns how many of those
-/// existed (0: nothing to clear).
+/// Forgets a subject: its lock, failures and pending attempts. Returns `{n}`, how many of
+/// those existed (0: nothing to clear).
 const CLEAR_LUA: &str = r"
 -- KEYS: 1 locks, 2 failures, 3 pending; ARGV: 1 member
-return redis.call('ZREM', KEYS[1], ARGV[1]) + redis.call('DEL', KEYS[2], KEYS[3])
+return {redis.call('ZREM', KEYS[1], ARGV[1]) + redis.call('DEL', KEYS[2], KEYS[3])}
 ";
 
 /// A reserved attempt in Redis: what `settle` needs to find its pending entries again.
@@ -535,7 +535,11 @@ impl RedisGuard {
 impl Inner {
     /// Runs a script with the operation timeout; any failure marks the guard unhealthy and
     /// drops the connection.
-    async fn eval(&self, op: &'static str, inv: &ScriptInvocation<'_>) -> Result<Value, GuardError> {
+    async fn eval(
+        &self,
+        op: &'static str,
+        inv: &ScriptInvocation<'_>,
+    ) -> Result<Value, GuardError> {
         let run = async {
             let mut c = self.conn.get().await?;
             inv.invoke_async::<Value>(&mut c).await
@@ -594,10 +598,7 @@ impl Inner {
     }
 
     fn note_blocked(&self, key: String, until: u64) {
-        let mut view = self
-            .blocked
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut view = self.blocked.write().unwrap_or_else(PoisonError::into_inner);
         if view.len() < MAX_BLOCKED_VIEW || view.contains_key(&key) {
             let e = view.entry(key).or_insert(0);
             *e = (*e).max(until);
@@ -632,10 +633,7 @@ impl Inner {
         // check compares with the caller's `now`; the view never depends on this node's clock.
         let (_, sources) = self.read_locks(0, MAX_BLOCKED_VIEW).await?;
         let view: HashMap<String, u64> = sources.into_iter().collect();
-        *self
-            .blocked
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = view;
+        *self.blocked.write().unwrap_or_else(PoisonError::into_inner) = view;
         Ok(())
     }
 }
