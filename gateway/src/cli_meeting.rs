@@ -202,7 +202,7 @@ pub fn run(
 /// The meeting store a command works on.
 enum Meetings {
     Sqlite(Store),
-    Redis(RedisMeetings),
+    Redis(Box<RedisMeetings>),
 }
 
 impl Meetings {
@@ -238,7 +238,7 @@ fn open(data: DataDir, env_data_dir: Option<OsString>) -> Result<Meetings, CliEr
     if let Some(url) = data.redis {
         let store = RedisMeetings::open(&url, &data.redis_prefix)?;
         store.ensure_demo_meetings()?;
-        return Ok(Meetings::Redis(store));
+        return Ok(Meetings::Redis(Box::new(store)));
     }
     let store = Store::open(&data_dir(data.data_dir, env_data_dir))?;
     store.ensure_demo_meetings()?;

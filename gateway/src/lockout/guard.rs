@@ -135,6 +135,9 @@ impl LocalGuard {
 }
 
 /// Budgets and where they live.
+// One guard per process, built once and shared behind an `Arc`: the variants' size difference
+// costs nothing, and boxing `Local` would change how every caller builds it.
+#[allow(clippy::large_enum_variant)]
 pub enum Guard {
     Local(LocalGuard),
     /// Budgets in Redis, shared by a cluster (see [`super::redis`]).
