@@ -539,4 +539,35 @@ mod tests {
         c.limits.max_message_size = 100_000;
         assert!(c.check().is_err());
     }
+
+    #[test]
+    fn store_backend_defaults_to_sqlite_and_redis_settings_are_checked() {
+        let c = Config::default();
+        assert_eq!(c.store.backend, StoreBackend::Sqlite);
+        assert_eq!(c.store.redis_url, "redis://127.0.0.1:6379/0");
+        assert_eq!(c.store.redis_prefix, "roomgate:");
+        assert_eq!(c.store.redis_refresh(), Duration::from_secs(1));
+        let c: Config = toml::from_str(
+            "[store]\nbackend = \"redis\"\nredis_url = \"redis://:pw@10.0.0.5:6380/2\"\nredis_prefix = \"rg1:\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.store.backend, StoreBackend::Redis);
+        c.check().unwrap();
+        assert!(toml::from_str::<Config>("[store]\nbackend = \"mysql\"\n").is_err());
+        for bad in [
+            "redis_url = \"http://x\"",
+            "redis_url = \"redis://\"",
+            "redis_prefix = \"a b\"",
+            "redis_refresh_ms = 0",
+        ] {
+            let c: Config = toml::from_str(&format!("[store]\n{bad}\n")).unwrap();
+            let e = c.check().unwrap_err().to_string();
+            assert!(e.contains("store.redis"), "{bad}: {e}");
+        }
+        // The error never repeats the URL (it may hold a password).
+        let c: Config =
+            toml::from_str("[store]\nredis_url = \"redis://:hunter2@host:notaport\"\n").unwrap();
+        let e = c.check().unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
+    }
 }

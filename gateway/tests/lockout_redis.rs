@@ -662,3 +662,120 @@ fn cli_manages_meetings_and_lockouts_in_redis() {
     );
     assert!(!ok && err.contains("nothing to clear"), "{err}");
 }
+
+/// A virtual clock's start (2023): the scripts use the `now` they are given, never Redis
+/// time, so the windows can be tested like the local budgets' unit tests.
+const T0: u64 = 1_700_000_000;
+
+async fn wrong(g: &Guard, now: u64, meeting: &str, source: IpAddr) -> Result<(), Verdict> {
+    let t = g.reserve(now, meeting, source).await.unwrap()?;
+    g.settle(now, t, false).await.unwrap();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_reservations_and_bounds_match_the_local_budgets() {
+    let redis = RedisServer::start();
+    let sink = Arc::new(SecuritySink::default());
+    let g = node(&redis, &LockoutConfig::default(), &sink);
+    // The meeting window slides: 20 at T0, 20 more once those left it, no lock; one more does.
+    for n in 0..20 {
+        wrong(&g, T0, "1000", spread(n)).await.unwrap();
+    }
+    for n in 20..40 {
+        wrong(&g, T0 + 600, "1000", spread(n)).await.unwrap();
+    }
+    wrong(&g, T0 + 601, "1000", ip("203.0.113.9"))
+        .await
+        .unwrap();
+    assert_eq!(
+        g.reserve(T0 + 601, "1000", ip("203.0.113.10"))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        Verdict::MeetingLocked {
+            until: T0 + 601 + 900
+        }
+    );
+    // Source failures outside the window do not count (9 * 67 = 603 s).
+    for n in 0..10u64 {
+        wrong(&g, T0 + n * 67, &format!("s{n}"), ip("192.0.2.50"))
+            .await
+            .unwrap();
+    }
+    let t = g
+        .reserve(T0 + 603, "s", ip("192.0.2.50"))
+        .await
+        .unwrap()
+        .unwrap();
+    g.settle(T0 + 603, t, true).await.unwrap();
+    // Correct PINs never count.
+    for _ in 0..30 {
+        let t = g
+            .reserve(T0, "2000", ip("192.0.2.60"))
+            .await
+            .unwrap()
+            .unwrap();
+        g.settle(T0, t, true).await.unwrap();
+    }
+    // Lost reservations stop holding budget after RESERVATION_TIMEOUT_S.
+    let mut lost = Vec::new();
+    for n in 0..10 {
+        lost.push(
+            g.reserve(T0, &format!("l{n}"), ip("192.0.2.70"))
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        g.reserve(T0, "x", ip("192.0.2.70"))
+            .await
+            .unwrap()
+            .unwrap_err(),
+        Verdict::InFlight
+    );
+    std::mem::forget(lost);
+    let t = g
+        .reserve(
+            T0 + roomgate::lockout::RESERVATION_TIMEOUT_S,
+            "x",
+            ip("192.0.2.70"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    g.settle(T0 + 60, t, true).await.unwrap();
+
+    // Bounded: a meeting with a huge budget keeps at most budget + 1 failures, and every key
+    // has a TTL.
+    let big = LockoutConfig {
+        meeting_failures: 1000,
+        ..LockoutConfig::default()
+    };
+    let g2 = node(&redis, &big, &sink);
+    let mut allowed = 0;
+    for n in 0..1200u32 {
+        if wrong(&g2, T0 + u64::from(n) / 100, "big", spread(n))
+            .await
+            .is_ok()
+        {
+            allowed += 1;
+        }
+    }
+    // The 1001st failure locked the meeting (and replaced its failures).
+    assert_eq!(allowed, 1001);
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut c = client.get_connection().unwrap();
+    let n: u64 = redis::cmd("ZCARD")
+        .arg("roomgate:lockout:meeting:big:failures")
+        .query(&mut c)
+        .unwrap();
+    assert!(n <= 1001, "{n}");
+    let keys: Vec<String> = redis::cmd("KEYS").arg("roomgate:*").query(&mut c).unwrap();
+    assert!(!keys.is_empty());
+    for k in keys {
+        let ttl: i64 = redis::cmd("TTL").arg(&k).query(&mut c).unwrap();
+        assert!(ttl > 0, "{k} has no TTL ({ttl})");
+    }
+}
