@@ -3,6 +3,9 @@
 //!
 //! The command works on the durable records (`lockout.sqlite3`). A running `serve` keeps its
 //! budgets in memory too, so a clear takes effect there once `serve` re-reads the store.
+//! With `--redis URL` it works on a cluster's shared budgets instead: a clear takes effect on
+//! every node's next PIN attempt at once, and in their 403 checks within their refresh
+//! interval.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -12,8 +15,8 @@ use std::time::SystemTime;
 
 use crate::cli_meeting::{data_dir, DataDir};
 use crate::lockout::{
-    source_key, unix_seconds, Budgets, Lockout, LockoutConfig, LockoutStore, LockoutStoreError,
-    SqliteLockoutStore, Subject,
+    source_key, unix_seconds, Budgets, GuardError, Lockout, LockoutConfig, LockoutStore,
+    LockoutStoreError, RedisGuard, SecuritySink, SqliteLockoutStore, Subject,
 };
 
 #[derive(Debug, clap::Subcommand)]
@@ -52,6 +55,10 @@ pub struct ClearTarget {
 pub enum LockoutCliError {
     #[error(transparent)]
     Store(#[from] LockoutStoreError),
+    #[error(transparent)]
+    Redis(#[from] GuardError),
+    #[error("cannot start the runtime for Redis: {0}")]
+    Runtime(std::io::Error),
     #[error("nothing to clear for {0}")]
     NotFound(String),
     #[error("cannot write output: {0}")]
@@ -68,10 +75,19 @@ pub fn run(
     let now = unix_seconds(now);
     match command {
         LockoutCommand::List { json, data } => {
-            let store = SqliteLockoutStore::open(&data_dir(data.data_dir, env_data_dir))?;
-            // The windows only decide which failures are kept, not which locks are listed.
-            let budgets = Budgets::load(LockoutConfig::default(), &store, now)?;
-            let locks = budgets.list(now);
+            let locks = match &data.redis {
+                Some(url) => with_redis(
+                    url,
+                    &data.redis_prefix,
+                    |g| async move { g.list(now).await },
+                )?,
+                None => {
+                    let store = SqliteLockoutStore::open(&data_dir(data.data_dir, env_data_dir))?;
+                    // The windows only decide which failures are kept, not which locks are
+                    // listed.
+                    Budgets::load(LockoutConfig::default(), &store, now)?.list(now)
+                }
+            };
             if json {
                 for l in &locks {
                     writeln!(out, "{}", serde_json::to_string(l).unwrap_or_default())?;
@@ -87,11 +103,43 @@ pub fn run(
                 // clap's group makes this a usage error already.
                 (None, None) => return Err(LockoutCliError::NotFound("nothing".to_owned())),
             };
+            if let Some(url) = &data.redis {
+                let what = format!("{} {}", subject.kind(), subject.key());
+                let had = with_redis(url, &data.redis_prefix, |g| async move {
+                    g.clear(&subject).await
+                })?;
+                if !had {
+                    return Err(LockoutCliError::NotFound(what));
+                }
+                writeln!(out, "cleared {what}")?;
+                return Ok(());
+            }
             let dir = data_dir(data.data_dir, env_data_dir);
             clear(&dir, &subject, out)?;
         }
     }
     Ok(())
+}
+
+/// Runs one operation on the Redis guard in a small runtime of its own (the CLI is
+/// synchronous). No refresh task: the command does not answer 403 checks.
+fn with_redis<T, F, Fut>(url: &str, prefix: &str, op: F) -> Result<T, LockoutCliError>
+where
+    F: FnOnce(std::sync::Arc<RedisGuard>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, GuardError>>,
+{
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(LockoutCliError::Runtime)?;
+    let guard = std::sync::Arc::new(RedisGuard::open(
+        LockoutConfig::default(),
+        url,
+        prefix,
+        None,
+        std::sync::Arc::new(SecuritySink::default()),
+    )?);
+    Ok(rt.block_on(op(guard))?)
 }
 
 fn clear(dir: &Path, subject: &Subject, out: &mut dyn Write) -> Result<(), LockoutCliError> {

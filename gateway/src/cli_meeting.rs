@@ -15,8 +15,8 @@ use serde_json::json;
 
 use crate::pin::{hash_pin, PinError, MAX_PIN_LEN};
 use crate::store::{
-    Meeting, SrtpMode, Store, StoreError, Upstream, UpstreamCredentials, DEFAULT_DATA_DIR,
-    MAX_PASSWORD_LEN,
+    Meeting, RedisMeetings, RedisStoreError, SrtpMode, Store, StoreError, Upstream,
+    UpstreamCredentials, DEFAULT_DATA_DIR, MAX_PASSWORD_LEN,
 };
 
 /// The environment variable naming the data directory when `--data-dir` is not given.
@@ -59,11 +59,18 @@ pub enum MeetingCommand {
     },
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct DataDir {
     /// Data directory [default: $ROOMGATE_DATA, else ./roomgate-data].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "redis")]
     pub data_dir: Option<PathBuf>,
+    /// Work on the Redis store of a cluster instead of a data directory, e.g.
+    /// redis://10.0.0.5:6379/0 (as `[store] redis_url`).
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// Prefix of the Redis keys (as `[store] redis_prefix`).
+    #[arg(long, value_name = "PREFIX", default_value = crate::lockout::redis::DEFAULT_PREFIX, requires = "redis")]
+    pub redis_prefix: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +111,8 @@ pub struct AddArgs {
 pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Redis(#[from] RedisStoreError),
     #[error("no meeting {0}")]
     NotFound(String),
     #[error("cannot read the password from standard input: {0}")]
@@ -145,11 +154,11 @@ pub fn run(
 ) -> Result<(), CliError> {
     match command {
         MeetingCommand::Add(args) => {
-            let dir = data_dir(args.data.data_dir.clone(), env_data_dir);
+            let data = args.data.clone();
             // Everything is read and checked before the store is touched, so bad input
             // changes nothing (not even creating the data directory).
             let meeting = meeting_from_args(args, stdin)?;
-            let store = open(&dir)?;
+            let store = open(data, env_data_dir)?;
             if store.put_meeting(&meeting)? {
                 writeln!(out, "replaced meeting {}", meeting.id)?;
             } else {
@@ -157,8 +166,7 @@ pub fn run(
             }
         }
         MeetingCommand::List { json, data } => {
-            let store = open(&data_dir(data.data_dir, env_data_dir))?;
-            let meetings = store.list_meetings()?;
+            let meetings = open(data, env_data_dir)?.list_meetings()?;
             if json {
                 for m in &meetings {
                     writeln!(out, "{}", meeting_json(m))?;
@@ -168,8 +176,7 @@ pub fn run(
             }
         }
         MeetingCommand::Remove { id, data } => {
-            let store = open(&data_dir(data.data_dir, env_data_dir))?;
-            if !store.remove_meeting(&id)? {
+            if !open(data, env_data_dir)?.remove_meeting(&id)? {
                 return Err(CliError::NotFound(id));
             }
             writeln!(out, "removed meeting {id}")?;
@@ -177,15 +184,13 @@ pub fn run(
         MeetingCommand::SetPin { id, data } => {
             // Read and hash before opening the store, as for `add`.
             let phc = hash_pin(&read_pin(stdin)?)?;
-            let store = open(&data_dir(data.data_dir, env_data_dir))?;
-            if !store.set_meeting_pin(&id, Some(&phc))? {
+            if !open(data, env_data_dir)?.set_meeting_pin(&id, Some(&phc))? {
                 return Err(CliError::NotFound(id));
             }
             writeln!(out, "PIN set for meeting {id}")?;
         }
         MeetingCommand::ClearPin { id, data } => {
-            let store = open(&data_dir(data.data_dir, env_data_dir))?;
-            if !store.set_meeting_pin(&id, None)? {
+            if !open(data, env_data_dir)?.set_meeting_pin(&id, None)? {
                 return Err(CliError::NotFound(id));
             }
             writeln!(out, "PIN cleared for meeting {id}")?;
@@ -194,12 +199,50 @@ pub fn run(
     Ok(())
 }
 
-/// Opens the store the way `serve` will: the first use of a data directory, by either,
-/// adds the demo meetings, so the CLI lists what callers can actually dial.
-fn open(dir: &std::path::Path) -> Result<Store, StoreError> {
-    let store = Store::open(dir)?;
+/// The meeting store a command works on.
+enum Meetings {
+    Sqlite(Store),
+    Redis(Box<RedisMeetings>),
+}
+
+impl Meetings {
+    fn put_meeting(&self, m: &Meeting) -> Result<bool, CliError> {
+        Ok(match self {
+            Meetings::Sqlite(s) => s.put_meeting(m)?,
+            Meetings::Redis(r) => r.put_meeting(m)?,
+        })
+    }
+    fn list_meetings(&self) -> Result<Vec<Meeting>, CliError> {
+        Ok(match self {
+            Meetings::Sqlite(s) => s.list_meetings()?,
+            Meetings::Redis(r) => r.list_meetings()?,
+        })
+    }
+    fn remove_meeting(&self, id: &str) -> Result<bool, CliError> {
+        Ok(match self {
+            Meetings::Sqlite(s) => s.remove_meeting(id)?,
+            Meetings::Redis(r) => r.remove_meeting(id)?,
+        })
+    }
+    fn set_meeting_pin(&self, id: &str, phc: Option<&str>) -> Result<bool, CliError> {
+        Ok(match self {
+            Meetings::Sqlite(s) => s.set_meeting_pin(id, phc)?,
+            Meetings::Redis(r) => r.set_meeting_pin(id, phc)?,
+        })
+    }
+}
+
+/// Opens the store the way `serve` will: the first use of a data directory (or a Redis and
+/// prefix), by either, adds the demo meetings, so the CLI lists what callers can dial.
+fn open(data: DataDir, env_data_dir: Option<OsString>) -> Result<Meetings, CliError> {
+    if let Some(url) = data.redis {
+        let store = RedisMeetings::open(&url, &data.redis_prefix)?;
+        store.ensure_demo_meetings()?;
+        return Ok(Meetings::Redis(Box::new(store)));
+    }
+    let store = Store::open(&data_dir(data.data_dir, env_data_dir))?;
     store.ensure_demo_meetings()?;
-    Ok(store)
+    Ok(Meetings::Sqlite(store))
 }
 
 fn meeting_from_args(args: AddArgs, stdin: &mut dyn BufRead) -> Result<Meeting, CliError> {

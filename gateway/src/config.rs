@@ -363,20 +363,89 @@ pub struct DnsConfig {
     pub server: Option<SocketAddr>,
 }
 
-/// The embedded store (meetings, and the upstream passwords with them).
+/// Where meetings and the wrong-PIN budgets live.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreBackend {
+    /// The embedded SQLite files in `path`: one gateway.
+    #[default]
+    Sqlite,
+    /// A Redis shared by several gateways (a cluster); see `crate::cluster`.
+    Redis,
+}
+
+/// The store (meetings, and the upstream passwords with them; the wrong-PIN budgets).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
     /// Data directory; the SQLite file `roomgate.sqlite3` lives in it. Created 0700 when
     /// missing. A relative path is relative to the working directory of `roomgate serve`.
+    /// With the Redis backend it still holds this node's own files (the echo certificate).
     pub path: PathBuf,
+    /// `sqlite` (default) or `redis`.
+    pub backend: StoreBackend,
+    /// The Redis (`redis://[user:password@]host[:port][/db]`) when `backend = "redis"`.
+    pub redis_url: String,
+    /// Prefix of every Redis key, so several deployments can share one Redis.
+    pub redis_prefix: String,
+    /// How often (milliseconds) a node re-reads the blocked sources from Redis for its 403
+    /// check; a block made by another node reaches this node within this interval.
+    pub redis_refresh_ms: u64,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             path: PathBuf::from(crate::store::DEFAULT_DATA_DIR),
+            backend: StoreBackend::Sqlite,
+            redis_url: crate::lockout::redis::DEFAULT_URL.to_owned(),
+            redis_prefix: crate::lockout::redis::DEFAULT_PREFIX.to_owned(),
+            redis_refresh_ms: 1000,
         }
+    }
+}
+
+/// Longest `store.redis_prefix`: keys stay short, and a prefix is a name, not data.
+pub const MAX_REDIS_PREFIX_LEN: usize = 64;
+
+impl StoreConfig {
+    /// Checks the Redis settings (whatever the backend, so a switch to Redis does not meet a
+    /// bad value for the first time in production).
+    pub fn check_redis(&self) -> Result<(), ConfigError> {
+        let url = &self.redis_url;
+        if !(url.starts_with("redis://")
+            || url.starts_with("redis+unix://")
+            || url.starts_with("unix://"))
+        {
+            return Err(ConfigError::Invalid(
+                "store.redis_url must start with redis:// (or redis+unix:// / unix://)".to_owned(),
+            ));
+        }
+        if let Err(e) = redis::Client::open(url.as_str()) {
+            // The URL may hold a password: name the problem, not the value.
+            return Err(ConfigError::Invalid(format!(
+                "store.redis_url: {:?}",
+                e.kind()
+            )));
+        }
+        let p = &self.redis_prefix;
+        if p.len() > MAX_REDIS_PREFIX_LEN || p.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "store.redis_prefix: at most {MAX_REDIS_PREFIX_LEN} bytes, no spaces or control characters"
+            )));
+        }
+        if !(100..=60_000).contains(&self.redis_refresh_ms) {
+            return Err(ConfigError::Invalid(
+                "store.redis_refresh_ms must be 100..=60000".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The refresh interval of the blocked-source view.
+    pub fn redis_refresh(&self) -> Duration {
+        Duration::from_millis(self.redis_refresh_ms)
     }
 }
 
@@ -480,6 +549,7 @@ impl Config {
         if self.store.path.as_os_str().is_empty() {
             return bad("store.path must not be empty");
         }
+        self.store.check_redis()?;
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             return bad("limits.inbound_queue and limits.max_connections must be > 0");
         }
@@ -608,5 +678,36 @@ mod tests {
         c.sip.tls.certificate = None;
         c.limits.max_message_size = 100_000;
         assert!(c.check().is_err());
+    }
+
+    #[test]
+    fn store_backend_defaults_to_sqlite_and_redis_settings_are_checked() {
+        let c = Config::default();
+        assert_eq!(c.store.backend, StoreBackend::Sqlite);
+        assert_eq!(c.store.redis_url, "redis://127.0.0.1:6379/0");
+        assert_eq!(c.store.redis_prefix, "roomgate:");
+        assert_eq!(c.store.redis_refresh(), Duration::from_secs(1));
+        let c: Config = toml::from_str(
+            "[store]\nbackend = \"redis\"\nredis_url = \"redis://:pw@10.0.0.5:6380/2\"\nredis_prefix = \"rg1:\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.store.backend, StoreBackend::Redis);
+        c.check().unwrap();
+        assert!(toml::from_str::<Config>("[store]\nbackend = \"mysql\"\n").is_err());
+        for bad in [
+            "redis_url = \"http://x\"",
+            "redis_url = \"redis://\"",
+            "redis_prefix = \"a b\"",
+            "redis_refresh_ms = 0",
+        ] {
+            let c: Config = toml::from_str(&format!("[store]\n{bad}\n")).unwrap();
+            let e = c.check().unwrap_err().to_string();
+            assert!(e.contains("store.redis"), "{bad}: {e}");
+        }
+        // The error never repeats the URL (it may hold a password).
+        let c: Config =
+            toml::from_str("[store]\nredis_url = \"redis://:hunter2@host:notaport\"\n").unwrap();
+        let e = c.check().unwrap_err().to_string();
+        assert!(!e.contains("hunter2"), "{e}");
     }
 }

@@ -14,6 +14,7 @@ pub mod admin;
 pub mod call;
 pub mod cli_lockout;
 pub mod cli_meeting;
+pub mod cluster;
 pub mod config;
 pub mod decode;
 pub mod echo;

@@ -9,7 +9,7 @@ use roomgate_sip::transaction::{LayerConfig, Timers, TransactionLayer};
 use tokio::sync::{mpsc, watch};
 
 use crate::config::Config;
-use crate::lockout::{Guard, LocalGuard, SecuritySink};
+use crate::lockout::{Guard, SecuritySink};
 use crate::observe::AdminQuery;
 use crate::sip::rate_limit::RateLimiter;
 use crate::sip::tu::Tu;
@@ -362,8 +362,16 @@ async fn open_bridge(
     store: crate::store::Store,
     shutdown: watch::Receiver<bool>,
 ) -> Result<Bridge, ServeError> {
+    // Meetings come from Redis when the cluster store is configured; the local SQLite store
+    // still keeps this node's CDRs.
+    let directory: Box<dyn crate::call::Directory> = match config.store.backend {
+        crate::config::StoreBackend::Sqlite => Box::new(store),
+        crate::config::StoreBackend::Redis => {
+            crate::cluster::open_directory(config).map_err(|e| ServeError::Setup(e.to_string()))?
+        }
+    };
     let mut bridge = Bridge {
-        directory: Box::new(store),
+        directory,
         echo: None,
         extra_roots: Vec::new(),
         security: None,
@@ -436,15 +444,14 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let store = open_store(&config)?;
     let sink = Arc::new(security_sink(&config)?);
-    let local = LocalGuard::open(
-        config.lockout.clone(),
-        &config.store.path,
+    let guard = crate::cluster::open_guard(
+        &config,
         crate::lockout::unix_seconds(std::time::SystemTime::now()),
         sink.clone(),
     )
     .map_err(|e| ServeError::Setup(format!("lockout store: {e}")))?;
     let security = Security {
-        guard: Arc::new(Guard::Local(local)),
+        guard: Arc::new(guard),
         sink,
     };
     let mut bridge = open_bridge(&config, store.clone(), stop_rx.clone()).await?;

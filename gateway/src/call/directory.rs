@@ -54,19 +54,24 @@ impl Directory for crate::store::Store {
         let Some(m) = self.get_meeting(id).map_err(|e| e.to_string())? else {
             return Ok(None);
         };
-        let suites = crate::config::parse_suites(&m.suites).map_err(|e| e.to_string())?;
-        Ok(Some(MeetingRoute {
-            upstream: m.upstream,
-            policy: MediaPolicy {
-                srtp: m.srtp.policy(),
-                suites: if suites.is_empty() {
-                    super::negotiate::default_suites()
-                } else {
-                    suites
-                },
-            },
-            credentials: m.credentials.map(|c| (c.username, c.password)),
-            pin_hash: m.pin_hash,
-        }))
+        route(m).map(Some)
     }
+}
+
+/// What the B2BUA needs from a stored meeting (SQLite or Redis).
+pub(crate) fn route(m: crate::store::Meeting) -> Result<MeetingRoute, String> {
+    let suites = crate::config::parse_suites(&m.suites).map_err(|e| e.to_string())?;
+    Ok(MeetingRoute {
+        upstream: m.upstream,
+        policy: MediaPolicy {
+            srtp: m.srtp.policy(),
+            suites: if suites.is_empty() {
+                super::negotiate::default_suites()
+            } else {
+                suites
+            },
+        },
+        credentials: m.credentials.map(|c| (c.username, c.password)),
+        pin_hash: m.pin_hash,
+    })
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`LocalGuard`]: this process's [`Budgets`] in memory, every change written through to
 //!   `lockout.sqlite3`, so a restart (even SIGKILL) keeps the counts.
-//! - A Redis guard (clusters): the same budgets held in Redis and reserved atomically by a
+//! - [`RedisGuard`] (clusters): the same budgets held in Redis and reserved atomically by a
 //!   script, so nodes behind one dispatcher share them.
 //!
 //! The guard is an enum, not a trait object: the methods are `async` (Redis is a network
@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::redis::RedisGuard;
 use super::{
     Budgets, Lockout, LockoutConfig, LockoutStoreError, Reservation, SecurityEvent,
     SqliteLockoutStore, Subject, Verdict,
@@ -33,6 +34,12 @@ pub enum GuardError {
     Store(#[from] LockoutStoreError),
     #[error("lockout store unavailable: {0}")]
     Unavailable(String),
+    /// The guard's settings cannot work (e.g. a malformed Redis URL).
+    #[error("lockout store configuration: {0}")]
+    Config(String),
+    /// A ticket handed to a guard of another kind than the one that issued it (a bug).
+    #[error("ticket from another guard")]
+    WrongTicket,
 }
 
 /// An attempt counted against the budgets before its PIN is verified; give it back to
@@ -44,6 +51,7 @@ pub struct Ticket(pub(crate) TicketInner);
 #[derive(Debug)]
 pub(crate) enum TicketInner {
     Local(Reservation),
+    Redis(super::redis::RedisTicket),
 }
 
 /// Where security events go: the `roomgate::security` tracing target always, and a file of
@@ -164,8 +172,13 @@ impl LocalGuard {
 }
 
 /// Budgets and where they live.
+// One guard per process, built once and shared behind an `Arc`: the variants' size difference
+// costs nothing, and boxing `Local` would change how every caller builds it.
+#[allow(clippy::large_enum_variant)]
 pub enum Guard {
     Local(LocalGuard),
+    /// Budgets in Redis, shared by a cluster (see [`super::redis`]).
+    Redis(RedisGuard),
 }
 
 impl Guard {
@@ -173,14 +186,17 @@ impl Guard {
     pub fn per_call_attempts(&self) -> u32 {
         match self {
             Guard::Local(g) => g.budgets().config().per_call_attempts,
+            Guard::Redis(g) => g.config().per_call_attempts,
         }
     }
 
-    /// False while the shared store cannot be reached: PIN meetings are then refused (503)
-    /// rather than admitted without a budget.
+    /// Whether the guard can answer PIN checks now: always for the local guard; for Redis,
+    /// false after the last operation or refresh failed, true again after one succeeded. The
+    /// call flow answers INVITEs for PIN-protected (or unknown) meetings with 503 while false.
     pub fn healthy(&self) -> bool {
         match self {
             Guard::Local(_) => true,
+            Guard::Redis(g) => g.healthy(),
         }
     }
 
@@ -188,6 +204,7 @@ impl Guard {
     pub fn sink(&self) -> &SecuritySink {
         match self {
             Guard::Local(g) => &g.sink,
+            Guard::Redis(g) => g.sink(),
         }
     }
 
@@ -198,6 +215,7 @@ impl Guard {
                 Verdict::SourceBlocked { until } => Some(until),
                 _ => None,
             },
+            Guard::Redis(g) => g.source_blocked(now, ip),
         }
     }
 
@@ -216,6 +234,10 @@ impl Guard {
                 g.drain(&mut b)?;
                 Ok(r.map(|r| Ticket(TicketInner::Local(r))))
             }
+            Guard::Redis(g) => Ok(g
+                .reserve(now, meeting, ip)
+                .await?
+                .map(|t| Ticket(TicketInner::Redis(t)))),
         }
     }
 
@@ -227,6 +249,8 @@ impl Guard {
                 b.settle(now, r, ok);
                 g.drain(&mut b)
             }
+            (Guard::Redis(g), TicketInner::Redis(t)) => g.settle(now, t, ok).await,
+            _ => Err(GuardError::WrongTicket),
         }
     }
 
@@ -234,6 +258,7 @@ impl Guard {
     pub async fn list(&self, now: u64) -> Result<Vec<Lockout>, GuardError> {
         match self {
             Guard::Local(g) => Ok(g.budgets().list(now)),
+            Guard::Redis(g) => g.list(now).await,
         }
     }
 
@@ -249,6 +274,7 @@ impl Guard {
                 g.drain(&mut b)?;
                 Ok(had)
             }
+            Guard::Redis(g) => g.clear(subject).await,
         }
     }
 }

@@ -20,6 +20,7 @@
 //! all pass the check before the first failure is recorded and together exceed the budget.
 
 mod guard;
+pub mod redis;
 mod store;
 
 use std::collections::{HashMap, VecDeque};
@@ -29,6 +30,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 pub use guard::{Guard, GuardError, LocalGuard, SecurityCounts, SecuritySink, Ticket};
+pub use redis::RedisGuard;
 pub use store::{LockoutStore, LockoutStoreError, SqliteLockoutStore, LOCKOUT_DB_FILE_NAME};
 
 /// At most this many meetings, and this many sources, are tracked at once. Every wrong PIN

@@ -7,13 +7,13 @@
 //!   traffic in its own file never makes a `roomgate meeting` command or a meeting lookup wait;
 //! - the records are disposable (deleting the file is a valid "unlock everything"), the
 //!   meetings and their upstream passwords are not; and they are backed up differently;
-//! - a Redis backend for clusters replaces this file alone, while meetings stay in SQLite.
+//! - the Redis backend for clusters (`super::redis`) replaces this file; it has its own
+//!   records (sorted sets reserved and settled by Lua scripts), not this trait.
 //!
 //! The trait is small and synchronous like the meeting store (each call is one short
-//! transaction; async callers use `spawn_blocking`). Each method is atomic on its own, which
-//! a Redis backend gets from one Lua script per call (`record_failure`: RPUSH + LTRIM +
-//! EXPIRE; `record_lock`: SET + DEL); a clustered `reserve` (check and append in one script)
-//! can be added there without changing these records.
+//! transaction; async callers use `spawn_blocking`). Each method is atomic on its own. The
+//! Redis guard does not implement it: a write-through store cannot make a reservation atomic
+//! across processes, so there the whole reserve (and settle) is one script instead.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};

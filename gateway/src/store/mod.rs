@@ -14,6 +14,7 @@
 
 mod cdr;
 mod meeting;
+pub mod redis;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+pub use self::redis::{RedisMeetings, RedisStoreError};
 pub use cdr::{CdrRecord, CDR_RETENTION, MAX_CDR_PAGE};
 pub use meeting::{
     normalize_suites, validate_id, Meeting, MeetingError, SrtpMode, Upstream, UpstreamCredentials,
@@ -307,16 +309,16 @@ impl Store {
 const SELECT_MEETING: &str =
     "SELECT id, upstream, srtp, suites, username, password, realm, pin_hash FROM meetings";
 
-/// A row as SQLite returns it, before it is checked.
-struct MeetingRow {
-    id: String,
-    upstream: String,
-    srtp: String,
-    suites: String,
-    username: Option<String>,
-    password: Option<String>,
-    realm: Option<String>,
-    pin_hash: Option<String>,
+/// A row as SQLite (or a Redis hash, see [`redis`]) returns it, before it is checked.
+pub(crate) struct MeetingRow {
+    pub(crate) id: String,
+    pub(crate) upstream: String,
+    pub(crate) srtp: String,
+    pub(crate) suites: String,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<String>,
+    pub(crate) realm: Option<String>,
+    pub(crate) pin_hash: Option<String>,
 }
 
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MeetingRow> {
@@ -335,7 +337,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MeetingRow> {
 impl MeetingRow {
     /// Rows are checked on the way out too: the file may have been edited by hand, and a
     /// bad upstream URI should fail here, not in the middle of a call.
-    fn into_meeting(self) -> Result<Meeting, StoreError> {
+    pub(crate) fn into_meeting(self) -> Result<Meeting, StoreError> {
         let id = self.id;
         let corrupt = |reason: String| StoreError::Corrupt {
             id: id.clone(),

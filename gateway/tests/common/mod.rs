@@ -8,6 +8,7 @@ pub mod audio;
 pub mod baresip;
 pub mod inproc;
 pub mod pin;
+pub mod redis;
 
 use std::fs;
 use std::io::{ErrorKind, Read};
