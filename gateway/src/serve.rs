@@ -347,9 +347,12 @@ async fn write_cdrs(store: crate::store::Store, mut rx: mpsc::Receiver<crate::ob
 fn open_store(config: &Config) -> Result<crate::store::Store, ServeError> {
     let store = crate::store::Store::open(&config.store.path)
         .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?;
-    if store
-        .ensure_demo_meetings()
-        .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?
+    // With the Redis backend, meetings live in Redis (seeded there); this node's SQLite file
+    // keeps only its CDRs.
+    if config.store.backend == crate::config::StoreBackend::Sqlite
+        && store
+            .ensure_demo_meetings()
+            .map_err(|e| ServeError::Setup(format!("meeting store: {e}")))?
     {
         tracing::info!(path = %store.path().display(), "demo meetings 1000 and 1001 created");
     }
