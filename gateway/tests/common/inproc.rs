@@ -48,6 +48,51 @@ impl Gateway {
         directory: HashMap<String, MeetingRoute>,
         extra: impl FnOnce(&mut Config),
     ) -> Gateway {
+        Gateway::start_with(extra, |_| {
+            (
+                Box::new(StaticDirectory(directory)) as Box<dyn roomgate::call::Directory>,
+                None,
+            )
+        })
+    }
+
+    /// A node of a cluster: meetings and wrong-PIN budgets in the Redis at `url` (with
+    /// `prefix`), as `roomgate serve` opens them with `[store] backend = "redis"`.
+    pub fn start_cluster(url: &str, prefix: &str, extra: impl FnOnce(&mut Config)) -> Gateway {
+        let (url, prefix) = (url.to_owned(), prefix.to_owned());
+        Gateway::start_with(
+            move |c| {
+                c.store.backend = roomgate::config::StoreBackend::Redis;
+                c.store.redis_url = url;
+                c.store.redis_prefix = prefix;
+                extra(c);
+            },
+            |config| {
+                let sink = std::sync::Arc::new(roomgate::serve::security_sink(config).unwrap());
+                let now = roomgate::lockout::unix_seconds(std::time::SystemTime::now());
+                let guard = roomgate::cluster::open_guard(config, now, sink.clone()).unwrap();
+                let directory = roomgate::cluster::open_directory(config).unwrap();
+                let security = roomgate::serve::Security {
+                    guard: std::sync::Arc::new(guard),
+                    sink,
+                };
+                (
+                    directory as Box<dyn roomgate::call::Directory>,
+                    Some(security),
+                )
+            },
+        )
+    }
+
+    fn start_with(
+        extra: impl FnOnce(&mut Config),
+        bridge_parts: impl FnOnce(
+            &Config,
+        ) -> (
+            Box<dyn roomgate::call::Directory>,
+            Option<roomgate::serve::Security>,
+        ),
+    ) -> Gateway {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(
                 std::env::var("ROOMGATE_LOG").unwrap_or_else(|_| "info".into()),
@@ -76,11 +121,15 @@ impl Gateway {
         let _ = std::fs::remove_dir_all(&config.store.path);
         extra(&mut config);
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let (directory, security) = {
+            let _in_runtime = rt.enter();
+            bridge_parts(&config)
+        };
         let bridge = roomgate::serve::Bridge {
-            directory: Box::new(StaticDirectory(directory)),
+            directory,
             echo: None,
             extra_roots: Vec::new(),
-            security: None,
+            security,
             admin: None,
             cdrs: None,
         };

@@ -163,3 +163,119 @@ const BYE_BY_GATEWAY: &str = r#"  <recv request="BYE" timeout="TIMEOUT"/>
   </send>
   <Reference variables="1"/>
 "#;
+
+/// A room played by a raw UDP socket, for INFO key presses and exact statuses.
+pub struct RawRoom {
+    peer: super::UdpPeer,
+    gw: std::net::SocketAddr,
+    id: String,
+    user: String,
+    to: Option<String>,
+    cseq: u32,
+}
+
+impl RawRoom {
+    pub fn new(gw: &super::inproc::Gateway, from: std::net::IpAddr, user: &str) -> RawRoom {
+        RawRoom {
+            peer: super::UdpPeer::bind(from),
+            gw: gw.udp,
+            id: super::unique("pin"),
+            user: user.to_owned(),
+            to: None,
+            cseq: 1,
+        }
+    }
+
+    fn headers(&self, method: &str, branch: &str) -> String {
+        let local = self.peer.local();
+        let (user, gw, id, cseq) = (&self.user, self.gw, &self.id, self.cseq);
+        let to = self
+            .to
+            .clone()
+            .unwrap_or_else(|| format!("<sip:{user}@{gw}>"));
+        format!(
+            "{method} sip:{user}@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{branch}\r\n\
+             From: \"Room 1\" <sip:room1@{local}>;tag=r{id}\r\nTo: {to}\r\nCall-ID: {id}\r\n\
+             CSeq: {cseq} {method}\r\nContact: <sip:room@{local}>\r\nMax-Forwards: 70\r\n"
+        )
+    }
+
+    /// INVITE with a PCMU + telephone-event offer; the final status (ACKed when 200).
+    pub fn call(&mut self) -> (u16, String) {
+        let sdp = "v=0\r\no=room 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+                   m=audio 30000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n\
+                   a=rtpmap:101 telephone-event/8000\r\n";
+        let req = format!(
+            "{}Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            self.headers("INVITE", &format!("{}inv", self.id)),
+            sdp.len()
+        );
+        let resp = self
+            .peer
+            .transact(self.gw, &req, std::time::Duration::from_secs(60))
+            .expect("final response");
+        let code = super::status_of(&resp).unwrap();
+        if code == 200 {
+            self.to = Some(super::header(&resp, "To").unwrap().to_owned());
+            let ack = format!(
+                "{}Content-Length: 0\r\n\r\n",
+                self.headers("ACK", &format!("{}ack", self.id))
+            );
+            self.peer.send(self.gw, ack.as_bytes());
+        }
+        (code, resp)
+    }
+
+    /// A request in the dialog; its final status.
+    pub fn request(&mut self, method: &str, content_type: &str, body: &str) -> u16 {
+        self.cseq += 1;
+        let branch = format!("{}{}{}", self.id, method.to_lowercase(), self.cseq);
+        let mut req = self.headers(method, &branch);
+        if !content_type.is_empty() {
+            req.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        let want = format!("{} {method}", self.cseq);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        self.peer.send(self.gw, req.as_bytes());
+        while let Some(m) = self.peer.recv_until(deadline) {
+            if super::header(&m, "CSeq") == Some(want.as_str()) {
+                if let Some(code) = super::status_of(&m).filter(|c| *c >= 200) {
+                    return code;
+                }
+            }
+        }
+        panic!("no response to {method}");
+    }
+
+    pub fn info_key(&mut self, key: char) -> u16 {
+        self.request(
+            "INFO",
+            "application/dtmf-relay",
+            &format!("Signal={key}\r\nDuration=160\r\n"),
+        )
+    }
+
+    pub fn keys(&mut self, keys: &str) {
+        for k in keys.chars() {
+            assert_eq!(self.info_key(k), 200);
+        }
+    }
+
+    /// Waits for the gateway's BYE (answering it); false when none came in time.
+    pub fn wait_bye(&self, limit: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        while let Some(m) = self.peer.recv_until(deadline) {
+            if m.starts_with("BYE ") {
+                let mut resp = String::from("SIP/2.0 200 OK\r\n");
+                for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
+                    resp.push_str(&format!("{name}: {}\r\n", super::header(&m, name).unwrap()));
+                }
+                resp.push_str("Content-Length: 0\r\n\r\n");
+                self.peer.send(self.gw, resp.as_bytes());
+                return true;
+            }
+        }
+        false
+    }
+}
