@@ -826,3 +826,150 @@ async fn serve_binary_serves_metrics_with_the_token_file() {
         .any(|m| m["id"] == "1000" && m["has_pin"] == true));
     drop(server);
 }
+
+/// A PIN call through the real binary as the admin side sees it: live in `/v1/calls` (first
+/// in PIN entry, then active with each leg's codec and suite), a CDR when it ends, counted
+/// in `/metrics`; and its PIN nowhere: not in the API, the metrics, the log, the security
+/// log or any file of the data directory (the CDRs live in the store).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_call_is_seen_live_and_in_a_cdr_but_its_pin_never() {
+    const PIN: &str = "8642097531";
+    let port = common::free_port();
+    let server = tokio::task::spawn_blocking(move || {
+        common::Server::start_with(common::ServeOptions {
+            extra: format!("[admin]\nlisten = \"127.0.0.1:{port}\"\n"),
+            ..common::ServeOptions::default()
+        })
+    })
+    .await
+    .unwrap();
+    let data = server.dir.join("roomgate-data");
+    // A meeting of our own on the echo service, with a PIN no number in a log could match.
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_roomgate"))
+        .args([
+            "meeting",
+            "add",
+            "5000",
+            "--upstream",
+            "echo",
+            "--pin-stdin",
+        ])
+        .arg("--data-dir")
+        .arg(&data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        writeln!(add.stdin.take().unwrap(), "{PIN}").unwrap();
+    }
+    assert!(add.wait().unwrap().success());
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let token = std::fs::read_to_string(data.join("admin.token")).unwrap();
+    let token = token.trim().to_owned();
+    let get = |path: &'static str| {
+        let token = token.clone();
+        async move { request(addr, "GET", path, Some(&token)).await }
+    };
+    let mut bodies = Vec::new();
+
+    let sip = server.udp;
+    let mut room = tokio::task::spawn_blocking(move || {
+        let mut room = common::pin::RawRoom::at(sip, common::LOCALHOST, "5000");
+        assert_eq!(room.call().0, 200);
+        room
+    })
+    .await
+    .unwrap();
+    let calls = get("/v1/calls").await;
+    assert_eq!(calls.status, 200, "{}", calls.body);
+    let list = calls.json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{}", calls.body);
+    assert_eq!(list[0]["state"], "pin");
+    assert_eq!(list[0]["meeting"], "5000");
+    assert_eq!(list[0]["cloud"]["state"], "none");
+    bodies.push(calls.body);
+
+    room = tokio::task::spawn_blocking(move || {
+        room.keys(&format!("{PIN}#"));
+        room
+    })
+    .await
+    .unwrap();
+    // The joining prompt, then the echo meeting answers.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let active = loop {
+        let calls = get("/v1/calls").await;
+        let v = calls.json();
+        if v[0]["state"] == "active" {
+            bodies.push(calls.body);
+            break v;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", calls.body);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(active[0]["room"]["codec"], "PCMU/8000");
+    assert_eq!(active[0]["cloud"]["crypto_suite"], "AEAD_AES_256_GCM");
+    assert_eq!(active[0]["cloud"]["state"], "confirmed");
+    assert!(
+        active[0]["room"]["qos"]["mos"].as_f64().is_some(),
+        "{active}"
+    );
+
+    tokio::task::spawn_blocking(move || assert_eq!(room.request("BYE", "", ""), 200))
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let cdr = loop {
+        let cdrs = get("/v1/cdrs").await;
+        let v = cdrs.json();
+        if v.as_array().is_some_and(|a| !a.is_empty()) {
+            bodies.push(cdrs.body);
+            break v[0].clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no CDR: {}",
+            cdrs.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(cdr["meeting"], "5000", "{cdr}");
+    assert_eq!(cdr["reason"], "room_bye", "{cdr}");
+    assert_eq!(cdr["pin_failures"], 0, "{cdr}");
+    assert!(cdr["setup_ms"].as_u64().unwrap() > 0, "{cdr}");
+    assert!(cdr["connected"].as_u64().is_some(), "{cdr}");
+    assert_eq!(cdr["cloud"]["crypto_suite"], "AEAD_AES_256_GCM", "{cdr}");
+
+    let metrics = get("/metrics").await;
+    let f = parse_metrics(&metrics.body);
+    assert_eq!(value(&f, "roomgate_core_up", None), 1.0);
+    assert_eq!(
+        value(
+            &f,
+            "roomgate_pin_attempts_total",
+            Some(("result", "correct"))
+        ),
+        1.0
+    );
+    assert_eq!(value(&f, "roomgate_calls_connected_total", None), 1.0);
+    bodies.push(metrics.body);
+
+    let mut everything = bodies.join("\n");
+    everything.push_str(&server.log());
+    everything.push_str(&std::fs::read_to_string(data.join("security.log")).unwrap_or_default());
+    assert!(!everything.contains(PIN), "the PIN leaked");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(PIN.len()).any(|w| w == PIN.as_bytes()),
+                "the PIN is in {}",
+                path.display()
+            );
+        }
+    }
+    drop(server);
+}

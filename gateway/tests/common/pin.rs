@@ -176,9 +176,14 @@ pub struct RawRoom {
 
 impl RawRoom {
     pub fn new(gw: &super::inproc::Gateway, from: std::net::IpAddr, user: &str) -> RawRoom {
+        RawRoom::at(gw.udp, from, user)
+    }
+
+    /// A room calling the gateway at `gw` (e.g. a `roomgate serve` process).
+    pub fn at(gw: std::net::SocketAddr, from: std::net::IpAddr, user: &str) -> RawRoom {
         RawRoom {
             peer: super::UdpPeer::bind(from),
-            gw: gw.udp,
+            gw,
             id: super::unique("pin"),
             user: user.to_owned(),
             to: None,
