@@ -98,7 +98,8 @@ pub struct AddArgs {
     pub realm: Option<String>,
     /// Read the meeting PIN (1-16 digits) from standard input: line 1, or line 2 after the
     /// password when --password-stdin is given too. Only its argon2id hash is stored.
-    #[arg(long)]
+    /// `--pin` is the same flag: a PIN is never taken from the command line.
+    #[arg(long, visible_alias = "pin")]
     pub pin_stdin: bool,
     #[command(flatten)]
     pub data: DataDir,

@@ -571,3 +571,27 @@ fn read_password_column(data: &Path, id: &str) -> Option<String> {
     })
     .unwrap()
 }
+
+#[test]
+fn pin_flag_reads_the_pin_from_stdin() {
+    let tmp = TempDir::new("pin-flag");
+    let d = tmp.0.join("data");
+    let d = d.to_str().unwrap();
+    let out = roomgate(
+        &[
+            "meeting",
+            "add",
+            "7",
+            "--upstream",
+            "echo",
+            "--pin",
+            "--data-dir",
+            d,
+        ],
+        "97531\n",
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let hash = pin_hash_column(&tmp.0.join("data"))["7"].clone().unwrap();
+    assert!(roomgate::pin::verify_pin(&hash, "97531"));
+}
