@@ -1,5 +1,6 @@
 //! Two gateway nodes sharing one real `redis-server` (meetings and wrong-PIN budgets), with
-//! rooms played by raw UDP sockets entering PINs over SIP INFO and a sipp UAS as the cloud:
+//! rooms played by sipp (keys from sip-tester's RFC 2833 captures) or raw UDP sockets (keys
+//! over SIP INFO), and a sipp UAS as the cloud:
 //! - a brute-forcer alternating between the nodes, many attempts at once, is stopped after
 //!   exactly the number of tries one node alone would allow;
 //! - when Redis goes away, PIN checks fail closed: new calls get 503, a caller in the middle
@@ -16,9 +17,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::inproc::Gateway;
-use common::pin::RawRoom;
+use common::pin::{room_scenario, RawRoom, RoomEnd, RoomStep};
 use common::redis::RedisServer;
-use common::{free_port, loopback, Sipp};
+use common::{free_port, loopback, Sipp, TempDir};
 use roomgate::store::{Meeting, RedisMeetings, SrtpMode, Upstream};
 
 const PREFIX: &str = "rg:";
@@ -54,28 +55,31 @@ fn brute_force_alternating_between_two_nodes_is_stopped_after_the_same_number_of
         Gateway::start_cluster(&redis.url(), PREFIX, budget),
         Gateway::start_cluster(&redis.url(), PREFIX, budget),
     ];
-    // Eight callers from eight addresses, alternating between the nodes, all at once; each
-    // tries three wrong PINs for meeting 4000 (PIN 1234, stored once in Redis).
+    // Eight callers from eight addresses (sipp, pressing keys from sip-tester's RFC 2833
+    // captures), alternating between the nodes, all at once; each tries three wrong PINs for
+    // meeting 4000 (PIN 1234, stored once in Redis): keys 5, 6 and 7, each ended by the
+    // inter-digit pause.
     let attempts_per_call = 3;
     let callers = 8;
-    std::thread::scope(|s| {
-        for i in 0..callers {
-            let node = &nodes[i % 2];
-            s.spawn(move || {
-                let mut room = RawRoom::new(node, loopback(10 + i as u8), "4000");
-                assert_eq!(room.call().0, 200);
-                for a in 0..attempts_per_call {
-                    room.keys(&format!("{}{}#", 5 + a, i));
-                    // The outcome (argon2, then the prompt) before the next entry.
-                    std::thread::sleep(Duration::from_millis(900));
-                }
-                assert!(
-                    room.wait_bye(Duration::from_secs(15)),
-                    "per-call budget ends the call"
-                );
-            });
-        }
-    });
+    let dir = TempDir::new("brute");
+    let mut steps = vec![RoomStep::Wait(500)];
+    for k in ['5', '6', '7'] {
+        steps.push(RoomStep::Key(k));
+        steps.push(RoomStep::Wait(2500));
+    }
+    let scenario = room_scenario(&dir, "brute.xml", &steps, RoomEnd::GatewayHangsUp(15_000));
+    let running: Vec<_> = (0..callers)
+        .map(|i| {
+            Sipp::new(scenario.to_str().unwrap(), nodes[i % 2].udp)
+                .ip(loopback(10 + i as u8))
+                .args(&["-s", "4000", "-m", "1", "-mp", &free_port().to_string()])
+                .spawn()
+        })
+        .collect();
+    for r in running {
+        // Each call ends by the gateway's BYE: the per-call budget.
+        r.wait(Duration::from_secs(60)).assert_success();
+    }
     let failures: usize = nodes.iter().map(|n| events(n, "pin_failure")).sum();
     let refused: usize = nodes.iter().map(|n| events(n, "pin_refused")).sum();
     let locks: usize = nodes.iter().map(|n| events(n, "meeting_locked")).sum();
