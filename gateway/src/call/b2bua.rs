@@ -1397,17 +1397,29 @@ impl Calls {
                 return;
             }
         }
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.phase = Phase::Answered;
+        }
+        self.send_room_ok(layer, now, id, local);
+        self.connected(now, id);
+    }
+
+    /// Sends the room our 200 (answer or offer), makes its dialog, and retransmits over UDP
+    /// until the ACK.
+    fn send_room_ok(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        local: roomgate_sip::sdp::SessionDescription,
+    ) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
         let Ok(invite) = call.room.invite.message() else {
             return;
         };
-        let contact = match call.room.transport {
-            Transport::Tls => format!("<sip:roomgate@{};transport=tls>", self.settings.sip_host),
-            Transport::Tcp => format!("<sip:roomgate@{};transport=tcp>", self.settings.sip_host),
-            _ => format!("<sip:roomgate@{}>", self.settings.sip_host),
-        };
+        let contact = contact(&self.settings.sip_host, call.room.transport);
         let mut resp =
             roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &call.room.tag, &contact);
         crate::sip::tu::stamp_top_via(&mut resp, &invite, call.room.invite.source.addr);
@@ -1431,7 +1443,6 @@ impl Calls {
             Err(e) => tracing::debug!(call = id, error = %e, "room dialog"),
         }
         call.room.local_sdp = Some(local);
-        call.phase = Phase::Answered;
         if call.room.transport == Transport::Udp {
             let t1 = self.settings.t1;
             call.room.retransmit = Some(Retransmit {
@@ -1445,7 +1456,6 @@ impl Calls {
         drop(invite);
         self.respond(layer, now, rtx, &resp);
         self.schedule(id);
-        self.connected(now, id);
     }
 
     fn connected(&mut self, now: Instant, id: u64) {

@@ -6,15 +6,12 @@
 use std::time::Instant;
 
 use roomgate_media::relay::{Leg, PlayFrame, SessionId, StreamKind};
-use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer, Transport};
-use roomgate_sip::{HeaderName, Message, Method};
+use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
+use roomgate_sip::{Message, Method};
 
 use super::{
-    leg_ports, negotiate, Action, Calls, DigitSource, Outcome, Phase, PinEntry, Refusal,
-    Retransmit, Step, SDP, SERVER,
+    leg_ports, negotiate, Action, Calls, DigitSource, Outcome, Phase, PinEntry, Refusal, Step,
 };
-use roomgate_sip::dialog::session_timer::{self, Refresher, SessionTimerConfig};
-use roomgate_sip::dialog::Dialog;
 
 impl Calls {
     /// Answers the room ourselves and starts PIN entry (with the dial string's PIN as the
@@ -143,60 +140,6 @@ impl Calls {
                 false
             }
         }
-    }
-
-    /// Sends the room our 200 (answer or offer), makes its dialog, and retransmits over UDP
-    /// until the ACK.
-    pub(super) fn send_room_ok(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        id: u64,
-        local: roomgate_sip::sdp::SessionDescription,
-    ) {
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        let Ok(invite) = call.room.invite.message() else {
-            return;
-        };
-        let contact = super::contact(&self.settings.sip_host, call.room.transport);
-        let mut resp =
-            roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &call.room.tag, &contact);
-        crate::sip::tu::stamp_top_via(&mut resp, &invite, call.room.invite.source.addr);
-        resp.push(HeaderName::Server, SERVER);
-        resp.push(HeaderName::Allow, super::ALLOW);
-        resp.push(HeaderName::Supported, "timer");
-        let timer_cfg = SessionTimerConfig {
-            prefer_refresher: Refresher::Uac,
-            insert_when_absent: false,
-            ..SessionTimerConfig::default()
-        };
-        if let Ok(Some(st)) = session_timer::uas_answer(&invite, &timer_cfg) {
-            st.apply(&mut resp);
-            let d = st.negotiated().deadlines(now);
-            call.room.expires_at = Some(d.give_up_at);
-            call.room.timer_interval = Some(st.interval);
-        }
-        let resp = resp.with_body(SDP, local.to_bytes());
-        match Dialog::uas(&invite, &resp, call.room.transport) {
-            Ok(d) => call.room.dialog = Some(d),
-            Err(e) => tracing::debug!(call = id, error = %e, "room dialog"),
-        }
-        call.room.local_sdp = Some(local);
-        if call.room.transport == Transport::Udp {
-            let t1 = self.settings.t1;
-            call.room.retransmit = Some(Retransmit {
-                at: now + t1,
-                interval: t1,
-                until: now + t1 * 64,
-                response: resp.clone(),
-            });
-        }
-        let rtx = call.room.tx;
-        drop(invite);
-        self.respond(layer, now, rtx, &resp);
-        self.schedule(id);
     }
 
     /// Carries out what the call's PIN entry asks for.
