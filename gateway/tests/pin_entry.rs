@@ -58,17 +58,7 @@ fn room(gw: &Gateway, dir: &TempDir, dialled: &str, steps: &[RoomStep], end: Roo
 #[test]
 fn right_pin_by_rfc4733_joins_the_meeting() {
     let dir = TempDir::new("pin-right");
-    let cloud_port = free_port();
-    let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
-        .spawn();
-    let gw = gateway(
-        &[(
-            "3001",
-            pin_route(&format!("sip:meeting@127.0.0.1:{cloud_port}")),
-        )],
-        |_| {},
-    );
+    let (cloud, gw) = with_cloud("3001", 1);
     let mut steps = vec![RoomStep::Wait(1000)];
     steps.extend(keys("1234#", 300));
     // Joining prompt, then the cloud leg; the room stays a little.
@@ -96,19 +86,26 @@ fn security_log(gw: &Gateway) -> String {
     std::fs::read_to_string(gw.data_dir.join("security.log")).unwrap_or_default()
 }
 
-#[test]
-fn info_keys_join_and_garbage_info_gets_400() {
+/// A sipp cloud meeting taking `calls` calls, and a gateway whose meeting `id` (PIN 1234) is
+/// bridged to it.
+fn with_cloud(id: &str, calls: u32) -> (common::RunningSipp, Gateway) {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", &calls.to_string(), "-mp", &free_port().to_string()])
         .spawn();
     let gw = gateway(
         &[(
-            "3002",
+            id,
             pin_route(&format!("sip:meeting@127.0.0.1:{cloud_port}")),
         )],
         |_| {},
     );
+    (cloud, gw)
+}
+
+#[test]
+fn info_keys_join_and_garbage_info_gets_400() {
+    let (cloud, gw) = with_cloud("3002", 1);
     let mut room = RawRoom::new(&gw, common::LOCALHOST, "3002");
     assert_eq!(room.call().0, 200, "answered for PIN entry");
     assert_eq!(
@@ -173,17 +170,7 @@ fn three_wrong_pins_end_the_call_with_security_events() {
 
 #[test]
 fn dial_string_pin_is_one_attempt_then_the_prompt() {
-    let cloud_port = free_port();
-    let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
-        .args(&["-m", "2", "-mp", &free_port().to_string()])
-        .spawn();
-    let gw = gateway(
-        &[(
-            "3004",
-            pin_route(&format!("sip:meeting@127.0.0.1:{cloud_port}")),
-        )],
-        |_| {},
-    );
+    let (cloud, gw) = with_cloud("3004", 2);
     // The right PIN in the dial string: joined without a key press.
     let mut right = RawRoom::new(&gw, common::LOCALHOST, "3004*1234");
     assert_eq!(right.call().0, 200);
