@@ -330,14 +330,21 @@ pub fn local_guard(config: &Config) -> Result<crate::lockout::Guard, ServeError>
 /// CDRs waiting for the store; beyond this the SIP core drops (and counts) them.
 pub const CDR_QUEUE: usize = 4096;
 
-/// Stores CDRs as calls end, on the blocking pool (SQLite), one at a time.
+/// CDRs stored in one transaction at most.
+pub const CDR_BATCH: usize = 512;
+
+/// Stores CDRs as calls end, on the blocking pool (SQLite): everything queued goes in one
+/// transaction, so the commit rate stays low whatever the call rate.
 async fn write_cdrs(store: crate::store::Store, mut rx: mpsc::Receiver<crate::observe::Cdr>) {
-    while let Some(cdr) = rx.recv().await {
+    let mut batch = Vec::with_capacity(CDR_BATCH);
+    while rx.recv_many(&mut batch, CDR_BATCH).await > 0 {
         let s = store.clone();
-        let r = tokio::task::spawn_blocking(move || s.insert_cdr(&cdr)).await;
+        let cdrs = std::mem::take(&mut batch);
+        let n = cdrs.len();
+        let r = tokio::task::spawn_blocking(move || s.insert_cdrs(&cdrs)).await;
         match r {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "CDR not stored"),
+            Ok(Err(e)) => tracing::warn!(error = %e, cdrs = n, "CDRs not stored"),
             Err(e) => tracing::warn!(error = %e, "CDR writer task failed"),
         }
     }

@@ -53,30 +53,56 @@ impl Store {
     /// As [`Store::insert_cdr`], keeping `keep` rows. The trim is one range delete on the
     /// rowid, so it costs one index seek per insert however large the table is.
     pub(crate) fn insert_cdr_keeping(&self, cdr: &Cdr, keep: u64) -> Result<(), StoreError> {
-        let room = serde_json::to_string(&cdr.room).unwrap_or_else(|_| "null".to_owned());
-        let cloud = serde_json::to_string(&cdr.cloud).unwrap_or_else(|_| "null".to_owned());
+        self.insert_cdrs_keeping(std::slice::from_ref(cdr), keep)
+    }
+
+    /// Appends `cdrs` in one transaction (one commit, one trim). Under load the CDR writer
+    /// hands over everything queued at once: a commit per call would hold the store's lock
+    /// (which meeting lookups share) for a disk sync per call.
+    pub fn insert_cdrs(&self, cdrs: &[Cdr]) -> Result<(), StoreError> {
+        self.insert_cdrs_keeping(cdrs, CDR_RETENTION)
+    }
+
+    fn insert_cdrs_keeping(&self, cdrs: &[Cdr], keep: u64) -> Result<(), StoreError> {
+        if cdrs.is_empty() {
+            return Ok(());
+        }
+        let legs: Vec<(String, String)> = cdrs
+            .iter()
+            .map(|c| {
+                (
+                    serde_json::to_string(&c.room).unwrap_or_else(|_| "null".to_owned()),
+                    serde_json::to_string(&c.cloud).unwrap_or_else(|_| "null".to_owned()),
+                )
+            })
+            .collect();
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO cdrs (call, meeting, source, started, connected, ended, setup_ms,
-                               reason, pin_failures, audio, room, cloud)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                to_sql(cdr.call),
-                cdr.meeting,
-                cdr.source.to_string(),
-                to_sql(cdr.started),
-                cdr.connected.map(to_sql),
-                to_sql(cdr.ended),
-                cdr.setup_ms.map(to_sql),
-                cdr.reason,
-                cdr.pin_failures,
-                cdr.audio,
-                room,
-                cloud,
-            ],
-        )?;
-        let seq = tx.last_insert_rowid();
+        let mut seq = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO cdrs (call, meeting, source, started, connected, ended, setup_ms,
+                                   reason, pin_failures, audio, room, cloud)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for (cdr, (room, cloud)) in cdrs.iter().zip(&legs) {
+                stmt.execute(params![
+                    to_sql(cdr.call),
+                    cdr.meeting,
+                    cdr.source.to_string(),
+                    to_sql(cdr.started),
+                    cdr.connected.map(to_sql),
+                    to_sql(cdr.ended),
+                    cdr.setup_ms.map(to_sql),
+                    cdr.reason,
+                    cdr.pin_failures,
+                    cdr.audio,
+                    room,
+                    cloud,
+                ])?;
+                seq = tx.last_insert_rowid();
+            }
+        }
         let cutoff = seq.saturating_sub(i64::try_from(keep).unwrap_or(i64::MAX));
         if cutoff > 0 {
             tx.execute("DELETE FROM cdrs WHERE seq <= ?1", [cutoff])?;
@@ -198,6 +224,23 @@ mod tests {
         assert_eq!(store.cdr_count().unwrap(), 10);
         let got = store.recent_cdrs(MAX_CDR_PAGE + 5).unwrap();
         let calls: Vec<u64> = got.iter().map(|c| c.call).collect();
+        assert_eq!(calls, (15..25).rev().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_batch_is_stored_in_order_and_trimmed_once() {
+        let tmp = TempDir::new("cdr-batch");
+        let store = Store::open(&tmp.data()).unwrap();
+        let batch: Vec<Cdr> = (0..25).map(cdr).collect();
+        store.insert_cdrs_keeping(&batch, 10).unwrap();
+        store.insert_cdrs(&[]).unwrap();
+        assert_eq!(store.cdr_count().unwrap(), 10);
+        let calls: Vec<u64> = store
+            .recent_cdrs(50)
+            .unwrap()
+            .iter()
+            .map(|c| c.call)
+            .collect();
         assert_eq!(calls, (15..25).rev().collect::<Vec<_>>());
     }
 
