@@ -6,8 +6,10 @@
 //!
 //! ```text
 //! room                      roomgate                          cloud
-//!  INVITE (offer A) ───────>  meeting? no: 404; store down: 503; over max_calls: 503
-//!                             room offer acceptable? no: 488
+//!  INVITE (offer A) ───────>  source blocked: 403; not a meeting ID: 404; store down: 503;
+//!                             over max_calls: 503; room offer acceptable? no: 488
+//!                             meeting with a PIN, unknown or locked: answered by us, PIN
+//!                             entry (pin_phase.rs); only a right PIN goes on below
 //!                             reserve ports ─── INVITE (offer B, our keys) ──────>
 //!  <──────── 180 ──────────────────────────────────────────────── 180
 //!                             <────────────────────────────────── 200 (answer B)
