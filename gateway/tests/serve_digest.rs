@@ -106,10 +106,12 @@ fn sipp_md5_digest_is_accepted_and_a_wrong_password_refused() {
         String::from_utf8_lossy(&ok.stdout),
         std::fs::read_to_string(dir.join("roomgate.log")).unwrap_or_default()
     );
-    let bad = sipp(&dir, port, "wrong horse", 403);
+    // A wrong password is challenged again (401 with a fresh nonce): the gateway keeps 403
+    // for blocked sources.
+    let bad = sipp(&dir, port, "wrong horse", 401);
     assert!(
         bad.status.success(),
-        "wrong password must get 403\n{}",
+        "wrong password must get a new challenge\n{}",
         String::from_utf8_lossy(&bad.stdout)
     );
     let log = std::fs::read_to_string(dir.join("roomgate.log")).unwrap_or_default();

@@ -20,8 +20,6 @@ pub enum Gate {
     Pass,
     /// Answer 401 with these WWW-Authenticate values.
     Challenge(Vec<String>),
-    /// Answer 403: wrong password or unknown user (indistinguishable to the peer).
-    Forbidden,
     /// Answer 400: credentials that do not parse.
     BadRequest,
 }
@@ -105,12 +103,14 @@ impl AuthGate {
             Verification::Stale => {
                 Gate::Challenge(self.server.challenges(now, &rand::random(), true))
             }
-            Verification::UnknownUser | Verification::Invalid(_) => {
-                tracing::info!(reason = ?verdict, "digest authentication failed");
-                Gate::Forbidden
-            }
+            // Wrong password or unknown user (alike to the peer): challenged again with a
+            // fresh nonce (RFC 3261 §22.3 allows it) rather than 403, which the gateway keeps
+            // for blocked sources alone, so a 403 always means "this address is blocked".
             Verification::BadRequest(_) => Gate::BadRequest,
-            _ => Gate::Forbidden,
+            _ => {
+                tracing::info!(reason = ?verdict, "digest authentication failed");
+                Gate::Challenge(self.server.challenges(now, &rand::random(), false))
+            }
         }
     }
 }

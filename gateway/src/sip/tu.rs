@@ -274,7 +274,6 @@ impl Tu {
                     }
                     Some(r)
                 }
-                Gate::Forbidden => Some(self.response(&msg, peer, 403, "Forbidden")),
                 Gate::BadRequest => Some(self.response(&msg, peer, 400, "Bad Request")),
             };
             if let Some(r) = resp {
