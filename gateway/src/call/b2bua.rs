@@ -333,6 +333,49 @@ fn leg_ports(media: &NetRelay, session: SessionId, leg: Leg) -> [Option<u16>; 2]
     })
 }
 
+/// Our SDP toward the room with `audio` codecs: the answer to its offer, with the streams
+/// that answer negotiates, or our offer when it sent none (its answer comes in the ACK, so
+/// no streams yet). Video gets a port only when `video`. None when no offer can be built.
+fn room_sdp(
+    settings: &BridgeSettings,
+    media: &NetRelay,
+    call: &Call,
+    audio: Vec<roomgate_sip::sdp::offer_answer::LocalCodec>,
+    video: bool,
+    direction: Direction,
+) -> Option<(SessionDescription, Vec<LegStream>)> {
+    let caps = negotiate::capabilities(
+        settings.media_ip,
+        &call.room_policy,
+        call.id,
+        call.room.sdp_version,
+        audio,
+        call.video,
+    );
+    let ports = leg_ports(media, call.session, Leg::A);
+    let port = |k| match k {
+        StreamKind::Audio => ports[0],
+        StreamKind::Video if video => ports[1],
+        _ => None,
+    };
+    match &call.room.offer {
+        Some(offer) => {
+            let ans = negotiate::answer(offer, &caps, port);
+            let streams = negotiate::negotiated(&ans, offer);
+            Some((ans, streams))
+        }
+        None => {
+            let list: Vec<_> = [StreamKind::Audio, StreamKind::Video]
+                .into_iter()
+                .filter_map(|k| port(k).map(|p| (k, p)))
+                .collect();
+            negotiate::offer(&caps, &list, direction)
+                .ok()
+                .map(|o| (o, Vec::new()))
+        }
+    }
+}
+
 fn hop(host: &str, transport: Transport) -> ViaHop {
     ViaHop::new(transport, host.to_owned())
 }
@@ -1349,43 +1392,21 @@ impl Calls {
             .streams
             .iter()
             .any(|s| s.kind == StreamKind::Video);
-        let caps = negotiate::capabilities(
-            self.settings.media_ip,
-            &call.room_policy,
-            id,
-            call.room.sdp_version,
+        // Video only when the cloud takes it too.
+        let sdp = room_sdp(
+            &self.settings,
+            &self.media,
+            call,
             audio,
-            call.video,
+            cloud_video,
+            call.cloud_direction,
         );
-        let session = call.session;
-        let ports = leg_ports(&self.media, session, Leg::A);
-        let (local, streams) = match &call.room.offer {
-            Some(offer) => {
-                let ans = negotiate::answer(offer, &caps, |k| match k {
-                    StreamKind::Audio => ports[0],
-                    // Video only when the cloud takes it too.
-                    StreamKind::Video if cloud_video => ports[1],
-                    _ => None,
-                });
-                let streams = negotiate::negotiated(&ans, offer);
-                (ans, streams)
-            }
-            None => {
-                let mut list = Vec::new();
-                if let Some(p) = ports[0] {
-                    list.push((StreamKind::Audio, p));
-                }
-                if let (true, Some(p)) = (cloud_video, ports[1]) {
-                    list.push((StreamKind::Video, p));
-                }
-                match negotiate::offer(&caps, &list, call.cloud_direction) {
-                    Ok(o) => (o, Vec::new()),
-                    Err(_) => {
-                        self.end_call(layer, now, id, Some((500, "Server Internal Error")));
-                        return;
-                    }
-                }
-            }
+        let Some((local, streams)) = sdp else {
+            self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
         };
         if call.room.offer.is_some() {
             if !streams.iter().any(|s| s.kind == StreamKind::Audio) {

@@ -9,9 +9,7 @@ use roomgate_media::relay::{Leg, PlayFrame, SessionId, StreamKind};
 use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
 use roomgate_sip::{Message, Method};
 
-use super::{
-    leg_ports, negotiate, Action, Calls, DigitSource, Outcome, Phase, PinEntry, Refusal, Step,
-};
+use super::{negotiate, Action, Calls, DigitSource, Outcome, Phase, PinEntry, Refusal, Step};
 
 impl Calls {
     /// Answers the room ourselves and starts PIN entry (with the dial string's PIN as the
@@ -38,40 +36,24 @@ impl Calls {
             (true, Some(c)) => negotiate::audio_only(*c),
             _ => negotiate::audio_codecs(),
         };
-        let caps = negotiate::capabilities(
-            self.settings.media_ip,
-            &call.room_policy,
-            id,
-            call.room.sdp_version,
+        // Video keeps its ports for the bridge that follows a right PIN. With no offer from
+        // the room, prompts start once its answer (in the ACK) is known.
+        let sdp = super::room_sdp(
+            &self.settings,
+            &self.media,
+            call,
             audio,
             call.video,
+            call.room_direction,
         );
-        let ports = leg_ports(&self.media, call.session, Leg::A);
-        let video = call.video;
-        let local = match &call.room.offer {
-            Some(offer) => {
-                let ans = negotiate::answer(offer, &caps, |k| match k {
-                    StreamKind::Audio => ports[0],
-                    StreamKind::Video if video => ports[1],
-                    _ => None,
-                });
-                call.room.streams = negotiate::negotiated(&ans, offer);
-                ans
-            }
-            None => {
-                let mut list = Vec::new();
-                if let Some(p) = ports[0] {
-                    list.push((StreamKind::Audio, p));
-                }
-                match negotiate::offer(&caps, &list, call.room_direction) {
-                    Ok(o) => o,
-                    Err(_) => {
-                        self.end_call(layer, now, id, Some((500, "Server Internal Error")));
-                        return;
-                    }
-                }
-            }
+        let Some((local, streams)) = sdp else {
+            self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+            return;
         };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        call.room.streams = streams;
         let has_offer = call.room.offer.is_some();
         if has_offer && !self.configure_pin_relay(now, id) {
             self.stats.refused_media += 1;
