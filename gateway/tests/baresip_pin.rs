@@ -35,20 +35,6 @@ fn room() -> Baresip {
     )
 }
 
-/// Waits (at most `limit`) until `f` is true, polling every 50 ms.
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if f() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn data_dir(server: &Server) -> PathBuf {
     server.dir.join("roomgate-data")
 }
@@ -95,7 +81,7 @@ fn new_user_dials_1000_hears_the_prompt_enters_1234_and_hears_the_echo() {
     );
     room.send_dtmf("1234#");
     assert!(
-        wait_until(SETUP, || server.log().contains("PIN accepted")),
+        common::wait_until(SETUP, || server.log().contains("PIN accepted")),
         "1234# was not accepted within {SETUP:?}:\n{}\nsecurity log:\n{}",
         server.log(),
         security_log(&server)
@@ -223,7 +209,7 @@ fn three_wrong_pins_end_the_call_and_no_pin_is_written_anywhere() {
     for (n, pin) in WRONG.iter().enumerate() {
         room.send_dtmf(&format!("{pin}#"));
         assert!(
-            wait_until(SETUP, || events(&server, "pin_failure").len() == n + 1),
+            common::wait_until(SETUP, || events(&server, "pin_failure").len() == n + 1),
             "wrong PIN {} not counted within {SETUP:?}:\n{}\n{}",
             n + 1,
             security_log(&server),

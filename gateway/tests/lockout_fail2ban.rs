@@ -8,8 +8,9 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::net::IpAddr;
-use std::process::Command;
 
 use roomgate::lockout::{Budgets, LockoutConfig};
 
@@ -56,25 +57,8 @@ fn fail2ban_regex_matches_pin_failures_and_source_blocks() {
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("security.log");
     std::fs::write(&log, lines.join("\n") + "\n").unwrap();
-    let filter = concat!(env!("CARGO_MANIFEST_DIR"), "/../fail2ban/roomgate.conf");
-    let run = |extra: &[&str]| {
-        let out = Command::new("fail2ban-regex")
-            .args(extra)
-            .arg(&log)
-            .arg(filter)
-            .output()
-            .expect("fail2ban-regex (apt-get install fail2ban)");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    };
-    let summary = run(&[]);
-    // The hosts fail2ban would ban, one per matched line.
-    let hosts = run(&["--out", "ip"]);
+    // The summary, and the hosts fail2ban would ban (one per matched line).
+    let (summary, hosts) = common::fail2ban_regex(&log);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         summary.contains(&format!(
@@ -83,9 +67,8 @@ fn fail2ban_regex_matches_pin_failures_and_source_blocks() {
         )),
         "{summary}"
     );
-    let hosts: Vec<&str> = hosts.lines().collect();
     assert_eq!(hosts.len(), 44, "{hosts:?}");
-    let count = |h: &str| hosts.iter().filter(|&&x| x == h).count();
+    let count = |h: &str| hosts.iter().filter(|x| *x == h).count();
     // 10 failures and the block.
     assert_eq!(count("192.0.2.7"), 11);
     // The block is reported with the address that tipped it.

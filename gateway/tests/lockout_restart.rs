@@ -17,7 +17,7 @@ mod common;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::pin::{keys, room_scenario, RoomEnd, RoomStep};
 use common::{
@@ -27,19 +27,6 @@ use common::{
 
 const LIMIT: Duration = Duration::from_secs(60);
 const WAIT: Duration = Duration::from_secs(10);
-
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if f() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn read_security_log(data: &Path) -> String {
     std::fs::read_to_string(data.join("security.log")).unwrap_or_default()
@@ -171,29 +158,6 @@ fn kill_9(server: &mut Server) {
     );
 }
 
-/// `fail2ban-regex` on `log` with the shipped filter: the summary and the hosts it would ban.
-fn fail2ban(log: &Path) -> (String, Vec<String>) {
-    let filter = concat!(env!("CARGO_MANIFEST_DIR"), "/../fail2ban/roomgate.conf");
-    let run = |extra: &[&str]| {
-        let out = Command::new("fail2ban-regex")
-            .args(extra)
-            .arg(log)
-            .arg(filter)
-            .output()
-            .expect("fail2ban-regex (apt-get install fail2ban)");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    };
-    let summary = run(&[]);
-    let hosts = run(&["--out", "ip"]).lines().map(str::to_owned).collect();
-    (summary, hosts)
-}
-
 #[test]
 fn blocked_source_stays_blocked_across_sigkill_until_cleared() {
     let keep = TempDir::new("lockout-data");
@@ -224,7 +188,7 @@ fn blocked_source_stays_blocked_across_sigkill_until_cleared() {
         ],
     );
     assert!(
-        wait_until(WAIT, || !events(&data, "source_blocked").is_empty()),
+        common::wait_until(WAIT, || !events(&data, "source_blocked").is_empty()),
         "no source_blocked event:\n{}\n{}",
         read_security_log(&data),
         first.log()
@@ -280,7 +244,7 @@ fn blocked_source_stays_blocked_across_sigkill_until_cleared() {
     third.assert_running();
 
     // Two failures and the block, each naming the attacker; nothing for the prober.
-    let (summary, hosts) = fail2ban(&data.join("security.log"));
+    let (summary, hosts) = common::fail2ban_regex(&data.join("security.log"));
     assert!(
         summary.contains("3 matched, 0 missed"),
         "{summary}\n{}",
@@ -303,7 +267,7 @@ fn meeting_budget_spent_from_several_sources_refuses_even_the_right_pin() {
         steps.push(RoomStep::Wait(1500));
         room_call(&server, loopback(x), "1000", &steps);
         assert!(
-            wait_until(WAIT, || events(&data, "pin_failure").len() == n + 1),
+            common::wait_until(WAIT, || events(&data, "pin_failure").len() == n + 1),
             "failure {} from 127.0.0.{x} not logged:\n{}\n{}",
             n + 1,
             read_security_log(&data),
@@ -321,7 +285,7 @@ fn meeting_budget_spent_from_several_sources_refuses_even_the_right_pin() {
     steps.push(RoomStep::Wait(2500));
     room_call(&server, loopback(6), "1000", &steps);
     assert!(
-        wait_until(WAIT, || !events(&data, "pin_refused").is_empty()),
+        common::wait_until(WAIT, || !events(&data, "pin_refused").is_empty()),
         "no pin_refused:\n{}\n{}",
         read_security_log(&data),
         server.log()
@@ -347,7 +311,7 @@ fn meeting_budget_spent_from_several_sources_refuses_even_the_right_pin() {
 
     // fail2ban counts failures, refusals and blocks against their source, not the meeting
     // lock (which names no source): 5 of 6 lines.
-    let (summary, hosts) = fail2ban(&data.join("security.log"));
+    let (summary, hosts) = common::fail2ban_regex(&data.join("security.log"));
     assert!(
         summary.contains("Lines: 6 lines, 0 ignored, 5 matched, 1 missed"),
         "{summary}\n{}",

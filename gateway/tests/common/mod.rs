@@ -795,3 +795,41 @@ pub fn free_media_range(pairs: u16) -> (u16, u16) {
     }
     panic!("no free media port range");
 }
+
+/// Waits (at most `limit`) until `f` is true, polling every 50 ms; false when it never was.
+pub fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if f() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Debian's `fail2ban-regex` on `log` with the shipped filter (`fail2ban/roomgate.conf`): its
+/// summary, and the hosts it would ban (one per matched line).
+pub fn fail2ban_regex(log: &Path) -> (String, Vec<String>) {
+    let filter = concat!(env!("CARGO_MANIFEST_DIR"), "/../fail2ban/roomgate.conf");
+    let run = |extra: &[&str]| {
+        let out = Command::new("fail2ban-regex")
+            .args(extra)
+            .arg(log)
+            .arg(filter)
+            .output()
+            .expect("fail2ban-regex (apt-get install fail2ban)");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let summary = run(&[]);
+    let hosts = run(&["--out", "ip"]).lines().map(str::to_owned).collect();
+    (summary, hosts)
+}
