@@ -122,6 +122,23 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
     for (result, n) in [("correct", st.pin_correct), ("wrong", st.pin_wrong)] {
         o.sample("roomgate_pin_attempts_total", &[("result", result)], n);
     }
+    o.family(
+        "roomgate_srtp_crypto_unusable_total",
+        "counter",
+        "SDES crypto lines (or answers) our SRTP contexts cannot apply, by reason.",
+    );
+    for (reason, n) in st.srtp.by_reason() {
+        o.sample(
+            "roomgate_srtp_crypto_unusable_total",
+            &[("reason", reason)],
+            n,
+        );
+    }
+    o.counter(
+        "roomgate_srtp_refused_total",
+        "Offers or answers refused because their SRTP could not be applied or would be dropped.",
+        st.srtp.refused,
+    );
     o.counter(
         "roomgate_cdrs_dropped_total",
         "Call detail records dropped because the store writer fell behind.",
@@ -206,7 +223,7 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::CallStats;
+    use crate::call::{CallStats, SrtpRuleStats};
     use crate::observe::SetupHistogram;
     use roomgate_media::relay::RelayStats;
 
@@ -228,6 +245,10 @@ mod tests {
                 started: 5,
                 connected: 4,
                 refused_pin: 1,
+                srtp: SrtpRuleStats {
+                    unusable: [0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+                    refused: 1,
+                },
                 ..CallStats::default()
             },
             setup,
@@ -244,6 +265,7 @@ mod tests {
                 meeting_locks: 1,
                 source_blocks: 2,
                 pin_refused: 4,
+                srtp_refused: 0,
             },
         );
         for line in [
@@ -259,6 +281,9 @@ mod tests {
             "roomgate_pin_failures_total 9",
             "roomgate_source_blocks_total 2",
             "roomgate_pin_refused_total 4",
+            "roomgate_srtp_crypto_unusable_total{reason=\"mki\"} 2",
+            "roomgate_srtp_crypto_unusable_total{reason=\"lifetime\"} 0",
+            "roomgate_srtp_refused_total 1",
             "roomgate_media_drops_total{reason=\"srtp_auth\"} 3",
             "roomgate_media_played_total 7",
             "# TYPE roomgate_call_setup_seconds histogram",

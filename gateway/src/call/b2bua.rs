@@ -59,6 +59,10 @@ use crate::prompts::Prompts;
 
 mod pin_phase;
 mod report;
+mod srtp_rule;
+
+use srtp_rule::CryptoOutcome;
+pub use srtp_rule::SrtpRuleStats;
 
 const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
@@ -313,6 +317,8 @@ pub struct CallStats {
     pub pin_correct: u64,
     pub pin_wrong: u64,
     pub cdrs_dropped: u64,
+    /// Crypto lines and legs refused by the SRTP rule.
+    pub srtp: SrtpRuleStats,
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -361,7 +367,9 @@ fn room_sdp(
     match &call.room.offer {
         Some(offer) => {
             let ans = negotiate::answer(offer, &caps, port);
-            let streams = negotiate::negotiated(&ans, offer);
+            // Refused crypto leaves the leg without streams, which every caller refuses
+            // (the INVITE's trial answer has already reported why).
+            let streams = negotiate::negotiated(&ans, offer).unwrap_or_default();
             Some((ans, streams))
         }
         None => {
@@ -755,7 +763,15 @@ impl Calls {
                 true,
             );
             let trial = negotiate::answer(offer, &caps, |_| Some(9));
-            let legs = negotiate::negotiated(&trial, offer);
+            let legs = match negotiate::negotiated(&trial, offer) {
+                Ok(legs) => legs,
+                Err(refused) => {
+                    self.report_refused(&dialled.meeting, source_ip, Side::Room, refused);
+                    Vec::new()
+                }
+            };
+            let outcome = srtp_rule::answer_outcome(&legs);
+            self.report_offer_crypto(&dialled.meeting, source_ip, Side::Room, offer, outcome);
             if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
                 self.stats.refused_media += 1;
                 return Err(Refusal {
@@ -1111,7 +1127,7 @@ impl Calls {
                     }
                     // The answer to our mirrored offer: new keys on that leg.
                     if let (TxRole::Mirror(side), Ok(Some(answer))) = (role, body_sdp(&msg)) {
-                        self.apply_mirror_answer(now, id, side, &answer);
+                        self.apply_mirror_answer(layer, now, id, side, &answer);
                     }
                 }
                 if matches!(outcome, Ok(ResponseOutcome::Ended)) && code >= 300 {
@@ -1315,12 +1331,25 @@ impl Calls {
                 return;
             }
         };
-        let streams = call
-            .cloud
-            .local_sdp
-            .as_ref()
-            .map(|l| negotiate::negotiated(l, &answer))
-            .unwrap_or_default();
+        let streams = match call.cloud.local_sdp.as_ref() {
+            Some(l) => negotiate::negotiated(l, &answer),
+            None => Ok(Vec::new()),
+        };
+        let streams = match streams {
+            Ok(s) => s,
+            Err(refused) => {
+                // The cloud's answer claims SRTP we cannot apply: the leg ends, never a
+                // silent downgrade (the cloud gets BYE, the room 502).
+                let meeting = call.meeting.clone();
+                let source = dest.addr.ip();
+                tracing::warn!(call = id, error = %refused, "cloud answer's SRTP refused");
+                self.report_refused(&meeting, source, Side::Cloud, refused);
+                self.stats.cloud_failed += 1;
+                self.set_reason(id, "cloud_srtp");
+                self.end_call(layer, now, id, Some((502, "Bad Gateway")));
+                return;
+            }
+        };
         call.cloud_direction = negotiate::audio_direction(&answer).reversed();
         call.cloud.streams = streams;
         if !call
@@ -1532,7 +1561,7 @@ impl Calls {
     // ----- requests in dialogs ---------------------------------------------------------
 
     /// ACK for a 2xx (outside any transaction).
-    pub fn on_ack(&mut self, now: Instant, request: &Received) {
+    pub fn on_ack(&mut self, layer: &mut TransactionLayer, now: Instant, request: &Received) {
         let Ok(msg) = request.message() else { return };
         let Ok(call_id) = msg.call_id() else { return };
         let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else {
@@ -1558,7 +1587,7 @@ impl Calls {
         if call.phase == Phase::Pin {
             if answer_due && has_body {
                 if let Ok(Some(answer)) = body_sdp(&msg) {
-                    self.pin_answer_in_ack(now, id, &answer);
+                    self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
                 }
             }
             return;
@@ -1566,11 +1595,39 @@ impl Calls {
         if answer_due && has_body {
             if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref())
             {
-                call.room.streams = negotiate::negotiated(local, &answer);
-                call.room_direction = negotiate::audio_direction(&answer);
-                self.configure_relay(now, id);
+                match negotiate::negotiated(local, &answer) {
+                    Ok(streams) => {
+                        call.room.streams = streams;
+                        call.room_direction = negotiate::audio_direction(&answer);
+                        self.configure_relay(now, id);
+                    }
+                    Err(refused) => {
+                        let meeting = call.meeting.clone();
+                        self.report_refused(
+                            &meeting,
+                            request.source.addr.ip(),
+                            Side::Room,
+                            refused,
+                        );
+                        self.refuse_answer_in_ack(layer, now, id);
+                    }
+                }
             }
         }
+    }
+
+    /// The room's answer in its ACK claims SRTP we cannot apply: its media never starts and
+    /// both legs are hung up (the ACK cannot be refused; RFC 3261 §13.2.1 leaves BYE).
+    pub(super) fn refuse_answer_in_ack(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+    ) {
+        tracing::warn!(call = id, "room answer's SRTP refused: ending the call");
+        self.stats.refused_media += 1;
+        self.set_reason(id, "room_srtp");
+        self.end_call(layer, now, id, None);
     }
 
     /// A CANCEL for a room INVITE we have not answered yet.
@@ -1765,7 +1822,35 @@ impl Calls {
             StreamKind::Video if has_video => ports[1],
             _ => None,
         });
-        let streams = negotiate::negotiated(&answer, &offer);
+        // A re-offer whose crypto we cannot apply, or that would take an encrypted leg to
+        // plain RTP, is refused with 488: the session stays as it was (RFC 3261 §14.2).
+        let meeting = call.meeting.clone();
+        let source = request.source.addr.ip();
+        let streams = match negotiate::negotiated(&answer, &offer) {
+            Ok(streams) if srtp_rule::downgrades(call.streams(side), &streams) => {
+                self.report_offer_crypto(&meeting, source, side, &offer, CryptoOutcome::Refused);
+                self.stats.srtp.refused += 1;
+                tracing::warn!(call = id, "re-offer would downgrade SRTP to plain RTP: 488");
+                let r = Refusal {
+                    warning: Some("SRTP cannot be dropped from an encrypted call".to_owned()),
+                    ..Refusal::new(488, "Not Acceptable Here")
+                };
+                self.refuse(layer, now, tx, request, r, None);
+                return;
+            }
+            Ok(streams) => {
+                let outcome = srtp_rule::answer_outcome(&streams);
+                self.report_offer_crypto(&meeting, source, side, &offer, outcome);
+                streams
+            }
+            Err(refused) => {
+                self.report_refused(&meeting, source, side, refused);
+                Vec::new()
+            }
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
         let Some(audio) = streams
             .iter()
             .find(|s| s.kind == StreamKind::Audio)
@@ -1910,6 +1995,7 @@ impl Calls {
 
     fn apply_mirror_answer(
         &mut self,
+        layer: &mut TransactionLayer,
         now: Instant,
         id: u64,
         side: Side,
@@ -1923,7 +2009,24 @@ impl Calls {
             Side::Room => (call.room.local_sdp.clone(), Leg::A),
         };
         let Some(local) = local else { return };
-        let streams = negotiate::negotiated(&local, answer);
+        let streams = match negotiate::negotiated(&local, answer) {
+            Ok(streams) => streams,
+            Err(refused) => {
+                // Our re-offer's answer claims SRTP we cannot apply: the call ends rather
+                // than carry that leg's media unprotected.
+                let meeting = call.meeting.clone();
+                let source = match side {
+                    Side::Room => Some(call.room.invite.source.addr.ip()),
+                    Side::Cloud => call.cloud.dest.map(|d| d.addr.ip()),
+                };
+                if let Some(source) = source {
+                    self.report_refused(&meeting, source, side, refused);
+                }
+                self.set_reason(id, "srtp_refused");
+                self.end_call(layer, now, id, None);
+                return;
+            }
+        };
         let session = call.session;
         match side {
             Side::Cloud => call.cloud.streams = streams.clone(),

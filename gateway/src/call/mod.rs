@@ -13,5 +13,5 @@ pub mod negotiate;
 pub mod pin_check;
 pub mod sdes;
 
-pub use b2bua::{Action, BridgeSettings, CallStats, CallSummary, Calls};
+pub use b2bua::{Action, BridgeSettings, CallStats, CallSummary, Calls, SrtpRuleStats};
 pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

@@ -35,7 +35,7 @@ use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
 use roomgate_sip::sdp::{
-    Attribute, AttributeValue, Connection, Crypto, CryptoSuite, Direction, KeyMaterial, KeyParam,
+    Attribute, AttributeValue, Connection, CryptoSuite, Direction, KeyMaterial, KeyParam,
     MediaDescription, MediaType, Origin, SessionDescription,
 };
 use roomgate_sip::transaction::Transport;
@@ -45,7 +45,7 @@ use roomgate_sip::{
 };
 
 use super::media::{MediaStream, StreamSetup};
-use crate::call::sdes::{key_policy, mki_bytes, srtp_suite};
+use crate::call::sdes::{self, srtp_suite, StreamKeys};
 
 /// Methods we answer, for Allow.
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
@@ -236,36 +236,6 @@ fn new_origin(ip: IpAddr) -> Origin {
     }
 }
 
-/// Whether we can honour an `a=crypto` line: a suite we implement, one key (we do not
-/// switch keys by MKI or lifetime), an MKI that fits, and no session parameter that would
-/// change the transform (KDR, unencrypted or unauthenticated SRTP, FEC); only the WSH hint
-/// is harmless.
-fn usable(crypto: &Crypto) -> bool {
-    srtp_suite(&crypto.suite).is_some()
-        && crypto.key_params.len() == 1
-        && crypto
-            .key_params
-            .first()
-            .is_some_and(|k| k.mki.is_none_or(|m| mki_bytes(m).is_some()))
-        && crypto
-            .session_params
-            .iter()
-            .all(|p| p.window_size_hint().is_some())
-}
-
-/// The offer without the crypto lines we could not honour, so that the answer never picks
-/// one of them.
-fn sanitize(offer: &SessionDescription) -> SessionDescription {
-    let mut offer = offer.clone();
-    for m in &mut offer.media {
-        m.attributes.retain(|a| match a.value() {
-            AttributeValue::Crypto(c) => usable(c),
-            _ => true,
-        });
-    }
-    offer
-}
-
 /// Streams we open a socket for before asking the offer/answer code.
 fn wanted(m: &MediaDescription) -> bool {
     m.port != 0 && m.proto.is_sdes_srtp() && matches!(m.media, MediaType::Audio | MediaType::Video)
@@ -307,25 +277,30 @@ fn keep_our_key(answer: &mut MediaDescription, keys: &Keys) {
     }
 }
 
+/// The keys of a stream as the SRTP rule accepted them; `None` when the stream says
+/// encrypted and its crypto cannot be applied, or says plain (the echo service runs SRTP
+/// only).
+fn accepted_keys(ours: &MediaDescription, theirs: &MediaDescription) -> Option<StreamKeys> {
+    match sdes::stream_keys(ours, theirs) {
+        Ok(keys) => keys,
+        Err(why) => {
+            tracing::warn!(reason = why.label(), "SRTP crypto refused: {why}");
+            None
+        }
+    }
+}
+
 /// Starts or re-keys `stream`. Generations move only for a key that changed, so the task
-/// keeps its SRTP state across a refresh. `false` when the keys do not fit the suite.
-fn configure(
-    stream: &mut Stream,
-    suite: &CryptoSuite,
-    ours: &KeyParam,
-    theirs: &KeyParam,
-    rtcp_mux: bool,
-    send: bool,
-) -> bool {
-    let Some(media_suite) = srtp_suite(suite) else {
-        return false;
-    };
-    let (Some(inbound), Some(outbound)) = (
-        key_policy(media_suite, theirs),
-        key_policy(media_suite, ours),
-    ) else {
-        return false;
-    };
+/// keeps its SRTP state across a refresh.
+fn configure(stream: &mut Stream, keys: StreamKeys, rtcp_mux: bool, send: bool) {
+    let StreamKeys {
+        inbound,
+        outbound,
+        suite,
+        our_key,
+        their_key,
+    } = keys;
+    let (suite, ours, theirs) = (&suite, &our_key, &their_key);
     let (inbound_gen, outbound_gen) = match &stream.keys {
         None => (1, 1),
         Some(old) => {
@@ -352,7 +327,6 @@ fn configure(
         inbound_gen,
         outbound_gen,
     });
-    true
 }
 
 /// Our direction lets us send.
@@ -381,7 +355,8 @@ impl Settings {
         previous: Option<&SessionDescription>,
         origin: &Origin,
     ) -> Result<SessionDescription, Refusal> {
-        let offer = sanitize(offer);
+        // Only lines our contexts apply are candidates (an unusable first line falls through).
+        let (offer, _) = sdes::usable_offer(offer);
         let mut fresh: Vec<Option<MediaStream>> = Vec::with_capacity(offer.media.len());
         let mut ports = Vec::with_capacity(offer.media.len());
         for (i, m) in offer.media.iter().enumerate() {
@@ -421,42 +396,36 @@ impl Settings {
         if answer.media.iter().all(|m| m.port == 0) {
             return Err(Refusal::NotAcceptable);
         }
+        // The SRTP rule, before anything is committed: every stream we answer runs SRTP
+        // with both keys, or the offer is refused and the session stays as it was.
+        let mut accepted = Vec::with_capacity(answer.media.len());
+        for (i, m) in answer.media.iter().enumerate() {
+            if m.port == 0 {
+                accepted.push(None);
+                continue;
+            }
+            let keys = offer
+                .media
+                .get(i)
+                .and_then(|theirs| accepted_keys(m, theirs))
+                .ok_or(Refusal::NotAcceptable)?;
+            accepted.push(Some(keys));
+        }
         // Commit: from here on the answer is sent.
         let mut old = std::mem::take(streams);
-        for (i, m) in answer.media.iter().enumerate() {
-            let stream = if m.port == 0 {
-                None
-            } else {
-                let stream = match fresh.get_mut(i).and_then(Option::take) {
-                    Some(media) => Some(Stream {
+        for (i, (m, keys)) in answer.media.iter().zip(accepted).enumerate() {
+            let stream = keys.and_then(|keys| {
+                let mut s = match fresh.get_mut(i).and_then(Option::take) {
+                    Some(media) => Stream {
                         media,
                         kind: m.media.clone(),
                         keys: None,
-                    }),
-                    None => old.get_mut(i).and_then(Option::take),
+                    },
+                    None => old.get_mut(i).and_then(Option::take)?,
                 };
-                stream.and_then(|mut s| {
-                    let ours = m.cryptos().next()?;
-                    let theirs = offer
-                        .media
-                        .get(i)?
-                        .cryptos()
-                        .find(|c| c.tag == ours.tag && c.suite == ours.suite)?;
-                    let started = configure(
-                        &mut s,
-                        &ours.suite,
-                        ours.key_params.first()?,
-                        theirs.key_params.first()?,
-                        m.has_rtcp_mux(),
-                        sends(m.direction()),
-                    );
-                    started.then_some(s)
-                })
-            };
-            if m.port != 0 && stream.is_none() {
-                // The offer/answer code took a line we cannot run: our bug, not the peer's.
-                tracing::warn!(mline = i, "accepted stream could not be started");
-            }
+                configure(&mut s, keys, m.has_rtcp_mux(), sends(m.direction()));
+                Some(s)
+            });
             streams.push(stream);
         }
         answer.origin = origin.clone();
@@ -498,38 +467,32 @@ impl Settings {
         Ok((offer, streams))
     }
 
-    /// Applies the answer an ACK brought to our offer `local`; `false` when no stream runs.
+    /// Applies the answer an ACK brought to our offer `local`; `false` when a stream's crypto
+    /// is refused by the SRTP rule or no stream runs (the call then ends).
     fn apply_answer(
         &self,
         local: &SessionDescription,
         answer: &SessionDescription,
         streams: &mut [Option<Stream>],
     ) -> bool {
-        for (i, slot) in streams.iter_mut().enumerate() {
-            let Some(stream) = slot.as_mut() else {
-                continue;
+        let mut accepted = Vec::with_capacity(streams.len());
+        for i in 0..streams.len() {
+            let keys = match (local.media.get(i), answer.media.get(i)) {
+                (Some(ours), Some(m)) if m.port != 0 => match accepted_keys(ours, m) {
+                    Some(k) => Some((k, ours.has_rtcp_mux() && m.has_rtcp_mux())),
+                    None => return false,
+                },
+                _ => None,
             };
-            let started = (|| {
-                let m = answer.media.get(i).filter(|m| m.port != 0)?;
-                let theirs = m.cryptos().next().filter(|c| usable(c))?;
-                let ours = local
-                    .media
-                    .get(i)?
-                    .cryptos()
-                    .find(|c| c.tag == theirs.tag && c.suite == theirs.suite)?;
-                let send = sends(Some(answer.direction_of(i).reversed()));
-                configure(
-                    stream,
-                    &theirs.suite,
-                    ours.key_params.first()?,
-                    theirs.key_params.first()?,
-                    m.has_rtcp_mux(),
-                    send,
-                )
-                .then_some(())
-            })();
-            if started.is_none() {
-                *slot = None;
+            accepted.push(keys);
+        }
+        for (i, (slot, keys)) in streams.iter_mut().zip(accepted).enumerate() {
+            match (slot.as_mut(), keys) {
+                (Some(stream), Some((keys, mux))) => {
+                    let send = sends(Some(answer.direction_of(i).reversed()));
+                    configure(stream, keys, mux, send);
+                }
+                _ => *slot = None,
             }
         }
         streams.iter().any(Option::is_some)
@@ -889,6 +852,7 @@ fn answer_fault(bytes: &[u8], e: &DecodeError) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use roomgate_sip::sdp::Crypto;
     use std::net::Ipv4Addr;
 
     const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -1214,20 +1178,20 @@ mod tests {
     #[test]
     fn crypto_lines_we_cannot_honour_are_dropped() {
         let ok = Crypto::parse(&crypto(1, CryptoSuite::AeadAes256Gcm, 1)).unwrap();
-        assert!(usable(&ok));
+        assert!(sdes::line_policy(&ok).is_ok());
         let kdr = Crypto::parse(&format!(
             "{} KDR=2",
             crypto(1, CryptoSuite::AeadAes256Gcm, 1)
         ))
         .unwrap();
-        assert!(!usable(&kdr));
+        assert_eq!(sdes::line_policy(&kdr).err(), Some(sdes::Unusable::Kdr));
         let wsh = Crypto::parse(&format!(
             "{} WSH=128",
             crypto(1, CryptoSuite::AeadAes256Gcm, 1)
         ))
         .unwrap();
-        assert!(usable(&wsh));
+        assert!(sdes::line_policy(&wsh).is_ok());
         let f8 = Crypto::parse(&crypto(1, CryptoSuite::F8_128HmacSha1_80, 1)).unwrap();
-        assert!(!usable(&f8));
+        assert_eq!(sdes::line_policy(&f8).err(), Some(sdes::Unusable::Suite));
     }
 }

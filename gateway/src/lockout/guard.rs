@@ -66,6 +66,7 @@ pub struct SecuritySink {
     meeting_locks: AtomicU64,
     source_blocks: AtomicU64,
     pin_refused: AtomicU64,
+    srtp_refused: AtomicU64,
 }
 
 /// How many security events of each kind a [`SecuritySink`] has seen since the process
@@ -77,6 +78,8 @@ pub struct SecurityCounts {
     pub source_blocks: u64,
     /// Attempts refused unverified (meeting locked, source blocked, budget in flight).
     pub pin_refused: u64,
+    /// SDP offers/answers whose SRTP crypto could not be applied.
+    pub srtp_refused: u64,
 }
 
 impl SecuritySink {
@@ -110,6 +113,7 @@ impl SecuritySink {
             meeting_locks: self.meeting_locks.load(Ordering::Relaxed),
             source_blocks: self.source_blocks.load(Ordering::Relaxed),
             pin_refused: self.pin_refused.load(Ordering::Relaxed),
+            srtp_refused: self.srtp_refused.load(Ordering::Relaxed),
         }
     }
 
@@ -119,6 +123,7 @@ impl SecuritySink {
             SecurityEvent::MeetingLocked { .. } => &self.meeting_locks,
             SecurityEvent::SourceBlocked { .. } => &self.source_blocks,
             SecurityEvent::PinRefused { .. } => &self.pin_refused,
+            SecurityEvent::SrtpRefused { .. } => &self.srtp_refused,
         };
         counter.fetch_add(1, Ordering::Relaxed);
         let line = event.to_json_line();

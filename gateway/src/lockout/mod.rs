@@ -218,6 +218,19 @@ pub enum SecurityEvent {
         key: String,
         until: u64,
     },
+    /// An SDP offer or answer whose SRTP crypto we could not apply (an attempted or
+    /// accidental downgrade): `reason` is the first unusable line's, `outcome` what we did
+    /// (`other_line`: another offered line was used; `plain`: answered plain RTP as the
+    /// policy and offer allow; `refused`: the call, re-offer or leg was refused). Not a
+    /// fail2ban trigger. Never carries a key.
+    SrtpRefused {
+        time: u64,
+        meeting: String,
+        source: IpAddr,
+        leg: &'static str,
+        reason: &'static str,
+        outcome: &'static str,
+    },
 }
 
 impl SecurityEvent {

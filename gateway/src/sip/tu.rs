@@ -208,7 +208,7 @@ impl Tu {
             }
             TransactionEvent::AckReceived { request, .. } => {
                 if let Some(calls) = self.calls.as_mut() {
-                    calls.on_ack(now, &request);
+                    calls.on_ack(&mut self.layer, now, &request);
                 }
             }
             TransactionEvent::ResponseReceived { id, response } => {

@@ -16,7 +16,8 @@ pub enum DropReason {
     SrtpAuth,
     /// SRTP/SRTCP replay or older than the window.
     Replay,
-    /// Other SRTP refusals (too short, MKI mismatch, SSRC limit, index exhausted).
+    /// Other SRTP refusals (too short, MKI mismatch, SSRC limit, index exhausted, key
+    /// lifetime used up).
     SrtpOther,
     /// Not a valid RTP packet.
     MalformedRtp,

@@ -160,6 +160,11 @@ pub struct Policy {
     pub mki: Option<Vec<u8>>,
     /// Bound on SSRCs tracked, 1..=[`MAX_SSRCS_LIMIT`].
     pub max_ssrcs: usize,
+    /// Master key lifetime (RFC 4568 §6.1): packets this key may protect or accept, counted
+    /// for SRTP and SRTCP separately. `None`: only the index space bounds it. Once used up
+    /// every packet is refused with [`SrtpError::KeyExpired`], never sent under a spent key.
+    #[zeroize(skip)]
+    pub lifetime: Option<u64>,
 }
 
 impl Policy {
@@ -172,6 +177,7 @@ impl Policy {
             replay_window: DEFAULT_REPLAY_WINDOW,
             mki: None,
             max_ssrcs: DEFAULT_MAX_SSRCS,
+            lifetime: None,
         }
     }
 }
@@ -274,6 +280,9 @@ pub enum SrtpError {
     /// SRTP index or SRTCP index space exhausted: the master key must be replaced.
     #[error("packet index space exhausted; rekey")]
     IndexExhausted,
+    /// The master key's signalled lifetime is used up: the key must be replaced.
+    #[error("master key lifetime used up; rekey")]
+    KeyExpired,
 }
 
 /// Counters of one context. Returned, never logged from here.
@@ -305,6 +314,8 @@ pub struct SrtpStats {
     pub buffer_too_small: u64,
     /// Refusals: index exhausted.
     pub index_exhausted: u64,
+    /// Refusals: master key lifetime used up.
+    pub key_expired: u64,
 }
 
 impl SrtpStats {
@@ -319,6 +330,7 @@ impl SrtpStats {
             SrtpError::MkiMismatch => &mut self.mki_mismatch,
             SrtpError::BufferTooSmall { .. } => &mut self.buffer_too_small,
             SrtpError::IndexExhausted => &mut self.index_exhausted,
+            SrtpError::KeyExpired => &mut self.key_expired,
         };
         *c += 1;
     }
@@ -334,6 +346,7 @@ impl SrtpStats {
             + self.mki_mismatch
             + self.buffer_too_small
             + self.index_exhausted
+            + self.key_expired
     }
 }
 
@@ -403,6 +416,8 @@ pub struct SrtpContext {
     mki_len: usize,
     window: usize,
     max_ssrcs: usize,
+    /// Packets allowed under the master key, per protocol (see [`Policy::lifetime`]).
+    lifetime: u64,
     streams: Vec<Stream>,
     stats: SrtpStats,
 }
@@ -467,6 +482,7 @@ impl SrtpContext {
             mki_len,
             window: policy.replay_window,
             max_ssrcs: policy.max_ssrcs,
+            lifetime: policy.lifetime.unwrap_or(u64::MAX),
             streams: Vec::with_capacity(policy.max_ssrcs),
             stats: SrtpStats::default(),
         })
@@ -554,6 +570,9 @@ impl SrtpContext {
     /// Protects the RTP packet `buf[..len]` in place; writes the trailer after it and
     /// returns the SRTP length. `buf.len()` must be at least `len + rtp_overhead()`.
     pub fn protect_rtp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
+        if self.stats.rtp_protected >= self.lifetime {
+            return self.fail(SrtpError::KeyExpired);
+        }
         match self.protect_rtp_inner(buf, len) {
             Ok(n) => {
                 self.stats.rtp_protected += 1;
@@ -622,6 +641,9 @@ impl SrtpContext {
     /// On error the packet must be dropped (its bytes are unspecified); no state changed
     /// except the drop counter.
     pub fn unprotect_rtp(&mut self, buf: &mut [u8]) -> Result<usize, SrtpError> {
+        if self.stats.rtp_unprotected >= self.lifetime {
+            return self.fail(SrtpError::KeyExpired);
+        }
         match self.unprotect_rtp_inner(buf) {
             Ok(n) => {
                 self.stats.rtp_unprotected += 1;
@@ -687,6 +709,9 @@ impl SrtpContext {
     /// Protects the RTCP compound `buf[..len]` in place (always encrypted, E = 1); returns
     /// the SRTCP length. `buf.len()` must be at least `len + rtcp_overhead()`.
     pub fn protect_rtcp(&mut self, buf: &mut [u8], len: usize) -> Result<usize, SrtpError> {
+        if self.stats.rtcp_protected >= self.lifetime {
+            return self.fail(SrtpError::KeyExpired);
+        }
         match self.protect_rtcp_inner(buf, len) {
             Ok(n) => {
                 self.stats.rtcp_protected += 1;
@@ -764,6 +789,9 @@ impl SrtpContext {
     /// Verifies and (when E = 1) decrypts the SRTCP packet filling `buf`; returns the RTCP
     /// length. Accepts E = 0 (authenticated-only) packets from peers that send them.
     pub fn unprotect_rtcp(&mut self, buf: &mut [u8]) -> Result<usize, SrtpError> {
+        if self.stats.rtcp_unprotected >= self.lifetime {
+            return self.fail(SrtpError::KeyExpired);
+        }
         match self.unprotect_rtcp_inner(buf) {
             Ok(n) => {
                 self.stats.rtcp_unprotected += 1;

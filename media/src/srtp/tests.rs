@@ -469,3 +469,55 @@ fn early_large_jump_keeps_roc_zero() {
     assert_eq!(tx.roc(5), Some(1));
     assert_eq!(rx.roc(5), Some(1));
 }
+
+/// A signalled key lifetime is enforced in both directions and for SRTP and SRTCP apart:
+/// the packet after the last allowed one is refused, never sent or accepted under the
+/// spent key, and forged packets do not use the lifetime up.
+#[test]
+fn key_lifetime_is_enforced() {
+    for suite in Suite::ALL {
+        let mut p = keys(suite);
+        p.lifetime = Some(3);
+        let mut tx = SrtpContext::new(&p).unwrap();
+        let mut rx = SrtpContext::new(&p).unwrap();
+        let mut sent = Vec::new();
+        for seq in 1..=3u16 {
+            let mut pkt = rtp_packet(seq, 1, 20);
+            tx.protect_rtp_vec(&mut pkt).unwrap();
+            sent.push(pkt);
+        }
+        let mut fourth = rtp_packet(4, 1, 20);
+        assert_eq!(
+            tx.protect_rtp_vec(&mut fourth),
+            Err(SrtpError::KeyExpired),
+            "{suite:?}"
+        );
+        let mut forged = sent[0].clone();
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        assert_eq!(
+            rx.unprotect_rtp_vec(&mut forged),
+            Err(SrtpError::AuthFailed)
+        );
+        for pkt in &mut sent {
+            rx.unprotect_rtp_vec(pkt).unwrap();
+        }
+        let mut other = keys(suite);
+        other.lifetime = None;
+        let mut more = rtp_packet(5, 1, 20);
+        SrtpContext::new(&other)
+            .unwrap()
+            .protect_rtp_vec(&mut more)
+            .unwrap();
+        assert_eq!(rx.unprotect_rtp_vec(&mut more), Err(SrtpError::KeyExpired));
+        assert_eq!(tx.stats().key_expired, 1);
+        assert_eq!(rx.stats().key_expired, 1);
+        // SRTCP has its own count: still three packets to go.
+        for _ in 0..3 {
+            let mut c = hex("80c90001 00000009");
+            tx.protect_rtcp_vec(&mut c).unwrap();
+        }
+        let mut c = hex("80c90001 00000009");
+        assert_eq!(tx.protect_rtcp_vec(&mut c), Err(SrtpError::KeyExpired));
+    }
+}

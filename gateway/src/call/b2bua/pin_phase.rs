@@ -311,9 +311,11 @@ impl Calls {
     /// The ACK of a PIN-phase 200 that carried our offer brought the room's answer.
     pub(super) fn pin_answer_in_ack(
         &mut self,
+        layer: &mut TransactionLayer,
         now: Instant,
         id: u64,
         answer: &roomgate_sip::sdp::SessionDescription,
+        source: std::net::IpAddr,
     ) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
@@ -321,7 +323,15 @@ impl Calls {
         let Some(local) = call.room.local_sdp.as_ref() else {
             return;
         };
-        call.room.streams = negotiate::negotiated(local, answer);
+        call.room.streams = match negotiate::negotiated(local, answer) {
+            Ok(streams) => streams,
+            Err(refused) => {
+                let meeting = call.meeting.clone();
+                self.report_refused(&meeting, source, super::Side::Room, refused);
+                self.refuse_answer_in_ack(layer, now, id);
+                return;
+            }
+        };
         call.room_direction = negotiate::audio_direction(answer);
         if !self.configure_pin_relay(now, id) {
             tracing::info!(call = id, "room answer unusable for prompts");

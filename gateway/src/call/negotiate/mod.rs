@@ -16,12 +16,12 @@ use roomgate_media::codec::AudioCodec;
 use roomgate_media::relay::{DtmfConfig, LegConfig, StreamConfig, StreamKind, StreamMode};
 use roomgate_media::srtp::Policy;
 
-use super::sdes::srtp_suite;
+use super::sdes::{self, srtp_suite, Unusable};
 use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
 use roomgate_sip::sdp::{
-    AddrType, AttributeValue, Connection, ConnectionAddress, Crypto, CryptoSuite, Direction, Host,
+    AddrType, AttributeValue, Connection, ConnectionAddress, CryptoSuite, Direction, Host,
     KeyMaterial, MediaDescription, MediaType, Origin, SessionDescription,
 };
 
@@ -162,10 +162,6 @@ pub fn new_key(suite: &CryptoSuite) -> Option<KeyMaterial> {
     let mut bytes = vec![0u8; media.master_key_len() + media.master_salt_len()];
     rand::rng().fill_bytes(&mut bytes);
     Some(KeyMaterial::new(bytes))
-}
-
-fn policy_of(c: &Crypto) -> Option<Policy> {
-    super::sdes::key_policy(srtp_suite(&c.suite)?, c.key_params.first()?)
 }
 
 /// Capabilities of one leg for offer/answer. `codecs` is the preference order; `None` uses
@@ -334,9 +330,23 @@ fn remote_addr(sdp: &SessionDescription, index: usize, port: u16) -> Option<Sock
     (port != 0 && !ip.is_unspecified()).then(|| SocketAddr::new(ip, port))
 }
 
+/// Why a leg's negotiated media cannot run: the SRTP rule of [`sdes::stream_keys`] refused a
+/// stream that says it is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{kind:?} stream: {why}")]
+pub struct CryptoRefused {
+    pub kind: StreamKind,
+    pub why: Unusable,
+}
+
 /// Reads the negotiated streams of a leg from our SDP and theirs (either may have been the
-/// offer). Streams are matched by position (RFC 3264 keeps the order).
-pub fn negotiated(local: &SessionDescription, remote: &SessionDescription) -> Vec<LegStream> {
+/// offer). Streams are matched by position (RFC 3264 keeps the order). Every stream that
+/// says it is encrypted comes with both SRTP policies, or the whole leg is refused: there is
+/// no stream in the result that claims SRTP and has none.
+pub fn negotiated(
+    local: &SessionDescription,
+    remote: &SessionDescription,
+) -> Result<Vec<LegStream>, CryptoRefused> {
     let mut out = Vec::new();
     for (i, (ours, theirs)) in local.media.iter().zip(remote.media.iter()).enumerate() {
         let Some(kind) = stream_kind(ours) else {
@@ -358,21 +368,10 @@ pub fn negotiated(local: &SessionDescription, remote: &SessionDescription) -> Ve
             .iter()
             .find(|(n, r, _)| n.eq_ignore_ascii_case("telephone-event") && *r == 8000)
             .map(|(.., pt)| *pt);
-        // One crypto line on the answer's side; the offer line with the same tag and
-        // suite is the other direction's key.
-        let mut keys = None;
-        for r in theirs.cryptos() {
-            if let Some(l) = ours
-                .cryptos()
-                .find(|l| l.tag == r.tag && l.suite == r.suite)
-            {
-                keys = Some((policy_of(r), policy_of(l), r.suite.clone()));
-                break;
-            }
-        }
+        let keys = sdes::stream_keys(ours, theirs).map_err(|why| CryptoRefused { kind, why })?;
         let (srtp_in, srtp_out, suite) = match keys {
-            Some((Some(i), Some(o), s)) => (Some(i), Some(o), Some(s)),
-            _ => (None, None, None),
+            Some(k) => (Some(k.inbound), Some(k.outbound), Some(k.suite)),
+            None => (None, None, None),
         };
         let mux = ours.has_rtcp_mux() && theirs.has_rtcp_mux();
         let remote_rtp = remote_addr(remote, i, theirs.port);
@@ -396,7 +395,7 @@ pub fn negotiated(local: &SessionDescription, remote: &SessionDescription) -> Ve
             remote_direction: remote.direction_of(i),
         });
     }
-    out
+    Ok(out)
 }
 
 /// Why the legs cannot be bridged.
@@ -587,7 +586,10 @@ pub fn answer(
             _ => 0,
         })
         .collect();
-    offer_answer::answer(offer, caps, &ports, &mut new_key)
+    // Only lines our contexts can apply are candidates: an unusable first line falls
+    // through to the next (see [`sdes::usable_offer`]).
+    let (offer, _) = sdes::usable_offer(offer);
+    offer_answer::answer(&offer, caps, &ports, &mut new_key)
 }
 
 /// Whether the offer has a main video stream we could take.
@@ -633,11 +635,26 @@ pub fn fuzz_negotiate(data: &[u8]) {
             StreamKind::Video => Some(40002),
             StreamKind::Content => None,
         });
+        // Our answer only ever picks lines we apply: reading it back must succeed, and every
+        // stream it says is encrypted must have both contexts (the SRTP rule).
         let room = negotiated(&ans, &offer);
+        assert!(room.is_ok(), "our own answer broke the SRTP rule: {room:?}");
+        for s in room.iter().flatten() {
+            assert_eq!(s.srtp_in.is_some(), s.srtp_out.is_some());
+            let section = ans
+                .media
+                .iter()
+                .find(|m| m.port != 0 && stream_kind(m) == Some(s.kind));
+            if section.is_some_and(|m| m.proto.is_sdes_srtp() || m.cryptos().next().is_some()) {
+                assert!(s.srtp_in.is_some(), "{:?} claims SRTP without keys", s.kind);
+            }
+        }
         // Also read the offer back as if it were the answer to our own offer.
         let _ = negotiated(&ans, &ans);
         let cloud = negotiated(&offer, &ans);
-        let _ = bridge_streams(&room, &cloud);
+        if let (Ok(room), Ok(cloud)) = (room, cloud) {
+            let _ = bridge_streams(&room, &cloud);
+        }
         let _ = audio_direction(&offer);
         let _ = offers_video(&offer);
     }

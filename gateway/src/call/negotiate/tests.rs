@@ -77,7 +77,7 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
          a=crypto:{}\na=rtcp-mux\nm=video 0 RTP/SAVP 96\n",
         line(gcm_tag, CryptoSuite::AeadAes256Gcm, &key)
     ));
-    let b = negotiated(&our_offer, &cloud_answer);
+    let b = negotiated(&our_offer, &cloud_answer).unwrap();
     assert_eq!(b.len(), 1, "video refused by the cloud");
     assert_eq!(b[0].suite, Some(CryptoSuite::AeadAes256Gcm));
     assert_eq!(b[0].remote, Some("127.0.0.1:50000".parse().unwrap()));
@@ -108,7 +108,7 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
     );
     assert_eq!(room_answer.media[0].port, 40000);
     assert_eq!(room_answer.media[2].port, 0, "content refused for now");
-    let a = negotiated(&room_answer, &room_offer);
+    let a = negotiated(&room_answer, &room_offer).unwrap();
     assert_eq!(a[0].suite, Some(CryptoSuite::AesCm128HmacSha1_80));
     assert_ne!(
         a[0].srtp_out.as_ref().unwrap().master_key,
@@ -134,7 +134,7 @@ fn same_codec_passes_through_with_payload_types_mapped() {
     );
     let caps_a = capabilities(ip(), &room(), 1, 1, audio_only(AudioCodec::Pcmu), false);
     let ans = answer(&room_offer, &caps_a, |_| Some(40000));
-    let a = negotiated(&ans, &room_offer);
+    let a = negotiated(&ans, &room_offer).unwrap();
     assert!(
         a[0].srtp_in.is_none(),
         "plain offer, optional policy: plain"
@@ -157,7 +157,7 @@ fn same_codec_passes_through_with_payload_types_mapped() {
          a=crypto:{}\n",
         line(tag, CryptoSuite::AeadAes256Gcm, &key)
     ));
-    let b = negotiated(&ours, &theirs);
+    let b = negotiated(&ours, &theirs).unwrap();
     let (streams, path) = bridge_streams(&a, &b).unwrap();
     assert_eq!(path, AudioPath::PassThrough);
     assert_eq!(streams[0].a.pt_map, vec![(0, 0), (96, 101)]);
@@ -176,7 +176,7 @@ fn mandatory_room_policy_refuses_plain_audio() {
     let caps = capabilities(ip(), &cloud(), 1, 1, audio_codecs(), false);
     let ans = answer(&plain, &caps, |_| Some(40000));
     assert_eq!(ans.media[0].port, 0);
-    assert!(negotiated(&ans, &plain).is_empty());
+    assert!(negotiated(&ans, &plain).unwrap().is_empty());
     assert_eq!(
         bridge_streams(&[], &[]).unwrap_err(),
         BridgeError::NoAudio("room")
@@ -186,4 +186,193 @@ fn mandatory_room_policy_refuses_plain_audio() {
 /// An `a=crypto` line (without `a=crypto:`) for `key`.
 fn line(tag: u32, suite: CryptoSuite, key: &KeyMaterial) -> String {
     Crypto::new(tag, suite, key.clone()).to_string()
+}
+
+/// A room offer of one audio stream with `profile` and these crypto line values.
+fn room_offer_with(profile: &str, cryptos: &[String]) -> SessionDescription {
+    let mut text = format!(
+        "v=0\no=r 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
+         m=audio 30000 {profile} 0\n"
+    );
+    for c in cryptos {
+        text.push_str(&format!("a=crypto:{c}\n"));
+    }
+    sdp(&text)
+}
+
+fn b64_key(len: usize) -> String {
+    let key = KeyMaterial::new((0..len as u8).collect());
+    line(1, CryptoSuite::AesCm128HmacSha1_80, &key)
+        .split("inline:")
+        .nth(1)
+        .unwrap()
+        .to_owned()
+}
+
+/// Every kind of line our contexts cannot apply, as `a=crypto` values with tag 1.
+fn unusable_lines() -> Vec<(&'static str, String)> {
+    let k = b64_key(30);
+    vec![
+        (
+            "mki 17",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^20|1:17"),
+        ),
+        (
+            "mki 128",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^20|1:128"),
+        ),
+        (
+            "mki 20",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^20|1:20"),
+        ),
+        (
+            "unknown param",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k} FOO=1"),
+        ),
+        (
+            "unencrypted",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k} UNENCRYPTED_SRTP"),
+        ),
+        (
+            "unauthenticated",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k} UNAUTHENTICATED_SRTP"),
+        ),
+        ("kdr", format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k} KDR=4")),
+        (
+            "fec",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k} FEC_ORDER=SRTP_FEC"),
+        ),
+        (
+            "lifetime 2^10",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^10"),
+        ),
+        (
+            "two keys",
+            format!("1 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^20|1:4;inline:{k}|2^20|2:4"),
+        ),
+        ("f8", format!("1 F8_128_HMAC_SHA1_80 inline:{k}")),
+    ]
+}
+
+#[test]
+fn a_key_of_the_wrong_length_fails_the_whole_sdp() {
+    // The SDP parser keeps `a=crypto` strict: the offer is refused as a whole (488 in the
+    // B2BUA, 400 in the echo service), never answered.
+    let text = format!(
+        "v=0\r\no=r 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+         m=audio 30000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{}\r\n",
+        b64_key(46)
+    );
+    assert!(SessionDescription::parse(text.as_bytes()).is_err());
+}
+
+#[test]
+fn unusable_savp_offers_are_refused_never_answered_encrypted() {
+    for srtp in [SrtpPolicy::Optional, SrtpPolicy::Mandatory] {
+        let policy = MediaPolicy {
+            srtp,
+            suites: room_suites(),
+        };
+        let caps = capabilities(ip(), &policy, 1, 1, audio_codecs(), false);
+        for (what, line) in unusable_lines() {
+            let offer = room_offer_with("RTP/SAVP", std::slice::from_ref(&line));
+            let ans = answer(&offer, &caps, |_| Some(40000));
+            assert_eq!(ans.media[0].port, 0, "{what}: SAVP stream refused");
+            assert_eq!(ans.media[0].cryptos().count(), 0, "{what}");
+            assert!(negotiated(&ans, &offer).unwrap().is_empty(), "{what}");
+        }
+    }
+}
+
+#[test]
+fn unusable_best_effort_offers_go_plain_only_where_allowed() {
+    for (what, line) in unusable_lines() {
+        let offer = room_offer_with("RTP/AVP", std::slice::from_ref(&line));
+        let caps = capabilities(ip(), &room(), 1, 1, audio_codecs(), false);
+        let ans = answer(&offer, &caps, |_| Some(40000));
+        assert_eq!(ans.media[0].proto, Proto::RtpAvp, "{what}");
+        assert_eq!(ans.media[0].cryptos().count(), 0, "{what}: no crypto line");
+        let legs = negotiated(&ans, &offer).unwrap();
+        assert!(
+            legs[0].srtp_in.is_none() && legs[0].srtp_out.is_none(),
+            "{what}"
+        );
+        // Mandatory: refused.
+        let caps = capabilities(ip(), &cloud(), 1, 1, audio_codecs(), false);
+        let ans = answer(&offer, &caps, |_| Some(40000));
+        assert_eq!(ans.media[0].port, 0, "{what}: mandatory refuses");
+    }
+}
+
+#[test]
+fn the_next_usable_line_is_taken_with_its_own_key() {
+    let good = KeyMaterial::new((100..130).collect());
+    for (what, bad) in unusable_lines() {
+        let second = line(2, CryptoSuite::AesCm128HmacSha1_80, &good);
+        let offer = room_offer_with("RTP/SAVP", &[bad, second]);
+        let caps = capabilities(ip(), &room(), 1, 1, audio_codecs(), false);
+        let ans = answer(&offer, &caps, |_| Some(40000));
+        let ours: Vec<&Crypto> = ans.media[0].cryptos().collect();
+        assert_eq!(ours.len(), 1, "{what}");
+        assert_eq!(ours[0].tag, 2, "{what}: the usable second line");
+        let legs = negotiated(&ans, &offer).unwrap();
+        let inbound = legs[0].srtp_in.as_ref().unwrap();
+        assert_eq!(inbound.master_key, good.expose_secret()[..16], "{what}");
+        assert_eq!(inbound.master_salt, good.expose_secret()[16..], "{what}");
+        assert!(legs[0].srtp_out.is_some());
+    }
+}
+
+#[test]
+fn usable_parameters_are_applied() {
+    let k = b64_key(30);
+    let offer = room_offer_with(
+        "RTP/SAVP",
+        &[format!(
+            "3 AES_CM_128_HMAC_SHA1_80 inline:{k}|2^31|7:4 KDR=0 FEC_ORDER=FEC_SRTP WSH=256"
+        )],
+    );
+    let caps = capabilities(ip(), &room(), 1, 1, audio_codecs(), false);
+    let ans = answer(&offer, &caps, |_| Some(40000));
+    let legs = negotiated(&ans, &offer).unwrap();
+    let inbound = legs[0].srtp_in.as_ref().unwrap();
+    assert_eq!(inbound.mki, Some(vec![0, 0, 0, 7]));
+    assert_eq!(inbound.lifetime, Some(1 << 31));
+    assert_eq!(inbound.replay_window, 256);
+}
+
+#[test]
+fn answers_we_cannot_apply_refuse_the_leg() {
+    let caps = capabilities(ip(), &cloud(), 1, 1, audio_codecs(), false);
+    let ours = offer(&caps, &[(StreamKind::Audio, 40002)], Direction::SendRecv).unwrap();
+    let tag = ours.media[0]
+        .cryptos()
+        .find(|c| c.suite == CryptoSuite::AesCm128HmacSha1_80)
+        .unwrap()
+        .tag;
+    for (what, bad) in unusable_lines() {
+        if what == "f8" {
+            continue;
+        }
+        // Their line answers our AES_CM_128 line (same tag) with unusable parameters.
+        let bad = bad.replacen("1 ", &format!("{tag} "), 1);
+        let theirs = room_offer_with("RTP/SAVP", &[bad]);
+        let err = negotiated(&ours, &theirs).unwrap_err();
+        assert_eq!(err.kind, StreamKind::Audio, "{what}");
+    }
+    // Plain answer to an SAVP offer: a downgrade, refused.
+    let plain = room_offer_with("RTP/AVP", &[]);
+    assert_eq!(
+        negotiated(&ours, &plain).unwrap_err().why,
+        Unusable::Missing
+    );
+    // SAVP answer whose tag matches none of ours.
+    let stray = room_offer_with(
+        "RTP/SAVP",
+        &[format!("99 AES_CM_128_HMAC_SHA1_80 inline:{}", b64_key(30))],
+    );
+    assert_eq!(
+        negotiated(&ours, &stray).unwrap_err().why,
+        Unusable::NoMatch
+    );
 }

@@ -1,0 +1,153 @@
+//! The SRTP rule at the call layer: what the B2BUA does when a leg's crypto cannot be applied
+//! (see [`crate::call::sdes`] for the rule itself). Every such SDP is counted per reason and
+//! reported as an `srtp_refused` security event, so operators see attempted downgrades.
+
+use std::net::IpAddr;
+
+use roomgate_sip::sdp::SessionDescription;
+
+use super::{Calls, Side};
+use crate::call::negotiate::{CryptoRefused, LegStream};
+use crate::call::sdes::{self, Unusable};
+use crate::lockout::{unix_seconds, SecurityEvent};
+
+/// What became of an SDP whose crypto we could not (fully) apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CryptoOutcome {
+    /// Another offered line was used.
+    OtherLine,
+    /// Answered plain RTP: the offer was a best-effort `RTP/AVP` one and the policy allows it.
+    Plain,
+    /// The call, the re-offer or the leg was refused.
+    Refused,
+}
+
+impl CryptoOutcome {
+    fn label(self) -> &'static str {
+        match self {
+            CryptoOutcome::OtherLine => "other_line",
+            CryptoOutcome::Plain => "plain",
+            CryptoOutcome::Refused => "refused",
+        }
+    }
+}
+
+/// Per-reason counters of unusable crypto (one per line dropped from an offer, one per
+/// refused answer), and how many offers/answers were refused for their crypto.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SrtpRuleStats {
+    /// Indexed like [`Unusable::ALL`].
+    pub unusable: [u64; Unusable::ALL.len()],
+    /// Offers or answers refused (call refused, re-offer answered 488, leg ended).
+    pub refused: u64,
+}
+
+impl SrtpRuleStats {
+    fn count(&mut self, why: Unusable) {
+        if let Some(i) = Unusable::ALL.iter().position(|u| *u == why) {
+            if let Some(n) = self.unusable.get_mut(i) {
+                *n += 1;
+            }
+        }
+    }
+
+    /// `(label, count)` for every reason, for `/metrics`.
+    pub fn by_reason(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        Unusable::ALL
+            .iter()
+            .zip(self.unusable.iter())
+            .map(|(u, n)| (u.label(), *n))
+    }
+}
+
+/// Whether SRTP ran on the leg's audio before and would not after: a re-offer that would
+/// downgrade an encrypted leg is refused even where plain media is allowed.
+pub(super) fn downgrades(before: &[LegStream], after: &[LegStream]) -> bool {
+    before.iter().filter(|s| s.srtp_in.is_some()).any(|b| {
+        after
+            .iter()
+            .any(|a| a.kind == b.kind && a.srtp_in.is_none())
+    })
+}
+
+/// The outcome of answering an offer whose `dropped` lines were unusable: refused when the
+/// leg has no audio, plain when its audio runs without SRTP, else another line was used.
+pub(super) fn answer_outcome(streams: &[LegStream]) -> CryptoOutcome {
+    match streams
+        .iter()
+        .find(|s| s.kind == roomgate_media::relay::StreamKind::Audio)
+    {
+        None => CryptoOutcome::Refused,
+        Some(s) if s.srtp_in.is_none() => CryptoOutcome::Plain,
+        Some(_) => CryptoOutcome::OtherLine,
+    }
+}
+
+impl Calls {
+    /// Counts and reports the unusable crypto lines of an offer we answer (nothing when all
+    /// were usable).
+    pub(super) fn report_offer_crypto(
+        &mut self,
+        meeting: &str,
+        source: IpAddr,
+        side: Side,
+        offer: &SessionDescription,
+        outcome: CryptoOutcome,
+    ) {
+        let (_, dropped) = sdes::usable_offer(offer);
+        let Some(first) = dropped.first().copied() else {
+            return;
+        };
+        for why in &dropped {
+            self.stats.srtp.count(*why);
+        }
+        self.emit_srtp(meeting, source, side, first, outcome);
+    }
+
+    /// Counts and reports a negotiated leg refused by the SRTP rule.
+    pub(super) fn report_refused(
+        &mut self,
+        meeting: &str,
+        source: IpAddr,
+        side: Side,
+        refused: CryptoRefused,
+    ) {
+        self.stats.srtp.count(refused.why);
+        self.emit_srtp(meeting, source, side, refused.why, CryptoOutcome::Refused);
+    }
+
+    fn emit_srtp(
+        &mut self,
+        meeting: &str,
+        source: IpAddr,
+        side: Side,
+        why: Unusable,
+        outcome: CryptoOutcome,
+    ) {
+        if outcome == CryptoOutcome::Refused {
+            self.stats.srtp.refused += 1;
+        }
+        let leg = match side {
+            Side::Room => "room",
+            Side::Cloud => "cloud",
+        };
+        tracing::warn!(
+            meeting,
+            %source,
+            leg,
+            reason = why.label(),
+            outcome = outcome.label(),
+            "SRTP crypto unusable: {why}"
+        );
+        if let Some(guard) = &self.guard {
+            guard.sink().emit(&SecurityEvent::SrtpRefused {
+                time: unix_seconds(std::time::SystemTime::now()),
+                meeting: meeting.to_owned(),
+                source,
+                leg,
+                reason: why.label(),
+                outcome: outcome.label(),
+            });
+        }
+    }
+}
