@@ -619,6 +619,31 @@ impl Calls {
         r: Refusal,
         tag: Option<&str>,
     ) {
+        if let Some(resp) = Self::refusal_response(request, r, tag) {
+            self.respond(layer, now, tx, &resp);
+        }
+    }
+
+    /// Refuses a request inside the dialog of `side`: the dialog learns of the response, so a
+    /// refused re-INVITE no longer counts as pending (the next one would get 500).
+    #[allow(clippy::too_many_arguments)]
+    fn refuse_in_dialog(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        id: u64,
+        side: Side,
+        request: &Received,
+        r: Refusal,
+    ) {
+        if let Some(resp) = Self::refusal_response(request, r, None) {
+            let resp = self.answered_in_dialog(id, side, resp);
+            self.respond(layer, now, tx, &resp);
+        }
+    }
+
+    fn refusal_response(request: &Received, r: Refusal, tag: Option<&str>) -> Option<OwnedMessage> {
         let owned_tag;
         let tag = match tag {
             Some(t) => Some(t),
@@ -627,18 +652,17 @@ impl Calls {
                 Some(owned_tag.as_str())
             }
         };
-        if let Some(mut resp) = Self::response(request, r.code, r.reason, tag) {
-            if let Some(s) = r.retry_after {
-                resp.push(HeaderName::RetryAfter, s);
-            }
-            if let Some(w) = r.warning {
-                resp.push(
-                    HeaderName::Warning,
-                    format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")),
-                );
-            }
-            self.respond(layer, now, tx, &resp);
+        let mut resp = Self::response(request, r.code, r.reason, tag)?;
+        if let Some(s) = r.retry_after {
+            resp.push(HeaderName::RetryAfter, s);
         }
+        if let Some(w) = r.warning {
+            resp.push(
+                HeaderName::Warning,
+                format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")),
+            );
+        }
+        Some(resp)
     }
 
     // ----- new calls -------------------------------------------------------------------
@@ -1586,15 +1610,20 @@ impl Calls {
         }
         if call.phase == Phase::Pin {
             if answer_due && has_body {
-                if let Ok(Some(answer)) = body_sdp(&msg) {
-                    self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
+                match body_sdp(&msg) {
+                    Ok(Some(answer)) => {
+                        self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
+                    }
+                    _ => self.refuse_answer_in_ack(layer, now, id),
                 }
             }
             return;
         }
         if answer_due && has_body {
-            if let (Ok(Some(answer)), Some(local)) = (body_sdp(&msg), call.room.local_sdp.as_ref())
-            {
+            let Some(local) = call.room.local_sdp.as_ref() else {
+                return;
+            };
+            if let Ok(Some(answer)) = body_sdp(&msg) {
                 match negotiate::negotiated(local, &answer) {
                     Ok(streams) => {
                         call.room.streams = streams;
@@ -1612,19 +1641,24 @@ impl Calls {
                         self.refuse_answer_in_ack(layer, now, id);
                     }
                 }
+            } else {
+                // An answer we cannot read (e.g. a key that does not fit its suite) is no
+                // answer: the media would never start.
+                self.refuse_answer_in_ack(layer, now, id);
             }
         }
     }
 
-    /// The room's answer in its ACK claims SRTP we cannot apply: its media never starts and
-    /// both legs are hung up (the ACK cannot be refused; RFC 3261 §13.2.1 leaves BYE).
+    /// The room's answer in its ACK is unreadable or claims SRTP we cannot apply: its media
+    /// never starts and both legs are hung up (an ACK cannot be refused; RFC 3261 §13.2.1
+    /// leaves BYE).
     pub(super) fn refuse_answer_in_ack(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
         id: u64,
     ) {
-        tracing::warn!(call = id, "room answer's SRTP refused: ending the call");
+        tracing::warn!(call = id, "room answer in the ACK refused: ending the call");
         self.stats.refused_media += 1;
         self.set_reason(id, "room_srtp");
         self.end_call(layer, now, id, None);
@@ -1780,7 +1814,7 @@ impl Calls {
                         warning: Some(w.to_owned()),
                         ..Refusal::new(488, "Not Acceptable Here")
                     };
-                    self.refuse(layer, now, tx, request, r, None);
+                    self.refuse_in_dialog(layer, now, tx, id, side, request, r);
                     return;
                 }
             }
@@ -1835,7 +1869,7 @@ impl Calls {
                     warning: Some("SRTP cannot be dropped from an encrypted call".to_owned()),
                     ..Refusal::new(488, "Not Acceptable Here")
                 };
-                self.refuse(layer, now, tx, request, r, None);
+                self.refuse_in_dialog(layer, now, tx, id, side, request, r);
                 return;
             }
             Ok(streams) => {
@@ -1857,7 +1891,7 @@ impl Calls {
             .cloned()
         else {
             let r = Refusal::new(488, "Not Acceptable Here");
-            self.refuse(layer, now, tx, request, r, None);
+            self.refuse_in_dialog(layer, now, tx, id, side, request, r);
             return;
         };
         let new_dir = negotiate::audio_direction(&offer);
