@@ -1,1 +1,52 @@
-//! BFCP (RFC 8855) for Roomgate: sans-IO; nothing here yet.
+//! BFCP, the Binary Floor Control Protocol (RFC 8855, and the RFC 4582 version-1 wire form),
+//! for Roomgate: who may present content in a call is a floor, requested, granted and
+//! released over BFCP.
+//!
+//! This crate is sans-IO: no sockets, clocks or randomness, and no dependency on the rest of
+//! the gateway. At this stage it is the codec only:
+//!
+//! - [`header`]: the common header, versions 1 (TCP/TLS) and 2 (UDP, with the R and F bits
+//!   and fragment fields);
+//! - [`attribute`]: every RFC 8855 attribute, grouped ones included, and unknown extension
+//!   attributes with their M bit;
+//! - [`message`]: whole messages for every primitive, and version-2 fragments;
+//! - grammar checking of a decoded message, a separate step ([`Message::validate`]);
+//! - [`error`]: typed failures that carry the offset and, when readable, the header, and map
+//!   to the Error code a floor control server answers with ([`Fault::error_code`]);
+//! - [`limits`]: the named bounds on size, attribute count, nesting and text.
+//!
+//! Transports (TCP/TLS framing, UDP retransmission and reassembly), the floor control server
+//! and participant state machines, and the RFC 8856 SDP negotiation rules come next.
+//!
+//! ```
+//! use roomgate_bfcp::{Attribute, Header, Message, Primitive, Value, Version};
+//!
+//! let request = Message::new(
+//!     Header::new(Version::V1, Primitive::FloorRequest, 1, 7, 2),
+//!     vec![Attribute::mandatory(Value::FloorId(1))],
+//! );
+//! let bytes = request.encode()?;
+//! assert_eq!(Message::decode(&bytes)?, request);
+//! request.validate()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod attr_codec;
+pub mod attribute;
+pub mod error;
+pub mod fuzzing;
+mod grammar;
+pub mod header;
+pub mod limits;
+pub mod message;
+pub mod primitive;
+mod wire;
+
+pub use attribute::{
+    Attribute, AttributeType, ErrorCode, ErrorCodeValue, Group, Priority, RequestStatus,
+    RequestStatusValue, Value,
+};
+pub use error::{Context, DecodeError, EncodeError, Fault, GrammarError};
+pub use header::{CommonHeader, FragmentFields, Header, Version};
+pub use message::{Fragment, Message};
+pub use primitive::Primitive;
