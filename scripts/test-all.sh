@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 # sipp (sip-tester) and dnsmasq as real peers for the SIP and DNS tests, baresip (baresip-core:
 # the binary and every module the tests load: aufile, sndfile, srtp, g711, g722, opus, menu,
 # ctrl_tcp) as the real SIP peer with audio, libsrtp2 as the independent SRTP implementation the
-# media tests and benchmarks compare against, fail2ban (fail2ban-regex) to check our filter
+# media tests and benchmarks compare against, tshark as the wire-format oracle (every BFCP
+# version-1 message we encode must dissect cleanly), fail2ban (fail2ban-regex) to check our filter
 # against the security events, redis-server as the real Redis the cluster backend (shared
 # wrong-PIN budgets and meetings, gateway/tests/lockout_redis.rs) is tested against.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server"
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark"
 
 step() {
     printf '\n==> %s\n' "$*"
