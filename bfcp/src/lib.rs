@@ -40,6 +40,8 @@ pub mod header;
 pub mod limits;
 pub mod message;
 pub mod primitive;
+pub mod stream;
+pub mod transport;
 mod wire;
 
 pub use attribute::{
@@ -50,3 +52,5 @@ pub use error::{Context, DecodeError, EncodeError, Fault, GrammarError};
 pub use header::{CommonHeader, FragmentFields, Header, Version};
 pub use message::{Fragment, Message};
 pub use primitive::Primitive;
+pub use stream::{StreamError, StreamFramer};
+pub use transport::Transport;

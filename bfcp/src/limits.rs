@@ -30,3 +30,41 @@ pub const HEADER_LEN: usize = 12;
 
 /// Common header of a version-2 fragment (F bit set): two more 16-bit fields.
 pub const FRAGMENT_HEADER_LEN: usize = 16;
+
+/// Octets a [`StreamFramer`](crate::stream::StreamFramer) holds at once: one partial message
+/// of the largest size plus one read of at most [`MAX_MESSAGE_LEN`] octets. A caller that
+/// drains every whole message after each push never reaches it; a peer cannot make us hold
+/// more whatever it sends.
+pub const MAX_STREAM_BUFFER: usize = 2 * MAX_MESSAGE_LEN;
+
+/// Participants one floor control server keeps (one per BFCP connection of a conference).
+/// A room call has a handful; this keeps a misbehaving caller from growing the table.
+pub const MAX_PARTICIPANTS: usize = 64;
+
+/// Floors one floor control server controls. RFC 8856 binds each to a content stream; calls
+/// have one or two.
+pub const MAX_FLOORS: usize = 16;
+
+/// FLOOR-IDs honoured in one FloorRequest; more are refused (RFC 8855 allows a request to
+/// span several floors, room systems send one).
+pub const MAX_FLOORS_PER_REQUEST: usize = 4;
+
+/// Live floor requests (pending, accepted or granted) one participant may have; the next
+/// gets Error 8 (Max Floor Requests Reached). A repeated request for floors the participant
+/// already asked for reuses the live one, so repeating never reaches this.
+pub const MAX_REQUESTS_PER_PARTICIPANT: usize = 4;
+
+/// Requests waiting in the queue of a floor control server (queue policy); the next one is
+/// Denied.
+pub const MAX_QUEUED_REQUESTS: usize = 64;
+
+/// Outputs (messages to send, events) a state machine holds until polled. Every input adds a
+/// bounded number; a caller that never polls loses the newest beyond this, counted in
+/// `dropped_outputs`, instead of growing memory.
+pub const MAX_QUEUED_OUTPUTS: usize = 4096;
+
+/// Requests a participant has sent and not yet seen answered or timed out.
+pub const MAX_OUTSTANDING_TRANSACTIONS: usize = 16;
+
+/// Floors a participant tracks (its own requests and FloorStatus subscriptions).
+pub const MAX_TRACKED_FLOORS: usize = 16;
