@@ -39,6 +39,7 @@ mod grammar;
 pub mod header;
 pub mod limits;
 pub mod message;
+pub mod negotiate;
 pub mod primitive;
 pub mod stream;
 pub mod transport;
