@@ -33,6 +33,7 @@
 
 mod attr_codec;
 pub mod attribute;
+mod compose;
 pub mod error;
 pub mod fuzzing;
 mod grammar;
@@ -41,6 +42,7 @@ pub mod limits;
 pub mod message;
 pub mod negotiate;
 pub mod primitive;
+pub mod server;
 pub mod stream;
 pub mod transport;
 mod wire;
@@ -53,5 +55,8 @@ pub use error::{Context, DecodeError, EncodeError, Fault, GrammarError};
 pub use header::{CommonHeader, FragmentFields, Header, Version};
 pub use message::{Fragment, Message};
 pub use primitive::Primitive;
+pub use server::{
+    LeaveReason, Policy, Server, ServerConfig, ServerConfigError, ServerEvent, ServerOutput,
+};
 pub use stream::{StreamError, StreamFramer};
 pub use transport::Transport;
