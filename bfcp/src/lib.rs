@@ -41,6 +41,7 @@ pub mod header;
 pub mod limits;
 pub mod message;
 pub mod negotiate;
+pub mod participant;
 pub mod primitive;
 pub mod server;
 pub mod stream;
@@ -54,6 +55,10 @@ pub use attribute::{
 pub use error::{Context, DecodeError, EncodeError, Fault, GrammarError};
 pub use header::{CommonHeader, FragmentFields, Header, Version};
 pub use message::{Fragment, Message};
+pub use participant::{
+    FloorState, Participant, ParticipantConfig, ParticipantError, ParticipantEvent,
+    ParticipantOutput, SessionState,
+};
 pub use primitive::Primitive;
 pub use server::{
     LeaveReason, Policy, Server, ServerConfig, ServerConfigError, ServerEvent, ServerOutput,
