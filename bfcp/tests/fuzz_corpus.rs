@@ -4,26 +4,78 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Replays the checked-in seeds of the `bfcp_codec` fuzz target (`fuzz/corpus/bfcp_codec/`)
-//! through the entry point the cargo-fuzz target calls, so every seed is a regression test.
-//! Seeds named `bad-*` are broken on purpose and must be refused; the others are real
-//! messages (or one fragment) and must decode.
+//! Replays the checked-in seeds of the BFCP fuzz targets (`fuzz/corpus/bfcp_*/`) through the
+//! entry points the cargo-fuzz targets call, so every seed is a regression test. For the
+//! codec and the stream framer, seeds named `bad-*` are broken on purpose and must be
+//! refused; the others must decode (or frame).
 
 use std::path::{Path, PathBuf};
 
-use roomgate_bfcp::{Fragment, Message};
+use roomgate_bfcp::{Fragment, Message, StreamFramer};
 
-#[test]
-fn bfcp_codec_corpus() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/bfcp_codec");
+fn seeds(target: &str, min: usize) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    assert!(files.len() >= 10, "{} has too few seeds", dir.display());
-    for path in files {
+    assert!(files.len() >= min, "{} has too few seeds", dir.display());
+    files
+}
+
+fn replay(target: &str, min: usize, run: fn(&[u8])) -> Vec<(String, Vec<u8>)> {
+    seeds(target, min)
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            if std::panic::catch_unwind(|| run(&bytes)).is_err() {
+                panic!("{target} seed {} broke an invariant", path.display());
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn bfcp_stream_corpus() {
+    for (name, bytes) in replay("bfcp_stream", 5, roomgate_bfcp::fuzzing::bfcp_stream) {
+        let mut f = StreamFramer::new();
+        let mut frames = 0;
+        let mut failed = f.push(&bytes[1..]).is_err();
+        while !failed {
+            match f.next_frame() {
+                Ok(Some(_)) => frames += 1,
+                Ok(None) => break,
+                Err(_) => failed = true,
+            }
+        }
+        assert_eq!(failed, name.starts_with("bad-"), "seed {name}");
+        assert!(frames >= 1, "seed {name} frames nothing");
+    }
+}
+
+#[test]
+fn bfcp_server_corpus() {
+    replay("bfcp_server", 4, roomgate_bfcp::fuzzing::bfcp_server);
+}
+
+#[test]
+fn bfcp_participant_corpus() {
+    replay(
+        "bfcp_participant",
+        3,
+        roomgate_bfcp::fuzzing::bfcp_participant,
+    );
+}
+
+#[test]
+fn bfcp_codec_corpus() {
+    for path in seeds("bfcp_codec", 10) {
         let bytes = std::fs::read(&path).unwrap();
         if std::panic::catch_unwind(|| roomgate_bfcp::fuzzing::bfcp_codec(&bytes)).is_err() {
             panic!("bfcp_codec seed {} broke an invariant", path.display());
