@@ -1,5 +1,6 @@
 //! `roomgate decode`: one message in, its decoded form out as JSON. The exit status says
-//! whether it parsed and validated; the fault and the status a UAS would send go to stderr.
+//! whether it parsed and validated; the fault and the status a UAS would send (for BFCP, the
+//! Error a floor control server would answer) go to stderr.
 
 use serde_json::{json, Map, Value};
 
@@ -13,6 +14,9 @@ use roomgate_sip::{
 pub enum Format {
     Sip,
     Sdp,
+    /// One BFCP message (RFC 8855) as it travels in a UDP datagram or is cut from a TCP/TLS
+    /// stream, or one version-2 fragment.
+    Bfcp,
 }
 
 /// Why a message did not decode, as the command reports it.
@@ -22,6 +26,27 @@ pub enum DecodeFailure {
     Sip { error: DecodeError },
     #[error("invalid SDP: {0}")]
     Sdp(roomgate_sip::sdp::SdpError),
+    #[error("invalid BFCP message: {}{}", .0.fault, bfcp_note(.0))]
+    Bfcp(roomgate_bfcp::DecodeError),
+    #[error("invalid BFCP message: {0} (a floor control server answers Error 10, Unable to Parse Message)")]
+    BfcpGrammar(roomgate_bfcp::GrammarError),
+}
+
+/// The Error a floor control server answers with, or why there is none.
+fn bfcp_note(e: &roomgate_bfcp::DecodeError) -> String {
+    match e.header {
+        Some(h) if h.primitive == roomgate_bfcp::Primitive::Error.code() => {
+            " (an Error is never answered)".to_owned()
+        }
+        Some(_) => {
+            let code = e.fault.error_code();
+            format!(
+                " (a floor control server answers Error {}, {code:?})",
+                code.code()
+            )
+        }
+        None => " (dropped: no header to answer)".to_owned(),
+    }
 }
 
 fn status_note(e: &DecodeError) -> String {
@@ -40,6 +65,23 @@ pub fn decode(format: Format, input: &[u8]) -> Result<Value, DecodeFailure> {
         Format::Sdp => SessionDescription::parse(input)
             .map(|sdp| json!({ "sdp": sdp }))
             .map_err(DecodeFailure::Sdp),
+        Format::Bfcp => bfcp_json(input),
+    }
+}
+
+/// A whole message, validated against its primitive's grammar, or a version-2 fragment
+/// (which cannot be validated on its own).
+fn bfcp_json(input: &[u8]) -> Result<Value, DecodeFailure> {
+    use roomgate_bfcp::{Fault, Fragment, Message};
+    match Message::decode(input) {
+        Ok(msg) => {
+            msg.validate().map_err(DecodeFailure::BfcpGrammar)?;
+            Ok(json!({ "bfcp": msg }))
+        }
+        Err(e) if e.fault == Fault::Fragmented => Fragment::decode(input)
+            .map(|fragment| json!({ "bfcp_fragment": fragment }))
+            .map_err(DecodeFailure::Bfcp),
+        Err(e) => Err(DecodeFailure::Bfcp(e)),
     }
 }
 

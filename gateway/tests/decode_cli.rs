@@ -155,3 +155,65 @@ fn decode_survives_hostile_input() {
         }
     }
 }
+
+fn bfcp_seed(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus/bfcp_codec")
+        .join(name)
+}
+
+#[test]
+fn decode_bfcp_prints_the_message_as_json() {
+    let path = bfcp_seed("v1-floor-request");
+    let out = roomgate(&["decode", "--as", "bfcp", path.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["bfcp"]["header"]["primitive"], "FloorRequest");
+    assert_eq!(json["bfcp"]["header"]["version"], "V1");
+    assert!(json["bfcp"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["value"].get("FloorId").is_some()));
+    // The same from standard input; a fragment decodes as one.
+    let bytes = std::fs::read(&path).unwrap();
+    let out = roomgate(&["decode", "--as", "bfcp", "-"], Some(&bytes));
+    assert!(out.status.success());
+    let fragment = std::fs::read(bfcp_seed("v2-fragment")).unwrap();
+    let out = roomgate(&["decode", "--as", "bfcp"], Some(&fragment));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["bfcp_fragment"]["data"].is_array());
+}
+
+#[test]
+fn decode_bfcp_refuses_garbage_with_the_fault_and_the_error_code() {
+    // An unknown primitive: decodable header, so a server would answer Error 3.
+    let garbage = [
+        0x20, 99, 0, 1, 0, 0, 0, 1, 0, 7, 0, 2, 0xde, 0xad, 0xbe, 0xef,
+    ];
+    let out = roomgate(&["decode", "--as", "bfcp"], Some(&garbage));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("unknown primitive 99"), "{stderr}");
+    assert!(stderr.contains("answers Error 3"), "{stderr}");
+    // Too short to have a header; and the seeds broken on purpose.
+    let out = roomgate(&["decode", "--as", "bfcp"], Some(b"hello"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dropped"));
+    for bad in ["bad-length-mismatch", "bad-unknown-mandatory"] {
+        let path = bfcp_seed(bad);
+        let out = roomgate(&["decode", "--as", "bfcp", path.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    // Decodes but breaks the grammar: a FloorRequest naming no floor.
+    let no_floor = [0x20, 1, 0, 0, 0, 0, 0, 1, 0, 7, 0, 2];
+    let out = roomgate(&["decode", "--as", "bfcp"], Some(&no_floor));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Error 10"));
+}
