@@ -2,8 +2,8 @@
 //! for Roomgate: who may present content in a call is a floor, requested, granted and
 //! released over BFCP.
 //!
-//! This crate is sans-IO: no sockets, clocks or randomness, and no dependency on the rest of
-//! the gateway. At this stage it is the codec only:
+//! This crate is sans-IO: no sockets, clocks or randomness (time comes in as an `Instant`,
+//! transaction IDs from caller-seeded counters), and no dependency on the rest of the gateway:
 //!
 //! - [`header`]: the common header, versions 1 (TCP/TLS) and 2 (UDP, with the R and F bits
 //!   and fragment fields);
@@ -13,10 +13,13 @@
 //! - grammar checking of a decoded message, a separate step ([`Message::validate`]);
 //! - [`error`]: typed failures that carry the offset and, when readable, the header, and map
 //!   to the Error code a floor control server answers with ([`Fault::error_code`]);
-//! - [`limits`]: the named bounds on size, attribute count, nesting and text.
+//! - [`limits`]: the named bounds on size, attribute count, nesting, text and state;
+//! - [`transport`]: the four transports and which version each carries;
+//! - [`stream`]: framing of messages on a TCP/TLS stream;
+//! - [`server`]: the floor control server; [`participant`]: the floor participant;
+//! - [`negotiate`]: the RFC 8856 / RFC 4145 offer/answer rules over plain values.
 //!
-//! Transports (TCP/TLS framing, UDP retransmission and reassembly), the floor control server
-//! and participant state machines, and the RFC 8856 SDP negotiation rules come next.
+//! UDP retransmission and fragment reassembly come next.
 //!
 //! ```
 //! use roomgate_bfcp::{Attribute, Header, Message, Primitive, Value, Version};

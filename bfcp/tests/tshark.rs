@@ -14,6 +14,7 @@
 )]
 
 mod common;
+mod harness;
 
 use std::process::Command;
 
@@ -67,6 +68,40 @@ fn ethernet_ipv4_udp(payload: &[u8], id: u16) -> Vec<u8> {
     f
 }
 
+/// Every distinct message a floor control server and its participants send each other over
+/// TCP in version 1: Hello/HelloAck, FloorQuery/FloorStatus, requests granted and revoked,
+/// release, Errors, Goodbye/GoodbyeAck.
+fn state_machine_messages() -> Vec<Message> {
+    use harness::Net;
+    use roomgate_bfcp::Policy;
+    let mut net = Net::new(Policy::NewestWins, &[1, 2, 3]);
+    net.connect_all();
+    let now = net.now;
+    net.peer(3).p.subscribe(now, &[1, 2]).unwrap();
+    net.peer(1).p.request_floor(now, 1).unwrap();
+    net.run();
+    net.peer(2).p.request_floor(now, 1).unwrap();
+    net.peer(2).p.request_floor(now, 9).unwrap();
+    net.run();
+    net.peer(2).p.release_floor(now, 1).unwrap();
+    net.peer(1).p.goodbye(now).unwrap();
+    net.run();
+    net.server.goodbye(3);
+    net.run();
+    let mut out: Vec<Message> = Vec::new();
+    for peer in &net.peers {
+        for m in peer.sent.iter().chain(&peer.received) {
+            if !out.contains(m) {
+                out.push(m.clone());
+            }
+        }
+    }
+    let primitives: std::collections::BTreeSet<_> =
+        out.iter().map(|m| m.header.primitive).collect();
+    assert_eq!(primitives.len(), 10, "{primitives:?}");
+    out
+}
+
 #[test]
 fn tshark_dissects_every_version_1_message_we_send() {
     let version = Command::new("tshark").arg("-v").output();
@@ -77,6 +112,7 @@ fn tshark_dissects_every_version_1_message_we_send() {
 
     let mut msgs: Vec<Message> = examples(Version::V1);
     msgs.extend(error_examples(Version::V1));
+    msgs.extend(state_machine_messages());
     let mut frames: Vec<Vec<u8>> = msgs.iter().map(|m| m.encode().unwrap()).collect();
     // A control frame tshark must call malformed (USER-DISPLAY-NAME claiming 32 octets of a
     // 4-octet payload), so an oracle that flags nothing cannot pass.

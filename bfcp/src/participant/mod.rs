@@ -168,14 +168,16 @@ struct TrackedFloor {
 
 /// A floor participant talking to one floor control server.
 ///
-/// Session states (RFC 8855 §10 and §12 for Hello, §5.3.16 for Goodbye):
+/// Session states (Hello and HelloAck, RFC 8855 §5.3.11–12; Goodbye, §5.3.16):
 ///
 /// ```text
 ///   Idle ──connect: Hello──► Connecting ──HelloAck──► Connected ──goodbye: Goodbye──► Closing
-///                               │                       │  ▲ keep-alive Hello every       │
-///                               │                       │  └ keepalive_interval           │
-///                               └──Hello unanswered──►  Failed ◄──Hello unanswered──┘      │
-///   any ──Goodbye from server: GoodbyeAck──► Closed ◄──GoodbyeAck or timeout───────────────┘
+///                                │                     │   (Hello every                 │
+///                                │                     │    keepalive_interval)         │
+///                   Hello unanswered         keep-alive unanswered     GoodbyeAck, or no answer
+///                                ▼                     ▼                                ▼
+///                              Failed ◄────────────────┘                              Closed
+///   Connecting, Connected or Closing ──Goodbye from the server: GoodbyeAck──► Closed
 /// ```
 ///
 /// Requests may be sent from Connecting on (RFC 8855 does not require Hello first). Each
