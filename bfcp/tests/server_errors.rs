@@ -364,3 +364,28 @@ fn user_query_lists_requests() {
     );
     assert_eq!(error(&r).0, ErrorCodeValue::UserDoesNotExist);
 }
+
+#[test]
+fn configuration_is_checked() {
+    use roomgate_bfcp::ServerConfigError;
+    let mut c = server_config(Policy::NewestWins, Version::V1);
+    c.transport = Transport::Udp;
+    assert!(matches!(
+        Server::new(c),
+        Err(ServerConfigError::VersionNotPermitted { version: 1, .. })
+    ));
+    let mut c = server_config(Policy::NewestWins, Version::V1);
+    c.floors.clear();
+    assert_eq!(Server::new(c).unwrap_err(), ServerConfigError::NoFloors);
+    let mut c = server_config(Policy::NewestWins, Version::V1);
+    c.floors = (0..=16)
+        .map(|floor_id| roomgate_bfcp::negotiate::FloorBinding {
+            floor_id,
+            label: "x".into(),
+        })
+        .collect();
+    assert!(matches!(
+        Server::new(c),
+        Err(ServerConfigError::TooManyFloors { .. })
+    ));
+}

@@ -35,6 +35,11 @@ pub enum ServerConfigError {
     TooManyFloors { limit: usize },
     #[error("no floors: a floor control server needs at least one")]
     NoFloors,
+    #[error("version {version} is not carried over {transport} (RFC 8855 §5.1)")]
+    VersionNotPermitted {
+        version: u8,
+        transport: crate::transport::Transport,
+    },
 }
 
 #[derive(Debug)]

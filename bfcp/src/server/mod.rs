@@ -128,6 +128,12 @@ pub struct Server {
 
 impl Server {
     pub fn new(config: ServerConfig) -> Result<Server, ServerConfigError> {
+        if !config.transport.permits(config.version) {
+            return Err(ServerConfigError::VersionNotPermitted {
+                version: config.version.number(),
+                transport: config.transport,
+            });
+        }
         Ok(Server {
             conference_id: config.conference_id,
             transport: config.transport,
