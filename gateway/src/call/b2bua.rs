@@ -52,10 +52,11 @@ use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, U
 use super::dial;
 use super::directory::{Directory, MeetingRoute, Upstream};
 use super::ivr::{self, DigitSource, Outcome, PinEntry, PinTimeouts, Secret, Step};
-use super::negotiate::{self, AudioPath, LegStream, MediaPolicy};
+use super::negotiate::{self, AudioPath, MediaPolicy};
 use crate::lockout::{unix_seconds, Guard};
 use crate::observe::{Cdr, SetupHistogram};
 use crate::prompts::Prompts;
+use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
 mod pin_phase;
 mod report;
@@ -169,7 +170,7 @@ struct RoomLeg {
     dialog: Option<Dialog>,
     offer: Option<SessionDescription>,
     local_sdp: Option<SessionDescription>,
-    streams: Vec<LegStream>,
+    streams: MediaSpec,
     sdp_version: u64,
     retransmit: Option<Retransmit>,
     ringing_sent: bool,
@@ -188,7 +189,7 @@ struct CloudLeg {
     invite: Option<OwnedMessage>,
     dialog: Option<Dialog>,
     local_sdp: Option<SessionDescription>,
-    streams: Vec<LegStream>,
+    streams: MediaSpec,
     sdp_version: u64,
     ack: Option<Vec<u8>>,
     auth_tried: bool,
@@ -231,7 +232,7 @@ struct Call {
 }
 
 impl Call {
-    fn streams(&self, side: Side) -> &[LegStream] {
+    fn streams(&self, side: Side) -> &MediaSpec {
         match side {
             Side::Room => &self.room.streams,
             Side::Cloud => &self.cloud.streams,
@@ -349,7 +350,7 @@ fn room_sdp(
     audio: Vec<roomgate_sip::sdp::offer_answer::LocalCodec>,
     video: bool,
     direction: Direction,
-) -> Option<(SessionDescription, Vec<LegStream>)> {
+) -> Option<(SessionDescription, MediaSpec)> {
     let caps = negotiate::capabilities(
         settings.media_ip,
         &call.room_policy,
@@ -379,9 +380,24 @@ fn room_sdp(
                 .collect();
             negotiate::offer(&caps, &list, direction)
                 .ok()
-                .map(|o| (o, Vec::new()))
+                .map(|o| (o, MediaSpec::default()))
         }
     }
+}
+
+/// The relay update for one negotiated stream of a running leg (floor control has none).
+fn leg_update(s: &roomgate_core::StreamSpec) -> Option<(StreamKind, LegUpdate)> {
+    let (srtp_in, srtp_out) = match &s.srtp {
+        Some(k) => (Some(k.inbound.clone()), Some(k.outbound.clone())),
+        None => (None, None),
+    };
+    let update = LegUpdate {
+        remote_rtp: s.remote_rtp,
+        remote_rtcp: s.remote_rtcp,
+        srtp_in,
+        srtp_out,
+    };
+    Some((s.role.relay_kind()?, update))
 }
 
 fn hop(host: &str, transport: Transport) -> ViaHop {
@@ -531,18 +547,8 @@ impl Calls {
                     Phase::Answered => "answered",
                     Phase::Active => "active",
                 },
-                room_suite: c
-                    .room
-                    .streams
-                    .first()
-                    .and_then(|s| s.suite.as_ref())
-                    .map(|s| s.name().to_owned()),
-                cloud_suite: c
-                    .cloud
-                    .streams
-                    .first()
-                    .and_then(|s| s.suite.as_ref())
-                    .map(|s| s.name().to_owned()),
+                room_suite: c.room.streams.audio_suite().map(|s| s.name().to_owned()),
+                cloud_suite: c.cloud.streams.audio_suite().map(|s| s.name().to_owned()),
                 audio: c.audio.map(|a| match a {
                     AudioPath::PassThrough => "pass-through",
                     AudioPath::Transcode => "transcode",
@@ -791,12 +797,12 @@ impl Calls {
                 Ok(legs) => legs,
                 Err(refused) => {
                     self.report_refused(&dialled.meeting, source_ip, Side::Room, refused);
-                    Vec::new()
+                    MediaSpec::default()
                 }
             };
             let outcome = srtp_rule::answer_outcome(&legs);
             self.report_offer_crypto(&dialled.meeting, source_ip, Side::Room, offer, outcome);
-            if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
+            if !legs.has(StreamRole::Audio) {
                 self.stats.refused_media += 1;
                 return Err(Refusal {
                     warning: Some("no acceptable audio stream (codec or SRTP policy)".to_owned()),
@@ -843,7 +849,7 @@ impl Calls {
                 dialog: None,
                 offer,
                 local_sdp: None,
-                streams: Vec::new(),
+                streams: MediaSpec::default(),
                 sdp_version: 1,
                 retransmit: None,
                 ringing_sent: false,
@@ -860,7 +866,7 @@ impl Calls {
                 invite: None,
                 dialog: None,
                 local_sdp: None,
-                streams: Vec::new(),
+                streams: MediaSpec::default(),
                 sdp_version: 1,
                 ack: None,
                 auth_tried: false,
@@ -1357,7 +1363,7 @@ impl Calls {
         };
         let streams = match call.cloud.local_sdp.as_ref() {
             Some(l) => negotiate::negotiated(l, &answer),
-            None => Ok(Vec::new()),
+            None => Ok(MediaSpec::default()),
         };
         let streams = match streams {
             Ok(s) => s,
@@ -1376,12 +1382,7 @@ impl Calls {
         };
         call.cloud_direction = negotiate::audio_direction(&answer).reversed();
         call.cloud.streams = streams;
-        if !call
-            .cloud
-            .streams
-            .iter()
-            .any(|s| s.kind == StreamKind::Audio)
-        {
+        if !call.cloud.streams.has(StreamRole::Audio) {
             tracing::warn!(call = id, "cloud accepted no audio");
             self.stats.cloud_failed += 1;
             self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
@@ -1409,13 +1410,7 @@ impl Calls {
             self.connected(now, id);
             return;
         }
-        let cloud_codec = call
-            .cloud
-            .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
+        let cloud_codec = call.cloud.streams.audio_codec();
         let room_codecs = call
             .room
             .offer
@@ -1440,11 +1435,7 @@ impl Calls {
             (None, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),
         };
-        let cloud_video = call
-            .cloud
-            .streams
-            .iter()
-            .any(|s| s.kind == StreamKind::Video);
+        let cloud_video = call.cloud.streams.has(StreamRole::MainVideo);
         // Video only when the cloud takes it too.
         let sdp = room_sdp(
             &self.settings,
@@ -1462,7 +1453,7 @@ impl Calls {
             return;
         };
         if call.room.offer.is_some() {
-            if !streams.iter().any(|s| s.kind == StreamKind::Audio) {
+            if !streams.has(StreamRole::Audio) {
                 self.stats.refused_media += 1;
                 self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
                 return;
@@ -1563,8 +1554,8 @@ impl Calls {
                         tracing::info!(
                             call = id,
                             audio = ?path,
-                            room_suite = ?call.room.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
-                            cloud_suite = ?call.cloud.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                            room_suite = ?call.room.streams.audio_suite().map(|s| s.name().to_owned()),
+                            cloud_suite = ?call.cloud.streams.audio_suite().map(|s| s.name().to_owned()),
                             "media bridged"
                         );
                         true
@@ -1823,9 +1814,9 @@ impl Calls {
         };
         let current_codec = call
             .streams(side)
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.clone());
+            .audio()
+            .and_then(|s| s.codec())
+            .map(|c| (c.name.clone(), c.clock_rate));
         let (leg, caps, has_video) =
             call.running_caps(side, self.settings.media_ip, offer.as_ref());
         let session = call.session;
@@ -1879,24 +1870,19 @@ impl Calls {
             }
             Err(refused) => {
                 self.report_refused(&meeting, source, side, refused);
-                Vec::new()
+                MediaSpec::default()
             }
         };
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some(audio) = streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .cloned()
-        else {
+        let Some(audio) = streams.audio().cloned() else {
             let r = Refusal::new(488, "Not Acceptable Here");
             self.refuse_in_dialog(layer, now, tx, id, side, request, r);
             return;
         };
         let new_dir = negotiate::audio_direction(&offer);
-        let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1))
-            == current_codec.as_ref().map(|c| (&c.0, c.1));
+        let same_codec = audio.codec().map(|c| (c.name.clone(), c.clock_rate)) == current_codec;
         let old_dir = match side {
             Side::Room => call.room_direction,
             Side::Cloud => call.cloud_direction,
@@ -1914,14 +1900,7 @@ impl Calls {
             }
         }
         if same_codec {
-            for s in &streams {
-                let upd = LegUpdate {
-                    remote_rtp: s.remote,
-                    remote_rtcp: s.remote_rtcp,
-                    srtp_in: s.srtp_in.clone(),
-                    srtp_out: s.srtp_out.clone(),
-                };
-                let kind = s.kind;
+            for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
                 if let Err(e) = self
                     .media
                     .with_relay(|r, now| r.update_leg(now, session, leg, kind, upd))
@@ -2066,14 +2045,7 @@ impl Calls {
             Side::Cloud => call.cloud.streams = streams.clone(),
             Side::Room => call.room.streams = streams.clone(),
         }
-        for s in streams {
-            let upd = LegUpdate {
-                remote_rtp: s.remote,
-                remote_rtcp: s.remote_rtcp,
-                srtp_in: s.srtp_in,
-                srtp_out: s.srtp_out,
-            };
-            let kind = s.kind;
+        for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
             let _ = self
                 .media
                 .with_relay(|r, _| r.update_leg(now, session, leg, kind, upd));
@@ -2394,9 +2366,9 @@ impl Calls {
         let Some(pt) = call
             .cloud
             .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
+            .audio()
             .and_then(|s| s.telephone_event)
+            .map(|t| t.payload_type)
         else {
             tracing::debug!(
                 call = call.id,
