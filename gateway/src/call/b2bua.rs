@@ -229,6 +229,9 @@ struct Call {
     setup_ms: Option<u64>,
     /// Why the call ended (CDR), set by whoever ends it first.
     end_reason: Option<String>,
+    /// RFC 3326 Reason for the BYEs that end this call, when we end it for a protocol cause
+    /// the far ends should see (e.g. SRTP crypto we cannot apply).
+    bye_reason: Option<&'static str>,
 }
 
 impl Call {
@@ -384,6 +387,10 @@ fn room_sdp(
         }
     }
 }
+
+/// The RFC 3326 Reason of a BYE that ends a call whose SDP answer (or its SRTP) we could not
+/// apply: 488 is the status the answer would have had as an offer.
+const SRTP_BYE_REASON: &str = "SIP;cause=488;text=\"SDP answer not acceptable (SRTP)\"";
 
 /// The relay update for one negotiated stream of a running leg (floor control has none).
 fn leg_update(s: &roomgate_core::StreamSpec) -> Option<(StreamKind, LegUpdate)> {
@@ -896,6 +903,7 @@ impl Calls {
             connected_unix: None,
             setup_ms: None,
             end_reason: None,
+            bye_reason: None,
         };
         let call = Call {
             phase: if needs_pin {
@@ -1376,6 +1384,7 @@ impl Calls {
                 self.report_refused(&meeting, source, Side::Cloud, refused);
                 self.stats.cloud_failed += 1;
                 self.set_reason(id, "cloud_srtp");
+                self.set_bye_reason(id, SRTP_BYE_REASON);
                 self.end_call(layer, now, id, Some((502, "Bad Gateway")));
                 return;
             }
@@ -1652,6 +1661,7 @@ impl Calls {
         tracing::warn!(call = id, "room answer in the ACK refused: ending the call");
         self.stats.refused_media += 1;
         self.set_reason(id, "room_srtp");
+        self.set_bye_reason(id, SRTP_BYE_REASON);
         self.end_call(layer, now, id, None);
     }
 
@@ -2036,6 +2046,7 @@ impl Calls {
                     self.report_refused(&meeting, source, side, refused);
                 }
                 self.set_reason(id, "srtp_refused");
+                self.set_bye_reason(id, SRTP_BYE_REASON);
                 self.end_call(layer, now, id, None);
                 return;
             }
@@ -2293,8 +2304,12 @@ impl Calls {
             return;
         };
         let hop = ViaHop::new(dest.transport, host);
+        let reason = call.bye_reason;
         match dialog.build_request(Method::Bye, &hop, &branch(), None) {
-            Ok(bye) => {
+            Ok(mut bye) => {
+                if let Some(r) = reason {
+                    bye.push(HeaderName::Reason, r);
+                }
                 if let Ok(tx) = layer.send_request(now, bye, dest) {
                     self.track(tx, id, TxRole::InDialog(side));
                 }

@@ -83,6 +83,13 @@ pub(super) fn answer_outcome(leg: &MediaSpec) -> CryptoOutcome {
 }
 
 impl Calls {
+    /// The Reason header of the BYEs that will end call `id`.
+    pub(super) fn set_bye_reason(&mut self, id: u64, reason: &'static str) {
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.bye_reason = Some(reason);
+        }
+    }
+
     /// Counts and reports the unusable crypto lines of an offer we answer (nothing when all
     /// were usable).
     pub(super) fn report_offer_crypto(

@@ -412,7 +412,11 @@ fn sdp_maps_to_the_neutral_media_spec() {
         (opus.name.as_str(), opus.clock_rate, opus.channels),
         ("opus", 48000, 2)
     );
-    assert_eq!(opus.param("useinbandfec"), Some("1"), "the answer's parameters");
+    assert_eq!(
+        opus.param("useinbandfec"),
+        Some("1"),
+        "the answer's parameters"
+    );
     assert_eq!(audio.telephone_event.unwrap().payload_type, 101);
     assert_eq!(audio.direction, spec::Direction::SendOnly);
     assert_eq!(audio.bandwidth_kbps, Some(64));
