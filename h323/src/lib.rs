@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod fuzzing;
 pub mod limits;
 pub mod q931;
 pub mod tpkt;
