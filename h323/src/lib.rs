@@ -5,9 +5,10 @@
 //! - [`q931`]: Q.931 messages as H.225.0 profiles them, with typed information elements
 //!   (bearer capability, cause, calling/called party number, display, keypad, progress,
 //!   signal, user-user) and unknown ones kept, so every message re-encodes to its octets;
+//! - [`per`]: the aligned-PER runtime (X.691) the H.225.0 and H.245 messages are built on;
 //! - [`limits`]: the named bounds on every length and count.
 //!
-//! The aligned-PER codec (H.225.0 user information and RAS, H.245) comes next; the user-user
+//! Typed H.225.0 (user information and RAS) and H.245 messages come next; the user-user
 //! element's `H323-UserInformation` is kept as octets until then.
 //!
 //! ```
@@ -27,5 +28,6 @@
 
 pub mod fuzzing;
 pub mod limits;
+pub mod per;
 pub mod q931;
 pub mod tpkt;

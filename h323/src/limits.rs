@@ -31,3 +31,8 @@ pub const MAX_IE_CONTENT_LEN: usize = 255;
 /// Longest contents of the user-user element (protocol discriminator included): H.225.0 gives
 /// it a two-octet length, and the whole message must still fit one TPKT packet.
 pub const MAX_USER_USER_LEN: usize = MAX_Q931_LEN;
+
+/// Largest OCTET STRING, open type or OBJECT IDENTIFIER contents the PER codec reads or
+/// writes, fragments joined: nothing in H.225.0 or H.245 comes close, and a RAS datagram or a
+/// TPKT packet is smaller anyway.
+pub const MAX_PER_OCTETS: usize = MAX_TPKT_LEN;
