@@ -169,3 +169,40 @@ fn ras_datagram_equals_its_vector() {
     assert_eq!(flow.dport, 1719, "RAS port");
     assert_eq!(datagram, &per("ras_1"));
 }
+
+#[test]
+fn ras_grq_vector_decodes_and_re_encodes() {
+    use roomgate_h323::ras::{RasMessage, TransportAddress};
+    let bytes = per("ras_1");
+    let msg = RasMessage::decode(&bytes).unwrap();
+    let RasMessage::GatekeeperRequest(grq) = &msg else {
+        panic!("{msg:?}");
+    };
+    // What tshark shows for this datagram.
+    assert_eq!(grq.request_seq_num, 1);
+    assert_eq!(grq.protocol_identifier.arcs(), [0, 0, 8, 2250, 0, 4]);
+    assert_eq!(
+        grq.ras_address,
+        TransportAddress::Ip {
+            ip: [192, 0, 2, 2],
+            port: 13030
+        }
+    );
+    let vendor = grq.endpoint_type.vendor.as_ref().unwrap();
+    assert_eq!(
+        (
+            vendor.vendor.t35_country_code,
+            vendor.vendor.manufacturer_code
+        ),
+        (184, 39)
+    );
+    assert_eq!(vendor.product_id.as_deref(), Some(&b"ooh323"[..]));
+    assert_eq!(vendor.version_id.as_deref(), Some(&b"v0.8.3m"[..]));
+    assert!(grq.endpoint_type.terminal.is_some());
+    assert_eq!(grq.endpoint_alias.as_deref(), Some(&[][..]));
+    assert_eq!(
+        grq.extensions.0, None,
+        "a version-4 sender omits the additions"
+    );
+    assert_eq!(msg.encode().unwrap(), bytes);
+}
