@@ -52,7 +52,7 @@ fn messages() -> Vec<Case> {
         // `l:`, no Contact. rsip parses it (checked in `check_rsip`).
         Case {
             name: "rfc4475_lwsdisp",
-            bytes: read(manifest_dir().join("../../shared/conformance/rfc4475/lwsdisp.dat")),
+            bytes: read(manifest_dir().join("../sip/tests/vectors/rfc4475/lwsdisp.dat")),
             contact: true,
         },
     ]

@@ -25,7 +25,7 @@ fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = match message {
         "room_invite" => dir.join("fixtures/room_invite.sip"),
-        "lwsdisp" => dir.join("../../shared/conformance/rfc4475/lwsdisp.dat"),
+        "lwsdisp" => dir.join("../sip/tests/vectors/rfc4475/lwsdisp.dat"),
         other => panic!("unknown message {other}"),
     };
     let bytes = std::fs::read(path).unwrap();

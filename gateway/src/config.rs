@@ -8,6 +8,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod parse;
+mod validate;
+
+pub use parse::Parsed;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -20,8 +25,31 @@ pub enum ConfigError {
         path: PathBuf,
         source: Box<toml::de::Error>,
     },
+    /// A key the parser rejected (unknown, or a value of the wrong type), with the line it
+    /// is on in the file as written.
+    #[error("{path}:{line}: {key}: {message}")]
+    Key {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
     #[error("{0}")]
     Invalid(String),
+    /// More than one of the above, one per line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// One error for a list of them.
+    fn from_list(mut errors: Vec<ConfigError>) -> Option<ConfigError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(ConfigError::Several(errors)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -483,106 +511,47 @@ impl Default for Limits {
 }
 
 impl Config {
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let config: Config = toml::from_str(&text).map_err(|source| ConfigError::Syntax {
-            path: path.to_owned(),
-            source: Box::new(source),
-        })?;
-        config.check()?;
-        Ok(config)
+    /// Reads and parses `path` without validating: every unknown key is reported (and left
+    /// out), not only the first. `serve` and `check` both start here.
+    pub fn read(path: &Path) -> Parsed {
+        match std::fs::read_to_string(path) {
+            Ok(text) => parse::parse(path, &text),
+            Err(source) => Parsed {
+                config: None,
+                errors: vec![ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                }],
+            },
+        }
     }
 
-    /// Rejects combinations that cannot work, so a bad file fails at start, not at the first call.
+    /// [`Config::read`] then [`Config::check`]: the configuration `serve` runs with, or every
+    /// reason it cannot.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let Parsed { config, mut errors } = Self::read(path);
+        if let Some(c) = &config {
+            if let Err(e) = c.check() {
+                errors.push(e);
+            }
+        }
+        match (config, ConfigError::from_list(errors)) {
+            (Some(c), None) => Ok(c),
+            (_, Some(e)) => Err(e),
+            (None, None) => Err(ConfigError::Invalid("configuration not read".to_owned())),
+        }
+    }
+
+    /// Rejects combinations that cannot work, so a bad file fails at start, not at the first
+    /// call. Every problem is listed (see [`Config::problems`]).
     pub fn check(&self) -> Result<(), ConfigError> {
-        let bad = |m: &str| Err(ConfigError::Invalid(m.to_owned()));
-        if self.sip.tls.certificate.is_some() != self.sip.tls.private_key.is_some() {
-            return bad("sip.tls.certificate and sip.tls.private_key go together");
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid(problems.join("\n")));
         }
-        if self.limits.max_message_size > roomgate_sip::limits::MAX_MESSAGE_SIZE
-            || self.limits.max_message_size < 1024
-        {
-            return bad("limits.max_message_size must be 1024..=65535");
-        }
-        if self.sip.t1_ms == 0 || self.sip.t2_ms < self.sip.t1_ms {
-            return bad("sip.t1_ms must be > 0 and sip.t2_ms >= sip.t1_ms");
-        }
-        if let Some(auth) = &self.sip.auth {
-            for a in &auth.algorithms {
-                if roomgate_sip::digest::Algorithm::parse(a).is_none() {
-                    return Err(ConfigError::Invalid(format!(
-                        "sip.auth.algorithms: unknown {a}"
-                    )));
-                }
-            }
-            for u in &auth.users {
-                if u.password.is_some() == u.ha1_md5.is_some() {
-                    return Err(ConfigError::Invalid(format!(
-                        "sip.auth user {}: give password or ha1_md5, not both or neither",
-                        u.username
-                    )));
-                }
-            }
-            if let Some(secret) = &auth.nonce_secret {
-                let ok = (32..=128).contains(&secret.len())
-                    && secret.bytes().all(|b| b.is_ascii_hexdigit());
-                if !ok {
-                    return bad("sip.auth.nonce_secret must be 32-128 hex digits");
-                }
-            }
-        }
-        parse_suites(&self.gateway.room_suites)?;
-        for t in &self.gateway.trunks {
-            parse_suites(&t.suites)?;
-        }
-        if self.media.port_max <= self.media.port_min
-            || usize::from(self.media.port_max - self.media.port_min) > 20_000
-        {
-            return bad("media.port_min..port_max must hold 1..=10000 port pairs");
-        }
-        if self.gateway.max_calls == 0 || self.gateway.setup_timeout_s == 0 {
-            return bad("gateway.max_calls and gateway.setup_timeout_s must be > 0");
-        }
-        if self.store.path.as_os_str().is_empty() {
-            return bad("store.path must not be empty");
-        }
-        self.store.check_redis()?;
-        if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
-            return bad("limits.inbound_queue and limits.max_connections must be > 0");
-        }
-        if self.pin.inter_digit_timeout_s == 0
-            || self.pin.entry_timeout_s < self.pin.inter_digit_timeout_s
-        {
-            return Err(ConfigError::Invalid(
-                "pin.inter_digit_timeout_s must be > 0 and at most pin.entry_timeout_s".into(),
-            ));
-        }
-        self.lockout
-            .check()
-            .map_err(|m| ConfigError::Invalid(m.to_owned()))?;
-        if self.admin.enabled {
-            if self.admin.token.is_some() && self.admin.token_file.is_some() {
-                return bad("admin.token and admin.token_file: give one, not both");
-            }
-            if let Some(t) = &self.admin.token {
-                crate::admin::check_token(t)
-                    .map_err(|m| ConfigError::Invalid(format!("admin.token: {m}")))?;
-            }
-            if self
-                .admin
-                .token_file
-                .as_ref()
-                .is_some_and(|p| p.as_os_str().is_empty())
-            {
-                return bad("admin.token_file must not be empty");
-            }
-            if !self.admin.listen.ip().is_loopback() {
-                tracing::warn!(listen = %self.admin.listen,
-                    "admin API listens beyond loopback over plain HTTP: use a trusted network or a TLS proxy");
-            }
+        if self.admin.enabled && !self.admin.listen.ip().is_loopback() {
+            tracing::warn!(listen = %self.admin.listen,
+                "admin API listens beyond loopback over plain HTTP: use a trusted network or a TLS proxy");
         }
         Ok(())
     }

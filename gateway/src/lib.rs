@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod call;
+pub mod check;
 pub mod cli_lockout;
 pub mod cli_meeting;
 pub mod cluster;

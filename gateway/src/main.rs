@@ -27,6 +27,14 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Check a configuration as `serve` would read it (embedded defaults when no file is
+    /// given): print what would listen where and which store would open; exit 1 listing every
+    /// problem when `serve` would not start.
+    Check {
+        /// TOML configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Decode one message and print it as JSON; exit 1 with the fault on stderr when it does
     /// not parse and validate.
     Decode {
@@ -110,6 +118,29 @@ fn serve(path: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
+fn check(path: Option<&std::path::Path>) -> ExitCode {
+    use std::io::Write;
+    let report = roomgate::check::check(path);
+    // A closed pipe (`roomgate check | head`) is not a reason to panic.
+    let mut out = std::io::stdout().lock();
+    for line in &report.plan {
+        let _ = writeln!(out, "{line}");
+    }
+    if report.ok() {
+        let _ = writeln!(out, "ok: serve would start with this configuration");
+        return ExitCode::SUCCESS;
+    }
+    drop(out);
+    eprintln!(
+        "roomgate: serve would not start: {} problem(s)",
+        report.problems.len()
+    );
+    for p in &report.problems {
+        eprintln!("  - {}", p.replace('\n', "\n    "));
+    }
+    ExitCode::FAILURE
+}
+
 /// The largest input `decode` reads; more than any message format we decode allows.
 const MAX_DECODE_INPUT: u64 = 1 << 20;
 
@@ -134,6 +165,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { config } => serve(config.as_deref()),
+        Command::Check { config } => check(config.as_deref()),
         Command::Meeting { command } => meeting(command),
         Command::Lockout { command } => lockout(command),
         Command::Decode { format, file } => {

@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 fn conformance(dir: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance")
+        .join("../sip/tests/vectors")
         .join(dir)
 }
 

@@ -193,8 +193,8 @@ impl Room {
         let _ = self.sip.transact(self.gw, &req, WAIT);
     }
 
-    /// Whether the gateway sends us a BYE within `limit` (answered 200).
-    fn gets_bye(&self, limit: Duration) -> bool {
+    /// The BYE the gateway sends us within `limit` (answered 200), if any.
+    fn gets_bye(&self, limit: Duration) -> Option<String> {
         let deadline = Instant::now() + limit;
         while let Some(msg) = self.sip.recv_until(deadline) {
             if msg.starts_with("BYE ") {
@@ -208,10 +208,10 @@ impl Room {
                     header(&msg, "CSeq").unwrap(),
                 );
                 self.sip.send(self.gw, resp.as_bytes());
-                return true;
+                return Some(msg);
             }
         }
-        false
+        None
     }
 
     /// Sends `count` packets to `relay` 20 ms apart — plaintext ones with [`PLAIN`], and SRTP
@@ -411,7 +411,12 @@ fn delayed_offer_answers_with_unusable_crypto_end_the_call() {
         let (_, line) = unusable(tag).into_iter().find(|(w, _)| *w == what).unwrap();
         let answer = sdp(room.media_port(), &offer.proto.to_string(), &[line]);
         room.ack(Some(&answer));
-        assert!(room.gets_bye(WAIT), "{what}: the gateway hangs up");
+        let bye = room.gets_bye(WAIT);
+        let reason = bye.as_deref().and_then(|b| header(b, "Reason"));
+        assert!(
+            reason.is_some_and(|r| r.starts_with("SIP;cause=488")),
+            "{what}: the gateway hangs up saying why: {bye:?}"
+        );
         let got = room.exchange(relay, None, 25);
         assert_nothing_plain(what, &got);
     }
@@ -588,7 +593,11 @@ fn cloud_scenario(line: &str) -> String {
     ]]>
   </send>
   <recv request="ACK"/>
-  <recv request="BYE"/>
+  <recv request="BYE">
+    <action>
+      <ereg regexp="Reason: SIP;cause=488" search_in="msg" check_it="true" assign_to="1"/>
+    </action>
+  </recv>
   <send>
     <![CDATA[
 
@@ -602,6 +611,7 @@ fn cloud_scenario(line: &str) -> String {
 
     ]]>
   </send>
+  <Reference variables="1"/>
 </scenario>
 "#
     )

@@ -1,1 +1,35 @@
-//! H.323 signalling for Roomgate (TPKT, Q.931, H.225.0, H.245): sans-IO; nothing here yet.
+//! H.323 wire formats for Roomgate: sans-IO, no sockets, clocks or randomness.
+//!
+//! - [`tpkt`]: RFC 1006 packet framing of the TCP streams (call signalling and H.245), a
+//!   push/pull stream decoder with a size limit and linear cost, and the encoder;
+//! - [`q931`]: Q.931 messages as H.225.0 profiles them, with typed information elements
+//!   (bearer capability, cause, calling/called party number, display, keypad, progress,
+//!   signal, user-user) and unknown ones kept, so every message re-encodes to its octets;
+//! - [`per`]: the aligned-PER runtime (X.691) the H.225.0 and H.245 messages are built on;
+//! - [`ras`]: RAS messages, so far the GatekeeperRequest and the types it carries;
+//! - [`limits`]: the named bounds on every length and count.
+//!
+//! Typed H.225.0 (user information and RAS) and H.245 messages come next; the user-user
+//! element's `H323-UserInformation` is kept as octets until then.
+//!
+//! ```
+//! use roomgate_h323::q931::{CallReference, Cause, InformationElement, Message, MessageType};
+//! use roomgate_h323::tpkt::{self, TpktDecoder};
+//!
+//! let release = Message::new(CallReference::new(45, true), MessageType::ReleaseComplete)
+//!     .with(InformationElement::Cause(Cause::new(0, 16)));
+//! let wire = tpkt::encode(&release.encode()?)?;
+//!
+//! let mut stream = TpktDecoder::default();
+//! stream.push(&wire);
+//! let payload = stream.next_payload()?.ok_or("incomplete")?;
+//! assert_eq!(Message::decode(&payload)?, release);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod fuzzing;
+pub mod limits;
+pub mod per;
+pub mod q931;
+pub mod ras;
+pub mod tpkt;

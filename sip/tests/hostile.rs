@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use roomgate_sip::{decode_datagram, Frame, StreamFramer};
 
 fn seeds() -> Vec<Vec<u8>> {
-    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance");
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut out = Vec::new();
     for dir in ["rfc4475", "rfc5118/wire-ersip"] {
         for entry in std::fs::read_dir(base.join(dir)).unwrap() {

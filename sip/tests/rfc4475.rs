@@ -5,7 +5,7 @@
     clippy::panic
 )]
 //! RFC 4475 torture messages and RFC 5118 IPv6 messages, read in place from
-//! ../shared/conformance and classified as their manifests say.
+//! `sip/tests/vectors/` and classified as their manifests say.
 
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ use roomgate_sip::{
 
 fn conformance(dir: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance")
+        .join("tests/vectors")
         .join(dir)
 }
 

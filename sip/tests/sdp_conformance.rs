@@ -14,9 +14,9 @@ use roomgate_sip::sdp::{
     SessionDescription,
 };
 
-fn shared(path: &str) -> Vec<u8> {
+fn vector(path: &str) -> Vec<u8> {
     let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance")
+        .join("tests/vectors")
         .join(path);
     std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
@@ -48,7 +48,7 @@ fn ip6(s: &str) -> Host {
 
 #[test]
 fn rfc5118_4_6_ipv6_in_sdp() {
-    let msg = shared("rfc5118/raw/ipv6-in-sdp");
+    let msg = vector("rfc5118/raw/ipv6-in-sdp");
     let sdp = SessionDescription::parse(body(&msg, b"\n\n")).unwrap();
     assert_eq!(sdp.origin.address.host, ip6("2001:db8::20"));
     assert_eq!(
@@ -63,7 +63,7 @@ fn rfc5118_4_6_ipv6_in_sdp() {
 
 #[test]
 fn rfc5118_4_8_mixed_ip_in_sdp() {
-    let msg = shared("rfc5118/raw/mult-ip-in-sdp");
+    let msg = vector("rfc5118/raw/mult-ip-in-sdp");
     let sdp = SessionDescription::parse(body(&msg, b"\n\n")).unwrap();
     assert_eq!(
         sdp.origin.address.host,
@@ -85,7 +85,7 @@ fn rfc5118_4_8_mixed_ip_in_sdp() {
 
 #[test]
 fn rfc5118_4_9_ipv4_mapped_ipv6() {
-    let msg = shared("rfc5118/raw/ipv4-mapped-ipv6");
+    let msg = vector("rfc5118/raw/ipv4-mapped-ipv6");
     let sdp = SessionDescription::parse(body(&msg, b"\n\n")).unwrap();
     let Host::Ip6(addr) = sdp.connection.as_ref().unwrap().address.host else {
         panic!()
@@ -102,7 +102,7 @@ fn rfc5118_4_9_ipv4_mapped_ipv6() {
 #[test]
 fn rfc5118_wire_versions_round_trip_byte_exact() {
     for name in ["ipv6-in-sdp", "mult-ip-in-sdp", "ipv4-mapped-ipv6"] {
-        let msg = shared(&format!("rfc5118/wire-ersip/{name}"));
+        let msg = vector(&format!("rfc5118/wire-ersip/{name}"));
         let b = body(&msg, b"\r\n\r\n");
         let sdp = SessionDescription::parse(b).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(sdp.to_bytes(), b, "{name}");
@@ -117,14 +117,14 @@ fn rfc4475_sdp_bodies() {
         "ltgtruri", "lwsruri", "lwsstart", "ncl", "quotbal", "sdp01", "unreason", "wsinv",
     ];
     for name in standard {
-        let msg = shared(&format!("rfc4475/{name}.dat"));
+        let msg = vector(&format!("rfc4475/{name}.dat"));
         let b = body(&msg, b"\r\n\r\n");
         let sdp = SessionDescription::parse(b).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(sdp.media[0].media, MediaType::Audio, "{name}");
         assert_eq!(sdp.media[0].proto, Proto::RtpAvp, "{name}");
         assert_eq!(sdp.to_bytes(), b, "{name} round-trips byte-exact");
     }
-    let msg = shared("rfc4475/wsinv.dat");
+    let msg = vector("rfc4475/wsinv.dat");
     let wsinv = SessionDescription::parse(body(&msg, b"\r\n\r\n")).unwrap();
     // "a=rtpmap:31 LPC" has no clock rate: kept, marked malformed.
     assert!(wsinv.media[1].rtpmap(31).is_none());
@@ -135,13 +135,13 @@ fn rfc4475_sdp_bodies() {
     assert_eq!(wsinv.media[0].formats, ["0", "12"]);
 
     // multi01: Content-Length counts one extra CRLF; a trailing empty line is tolerated.
-    let msg = shared("rfc4475/multi01.dat");
+    let msg = vector("rfc4475/multi01.dat");
     let b = body(&msg, b"\r\n\r\n");
     let sdp = SessionDescription::parse(b).unwrap();
     assert_eq!(sdp.to_bytes(), &b[..b.len() - 2]);
 
     // dblreq: the first message's body is empty; what follows is a second INVITE.
-    let msg = shared("rfc4475/dblreq.dat");
+    let msg = vector("rfc4475/dblreq.dat");
     let b = body(&msg, b"\r\n\r\n");
     assert!(b.starts_with(b"\r\nINVITE"));
     assert!(matches!(
@@ -157,7 +157,7 @@ fn rfc4475_sdp_bodies() {
     );
 
     // mismatch02: no s= and no t= line.
-    let msg = shared("rfc4475/mismatch02.dat");
+    let msg = vector("rfc4475/mismatch02.dat");
     let b = body(&msg, b"\r\n\r\n");
     assert_eq!(
         SessionDescription::parse(b),
@@ -165,7 +165,7 @@ fn rfc4475_sdp_bodies() {
     );
 
     // test.dat: "testing=123" is not an SDP line.
-    let msg = shared("rfc4475/test.dat");
+    let msg = vector("rfc4475/test.dat");
     let b = body(&msg, b"\r\n\r\n");
     assert!(
         matches!(SessionDescription::parse(b), Err(SdpError::MalformedLine { at }) if at.line == 2)
@@ -254,13 +254,13 @@ fn truncated_room_offer_never_panics() {
 fn round_trip_property_on_all_fixtures() {
     let mut bodies: Vec<(String, Vec<u8>)> = vec![("room".into(), room_fixture())];
     for name in ["ipv6-in-sdp", "mult-ip-in-sdp", "ipv4-mapped-ipv6"] {
-        let msg = shared(&format!("rfc5118/raw/{name}"));
+        let msg = vector(&format!("rfc5118/raw/{name}"));
         bodies.push((format!("raw/{name}"), body(&msg, b"\n\n").to_vec()));
-        let msg = shared(&format!("rfc5118/wire-ersip/{name}"));
+        let msg = vector(&format!("rfc5118/wire-ersip/{name}"));
         bodies.push((format!("wire/{name}"), body(&msg, b"\r\n\r\n").to_vec()));
     }
     for name in ["wsinv", "sdp01", "inv2543", "multi01", "ltgtruri", "clerr"] {
-        let msg = shared(&format!("rfc4475/{name}.dat"));
+        let msg = vector(&format!("rfc4475/{name}.dat"));
         bodies.push((name.into(), body(&msg, b"\r\n\r\n").to_vec()));
     }
     for (name, b) in &bodies {

@@ -39,7 +39,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, watch, Semaphore};
 
 pub use token::{
-    check_token, load_or_create, Token, TokenError, MAX_TOKEN_LEN, MIN_TOKEN_LEN, TOKEN_FILE_NAME,
+    check_token, load_or_create, read as read_token, Token, TokenError, MAX_TOKEN_LEN,
+    MIN_TOKEN_LEN, TOKEN_FILE_NAME,
 };
 
 use crate::lockout::{source_key, unix_seconds, Guard, SecuritySink, Subject};

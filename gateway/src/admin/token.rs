@@ -110,7 +110,8 @@ pub fn load_or_create(path: &Path) -> Result<(Token, bool), TokenError> {
     }
 }
 
-fn read(path: &Path) -> Result<Token, TokenError> {
+/// Reads and checks an existing token file (`roomgate check` uses it without creating one).
+pub fn read(path: &Path) -> Result<Token, TokenError> {
     let text = std::fs::read_to_string(path).map_err(|source| TokenError::Read {
         path: path.to_owned(),
         source,

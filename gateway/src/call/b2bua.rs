@@ -52,10 +52,11 @@ use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, U
 use super::dial;
 use super::directory::{Directory, MeetingRoute, Upstream};
 use super::ivr::{self, DigitSource, Outcome, PinEntry, PinTimeouts, Secret, Step};
-use super::negotiate::{self, AudioPath, LegStream, MediaPolicy};
+use super::negotiate::{self, AudioPath, MediaPolicy};
 use crate::lockout::{unix_seconds, Guard};
 use crate::observe::{Cdr, SetupHistogram};
 use crate::prompts::Prompts;
+use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
 mod pin_phase;
 mod report;
@@ -169,7 +170,7 @@ struct RoomLeg {
     dialog: Option<Dialog>,
     offer: Option<SessionDescription>,
     local_sdp: Option<SessionDescription>,
-    streams: Vec<LegStream>,
+    streams: MediaSpec,
     sdp_version: u64,
     retransmit: Option<Retransmit>,
     ringing_sent: bool,
@@ -188,7 +189,7 @@ struct CloudLeg {
     invite: Option<OwnedMessage>,
     dialog: Option<Dialog>,
     local_sdp: Option<SessionDescription>,
-    streams: Vec<LegStream>,
+    streams: MediaSpec,
     sdp_version: u64,
     ack: Option<Vec<u8>>,
     auth_tried: bool,
@@ -228,10 +229,13 @@ struct Call {
     setup_ms: Option<u64>,
     /// Why the call ended (CDR), set by whoever ends it first.
     end_reason: Option<String>,
+    /// RFC 3326 Reason for the BYEs that end this call, when we end it for a protocol cause
+    /// the far ends should see (e.g. SRTP crypto we cannot apply).
+    bye_reason: Option<&'static str>,
 }
 
 impl Call {
-    fn streams(&self, side: Side) -> &[LegStream] {
+    fn streams(&self, side: Side) -> &MediaSpec {
         match side {
             Side::Room => &self.room.streams,
             Side::Cloud => &self.cloud.streams,
@@ -349,7 +353,7 @@ fn room_sdp(
     audio: Vec<roomgate_sip::sdp::offer_answer::LocalCodec>,
     video: bool,
     direction: Direction,
-) -> Option<(SessionDescription, Vec<LegStream>)> {
+) -> Option<(SessionDescription, MediaSpec)> {
     let caps = negotiate::capabilities(
         settings.media_ip,
         &call.room_policy,
@@ -379,9 +383,28 @@ fn room_sdp(
                 .collect();
             negotiate::offer(&caps, &list, direction)
                 .ok()
-                .map(|o| (o, Vec::new()))
+                .map(|o| (o, MediaSpec::default()))
         }
     }
+}
+
+/// The RFC 3326 Reason of a BYE that ends a call whose SDP answer (or its SRTP) we could not
+/// apply: 488 is the status the answer would have had as an offer.
+const SRTP_BYE_REASON: &str = "SIP;cause=488;text=\"SDP answer not acceptable (SRTP)\"";
+
+/// The relay update for one negotiated stream of a running leg (floor control has none).
+fn leg_update(s: &roomgate_core::StreamSpec) -> Option<(StreamKind, LegUpdate)> {
+    let (srtp_in, srtp_out) = match &s.srtp {
+        Some(k) => (Some(k.inbound.clone()), Some(k.outbound.clone())),
+        None => (None, None),
+    };
+    let update = LegUpdate {
+        remote_rtp: s.remote_rtp,
+        remote_rtcp: s.remote_rtcp,
+        srtp_in,
+        srtp_out,
+    };
+    Some((s.role.relay_kind()?, update))
 }
 
 fn hop(host: &str, transport: Transport) -> ViaHop {
@@ -531,18 +554,8 @@ impl Calls {
                     Phase::Answered => "answered",
                     Phase::Active => "active",
                 },
-                room_suite: c
-                    .room
-                    .streams
-                    .first()
-                    .and_then(|s| s.suite.as_ref())
-                    .map(|s| s.name().to_owned()),
-                cloud_suite: c
-                    .cloud
-                    .streams
-                    .first()
-                    .and_then(|s| s.suite.as_ref())
-                    .map(|s| s.name().to_owned()),
+                room_suite: c.room.streams.audio_suite().map(|s| s.name().to_owned()),
+                cloud_suite: c.cloud.streams.audio_suite().map(|s| s.name().to_owned()),
                 audio: c.audio.map(|a| match a {
                     AudioPath::PassThrough => "pass-through",
                     AudioPath::Transcode => "transcode",
@@ -791,12 +804,12 @@ impl Calls {
                 Ok(legs) => legs,
                 Err(refused) => {
                     self.report_refused(&dialled.meeting, source_ip, Side::Room, refused);
-                    Vec::new()
+                    MediaSpec::default()
                 }
             };
             let outcome = srtp_rule::answer_outcome(&legs);
             self.report_offer_crypto(&dialled.meeting, source_ip, Side::Room, offer, outcome);
-            if !legs.iter().any(|s| s.kind == StreamKind::Audio) {
+            if !legs.has(StreamRole::Audio) {
                 self.stats.refused_media += 1;
                 return Err(Refusal {
                     warning: Some("no acceptable audio stream (codec or SRTP policy)".to_owned()),
@@ -843,7 +856,7 @@ impl Calls {
                 dialog: None,
                 offer,
                 local_sdp: None,
-                streams: Vec::new(),
+                streams: MediaSpec::default(),
                 sdp_version: 1,
                 retransmit: None,
                 ringing_sent: false,
@@ -860,7 +873,7 @@ impl Calls {
                 invite: None,
                 dialog: None,
                 local_sdp: None,
-                streams: Vec::new(),
+                streams: MediaSpec::default(),
                 sdp_version: 1,
                 ack: None,
                 auth_tried: false,
@@ -890,6 +903,7 @@ impl Calls {
             connected_unix: None,
             setup_ms: None,
             end_reason: None,
+            bye_reason: None,
         };
         let call = Call {
             phase: if needs_pin {
@@ -1357,7 +1371,7 @@ impl Calls {
         };
         let streams = match call.cloud.local_sdp.as_ref() {
             Some(l) => negotiate::negotiated(l, &answer),
-            None => Ok(Vec::new()),
+            None => Ok(MediaSpec::default()),
         };
         let streams = match streams {
             Ok(s) => s,
@@ -1370,18 +1384,14 @@ impl Calls {
                 self.report_refused(&meeting, source, Side::Cloud, refused);
                 self.stats.cloud_failed += 1;
                 self.set_reason(id, "cloud_srtp");
+                self.set_bye_reason(id, SRTP_BYE_REASON);
                 self.end_call(layer, now, id, Some((502, "Bad Gateway")));
                 return;
             }
         };
         call.cloud_direction = negotiate::audio_direction(&answer).reversed();
         call.cloud.streams = streams;
-        if !call
-            .cloud
-            .streams
-            .iter()
-            .any(|s| s.kind == StreamKind::Audio)
-        {
+        if !call.cloud.streams.has(StreamRole::Audio) {
             tracing::warn!(call = id, "cloud accepted no audio");
             self.stats.cloud_failed += 1;
             self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
@@ -1409,13 +1419,7 @@ impl Calls {
             self.connected(now, id);
             return;
         }
-        let cloud_codec = call
-            .cloud
-            .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r));
+        let cloud_codec = call.cloud.streams.audio_codec();
         let room_codecs = call
             .room
             .offer
@@ -1440,11 +1444,7 @@ impl Calls {
             (None, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),
         };
-        let cloud_video = call
-            .cloud
-            .streams
-            .iter()
-            .any(|s| s.kind == StreamKind::Video);
+        let cloud_video = call.cloud.streams.has(StreamRole::MainVideo);
         // Video only when the cloud takes it too.
         let sdp = room_sdp(
             &self.settings,
@@ -1462,7 +1462,7 @@ impl Calls {
             return;
         };
         if call.room.offer.is_some() {
-            if !streams.iter().any(|s| s.kind == StreamKind::Audio) {
+            if !streams.has(StreamRole::Audio) {
                 self.stats.refused_media += 1;
                 self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
                 return;
@@ -1563,8 +1563,8 @@ impl Calls {
                         tracing::info!(
                             call = id,
                             audio = ?path,
-                            room_suite = ?call.room.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
-                            cloud_suite = ?call.cloud.streams.first().and_then(|s| s.suite.as_ref()).map(|s| s.name().to_owned()),
+                            room_suite = ?call.room.streams.audio_suite().map(|s| s.name().to_owned()),
+                            cloud_suite = ?call.cloud.streams.audio_suite().map(|s| s.name().to_owned()),
                             "media bridged"
                         );
                         true
@@ -1661,6 +1661,7 @@ impl Calls {
         tracing::warn!(call = id, "room answer in the ACK refused: ending the call");
         self.stats.refused_media += 1;
         self.set_reason(id, "room_srtp");
+        self.set_bye_reason(id, SRTP_BYE_REASON);
         self.end_call(layer, now, id, None);
     }
 
@@ -1823,9 +1824,9 @@ impl Calls {
         };
         let current_codec = call
             .streams(side)
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.clone());
+            .audio()
+            .and_then(|s| s.codec())
+            .map(|c| (c.name.clone(), c.clock_rate));
         let (leg, caps, has_video) =
             call.running_caps(side, self.settings.media_ip, offer.as_ref());
         let session = call.session;
@@ -1879,24 +1880,19 @@ impl Calls {
             }
             Err(refused) => {
                 self.report_refused(&meeting, source, side, refused);
-                Vec::new()
+                MediaSpec::default()
             }
         };
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some(audio) = streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .cloned()
-        else {
+        let Some(audio) = streams.audio().cloned() else {
             let r = Refusal::new(488, "Not Acceptable Here");
             self.refuse_in_dialog(layer, now, tx, id, side, request, r);
             return;
         };
         let new_dir = negotiate::audio_direction(&offer);
-        let same_codec = audio.codec.as_ref().map(|c| (&c.0, c.1))
-            == current_codec.as_ref().map(|c| (&c.0, c.1));
+        let same_codec = audio.codec().map(|c| (c.name.clone(), c.clock_rate)) == current_codec;
         let old_dir = match side {
             Side::Room => call.room_direction,
             Side::Cloud => call.cloud_direction,
@@ -1914,14 +1910,7 @@ impl Calls {
             }
         }
         if same_codec {
-            for s in &streams {
-                let upd = LegUpdate {
-                    remote_rtp: s.remote,
-                    remote_rtcp: s.remote_rtcp,
-                    srtp_in: s.srtp_in.clone(),
-                    srtp_out: s.srtp_out.clone(),
-                };
-                let kind = s.kind;
+            for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
                 if let Err(e) = self
                     .media
                     .with_relay(|r, now| r.update_leg(now, session, leg, kind, upd))
@@ -2057,6 +2046,7 @@ impl Calls {
                     self.report_refused(&meeting, source, side, refused);
                 }
                 self.set_reason(id, "srtp_refused");
+                self.set_bye_reason(id, SRTP_BYE_REASON);
                 self.end_call(layer, now, id, None);
                 return;
             }
@@ -2066,14 +2056,7 @@ impl Calls {
             Side::Cloud => call.cloud.streams = streams.clone(),
             Side::Room => call.room.streams = streams.clone(),
         }
-        for s in streams {
-            let upd = LegUpdate {
-                remote_rtp: s.remote,
-                remote_rtcp: s.remote_rtcp,
-                srtp_in: s.srtp_in,
-                srtp_out: s.srtp_out,
-            };
-            let kind = s.kind;
+        for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
             let _ = self
                 .media
                 .with_relay(|r, _| r.update_leg(now, session, leg, kind, upd));
@@ -2321,8 +2304,12 @@ impl Calls {
             return;
         };
         let hop = ViaHop::new(dest.transport, host);
+        let reason = call.bye_reason;
         match dialog.build_request(Method::Bye, &hop, &branch(), None) {
-            Ok(bye) => {
+            Ok(mut bye) => {
+                if let Some(r) = reason {
+                    bye.push(HeaderName::Reason, r);
+                }
                 if let Ok(tx) = layer.send_request(now, bye, dest) {
                     self.track(tx, id, TxRole::InDialog(side));
                 }
@@ -2394,9 +2381,9 @@ impl Calls {
         let Some(pt) = call
             .cloud
             .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
+            .audio()
             .and_then(|s| s.telephone_event)
+            .map(|t| t.payload_type)
         else {
             tracing::debug!(
                 call = call.id,

@@ -38,7 +38,7 @@ pub const DEFAULT_DATA_DIR: &str = "./roomgate-data";
 /// How long a write waits for another process (a CLI command next to `serve`) to finish.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// PIN of demo meeting `1000`, documented in DESIGN.md and the README so a first call can try
+/// PIN of demo meeting `1000`, documented in the README so a first call can try
 /// the PIN prompt. Public knowledge by design; only its hash is stored.
 pub const DEMO_PIN: &str = "1234";
 

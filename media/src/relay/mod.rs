@@ -2,7 +2,7 @@
 //! (audio, main video, content), forwarding RTP between the legs with re-encryption and
 //! header rewriting, or transcoding audio.
 //!
-//! Sans-IO, driven like quinn-proto / str0m (DESIGN.md "Sans-IO protocol cores"):
+//! Sans-IO, driven like quinn-proto / str0m (ARCHITECTURE.md "The sans-IO contract"):
 //!
 //! ```
 //! use std::time::Instant;

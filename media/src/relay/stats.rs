@@ -1,5 +1,5 @@
-//! Counters returned by the relay core (never logged from it: DESIGN.md "Stats returned
-//! from the core").
+//! Counters returned by the relay core, never logged from it (ARCHITECTURE.md "Conventions":
+//! libraries return statistics instead of logging them).
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! SRTP vectors from /work/shared/conformance/srtp/VECTORS.md (RFC 3711 App. B, RFC 6188,
+//! SRTP vectors from `media/tests/vectors/srtp/VECTORS.md` (RFC 3711 App. B, RFC 6188,
 //! RFC 7714 §16–17, libsrtp's whole-packet validation vectors) and behaviour tests.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 

@@ -9,10 +9,10 @@ use super::{
 use crate::message::Message;
 use crate::{HeaderName, OwnedMessage};
 
-/// A file of the RFC 4475 torture tests shared by the workspace.
+/// A file of the RFC 4475 torture tests in `sip/tests/vectors/rfc4475/`.
 pub fn conformance(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../../shared/conformance/rfc4475/{name}",
+        "{}/tests/vectors/rfc4475/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -92,10 +92,7 @@ impl Calls {
     fn room_rate(call: &super::Call) -> u32 {
         call.room
             .streams
-            .iter()
-            .find(|s| s.kind == StreamKind::Audio)
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| negotiate::relay_codec(n, *r))
+            .audio_codec()
             .map_or(8000, |c| c.pcm_rate())
     }
 

@@ -13,17 +13,12 @@ impl Calls {
             Side::Room => (&call.room.streams, Leg::A),
             Side::Cloud => (&call.cloud.streams, Leg::B),
         };
-        let audio = streams.iter().find(|s| s.kind == StreamKind::Audio);
+        let audio = streams.audio();
         let codec = audio
-            .and_then(|s| s.codec.as_ref())
-            .map(|(n, r, _)| format!("{n}/{r}"));
-        let clock = audio
-            .and_then(|s| s.codec.as_ref())
-            .and_then(|(n, r, _)| super::negotiate::relay_codec(n, *r))
-            .map_or(8000, |c| c.rtp_clock());
-        let crypto_suite = audio
-            .and_then(|s| s.suite.as_ref())
-            .map(|s| s.name().to_owned());
+            .and_then(|s| s.codec())
+            .map(|c| format!("{}/{}", c.name, c.clock_rate));
+        let clock = streams.audio_codec().map_or(8000, |c| c.rtp_clock());
+        let crypto_suite = streams.audio_suite().map(|s| s.name().to_owned());
         let qos = audio.and_then(|_| {
             self.media
                 .with_relay(|r, _| r.leg_stats(call.session, leg, StreamKind::Audio))

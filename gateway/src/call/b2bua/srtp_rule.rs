@@ -7,7 +7,9 @@ use std::net::IpAddr;
 use roomgate_sip::sdp::SessionDescription;
 
 use super::{Calls, Side};
-use crate::call::negotiate::{CryptoRefused, LegStream};
+use roomgate_core::media_spec::{MediaSpec, StreamRole};
+
+use crate::call::negotiate::CryptoRefused;
 use crate::call::sdes::{self, Unusable};
 use crate::lockout::{unix_seconds, SecurityEvent};
 
@@ -62,28 +64,32 @@ impl SrtpRuleStats {
 
 /// Whether SRTP ran on the leg's audio before and would not after: a re-offer that would
 /// downgrade an encrypted leg is refused even where plain media is allowed.
-pub(super) fn downgrades(before: &[LegStream], after: &[LegStream]) -> bool {
-    before.iter().filter(|s| s.srtp_in.is_some()).any(|b| {
-        after
-            .iter()
-            .any(|a| a.kind == b.kind && a.srtp_in.is_none())
-    })
+pub(super) fn downgrades(before: &MediaSpec, after: &MediaSpec) -> bool {
+    before
+        .streams
+        .iter()
+        .filter(|s| s.srtp.is_some())
+        .any(|b| after.stream(b.role).is_some_and(|a| a.srtp.is_none()))
 }
 
 /// The outcome of answering an offer whose `dropped` lines were unusable: refused when the
 /// leg has no audio, plain when its audio runs without SRTP, else another line was used.
-pub(super) fn answer_outcome(streams: &[LegStream]) -> CryptoOutcome {
-    match streams
-        .iter()
-        .find(|s| s.kind == roomgate_media::relay::StreamKind::Audio)
-    {
+pub(super) fn answer_outcome(leg: &MediaSpec) -> CryptoOutcome {
+    match leg.stream(StreamRole::Audio) {
         None => CryptoOutcome::Refused,
-        Some(s) if s.srtp_in.is_none() => CryptoOutcome::Plain,
+        Some(s) if s.srtp.is_none() => CryptoOutcome::Plain,
         Some(_) => CryptoOutcome::OtherLine,
     }
 }
 
 impl Calls {
+    /// The Reason header of the BYEs that will end call `id`.
+    pub(super) fn set_bye_reason(&mut self, id: u64, reason: &'static str) {
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.bye_reason = Some(reason);
+        }
+    }
+
     /// Counts and reports the unusable crypto lines of an offer we answer (nothing when all
     /// were usable).
     pub(super) fn report_offer_crypto(

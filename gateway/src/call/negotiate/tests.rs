@@ -1,4 +1,5 @@
 use super::*;
+use roomgate_media::relay::StreamMode;
 use roomgate_sip::sdp::{Crypto, Proto};
 
 fn sdp(text: &str) -> SessionDescription {
@@ -78,12 +79,18 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
         line(gcm_tag, CryptoSuite::AeadAes256Gcm, &key)
     ));
     let b = negotiated(&our_offer, &cloud_answer).unwrap();
-    assert_eq!(b.len(), 1, "video refused by the cloud");
-    assert_eq!(b[0].suite, Some(CryptoSuite::AeadAes256Gcm));
-    assert_eq!(b[0].remote, Some("127.0.0.1:50000".parse().unwrap()));
-    assert!(b[0].rtcp_mux);
+    assert_eq!(b.streams.len(), 1, "video refused by the cloud");
     assert_eq!(
-        b[0].srtp_in.as_ref().unwrap().master_key,
+        b.streams[0].srtp.as_ref().map(|k| k.suite),
+        Some(roomgate_media::srtp::Suite::AeadAes256Gcm)
+    );
+    assert_eq!(
+        b.streams[0].remote_rtp,
+        Some("127.0.0.1:50000".parse().unwrap())
+    );
+    assert!(b.streams[0].rtcp_mux);
+    assert_eq!(
+        b.streams[0].srtp.as_ref().unwrap().inbound.master_key,
         key.expose_secret()[..32].to_vec()
     );
     // Room answer: only the codec the relay will send it (its own opus), its suite.
@@ -109,10 +116,13 @@ fn opus_room_to_pcmu_cloud_transcodes_with_separate_keys() {
     assert_eq!(room_answer.media[0].port, 40000);
     assert_eq!(room_answer.media[2].port, 0, "content refused for now");
     let a = negotiated(&room_answer, &room_offer).unwrap();
-    assert_eq!(a[0].suite, Some(CryptoSuite::AesCm128HmacSha1_80));
+    assert_eq!(
+        a.streams[0].srtp.as_ref().map(|k| k.suite),
+        Some(roomgate_media::srtp::Suite::AesCm128HmacSha1_80)
+    );
     assert_ne!(
-        a[0].srtp_out.as_ref().unwrap().master_key,
-        a[0].srtp_in.as_ref().unwrap().master_key,
+        a.streams[0].srtp.as_ref().unwrap().outbound.master_key,
+        a.streams[0].srtp.as_ref().unwrap().inbound.master_key,
         "our key is our own"
     );
     let (streams, path) = bridge_streams(&a, &b).unwrap();
@@ -136,10 +146,13 @@ fn same_codec_passes_through_with_payload_types_mapped() {
     let ans = answer(&room_offer, &caps_a, |_| Some(40000));
     let a = negotiated(&ans, &room_offer).unwrap();
     assert!(
-        a[0].srtp_in.is_none(),
+        a.streams[0].srtp.is_none(),
         "plain offer, optional policy: plain"
     );
-    assert_eq!(a[0].telephone_event, Some(96));
+    assert_eq!(
+        a.streams[0].telephone_event.map(|t| t.payload_type),
+        Some(96)
+    );
     let caps_b = capabilities(
         ip(),
         &cloud(),
@@ -178,7 +191,7 @@ fn mandatory_room_policy_refuses_plain_audio() {
     assert_eq!(ans.media[0].port, 0);
     assert!(negotiated(&ans, &plain).unwrap().is_empty());
     assert_eq!(
-        bridge_streams(&[], &[]).unwrap_err(),
+        bridge_streams(&MediaSpec::default(), &MediaSpec::default()).unwrap_err(),
         BridgeError::NoAudio("room")
     );
 }
@@ -294,7 +307,7 @@ fn unusable_best_effort_offers_go_plain_only_where_allowed() {
         assert_eq!(ans.media[0].cryptos().count(), 0, "{what}: no crypto line");
         let legs = negotiated(&ans, &offer).unwrap();
         assert!(
-            legs[0].srtp_in.is_none() && legs[0].srtp_out.is_none(),
+            legs.streams[0].srtp.is_none() && legs.streams[0].srtp.is_none(),
             "{what}"
         );
         // Mandatory: refused.
@@ -316,10 +329,10 @@ fn the_next_usable_line_is_taken_with_its_own_key() {
         assert_eq!(ours.len(), 1, "{what}");
         assert_eq!(ours[0].tag, 2, "{what}: the usable second line");
         let legs = negotiated(&ans, &offer).unwrap();
-        let inbound = legs[0].srtp_in.as_ref().unwrap();
+        let inbound = legs.streams[0].srtp.as_ref().map(|k| &k.inbound).unwrap();
         assert_eq!(inbound.master_key, good.expose_secret()[..16], "{what}");
         assert_eq!(inbound.master_salt, good.expose_secret()[16..], "{what}");
-        assert!(legs[0].srtp_out.is_some());
+        assert!(legs.streams[0].srtp.is_some());
     }
 }
 
@@ -335,7 +348,7 @@ fn usable_parameters_are_applied() {
     let caps = capabilities(ip(), &room(), 1, 1, audio_codecs(), false);
     let ans = answer(&offer, &caps, |_| Some(40000));
     let legs = negotiated(&ans, &offer).unwrap();
-    let inbound = legs[0].srtp_in.as_ref().unwrap();
+    let inbound = legs.streams[0].srtp.as_ref().map(|k| &k.inbound).unwrap();
     assert_eq!(inbound.mki, Some(vec![0, 0, 0, 7]));
     assert_eq!(inbound.lifetime, Some(1 << 31));
     assert_eq!(inbound.replay_window, 256);
@@ -374,5 +387,49 @@ fn answers_we_cannot_apply_refuse_the_leg() {
     assert_eq!(
         negotiated(&ours, &stray).unwrap_err().why,
         Unusable::NoMatch
+    );
+}
+
+#[test]
+fn sdp_maps_to_the_neutral_media_spec() {
+    let offer = sdp(
+        "v=0\no=r 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\n\
+         m=audio 30000 RTP/AVP 111 101\nb=AS:64\na=rtpmap:111 opus/48000/2\n\
+         a=fmtp:111 useinbandfec=1; stereo=0\na=rtpmap:101 telephone-event/8000\n\
+         a=fmtp:101 0-16\na=sendonly\na=rtcp:30001\n\
+         m=video 30002 RTP/AVP 96\na=rtpmap:96 H264/90000\n\
+         a=fmtp:96 profile-level-id=42e01f;packetization-mode=1\na=label:main\n",
+    );
+    let caps = capabilities(ip(), &room(), 1, 1, audio_codecs(), true);
+    let ans = answer(&offer, &caps, |k| match k {
+        StreamKind::Audio => Some(40000),
+        _ => Some(40002),
+    });
+    let spec = negotiated(&ans, &offer).unwrap();
+    let audio = spec.audio().unwrap();
+    let opus = audio.codec().unwrap();
+    assert_eq!(
+        (opus.name.as_str(), opus.clock_rate, opus.channels),
+        ("opus", 48000, 2)
+    );
+    assert_eq!(
+        opus.param("useinbandfec"),
+        Some("1"),
+        "the answer's parameters"
+    );
+    assert_eq!(audio.telephone_event.unwrap().payload_type, 101);
+    assert_eq!(audio.direction, spec::Direction::SendOnly);
+    assert_eq!(audio.bandwidth_kbps, Some(64));
+    assert_eq!(audio.remote_rtcp, Some("127.0.0.1:30001".parse().unwrap()));
+    assert!(audio.srtp.is_none());
+    let video = spec.stream(StreamRole::MainVideo).unwrap();
+    assert_eq!(video.label.as_deref(), Some("main"));
+    assert_eq!(
+        video.codec().unwrap().param("packetization-mode"),
+        Some("1")
+    );
+    assert_eq!(
+        sdp_direction(audio.direction.reversed()),
+        Direction::RecvOnly
     );
 }

@@ -1,0 +1,78 @@
+//! Fuzz entry points, shared by the cargo-fuzz targets `fuzz/fuzz_targets/h323_*.rs` and by
+//! the seed replay test `h323/tests/fuzz_corpus.rs`. They panic only when an invariant of
+//! this crate breaks; errors for hostile input are expected.
+
+use crate::limits::TPKT_HEADER_LEN;
+use crate::q931::Message;
+use crate::tpkt::{TpktDecoder, TpktError};
+
+/// Everything one decoder yields for a stream: payloads, then the error or the octets left.
+type Outcome = (Vec<Vec<u8>>, Result<usize, TpktError>);
+
+fn frame(chunks: &mut dyn Iterator<Item = &[u8]>) -> Outcome {
+    let mut decoder = TpktDecoder::default();
+    let mut payloads = Vec::new();
+    for chunk in chunks {
+        decoder.push(chunk);
+        loop {
+            match decoder.next_payload() {
+                Ok(Some(p)) => payloads.push(p),
+                Ok(None) => break,
+                Err(e) => return (payloads, Err(e)),
+            }
+        }
+    }
+    (payloads, Ok(decoder.buffered()))
+}
+
+/// The first octet chooses chunk sizes (1 to 64 octets, varying); the rest is a TCP stream.
+/// Chunked framing must yield exactly what one push yields, the same error included, and each
+/// payload must be the octets its header announced at the right stream position.
+#[allow(clippy::panic)] // Fuzz invariants: a panic is the report.
+pub fn h323_tpkt(data: &[u8]) {
+    let Some((&control, stream)) = data.split_first() else {
+        return;
+    };
+    let whole = frame(&mut std::iter::once(stream));
+    let mut rest = stream;
+    let mut step = usize::from(control);
+    let mut chunked = std::iter::from_fn(|| {
+        if rest.is_empty() {
+            return None;
+        }
+        step = step.wrapping_mul(31).wrapping_add(7);
+        let (chunk, tail) = rest.split_at((step % 64 + 1).min(rest.len()));
+        rest = tail;
+        Some(chunk)
+    });
+    let chunked = frame(&mut chunked);
+    assert_eq!(chunked, whole, "chunked framing differs from one push");
+    let mut at = 0usize;
+    for payload in &whole.0 {
+        let body = stream.get(at + TPKT_HEADER_LEN..at + TPKT_HEADER_LEN + payload.len());
+        assert_eq!(
+            body,
+            Some(&payload[..]),
+            "payload is not the stream's octets"
+        );
+        at += TPKT_HEADER_LEN + payload.len();
+    }
+    if let Ok(left) = whole.1 {
+        assert_eq!(at + left, stream.len(), "octets lost");
+    }
+}
+
+/// Decodes `data` as a Q.931 message; whatever decodes must encode to the same octets, and
+/// those must decode to the same value.
+#[allow(clippy::panic)] // Fuzz invariants: a panic is the report.
+pub fn h323_q931(data: &[u8]) {
+    if let Ok(msg) = Message::decode(data) {
+        let bytes = msg
+            .encode()
+            .unwrap_or_else(|e| panic!("decoded message does not encode: {e}"));
+        assert_eq!(bytes, data, "re-encoding differs from the input");
+        let again = Message::decode(&bytes)
+            .unwrap_or_else(|e| panic!("encoded message does not decode: {e}"));
+        assert_eq!(again, msg, "re-decoded message differs");
+    }
+}

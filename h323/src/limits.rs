@@ -1,0 +1,38 @@
+//! Named bounds on what the decoders accept and the encoders produce.
+//!
+//! The wire formats allow more than a gateway ever needs (a TPKT length field reaches 65,535
+//! octets, Q.931 puts no bound on the number of information elements), so every length and
+//! count below is fixed here: memory per connection stays small whatever a peer sends.
+
+/// Largest TPKT packet, its 4-octet header included, that the framer accepts or the encoder
+/// writes. A Setup carrying fastStart proposals for audio, video and data, or a full H.245
+/// TerminalCapabilitySet, takes a few kilobytes; 32 KiB leaves ample room for tokens and
+/// vendor non-standard data while halving what the 16-bit length field would let a peer
+/// make us buffer.
+pub const MAX_TPKT_LEN: usize = 32 * 1024;
+
+/// The TPKT header: version, reserved, 16-bit length (RFC 1006 §6).
+pub const TPKT_HEADER_LEN: usize = 4;
+
+/// Largest Q.931 message: what one TPKT packet can carry.
+pub const MAX_Q931_LEN: usize = MAX_TPKT_LEN - TPKT_HEADER_LEN;
+
+/// Longest call reference value. H.225.0 uses two octets; Q.931 allows one on basic access
+/// and zero for the dummy call reference, nothing else occurs on H.323 networks.
+pub const MAX_CALL_REFERENCE_LEN: usize = 2;
+
+/// Most information elements (single-octet ones included) in one message. An H.225.0 Setup
+/// has about six; sixty-four tolerates generous vendors and bounds the element list.
+pub const MAX_INFORMATION_ELEMENTS: usize = 64;
+
+/// Longest contents of an ordinary variable-length element: its length field is one octet.
+pub const MAX_IE_CONTENT_LEN: usize = 255;
+
+/// Longest contents of the user-user element (protocol discriminator included): H.225.0 gives
+/// it a two-octet length, and the whole message must still fit one TPKT packet.
+pub const MAX_USER_USER_LEN: usize = MAX_Q931_LEN;
+
+/// Largest OCTET STRING, open type or OBJECT IDENTIFIER contents the PER codec reads or
+/// writes, fragments joined: nothing in H.225.0 or H.245 comes close, and a RAS datagram or a
+/// TPKT packet is smaller anyway.
+pub const MAX_PER_OCTETS: usize = MAX_TPKT_LEN;
