@@ -38,7 +38,14 @@ impl Field for GenericIdentifier {
         Ok(match r.choice(3, true, Self::NAME)? {
             Choice::Root(0) => {
                 if r.extension_bit()? {
-                    let n = r.length(1, Some(8), "standard (extended)")?;
+                    // An unconstrained whole number (X.691 §12.1): length octet, then
+                    // two's complement octets; more than eight do not fit an i64.
+                    let n = r.length(0, None, "standard (extended)")?;
+                    if !(1..=8).contains(&n) {
+                        return Err(r.error(PerErrorKind::OutOfRange {
+                            what: "standard (extended)",
+                        }));
+                    }
                     let octets = r.octets(n, "standard (extended)")?;
                     let first = octets.first().copied().unwrap_or_default();
                     let init = if first & 0x80 != 0 { -1i64 } else { 0 };
@@ -77,7 +84,7 @@ impl Field for GenericIdentifier {
                         }
                     }
                     let body = bytes.get(start..).unwrap_or_default();
-                    w.length(body.len(), 1, Some(8), "standard (extended)")?;
+                    w.length(body.len(), 0, None, "standard (extended)")?;
                     w.octets(body);
                     Ok(())
                 }

@@ -20,6 +20,7 @@ mod gatekeeper;
 mod generic;
 mod location;
 mod registration;
+pub mod samples;
 mod status;
 #[cfg(test)]
 mod tests;
