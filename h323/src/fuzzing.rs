@@ -4,6 +4,7 @@
 
 use crate::limits::TPKT_HEADER_LEN;
 use crate::q931::Message;
+use crate::ras::RasMessage;
 use crate::tpkt::{TpktDecoder, TpktError};
 
 /// Everything one decoder yields for a stream: payloads, then the error or the octets left.
@@ -74,5 +75,30 @@ pub fn h323_q931(data: &[u8]) {
         let again = Message::decode(&bytes)
             .unwrap_or_else(|e| panic!("encoded message does not decode: {e}"));
         assert_eq!(again, msg, "re-decoded message differs");
+    }
+}
+
+/// Decodes `data` as a RAS message; whatever decodes must encode, and the encoding must
+/// decode to the same value (not necessarily to the input's octets: a sender may use a
+/// longer length form than ours). The typed extension accessors must not panic either.
+#[allow(clippy::panic)] // Fuzz invariants: a panic is the report.
+pub fn h323_ras(data: &[u8]) {
+    let Ok(msg) = RasMessage::decode(data) else {
+        return;
+    };
+    let bytes = msg
+        .encode()
+        .unwrap_or_else(|e| panic!("decoded RAS message does not encode: {e}"));
+    let again = RasMessage::decode(&bytes)
+        .unwrap_or_else(|e| panic!("encoded RAS message does not decode: {e}"));
+    assert_eq!(again, msg, "re-decoded RAS message differs");
+    match &msg {
+        RasMessage::GatekeeperRequest(m) => drop(m.feature_set()),
+        RasMessage::RegistrationRequest(m) => drop((m.feature_set(), m.generic_data())),
+        RasMessage::RegistrationConfirm(m) => drop((m.alternate_gatekeeper(), m.pre_granted_arq())),
+        RasMessage::AdmissionRequest(m) => drop((m.call_identifier(), m.feature_set())),
+        RasMessage::AdmissionConfirm(m) => drop((m.destination_type(), m.uuies_requested())),
+        RasMessage::LocationConfirm(m) => drop(m.destination_type()),
+        _ => {}
     }
 }

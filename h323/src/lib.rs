@@ -6,7 +6,7 @@
 //!   (bearer capability, cause, calling/called party number, display, keypad, progress,
 //!   signal, user-user) and unknown ones kept, so every message re-encodes to its octets;
 //! - [`per`]: the aligned-PER runtime (X.691) the H.225.0 and H.245 messages are built on;
-//! - [`ras`]: RAS messages, so far the GatekeeperRequest and the types it carries;
+//! - [`ras`]: RAS messages: every root alternative of H.225.0 v8's RasMessage typed;
 //! - [`limits`]: the named bounds on every length and count.
 //!
 //! Typed H.225.0 (user information and RAS) and H.245 messages come next; the user-user

@@ -36,3 +36,19 @@ pub const MAX_USER_USER_LEN: usize = MAX_Q931_LEN;
 /// writes, fragments joined: nothing in H.225.0 or H.245 comes close, and a RAS datagram or a
 /// TPKT packet is smaller anyway.
 pub const MAX_PER_OCTETS: usize = MAX_TPKT_LEN;
+
+/// Most items in one RAS SEQUENCE OF without a size constraint (aliases, transport
+/// addresses, supported protocols, features, IRR routes). A gateway registers a handful of
+/// aliases and addresses; sixty-four bounds what a datagram can make us allocate.
+pub const MAX_RAS_SEQUENCE_OF: usize = 64;
+
+/// Most parameters in one H.460 GenericData or compound Content (ASN.1 allows 512).
+pub const MAX_GENERIC_PARAMETERS: usize = 64;
+
+/// Deepest nesting of H.460 GenericData inside Content (`nested`, `compound`). Real
+/// features nest one or two levels; the ASN.1 puts no bound on it, so a datagram could
+/// otherwise recurse as deep as its bits allow.
+pub const MAX_GENERIC_DEPTH: usize = 4;
+
+/// Most hops of an IP source route in a TransportAddress.
+pub const MAX_SOURCE_ROUTE: usize = 16;

@@ -4,7 +4,7 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Replays the checked-in seeds of the `h323_tpkt` and `h323_q931` fuzz targets
+//! Replays the checked-in seeds of the `h323_tpkt`, `h323_q931` and `h323_ras` fuzz targets
 //! (`fuzz/corpus/<target>/`) through the entry points the cargo-fuzz targets call, so every
 //! seed is a regression test. Seeds named `bad-*` are broken on purpose and must be refused;
 //! the others come from the captures and must equal what the capture reader extracts today
@@ -15,6 +15,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use roomgate_h323::q931::Message;
+use roomgate_h323::ras::RasMessage;
 use roomgate_h323::tpkt::TpktDecoder;
 
 fn corpus(target: &str) -> PathBuf {
@@ -27,6 +28,7 @@ fn corpus(target: &str) -> PathBuf {
 fn derived(target: &str) -> Vec<(String, Vec<u8>)> {
     match target {
         "h323_q931" => common::q931_messages(),
+        "h323_ras" => common::ras_datagrams(),
         _ => common::tcp_streams()
             .into_iter()
             .enumerate()
@@ -105,5 +107,12 @@ fn h323_tpkt_corpus() {
                 Err(_) => return false,
             }
         }
+    });
+}
+
+#[test]
+fn h323_ras_corpus() {
+    replay("h323_ras", roomgate_h323::fuzzing::h323_ras, |b| {
+        RasMessage::decode(b).is_ok()
     });
 }

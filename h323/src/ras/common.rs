@@ -1,15 +1,13 @@
-//! H.225.0 types shared by the RAS messages: transport and alias addresses, endpoint types,
-//! vendor identifiers, non-standard parameters, and the extension additions kept as octets.
+//! H.225.0 types shared by the RAS messages: non-standard parameters, CHOICEs of NULL
+//! alternatives (reject reasons, call types and models), call identifiers, and the extension
+//! additions kept as octets.
 
 use serde::Serialize;
 
-use crate::per::{Alphabet, Choice, ObjectIdentifier, PerError, PerErrorKind, Reader, Writer};
+use super::field::{decode_whole, encode_whole, Field, Guid};
+use crate::per::{Choice, ObjectIdentifier, PerError, PerErrorKind, Reader, Writer};
 
-/// Most items in one SEQUENCE OF (aliases, addresses, tokens) we decode.
-pub const MAX_SEQUENCE_OF: usize = 64;
-
-/// The permitted alphabet of `dialedDigits`, sorted.
-const DIGITS: Alphabet = Alphabet::from_sorted(b"#*,0123456789");
+pub use crate::limits::MAX_RAS_SEQUENCE_OF as MAX_SEQUENCE_OF;
 
 /// Extension additions of a SEQUENCE as received: `None` when the extension bit was clear,
 /// else one slot per bit of the presence map, holding the open type's octets when present.
@@ -34,6 +32,50 @@ impl Extensions {
         Ok(Self(Some(slots)))
     }
 
+    /// The octets of addition `slot` (0 = the first after the `...`), when present.
+    pub fn addition(&self, slot: usize) -> Option<&[u8]> {
+        self.0.as_ref()?.get(slot)?.as_deref()
+    }
+
+    /// Decodes addition `slot` as `F` when present.
+    pub(crate) fn get<F: Field>(&self, slot: usize) -> Option<Result<F::Value, PerError>> {
+        let contents = self.addition(slot)?;
+        Some(decode_whole::<F>(&Reader::new(contents), contents))
+    }
+
+    /// Encodes `v` into addition `slot`, or removes it; the presence map grows to reach the
+    /// slot and shrinks when its last additions are removed.
+    pub(crate) fn set<F: Field>(
+        &mut self,
+        slot: usize,
+        v: Option<&F::Value>,
+    ) -> Result<(), PerError> {
+        if slot >= crate::per::MAX_EXTENSION_ADDITIONS {
+            return Err(PerError {
+                kind: PerErrorKind::TooLong {
+                    what: "extension addition count",
+                    limit: crate::per::MAX_EXTENSION_ADDITIONS,
+                },
+                bit_offset: 0,
+            });
+        }
+        let contents = v.map(encode_whole::<F>).transpose()?;
+        let slots = self.0.get_or_insert_with(Vec::new);
+        if slots.len() <= slot {
+            slots.resize(slot + 1, None);
+        }
+        if let Some(s) = slots.get_mut(slot) {
+            *s = contents;
+        }
+        while slots.last().is_some_and(Option::is_none) {
+            slots.pop();
+        }
+        if slots.is_empty() {
+            self.0 = None;
+        }
+        Ok(())
+    }
+
     pub(crate) fn is_extended(&self) -> bool {
         self.0.is_some()
     }
@@ -49,6 +91,45 @@ impl Extensions {
         }
         Ok(())
     }
+}
+
+/// Reads a SEQUENCE OF with a constrained count `lb..=ub`, also bounded by `limit`.
+pub(crate) fn decode_sized_list<T>(
+    r: &mut Reader<'_>,
+    (lb, ub, limit): (usize, usize, usize),
+    what: &'static str,
+    mut item: impl FnMut(&mut Reader<'_>) -> Result<T, PerError>,
+) -> Result<Vec<T>, PerError> {
+    let n = r.length(lb, Some(ub), what)?;
+    if n > limit {
+        return Err(r.error(PerErrorKind::TooMany {
+            what,
+            count: n,
+            limit,
+        }));
+    }
+    (0..n).map(|_| item(r)).collect()
+}
+
+pub(crate) fn encode_sized_list<T>(
+    w: &mut Writer,
+    items: &[T],
+    (lb, ub, limit): (usize, usize, usize),
+    what: &'static str,
+    mut item: impl FnMut(&mut Writer, &T) -> Result<(), PerError>,
+) -> Result<(), PerError> {
+    if items.len() > limit {
+        return Err(PerError {
+            kind: PerErrorKind::TooMany {
+                what,
+                count: items.len(),
+                limit,
+            },
+            bit_offset: w.bit_offset(),
+        });
+    }
+    w.length(items.len(), lb, Some(ub), what)?;
+    items.iter().try_for_each(|i| item(w, i))
 }
 
 /// Reads a SEQUENCE OF with an unconstrained count, bounded by [`MAX_SEQUENCE_OF`].
@@ -170,121 +251,115 @@ impl NonStandardParameter {
     }
 }
 
-/// TransportAddress. The IPv4 and IPv6 forms are typed; the others are refused for now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum TransportAddress {
-    Ip {
-        ip: [u8; 4],
-        port: u16,
-    },
-    Ip6 {
-        ip: [u8; 16],
-        port: u16,
-        extensions: Extensions,
-    },
-    Unknown {
-        index: usize,
-        contents: Vec<u8>,
-    },
-}
-
-impl TransportAddress {
-    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
-        let at = r.bit_offset();
-        match r.choice(7, true, "TransportAddress")? {
-            Choice::Root(0) => {
-                let ip = r.octet_string(4, Some(4), "ip")?;
-                let port = r.constrained(0, 65_535, "port")? as u16;
-                let ip = <[u8; 4]>::try_from(ip.as_slice()).unwrap_or_default();
-                Ok(Self::Ip { ip, port })
-            }
-            Choice::Root(3) => {
-                let ext = r.extension_bit()?;
-                let ip = r.octet_string(16, Some(16), "ip6")?;
-                let port = r.constrained(0, 65_535, "port")? as u16;
-                let ip = <[u8; 16]>::try_from(ip.as_slice()).unwrap_or_default();
-                let extensions = Extensions::decode(r, ext)?;
-                Ok(Self::Ip6 {
-                    ip,
-                    port,
-                    extensions,
-                })
-            }
-            Choice::Root(index) => Err(PerError {
-                kind: PerErrorKind::UnknownAlternative {
-                    what: "TransportAddress (not supported yet)",
-                    index,
-                },
-                bit_offset: at,
-            }),
-            Choice::Extension(index) => Ok(Self::Unknown {
-                index,
-                contents: r.open_type("TransportAddress")?,
-            }),
-        }
+impl Field for NonStandardParameter {
+    type Value = Self;
+    const NAME: &'static str = "NonStandardParameter";
+    fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
+        Self::decode(r)
     }
-
-    pub(crate) fn encode(&self, w: &mut Writer) -> Result<(), PerError> {
-        match self {
-            Self::Ip { ip, port } => {
-                w.choice_root(0, 7, true, "TransportAddress")?;
-                w.octet_string(ip, 4, Some(4), "ip")?;
-                w.constrained((*port).into(), 0, 65_535, "port")
-            }
-            Self::Ip6 {
-                ip,
-                port,
-                extensions,
-            } => {
-                w.choice_root(3, 7, true, "TransportAddress")?;
-                w.extension_bit(extensions.is_extended());
-                w.octet_string(ip, 16, Some(16), "ip6")?;
-                w.constrained((*port).into(), 0, 65_535, "port")?;
-                extensions.encode(w)
-            }
-            Self::Unknown { index, contents } => {
-                w.choice_extension(*index, contents, "TransportAddress")
-            }
-        }
+    fn encode(w: &mut Writer, v: &Self) -> Result<(), PerError> {
+        v.encode(w)
     }
 }
 
-/// AliasAddress: E.164 digits and H.323 IDs typed; later alternatives (URL, e-mail,
-/// transport, party number, ...) kept as octets.
+/// An extensible CHOICE whose root alternatives are all NULL (reject reasons, CallType,
+/// CallModel, DisengageReason, type of number): the root index, or an extension alternative
+/// kept as its open type's octets (the ones H.225.0 defines as NULL hold one zero octet, see
+/// [`Reason::extension`]). `N` is the number of root alternatives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum AliasAddress {
-    DialedDigits(String),
-    H323Id(String),
-    Unknown { index: usize, contents: Vec<u8> },
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Root(u8),
+    Extension { index: usize, contents: Vec<u8> },
 }
 
-impl AliasAddress {
-    pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
-        Ok(match r.choice(2, true, "AliasAddress")? {
-            Choice::Root(0) => {
-                Self::DialedDigits(r.restricted_string(1, 128, &DIGITS, "dialedDigits")?)
-            }
-            Choice::Root(_) => Self::H323Id(r.bmp_string(1, 256, "h323-ID")?),
-            Choice::Extension(index) => Self::Unknown {
+impl Reason {
+    /// A NULL extension alternative: its open type is the empty encoding, one zero octet
+    /// (X.691 §10.1.3).
+    pub fn extension(index: usize) -> Self {
+        Self::Extension {
+            index,
+            contents: vec![0],
+        }
+    }
+
+    pub(crate) fn decode(
+        r: &mut Reader<'_>,
+        root: usize,
+        what: &'static str,
+    ) -> Result<Self, PerError> {
+        Ok(match r.choice(root, true, what)? {
+            // `choice` bounds the index below `root`, at most 25.
+            Choice::Root(i) => Self::Root(i as u8),
+            Choice::Extension(index) => Self::Extension {
                 index,
-                contents: r.open_type("AliasAddress")?,
+                contents: r.open_type(what)?,
             },
         })
     }
 
-    pub(crate) fn encode(&self, w: &mut Writer) -> Result<(), PerError> {
+    pub(crate) fn encode(
+        &self,
+        w: &mut Writer,
+        root: usize,
+        what: &'static str,
+    ) -> Result<(), PerError> {
         match self {
-            Self::DialedDigits(d) => {
-                w.choice_root(0, 2, true, "AliasAddress")?;
-                w.restricted_string(d, 1, 128, &DIGITS, "dialedDigits")
-            }
-            Self::H323Id(s) => {
-                w.choice_root(1, 2, true, "AliasAddress")?;
-                w.bmp_string(s, 1, 256, "h323-ID")
-            }
-            Self::Unknown { index, contents } => {
-                w.choice_extension(*index, contents, "AliasAddress")
-            }
+            Self::Root(i) => w.choice_root(usize::from(*i), root, true, what),
+            Self::Extension { index, contents } => w.choice_extension(*index, contents, what),
         }
+    }
+}
+
+/// [`Reason`] as a [`Field`] with `N` root alternatives.
+pub struct NullChoice<const N: usize>;
+
+impl<const N: usize> Field for NullChoice<N> {
+    type Value = Reason;
+    const NAME: &'static str = "CHOICE of NULL";
+    fn decode(r: &mut Reader<'_>) -> Result<Reason, PerError> {
+        Reason::decode(r, N, Self::NAME)
+    }
+    fn encode(w: &mut Writer, v: &Reason) -> Result<(), PerError> {
+        v.encode(w, N, Self::NAME)
+    }
+}
+
+/// CallType: pointToPoint, oneToN, nToOne, nToN.
+pub type CallType = NullChoice<4>;
+/// CallModel: direct, gatekeeperRouted.
+pub type CallModel = NullChoice<2>;
+
+/// CallIdentifier: the GUID naming one call across all its signalling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallIdentifier {
+    pub guid: [u8; 16],
+    pub extensions: Extensions,
+}
+
+impl CallIdentifier {
+    pub fn new(guid: [u8; 16]) -> Self {
+        Self {
+            guid,
+            extensions: Extensions::default(),
+        }
+    }
+}
+
+impl Field for CallIdentifier {
+    type Value = Self;
+    const NAME: &'static str = "CallIdentifier";
+    fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
+        let ext = r.extension_bit()?;
+        let guid = Guid::decode(r)?;
+        Ok(Self {
+            guid,
+            extensions: Extensions::decode(r, ext)?,
+        })
+    }
+    fn encode(w: &mut Writer, v: &Self) -> Result<(), PerError> {
+        w.extension_bit(v.extensions.is_extended());
+        Guid::encode(w, &v.guid)?;
+        v.extensions.encode(w)
     }
 }

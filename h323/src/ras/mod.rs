@@ -1,58 +1,161 @@
 //! H.225.0 RAS (registration, admission and status) messages: `RasMessage` in aligned PER,
 //! one UDP datagram each.
 //!
-//! This first step types the GatekeeperRequest (the RAS message of the captures) and the
-//! types it carries; every other RasMessage alternative is refused with
-//! [`PerErrorKind::UnknownAlternative`] until it is typed, and alternatives added after
-//! H.225.0 v8 are kept as octets. Extension additions of every SEQUENCE are kept as octets.
+//! All 25 root alternatives of H.225.0 v8's RasMessage are typed, and RequestInProgress of
+//! the extension alternatives; the other extensions (RAI/RAC, IACK/INAK, SCI/SCR,
+//! admissionConfirmSequence, and anything newer) are kept as their open type's octets in
+//! [`RasMessage::Unknown`], so a caller can answer them with an XRS.
+//!
+//! Each message is a struct of its root components (see [`field`] for how they are
+//! described); extension additions stay octets in `extensions` and typed accessors decode
+//! the ones a gateway uses (call identifiers, keep-alive, time to live, H.460 feature sets),
+//! so a received message re-encodes to exactly its octets whatever version sent it.
 
+mod address;
+mod admission;
 mod common;
 mod endpoint;
+pub mod field;
+mod gatekeeper;
+mod generic;
+mod location;
+mod registration;
+pub mod samples;
+mod status;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
-pub use common::{
-    AliasAddress, Extensions, H221NonStandard, NonStandardIdentifier, NonStandardParameter,
-    TransportAddress, MAX_SEQUENCE_OF,
+pub use address::{AliasAddress, PartyNumber, TransportAddress};
+pub use admission::{
+    AdmissionConfirm, AdmissionReject, AdmissionRequest, BandwidthConfirm, BandwidthReject,
+    BandwidthRequest, DisengageConfirm, DisengageReject, DisengageRequest, UuiesRequested,
 };
-pub use endpoint::{EndpointType, NodeInfo, VendorIdentifier};
+pub use common::{
+    CallIdentifier, CallModel, CallType, Extensions, H221NonStandard, NonStandardIdentifier,
+    NonStandardParameter, NullChoice, Reason, MAX_SEQUENCE_OF,
+};
+pub use endpoint::{
+    EndpointType, GatewayInfo, NodeInfo, Protocol, Q954Details, QseriesOptions, SupportedProtocols,
+    VendorIdentifier,
+};
+pub use gatekeeper::{
+    AltGKInfo, AlternateGK, GatekeeperConfirm, GatekeeperReject, GatekeeperRequest,
+};
+pub use generic::{Content, EnumeratedParameter, FeatureSet, GenericData, GenericIdentifier};
+pub use location::{LocationConfirm, LocationReject, LocationRequest};
+pub use registration::{
+    PreGrantedArq, RegistrationConfirm, RegistrationReject, RegistrationRejectReason,
+    RegistrationRequest, UnregistrationConfirm, UnregistrationReject, UnregistrationRequest,
+};
+pub use status::{
+    InfoRequest, InfoRequestResponse, NonStandardMessage, PerCallInfo, RequestInProgress,
+    RtpSession, TransportChannelInfo, UnknownMessageResponse,
+};
 
-use crate::per::{Choice, ObjectIdentifier, PerError, PerErrorKind, Reader, Writer};
+use crate::per::{Choice, PerError, PerErrorKind, Reader, Writer};
+use field::{decode_whole, encode_whole, Field};
 
 /// Root alternatives of RasMessage in H.225.0 v8 (gatekeeperRequest ... unknownMessageResponse).
 const RAS_ROOT_ALTERNATIVES: usize = 25;
 
-/// A RAS message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RasMessage {
-    /// Boxed: the largest message, and the enum is moved around.
-    GatekeeperRequest(Box<GatekeeperRequest>),
-    /// An alternative added after the root (index among the additions) kept as octets.
-    Unknown { index: usize, contents: Vec<u8> },
+/// Extension alternative index of requestInProgress.
+const RIP_EXTENSION: usize = 0;
+
+/// Declares RasMessage with one boxed variant per root alternative, in ASN.1 order (the
+/// order is the CHOICE index), and its decoder and encoder.
+macro_rules! ras_message {
+    ($($index:literal $variant:ident($ty:ty)),* $(,)?) => {
+        /// A RAS message. Variants are boxed: the messages differ a lot in size and are
+        /// moved around.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum RasMessage {
+            $( $variant(Box<$ty>), )*
+            RequestInProgress(Box<RequestInProgress>),
+            /// An extension alternative not typed (index among the additions: 0 is
+            /// requestInProgress, 1 resourcesAvailableIndicate, ...), kept as octets.
+            Unknown { index: usize, contents: Vec<u8> },
+        }
+
+        impl RasMessage {
+            /// The RasMessage CHOICE index of a root alternative, or `None` for extensions.
+            pub fn root_index(&self) -> Option<usize> {
+                match self {
+                    $( Self::$variant(_) => Some($index), )*
+                    _ => None,
+                }
+            }
+
+            fn decode_root(r: &mut Reader<'_>, index: usize) -> Result<Self, PerError> {
+                Ok(match index {
+                    $( $index => Self::$variant(Box::new(<$ty as Field>::decode(r)?)), )*
+                    _ => return Err(r.error(PerErrorKind::UnknownAlternative {
+                        what: "RasMessage",
+                        index,
+                    })),
+                })
+            }
+
+            fn encode_root(&self, w: &mut Writer) -> Result<bool, PerError> {
+                match self {
+                    $( Self::$variant(m) => {
+                        w.choice_root($index, RAS_ROOT_ALTERNATIVES, true, "RasMessage")?;
+                        <$ty as Field>::encode(w, m)?;
+                    } )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+ras_message! {
+    0 GatekeeperRequest(GatekeeperRequest),
+    1 GatekeeperConfirm(GatekeeperConfirm),
+    2 GatekeeperReject(GatekeeperReject),
+    3 RegistrationRequest(RegistrationRequest),
+    4 RegistrationConfirm(RegistrationConfirm),
+    5 RegistrationReject(RegistrationReject),
+    6 UnregistrationRequest(UnregistrationRequest),
+    7 UnregistrationConfirm(UnregistrationConfirm),
+    8 UnregistrationReject(UnregistrationReject),
+    9 AdmissionRequest(AdmissionRequest),
+    10 AdmissionConfirm(AdmissionConfirm),
+    11 AdmissionReject(AdmissionReject),
+    12 BandwidthRequest(BandwidthRequest),
+    13 BandwidthConfirm(BandwidthConfirm),
+    14 BandwidthReject(BandwidthReject),
+    15 DisengageRequest(DisengageRequest),
+    16 DisengageConfirm(DisengageConfirm),
+    17 DisengageReject(DisengageReject),
+    18 LocationRequest(LocationRequest),
+    19 LocationConfirm(LocationConfirm),
+    20 LocationReject(LocationReject),
+    21 InfoRequest(InfoRequest),
+    22 InfoRequestResponse(InfoRequestResponse),
+    23 NonStandardMessage(NonStandardMessage),
+    24 UnknownMessageResponse(UnknownMessageResponse),
 }
 
 impl RasMessage {
     pub fn decode(datagram: &[u8]) -> Result<Self, PerError> {
         let mut r = Reader::new(datagram);
-        let at = r.bit_offset();
         let msg = match r.choice(RAS_ROOT_ALTERNATIVES, true, "RasMessage")? {
-            Choice::Root(0) => {
-                Self::GatekeeperRequest(Box::new(GatekeeperRequest::decode(&mut r)?))
-            }
-            Choice::Root(index) => {
-                return Err(PerError {
-                    kind: PerErrorKind::UnknownAlternative {
-                        what: "RasMessage (not typed yet)",
-                        index,
+            Choice::Root(index) => Self::decode_root(&mut r, index)?,
+            Choice::Extension(index) => {
+                let contents = r.open_type("RasMessage")?;
+                match index {
+                    // A RIP with H.235 tokens is not typed yet: kept like any unknown one.
+                    RIP_EXTENSION => match decode_whole::<RequestInProgress>(&r, &contents) {
+                        Ok(rip) => Self::RequestInProgress(Box::new(rip)),
+                        Err(_) => Self::Unknown { index, contents },
                     },
-                    bit_offset: at,
-                })
+                    _ => Self::Unknown { index, contents },
+                }
             }
-            Choice::Extension(index) => Self::Unknown {
-                index,
-                contents: r.open_type("RasMessage")?,
-            },
         };
         if r.remaining() >= 8 {
             return Err(r.error(PerErrorKind::BadLength {
@@ -64,161 +167,51 @@ impl RasMessage {
 
     pub fn encode(&self) -> Result<Vec<u8>, PerError> {
         let mut w = Writer::new();
-        match self {
-            Self::GatekeeperRequest(grq) => {
-                w.choice_root(0, RAS_ROOT_ALTERNATIVES, true, "RasMessage")?;
-                grq.encode(&mut w)?;
-            }
-            Self::Unknown { index, contents } => {
-                w.choice_extension(*index, contents, "RasMessage")?
+        if !self.encode_root(&mut w)? {
+            match self {
+                Self::RequestInProgress(rip) => {
+                    let contents = encode_whole::<RequestInProgress>(rip)?;
+                    w.choice_extension(RIP_EXTENSION, &contents, "RasMessage")?;
+                }
+                Self::Unknown { index, contents } => {
+                    w.choice_extension(*index, contents, "RasMessage")?
+                }
+                _ => {}
             }
         }
         Ok(w.finish())
     }
-}
 
-/// GatekeeperRequest (GRQ). `callServices` (QseriesOptions) is not modelled yet: a GRQ with
-/// it is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GatekeeperRequest {
-    pub request_seq_num: u16,
-    pub protocol_identifier: ObjectIdentifier,
-    pub non_standard: Option<NonStandardParameter>,
-    pub ras_address: TransportAddress,
-    pub endpoint_type: EndpointType,
-    pub gatekeeper_identifier: Option<String>,
-    pub endpoint_alias: Option<Vec<AliasAddress>>,
-    /// alternateEndpoints, tokens, cryptoTokens, ..., supportsAssignedGK, assignedGatekeeper.
-    pub extensions: Extensions,
-}
-
-impl GatekeeperRequest {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
-        let ext = r.extension_bit()?;
-        let at = r.bit_offset();
-        let opt = r.bitmap(4, "GatekeeperRequest optionals")?;
-        let has = |i: usize| opt.get(i) == Some(&true);
-        if has(2) {
-            return Err(PerError {
-                kind: PerErrorKind::UnknownAlternative {
-                    what: "GatekeeperRequest.callServices (not supported yet)",
-                    index: 2,
-                },
-                bit_offset: at + 2,
-            });
-        }
-        let request_seq_num = r.constrained(1, 65_535, "requestSeqNum")? as u16;
-        let protocol_identifier = r.object_identifier("protocolIdentifier")?;
-        let non_standard = has(0)
-            .then(|| NonStandardParameter::decode(r))
-            .transpose()?;
-        let ras_address = TransportAddress::decode(r)?;
-        let endpoint_type = EndpointType::decode(r)?;
-        let gatekeeper_identifier = has(1)
-            .then(|| r.bmp_string(1, 128, "gatekeeperIdentifier"))
-            .transpose()?;
-        let endpoint_alias = has(3)
-            .then(|| common::decode_list(r, "endpointAlias", AliasAddress::decode))
-            .transpose()?;
-        Ok(Self {
-            request_seq_num,
-            protocol_identifier,
-            non_standard,
-            ras_address,
-            endpoint_type,
-            gatekeeper_identifier,
-            endpoint_alias,
-            extensions: Extensions::decode(r, ext)?,
+    /// The requestSeqNum, when the message is typed (what an XRS must echo).
+    pub fn request_seq_num(&self) -> Option<u16> {
+        Some(match self {
+            Self::GatekeeperRequest(m) => m.request_seq_num,
+            Self::GatekeeperConfirm(m) => m.request_seq_num,
+            Self::GatekeeperReject(m) => m.request_seq_num,
+            Self::RegistrationRequest(m) => m.request_seq_num,
+            Self::RegistrationConfirm(m) => m.request_seq_num,
+            Self::RegistrationReject(m) => m.request_seq_num,
+            Self::UnregistrationRequest(m) => m.request_seq_num,
+            Self::UnregistrationConfirm(m) => m.request_seq_num,
+            Self::UnregistrationReject(m) => m.request_seq_num,
+            Self::AdmissionRequest(m) => m.request_seq_num,
+            Self::AdmissionConfirm(m) => m.request_seq_num,
+            Self::AdmissionReject(m) => m.request_seq_num,
+            Self::BandwidthRequest(m) => m.request_seq_num,
+            Self::BandwidthConfirm(m) => m.request_seq_num,
+            Self::BandwidthReject(m) => m.request_seq_num,
+            Self::DisengageRequest(m) => m.request_seq_num,
+            Self::DisengageConfirm(m) => m.request_seq_num,
+            Self::DisengageReject(m) => m.request_seq_num,
+            Self::LocationRequest(m) => m.request_seq_num,
+            Self::LocationConfirm(m) => m.request_seq_num,
+            Self::LocationReject(m) => m.request_seq_num,
+            Self::InfoRequest(m) => m.request_seq_num,
+            Self::InfoRequestResponse(m) => m.request_seq_num,
+            Self::NonStandardMessage(m) => m.request_seq_num,
+            Self::UnknownMessageResponse(m) => m.request_seq_num,
+            Self::RequestInProgress(m) => m.request_seq_num,
+            Self::Unknown { .. } => return None,
         })
-    }
-
-    fn encode(&self, w: &mut Writer) -> Result<(), PerError> {
-        w.extension_bit(self.extensions.is_extended());
-        w.bitmap(&[
-            self.non_standard.is_some(),
-            self.gatekeeper_identifier.is_some(),
-            false,
-            self.endpoint_alias.is_some(),
-        ]);
-        w.constrained(self.request_seq_num.into(), 1, 65_535, "requestSeqNum")?;
-        w.object_identifier(&self.protocol_identifier, "protocolIdentifier")?;
-        if let Some(n) = &self.non_standard {
-            n.encode(w)?;
-        }
-        self.ras_address.encode(w)?;
-        self.endpoint_type.encode(w)?;
-        if let Some(id) = &self.gatekeeper_identifier {
-            w.bmp_string(id, 1, 128, "gatekeeperIdentifier")?;
-        }
-        if let Some(aliases) = &self.endpoint_alias {
-            common::encode_list(w, aliases, "endpointAlias", |w, a| a.encode(w))?;
-        }
-        self.extensions.encode(w)
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
-    use super::*;
-
-    fn grq() -> GatekeeperRequest {
-        GatekeeperRequest {
-            request_seq_num: 7,
-            protocol_identifier: ObjectIdentifier::from_arcs(&[0, 0, 8, 2250, 0, 7]).unwrap(),
-            non_standard: None,
-            ras_address: TransportAddress::Ip6 {
-                ip: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
-                port: 1719,
-                extensions: Extensions::default(),
-            },
-            endpoint_type: EndpointType::terminal(),
-            gatekeeper_identifier: Some("GK-Ä".into()),
-            endpoint_alias: Some(vec![
-                AliasAddress::DialedDigits("4930#*".into()),
-                AliasAddress::H323Id("Room".into()),
-                AliasAddress::Unknown {
-                    index: 0,
-                    contents: vec![0x05, b'a', b'@', b'b'],
-                },
-            ]),
-            // supportsAssignedGK (slot 11) present, the others absent.
-            extensions: Extensions(Some(
-                (0..12).map(|i| (i == 11).then(|| vec![0x80])).collect(),
-            )),
-        }
-    }
-
-    #[test]
-    fn grq_round_trips_with_aliases_and_unknown_additions() {
-        let msg = RasMessage::GatekeeperRequest(Box::new(grq()));
-        let bytes = msg.encode().unwrap();
-        assert_eq!(RasMessage::decode(&bytes).unwrap(), msg);
-    }
-
-    #[test]
-    fn truncation_anywhere_is_an_error_not_a_panic() {
-        let bytes = RasMessage::GatekeeperRequest(Box::new(grq()))
-            .encode()
-            .unwrap();
-        for cut in 0..bytes.len() {
-            assert!(RasMessage::decode(&bytes[..cut]).is_err(), "cut at {cut}");
-        }
-        let mut long = bytes.clone();
-        long.push(0);
-        assert!(RasMessage::decode(&long).is_err(), "trailing octet");
-    }
-
-    #[test]
-    fn untyped_root_alternatives_are_refused_with_their_index() {
-        // RasMessage index 3 (registrationRequest): extension bit 0, 5-bit index 00011.
-        let err = RasMessage::decode(&[0x0c, 0x00]).unwrap_err();
-        assert_eq!(
-            err.kind,
-            PerErrorKind::UnknownAlternative {
-                what: "RasMessage (not typed yet)",
-                index: 3
-            }
-        );
     }
 }

@@ -63,3 +63,19 @@ pub fn q931_messages() -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The RAS datagrams of the RAS capture, named like their `per/` file (`ras_1`), and one
+/// encoding of every hand-built RAS sample (`sample_<abbreviation>`).
+pub fn ras_datagrams() -> Vec<(String, Vec<u8>)> {
+    let file = std::fs::read(vectors().join("captures/ooh323-ras-grq-no-gk.pcap")).unwrap();
+    let mut out: Vec<(String, Vec<u8>)> = capture::read(&file)
+        .udp
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, d))| (format!("ras_{}", i + 1), d))
+        .collect();
+    for (name, msg) in roomgate_h323::ras::samples::all().unwrap() {
+        out.push((format!("sample_{name}"), msg.encode().unwrap()));
+    }
+    out
+}
