@@ -5,7 +5,7 @@
 //! One [`SrtpContext`] per direction (SDES gives each direction its own master key): the
 //! outbound one is used with `protect_*`, the inbound one with `unprotect_*`.
 //!
-//! Design rules this module keeps (DESIGN.md "The data path"):
+//! Design rules this module keeps (ARCHITECTURE.md, "The data path"):
 //! - **In place, no allocation per packet.** Packets are transformed inside the caller's
 //!   buffer; `protect_*` needs [`SrtpContext::rtp_overhead`] / [`SrtpContext::rtcp_overhead`]
 //!   spare bytes after the packet. Per-SSRC state lives in a vector sized once at creation
