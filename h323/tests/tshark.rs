@@ -16,6 +16,8 @@
 
 mod common;
 
+use common::tshark;
+
 use std::process::Command;
 
 use roomgate_h323::q931::{
@@ -145,26 +147,9 @@ fn messages() -> Vec<(Message, Option<u8>)> {
     ]
 }
 
-fn checksum(words: &[u8]) -> u16 {
-    let sum: u32 = words
-        .chunks(2)
-        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
-        .sum();
-    let folded = (sum & 0xffff) + (sum >> 16);
-    !((folded & 0xffff) + (folded >> 16)) as u16
-}
-
 /// Ethernet, IPv4 and TCP (PSH|ACK, checksum left zero, which tshark does not verify).
 fn frame(payload: &[u8], sport: u16, seq: u32, id: u16) -> Vec<u8> {
-    let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00];
-    let ip_len = 20 + 20 + payload.len();
-    let mut ip = vec![0x45, 0];
-    ip.extend_from_slice(&(ip_len as u16).to_be_bytes());
-    ip.extend_from_slice(&id.to_be_bytes());
-    ip.extend_from_slice(&[0x40, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
-    let sum = checksum(&ip);
-    ip[10..12].copy_from_slice(&sum.to_be_bytes());
-    f.extend_from_slice(&ip);
+    let mut f = tshark::ethernet_ipv4(6, 20 + payload.len(), id);
     f.extend_from_slice(&sport.to_be_bytes());
     f.extend_from_slice(&PORT.to_be_bytes());
     f.extend_from_slice(&seq.to_be_bytes());
@@ -172,24 +157,6 @@ fn frame(payload: &[u8], sport: u16, seq: u32, id: u16) -> Vec<u8> {
     f.extend_from_slice(&[0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
     f.extend_from_slice(payload);
     f
-}
-
-fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65_535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-    for (i, f) in frames.iter().enumerate() {
-        out.extend_from_slice(&(1_700_000_000u32 + i as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
-        out.extend_from_slice(f);
-    }
-    out
 }
 
 const FIELDS: [&str; 13] = [
@@ -227,35 +194,7 @@ fn tshark_dissects_every_message_type_we_send() {
     let bad = tpkt::encode(&[0x08, 0x02, 0x00, 0x01, 0x05, 0x28, 0x10, 0x41]).unwrap();
     frames.push(frame(&bad, CLIENT_PORT + 1, 1, 99));
 
-    let dir = std::env::temp_dir().join(format!("roomgate-h323-tshark-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("q931.pcap");
-    std::fs::write(&file, pcap(&frames)).unwrap();
-    let mut cmd = Command::new("tshark");
-    cmd.args(["-n", "-r"]).arg(&file).args(["-T", "fields"]);
-    cmd.args([
-        "-E",
-        "separator=|",
-        "-E",
-        "occurrence=a",
-        "-E",
-        "aggregator=,",
-    ]);
-    for f in FIELDS {
-        cmd.args(["-e", f]);
-    }
-    let out = cmd.output().unwrap();
-    if std::env::var_os("H323_KEEP_PCAP").is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "tshark failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), frames.len(), "one line per frame:\n{stdout}");
+    let lines = tshark::dissect("q931", &frames, &FIELDS);
     let control: Vec<&str> = lines.last().unwrap().split('|').collect();
     assert!(
         !control[11].is_empty() || control[12].split(',').any(|s| s == "8388608"),

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod capture;
+pub mod tshark;
 
 use std::path::{Path, PathBuf};
 
