@@ -19,7 +19,7 @@
 //! counts both).
 
 use aes::cipher::{KeyInit, KeyIvInit, StreamCipher};
-use aes::{Aes128, Aes256};
+use aes::{Aes128, Aes128Enc, Aes256, Aes256Enc};
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM, AES_256_GCM};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -76,13 +76,15 @@ pub(crate) fn kdf(master_key: &[u8], master_salt: &[u8], label: u8, out: &mut [u
 }
 
 /// AES block cipher of either key size, kept expanded for the CTR stream of each packet.
+/// Encryption round keys only (CTR never decrypts a block): the per-packet copy of the
+/// schedule is half the size of `Aes128`/`Aes256`'s, which also carry the inverse keys.
 // One per context and direction; boxing the larger variant would add a pointer chase to
 // every packet for no memory that matters.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum CmCipher {
-    A128(Aes128),
-    A256(Aes256),
+    A128(Aes128Enc),
+    A256(Aes256Enc),
 }
 
 impl CmCipher {
@@ -90,18 +92,18 @@ impl CmCipher {
         use aes::cipher::InnerIvInit;
         match self {
             Self::A128(c) => {
-                let core = ctr::CtrCore::<Aes128, ctr::flavors::Ctr128BE>::inner_iv_init(
+                let core = ctr::CtrCore::<Aes128Enc, ctr::flavors::Ctr128BE>::inner_iv_init(
                     c.clone(),
                     iv.into(),
                 );
-                Ctr128::from_core(core).apply_keystream(data)
+                ctr::Ctr128BE::<Aes128Enc>::from_core(core).apply_keystream(data)
             }
             Self::A256(c) => {
-                let core = ctr::CtrCore::<Aes256, ctr::flavors::Ctr128BE>::inner_iv_init(
+                let core = ctr::CtrCore::<Aes256Enc, ctr::flavors::Ctr128BE>::inner_iv_init(
                     c.clone(),
                     iv.into(),
                 );
-                Ctr256::from_core(core).apply_keystream(data)
+                ctr::Ctr128BE::<Aes256Enc>::from_core(core).apply_keystream(data)
             }
         }
     }
@@ -189,9 +191,9 @@ impl Session {
             let mut auth_key = Zeroizing::new([0u8; AUTH_KEY_LEN]);
             kdf(master_key, master_salt, l_auth, auth_key.as_mut_slice());
             let cipher = if key_len == 32 {
-                CmCipher::A256(Aes256::new(key[..].into()))
+                CmCipher::A256(Aes256Enc::new(key[..].into()))
             } else {
-                CmCipher::A128(Aes128::new(key[..].into()))
+                CmCipher::A128(Aes128Enc::new(key[..].into()))
             };
             key.zeroize();
             // An HMAC key shorter than the SHA-1 block is zero-padded (RFC 2104 §2), so
@@ -224,9 +226,9 @@ impl Session {
     #[cfg(test)]
     pub(crate) fn cm_from_session_keys(key: &[u8], salt: &[u8; 14]) -> Self {
         let cipher = if key.len() == 32 {
-            CmCipher::A256(Aes256::new(key.into()))
+            CmCipher::A256(Aes256Enc::new(key.into()))
         } else {
-            CmCipher::A128(Aes128::new(key.into()))
+            CmCipher::A128(Aes128Enc::new(key.into()))
         };
         Session::Cm(CmSession {
             cipher,
@@ -348,9 +350,9 @@ mod tests {
         full_iv.copy_from_slice(iv);
         full_iv[14..].copy_from_slice(&ctr.to_be_bytes());
         let c = if key.len() == 32 {
-            CmCipher::A256(Aes256::new_from_slice(key).unwrap())
+            CmCipher::A256(Aes256Enc::new_from_slice(key).unwrap())
         } else {
-            CmCipher::A128(Aes128::new_from_slice(key).unwrap())
+            CmCipher::A128(Aes128Enc::new_from_slice(key).unwrap())
         };
         let mut block = vec![0u8; 16];
         c.apply(&full_iv, &mut block);
@@ -393,7 +395,7 @@ mod tests {
             );
         }
         // A multi-block stream through one CTR instance equals the per-block values.
-        let c = CmCipher::A128(Aes128::new_from_slice(&k128).unwrap());
+        let c = CmCipher::A128(Aes128Enc::new_from_slice(&k128).unwrap());
         let mut ks = vec![0u8; 48];
         c.apply(&iv.clone().try_into().unwrap(), &mut ks);
         assert_eq!(
