@@ -1,11 +1,15 @@
-//! The media hot path allocates nothing: a counting global allocator watches 10,000
-//! protect → unprotect → re-protect with another suite ("forward") → unprotect rounds, for
-//! RTP and RTCP, over every suite pair, after a warm-up that creates the SSRC states.
+//! The media hot path allocates nothing: a counting global allocator (Rust allocations) and
+//! a `malloc` counter (C allocations: aws-lc does AES-GCM) watch 10,000 protect → unprotect
+//! → re-protect with another suite ("forward") → unprotect rounds, for RTP and RTCP, over
+//! every suite pair, after a warm-up that creates the SSRC states; glibc's heap in use
+//! (`mallinfo2`) does not grow over them either.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use aws_lc_rs::aead::{UnboundKey, AES_256_GCM};
 use roomgate_media::rtp::RtpPacketMut;
 use roomgate_media::srtp::{Policy, SrtpContext, Suite};
 use roomgate_media_test_support::alloc_count::{count_allocations, CountingAlloc};
+use roomgate_media_test_support::c_alloc_count::{c_heap_in_use, count_c_allocations};
 
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc;
@@ -77,14 +81,33 @@ fn hot_path_allocates_nothing() {
     for i in 0..100 {
         round(&mut a, &mut b, i, &mut buf, &rtp, &rtcp);
     }
-    // The counter does see allocations.
+    // The counters do see allocations: Rust's, and C's made inside aws-lc (an AES-GCM key
+    // context is malloc'd by aws-lc itself, invisible to the Rust allocator).
     assert!(count_allocations(|| drop(std::hint::black_box(vec![1u8; 10]))) >= 1);
-    let n = count_allocations(|| {
-        for i in 100..10_100 {
-            round(&mut a, &mut b, i, &mut buf, &rtp, &rtcp);
-        }
+    let mut rust = u64::MAX;
+    let c = count_c_allocations(|| {
+        rust = count_allocations(|| {
+            let k = UnboundKey::new(&AES_256_GCM, &[7; 32]).unwrap();
+            drop(std::hint::black_box(k));
+        })
     });
-    assert_eq!(n, 0, "{n} allocations in 10,000 forward rounds");
+    assert!(c > rust, "C allocations not seen: {c} C, {rust} Rust");
+    let heap = c_heap_in_use();
+    let mut rust = u64::MAX;
+    let c = count_c_allocations(|| {
+        rust = count_allocations(|| {
+            for i in 100..10_100 {
+                round(&mut a, &mut b, i, &mut buf, &rtp, &rtcp);
+            }
+        })
+    });
+    assert_eq!(rust, 0, "{rust} Rust allocations in 10,000 forward rounds");
+    assert_eq!(c, 0, "{c} C allocations in 10,000 forward rounds");
+    assert_eq!(
+        c_heap_in_use(),
+        heap,
+        "C heap grew over 10,000 forward rounds"
+    );
     // Forged packets for unknown SSRCs (dropped) allocate nothing either.
     let mut forged = rtp.clone();
     forged.extend_from_slice(&[0; 16]);

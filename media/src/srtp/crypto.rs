@@ -1,14 +1,26 @@
-//! Session keys and the per-packet transforms, built only from RustCrypto primitives
-//! (`aes` + `ctr` for AES-CM, `hmac` + `sha1` for the SRTP MAC, `aes-gcm` for RFC 7714).
+//! Session keys and the per-packet transforms, built only from library primitives, each
+//! primitive from the library measured fastest for it (`cargo bench -p roomgate-benches
+//! --features libsrtp --bench srtp`, and the README's Benchmarks section):
 //!
-//! Every per-packet operation works on the caller's buffer and on stack copies of the key
-//! state (a cloned AES key schedule for the CTR stream, a cloned HMAC pad state), so nothing
-//! here allocates.
+//! - AES-CM (and the KDF): RustCrypto `aes` + `ctr` (AES-NI detected at run time). aws-lc's
+//!   `AES_ctr128_encrypt` was level with it at 1200 B and slower at 160 B.
+//! - HMAC-SHA1: RustCrypto `hmac` + `sha1` (SHA-NI detected at run time); aws-lc's was
+//!   slower at both sizes, ring's several times slower (no SHA-NI path for SHA-1).
+//! - AES-GCM (RFC 7714): aws-lc through `aws-lc-rs` (`LessSafeKey`: in place, tag apart,
+//!   header as AAD): its VAES/VPCLMULQDQ code is 5-6x faster at 1200 B than RustCrypto
+//!   `aes-gcm` 0.10 (and 3x faster than 0.11, which also needs Rust 1.89). ring is as fast
+//!   but keeps the key schedule in Rust memory it never wipes; aws-lc frees its AEAD context
+//!   with `OPENSSL_free`, which clears it, so keys stay zeroized on drop.
+//!
+//! Every key schedule is built once per context. Every per-packet operation works on the
+//! caller's buffer and on stack copies of the key state (a cloned AES key schedule for the
+//! CTR stream, a cloned HMAC pad state) or on aws-lc's context, which seals and opens
+//! without touching the heap; nothing here allocates, in Rust or in C (`tests/srtp_alloc.rs`
+//! counts both).
 
 use aes::cipher::{KeyInit, KeyIvInit, StreamCipher};
-use aes::{Aes128, Aes256};
-use aes_gcm::aead::AeadInPlace;
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
+use aes::{Aes128, Aes128Enc, Aes256, Aes256Enc};
+use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM, AES_256_GCM};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
@@ -64,13 +76,15 @@ pub(crate) fn kdf(master_key: &[u8], master_salt: &[u8], label: u8, out: &mut [u
 }
 
 /// AES block cipher of either key size, kept expanded for the CTR stream of each packet.
+/// Encryption round keys only (CTR never decrypts a block): the per-packet copy of the
+/// schedule is half the size of `Aes128`/`Aes256`'s, which also carry the inverse keys.
 // One per context and direction; boxing the larger variant would add a pointer chase to
 // every packet for no memory that matters.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum CmCipher {
-    A128(Aes128),
-    A256(Aes256),
+    A128(Aes128Enc),
+    A256(Aes256Enc),
 }
 
 impl CmCipher {
@@ -78,18 +92,18 @@ impl CmCipher {
         use aes::cipher::InnerIvInit;
         match self {
             Self::A128(c) => {
-                let core = ctr::CtrCore::<Aes128, ctr::flavors::Ctr128BE>::inner_iv_init(
+                let core = ctr::CtrCore::<Aes128Enc, ctr::flavors::Ctr128BE>::inner_iv_init(
                     c.clone(),
                     iv.into(),
                 );
-                Ctr128::from_core(core).apply_keystream(data)
+                ctr::Ctr128BE::<Aes128Enc>::from_core(core).apply_keystream(data)
             }
             Self::A256(c) => {
-                let core = ctr::CtrCore::<Aes256, ctr::flavors::Ctr128BE>::inner_iv_init(
+                let core = ctr::CtrCore::<Aes256Enc, ctr::flavors::Ctr128BE>::inner_iv_init(
                     c.clone(),
                     iv.into(),
                 );
-                Ctr256::from_core(core).apply_keystream(data)
+                ctr::Ctr128BE::<Aes256Enc>::from_core(core).apply_keystream(data)
             }
         }
     }
@@ -113,19 +127,31 @@ impl Drop for CmSession {
     }
 }
 
-/// AES-GCM session (RFC 7714): the AEAD key and the 12-octet session salt.
+/// AES-GCM session (RFC 7714): the AEAD key (aws-lc context, expanded once) and the
+/// 12-octet session salt.
 pub(crate) struct GcmSession {
-    aead: GcmCipher,
+    aead: LessSafeKey,
     salt: Zeroizing<[u8; 12]>,
 }
 
-#[allow(clippy::large_enum_variant)] // as for `CmCipher`
-enum GcmCipher {
-    A128(Aes128Gcm),
-    A256(Aes256Gcm),
+/// The aws-lc AES-GCM key for a 16- or 32-octet session key. aws-lc only refuses a key of
+/// another length, which the suite table never produces; that refusal still surfaces as an
+/// error instead of a panic.
+fn gcm_key(key: &[u8]) -> Result<LessSafeKey, AuthFail> {
+    let alg = if key.len() == 32 {
+        &AES_256_GCM
+    } else {
+        &AES_128_GCM
+    };
+    UnboundKey::new(alg, key)
+        .map(LessSafeKey::new)
+        .map_err(|_| AuthFail)
 }
 
 /// The session keys of one packet kind (SRTP or SRTCP) of a context.
+// Inline as for `CmCipher`: a box would put a pointer chase on every AES-CM packet, and the
+// GCM variant (aws-lc keeps its context on the heap) wastes ~1 KiB per context at most.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Session {
     Cm(CmSession),
     Gcm(GcmSession),
@@ -137,7 +163,13 @@ pub(crate) struct AuthFail;
 
 impl Session {
     /// Derives the session for `rtcp == false` (labels 0,1,2) or SRTCP (labels 3,4,5).
-    pub(crate) fn derive(suite: Suite, master_key: &[u8], master_salt: &[u8], rtcp: bool) -> Self {
+    /// Fails only if the AEAD library refuses the derived key (it cannot for our suites).
+    pub(crate) fn derive(
+        suite: Suite,
+        master_key: &[u8],
+        master_salt: &[u8],
+        rtcp: bool,
+    ) -> Result<Self, AuthFail> {
         let (l_enc, l_auth, l_salt) = if rtcp {
             (label::RTCP_ENC, label::RTCP_AUTH, label::RTCP_SALT)
         } else {
@@ -150,22 +182,18 @@ impl Session {
         if suite.is_aead() {
             let mut salt = Zeroizing::new([0u8; 12]);
             kdf(master_key, master_salt, l_salt, salt.as_mut_slice());
-            let aead = if key_len == 32 {
-                GcmCipher::A256(Aes256Gcm::new(key[..].into()))
-            } else {
-                GcmCipher::A128(Aes128Gcm::new(key[..].into()))
-            };
+            let aead = gcm_key(key);
             key.zeroize();
-            Session::Gcm(GcmSession { aead, salt })
+            Ok(Session::Gcm(GcmSession { aead: aead?, salt }))
         } else {
             let mut salt = Zeroizing::new([0u8; 14]);
             kdf(master_key, master_salt, l_salt, salt.as_mut_slice());
             let mut auth_key = Zeroizing::new([0u8; AUTH_KEY_LEN]);
             kdf(master_key, master_salt, l_auth, auth_key.as_mut_slice());
             let cipher = if key_len == 32 {
-                CmCipher::A256(Aes256::new(key[..].into()))
+                CmCipher::A256(Aes256Enc::new(key[..].into()))
             } else {
-                CmCipher::A128(Aes128::new(key[..].into()))
+                CmCipher::A128(Aes128Enc::new(key[..].into()))
             };
             key.zeroize();
             // An HMAC key shorter than the SHA-1 block is zero-padded (RFC 2104 §2), so
@@ -175,7 +203,7 @@ impl Session {
                 d.copy_from_slice(auth_key.as_slice());
             }
             let auth = <HmacSha1 as KeyInit>::new(padded.as_slice().into());
-            Session::Cm(CmSession { cipher, salt, auth })
+            Ok(Session::Cm(CmSession { cipher, salt, auth }))
         }
     }
 }
@@ -184,14 +212,10 @@ impl Session {
     /// Test hook: an AEAD session from a given session key and salt (RFC 7714 §16–17
     /// vectors skip the KDF).
     #[cfg(test)]
+    #[allow(clippy::unwrap_used)]
     pub(crate) fn gcm_from_session_keys(key: &[u8], salt: &[u8; 12]) -> Self {
-        let aead = if key.len() == 32 {
-            GcmCipher::A256(Aes256Gcm::new(key.into()))
-        } else {
-            GcmCipher::A128(Aes128Gcm::new(key.into()))
-        };
         Session::Gcm(GcmSession {
-            aead,
+            aead: gcm_key(key).unwrap(),
             salt: Zeroizing::new(*salt),
         })
     }
@@ -202,9 +226,9 @@ impl Session {
     #[cfg(test)]
     pub(crate) fn cm_from_session_keys(key: &[u8], salt: &[u8; 14]) -> Self {
         let cipher = if key.len() == 32 {
-            CmCipher::A256(Aes256::new(key.into()))
+            CmCipher::A256(Aes256Enc::new(key.into()))
         } else {
-            CmCipher::A128(Aes128::new(key.into()))
+            CmCipher::A128(Aes128Enc::new(key.into()))
         };
         Session::Cm(CmSession {
             cipher,
@@ -274,15 +298,16 @@ impl GcmSession {
         aad: &[u8],
         data: &mut [u8],
     ) -> Result<[u8; GCM_TAG_LEN], AuthFail> {
-        let tag = match &self.aead {
-            GcmCipher::A128(c) => c.encrypt_in_place_detached(nonce.into(), aad, data),
-            GcmCipher::A256(c) => c.encrypt_in_place_detached(nonce.into(), aad, data),
-        };
-        tag.map(Into::into).map_err(|_| AuthFail)
+        let tag = self
+            .aead
+            .seal_in_place_separate_tag(Nonce::assume_unique_for_key(*nonce), Aad::from(aad), data)
+            .map_err(|_| AuthFail)?;
+        tag.as_ref().try_into().map_err(|_| AuthFail)
     }
 
-    /// Checks the tag first, then decrypts (aes-gcm only decrypts after a constant-time tag
-    /// match).
+    /// Decrypts in place and checks the tag in constant time (aws-lc computes GHASH over the
+    /// ciphertext in the same pass). On a mismatch aws-lc leaves unauthenticated plaintext in
+    /// `data`; it is wiped here so no caller can ever read it.
     pub(crate) fn open(
         &self,
         nonce: &[u8; 12],
@@ -290,11 +315,19 @@ impl GcmSession {
         data: &mut [u8],
         tag: &[u8; GCM_TAG_LEN],
     ) -> Result<(), AuthFail> {
-        let r = match &self.aead {
-            GcmCipher::A128(c) => c.decrypt_in_place_detached(nonce.into(), aad, data, tag.into()),
-            GcmCipher::A256(c) => c.decrypt_in_place_detached(nonce.into(), aad, data, tag.into()),
-        };
-        r.map_err(|_| AuthFail)
+        let r = self.aead.open_in_place_separate_tag(
+            Nonce::assume_unique_for_key(*nonce),
+            Aad::from(aad),
+            tag,
+            data,
+        );
+        match r {
+            Ok(_) => Ok(()),
+            Err(_) => {
+                data.fill(0);
+                Err(AuthFail)
+            }
+        }
     }
 }
 
@@ -317,9 +350,9 @@ mod tests {
         full_iv.copy_from_slice(iv);
         full_iv[14..].copy_from_slice(&ctr.to_be_bytes());
         let c = if key.len() == 32 {
-            CmCipher::A256(Aes256::new_from_slice(key).unwrap())
+            CmCipher::A256(Aes256Enc::new_from_slice(key).unwrap())
         } else {
-            CmCipher::A128(Aes128::new_from_slice(key).unwrap())
+            CmCipher::A128(Aes128Enc::new_from_slice(key).unwrap())
         };
         let mut block = vec![0u8; 16];
         c.apply(&full_iv, &mut block);
@@ -362,7 +395,7 @@ mod tests {
             );
         }
         // A multi-block stream through one CTR instance equals the per-block values.
-        let c = CmCipher::A128(Aes128::new_from_slice(&k128).unwrap());
+        let c = CmCipher::A128(Aes128Enc::new_from_slice(&k128).unwrap());
         let mut ks = vec![0u8; 48];
         c.apply(&iv.clone().try_into().unwrap(), &mut ks);
         assert_eq!(

@@ -11,12 +11,13 @@
 //!   spare bytes after the packet. Per-SSRC state lives in a vector sized once at creation
 //!   ([`Policy::max_ssrcs`]), replay bitmaps are inline arrays.
 //! - **Authenticate first.** On receive, the replay window is *checked* (read-only), then the
-//!   tag is verified in constant time, then the payload is decrypted, and only then are the
+//!   tag is verified in constant time, then the payload is decrypted (AES-GCM does both in
+//!   one pass and wipes the payload on a mismatch), and only then are the
 //!   window, the ROC and the SSRC table updated. A forged packet changes no state (except
 //!   the drop counters), and cannot create SSRC entries.
 //! - **Every drop has a reason**, returned as [`SrtpError`] and counted in [`SrtpStats`].
 //! - **Keys are zeroized**: [`Policy`] on drop, derived keys inside the cipher objects (see
-//!   `crypto.rs` for the HMAC state).
+//!   `crypto.rs` for the HMAC state and aws-lc's AES-GCM context).
 //! - **MKI** (RFC 3711 §3.1) is supported with one master key per context: the configured
 //!   MKI is written on protect and must match on unprotect (mismatch is a counted drop).
 //! - Key derivation rate is 0 (the only value SDES-SRTP uses in practice; RFC 4568 allows
@@ -228,6 +229,10 @@ pub enum SrtpConfigError {
     /// max_ssrcs out of 1..=MAX_SSRCS_LIMIT.
     #[error("max_ssrcs {0} out of range 1..={MAX_SSRCS_LIMIT}")]
     MaxSsrcs(usize),
+    /// The crypto library refused a derived session key (cannot happen with the suites'
+    /// key lengths; an error rather than a panic all the same).
+    #[error("{0}: crypto library refused the session key")]
+    CipherKey(Suite),
 }
 
 /// Why a packet was not protected or was dropped on unprotect. Every variant is counted.
@@ -474,10 +479,14 @@ impl SrtpContext {
             dst.copy_from_slice(m);
             mki_len = m.len();
         }
+        let derive = |rtcp| {
+            Session::derive(suite, &policy.master_key, &policy.master_salt, rtcp)
+                .map_err(|AuthFail| SrtpConfigError::CipherKey(suite))
+        };
         Ok(Self {
             suite,
-            rtp: Session::derive(suite, &policy.master_key, &policy.master_salt, false),
-            rtcp: Session::derive(suite, &policy.master_key, &policy.master_salt, true),
+            rtp: derive(false)?,
+            rtcp: derive(true)?,
             mki,
             mki_len,
             window: policy.replay_window,
