@@ -7,10 +7,12 @@
 //!   signal, user-user) and unknown ones kept, so every message re-encodes to its octets;
 //! - [`per`]: the aligned-PER runtime (X.691) the H.225.0 and H.245 messages are built on;
 //! - [`ras`]: RAS messages: every root alternative of H.225.0 v8's RasMessage typed;
+//! - [`h225`]: H.225.0 call signalling, the `H323-UserInformation` of the Q.931 user-user
+//!   element: the UU-PDU and every root UUIE typed, tunnelled H.245 and fastStart as octets;
 //! - [`limits`]: the named bounds on every length and count.
 //!
-//! Typed H.225.0 (user information and RAS) and H.245 messages come next; the user-user
-//! element's `H323-UserInformation` is kept as octets until then.
+//! Typed H.245 messages come next; the Q.931 user-user element keeps its payload as octets,
+//! decoded with [`h225::UserInformation::decode`].
 //!
 //! ```
 //! use roomgate_h323::q931::{CallReference, Cause, InformationElement, Message, MessageType};
@@ -28,6 +30,7 @@
 //! ```
 
 pub mod fuzzing;
+pub mod h225;
 pub mod limits;
 pub mod per;
 pub mod q931;

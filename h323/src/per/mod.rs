@@ -59,6 +59,10 @@ pub enum PerErrorKind {
     BadObjectIdentifier,
     #[error("unknown alternative {index} of {what}")]
     UnknownAlternative { what: &'static str, index: usize },
+    /// A component this codec does not type yet (H.235 tokens in a root position): the
+    /// caller keeps the enclosing open type as octets instead.
+    #[error("{what} is not typed by this codec")]
+    NotTyped { what: &'static str },
     #[error("{what}: {count} items exceed the limit of {limit}")]
     TooMany {
         what: &'static str,
