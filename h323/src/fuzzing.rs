@@ -2,6 +2,7 @@
 //! the seed replay test `h323/tests/fuzz_corpus.rs`. They panic only when an invariant of
 //! this crate breaks; errors for hostile input are expected.
 
+use crate::h225::{MessageBody, UserInformation};
 use crate::limits::TPKT_HEADER_LEN;
 use crate::q931::Message;
 use crate::ras::RasMessage;
@@ -99,6 +100,33 @@ pub fn h323_ras(data: &[u8]) {
         RasMessage::AdmissionRequest(m) => drop((m.call_identifier(), m.feature_set())),
         RasMessage::AdmissionConfirm(m) => drop((m.destination_type(), m.uuies_requested())),
         RasMessage::LocationConfirm(m) => drop(m.destination_type()),
+        _ => {}
+    }
+}
+
+/// Decodes `data` as an H323-UserInformation (H.225.0 call signalling); whatever decodes must
+/// encode, and the encoding must decode to the same value. The typed extension accessors must
+/// not panic either.
+#[allow(clippy::panic)] // Fuzz invariants: a panic is the report.
+pub fn h323_h225(data: &[u8]) {
+    let Ok(ui) = UserInformation::decode(data) else {
+        return;
+    };
+    let bytes = ui
+        .encode()
+        .unwrap_or_else(|e| panic!("decoded H.225.0 PDU does not encode: {e}"));
+    let again = UserInformation::decode(&bytes)
+        .unwrap_or_else(|e| panic!("encoded H.225.0 PDU does not decode: {e}"));
+    assert_eq!(again, ui, "re-decoded H.225.0 PDU differs");
+    let pdu = &ui.h323_uu_pdu;
+    drop((pdu.h245_tunneling(), pdu.h245_control(), pdu.generic_data()));
+    match ui.body() {
+        MessageBody::Setup(m) => drop((m.call_identifier(), m.fast_start())),
+        MessageBody::CallProceeding(m) => drop((m.call_identifier(), m.fast_start())),
+        MessageBody::Connect(m) => drop((m.call_identifier(), m.fast_start())),
+        MessageBody::Alerting(m) => drop((m.call_identifier(), m.fast_start())),
+        MessageBody::Facility(m) => drop((m.call_identifier(), m.feature_set())),
+        MessageBody::ReleaseComplete(m) => drop((m.call_identifier(), m.destination_info())),
         _ => {}
     }
 }

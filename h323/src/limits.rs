@@ -39,7 +39,9 @@ pub const MAX_PER_OCTETS: usize = MAX_TPKT_LEN;
 
 /// Most items in one RAS SEQUENCE OF without a size constraint (aliases, transport
 /// addresses, supported protocols, features, IRR routes). A gateway registers a handful of
-/// aliases and addresses; sixty-four bounds what a datagram can make us allocate.
+/// aliases and addresses; sixty-four bounds what a datagram can make us allocate. The H.225.0
+/// call signalling lists share it: a Setup proposes a handful of fastStart channels, a
+/// Facility tunnels one or two H.245 PDUs in `h245Control`.
 pub const MAX_RAS_SEQUENCE_OF: usize = 64;
 
 /// Most parameters in one H.460 GenericData or compound Content (ASN.1 allows 512).

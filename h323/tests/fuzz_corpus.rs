@@ -4,7 +4,8 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Replays the checked-in seeds of the `h323_tpkt`, `h323_q931` and `h323_ras` fuzz targets
+//! Replays the checked-in seeds of the `h323_tpkt`, `h323_q931`, `h323_ras` and `h323_h225`
+//! fuzz targets
 //! (`fuzz/corpus/<target>/`) through the entry points the cargo-fuzz targets call, so every
 //! seed is a regression test. Seeds named `bad-*` are broken on purpose and must be refused;
 //! the others come from the captures and must equal what the capture reader extracts today
@@ -14,6 +15,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use roomgate_h323::h225::UserInformation;
 use roomgate_h323::q931::Message;
 use roomgate_h323::ras::RasMessage;
 use roomgate_h323::tpkt::TpktDecoder;
@@ -29,6 +31,7 @@ fn derived(target: &str) -> Vec<(String, Vec<u8>)> {
     match target {
         "h323_q931" => common::q931_messages(),
         "h323_ras" => common::ras_datagrams(),
+        "h323_h225" => common::h225_vectors(),
         _ => common::tcp_streams()
             .into_iter()
             .enumerate()
@@ -114,5 +117,12 @@ fn h323_tpkt_corpus() {
 fn h323_ras_corpus() {
     replay("h323_ras", roomgate_h323::fuzzing::h323_ras, |b| {
         RasMessage::decode(b).is_ok()
+    });
+}
+
+#[test]
+fn h323_h225_corpus() {
+    replay("h323_h225", roomgate_h323::fuzzing::h323_h225, |b| {
+        UserInformation::decode(b).is_ok()
     });
 }

@@ -80,3 +80,18 @@ pub fn ras_datagrams() -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The H323-UserInformation of every Q.931 message of the call captures (the user-user
+/// element's data), named like its `per/` file without `.per`.
+pub fn h225_vectors() -> Vec<(String, Vec<u8>)> {
+    q931_messages()
+        .into_iter()
+        .map(|(name, payload)| {
+            let msg = roomgate_h323::q931::Message::decode(&payload).unwrap();
+            let uu = msg
+                .user_user()
+                .unwrap_or_else(|| panic!("{name}: no user-user"));
+            (name, uu.data.clone())
+        })
+        .collect()
+}
