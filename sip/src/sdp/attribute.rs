@@ -432,6 +432,22 @@ pub struct Attribute {
     value: AttributeValue,
 }
 
+/// A static description of why a crypto line is malformed, for [`AttributeValue::Malformed`].
+fn crypto_reason(e: &super::crypto::CryptoError) -> &'static str {
+    use super::crypto::CryptoError as E;
+    match e {
+        E::Syntax(what) => what,
+        E::BadTag => "crypto tag must be 1 to 9 decimal digits",
+        E::UnsupportedKeyMethod => "crypto key method is not inline",
+        E::BadBase64 => "crypto key is not valid base64",
+        E::KeyLength { .. } => "crypto key length does not fit the suite",
+        E::BadLifetime => "bad crypto key lifetime",
+        E::BadMki => "bad crypto MKI",
+        E::TooManyKeyParams(_) => "too many crypto key parameters",
+        E::TooManySessionParams(_) => "too many crypto session parameters",
+    }
+}
+
 impl Attribute {
     /// An attribute written in canonical form.
     pub fn new(value: AttributeValue) -> Self {
@@ -458,10 +474,16 @@ impl Attribute {
     }
 
     /// Like [`Attribute::parse`], but a known attribute with a bad value becomes
-    /// [`AttributeValue::Malformed`] instead of an error. `a=crypto` stays strict: a key
-    /// that does not fit its suite must stop the call, not quietly fall back.
+    /// [`AttributeValue::Malformed`] instead of an error. That includes `a=crypto` (e.g. a key
+    /// that does not fit its suite): one bad line must not hide the offer's next, usable line,
+    /// and a malformed crypto line still counts as a crypto line for whoever applies SRTP —
+    /// the gateway's SRTP rule refuses it as unusable, never treats it as absent.
     pub fn parse_lenient(text: &str) -> Result<Self, AttributeError> {
-        match Self::parse(text) {
+        let parsed = match Self::parse(text) {
+            Err(AttributeError::Crypto(e)) => Err(AttributeError::Invalid(crypto_reason(&e))),
+            other => other,
+        };
+        match parsed {
             Err(AttributeError::Invalid(reason)) => {
                 let (name, value) = match text.split_once(':') {
                     Some((n, v)) => (n, Some(v.to_owned())),
@@ -666,7 +688,7 @@ mod tests {
     }
 
     #[test]
-    fn lenient_keeps_malformed_but_not_bad_crypto() {
+    fn lenient_keeps_malformed_values_bad_crypto_too() {
         let a = Attribute::parse_lenient("rtpmap:31 LPC").unwrap();
         assert!(matches!(a.value(), AttributeValue::Malformed { name, .. } if name == "rtpmap"));
         assert_eq!(a.to_string(), "rtpmap:31 LPC");
@@ -675,10 +697,17 @@ mod tests {
             Attribute::parse_lenient("sendrecv:x").unwrap().value(),
             AttributeValue::Malformed { .. }
         ));
-        assert!(matches!(
-            Attribute::parse_lenient("crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA"),
-            Err(AttributeError::Crypto(_))
-        ));
+        let bad = Attribute::parse_lenient("crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA").unwrap();
+        assert!(
+            matches!(bad.value(), AttributeValue::Malformed { name, reason, .. }
+                if name == "crypto" && *reason == "crypto key length does not fit the suite"),
+            "{bad:?}"
+        );
+        assert_eq!(
+            bad.to_string(),
+            "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA"
+        );
+        assert!(Attribute::parse("crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA").is_err());
         assert!(Attribute::parse_lenient("a b:c").is_err());
     }
 
