@@ -113,7 +113,8 @@ pub struct Cdr {
     pub ended: u64,
     /// Milliseconds from the room's INVITE to the bridge, when bridged.
     pub setup_ms: Option<u64>,
-    /// Why the call ended, e.g. `room_bye`, `cloud_bye`, `pin_failed`, `failed_486`, `no_media`.
+    /// Why the call ended, e.g. `room_bye`, `cloud_bye`, `pin_failed`, `failed_486`, `no_media`,
+    /// `room_srtp` / `cloud_srtp` (that leg's SDP answer could not be applied).
     pub reason: String,
     /// Wrong PINs entered in this call.
     pub pin_failures: u32,

@@ -62,7 +62,6 @@ mod pin_phase;
 mod report;
 mod srtp_rule;
 
-use srtp_rule::CryptoOutcome;
 pub use srtp_rule::SrtpRuleStats;
 
 const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
@@ -387,10 +386,6 @@ fn room_sdp(
         }
     }
 }
-
-/// The RFC 3326 Reason of a BYE that ends a call whose SDP answer (or its SRTP) we could not
-/// apply: 488 is the status the answer would have had as an offer.
-const SRTP_BYE_REASON: &str = "SIP;cause=488;text=\"SDP answer not acceptable (SRTP)\"";
 
 /// The relay update for one negotiated stream of a running leg (floor control has none).
 fn leg_update(s: &roomgate_core::StreamSpec) -> Option<(StreamKind, LegUpdate)> {
@@ -1376,16 +1371,9 @@ impl Calls {
         let streams = match streams {
             Ok(s) => s,
             Err(refused) => {
-                // The cloud's answer claims SRTP we cannot apply: the leg ends, never a
-                // silent downgrade (the cloud gets BYE, the room 502).
-                let meeting = call.meeting.clone();
+                // Claimed SRTP we cannot apply: the leg ends, never a silent downgrade.
                 let source = dest.addr.ip();
-                tracing::warn!(call = id, error = %refused, "cloud answer's SRTP refused");
-                self.report_refused(&meeting, source, Side::Cloud, refused);
-                self.stats.cloud_failed += 1;
-                self.set_reason(id, "cloud_srtp");
-                self.set_bye_reason(id, SRTP_BYE_REASON);
-                self.end_call(layer, now, id, Some((502, "Bad Gateway")));
+                self.refuse_answer(layer, now, id, Side::Cloud, Some((source, refused)));
                 return;
             }
         };
@@ -1614,7 +1602,7 @@ impl Calls {
                     Ok(Some(answer)) => {
                         self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
                     }
-                    _ => self.refuse_answer_in_ack(layer, now, id),
+                    _ => self.refuse_answer(layer, now, id, Side::Room, None),
                 }
             }
             return;
@@ -1631,38 +1619,15 @@ impl Calls {
                         self.configure_relay(now, id);
                     }
                     Err(refused) => {
-                        let meeting = call.meeting.clone();
-                        self.report_refused(
-                            &meeting,
-                            request.source.addr.ip(),
-                            Side::Room,
-                            refused,
-                        );
-                        self.refuse_answer_in_ack(layer, now, id);
+                        let source = request.source.addr.ip();
+                        self.refuse_answer(layer, now, id, Side::Room, Some((source, refused)));
                     }
                 }
             } else {
-                // An answer we cannot read (e.g. a key that does not fit its suite) is no
-                // answer: the media would never start.
-                self.refuse_answer_in_ack(layer, now, id);
+                // An answer we cannot read is no answer: the media would never start.
+                self.refuse_answer(layer, now, id, Side::Room, None);
             }
         }
-    }
-
-    /// The room's answer in its ACK is unreadable or claims SRTP we cannot apply: its media
-    /// never starts and both legs are hung up (an ACK cannot be refused; RFC 3261 §13.2.1
-    /// leaves BYE).
-    pub(super) fn refuse_answer_in_ack(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        id: u64,
-    ) {
-        tracing::warn!(call = id, "room answer in the ACK refused: ending the call");
-        self.stats.refused_media += 1;
-        self.set_reason(id, "room_srtp");
-        self.set_bye_reason(id, SRTP_BYE_REASON);
-        self.end_call(layer, now, id, None);
     }
 
     /// A CANCEL for a room INVITE we have not answered yet.
@@ -1863,8 +1828,7 @@ impl Calls {
         let source = request.source.addr.ip();
         let streams = match negotiate::negotiated(&answer, &offer) {
             Ok(streams) if srtp_rule::downgrades(call.streams(side), &streams) => {
-                self.report_offer_crypto(&meeting, source, side, &offer, CryptoOutcome::Refused);
-                self.stats.srtp.refused += 1;
+                self.report_downgrade(&meeting, source, side, &offer);
                 tracing::warn!(call = id, "re-offer would downgrade SRTP to plain RTP: 488");
                 let r = Refusal {
                     warning: Some("SRTP cannot be dropped from an encrypted call".to_owned()),
@@ -2035,19 +1999,13 @@ impl Calls {
         let streams = match negotiate::negotiated(&local, answer) {
             Ok(streams) => streams,
             Err(refused) => {
-                // Our re-offer's answer claims SRTP we cannot apply: the call ends rather
-                // than carry that leg's media unprotected.
-                let meeting = call.meeting.clone();
+                // The answer to our re-offer claims SRTP we cannot apply: the call ends
+                // rather than carry that leg's media unprotected.
                 let source = match side {
                     Side::Room => Some(call.room.invite.source.addr.ip()),
                     Side::Cloud => call.cloud.dest.map(|d| d.addr.ip()),
                 };
-                if let Some(source) = source {
-                    self.report_refused(&meeting, source, side, refused);
-                }
-                self.set_reason(id, "srtp_refused");
-                self.set_bye_reason(id, SRTP_BYE_REASON);
-                self.end_call(layer, now, id, None);
+                self.refuse_answer(layer, now, id, side, source.map(|s| (s, refused)));
                 return;
             }
         };

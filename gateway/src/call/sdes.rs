@@ -21,6 +21,8 @@
 //! non-zero KDR, `FEC_KEY`, unknown parameters (RFC 4568 §6.3: an unknown one makes the line
 //! unusable) — makes the line unusable.
 
+use std::borrow::Cow;
+
 use roomgate_media::srtp::{Policy, Suite, MAX_MKI_LEN, MAX_REPLAY_WINDOW};
 use roomgate_sip::sdp::{
     AttributeValue, Crypto, CryptoSuite, KeyParam, MediaDescription, Mki, SessionDescription,
@@ -187,22 +189,34 @@ fn has_crypto(m: &MediaDescription) -> bool {
     m.values().any(|v| attribute_usable(v).is_some())
 }
 
-/// An offer with only the crypto lines we can apply, and why the others were dropped (one
-/// entry per dropped line, in order). Answering the result picks the first usable line of
-/// our preferred suite, so an unusable first line falls through to the next.
-pub fn usable_offer(offer: &SessionDescription) -> (SessionDescription, Vec<Unusable>) {
-    let mut out = offer.clone();
-    let mut dropped = Vec::new();
-    for m in &mut out.media {
-        m.attributes.retain(|a| match attribute_usable(a.value()) {
-            Some(Err(why)) => {
-                dropped.push(why);
-                false
-            }
-            _ => true,
-        });
+/// Why each crypto line of `sdp` that our contexts cannot apply is unusable, in order (empty
+/// when every line is usable). Reads only: for the counters and security events.
+pub fn unusable_lines(sdp: &SessionDescription) -> Vec<Unusable> {
+    sdp.media
+        .iter()
+        .flat_map(|m| m.values())
+        .filter_map(|v| attribute_usable(v)?.err())
+        .collect()
+}
+
+/// The offer with only the crypto lines we can apply (borrowed as is when all are).
+/// Answering the result picks the first usable line of our preferred suite, so an unusable
+/// first line falls through to the next.
+pub fn usable_offer(offer: &SessionDescription) -> Cow<'_, SessionDescription> {
+    let all_usable = offer
+        .media
+        .iter()
+        .flat_map(|m| m.values())
+        .all(|v| !matches!(attribute_usable(v), Some(Err(_))));
+    if all_usable {
+        return Cow::Borrowed(offer);
     }
-    (out, dropped)
+    let mut out = offer.clone();
+    for m in &mut out.media {
+        m.attributes
+            .retain(|a| !matches!(attribute_usable(a.value()), Some(Err(_))));
+    }
+    Cow::Owned(out)
 }
 
 /// The SRTP contexts of one negotiated stream.

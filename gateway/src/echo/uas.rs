@@ -356,7 +356,7 @@ impl Settings {
         origin: &Origin,
     ) -> Result<SessionDescription, Refusal> {
         // Only lines our contexts apply are candidates (an unusable first line falls through).
-        let (offer, _) = sdes::usable_offer(offer);
+        let offer = sdes::usable_offer(offer);
         let mut fresh: Vec<Option<MediaStream>> = Vec::with_capacity(offer.media.len());
         let mut ports = Vec::with_capacity(offer.media.len());
         for (i, m) in offer.media.iter().enumerate() {

@@ -323,9 +323,7 @@ impl Calls {
         call.room.streams = match negotiate::negotiated(local, answer) {
             Ok(streams) => streams,
             Err(refused) => {
-                let meeting = call.meeting.clone();
-                self.report_refused(&meeting, source, super::Side::Room, refused);
-                self.refuse_answer_in_ack(layer, now, id);
+                self.refuse_answer(layer, now, id, super::Side::Room, Some((source, refused)));
                 return;
             }
         };

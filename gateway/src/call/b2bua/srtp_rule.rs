@@ -4,7 +4,10 @@
 
 use std::net::IpAddr;
 
+use std::time::Instant;
+
 use roomgate_sip::sdp::SessionDescription;
+use roomgate_sip::transaction::TransactionLayer;
 
 use super::{Calls, Side};
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
@@ -12,6 +15,10 @@ use roomgate_core::media_spec::{MediaSpec, StreamRole};
 use crate::call::negotiate::CryptoRefused;
 use crate::call::sdes::{self, Unusable};
 use crate::lockout::{unix_seconds, SecurityEvent};
+
+/// The RFC 3326 Reason of a BYE that ends a call whose SDP answer (or its SRTP) we could not
+/// apply: 488 is the status the answer would have had as an offer.
+const SRTP_BYE_REASON: &str = "SIP;cause=488;text=\"SDP answer not acceptable (SRTP)\"";
 
 /// What became of an SDP whose crypto we could not (fully) apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +91,7 @@ pub(super) fn answer_outcome(leg: &MediaSpec) -> CryptoOutcome {
 
 impl Calls {
     /// The Reason header of the BYEs that will end call `id`.
-    pub(super) fn set_bye_reason(&mut self, id: u64, reason: &'static str) {
+    fn set_bye_reason(&mut self, id: u64, reason: &'static str) {
         if let Some(c) = self.calls.get_mut(&id) {
             c.bye_reason = Some(reason);
         }
@@ -100,7 +107,7 @@ impl Calls {
         offer: &SessionDescription,
         outcome: CryptoOutcome,
     ) {
-        let (_, dropped) = sdes::usable_offer(offer);
+        let dropped = sdes::unusable_lines(offer);
         let Some(first) = dropped.first().copied() else {
             return;
         };
@@ -108,6 +115,60 @@ impl Calls {
             self.stats.srtp.count(*why);
         }
         self.emit_srtp(meeting, source, side, first, outcome);
+    }
+
+    /// Counts and reports a re-offer refused because it would take an encrypted leg to plain
+    /// RTP: one event, naming its first unusable line, or `missing` when it offered none.
+    pub(super) fn report_downgrade(
+        &mut self,
+        meeting: &str,
+        source: IpAddr,
+        side: Side,
+        offer: &SessionDescription,
+    ) {
+        let dropped = sdes::unusable_lines(offer);
+        for why in &dropped {
+            self.stats.srtp.count(*why);
+        }
+        let why = dropped.first().copied().unwrap_or(Unusable::Missing);
+        if dropped.is_empty() {
+            self.stats.srtp.count(why);
+        }
+        self.emit_srtp(meeting, source, side, why, CryptoOutcome::Refused);
+    }
+
+    /// Ends call `id` because `side`'s SDP answer cannot be applied: unreadable, or (with
+    /// `refused`: where it came from and why) refused by the SRTP rule. An answer cannot be
+    /// refused with a status, so the legs get BYE saying why (RFC 3326 Reason), and a room
+    /// INVITE still pending gets 502.
+    pub(super) fn refuse_answer(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        side: Side,
+        refused: Option<(IpAddr, CryptoRefused)>,
+    ) {
+        let Some(meeting) = self.calls.get(&id).map(|c| c.meeting.clone()) else {
+            return;
+        };
+        if let Some((source, r)) = refused {
+            self.report_refused(&meeting, source, side, r);
+        }
+        tracing::warn!(call = id, leg = ?side, "SDP answer refused: ending the call");
+        let reason = match side {
+            Side::Room => {
+                self.stats.refused_media += 1;
+                "room_srtp"
+            }
+            Side::Cloud => {
+                self.stats.cloud_failed += 1;
+                "cloud_srtp"
+            }
+        };
+        self.set_reason(id, reason);
+        self.set_bye_reason(id, SRTP_BYE_REASON);
+        self.end_call(layer, now, id, Some((502, "Bad Gateway")));
     }
 
     /// Counts and reports a negotiated leg refused by the SRTP rule.

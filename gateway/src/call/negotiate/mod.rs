@@ -458,7 +458,7 @@ pub fn answer(
         .collect();
     // Only lines our contexts can apply are candidates: an unusable first line falls
     // through to the next (see [`sdes::usable_offer`]).
-    let (offer, _) = sdes::usable_offer(offer);
+    let offer = sdes::usable_offer(offer);
     offer_answer::answer(&offer, caps, &ports, &mut new_key)
 }
 
