@@ -465,7 +465,11 @@ fn delayed_offer_answers_with_unusable_crypto_end_the_call() {
 
 #[test]
 fn reinvites_with_unusable_crypto_are_refused_and_keep_the_old_keys() {
-    let server = Server::start_with(ServeOptions::default());
+    let admin_port = free_port();
+    let server = Server::start_with(ServeOptions {
+        extra: format!("[admin]\nlisten = \"127.0.0.1:{admin_port}\"\n"),
+        ..ServeOptions::default()
+    });
     let mut room = Room::new(server.udp, "1001");
     let offer = sdp(room.media_port(), "RTP/SAVP", &[usable(1)]);
     let resp = room.invite(Some(&offer));
@@ -500,11 +504,38 @@ fn reinvites_with_unusable_crypto_are_refused_and_keep_the_old_keys() {
     let got = room.exchange(relay, Some(&mut tx), 30);
     assert_srtp_echo("re-keyed", &got, &ours, 5, true);
     room.bye();
+    // One event and one count per refused re-offer: 6 cases, each as SAVP and as AVP.
     let events = security_events(server.dir.path());
+    let refused = events.iter().filter(|e| e["outcome"] == "refused").count();
+    assert_eq!(refused, 12, "{events:?}");
+    let metrics = admin_get(&server, admin_port, "/metrics");
     assert!(
-        events.iter().filter(|e| e["outcome"] == "refused").count() >= 10,
-        "{events:?}"
+        metrics
+            .lines()
+            .any(|l| l == "roomgate_srtp_refused_total 12"),
+        "{metrics}"
     );
+}
+
+/// A GET on the admin API with the server's bearer token; the response body.
+fn admin_get(server: &Server, port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let token = std::fs::read_to_string(server.dir.join("roomgate-data").join("admin.token"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    body(&text).to_owned()
 }
 
 #[test]
