@@ -38,6 +38,7 @@ mod attr_codec;
 pub mod attribute;
 mod compose;
 pub mod error;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod grammar;
 pub mod header;

@@ -29,6 +29,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod h225;
 pub mod limits;
