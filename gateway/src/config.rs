@@ -64,7 +64,7 @@ pub struct Config {
     pub store: StoreConfig,
     /// Wrong-PIN budgets (see `crate::lockout`).
     pub lockout: crate::lockout::LockoutConfig,
-    /// PIN entry (see `crate::call::ivr`).
+    /// PIN entry (see `roomgate_core::call::pin`).
     pub pin: PinConfig,
     /// The admin HTTP API and `/metrics`.
     pub admin: AdminConfig,
@@ -123,8 +123,8 @@ impl Default for AdminConfig {
 }
 
 impl PinConfig {
-    pub fn timeouts(&self) -> crate::call::ivr::PinTimeouts {
-        crate::call::ivr::PinTimeouts {
+    pub fn timeouts(&self) -> roomgate_core::call::PinTimeouts {
+        roomgate_core::call::PinTimeouts {
             inter_digit: Duration::from_secs(self.inter_digit_timeout_s),
             total: Duration::from_secs(self.entry_timeout_s),
         }

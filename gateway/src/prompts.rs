@@ -45,66 +45,41 @@ pub enum PromptError {
     Resample { from: u32, source: CodecError },
 }
 
-/// The four prompts of the PIN IVR, as 8 kHz mono PCM.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Prompts {
-    /// "Please enter the meeting password, followed by the pound key."
-    pub enter_pin: Vec<i16>,
-    /// "That password is not correct."
-    pub wrong_pin: Vec<i16>,
-    /// "You are now joining the meeting."
-    pub joining: Vec<i16>,
-    /// "You have been disconnected."
-    pub disconnected: Vec<i16>,
+/// The four prompts of the PIN IVR (played by the call core's PIN entry).
+pub use roomgate_core::call::Prompts;
+
+/// The prompts built into the binary, as 8 kHz mono PCM. Fails only if a committed WAV is
+/// broken, which the unit tests rule out; callers can still treat it as a startup error
+/// instead of a panic.
+pub fn embedded() -> Result<Prompts, PromptError> {
+    Ok(Prompts {
+        enter_pin: load_wav(include_bytes!("../prompts/enter-pin.wav"))?,
+        wrong_pin: load_wav(include_bytes!("../prompts/wrong-pin.wav"))?,
+        joining: load_wav(include_bytes!("../prompts/joining.wav"))?,
+        disconnected: load_wav(include_bytes!("../prompts/disconnected.wav"))?,
+    })
 }
 
-// Lengths only: a Debug of the samples would be megabytes of numbers in a log.
-impl std::fmt::Debug for Prompts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Prompts")
-            .field("enter_pin", &self.enter_pin.len())
-            .field("wrong_pin", &self.wrong_pin.len())
-            .field("joining", &self.joining.len())
-            .field("disconnected", &self.disconnected.len())
-            .finish()
+/// The same prompts at `rate` Hz (a call leg's codec rate: 16 kHz for G.722, 48 kHz for
+/// Opus), made once per rate at startup so playback never resamples.
+pub fn at_rate(prompts: &Prompts, rate: u32) -> Result<Prompts, PromptError> {
+    if rate == PROMPT_RATE {
+        return Ok(prompts.clone());
     }
-}
-
-impl Prompts {
-    /// The prompts built into the binary. Fails only if a committed WAV is broken, which the
-    /// unit tests rule out; callers can still treat it as a startup error instead of a panic.
-    pub fn embedded() -> Result<Prompts, PromptError> {
-        Ok(Prompts {
-            enter_pin: load_wav(include_bytes!("../prompts/enter-pin.wav"))?,
-            wrong_pin: load_wav(include_bytes!("../prompts/wrong-pin.wav"))?,
-            joining: load_wav(include_bytes!("../prompts/joining.wav"))?,
-            disconnected: load_wav(include_bytes!("../prompts/disconnected.wav"))?,
-        })
-    }
-}
-
-impl Prompts {
-    /// The same prompts at `rate` Hz (a call leg's codec rate: 16 kHz for G.722, 48 kHz for
-    /// Opus), made once per rate at startup so playback never resamples.
-    pub fn at_rate(&self, rate: u32) -> Result<Prompts, PromptError> {
-        if rate == PROMPT_RATE {
-            return Ok(self.clone());
-        }
-        let one = |s: &[i16]| -> Result<Vec<i16>, PromptError> {
-            let mut r =
-                Resampler::new(PROMPT_RATE, rate, 1).map_err(|source| PromptError::Resample {
-                    from: PROMPT_RATE,
-                    source,
-                })?;
-            Ok(resample_all(&mut r, s))
-        };
-        Ok(Prompts {
-            enter_pin: one(&self.enter_pin)?,
-            wrong_pin: one(&self.wrong_pin)?,
-            joining: one(&self.joining)?,
-            disconnected: one(&self.disconnected)?,
-        })
-    }
+    let one = |s: &[i16]| -> Result<Vec<i16>, PromptError> {
+        let mut r =
+            Resampler::new(PROMPT_RATE, rate, 1).map_err(|source| PromptError::Resample {
+                from: PROMPT_RATE,
+                source,
+            })?;
+        Ok(resample_all(&mut r, s))
+    };
+    Ok(Prompts {
+        enter_pin: one(&prompts.enter_pin)?,
+        wrong_pin: one(&prompts.wrong_pin)?,
+        joining: one(&prompts.joining)?,
+        disconnected: one(&prompts.disconnected)?,
+    })
 }
 
 /// Mono 16-bit PCM from a WAV file, at its own rate.
@@ -266,7 +241,7 @@ mod tests {
 
     #[test]
     fn embedded_prompts_are_speech_of_sensible_length() {
-        let p = Prompts::embedded().unwrap();
+        let p = embedded().unwrap();
         for (name, samples) in [
             ("enter_pin", &p.enter_pin),
             ("wrong_pin", &p.wrong_pin),

@@ -292,8 +292,8 @@ async fn bridge_parts(
         Some(s) => s.guard,
         None => Arc::new(local_guard(config)?),
     };
-    let prompts = crate::prompts::Prompts::embedded()
-        .map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
+    let prompts =
+        crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
     let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net))
         .with_pin(guard.clone(), &prompts);
     Ok((

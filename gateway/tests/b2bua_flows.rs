@@ -101,7 +101,7 @@ fn room_call_is_bridged_to_the_cloud_and_hung_up_on_both_legs() {
     );
     cloud.assert_success();
     let tu = gw.stop();
-    let stats = tu.calls.as_ref().unwrap().stats;
+    let stats = tu.calls.as_ref().unwrap().stats();
     assert_eq!(stats.started, 3);
     assert_eq!(stats.connected, 3);
     assert_eq!(stats.ended, 3);
@@ -121,7 +121,7 @@ fn cloud_refusal_reaches_the_room_with_the_meaningful_status() {
     let (code, _) = room_status(&gw, "2001", &pcmu_offer(30000), Duration::from_secs(10));
     assert_eq!(code, 486, "busy passes through");
     cloud.wait(LIMIT).assert_success();
-    let stats = gw.stop().calls.unwrap().stats;
+    let stats = gw.stop().calls.unwrap().stats();
     assert_eq!(stats.cloud_failed, 1);
     assert_eq!(stats.connected, 0);
 }
@@ -190,7 +190,7 @@ fn room_cancel_cancels_the_cloud_invite() {
     assert!(codes.contains(&(200, "1 CANCEL".to_owned())), "{codes:?}");
     assert!(codes.contains(&(487, "1 INVITE".to_owned())), "{codes:?}");
     cloud.wait(LIMIT).assert_success();
-    assert_eq!(gw.stop().calls.unwrap().stats.connected, 0);
+    assert_eq!(gw.stop().calls.unwrap().stats().connected, 0);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn unknown_meetings_bad_sdp_and_refused_media_get_their_statuses() {
     let f8 = "v=0\r\no=r 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
               m=audio 30000 RTP/SAVP 0\r\na=crypto:1 F8_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
     assert_eq!(room_status(&gw, "2004", f8, LIMIT).0, 488);
-    let stats = gw.stop().calls.unwrap().stats;
+    let stats = gw.stop().calls.unwrap().stats();
     assert_eq!(stats.refused_unknown, 1);
     assert_eq!(stats.refused_media, 4);
     assert_eq!(stats.started, 0, "nothing was placed upstream");
@@ -267,7 +267,7 @@ fn cloud_hangup_reaches_the_room() {
     cloud.wait(LIMIT).assert_success();
     let tu = gw.stop();
     let calls = tu.calls.unwrap();
-    assert_eq!(calls.stats.ended, 1);
+    assert_eq!(calls.stats().ended, 1);
 }
 
 /// An in-dialog request from the room (CSeq `cseq`, To with the gateway's tag).
@@ -363,7 +363,7 @@ fn room_hold_is_answered_locally_and_mirrored_to_the_cloud() {
         .unwrap();
     assert_eq!(status_of(&bye), Some(200));
     cloud.wait(LIMIT).assert_success();
-    assert_eq!(gw.stop().calls.unwrap().stats.ended, 1);
+    assert_eq!(gw.stop().calls.unwrap().stats().ended, 1);
 }
 
 #[test]
@@ -405,7 +405,7 @@ fn above_max_calls_invites_get_503_with_retry_after() {
     }
     assert!(got_487);
     cloud.wait(LIMIT).assert_success();
-    assert_eq!(gw.stop().calls.unwrap().stats.refused_capacity, 1);
+    assert_eq!(gw.stop().calls.unwrap().stats().refused_capacity, 1);
 }
 
 #[test]
@@ -536,7 +536,7 @@ fn delayed_offer_room_gets_our_offer_and_answers_in_the_ack() {
     );
     assert_eq!(header(&bye, "Call-ID"), Some(id.as_str()));
     cloud.wait(LIMIT).assert_success();
-    let stats = gw.stop().calls.unwrap().stats;
+    let stats = gw.stop().calls.unwrap().stats();
     assert_eq!((stats.connected, stats.ended), (1, 1));
 }
 
@@ -573,6 +573,6 @@ fn trunk_policy_applies_to_its_sources_only() {
     // Anyone else gets the default (optional) policy: the call goes up (and the cloud is busy).
     assert_eq!(status_from(common::loopback(2)), 486);
     cloud.wait(LIMIT).assert_success();
-    let stats = gw.stop().calls.unwrap().stats;
+    let stats = gw.stop().calls.unwrap().stats();
     assert_eq!((stats.refused_media, stats.started), (1, 1));
 }

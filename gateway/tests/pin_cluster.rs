@@ -103,7 +103,10 @@ fn brute_force_alternating_between_two_nodes_is_stopped_after_the_same_number_of
         assert_eq!(room.request("BYE", "", ""), 200);
     }
     let [a, b] = nodes;
-    let (sa, sb) = (a.stop().calls.unwrap().stats, b.stop().calls.unwrap().stats);
+    let (sa, sb) = (
+        a.stop().calls.unwrap().stats(),
+        b.stop().calls.unwrap().stats(),
+    );
     assert_eq!(sa.pin_correct + sb.pin_correct, 0, "{sa:?} {sb:?}");
 }
 
@@ -148,7 +151,7 @@ fn redis_gone_fails_closed_and_bridged_calls_carry_on() {
     );
     assert_eq!(bridged.request("BYE", "", ""), 200);
     cloud.wait(Duration::from_secs(30)).assert_success();
-    let s = node.stop().calls.unwrap().stats;
+    let s = node.stop().calls.unwrap().stats();
     assert_eq!(s.pin_correct, 0, "{s:?}");
     // The caller in PIN entry was failed closed; the 503s came before any call existed
     // (the meeting lookup needs Redis too).

@@ -69,7 +69,7 @@ fn right_pin_by_rfc4733_joins_the_meeting() {
     cloud.assert_success();
     let tu = gw.stop();
     let calls = tu.calls.as_ref().unwrap();
-    let s = calls.stats;
+    let s = calls.stats();
     assert_eq!(
         (s.pin_attempts, s.pin_correct, s.pin_wrong),
         (1, 1, 0),
@@ -127,7 +127,7 @@ fn info_keys_join_and_garbage_info_gets_400() {
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(room.request("BYE", "", ""), 200);
     cloud.wait(LIMIT).assert_success();
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     assert_eq!(
         (s.pin_correct, s.pin_wrong, s.connected),
         (1, 0, 1),
@@ -149,7 +149,7 @@ fn three_wrong_pins_end_the_call_with_security_events() {
     let room = room(&gw, &dir, "3003", &steps, RoomEnd::GatewayHangsUp(15_000)).run(LIMIT);
     room.assert_success();
     let log = security_log(&gw);
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     assert_eq!(
         (s.pin_wrong, s.refused_pin, s.connected),
         (3, 1, 0),
@@ -183,7 +183,7 @@ fn dial_string_pin_is_one_attempt_then_the_prompt() {
     assert_eq!(right.request("BYE", "", ""), 200);
     assert_eq!(wrong.request("BYE", "", ""), 200);
     cloud.wait(LIMIT).assert_success();
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     assert_eq!(
         (s.pin_attempts, s.pin_correct, s.pin_wrong),
         (3, 2, 1),
@@ -223,7 +223,7 @@ fn unknown_meeting_is_prompted_like_a_pin_meeting_and_never_joins() {
     for r in [&mut known, &mut unknown] {
         assert_eq!(r.request("BYE", "", ""), 200);
     }
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     // The known meeting's PIN is right but its upstream (port 9) is unreachable; the unknown
     // meeting's attempt is wrong whatever was typed.
     assert_eq!((s.pin_correct, s.pin_wrong), (1, 1), "{s:?}");
@@ -250,7 +250,7 @@ fn source_budget_blocks_with_403_and_only_that_source() {
     // Another source is still answered.
     assert_eq!(RawRoom::new(&gw, common::loopback(3), "3006").call().0, 200);
     let log = security_log(&gw);
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     assert_eq!(s.refused_blocked, 2, "{s:?}");
     assert!(
         log.contains("\"source_blocked\"") && log.contains("\"key\":\"127.0.0.2\""),
@@ -282,7 +282,7 @@ fn meeting_budget_holds_against_many_sources() {
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(late.request("BYE", "", ""), 200);
     let log = security_log(&gw);
-    let s = gw.stop().calls.unwrap().stats;
+    let s = gw.stop().calls.unwrap().stats();
     assert_eq!((s.pin_correct, s.pin_wrong), (0, 5), "{s:?}");
     assert!(log.contains("\"meeting_locked\""), "{log}");
     assert!(
@@ -302,7 +302,7 @@ fn silent_flooding_and_vanishing_callers_end_cleanly() {
     // Floods keys: disconnected once the per-call key limit is passed.
     let mut flood = RawRoom::new(&gw, common::LOCALHOST, "3008");
     assert_eq!(flood.call().0, 200);
-    for _ in 0..=roomgate::call::ivr::MAX_DIGITS_PER_CALL {
+    for _ in 0..=roomgate_core::call::pin::MAX_DIGITS_PER_CALL {
         assert_eq!(flood.info_key('*'), 200);
     }
     assert!(flood.wait_bye(Duration::from_secs(10)), "flooder hung up");
@@ -317,7 +317,7 @@ fn silent_flooding_and_vanishing_callers_end_cleanly() {
     );
     let tu = gw.stop();
     let calls = tu.calls.unwrap();
-    let s = calls.stats;
+    let s = calls.stats();
     assert!(calls.is_empty());
     assert_eq!((s.started, s.ended, s.pin_attempts), (3, 3, 0), "{s:?}");
     assert_eq!(s.refused_pin, 2, "timeout and flood: {s:?}");

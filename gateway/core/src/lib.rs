@@ -8,8 +8,22 @@
 //! This crate cannot depend on a protocol crate (its manifest is checked by a test), which
 //! makes the neutrality a compile-time fact rather than a convention.
 
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 pub mod bridge;
+pub mod call;
 pub mod codecs;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod media_spec;
 
 pub use bridge::{bridge_streams, pin_streams, reserve_streams, AudioPath, BridgeError};

@@ -32,7 +32,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rand::RngCore;
 use roomgate_media::dtmf::{DtmfGenerator, GeneratorConfig};
@@ -49,15 +49,17 @@ use roomgate_sip::transaction::{
 };
 use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
 
-use super::dial;
 use super::directory::{Directory, MeetingRoute, Upstream};
-use super::ivr::{self, DigitSource, Outcome, PinEntry, PinTimeouts, Secret, Step};
 use super::negotiate::{self, AudioPath, MediaPolicy};
-use crate::lockout::{unix_seconds, Guard};
+use crate::lockout::Guard;
 use crate::observe::{Cdr, SetupHistogram};
 use crate::prompts::Prompts;
+use roomgate_core::call::{
+    CallCore, CoreSettings, DigitSource, EndCause, Outcome, PinTimeouts, Secret, UpstreamFailure,
+};
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
+mod core_glue;
 mod pin_phase;
 mod report;
 mod srtp_rule;
@@ -125,6 +127,7 @@ pub struct CallSummary {
     pub audio: Option<&'static str>,
 }
 
+/// How far the SIP legs have got (the call's own phase is the core's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Room answered by us; PIN entry runs, no cloud leg yet.
@@ -152,6 +155,22 @@ enum TxRole {
     InDialog(Side),
     /// Our re-INVITE mirroring a change to this side.
     Mirror(Side),
+}
+
+impl Side {
+    fn neutral(self) -> roomgate_core::call::Side {
+        match self {
+            Side::Room => roomgate_core::call::Side::Room,
+            Side::Cloud => roomgate_core::call::Side::Upstream,
+        }
+    }
+
+    fn from_neutral(side: roomgate_core::call::Side) -> Self {
+        match side {
+            roomgate_core::call::Side::Room => Side::Room,
+            roomgate_core::call::Side::Upstream => Side::Cloud,
+        }
+    }
 }
 
 struct Retransmit {
@@ -208,7 +227,6 @@ struct Call {
     session: SessionId,
     cloud_policy: MediaPolicy,
     room_policy: MediaPolicy,
-    setup_deadline: Option<Instant>,
     audio: Option<AudioPath>,
     /// The room's Call-ID (index key) and every transaction of ours indexed for this call,
     /// so ending a call touches only its own index entries.
@@ -220,14 +238,11 @@ struct Call {
     /// Where the meeting is; None for a meeting that does not exist (its PIN entry never
     /// succeeds).
     upstream: Option<Upstream>,
-    pin_hash: Option<String>,
-    pin: Option<PinEntry>,
-    started_at: Instant,
     started_unix: u64,
-    connected_unix: Option<u64>,
-    setup_ms: Option<u64>,
-    /// Why the call ended (CDR), set by whoever ends it first.
-    end_reason: Option<String>,
+    /// The CDR reason the SIP teardown gives (`failed_486`) when the core named none.
+    fallback_reason: Option<String>,
+    /// The core's record of the call, handed over when it ends.
+    record: Option<roomgate_core::call::CallRecord>,
     /// RFC 3326 Reason for the BYEs that end this call, when we end it for a protocol cause
     /// the far ends should see (e.g. SRTP crypto we cannot apply).
     bye_reason: Option<&'static str>,
@@ -273,6 +288,10 @@ impl Call {
 /// The calls of one gateway.
 pub struct Calls {
     settings: BridgeSettings,
+    /// Phases, admission, PIN entry and lockout requests, setup timer, records.
+    core: CallCore,
+    /// Room INVITEs the core is still deciding on (screening, lookup, admission).
+    pending: HashMap<u64, core_glue::Pending>,
     directory: Box<dyn Directory>,
     media: Arc<NetRelay>,
     calls: HashMap<u64, Call>,
@@ -286,12 +305,10 @@ pub struct Calls {
     /// the call ended), which costs one early wake-up. Keeps timer handling O(log n) per
     /// call instead of a scan of every call on every event.
     timers: BinaryHeap<Reverse<(Instant, u64)>>,
-    next_id: u64,
-    pub stats: CallStats,
+    /// The counters the SIP legs keep (the rest come from the core; see [`Calls::stats`]).
+    local_stats: CallStats,
     pub setup: SetupHistogram,
     guard: Option<Arc<Guard>>,
-    /// Prompts per codec sample rate (8, 16 and 48 kHz), made once.
-    prompts: HashMap<u32, Arc<Prompts>>,
     by_session: HashMap<SessionId, u64>,
     cdrs: VecDeque<Cdr>,
 }
@@ -434,20 +451,6 @@ impl Refusal {
     }
 }
 
-/// The response the room gets for a cloud final error.
-fn map_cloud_status(code: u16) -> (u16, &'static str) {
-    match code {
-        404 => (404, "Not Found"),
-        480 => (480, "Temporarily Unavailable"),
-        486 => (486, "Busy Here"),
-        488 | 606 => (488, "Not Acceptable Here"),
-        600 => (600, "Busy Everywhere"),
-        603 => (603, "Decline"),
-        408 => (504, "Server Time-out"),
-        _ => (502, "Bad Gateway"),
-    }
-}
-
 fn body_sdp(msg: &Message<'_>) -> Result<Option<SessionDescription>, &'static str> {
     if msg.body.is_empty() {
         return Ok(None);
@@ -472,8 +475,17 @@ impl Calls {
         directory: Box<dyn Directory>,
         media: Arc<NetRelay>,
     ) -> Self {
+        let core = CallCore::new(CoreSettings {
+            max_calls: settings.max_calls,
+            setup_timeout: settings.setup_timeout,
+            pin_timeouts: settings.pin_timeouts,
+            // Without a lockout guard PIN calls are refused before this matters.
+            pin_attempts_per_call: 1,
+        });
         Calls {
             settings,
+            core,
+            pending: HashMap::new(),
             directory,
             media,
             calls: HashMap::new(),
@@ -482,11 +494,9 @@ impl Calls {
             abandoned: HashMap::new(),
             actions: Vec::new(),
             timers: BinaryHeap::new(),
-            next_id: 1,
-            stats: CallStats::default(),
+            local_stats: CallStats::default(),
             setup: SetupHistogram::default(),
             guard: None,
-            prompts: HashMap::new(),
             by_session: HashMap::new(),
             cdrs: VecDeque::new(),
         }
@@ -495,12 +505,18 @@ impl Calls {
     /// Meetings with a password (and unknown meetings) get PIN entry with these budgets and
     /// prompts; without them such calls are refused (503), failing closed.
     pub fn with_pin(mut self, guard: Arc<Guard>, prompts: &Prompts) -> Self {
+        let mut settings = CoreSettings {
+            max_calls: self.settings.max_calls,
+            setup_timeout: self.settings.setup_timeout,
+            pin_timeouts: self.settings.pin_timeouts,
+            pin_attempts_per_call: guard.per_call_attempts(),
+        };
+        settings.pin_attempts_per_call = settings.pin_attempts_per_call.max(1);
+        self.core = CallCore::new(settings);
         self.guard = Some(guard);
         for rate in [8_000, 16_000, 48_000] {
-            match prompts.at_rate(rate) {
-                Ok(p) => {
-                    self.prompts.insert(rate, Arc::new(p));
-                }
+            match crate::prompts::at_rate(prompts, rate) {
+                Ok(p) => self.core.add_prompts(rate, Arc::new(p)),
                 Err(e) => tracing::error!(rate, error = %e, "prompts not available at this rate"),
             }
         }
@@ -562,7 +578,8 @@ impl Calls {
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.peek().map(|Reverse((at, _))| *at)
+        let sip = self.timers.peek().map(|Reverse((at, _))| *at);
+        sip.into_iter().chain(self.core.poll_timeout()).min()
     }
 
     /// Puts the call's earliest deadline on the timer heap.
@@ -571,12 +588,10 @@ impl Calls {
             return;
         };
         let next = [
-            c.setup_deadline,
             c.room.retransmit.as_ref().map(|r| r.at),
             c.room.expires_at,
             c.cloud.refresh_at,
             c.cloud.expires_at,
-            c.pin.as_ref().and_then(PinEntry::poll_timeout),
         ]
         .into_iter()
         .flatten()
@@ -675,270 +690,17 @@ impl Calls {
 
     // ----- new calls -------------------------------------------------------------------
 
-    /// An out-of-dialog INVITE from a room.
-    pub fn on_invite(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        tx: TransactionId,
-        request: &Received,
-    ) {
-        match self.start_call(layer, now, tx, request) {
-            Ok(()) => {}
-            Err(r) => {
-                tracing::info!(code = r.code, reason = r.reason, peer = %request.source.addr, "INVITE refused");
-                self.refuse(layer, now, tx, request, r, None);
-            }
-        }
-    }
-
-    fn start_call(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        tx: TransactionId,
-        request: &Received,
-    ) -> Result<(), Refusal> {
-        let msg = request
-            .message()
-            .map_err(|_| Refusal::new(400, "Bad Request"))?;
-        let call_id = msg
-            .call_id()
-            .map_err(|_| Refusal::new(400, "Bad Request"))?
-            .to_owned();
-        // A blocked source learns nothing else: not whether the meeting exists, not whether
-        // the gateway is busy. This is the only 403 the gateway sends.
-        let source_ip = request.source.addr.ip();
-        if let Some(guard) = &self.guard {
-            if guard
-                .source_blocked(unix_seconds(SystemTime::now()), source_ip)
-                .is_some()
-            {
-                self.stats.refused_blocked += 1;
-                return Err(Refusal::new(403, "Forbidden"));
-            }
-        }
-        if self.by_call_id.contains_key(&call_id) {
-            // A second INVITE with the Call-ID of a live call but no To tag: a loop or a
-            // merged request (RFC 3261 §8.2.2.2).
-            return Err(Refusal::new(482, "Loop Detected"));
-        }
-        if self.calls.len() >= self.settings.max_calls {
-            self.stats.refused_capacity += 1;
-            return Err(Refusal {
-                retry_after: Some(10),
-                ..Refusal::new(503, "Service Unavailable")
-            });
-        }
-        let user = match msg.request_line().map(|l| &l.uri) {
-            Some(Uri::Sip(u)) => u
-                .user_unescaped()
-                .map(|b| String::from_utf8_lossy(&b).into_owned()),
-            _ => None,
-        };
-        let dialled = user.as_deref().and_then(dial::parse);
-        let Some(dialled) = dialled else {
-            self.stats.refused_unknown += 1;
-            return Err(Refusal::new(404, "Not Found"));
-        };
-        // An unknown meeting is answered and asked for a PIN like a meeting with one, so
-        // dialling cannot tell which meetings exist.
-        let route: Option<MeetingRoute> = match self.directory.meeting(&dialled.meeting) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(error = %e, "meeting store unavailable");
-                return Err(Refusal {
-                    retry_after: Some(30),
-                    ..Refusal::new(503, "Service Unavailable")
-                });
-            }
-        };
-        let needs_pin = route.as_ref().is_none_or(|r| r.pin_hash.is_some());
-        if needs_pin {
-            if route.is_none() {
-                tracing::info!(meeting = %dialled.meeting, "unknown meeting: PIN entry that cannot succeed");
-            }
-            let healthy = self.guard.as_ref().is_some_and(|g| g.healthy());
-            if !healthy {
-                self.stats.lockout_unavailable += 1;
-                tracing::error!(
-                    meeting = %dialled.meeting,
-                    "lockout store unavailable: PIN checks fail closed (503)"
-                );
-                return Err(Refusal {
-                    retry_after: Some(30),
-                    ..Refusal::new(503, "Service Unavailable")
-                });
-            }
-        }
-        let offer = body_sdp(&msg).map_err(|w| {
-            self.stats.refused_media += 1;
-            Refusal {
-                warning: Some(w.to_owned()),
-                ..Refusal::new(488, "Not Acceptable Here")
-            }
-        })?;
-        let room_policy = self
-            .settings
-            .trunks
-            .iter()
-            .find(|(ips, _)| ips.contains(&request.source.addr.ip()))
-            .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone());
-        // Refuse what the room policy cannot take before anything is placed upstream.
-        if let Some(offer) = &offer {
-            let caps = negotiate::capabilities(
-                self.settings.media_ip,
-                &room_policy,
-                1,
-                1,
-                negotiate::audio_codecs(),
-                true,
-            );
-            let trial = negotiate::answer(offer, &caps, |_| Some(9));
-            let legs = match negotiate::negotiated(&trial, offer) {
-                Ok(legs) => legs,
-                Err(refused) => {
-                    self.report_refused(&dialled.meeting, source_ip, Side::Room, refused);
-                    MediaSpec::default()
-                }
-            };
-            let outcome = srtp_rule::answer_outcome(&legs);
-            self.report_offer_crypto(&dialled.meeting, source_ip, Side::Room, offer, outcome);
-            if !legs.has(StreamRole::Audio) {
-                self.stats.refused_media += 1;
-                return Err(Refusal {
-                    warning: Some("no acceptable audio stream (codec or SRTP policy)".to_owned()),
-                    ..Refusal::new(488, "Not Acceptable Here")
-                });
-            }
-        }
-        let video = offer.as_ref().is_none_or(negotiate::offers_video);
-        let session = self
-            .media
-            .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
-            .map_err(|e| {
-                tracing::warn!(error = %e, "no media resources");
-                Refusal {
-                    retry_after: Some(10),
-                    ..Refusal::new(503, "Service Unavailable")
-                }
-            })?;
-        let id = self.next_id;
-        self.next_id += 1;
-        let uri = match route.as_ref().map(|r| &r.upstream) {
-            Some(Upstream::Echo) => match &self.settings.echo {
-                Some((addr, _)) => format!("sips:{}@{}", dialled.meeting, addr),
-                None => {
-                    self.media.with_relay(|r, _| r.remove_session(session)).ok();
-                    return Err(Refusal::new(503, "Service Unavailable"));
-                }
-            },
-            Some(Upstream::Uri(u)) => u.clone(),
-            None => String::new(),
-        };
-        let room_direction = offer
-            .as_ref()
-            .map_or(Direction::SendRecv, negotiate::audio_direction);
-        let call = Call {
-            id,
-            meeting: dialled.meeting.clone(),
-            phase: Phase::Resolving,
-            room: RoomLeg {
-                invite: request.clone(),
-                tx,
-                tag: random_hex(8),
-                transport: request.source.transport,
-                dialog: None,
-                offer,
-                local_sdp: None,
-                streams: MediaSpec::default(),
-                sdp_version: 1,
-                retransmit: None,
-                ringing_sent: false,
-                expires_at: None,
-                timer_interval: None,
-            },
-            cloud: CloudLeg {
-                uri: uri.clone(),
-                dest: None,
-                call_id: format!("{}@{}", random_hex(12), self.settings.gateway_domain),
-                from_tag: random_hex(8),
-                cseq: 1,
-                tx: None,
-                invite: None,
-                dialog: None,
-                local_sdp: None,
-                streams: MediaSpec::default(),
-                sdp_version: 1,
-                ack: None,
-                auth_tried: false,
-                credentials: route.as_ref().and_then(|r| r.credentials.clone()),
-                provisional: false,
-                refresh_at: None,
-                expires_at: None,
-                timer_interval: None,
-            },
-            session,
-            cloud_policy: route
-                .as_ref()
-                .map_or_else(|| room_policy.clone(), |r| r.policy.clone()),
-            room_policy,
-            setup_deadline: (!needs_pin).then(|| now + self.settings.setup_timeout),
-            audio: None,
-            room_call_id: call_id.clone(),
-            txs: Vec::new(),
-            room_direction,
-            cloud_direction: room_direction,
-            video,
-            upstream: route.as_ref().map(|r| r.upstream.clone()),
-            pin_hash: route.as_ref().and_then(|r| r.pin_hash.clone()),
-            pin: None,
-            started_at: now,
-            started_unix: unix_seconds(SystemTime::now()),
-            connected_unix: None,
-            setup_ms: None,
-            end_reason: None,
-            bye_reason: None,
-        };
-        let call = Call {
-            phase: if needs_pin {
-                Phase::Pin
-            } else {
-                Phase::Resolving
-            },
-            ..call
-        };
-        tracing::info!(call = id, meeting = %dialled.meeting, peer = %request.source.addr, "call started");
-        self.stats.started += 1;
-        self.by_call_id.insert(call_id, (id, Side::Room));
-        self.by_call_id
-            .insert(call.cloud.call_id.clone(), (id, Side::Cloud));
-        self.calls.insert(id, call);
-        self.by_session.insert(session, id);
-        self.track(tx, id, TxRole::RoomInvite);
-        if needs_pin {
-            self.start_pin(layer, now, id, dialled.pin);
-        } else {
-            self.place_cloud_leg(layer, now, id);
-        }
-        self.schedule(id);
-        Ok(())
-    }
-
     /// Starts the cloud leg toward the meeting's upstream.
     fn place_cloud_leg(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
         call.phase = Phase::Resolving;
-        if call.setup_deadline.is_none() {
-            call.setup_deadline = Some(now + self.settings.setup_timeout);
-        }
         let uri = call.cloud.uri.clone();
         match call.upstream.clone() {
             None => {
-                // Unreachable: an unknown meeting's PIN entry never succeeds.
-                self.end_call(layer, now, id, Some((404, "Not Found")));
+                // Unreachable: the core never places an unknown meeting.
+                self.end(now, id, EndCause::NotFound);
             }
             Some(Upstream::Echo) => {
                 if let Some((addr, name)) = self.settings.echo.clone() {
@@ -979,9 +741,10 @@ impl Calls {
             }
             Err(e) => {
                 tracing::warn!(call, error = %e, "cloud URI does not resolve");
-                self.fail_room(layer, now, call, 503, "Service Unavailable");
+                self.end(now, call, EndCause::Upstream(UpstreamFailure::Unreachable));
             }
         }
+        self.drive(layer, now);
     }
 
     fn on_destination(
@@ -1027,7 +790,7 @@ impl Calls {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(call = id, error = %e, "cannot build the cloud offer");
-                self.fail_room(layer, now, id, 500, "Server Internal Error");
+                self.end(now, id, EndCause::Internal);
                 return;
             }
         };
@@ -1103,7 +866,7 @@ impl Calls {
             }
             Err(e) => {
                 tracing::warn!(call = id, error = %e, "cloud INVITE not sent");
-                self.fail_room(layer, now, id, 503, "Service Unavailable");
+                self.end(now, id, EndCause::Upstream(UpstreamFailure::Unreachable));
             }
         }
     }
@@ -1111,7 +874,7 @@ impl Calls {
     // ----- responses ---------------------------------------------------------------------
 
     /// A response to one of our client transactions.
-    pub fn on_response(
+    fn on_response_sip(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
@@ -1165,7 +928,7 @@ impl Calls {
                 }
                 if matches!(outcome, Ok(ResponseOutcome::Ended)) && code >= 300 {
                     tracing::info!(call = id, code, "in-dialog request failed: dialog over");
-                    self.end_call(layer, now, id, None);
+                    self.end(now, id, EndCause::Normal);
                 }
             }
             TxRole::RoomInvite => {}
@@ -1217,15 +980,8 @@ impl Calls {
         };
         if code < 200 {
             call.cloud.provisional = true;
-            if (code == 180 || code == 183) && !call.room.ringing_sent {
-                call.room.ringing_sent = true;
-                let tag = call.room.tag.clone();
-                let rtx = call.room.tx;
-                let contact = contact(&self.settings.sip_host, call.room.transport);
-                if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
-                    let r = r.with(HeaderName::Contact, contact);
-                    self.respond(layer, now, rtx, &r);
-                }
+            if code == 180 || code == 183 {
+                self.core.upstream_ringing(core_glue::time(now), id);
             }
             return;
         }
@@ -1298,18 +1054,17 @@ impl Calls {
             }
         }
         self.by_tx.remove(&tx);
-        self.stats.cloud_failed += 1;
-        let (rc, reason) = map_cloud_status(code);
+        let failure = core_glue::upstream_failure(code);
         tracing::info!(
             call = id,
             cloud_status = code,
-            room_status = rc,
+            ?failure,
             "cloud leg refused"
         );
         if let Some(c) = self.calls.get_mut(&id) {
             c.cloud.tx = None;
         }
-        self.fail_room(layer, now, id, rc, reason);
+        self.core.upstream_failed(core_glue::time(now), id, failure);
     }
 
     fn cloud_answered(
@@ -1344,7 +1099,6 @@ impl Calls {
             call.cloud.ack = Some(bytes);
         }
         call.cloud.dialog = Some(dialog);
-        call.setup_deadline = None;
         if let Ok(Some(neg)) = session_timer::uac_negotiated(msg) {
             let d = neg.deadlines(now);
             call.cloud.refresh_at = d.refresh_at;
@@ -1359,8 +1113,8 @@ impl Calls {
             Ok(Some(a)) => a,
             _ => {
                 tracing::warn!(call = id, "cloud answered without a usable SDP answer");
-                self.stats.cloud_failed += 1;
-                self.end_call(layer, now, id, Some((502, "Bad Gateway")));
+                self.core
+                    .upstream_failed(core_glue::time(now), id, UpstreamFailure::Failed);
                 return;
             }
         };
@@ -1381,11 +1135,11 @@ impl Calls {
         call.cloud.streams = streams;
         if !call.cloud.streams.has(StreamRole::Audio) {
             tracing::warn!(call = id, "cloud accepted no audio");
-            self.stats.cloud_failed += 1;
-            self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
+            self.core
+                .upstream_failed(core_glue::time(now), id, UpstreamFailure::NotAcceptable);
             return;
         }
-        self.answer_room(layer, now, id);
+        self.core.upstream_answered(core_glue::time(now), id);
     }
 
     /// Sends the room its 200: an answer to its offer, or our offer when it sent none.
@@ -1398,7 +1152,7 @@ impl Calls {
             // cloud chose another codec).
             if !self.configure_relay(now, id) {
                 self.set_reason(id, "bridge_failed");
-                self.end_call(layer, now, id, None);
+                self.end(now, id, EndCause::Normal);
                 return;
             }
             if let Some(call) = self.calls.get_mut(&id) {
@@ -1443,7 +1197,7 @@ impl Calls {
             call.cloud_direction,
         );
         let Some((local, streams)) = sdp else {
-            self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+            self.end(now, id, EndCause::Internal);
             return;
         };
         let Some(call) = self.calls.get_mut(&id) else {
@@ -1451,13 +1205,13 @@ impl Calls {
         };
         if call.room.offer.is_some() {
             if !streams.has(StreamRole::Audio) {
-                self.stats.refused_media += 1;
-                self.end_call(layer, now, id, Some((488, "Not Acceptable Here")));
+                self.local_stats.refused_media += 1;
+                self.end(now, id, EndCause::NotAcceptable);
                 return;
             }
             call.room.streams = streams;
             if !self.configure_relay(now, id) {
-                self.end_call(layer, now, id, Some((500, "Server Internal Error")));
+                self.end(now, id, EndCause::Internal);
                 return;
             }
         }
@@ -1523,14 +1277,9 @@ impl Calls {
     }
 
     fn connected(&mut self, now: Instant, id: u64) {
-        self.stats.connected += 1;
-        if let Some(c) = self.calls.get_mut(&id) {
-            let ms = now.saturating_duration_since(c.started_at).as_millis() as u64;
-            c.setup_ms = Some(ms);
-            c.connected_unix = Some(unix_seconds(SystemTime::now()));
+        if let Some(ms) = self.core.connected(core_glue::time(now), id) {
             self.setup.observe(ms);
         }
-        tracing::info!(call = id, "call connected");
     }
 
     /// Points the relay session at both negotiated legs. False when the legs cannot be
@@ -1573,7 +1322,7 @@ impl Calls {
     // ----- requests in dialogs ---------------------------------------------------------
 
     /// ACK for a 2xx (outside any transaction).
-    pub fn on_ack(&mut self, layer: &mut TransactionLayer, now: Instant, request: &Received) {
+    fn on_ack_sip(&mut self, layer: &mut TransactionLayer, now: Instant, request: &Received) {
         let Ok(msg) = request.message() else { return };
         let Ok(call_id) = msg.call_id() else { return };
         let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else {
@@ -1640,20 +1389,13 @@ impl Calls {
         let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else {
             return false;
         };
-        let Some(call) = self.calls.get(&id) else {
-            return false;
-        };
-        if !matches!(call.phase, Phase::Resolving | Phase::Inviting) || call.room.dialog.is_some() {
-            return false;
-        }
-        tracing::info!(call = id, "room cancelled");
-        self.set_reason(id, "room_cancel");
-        self.fail_room(layer, now, id, 487, "Request Terminated");
-        true
+        let cancelled = self.core.cancelled(core_glue::time(now), id);
+        self.drive(layer, now);
+        cancelled
     }
 
     /// A request with a To tag, or BYE/UPDATE/INFO of one of our calls.
-    pub fn on_in_dialog(
+    fn on_in_dialog_sip(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
@@ -1700,16 +1442,9 @@ impl Calls {
                 if let Some(r) = Self::response(request, 200, "OK", None) {
                     self.respond(layer, now, tx, &r);
                 }
-                tracing::info!(call = id, by = ?side, "hung up");
-                self.set_reason(
-                    id,
-                    match side {
-                        Side::Room => "room_bye",
-                        Side::Cloud => "cloud_bye",
-                    },
-                );
                 // The side that hung up has its dialog terminated already.
-                self.end_call_from(layer, now, id, Some(side), None);
+                self.core
+                    .leg_ended(core_glue::time(now), id, side.neutral());
             }
             InDialogRequest::ReInvite { offer } | InDialogRequest::Update { offer } => {
                 self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
@@ -2024,36 +1759,29 @@ impl Calls {
     // ----- failures, timers, teardown ----------------------------------------------------
 
     /// A client transaction timed out or could not be sent.
-    pub fn on_transaction_failed(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        tx: TransactionId,
-        timeout: bool,
-    ) {
+    fn on_transaction_failed_sip(&mut self, now: Instant, tx: TransactionId, timeout: bool) {
         self.abandoned.remove(&tx);
         let Some((id, role)) = self.by_tx.remove(&tx) else {
             return;
         };
         match role {
             TxRole::CloudInvite => {
-                self.stats.cloud_failed += 1;
-                let (code, reason) = if timeout {
-                    (504, "Server Time-out")
+                let failure = if timeout {
+                    UpstreamFailure::Timeout
                 } else {
-                    (503, "Service Unavailable")
+                    UpstreamFailure::Unreachable
                 };
                 tracing::warn!(call = id, timeout, "cloud leg unreachable");
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.cloud.tx = None;
                 }
-                self.fail_room(layer, now, id, code, reason);
+                self.core.upstream_failed(core_glue::time(now), id, failure);
             }
             TxRole::InDialog(_) | TxRole::Mirror(_) => {
                 // A BYE or re-INVITE that got no answer: the peer is gone (§12.2.1.2).
                 if self.calls.contains_key(&id) {
                     tracing::info!(call = id, "in-dialog request unanswered: ending the call");
-                    self.end_call(layer, now, id, None);
+                    self.end(now, id, EndCause::Normal);
                 }
             }
             TxRole::RoomInvite => {}
@@ -2067,6 +1795,8 @@ impl Calls {
     }
 
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
+        self.core.handle_timeout(core_glue::time(now));
+        self.drive(layer, now);
         let mut ids: Vec<u64> = Vec::new();
         while let Some(Reverse((at, id))) = self.timers.peek().copied() {
             if at > now {
@@ -2081,28 +1811,21 @@ impl Calls {
             self.call_timers(layer, now, id);
             self.schedule(id);
         }
+        self.drive(layer, now);
     }
 
     /// Fires whatever of call `id`'s timers is due.
     fn call_timers(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        self.pin_timers(layer, now, id);
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        if call.setup_deadline.is_some_and(|d| d <= now) {
-            call.setup_deadline = None;
-            tracing::warn!(call = id, "cloud leg did not answer in time");
-            self.stats.cloud_failed += 1;
-            self.fail_room(layer, now, id, 504, "Server Time-out");
-            return;
-        }
         if let Some(rt) = call.room.retransmit.as_mut() {
             if rt.at <= now {
                 if now >= rt.until {
                     // RFC 3261 §13.3.1.4: no ACK within 64*T1 ends the dialog.
                     call.room.retransmit = None;
                     tracing::info!(call = id, "room never acknowledged our 200");
-                    self.end_call(layer, now, id, None);
+                    self.end(now, id, EndCause::Normal);
                     return;
                 }
                 rt.interval = (rt.interval * 2).min(Duration::from_secs(4));
@@ -2119,7 +1842,7 @@ impl Calls {
             || call.cloud.expires_at.is_some_and(|t| t <= now)
         {
             tracing::info!(call = id, "session timer expired");
-            self.end_call(layer, now, id, None);
+            self.end(now, id, EndCause::Normal);
             return;
         }
         if call.cloud.refresh_at.is_some_and(|t| t <= now) {
@@ -2192,7 +1915,7 @@ impl Calls {
         }
         if call.room.dialog.is_some() {
             // Answered by us already (PIN entry): the room is hung up instead.
-            self.set_reason(id, &format!("failed_{code}"));
+            self.fallback_reason(id, code);
             self.bye(layer, now, id, Side::Room);
             self.remove(id);
             return;
@@ -2203,23 +1926,19 @@ impl Calls {
         if let Some(r) = Self::response(&request, code, reason, Some(&tag)) {
             self.respond(layer, now, rtx, &r);
         }
-        self.set_reason(id, &format!("failed_{code}"));
+        self.fallback_reason(id, code);
         self.remove(id);
     }
 
-    /// Ends a call: BYE to each leg that has a confirmed dialog, or a final response to a
-    /// room INVITE still pending.
-    pub fn end_call(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        id: u64,
-        room_status: Option<(u16, &'static str)>,
-    ) {
-        self.end_call_from(layer, now, id, None, room_status);
+    fn fallback_reason(&mut self, id: u64, code: u16) {
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.fallback_reason = Some(format!("failed_{code}"));
+        }
     }
 
-    fn end_call_from(
+    /// The SIP side of a call the core ended: BYE to each leg that has a confirmed dialog
+    /// (except the one that hung up), or a final response to a room INVITE still pending.
+    fn teardown(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
@@ -2293,13 +2012,12 @@ impl Calls {
         let cdr = self.cdr(&call);
         if self.cdrs.len() >= MAX_PENDING_CDRS {
             self.cdrs.pop_front();
-            self.stats.cdrs_dropped += 1;
+            self.local_stats.cdrs_dropped += 1;
         }
         self.cdrs.push_back(cdr);
         if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
             tracing::debug!(call = id, error = %e, "relay session already gone");
         }
-        self.stats.ended += 1;
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
     }
 
@@ -2307,10 +2025,8 @@ impl Calls {
     /// forwarded the RFC 4733 packets already; on a transcoded one they cannot pass (the
     /// payload types and clocks differ), so the digit is sent on to the cloud as RFC 4733
     /// events of our own. The digit itself is never logged (it may be part of a PIN).
-    #[allow(clippy::too_many_arguments)]
-    pub fn on_media_dtmf(
+    fn on_media_dtmf_sip(
         &mut self,
-        layer: &mut TransactionLayer,
         now: Instant,
         session: SessionId,
         leg: Leg,
@@ -2322,7 +2038,7 @@ impl Calls {
             return;
         }
         if let Some(d) = digit {
-            if self.pin_digit(layer, now, session, DigitSource::Rfc4733, d) {
+            if self.pin_digit(now, session, d) {
                 return;
             }
         }
@@ -2381,7 +2097,7 @@ impl Calls {
     }
 
     /// The relay saw no media on a call for its inactivity timeout.
-    pub fn on_media_inactive(
+    fn on_media_inactive_sip(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
@@ -2394,18 +2110,113 @@ impl Calls {
             .filter(|c| c.phase == Phase::Active)
             .map(|c| c.id);
         if let Some(id) = id {
-            tracing::info!(call = id, "no media: ending the call");
-            self.set_reason(id, "no_media");
-            self.end_call(layer, now, id, None);
+            self.core.media_inactive(core_glue::time(now), id);
         }
+        self.drive(layer, now);
     }
 
     /// Ends every call (shutdown).
     pub fn end_all(&mut self, layer: &mut TransactionLayer, now: Instant) {
-        let ids: Vec<u64> = self.calls.keys().copied().collect();
-        for id in ids {
-            self.end_call(layer, now, id, Some((503, "Service Unavailable")));
+        self.core.end_all(core_glue::time(now));
+        self.drive(layer, now);
+    }
+
+    /// The counters: the core's (calls, PIN, admission) with the SIP legs' own.
+    pub fn stats(&self) -> CallStats {
+        let core = self.core.stats();
+        CallStats {
+            started: core.started,
+            connected: core.connected,
+            ended: core.ended,
+            refused_unknown: core.refused_unknown,
+            refused_capacity: core.refused_capacity,
+            cloud_failed: core.upstream_failed,
+            refused_pin: core.refused_pin,
+            refused_blocked: core.refused_blocked,
+            lockout_unavailable: core.lockout_unavailable,
+            pin_attempts: core.pin_attempts,
+            pin_correct: core.pin_correct,
+            pin_wrong: core.pin_wrong,
+            ..self.local_stats
         }
+    }
+
+    /// A CDR the driver could not hand to the store.
+    pub fn cdr_dropped(&mut self) {
+        self.local_stats.cdrs_dropped += 1;
+    }
+
+    // The entry points of the transaction user: each runs the SIP side, then whatever the
+    // core decided on the way.
+
+    /// A response to one of our client transactions.
+    pub fn on_response(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        response: &Received,
+    ) {
+        self.on_response_sip(layer, now, tx, response);
+        self.drive(layer, now);
+    }
+
+    /// ACK for a 2xx (outside any transaction).
+    pub fn on_ack(&mut self, layer: &mut TransactionLayer, now: Instant, request: &Received) {
+        self.on_ack_sip(layer, now, request);
+        self.drive(layer, now);
+    }
+
+    /// A request with a To tag, or BYE/UPDATE/INFO of one of our calls. False when it is not
+    /// one of ours.
+    pub fn on_in_dialog(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+    ) -> bool {
+        let ours = self.on_in_dialog_sip(layer, now, tx, request);
+        self.drive(layer, now);
+        ours
+    }
+
+    /// A client transaction timed out or could not be sent.
+    pub fn on_transaction_failed(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        timeout: bool,
+    ) {
+        self.on_transaction_failed_sip(now, tx, timeout);
+        self.drive(layer, now);
+    }
+
+    /// A digit the relay took out of the room's audio (see `on_media_dtmf_sip`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_media_dtmf(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        session: SessionId,
+        leg: Leg,
+        event: u8,
+        digit: Option<char>,
+        duration: Duration,
+    ) {
+        self.on_media_dtmf_sip(now, session, leg, event, digit, duration);
+        self.drive(layer, now);
+    }
+
+    /// The relay saw no media on a call for its inactivity timeout.
+    pub fn on_media_inactive(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        session: SessionId,
+    ) {
+        self.on_media_inactive_sip(layer, now, session);
     }
 
     /// True when `srtp` policy makes offers over SAVP (for logs).

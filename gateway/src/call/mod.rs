@@ -6,7 +6,7 @@
 //! [`Action`] for the driver, and the media relay is reached through its synchronous core.
 
 pub mod b2bua;
-pub mod dial;
+pub use roomgate_core::call::dial;
 pub mod directory;
 pub mod ivr;
 pub mod negotiate;

@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::ivr::{Outcome, Secret};
 use crate::lockout::{unix_seconds, Guard, SecurityEvent, Verdict};
+use roomgate_core::call::{Outcome, Secret};
 
 /// Runs one attempt against `guard`; `None` (no guard) fails closed.
 pub async fn attempt(

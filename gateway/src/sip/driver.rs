@@ -71,7 +71,7 @@ enum Done {
     },
     Pin {
         call: u64,
-        outcome: crate::call::ivr::Outcome,
+        outcome: roomgate_core::call::Outcome,
     },
 }
 
@@ -139,7 +139,7 @@ pub async fn run_with(
                 if let Some(tx) = &cdrs {
                     if tx.try_send(cdr).is_err() {
                         if let Some(c) = tu.calls.as_mut() {
-                            c.stats.cdrs_dropped += 1;
+                            c.cdr_dropped();
                         }
                     }
                 }

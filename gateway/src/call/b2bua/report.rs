@@ -87,7 +87,7 @@ impl Calls {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             calls: self.views(),
-            stats: self.stats,
+            stats: self.stats(),
             setup: self.setup,
             relay: self.media.with_relay(|r, _| *r.stats()),
         }
@@ -95,20 +95,20 @@ impl Calls {
 
     /// The CDR of a call being removed (its relay session still exists, for the QoS).
     pub(super) fn cdr(&self, call: &Call) -> Cdr {
-        let pin_failures = call.pin.as_ref().map_or(0, |p| p.wrong());
+        let record = call.record.as_ref();
         Cdr {
             call: call.id,
             meeting: call.meeting.clone(),
             source: call.room.invite.source.addr.ip(),
-            started: call.started_unix,
-            connected: call.connected_unix,
-            ended: unix_seconds(std::time::SystemTime::now()),
-            setup_ms: call.setup_ms,
-            reason: call
-                .end_reason
-                .clone()
+            started: record.map_or(call.started_unix, |r| r.started),
+            connected: record.and_then(|r| r.connected),
+            ended: record.map_or_else(|| unix_seconds(std::time::SystemTime::now()), |r| r.ended),
+            setup_ms: record.and_then(|r| r.setup_ms),
+            reason: record
+                .and_then(|r| r.reason.clone())
+                .or_else(|| call.fallback_reason.clone())
                 .unwrap_or_else(|| "ended".to_owned()),
-            pin_failures,
+            pin_failures: record.map_or(0, |r| r.pin_failures),
             audio: Self::audio_name(call),
             room: self.leg_view(call, Side::Room),
             cloud: self.leg_view(call, Side::Cloud),

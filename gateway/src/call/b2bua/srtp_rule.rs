@@ -9,7 +9,7 @@ use std::time::Instant;
 use roomgate_sip::sdp::SessionDescription;
 use roomgate_sip::transaction::TransactionLayer;
 
-use super::{Calls, Side};
+use super::{Calls, EndCause, Side, UpstreamFailure};
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
 use crate::call::negotiate::CryptoRefused;
@@ -112,7 +112,7 @@ impl Calls {
             return;
         };
         for why in &dropped {
-            self.stats.srtp.count(*why);
+            self.local_stats.srtp.count(*why);
         }
         self.emit_srtp(meeting, source, side, first, outcome);
     }
@@ -128,11 +128,11 @@ impl Calls {
     ) {
         let dropped = sdes::unusable_lines(offer);
         for why in &dropped {
-            self.stats.srtp.count(*why);
+            self.local_stats.srtp.count(*why);
         }
         let why = dropped.first().copied().unwrap_or(Unusable::Missing);
         if dropped.is_empty() {
-            self.stats.srtp.count(why);
+            self.local_stats.srtp.count(why);
         }
         self.emit_srtp(meeting, source, side, why, CryptoOutcome::Refused);
     }
@@ -143,7 +143,7 @@ impl Calls {
     /// INVITE still pending gets 502.
     pub(super) fn refuse_answer(
         &mut self,
-        layer: &mut TransactionLayer,
+        _layer: &mut TransactionLayer,
         now: Instant,
         id: u64,
         side: Side,
@@ -157,18 +157,21 @@ impl Calls {
         }
         tracing::warn!(call = id, leg = ?side, "SDP answer refused: ending the call");
         let reason = match side {
-            Side::Room => {
-                self.stats.refused_media += 1;
-                "room_srtp"
-            }
-            Side::Cloud => {
-                self.stats.cloud_failed += 1;
-                "cloud_srtp"
-            }
+            Side::Room => "room_srtp",
+            Side::Cloud => "cloud_srtp",
         };
         self.set_reason(id, reason);
         self.set_bye_reason(id, SRTP_BYE_REASON);
-        self.end_call(layer, now, id, Some((502, "Bad Gateway")));
+        let t = super::core_glue::time(now);
+        match side {
+            Side::Room => {
+                self.local_stats.refused_media += 1;
+                self.core
+                    .end(t, id, EndCause::Upstream(UpstreamFailure::Failed));
+            }
+            // A pending room hears 502, as for any upstream failure.
+            Side::Cloud => self.core.upstream_failed(t, id, UpstreamFailure::Failed),
+        }
     }
 
     /// Counts and reports a negotiated leg refused by the SRTP rule.
@@ -179,7 +182,7 @@ impl Calls {
         side: Side,
         refused: CryptoRefused,
     ) {
-        self.stats.srtp.count(refused.why);
+        self.local_stats.srtp.count(refused.why);
         self.emit_srtp(meeting, source, side, refused.why, CryptoOutcome::Refused);
     }
 
@@ -192,7 +195,7 @@ impl Calls {
         outcome: CryptoOutcome,
     ) {
         if outcome == CryptoOutcome::Refused {
-            self.stats.srtp.refused += 1;
+            self.local_stats.srtp.refused += 1;
         }
         let leg = match side {
             Side::Room => "room",

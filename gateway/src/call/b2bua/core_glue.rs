@@ -1,0 +1,445 @@
+//! The SIP side of the call core: a room's INVITE becomes a neutral incoming call, the core's
+//! requests are served (screening and meeting lookup at once, PIN attempts by the driver),
+//! and its commands are carried out with SIP: final responses, the PIN-phase answer, the cloud
+//! INVITE, 180/200 toward the room, BYE and CANCEL. End causes become SIP statuses here and
+//! nowhere else.
+
+use std::time::{Instant, SystemTime};
+
+use roomgate_core::call::{Command, EndCause, Incoming, Meeting, Request, Screening, Time};
+use roomgate_media::relay::{Leg, PlayFrame, StreamKind};
+use roomgate_sip::sdp::Direction;
+use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
+use roomgate_sip::Uri;
+
+use super::{
+    body_sdp, negotiate, srtp_rule, Call, Calls, CloudLeg, MeetingRoute, Phase, Refusal, RoomLeg,
+    Side, TxRole, Upstream,
+};
+use crate::lockout::unix_seconds;
+use roomgate_core::media_spec::{MediaSpec, StreamRole};
+
+/// A room INVITE the core is deciding on.
+pub(super) struct Pending {
+    tx: TransactionId,
+    request: Received,
+    route: Option<MeetingRoute>,
+    /// Why the media was refused, for the 488's Warning.
+    warning: Option<String>,
+}
+
+/// The core's clock reading for `now`.
+pub(super) fn time(now: Instant) -> Time {
+    Time {
+        mono: now,
+        unix: unix_seconds(SystemTime::now()),
+    }
+}
+
+/// The SIP status a room gets for `cause` while its INVITE is pending; `None`: no status of
+/// its own (a plain hang-up).
+pub(super) fn room_status(cause: EndCause) -> Option<(u16, &'static str)> {
+    use roomgate_core::call::UpstreamFailure as U;
+    Some(match cause {
+        EndCause::Normal => return None,
+        EndCause::Forbidden => (403, "Forbidden"),
+        EndCause::Loop => (482, "Loop Detected"),
+        EndCause::NotFound | EndCause::Upstream(U::NotFound) => (404, "Not Found"),
+        EndCause::Unavailable { .. } | EndCause::Upstream(U::Unreachable) => {
+            (503, "Service Unavailable")
+        }
+        EndCause::NotAcceptable | EndCause::Upstream(U::NotAcceptable) => {
+            (488, "Not Acceptable Here")
+        }
+        EndCause::Cancelled => (487, "Request Terminated"),
+        EndCause::Internal => (500, "Server Internal Error"),
+        EndCause::Upstream(U::TemporarilyUnavailable) => (480, "Temporarily Unavailable"),
+        EndCause::Upstream(U::Busy) => (486, "Busy Here"),
+        EndCause::Upstream(U::BusyEverywhere) => (600, "Busy Everywhere"),
+        EndCause::Upstream(U::Declined) => (603, "Decline"),
+        EndCause::Upstream(U::Timeout) => (504, "Server Time-out"),
+        EndCause::Upstream(U::Failed) => (502, "Bad Gateway"),
+    })
+}
+
+/// How a cloud final error reads to the core: the room then gets the status that means
+/// something to it (busy, declined, not found, not acceptable) or 502.
+pub(super) fn upstream_failure(code: u16) -> roomgate_core::call::UpstreamFailure {
+    use roomgate_core::call::UpstreamFailure as U;
+    match code {
+        404 => U::NotFound,
+        480 => U::TemporarilyUnavailable,
+        486 => U::Busy,
+        488 | 606 => U::NotAcceptable,
+        600 => U::BusyEverywhere,
+        603 => U::Declined,
+        408 => U::Timeout,
+        _ => U::Failed,
+    }
+}
+
+impl Calls {
+    /// An out-of-dialog INVITE from a room: handed to the core as an incoming call.
+    pub fn on_invite(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+    ) {
+        let msg = request.message().ok();
+        let call_id = msg.as_ref().and_then(|m| m.call_id().ok());
+        let (Some(msg), Some(call_id)) = (msg.as_ref(), call_id) else {
+            self.refuse(
+                layer,
+                now,
+                tx,
+                request,
+                Refusal::new(400, "Bad Request"),
+                None,
+            );
+            return;
+        };
+        let dialled = match msg.request_line().map(|l| &l.uri) {
+            Some(Uri::Sip(u)) => u
+                .user_unescaped()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            _ => None,
+        };
+        let incoming = Incoming {
+            key: call_id.to_owned(),
+            source: request.source.addr.ip(),
+            dialled,
+        };
+        let id = self.core.incoming(time(now), incoming);
+        self.pending.insert(
+            id,
+            Pending {
+                tx,
+                request: request.clone(),
+                route: None,
+                warning: None,
+            },
+        );
+        self.drive(layer, now);
+    }
+
+    /// Serves the core's requests and carries out its commands until it has none left.
+    pub(super) fn drive(&mut self, layer: &mut TransactionLayer, now: Instant) {
+        loop {
+            if let Some(r) = self.core.poll_request() {
+                self.serve(now, r);
+            } else if let Some(c) = self.core.poll_command() {
+                self.carry_out(layer, now, c);
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn serve(&mut self, now: Instant, r: Request) {
+        let t = time(now);
+        match r {
+            Request::Screen { call, source } => {
+                let s = match &self.guard {
+                    Some(g) => Screening {
+                        blocked: g.source_blocked(t.unix, source).is_some(),
+                        lockout_healthy: g.healthy(),
+                    },
+                    None => Screening {
+                        blocked: false,
+                        lockout_healthy: false,
+                    },
+                };
+                self.core.on_screened(t, call, s);
+            }
+            Request::Lookup { call, meeting } => {
+                // The store's lookups are short blocking calls on this thread; a slow disk
+                // shows in call setup time, never in the media path.
+                let found = self.directory.meeting(&meeting);
+                let neutral = match &found {
+                    Ok(r) => Ok(r.as_ref().map(|m| Meeting {
+                        pin_hash: m.pin_hash.clone(),
+                    })),
+                    Err(e) => Err(e.clone()),
+                };
+                if let (Some(p), Ok(route)) = (self.pending.get_mut(&call), found) {
+                    p.route = route;
+                }
+                self.core.on_lookup(t, call, neutral);
+            }
+            Request::PinAttempt {
+                call,
+                meeting,
+                source,
+                hash,
+                pin,
+            } => self.actions.push(super::Action::PinAttempt {
+                call,
+                meeting,
+                source,
+                hash,
+                pin,
+            }),
+        }
+    }
+
+    fn carry_out(&mut self, layer: &mut TransactionLayer, now: Instant, c: Command) {
+        match c {
+            Command::Refuse { call, cause } => {
+                let Some(p) = self.pending.remove(&call) else {
+                    return;
+                };
+                let (code, reason) = room_status(cause).unwrap_or((500, "Server Internal Error"));
+                let retry_after = match cause {
+                    EndCause::Unavailable { retry_after } => retry_after,
+                    _ => None,
+                };
+                let r = Refusal {
+                    code,
+                    reason,
+                    retry_after,
+                    warning: p.warning,
+                };
+                tracing::info!(code, reason, peer = %p.request.source.addr, "INVITE refused");
+                self.refuse(layer, now, p.tx, &p.request, r, None);
+            }
+            Command::Admit {
+                call, pin, meeting, ..
+            } => match self.admit(now, call, meeting, pin) {
+                Ok(()) => self.core.admitted(time(now), call),
+                Err(cause) => self.core.end(time(now), call, cause),
+            },
+            Command::AnswerForPin { call } => self.start_pin(layer, now, call),
+            Command::Play { call, frame } => self.play_prompt(call, &frame),
+            Command::PlaceUpstream { call } => self.place_cloud_leg(layer, now, call),
+            Command::Ringing { call } => self.ring_room(layer, now, call),
+            Command::Connect { call } => self.answer_room(layer, now, call),
+            Command::End {
+                call,
+                cause,
+                hung_up_by,
+                record,
+            } => {
+                self.pending.remove(&call);
+                if let Some(c) = self.calls.get_mut(&call) {
+                    c.record = Some(record);
+                }
+                let by = hung_up_by.map(Side::from_neutral);
+                self.teardown(layer, now, call, by, room_status(cause));
+            }
+        }
+    }
+
+    /// The room leg's part of admission: its offer must be acceptable under the room policy
+    /// and relay ports must be free, before anything is placed upstream.
+    fn admit(
+        &mut self,
+        now: Instant,
+        id: u64,
+        meeting: String,
+        needs_pin: bool,
+    ) -> Result<(), EndCause> {
+        let Some(p) = self.pending.get(&id) else {
+            return Err(EndCause::Internal);
+        };
+        let request = p.request.clone();
+        let tx = p.tx;
+        let route = p.route.clone();
+        let msg = request.message().map_err(|_| EndCause::Internal)?;
+        let source_ip = request.source.addr.ip();
+        let offer = match body_sdp(&msg) {
+            Ok(o) => o,
+            Err(w) => {
+                self.local_stats.refused_media += 1;
+                self.refusal_warning(id, w);
+                return Err(EndCause::NotAcceptable);
+            }
+        };
+        let room_policy = self
+            .settings
+            .trunks
+            .iter()
+            .find(|(ips, _)| ips.contains(&source_ip))
+            .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone());
+        // Refuse what the room policy cannot take before anything is placed upstream.
+        if let Some(offer) = &offer {
+            let caps = negotiate::capabilities(
+                self.settings.media_ip,
+                &room_policy,
+                1,
+                1,
+                negotiate::audio_codecs(),
+                true,
+            );
+            let trial = negotiate::answer(offer, &caps, |_| Some(9));
+            let legs = match negotiate::negotiated(&trial, offer) {
+                Ok(legs) => legs,
+                Err(refused) => {
+                    self.report_refused(&meeting, source_ip, Side::Room, refused);
+                    MediaSpec::default()
+                }
+            };
+            let outcome = srtp_rule::answer_outcome(&legs);
+            self.report_offer_crypto(&meeting, source_ip, Side::Room, offer, outcome);
+            if !legs.has(StreamRole::Audio) {
+                self.local_stats.refused_media += 1;
+                self.refusal_warning(id, "no acceptable audio stream (codec or SRTP policy)");
+                return Err(EndCause::NotAcceptable);
+            }
+        }
+        let video = offer.as_ref().is_none_or(negotiate::offers_video);
+        let session = self
+            .media
+            .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
+            .map_err(|e| {
+                tracing::warn!(error = %e, "no media resources");
+                EndCause::Unavailable {
+                    retry_after: Some(10),
+                }
+            })?;
+        let uri = match route.as_ref().map(|r| &r.upstream) {
+            Some(Upstream::Echo) => match &self.settings.echo {
+                Some((addr, _)) => format!("sips:{meeting}@{addr}"),
+                None => {
+                    self.media.with_relay(|r, _| r.remove_session(session)).ok();
+                    return Err(EndCause::Unavailable { retry_after: None });
+                }
+            },
+            Some(Upstream::Uri(u)) => u.clone(),
+            None => String::new(),
+        };
+        let room_direction = offer
+            .as_ref()
+            .map_or(Direction::SendRecv, negotiate::audio_direction);
+        let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
+        let cloud_call_id = format!("{}@{}", super::random_hex(12), self.settings.gateway_domain);
+        let call = Call {
+            id,
+            meeting,
+            phase: if needs_pin {
+                Phase::Pin
+            } else {
+                Phase::Resolving
+            },
+            room: RoomLeg {
+                invite: request.clone(),
+                tx,
+                tag: super::random_hex(8),
+                transport: request.source.transport,
+                dialog: None,
+                offer,
+                local_sdp: None,
+                streams: MediaSpec::default(),
+                sdp_version: 1,
+                retransmit: None,
+                ringing_sent: false,
+                expires_at: None,
+                timer_interval: None,
+            },
+            cloud: CloudLeg {
+                uri,
+                dest: None,
+                call_id: cloud_call_id.clone(),
+                from_tag: super::random_hex(8),
+                cseq: 1,
+                tx: None,
+                invite: None,
+                dialog: None,
+                local_sdp: None,
+                streams: MediaSpec::default(),
+                sdp_version: 1,
+                ack: None,
+                auth_tried: false,
+                credentials: route.as_ref().and_then(|r| r.credentials.clone()),
+                provisional: false,
+                refresh_at: None,
+                expires_at: None,
+                timer_interval: None,
+            },
+            session,
+            cloud_policy: route
+                .as_ref()
+                .map_or_else(|| room_policy.clone(), |r| r.policy.clone()),
+            room_policy,
+            audio: None,
+            room_call_id: room_call_id.clone(),
+            txs: Vec::new(),
+            room_direction,
+            cloud_direction: room_direction,
+            video,
+            upstream: route.as_ref().map(|r| r.upstream.clone()),
+            started_unix: time(now).unix,
+            fallback_reason: None,
+            record: None,
+            bye_reason: None,
+        };
+        self.pending.remove(&id);
+        self.by_call_id.insert(room_call_id, (id, Side::Room));
+        self.by_call_id
+            .insert(cloud_call_id.clone(), (id, Side::Cloud));
+        self.calls.insert(id, call);
+        self.by_session.insert(session, id);
+        self.track(tx, id, TxRole::RoomInvite);
+        self.core.add_key(id, cloud_call_id);
+        Ok(())
+    }
+
+    fn refusal_warning(&mut self, id: u64, w: &str) {
+        if let Some(p) = self.pending.get_mut(&id) {
+            p.warning = Some(w.to_owned());
+        }
+    }
+
+    /// One prompt frame to the room.
+    fn play_prompt(&mut self, id: u64, frame: &[i16]) {
+        let Some(session) = self.calls.get(&id).map(|c| c.session) else {
+            return;
+        };
+        let mut buf = [0u8; 1500];
+        let played = self.media.with_relay(|r, t| {
+            r.play(
+                t,
+                session,
+                Leg::A,
+                StreamKind::Audio,
+                PlayFrame::Pcm(frame),
+                &mut buf,
+            )
+        });
+        match played {
+            Ok(t) => self.media.send(t, &buf),
+            // Before the room's address is known (delayed offer) there is nobody to play
+            // to; the prompt goes on so timing stays the same.
+            Err(e) => tracing::trace!(call = id, error = %e, "prompt frame not sent"),
+        }
+    }
+
+    /// The cloud rings: the room hears 180 once.
+    fn ring_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.room.ringing_sent || call.room.dialog.is_some() {
+            return;
+        }
+        call.room.ringing_sent = true;
+        let tag = call.room.tag.clone();
+        let rtx = call.room.tx;
+        let contact = super::contact(&self.settings.sip_host, call.room.transport);
+        if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
+            let r = r.with(roomgate_sip::HeaderName::Contact, contact);
+            self.respond(layer, now, rtx, &r);
+        }
+    }
+
+    /// Ends `id` through the core (which names the cause; the teardown follows in `drive`).
+    pub(super) fn end(&mut self, now: Instant, id: u64, cause: EndCause) {
+        self.core.end(time(now), id, cause);
+    }
+
+    /// Records why `id` ends (first reason wins).
+    pub(super) fn set_reason(&mut self, id: u64, reason: &str) {
+        self.core.set_reason(id, reason);
+    }
+}
