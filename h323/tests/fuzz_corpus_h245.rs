@@ -121,5 +121,8 @@ fn every_bit_flip_of_every_seed_keeps_the_invariants() {
         }
     }
     assert!(total > 20_000, "{total} mutants");
-    assert!(decoded > total / 10, "only {decoded} of {total} mutants decode");
+    assert!(
+        decoded > total / 10,
+        "only {decoded} of {total} mutants decode"
+    );
 }

@@ -248,6 +248,8 @@ fn tshark_reads_the_generic_capabilities_and_h239_messages() {
         "192.0.2.10",
         "h235Key",
         "signalType: 5",
+        "h2250Capability",
+        "rtcpVideoControlCapability: True",
     ] {
         assert!(text.contains(needle), "tshark -V does not show {needle}");
     }

@@ -3,9 +3,11 @@
 //! and alternative capability sets) with its Ack, Reject and Release.
 
 use super::capability::Capability;
-use super::codec::{h245_additions, h245_choice, h245_sequence, Int, List};
+use super::channel::RtpPayloadType;
+use super::codec::{h245_additions, h245_choice, h245_sequence, Int, List, SeqOf};
+use super::data::DataApplicationCapability;
 use super::generic::{GenericCapability, GenericInformationList, NonStandardParameter};
-use crate::ras::field::{Null, Oid};
+use crate::ras::field::{Bool, Null, Oid};
 
 h245_sequence! {
     /// MasterSlaveDetermination: the terminal type (50 for a gateway, 190 for an MCU) and
@@ -50,13 +52,71 @@ h245_sequence! {
     pub struct MasterSlaveDeterminationRelease ext {}
 }
 
+h245_sequence! {
+    /// MediaDistributionCapability: where control, audio, video and data are mixed.
+    pub struct MediaDistributionCapability ext {
+        centralized_control: req Bool,
+        distributed_control: req Bool,
+        centralized_audio: req Bool,
+        distributed_audio: req Bool,
+        centralized_video: req Bool,
+        distributed_video: req Bool,
+        centralized_data: opt SeqOf<DataApplicationCapability>,
+        distributed_data: opt SeqOf<DataApplicationCapability>,
+    }
+}
+
+h245_sequence! {
+    /// MultipointCapability.
+    pub struct MultipointCapability ext {
+        multicast_capability: req Bool,
+        multi_uni_cast_conference: req Bool,
+        media_distribution_capability: req SeqOf<MediaDistributionCapability>,
+    }
+}
+
+h245_sequence! {
+    /// mcCapability: whether the terminal has a multipoint controller.
+    pub struct McCapability ext {
+        centralized_conference_mc: req Bool,
+        decentralized_conference_mc: req Bool,
+    }
+}
+
+h245_sequence! {
+    /// MediaPacketizationCapability (its RTP payload types are an extension addition).
+    pub struct MediaPacketizationCapability ext {
+        h261a_video_packetization: req Bool,
+    }
+}
+
+h245_additions!(MediaPacketizationCapability {
+    0 => rtp_payload_type, set_rtp_payload_type: List<RtpPayloadType, 1, 256>,
+});
+
+h245_sequence! {
+    /// H2250Capability: the H.225.0 media transport properties most H.323 endpoints
+    /// announce in their TerminalCapabilitySet.
+    pub struct H2250Capability ext {
+        /// In milliseconds.
+        maximum_audio_delay_jitter: req Int<0, 1023>,
+        receive_multipoint_capability: req MultipointCapability,
+        transmit_multipoint_capability: req MultipointCapability,
+        receive_and_transmit_multipoint_capability: req MultipointCapability,
+        mc_capability: req McCapability,
+        /// FIR and NACK over RTCP.
+        rtcp_video_control_capability: req Bool,
+        media_packetization_capability: req MediaPacketizationCapability,
+    }
+}
+
 h245_choice! {
-    /// MultiplexCapability: H.323 endpoints send `h2250Capability` (an extension
-    /// alternative, kept as octets); the H.222, H.223 and V.76 ones of other systems are not
-    /// typed.
+    /// MultiplexCapability: H.323 endpoints send `h2250Capability`; the H.222, H.223 and
+    /// V.76 ones of other systems are not typed.
     pub enum MultiplexCapability(4, ...) {
         0 => NonStandard(NonStandardParameter),
     } {
+        0 => H2250Capability(H2250Capability),
         1 => GenericMultiplexCapability(GenericCapability),
     }
 }

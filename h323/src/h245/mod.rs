@@ -63,11 +63,12 @@ pub use capability::{
     NoPtAudioToneCapability, UserInputCapability, VbdCapability, VideoCapability, G7231,
 };
 pub use capset::{
-    AlternativeCapabilitySet, CapabilityDescriptor, CapabilityTableEntry, MasterSlaveDetermination,
-    MasterSlaveDeterminationAck, MasterSlaveDeterminationReject, MasterSlaveDeterminationRelease,
-    MsdDecision, MsdRejectCause, MultiplexCapability, TableEntryCapacityExceeded, TcsRejectCause,
-    TerminalCapabilitySet, TerminalCapabilitySetAck, TerminalCapabilitySetReject,
-    TerminalCapabilitySetRelease,
+    AlternativeCapabilitySet, CapabilityDescriptor, CapabilityTableEntry, H2250Capability,
+    MasterSlaveDetermination, MasterSlaveDeterminationAck, MasterSlaveDeterminationReject,
+    MasterSlaveDeterminationRelease, McCapability, MediaDistributionCapability,
+    MediaPacketizationCapability, MsdDecision, MsdRejectCause, MultiplexCapability,
+    MultipointCapability, TableEntryCapacityExceeded, TcsRejectCause, TerminalCapabilitySet,
+    TerminalCapabilitySetAck, TerminalCapabilitySetReject, TerminalCapabilitySetRelease,
 };
 pub use channel::{
     AckReverseLogicalChannelParameters, AckReverseMultiplexParameters, ClcReason, ClcSource,

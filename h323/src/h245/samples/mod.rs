@@ -112,6 +112,52 @@ fn t38() -> Result<DataApplicationCapability, PerError> {
     })
 }
 
+fn multipoint() -> MultipointCapability {
+    MultipointCapability {
+        multicast_capability: false,
+        multi_uni_cast_conference: false,
+        media_distribution_capability: vec![MediaDistributionCapability {
+            centralized_control: true,
+            distributed_control: false,
+            centralized_audio: true,
+            distributed_audio: false,
+            centralized_video: true,
+            distributed_video: false,
+            centralized_data: None,
+            distributed_data: None,
+            extensions: none(),
+        }],
+        extensions: none(),
+    }
+}
+
+/// H2250Capability with H.264 packetization (RFC 3984) announced.
+fn h2250_capability() -> Result<H2250Capability, PerError> {
+    let mut packetization = MediaPacketizationCapability {
+        h261a_video_packetization: false,
+        extensions: none(),
+    };
+    packetization.set_rtp_payload_type(Some(&vec![RtpPayloadType {
+        payload_descriptor: PayloadDescriptor::RfcNumber(3984),
+        payload_type: None,
+        extensions: none(),
+    }]))?;
+    Ok(H2250Capability {
+        maximum_audio_delay_jitter: 60,
+        receive_multipoint_capability: multipoint(),
+        transmit_multipoint_capability: multipoint(),
+        receive_and_transmit_multipoint_capability: multipoint(),
+        mc_capability: McCapability {
+            centralized_conference_mc: false,
+            decentralized_conference_mc: false,
+            extensions: none(),
+        },
+        rtcp_video_control_capability: true,
+        media_packetization_capability: packetization,
+        extensions: none(),
+    })
+}
+
 /// A full TerminalCapabilitySet of a video room system.
 pub fn terminal_capability_set() -> Result<TerminalCapabilitySet, PerError> {
     use AudioCapability as A;
@@ -208,7 +254,7 @@ pub fn terminal_capability_set() -> Result<TerminalCapabilitySet, PerError> {
     Ok(TerminalCapabilitySet {
         sequence_number: 1,
         protocol_identifier: standard_oid(&[0, 0, 8, 245, 0, 17])?,
-        multiplex_capability: None,
+        multiplex_capability: Some(MultiplexCapability::H2250Capability(h2250_capability()?)),
         capability_table: Some(table),
         capability_descriptors: Some(vec![CapabilityDescriptor {
             capability_descriptor_number: 0,
