@@ -212,7 +212,8 @@ fn tshark_dissects_every_h245_message_we_send() {
 }
 
 /// Facts inside the messages, as tshark reads them: the H.264 and H.239 capability
-/// identifiers, the H.239 message numbers, and the addresses of the channels.
+/// identifiers and H.264 parameters by name, the H.239 message names, the addresses of the
+/// channels.
 #[test]
 fn tshark_reads_the_generic_capabilities_and_h239_messages() {
     let msgs = samples::all().unwrap();
@@ -249,6 +250,22 @@ fn tshark_reads_the_generic_capabilities_and_h239_messages() {
         "h235Key",
         "signalType: 5",
         "h2250Capability",
+        // H.241 parameter numbers and values, as Wireshark names them.
+        "0.0.8.241.0.0.1 (h264 generic-capabilities)",
+        "standard: 41 - Profile",
+        "Baseline Profile: True",
+        "unsignedMin: 71 - Level 3.1",
+        "standard: 3 - CustomMaxMBPS",
+        "standard: 4 - CustomMaxFS",
+        // H.239 capability identifiers and message numbers.
+        "(h239ControlCapability)",
+        "(h239ExtendedVideoCapability)",
+        "subMessageIdentifier: presentationTokenRequest (3)",
+        "subMessageIdentifier: presentationTokenResponse (4)",
+        "subMessageIdentifier: presentationTokenRelease (5)",
+        "subMessageIdentifier: presentationTokenIndicateOwner (6)",
+        "subMessageIdentifier: flowControlReleaseRequest (1)",
+        "subMessageIdentifier: flowControlReleaseResponse (2)",
         "rtcpVideoControlCapability: True",
     ] {
         assert!(text.contains(needle), "tshark -V does not show {needle}");
