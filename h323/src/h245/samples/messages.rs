@@ -144,6 +144,12 @@ pub fn all() -> Result<Vec<(&'static str, Mscm)>, PerError> {
             )),
         ),
         (
+            "olc_h239",
+            request(Q::OpenLogicalChannel(
+                Box::new(open_logical_channel_h239()?),
+            )),
+        ),
+        (
             "olc_encrypted",
             request(Q::OpenLogicalChannel(Box::new(
                 open_logical_channel_encrypted()?,

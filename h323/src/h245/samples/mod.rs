@@ -319,6 +319,22 @@ pub fn open_logical_channel_h264() -> Result<OpenLogicalChannel, PerError> {
     })
 }
 
+/// The H.239 presentation channel: extended video (H.264 with the presentation role) in a
+/// session of its own.
+pub fn open_logical_channel_h239() -> Result<OpenLogicalChannel, PerError> {
+    let mut olc = open_logical_channel_h264()?;
+    olc.forward_logical_channel_number = 4;
+    olc.forward_logical_channel_parameters.data_type = DataType::VideoData(
+        VideoCapability::ExtendedVideoCapability(h239_extended_video()?),
+    );
+    if let ForwardMultiplexParameters::H2250LogicalChannelParameters(p) =
+        &mut olc.forward_logical_channel_parameters.multiplex_parameters
+    {
+        p.session_id = 32;
+    }
+    Ok(olc)
+}
+
 /// A G.711 audio channel over IPv6 with an H.235 media key (EncryptionSync).
 pub fn open_logical_channel_encrypted() -> Result<OpenLogicalChannel, PerError> {
     let v6 = [
