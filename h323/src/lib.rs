@@ -32,6 +32,7 @@
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod h225;
+pub mod h245;
 pub mod limits;
 pub mod per;
 pub mod q931;

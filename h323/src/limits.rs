@@ -54,3 +54,14 @@ pub const MAX_GENERIC_DEPTH: usize = 4;
 
 /// Most hops of an IP source route in a TransportAddress.
 pub const MAX_SOURCE_ROUTE: usize = 16;
+
+/// Most items in one H.245 SEQUENCE OF or SET OF (capability table entries, descriptors,
+/// alternative capability sets, generic parameters, requested modes). H.245 bounds most of
+/// them at 256, which a full TerminalCapabilitySet stays well under; the few unbounded ones
+/// get the same limit.
+pub const MAX_H245_LIST: usize = 256;
+
+/// Deepest nesting of H.245 GenericParameter inside ParameterValue `genericParameter`: the
+/// recursion has no open type between levels, so the reader's open-type bound does not
+/// apply. H.239 and H.264 parameters are flat; real parameters nest one level at most.
+pub const MAX_H245_GENERIC_DEPTH: usize = 4;
