@@ -9,10 +9,14 @@
 //! - [`ras`]: RAS messages: every root alternative of H.225.0 v8's RasMessage typed;
 //! - [`h225`]: H.225.0 call signalling, the `H323-UserInformation` of the Q.931 user-user
 //!   element: the UU-PDU and every root UUIE typed, tunnelled H.245 and fastStart as octets;
+//! - [`h245`]: H.245 `MultimediaSystemControlMessage` (master/slave determination, capability
+//!   sets with audio, video, data, user input and the H.239 capabilities, logical channels,
+//!   mode requests, commands and indications, the H.239 generic messages), and readers for
+//!   the H.245 an H.225.0 message carries (`h245::tunnelled`, `h245::fast_start`);
 //! - [`limits`]: the named bounds on every length and count.
 //!
-//! Typed H.245 messages come next; the Q.931 user-user element keeps its payload as octets,
-//! decoded with [`h225::UserInformation::decode`].
+//! The Q.931 user-user element keeps its payload as octets, decoded with
+//! [`h225::UserInformation::decode`].
 //!
 //! ```
 //! use roomgate_h323::q931::{CallReference, Cause, InformationElement, Message, MessageType};
