@@ -181,3 +181,28 @@ fn trailing_octets_are_refused() {
     let err = UserInformation::decode(&bytes).unwrap_err();
     assert!(matches!(err.kind, PerErrorKind::BadLength { .. }), "{err}");
 }
+
+/// A NULL extension addition (e.g. `provisionalRespToH245Tunneling`) is encoded as one zero
+/// octet in its open type; reading it back must give the value, not "octets after the value"
+/// (the getter failed on every such addition before).
+#[test]
+fn null_extension_additions_read_back() {
+    let mut ui = pdu(MessageBody::Empty);
+    ui.h323_uu_pdu
+        .set_provisional_resp_to_h245_tunneling(Some(&()))
+        .unwrap();
+    assert_eq!(ui.h323_uu_pdu.extensions.addition(6), Some(&[0u8][..]));
+    let bytes = round_trip(&ui);
+    let back = UserInformation::decode(&bytes).unwrap();
+    assert_eq!(
+        back.h323_uu_pdu.provisional_resp_to_h245_tunneling(),
+        Some(Ok(()))
+    );
+    // An absent addition reads as absent.
+    let mut none = ui.clone();
+    none.h323_uu_pdu.extensions = Extensions::default();
+    assert!(none
+        .h323_uu_pdu
+        .provisional_resp_to_h245_tunneling()
+        .is_none());
+}

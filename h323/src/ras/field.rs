@@ -29,7 +29,10 @@ pub(crate) fn decode_whole<F: Field>(
 ) -> Result<F::Value, PerError> {
     let mut inner = r.nested(contents)?;
     let v = F::decode(&mut inner)?;
-    if inner.remaining() >= 8 {
+    // A value of no bits (NULL, an empty SEQUENCE) is written as one zero octet (X.691
+    // §11.2): that octet is the whole encoding, not a trailing one.
+    let empty = inner.bit_offset() == 0;
+    if (empty && contents != [0]) || (!empty && inner.remaining() >= 8) {
         return Err(inner.error(PerErrorKind::BadLength {
             what: "open type (octets after the value)",
         }));
