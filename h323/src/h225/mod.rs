@@ -2,10 +2,10 @@
 //! information element of every Setup, Call Proceeding, Alerting, Connect, Facility,
 //! Progress and Release Complete.
 //!
-//! The H323-UU-PDU and the seven root UUIEs are typed by their root components; Progress
-//! and `empty` of the extension alternatives are typed too, the others (status,
-//! statusInquiry, setupAcknowledge, notify, and anything newer) are kept as their open type's
-//! octets in [`MessageBody::Unknown`]. Extension additions everywhere stay octets with typed
+//! The H323-UU-PDU and the seven root UUIEs are typed by their root components; so are the
+//! extension alternatives of H.225.0 v8 (progress, empty, status, statusInquiry,
+//! setupAcknowledge, notify). Anything newer, or a body carrying H.235 tokens this codec does
+//! not type yet, is kept as its open type's octets in [`MessageBody::Unknown`]. Extension additions everywhere stay octets with typed
 //! accessors (tunnelled H.245 in `h245Control`, `h245Tunneling`, fastStart, call
 //! identifiers), so a received PDU re-encodes to exactly its octets whatever version sent it.
 
@@ -17,8 +17,8 @@ use serde::Serialize;
 
 pub use uuie::{
     AlertingUuie, CallProceedingUuie, CallRef, ConnectUuie, FacilityReason, FacilityUuie,
-    InformationUuie, NotTyped, OctetsList, ProgressUuie, ReleaseCompleteReason,
-    ReleaseCompleteUuie, SetupUuie,
+    InformationUuie, NotTyped, NotifyUuie, OctetsList, ProgressUuie, ReleaseCompleteReason,
+    ReleaseCompleteUuie, SetupAcknowledgeUuie, SetupUuie, StatusInquiryUuie, StatusUuie,
 };
 
 use crate::per::{Choice, PerError, PerErrorKind, Reader, Writer};
@@ -33,6 +33,11 @@ const BODY_ROOT_ALTERNATIVES: usize = 7;
 const PROGRESS_EXTENSION: usize = 0;
 /// Extension alternative index of empty.
 const EMPTY_EXTENSION: usize = 1;
+/// Extension alternative indices of status, statusInquiry, setupAcknowledge and notify.
+const STATUS_EXTENSION: usize = 2;
+const STATUS_INQUIRY_EXTENSION: usize = 3;
+const SETUP_ACKNOWLEDGE_EXTENSION: usize = 4;
+const NOTIFY_EXTENSION: usize = 5;
 /// The open type holding a NULL: the empty encoding padded to one zero octet (X.691 §10.1.3).
 const NULL_OPEN_TYPE: [u8; 1] = [0];
 
@@ -89,9 +94,13 @@ pub enum MessageBody {
     Progress(Box<ProgressUuie>),
     /// A Facility carrying only the PDU's additions (tunnelled H.245, supplementary services).
     Empty,
+    Status(Box<StatusUuie>),
+    StatusInquiry(Box<StatusInquiryUuie>),
+    SetupAcknowledge(Box<SetupAcknowledgeUuie>),
+    Notify(Box<NotifyUuie>),
     /// An extension alternative not typed (index among the additions: 0 progress, 1 empty,
-    /// 2 status, 3 statusInquiry, 4 setupAcknowledge, 5 notify, ...), or a Progress/empty
-    /// whose contents this codec does not type, kept as its open type's octets.
+    /// 2 status, 3 statusInquiry, 4 setupAcknowledge, 5 notify, ...), or one of those whose
+    /// contents this codec does not type (H.235 tokens), kept as its open type's octets.
     Unknown {
         index: usize,
         contents: Vec<u8>,
@@ -111,6 +120,10 @@ impl MessageBody {
             Self::ReleaseComplete(_) => 0x5a,
             Self::Facility(_) => 0x62,
             Self::Progress(_) => 0x03,
+            Self::Status(_) => 0x7d,
+            Self::StatusInquiry(_) => 0x75,
+            Self::SetupAcknowledge(_) => 0x0d,
+            Self::Notify(_) => 0x6e,
             Self::Empty | Self::Unknown { .. } => return None,
         })
     }
@@ -139,12 +152,17 @@ impl Field for MessageBody {
             Choice::Extension(index) => {
                 let contents = r.open_type(Self::NAME)?;
                 match index {
-                    // A Progress with tokens is not typed yet: kept like any unknown body.
-                    PROGRESS_EXTENSION => match decode_whole::<ProgressUuie>(r, &contents) {
-                        Ok(p) => Self::Progress(Box::new(p)),
-                        Err(_) => Self::Unknown { index, contents },
-                    },
+                    // A body with tokens is not typed yet: kept like any unknown body.
+                    PROGRESS_EXTENSION => typed::<ProgressUuie>(r, index, contents, Self::Progress),
                     EMPTY_EXTENSION if contents == NULL_OPEN_TYPE => Self::Empty,
+                    STATUS_EXTENSION => typed::<StatusUuie>(r, index, contents, Self::Status),
+                    STATUS_INQUIRY_EXTENSION => {
+                        typed::<StatusInquiryUuie>(r, index, contents, Self::StatusInquiry)
+                    }
+                    SETUP_ACKNOWLEDGE_EXTENSION => {
+                        typed::<SetupAcknowledgeUuie>(r, index, contents, Self::SetupAcknowledge)
+                    }
+                    NOTIFY_EXTENSION => typed::<NotifyUuie>(r, index, contents, Self::Notify),
                     _ => Self::Unknown { index, contents },
                 }
             }
@@ -182,14 +200,39 @@ impl Field for MessageBody {
                 root(w, 6)?;
                 FacilityUuie::encode(w, m)
             }
-            Self::Progress(m) => {
-                let contents = encode_whole::<ProgressUuie>(m)?;
-                w.choice_extension(PROGRESS_EXTENSION, &contents, Self::NAME)
-            }
+            Self::Progress(m) => extension::<ProgressUuie>(w, PROGRESS_EXTENSION, m),
             Self::Empty => w.choice_extension(EMPTY_EXTENSION, &NULL_OPEN_TYPE, Self::NAME),
+            Self::Status(m) => extension::<StatusUuie>(w, STATUS_EXTENSION, m),
+            Self::StatusInquiry(m) => {
+                extension::<StatusInquiryUuie>(w, STATUS_INQUIRY_EXTENSION, m)
+            }
+            Self::SetupAcknowledge(m) => {
+                extension::<SetupAcknowledgeUuie>(w, SETUP_ACKNOWLEDGE_EXTENSION, m)
+            }
+            Self::Notify(m) => extension::<NotifyUuie>(w, NOTIFY_EXTENSION, m),
             Self::Unknown { index, contents } => w.choice_extension(*index, contents, Self::NAME),
         }
     }
+}
+
+/// An extension alternative's body decoded as `F`, or kept as octets when it does not decode
+/// (tokens not typed yet, a newer sender's form): the PDU survives either way.
+fn typed<F: Field<Value = F>>(
+    r: &Reader<'_>,
+    index: usize,
+    contents: Vec<u8>,
+    wrap: fn(Box<F>) -> MessageBody,
+) -> MessageBody {
+    match decode_whole::<F>(r, &contents) {
+        Ok(v) => wrap(Box::new(v)),
+        Err(_) => MessageBody::Unknown { index, contents },
+    }
+}
+
+/// Writes an extension alternative's body as its open type.
+fn extension<F: Field<Value = F>>(w: &mut Writer, index: usize, v: &F) -> Result<(), PerError> {
+    let contents = encode_whole::<F>(v)?;
+    w.choice_extension(index, &contents, MessageBody::NAME)
 }
 
 ras_sequence! {

@@ -108,12 +108,84 @@ fn empty_and_unknown_bodies_keep_their_octets() {
         UserInformation::decode(&empty).unwrap().body(),
         &MessageBody::Empty
     );
-    // notify (extension 5) is not typed: its contents come back as they were.
+    // notify (extension 5) contents that are no Notify-UUIE come back as they were.
     let notify = pdu(MessageBody::Unknown {
         index: 5,
         contents: vec![0x80, 0x12, 0x34],
     });
-    round_trip(&notify);
+    let bytes = round_trip(&notify);
+    assert!(matches!(
+        UserInformation::decode(&bytes).unwrap().body(),
+        MessageBody::Unknown { index: 5, .. }
+    ));
+    // An alternative added after H.225.0 v8 is kept too.
+    round_trip(&pdu(MessageBody::Unknown {
+        index: 9,
+        contents: vec![0],
+    }));
+}
+
+#[test]
+fn status_inquiry_setup_acknowledge_and_notify_are_typed() {
+    let call = CallIdentifier::new([3; 16]);
+    let status = StatusUuie {
+        protocol_identifier: protocol(),
+        call_identifier: call.clone(),
+        tokens: None,
+        crypto_tokens: None,
+        extensions: Extensions::default(),
+    };
+    let inquiry = StatusInquiryUuie {
+        protocol_identifier: protocol(),
+        call_identifier: call.clone(),
+        tokens: None,
+        crypto_tokens: None,
+        extensions: Extensions::default(),
+    };
+    let ack = SetupAcknowledgeUuie {
+        protocol_identifier: protocol(),
+        call_identifier: call.clone(),
+        tokens: None,
+        crypto_tokens: None,
+        extensions: Extensions::default(),
+    };
+    let mut notify = NotifyUuie {
+        protocol_identifier: protocol(),
+        call_identifier: call,
+        tokens: None,
+        crypto_tokens: None,
+        extensions: Extensions::default(),
+    };
+    notify
+        .set_connected_address(Some(&vec![crate::ras::AliasAddress::DialedDigits(
+            "2001".into(),
+        )]))
+        .unwrap();
+    let bodies = [
+        (MessageBody::Status(Box::new(status)), 2, 0x7d),
+        (MessageBody::StatusInquiry(Box::new(inquiry)), 3, 0x75),
+        (MessageBody::SetupAcknowledge(Box::new(ack)), 4, 0x0d),
+        (MessageBody::Notify(Box::new(notify)), 5, 0x6e),
+    ];
+    for (body, index, q931) in bodies {
+        assert_eq!(body.q931_message_type(), Some(q931));
+        let bytes = round_trip(&pdu(body.clone()));
+        // Extension bits and optionals clear, then the body's CHOICE extension bit set, the
+        // normally-small bit clear and the 6-bit extension index.
+        assert_eq!(bytes[0] >> 2, 0b00_0010, "{body:?}");
+        assert_eq!(
+            usize::from((bytes[0] & 0x3) << 4 | bytes[1] >> 4),
+            index,
+            "{body:?}"
+        );
+        let MessageBody::Notify(n) = UserInformation::decode(&bytes).unwrap().body().clone() else {
+            continue;
+        };
+        assert_eq!(
+            n.connected_address().unwrap().unwrap(),
+            vec![crate::ras::AliasAddress::DialedDigits("2001".into())]
+        );
+    }
 }
 
 #[test]

@@ -229,3 +229,50 @@ ras_additions!(ProgressUuie {
     1 => maintain_connection, set_maintain_connection: Bool,
     2 => fast_connect_refused, set_fast_connect_refused: Null,
 });
+
+ras_sequence! {
+    /// Status-UUIE (extension alternative 2 of the body): the answer to a Status Enquiry. Its
+    /// tokens are root components not typed yet: a Status carrying them is kept as octets.
+    pub struct StatusUuie {
+        protocol_identifier: req Oid,
+        call_identifier: req CallIdentifier,
+        tokens: opt NotTyped,
+        crypto_tokens: opt NotTyped,
+    }
+}
+
+ras_sequence! {
+    /// StatusInquiry-UUIE (extension alternative 3): asks the peer for its call state.
+    pub struct StatusInquiryUuie {
+        protocol_identifier: req Oid,
+        call_identifier: req CallIdentifier,
+        tokens: opt NotTyped,
+        crypto_tokens: opt NotTyped,
+    }
+}
+
+ras_sequence! {
+    /// SetupAcknowledge-UUIE (extension alternative 4): overlap sending, more digits wanted.
+    pub struct SetupAcknowledgeUuie {
+        protocol_identifier: req Oid,
+        call_identifier: req CallIdentifier,
+        tokens: opt NotTyped,
+        crypto_tokens: opt NotTyped,
+    }
+}
+
+ras_sequence! {
+    /// Notify-UUIE (extension alternative 5): call information changed mid-call (the
+    /// connected party's identity, typically after a transfer).
+    pub struct NotifyUuie {
+        protocol_identifier: req Oid,
+        call_identifier: req CallIdentifier,
+        tokens: opt NotTyped,
+        crypto_tokens: opt NotTyped,
+    }
+}
+
+ras_additions!(NotifyUuie {
+    0 => connected_address, set_connected_address: SeqOf<AliasAddress>,
+    3 => destination_info, set_destination_info: EndpointType,
+});
