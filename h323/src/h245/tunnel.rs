@@ -31,9 +31,14 @@ pub fn fast_start(ui: &UserInformation) -> Option<Result<Vec<OpenLogicalChannel>
         MessageBody::Information(m) => m.fast_start()?,
         MessageBody::Facility(m) => m.fast_start()?,
         MessageBody::Progress(m) => Ok(m.fast_start.clone()?),
-        MessageBody::Empty | MessageBody::ReleaseComplete(_) | MessageBody::Unknown { .. } => {
-            return None
-        }
+        // These bodies have no fastStart component.
+        MessageBody::Empty
+        | MessageBody::ReleaseComplete(_)
+        | MessageBody::Status(_)
+        | MessageBody::StatusInquiry(_)
+        | MessageBody::SetupAcknowledge(_)
+        | MessageBody::Notify(_)
+        | MessageBody::Unknown { .. } => return None,
     };
     Some(elements.and_then(|list| list.iter().map(|e| OpenLogicalChannel::decode(e)).collect()))
 }
