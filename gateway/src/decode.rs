@@ -2,6 +2,10 @@
 //! whether it parsed and validated; the fault and the status a UAS would send (for BFCP, the
 //! Error a floor control server would answer) go to stderr.
 
+mod h323;
+
+pub use h323::H323Failure;
+
 use serde_json::{json, Map, Value};
 
 use roomgate_sip::sdp::SessionDescription;
@@ -17,6 +21,16 @@ pub enum Format {
     /// One BFCP message (RFC 8855) as it travels in a UDP datagram or is cut from a TCP/TLS
     /// stream, or one version-2 fragment.
     Bfcp,
+    /// A TPKT stream of H.225.0 call signalling: every packet as Q.931 with its H.225.0.
+    Tpkt,
+    /// One Q.931 message (a TPKT payload), its user-user element decoded as H.225.0.
+    Q931,
+    /// One H323-UserInformation (the contents of a Q.931 user-user element).
+    H225,
+    /// One H.225.0 RAS datagram.
+    Ras,
+    /// One H.245 MultimediaSystemControlMessage: not decoded yet (exit status 2).
+    H245,
 }
 
 /// Why a message did not decode, as the command reports it.
@@ -30,6 +44,21 @@ pub enum DecodeFailure {
     Bfcp(roomgate_bfcp::DecodeError),
     #[error("invalid BFCP message: {0} (a floor control server answers Error 10, Unable to Parse Message)")]
     BfcpGrammar(roomgate_bfcp::GrammarError),
+    #[error(transparent)]
+    H323(#[from] H323Failure),
+    /// A format the command names but cannot decode yet: not a verdict on the input.
+    #[error("decoding {0} is not yet supported")]
+    NotYetSupported(&'static str),
+}
+
+impl DecodeFailure {
+    /// The exit status: 1 when the input is faulty, 2 when the command cannot judge it.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::NotYetSupported(_) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// The Error a floor control server answers with, or why there is none.
@@ -66,6 +95,13 @@ pub fn decode(format: Format, input: &[u8]) -> Result<Value, DecodeFailure> {
             .map(|sdp| json!({ "sdp": sdp }))
             .map_err(DecodeFailure::Sdp),
         Format::Bfcp => bfcp_json(input),
+        Format::Tpkt => Ok(h323::tpkt(input)?),
+        Format::Q931 => Ok(h323::q931(input)?),
+        Format::H225 => Ok(h323::h225(input)?),
+        Format::Ras => Ok(h323::ras(input)?),
+        // The typed H.245 codec plugs in here (and in `h323::h245_octets`) once
+        // roomgate-h323 has it.
+        Format::H245 => Err(DecodeFailure::NotYetSupported("H.245")),
     }
 }
 

@@ -186,7 +186,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("roomgate: {e}");
-                    ExitCode::FAILURE
+                    ExitCode::from(e.exit_code())
                 }
             }
         }
