@@ -505,14 +505,12 @@ impl Calls {
     /// Meetings with a password (and unknown meetings) get PIN entry with these budgets and
     /// prompts; without them such calls are refused (503), failing closed.
     pub fn with_pin(mut self, guard: Arc<Guard>, prompts: &Prompts) -> Self {
-        let mut settings = CoreSettings {
+        self.core = CallCore::new(CoreSettings {
             max_calls: self.settings.max_calls,
             setup_timeout: self.settings.setup_timeout,
             pin_timeouts: self.settings.pin_timeouts,
             pin_attempts_per_call: guard.per_call_attempts(),
-        };
-        settings.pin_attempts_per_call = settings.pin_attempts_per_call.max(1);
-        self.core = CallCore::new(settings);
+        });
         self.guard = Some(guard);
         for rate in [8_000, 16_000, 48_000] {
             match crate::prompts::at_rate(prompts, rate) {

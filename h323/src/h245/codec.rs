@@ -15,20 +15,8 @@ use crate::ras::field::Field;
 
 pub use crate::ras::Extensions;
 
-/// Decodes an open type's contents as `F`, one nesting level deeper. Octets left after the
-/// value are an error (so what decodes re-encodes to the same length); a value of no bits,
-/// like NULL, is the single zero octet X.691 §10.1.3 makes of an empty encoding.
-pub(crate) fn decode_open<F: Field>(r: &Reader<'_>, contents: &[u8]) -> Result<F::Value, PerError> {
-    let mut inner = r.nested(contents)?;
-    let v = F::decode(&mut inner)?;
-    let empty = inner.bit_offset() == 0;
-    if (empty && contents != [0]) || (!empty && inner.remaining() >= 8) {
-        return Err(inner.error(PerErrorKind::BadLength {
-            what: "open type (octets after the value)",
-        }));
-    }
-    Ok(v)
-}
+/// Open types decode as everywhere else in the crate (H.225.0 and RAS share the rule).
+pub(crate) use crate::ras::field::decode_whole as decode_open;
 
 /// `INTEGER (LB..UB)` with bounds inside `u32`: every constrained INTEGER of H.245.
 pub struct Int<const LB: i64, const UB: i64>;

@@ -30,7 +30,7 @@ pub(crate) fn decode_whole<F: Field>(
     let mut inner = r.nested(contents)?;
     let v = F::decode(&mut inner)?;
     // A value of no bits (NULL, an empty SEQUENCE) is written as one zero octet (X.691
-    // §11.2): that octet is the whole encoding, not a trailing one.
+    // §10.1.3): that octet is the whole encoding, not a trailing one.
     let empty = inner.bit_offset() == 0;
     if (empty && contents != [0]) || (!empty && inner.remaining() >= 8) {
         return Err(inner.error(PerErrorKind::BadLength {
