@@ -10,10 +10,12 @@ cd "$(dirname "$0")/.."
 # the binary and every module the tests load: aufile, sndfile, srtp, g711, g722, opus, menu,
 # ctrl_tcp) as the real SIP peer with audio, libsrtp2 as the independent SRTP implementation the
 # media tests and benchmarks compare against, tshark as the wire-format oracle (every BFCP
-# version-1 message we encode must dissect cleanly), fail2ban (fail2ban-regex) to check our filter
+# version-1 message we encode must dissect cleanly), libre-dev (libre, baresip's library) as the
+# real BFCP-over-UDP peer (bfcp/tests/libre.rs compiles a small C program against it), fail2ban
+# (fail2ban-regex) to check our filter
 # against the security events, redis-server as the real Redis the cluster backend (shared
 # wrong-PIN budgets and meetings, gateway/tests/lockout_redis.rs) is tested against.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark"
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark libre-dev"
 
 step() {
     printf '\n==> %s\n' "$*"

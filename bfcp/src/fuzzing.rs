@@ -3,8 +3,12 @@
 //! this crate breaks; errors for hostile input are expected.
 
 mod machines;
+mod udp;
 
-pub use machines::{bfcp_participant, bfcp_server};
+pub use machines::{
+    bfcp_participant, bfcp_participant_udp_stats, bfcp_server, bfcp_server_udp_stats,
+};
+pub use udp::{bfcp_reassembly, bfcp_reassembly_counts};
 
 use crate::limits::{HEADER_LEN, MAX_MESSAGE_LEN, MAX_STREAM_BUFFER};
 use crate::message::{Fragment, Message};

@@ -16,10 +16,11 @@
 //! - [`limits`]: the named bounds on size, attribute count, nesting, text and state;
 //! - [`transport`]: the four transports and which version each carries;
 //! - [`stream`]: framing of messages on a TCP/TLS stream;
-//! - [`server`]: the floor control server; [`participant`]: the floor participant;
+//! - [`udp`]: BFCP over UDP: retransmission on T1, the response cache kept for T2, the
+//!   acknowledgements of server notifications, fragmentation and reassembly;
+//! - [`server`]: the floor control server; [`participant`]: the floor participant (both
+//!   use [`udp`] by themselves when their transport is UDP);
 //! - [`negotiate`]: the RFC 8856 / RFC 4145 offer/answer rules over plain values.
-//!
-//! UDP retransmission and fragment reassembly come next.
 //!
 //! ```
 //! use roomgate_bfcp::{Attribute, Header, Message, Primitive, Value, Version};
@@ -50,6 +51,7 @@ pub mod primitive;
 pub mod server;
 pub mod stream;
 pub mod transport;
+pub mod udp;
 mod wire;
 
 pub use attribute::{
@@ -69,3 +71,4 @@ pub use server::{
 };
 pub use stream::{StreamError, StreamFramer};
 pub use transport::Transport;
+pub use udp::{UdpConfig, UdpStats};

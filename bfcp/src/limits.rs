@@ -68,3 +68,34 @@ pub const MAX_OUTSTANDING_TRANSACTIONS: usize = 16;
 
 /// Floors a participant tracks (its own requests and FloorStatus subscriptions).
 pub const MAX_TRACKED_FLOORS: usize = 16;
+
+/// Fragments one message may arrive in over UDP. Our own fragmenter needs at most 128 for a
+/// message of [`MAX_MESSAGE_LEN`] at the smallest path MTU it accepts
+/// ([`MIN_PATH_MTU`](crate::udp::MIN_PATH_MTU)); a peer cutting finer is refused, which bounds
+/// the bookkeeping per message whatever the fragment sizes.
+pub const MAX_FRAGMENTS_PER_MESSAGE: usize = 256;
+
+/// Messages being reassembled at once from one peer. One more evicts the oldest: a peer that
+/// abandons a message does not block its next one for [`FRAGMENT_TIMEOUT`].
+pub const MAX_PENDING_REASSEMBLIES_PER_PEER: usize = 4;
+
+/// Messages being reassembled at once, all peers together (oldest evicted beyond it).
+pub const MAX_PENDING_REASSEMBLIES: usize = 64;
+
+/// How long the fragments of a message wait for the rest, from the first one. As long as
+/// the responder's T2: retransmissions of the message (every fragment sent again on T1) fill
+/// the gaps a lost fragment left, and all of them arrive within it.
+pub const FRAGMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Responses a responder keeps per peer for retransmitted requests (each for
+/// [`T2`](crate::udp::T2)); the oldest goes first. Requests arrive one after another, so a
+/// peer retransmitting anything older than its last few is long past its own T1 schedule.
+pub const MAX_CACHED_RESPONSES_PER_PEER: usize = 32;
+
+/// Octets of cached responses, all peers together; the oldest go first beyond it.
+pub const MAX_RESPONSE_CACHE_BYTES: usize = 256 * 1024;
+
+/// Messages a floor control server started over UDP (notifications, Goodbye) that one
+/// participant has not yet acknowledged. Beyond it the oldest stops being retransmitted:
+/// a participant that acknowledges nothing does not grow the server.
+pub const MAX_UNACKED_PER_PARTICIPANT: usize = 16;

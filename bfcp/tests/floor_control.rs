@@ -268,7 +268,8 @@ fn goodbye_ends_the_session_and_releases_the_floor() {
     assert!(net.peer(A).p.request_floor(now, 1).is_err());
 
     // The server says goodbye to C, which acknowledges and is forgotten.
-    net.server.goodbye(C);
+    let now = net.now;
+    net.server.goodbye(now, C);
     net.run();
     assert_eq!(net.peer(C).p.state(), SessionState::Closed);
     assert_eq!(net.server.participant_count(), 0);

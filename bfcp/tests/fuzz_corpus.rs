@@ -61,16 +61,61 @@ fn bfcp_stream_corpus() {
 
 #[test]
 fn bfcp_server_corpus() {
-    replay("bfcp_server", 4, roomgate_bfcp::fuzzing::bfcp_server);
+    for (name, bytes) in replay("bfcp_server", 6, roomgate_bfcp::fuzzing::bfcp_server) {
+        let stats = roomgate_bfcp::fuzzing::bfcp_server_udp_stats(&bytes);
+        assert_eq!(stats.is_some(), name.starts_with("udp-"), "seed {name}");
+    }
+    // The UDP seeds reach what only UDP has.
+    let stats =
+        |name| roomgate_bfcp::fuzzing::bfcp_server_udp_stats(&seed("bfcp_server", name)).unwrap();
+    let s = stats("udp-retransmit-cache-acks-fragments");
+    assert!(s.retransmissions > 0, "{s:?}");
+    assert!(s.replayed > 0, "{s:?}");
+    assert!(s.unanswered > 0, "{s:?}");
+    let s = stats("udp-small-mtu-many-notifications");
+    assert!(s.replayed > 0 && s.dropped_fragments > 0, "{s:?}");
 }
 
 #[test]
 fn bfcp_participant_corpus() {
-    replay(
+    for (name, bytes) in replay(
         "bfcp_participant",
-        3,
+        4,
         roomgate_bfcp::fuzzing::bfcp_participant,
-    );
+    ) {
+        let stats = roomgate_bfcp::fuzzing::bfcp_participant_udp_stats(&bytes);
+        assert_eq!(stats.is_some(), name.starts_with("udp-"), "seed {name}");
+    }
+    let s = roomgate_bfcp::fuzzing::bfcp_participant_udp_stats(&seed(
+        "bfcp_participant",
+        "udp-acks-retransmissions-fragments",
+    ))
+    .unwrap();
+    assert!(s.replayed > 0, "{s:?}");
+    assert!(s.retransmissions > 0 && s.unanswered > 0, "{s:?}");
+}
+
+#[test]
+fn bfcp_reassembly_corpus() {
+    for (name, bytes) in replay(
+        "bfcp_reassembly",
+        3,
+        roomgate_bfcp::fuzzing::bfcp_reassembly,
+    ) {
+        let (completed, dropped) = roomgate_bfcp::fuzzing::bfcp_reassembly_counts(&bytes);
+        assert!(completed > 0, "seed {name} completes nothing");
+        if name.starts_with("overlaps") || name.starts_with("flood") {
+            assert!(dropped > 0, "seed {name} drops nothing");
+        }
+    }
+}
+
+fn seed(target: &str, name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target)
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]

@@ -336,7 +336,7 @@ fn participants_are_bounded() {
     let r = send_msg(&mut s, late, &msg(Primitive::Hello, 1, late, vec![]));
     assert_eq!(error(&r).0, ErrorCodeValue::GenericError);
     assert_eq!(s.participant_count(), MAX_PARTICIPANTS);
-    s.remove_participant(0);
+    s.remove_participant(Instant::now(), 0);
     let r = send_msg(&mut s, late, &msg(Primitive::Hello, 2, late, vec![]));
     assert_eq!(r[0].header.primitive, Primitive::HelloAck);
 }

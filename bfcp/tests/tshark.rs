@@ -86,7 +86,7 @@ fn state_machine_messages() -> Vec<Message> {
     net.peer(2).p.release_floor(now, 1).unwrap();
     net.peer(1).p.goodbye(now).unwrap();
     net.run();
-    net.server.goodbye(3);
+    net.server.goodbye(now, 3);
     net.run();
     let mut out: Vec<Message> = Vec::new();
     for peer in &net.peers {

@@ -1,5 +1,11 @@
 //! The floor participant (RFC 8855 §10–12), sans-IO: calls and messages in with the time,
 //! messages and events out, timers reported by [`Participant::poll_timeout`].
+//!
+//! Over UDP (see [`crate::udp`]) each input and each `Transmit` is one datagram: requests are
+//! retransmitted on T1 (doubling) and fail after the last retransmission, the server's
+//! FloorRequestStatus and FloorStatus notifications are acknowledged (a retransmitted one is
+//! acknowledged again from the cache, not processed twice), answers must carry the R bit,
+//! and fragments are reassembled.
 
 mod receive;
 
@@ -14,12 +20,14 @@ use crate::limits::{MAX_OUTSTANDING_TRANSACTIONS, MAX_QUEUED_OUTPUTS, MAX_TRACKE
 use crate::message::Message;
 use crate::primitive::Primitive;
 use crate::transport::Transport;
+use crate::udp::{Fire, Retransmit, UdpConfig, UdpLayer, UdpStats};
 
 /// How often a connected participant sends Hello to show it (and learn the server) is alive.
 pub const DEFAULT_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
 
-/// How long a request waits for its response. Over TCP/TLS nothing is retransmitted, so no
-/// answer in this time means the server or the connection is gone.
+/// How long a request waits for its response over TCP/TLS, where nothing is retransmitted:
+/// no answer in this time means the server or the connection is gone. Over UDP the
+/// retransmission schedule decides instead ([`crate::udp::MAX_RETRANSMISSIONS`]).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the participant is set up with, from the negotiated SDP.
@@ -36,7 +44,10 @@ pub struct ParticipantConfig {
     /// randomness here.
     pub first_transaction_id: u16,
     pub keepalive_interval: Duration,
+    /// Over TCP/TLS only (see [`DEFAULT_REQUEST_TIMEOUT`]).
     pub request_timeout: Duration,
+    /// Path MTU and the like; used only over UDP.
+    pub udp: UdpConfig,
 }
 
 impl ParticipantConfig {
@@ -50,6 +61,7 @@ impl ParticipantConfig {
             first_transaction_id: 1,
             keepalive_interval: DEFAULT_KEEPALIVE_INTERVAL,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            udp: UdpConfig::default(),
         }
     }
 }
@@ -155,7 +167,18 @@ struct Transaction {
     id: u16,
     primitive: Primitive,
     floor: Option<u16>,
+    /// Over TCP/TLS: when the request fails unanswered.
     deadline: Instant,
+    /// Over UDP: the retransmission schedule, whose deadline replaces the one above.
+    retransmit: Option<Retransmit>,
+}
+
+impl Transaction {
+    fn due(&self) -> Instant {
+        self.retransmit
+            .as_ref()
+            .map_or(self.deadline, Retransmit::deadline)
+    }
 }
 
 #[derive(Debug)]
@@ -193,12 +216,15 @@ pub struct Participant {
     next_keepalive: Option<Instant>,
     outputs: VecDeque<ParticipantOutput>,
     dropped_outputs: u64,
+    /// Present over UDP. The server is its only peer (0).
+    udp: Option<UdpLayer>,
 }
 
 impl Participant {
     pub fn new(config: ParticipantConfig) -> Participant {
         Participant {
             next_transaction: config.first_transaction_id,
+            udp: (!config.transport.is_reliable()).then(|| UdpLayer::new(config.udp)),
             config,
             state: SessionState::Idle,
             transactions: Vec::new(),
@@ -238,30 +264,57 @@ impl Participant {
         self.dropped_outputs
     }
 
+    /// The UDP layer's state and counters; `None` over TCP/TLS.
+    pub fn udp_stats(&self) -> Option<UdpStats> {
+        self.udp.as_ref().map(|u| u.stats(self.transactions.len()))
+    }
+
     pub fn poll_output(&mut self) -> Option<ParticipantOutput> {
         self.outputs.pop_front()
     }
 
-    /// When [`Participant::handle_timeout`] must next be called.
+    /// When [`Participant::handle_timeout`] must next be called: a request to retransmit or
+    /// give up on, the keep-alive, a reassembly or cached acknowledgement expiring.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let deadline = self.transactions.iter().map(|t| t.deadline).min();
+        let deadline = self.transactions.iter().map(Transaction::due).min();
         let keepalive = match self.state {
             SessionState::Connected => self.next_keepalive,
             _ => None,
         };
-        match (deadline, keepalive) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let udp = self.udp.as_ref().and_then(UdpLayer::poll_timeout);
+        [deadline, keepalive, udp].into_iter().flatten().min()
     }
 
-    /// Ends requests whose response is overdue and sends the keep-alive Hello when due.
+    /// Retransmits requests whose T1 fired (UDP), ends requests whose response is overdue,
+    /// and sends the keep-alive Hello when due.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let (expired, kept): (Vec<Transaction>, Vec<Transaction>) =
-            std::mem::take(&mut self.transactions)
-                .into_iter()
-                .partition(|t| t.deadline <= now);
+        if let Some(udp) = self.udp.as_mut() {
+            udp.handle_timeout(now);
+        }
+        let mut expired = Vec::new();
+        let mut resend: Vec<Vec<u8>> = Vec::new();
+        let mut kept = Vec::new();
+        for mut t in std::mem::take(&mut self.transactions) {
+            if t.due() > now {
+                kept.push(t);
+                continue;
+            }
+            match t.retransmit.as_mut().map(|r| r.fire(now)) {
+                Some(Fire::Resend(datagrams)) => {
+                    resend.extend(datagrams.iter().cloned());
+                    kept.push(t);
+                }
+                Some(Fire::GiveUp) | None => expired.push(t),
+            }
+        }
         self.transactions = kept;
+        if let Some(udp) = self.udp.as_mut() {
+            udp.retransmissions += resend.len() as u64;
+            udp.unanswered += expired.len() as u64;
+        }
+        for bytes in resend {
+            self.emit(ParticipantOutput::Transmit(bytes));
+        }
         for t in expired {
             self.event(ParticipantEvent::TimedOut {
                 primitive: t.primitive,
@@ -281,14 +334,14 @@ impl Participant {
             }
         }
         if self.state == SessionState::Connected && self.next_keepalive.is_some_and(|t| t <= now) {
-            if self
+            // A Hello still awaiting its answer is the keep-alive already; with every
+            // transaction slot taken, this one is skipped. Either way the timer moves on.
+            let hello_pending = self
                 .transactions
                 .iter()
-                .any(|t| t.primitive == Primitive::Hello)
-            {
+                .any(|t| t.primitive == Primitive::Hello);
+            if hello_pending || self.send_hello(now).is_err() {
                 self.next_keepalive = Some(now + self.config.keepalive_interval);
-            } else {
-                let _ = self.send_hello(now);
             }
         }
     }
@@ -376,14 +429,17 @@ impl Participant {
             });
         }
         let tx = self.allocate_transaction();
+        let header = self.header(primitive, tx);
+        let retransmit = self
+            .send(&Message::new(header, attributes))
+            .map(|datagrams| Retransmit::new(now, datagrams));
         self.transactions.push(Transaction {
             id: tx,
             primitive,
             floor,
             deadline: now + self.config.request_timeout,
+            retransmit,
         });
-        let header = self.header(primitive, tx);
-        self.send(&Message::new(header, attributes));
         Ok(tx)
     }
 
@@ -474,10 +530,24 @@ impl Participant {
     }
 
     /// Encodes and queues a message; see [`crate::Server`] for why a failure is only counted.
-    fn send(&mut self, msg: &Message) {
-        match msg.encode() {
-            Ok(bytes) => self.emit(ParticipantOutput::Transmit(bytes)),
-            Err(_) => self.dropped_outputs += 1,
+    /// Over UDP the message goes out as one datagram or as fragments, an answer (R bit) is
+    /// kept for the server's retransmissions, and the datagrams are returned for the
+    /// request's retransmission schedule.
+    fn send(&mut self, msg: &Message) -> Option<Vec<Vec<u8>>> {
+        let Some(udp) = self.udp.as_mut() else {
+            match msg.encode() {
+                Ok(bytes) => self.emit(ParticipantOutput::Transmit(bytes)),
+                Err(_) => self.dropped_outputs += 1,
+            }
+            return None;
+        };
+        let Some(datagrams) = udp.datagrams(0, msg) else {
+            self.dropped_outputs += 1;
+            return None;
+        };
+        for bytes in &datagrams {
+            self.emit(ParticipantOutput::Transmit(bytes.clone()));
         }
+        Some(datagrams)
     }
 }

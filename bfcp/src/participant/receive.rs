@@ -2,12 +2,15 @@
 
 use std::time::Instant;
 
-use super::{FloorState, Participant, ParticipantEvent, SessionState, Transaction};
+use super::{
+    FloorState, Participant, ParticipantEvent, ParticipantOutput, SessionState, Transaction,
+};
 use crate::attribute::{AttributeType, RequestStatusValue, Value};
 use crate::compose::{read_floor_request_information, RequestView};
 use crate::header::Header;
 use crate::message::Message;
 use crate::primitive::Primitive;
+use crate::udp::Received;
 
 fn floor_state(view: &RequestView) -> FloorState {
     match view.status {
@@ -34,14 +37,42 @@ impl Participant {
     /// One message from the server: a datagram, or one frame from a
     /// [`StreamFramer`](crate::StreamFramer). What does not decode is dropped: a participant
     /// answers nothing with Error (RFC 8855 §13.8 gives that to the server).
+    ///
+    /// Over UDP this is where fragments are reassembled and a retransmitted notification is
+    /// acknowledged again from the cache without being processed again.
     pub fn handle_input(&mut self, now: Instant, bytes: &[u8]) {
-        if let Ok(msg) = Message::decode(bytes) {
-            self.handle_message(now, msg);
+        let Some(udp) = self.udp.as_mut() else {
+            if let Ok(msg) = Message::decode(bytes) {
+                self.handle_message(now, msg);
+            }
+            return;
+        };
+        match udp.receive(now, 0, bytes) {
+            Received::Nothing => {}
+            Received::Replay(datagrams) => {
+                for bytes in datagrams {
+                    self.emit(ParticipantOutput::Transmit(bytes));
+                }
+            }
+            Received::Process(whole) => {
+                if let Ok(msg) = Message::decode(&whole) {
+                    self.handle_message(now, msg);
+                }
+                if let Some(udp) = self.udp.as_mut() {
+                    udp.finish(now);
+                }
+            }
         }
     }
 
     /// One decoded message from the server. Messages for another conference or user, or in
-    /// a version the transport does not carry, are dropped.
+    /// a version the transport does not carry, are dropped. Over UDP prefer
+    /// [`Participant::handle_input`]: a decoded message skips reassembly and the cache.
+    ///
+    /// Over UDP the R bit tells answers from the server's own messages: an answer must match
+    /// an outstanding request (a late duplicate changes nothing), and a FloorRequestStatus or
+    /// FloorStatus without it is a notification, acknowledged with FloorRequestStatusAck or
+    /// FloorStatusAck.
     pub fn handle_message(&mut self, now: Instant, msg: Message) {
         let h = msg.header;
         let c = &self.config;
@@ -52,7 +83,17 @@ impl Participant {
         {
             return;
         }
-        let transaction = self.take_transaction(&h);
+        let transaction = match self.udp.is_some() {
+            false => self.take_transaction(&h),
+            true if h.responder => match self.take_transaction(&h) {
+                Some(t) => Some(t),
+                None => return,
+            },
+            true => {
+                self.acknowledge(&h);
+                None
+            }
+        };
         match h.primitive {
             Primitive::HelloAck => self.hello_ack(now, &msg, transaction.as_ref()),
             Primitive::FloorRequestStatus => self.floor_request_status(&msg, transaction.as_ref()),
@@ -64,7 +105,7 @@ impl Participant {
                     responder: !self.config.transport.is_reliable(),
                     ..h
                 };
-                self.send(&Message::new(ack, Vec::new()));
+                let _ = self.send(&Message::new(ack, Vec::new()));
                 self.close(SessionState::Closed);
             }
             Primitive::GoodbyeAck
@@ -75,6 +116,21 @@ impl Participant {
             // UserStatus answers a UserQuery we never send; the rest go to servers.
             _ => {}
         }
+    }
+
+    /// Over UDP: acknowledges a notification the server started (RFC 8855 §5.3.14–15).
+    fn acknowledge(&mut self, h: &Header) {
+        let primitive = match h.primitive {
+            Primitive::FloorRequestStatus => Primitive::FloorRequestStatusAck,
+            Primitive::FloorStatus => Primitive::FloorStatusAck,
+            _ => return,
+        };
+        let ack = Header {
+            primitive,
+            responder: true,
+            ..*h
+        };
+        let _ = self.send(&Message::new(ack, Vec::new()));
     }
 
     /// The outstanding request this message answers: same Transaction ID (never 0, which

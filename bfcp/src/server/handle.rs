@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{LeaveReason, Participant, Server};
+use super::{LeaveReason, Participant, Server, ServerOutput};
 use crate::attribute::{AttributeType, ErrorCode, ErrorCodeValue, Value};
 use crate::compose::{error_message, floor_request_information, supported_attributes};
 use crate::error::{DecodeError, Fault};
@@ -11,6 +11,7 @@ use crate::header::{Header, Version};
 use crate::limits::{MAX_FLOORS_PER_REQUEST, MAX_PARTICIPANTS, MAX_REQUESTS_PER_PARTICIPANT};
 use crate::message::Message;
 use crate::primitive::Primitive;
+use crate::udp::Received;
 use crate::{Attribute, Group};
 
 use super::floors::Refusal;
@@ -36,16 +37,54 @@ fn supported_primitives(reliable: bool) -> Vec<u8> {
 impl Server {
     /// One message from the participant `from` (the User ID its connection was set up
     /// with): a datagram, or one frame from a [`StreamFramer`](crate::StreamFramer).
+    ///
+    /// Over UDP this is where fragments are reassembled and a retransmitted request is
+    /// answered again from the response cache without being processed again.
     pub fn handle_input(&mut self, now: Instant, from: u16, bytes: &[u8]) {
+        self.clock = Some(now);
+        let Some(udp) = self.udp.as_mut() else {
+            return self.process(now, from, bytes);
+        };
+        match udp.receive(now, from, bytes) {
+            Received::Nothing => {}
+            Received::Replay(datagrams) => {
+                if let Some(p) = self.participants.iter_mut().find(|p| p.user_id == from) {
+                    p.last_seen = now;
+                }
+                for bytes in datagrams {
+                    self.emit(ServerOutput::Transmit { to: from, bytes });
+                }
+            }
+            Received::Process(whole) => {
+                self.process(now, from, &whole);
+                if let Some(udp) = self.udp.as_mut() {
+                    udp.finish(now);
+                }
+            }
+        }
+    }
+
+    fn process(&mut self, now: Instant, from: u16, bytes: &[u8]) {
         match Message::decode(bytes) {
             Ok(msg) => self.handle_message(now, from, msg),
             Err(e) => self.refuse_undecodable(now, from, &e),
         }
     }
 
-    /// One decoded message from the participant `from`.
+    /// One decoded message from the participant `from`. Over UDP prefer
+    /// [`Server::handle_input`]: a decoded message skips reassembly and the response cache.
     pub fn handle_message(&mut self, now: Instant, from: u16, msg: Message) {
+        self.clock = Some(now);
         let h = msg.header;
+        // Over UDP an answer (R bit, or an acknowledgement primitive whatever its R bit)
+        // belongs to a message the server started: it stops that message's retransmission.
+        let ack = matches!(
+            h.primitive,
+            Primitive::FloorRequestStatusAck | Primitive::FloorStatusAck | Primitive::GoodbyeAck
+        );
+        if self.udp.is_some() && (h.responder || ack) {
+            return self.answer(now, from, &h);
+        }
         // Errors are never answered (RFC 8855 §13.8), and acknowledgements need no answer.
         if matches!(
             h.primitive,
@@ -106,6 +145,25 @@ impl Server {
         }
     }
 
+    /// An answer over UDP to a message the server started: stops its retransmission, and a
+    /// GoodbyeAck to our Goodbye ends the participant. Answers to nothing we sent (late
+    /// duplicates) and answers naming another conference or user change nothing.
+    fn answer(&mut self, now: Instant, from: u16, h: &Header) {
+        if h.conference_id != self.conference_id || h.user_id != from {
+            return;
+        }
+        let Some(p) = self.participants.iter_mut().find(|p| p.user_id == from) else {
+            return;
+        };
+        p.last_seen = now;
+        let answered = self.take_unacked(from, h.transaction_id);
+        if h.primitive == Primitive::GoodbyeAck
+            && answered.is_some_and(|u| u.primitive == Primitive::Goodbye)
+        {
+            self.leave(from, LeaveReason::Goodbye);
+        }
+    }
+
     /// Marks the participant seen, adding it on its first message. False when the table is
     /// full.
     fn touch(&mut self, now: Instant, from: u16) -> bool {
@@ -130,7 +188,10 @@ impl Server {
         let Some(common) = e.header else {
             return;
         };
-        if common.primitive == Primitive::Error.code() {
+        // Errors are never answered, nor over UDP are answers (R bit): an Error about our
+        // own notification's acknowledgement could only start a ping-pong.
+        let answer = common.responder && self.udp.is_some();
+        if common.primitive == Primitive::Error.code() || answer {
             return;
         }
         if common.user_id == from {

@@ -5,6 +5,12 @@
 //! (`a=userid`); the caller passes that ID with every input and sends each
 //! [`ServerOutput::Transmit`] on that participant's connection, so a peer cannot speak for
 //! another by writing a different User ID into its headers.
+//!
+//! Over UDP (see [`crate::udp`]) an input is one datagram and so is each `Transmit`: the
+//! server reassembles fragments, answers a retransmitted request from its response cache
+//! without processing it again, fragments what exceeds the path MTU, and retransmits the
+//! FloorRequestStatus and FloorStatus notifications and the Goodbye it starts on T1 until
+//! the participant acknowledges them; [`Server::poll_timeout`] includes those timers.
 
 mod floors;
 mod handle;
@@ -20,10 +26,12 @@ use crate::attribute::RequestStatusValue;
 use crate::compose::{floor_request_information, RequestView};
 use crate::header::{Header, Version};
 use crate::limits::MAX_QUEUED_OUTPUTS;
+use crate::limits::MAX_UNACKED_PER_PARTICIPANT;
 use crate::message::Message;
 use crate::negotiate::FloorBinding;
 use crate::primitive::Primitive;
 use crate::transport::Transport;
+use crate::udp::{Fire, Retransmit, UdpConfig, UdpLayer, UdpStats};
 use crate::Attribute;
 use crate::Value;
 use floors::{Change, FloorTable};
@@ -46,6 +54,8 @@ pub struct ServerConfig {
     /// A participant silent this long is dropped and its floors released. `None`: never
     /// (over TCP the connection closing says the same; call [`Server::remove_participant`]).
     pub idle_timeout: Option<Duration>,
+    /// Path MTU and the like; used only over UDP.
+    pub udp: UdpConfig,
 }
 
 /// Something for the caller to do.
@@ -77,6 +87,14 @@ pub enum ServerEvent {
     },
     /// The participant is gone and its requests ended.
     Left { user_id: u16, reason: LeaveReason },
+    /// Over UDP: a message the server started (a notification, Goodbye) went
+    /// unacknowledged through every retransmission, or was pushed out by newer ones
+    /// ([`MAX_UNACKED_PER_PARTICIPANT`]).
+    Unacknowledged {
+        user_id: u16,
+        primitive: Primitive,
+        transaction_id: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,6 +105,17 @@ pub enum LeaveReason {
     Idle,
     /// The caller removed it (connection closed).
     Removed,
+    /// Over UDP: our Goodbye went unacknowledged through every retransmission.
+    GoodbyeUnanswered,
+}
+
+/// A message the server started over UDP, retransmitted until acknowledged.
+#[derive(Debug)]
+struct Unacked {
+    user_id: u16,
+    transaction_id: u16,
+    primitive: Primitive,
+    retransmit: Retransmit,
 }
 
 #[derive(Debug)]
@@ -124,6 +153,12 @@ pub struct Server {
     next_transaction: u16,
     outputs: VecDeque<ServerOutput>,
     dropped_outputs: u64,
+    /// Present over UDP.
+    udp: Option<UdpLayer>,
+    unacked: Vec<Unacked>,
+    /// The time of the input being handled: every entry point that can send sets it, so a
+    /// message the server starts is scheduled for retransmission from then.
+    clock: Option<Instant>,
 }
 
 impl Server {
@@ -144,6 +179,9 @@ impl Server {
             next_transaction: config.first_transaction_id,
             outputs: VecDeque::new(),
             dropped_outputs: 0,
+            udp: (!config.transport.is_reliable()).then(|| UdpLayer::new(config.udp)),
+            unacked: Vec::new(),
+            clock: None,
         })
     }
 
@@ -152,14 +190,25 @@ impl Server {
         self.outputs.pop_front()
     }
 
-    /// When [`Server::handle_timeout`] must next be called.
+    /// When [`Server::handle_timeout`] must next be called: a participant going idle, a
+    /// retransmission due, a reassembly or cached response expiring.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let idle = self.idle_timeout?;
-        self.participants.iter().map(|p| p.last_seen + idle).min()
+        let idle = self
+            .idle_timeout
+            .and_then(|idle| self.participants.iter().map(|p| p.last_seen + idle).min());
+        let unacked = self.unacked.iter().map(|u| u.retransmit.deadline()).min();
+        let udp = self.udp.as_ref().and_then(UdpLayer::poll_timeout);
+        [idle, unacked, udp].into_iter().flatten().min()
     }
 
-    /// Drops participants silent for longer than the idle timeout.
+    /// Drops participants silent for longer than the idle timeout, retransmits what is due
+    /// over UDP (or gives up on it), and expires reassemblies and cached responses.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.clock = Some(now);
+        if let Some(udp) = self.udp.as_mut() {
+            udp.handle_timeout(now);
+        }
+        self.retransmit(now);
         let Some(idle) = self.idle_timeout else {
             return;
         };
@@ -174,16 +223,64 @@ impl Server {
         }
     }
 
+    /// Resends every message whose T1 fired; ends those out of retransmissions.
+    fn retransmit(&mut self, now: Instant) {
+        let mut resend: Vec<(u16, Vec<Vec<u8>>)> = Vec::new();
+        let mut failed: Vec<Unacked> = Vec::new();
+        let mut i = 0;
+        while let Some(u) = self.unacked.get_mut(i) {
+            if u.retransmit.deadline() > now {
+                i += 1;
+                continue;
+            }
+            match u.retransmit.fire(now) {
+                Fire::Resend(datagrams) => {
+                    resend.push((u.user_id, datagrams.to_vec()));
+                    i += 1;
+                }
+                Fire::GiveUp => failed.push(self.unacked.remove(i)),
+            }
+        }
+        for (to, datagrams) in resend {
+            if let Some(udp) = self.udp.as_mut() {
+                udp.retransmissions += datagrams.len() as u64;
+            }
+            for bytes in datagrams {
+                self.emit(ServerOutput::Transmit { to, bytes });
+            }
+        }
+        for u in failed {
+            self.unanswered(&u);
+            if u.primitive == Primitive::Goodbye && self.participant(u.user_id).is_some() {
+                self.leave(u.user_id, LeaveReason::GoodbyeUnanswered);
+            }
+        }
+    }
+
+    fn unanswered(&mut self, u: &Unacked) {
+        if let Some(udp) = self.udp.as_mut() {
+            udp.unanswered += 1;
+        }
+        self.emit(ServerOutput::Event(ServerEvent::Unacknowledged {
+            user_id: u.user_id,
+            primitive: u.primitive,
+            transaction_id: u.transaction_id,
+        }));
+    }
+
     /// The participant's connection closed: its requests end, others are told.
-    pub fn remove_participant(&mut self, user_id: u16) {
+    pub fn remove_participant(&mut self, now: Instant, user_id: u16) {
+        self.clock = Some(now);
         if self.participant(user_id).is_some() {
             self.leave(user_id, LeaveReason::Removed);
         }
     }
 
     /// Sends Goodbye to a participant (the conference is ending for it); it is forgotten
-    /// when its GoodbyeAck arrives.
-    pub fn goodbye(&mut self, user_id: u16) {
+    /// when its GoodbyeAck arrives (over UDP, or when Goodbye goes unanswered through every
+    /// retransmission).
+    pub fn goodbye(&mut self, now: Instant, user_id: u16) {
+        self.clock = Some(now);
         if self.participant(user_id).is_some() {
             let tx = self.server_transaction();
             let header = self.server_header(Primitive::Goodbye, tx, user_id);
@@ -220,12 +317,23 @@ impl Server {
         self.dropped_outputs
     }
 
+    /// The UDP layer's state and counters; `None` over TCP/TLS.
+    pub fn udp_stats(&self) -> Option<UdpStats> {
+        self.udp.as_ref().map(|u| u.stats(self.unacked.len()))
+    }
+
     fn participant(&self, user: u16) -> Option<&Participant> {
         self.participants.iter().find(|p| p.user_id == user)
     }
 
     fn leave(&mut self, user: u16, reason: LeaveReason) {
         self.participants.retain(|p| p.user_id != user);
+        // Nothing more is retransmitted to it; its cached answers stay for T2, so a
+        // retransmitted Goodbye is answered again rather than taken for a new participant.
+        self.unacked.retain(|u| u.user_id != user);
+        if let Some(udp) = self.udp.as_mut() {
+            udp.forget_peer(user);
+        }
         let changes = self.table.remove_user(user);
         self.publish(&changes, None);
         self.emit(ServerOutput::Event(ServerEvent::Left {
@@ -235,17 +343,19 @@ impl Server {
     }
 
     /// Transaction ID of a message the server starts: 0 over reliable transports (RFC 8855
-    /// §8), else the next of the caller-seeded counter, never 0.
+    /// §8), else the next of the caller-seeded counter, never 0 and never one still awaiting
+    /// its acknowledgement.
     fn server_transaction(&mut self) -> u16 {
         if self.transport.is_reliable() {
             return 0;
         }
-        if self.next_transaction == 0 {
-            self.next_transaction = 1;
+        loop {
+            let tx = self.next_transaction;
+            self.next_transaction = self.next_transaction.wrapping_add(1);
+            if tx != 0 && !self.unacked.iter().any(|u| u.transaction_id == tx) {
+                return tx;
+            }
         }
-        let tx = self.next_transaction;
-        self.next_transaction = self.next_transaction.wrapping_add(1);
-        tx
     }
 
     fn server_header(&self, primitive: Primitive, tx: u16, user: u16) -> Header {
@@ -273,11 +383,63 @@ impl Server {
     /// Encodes and queues a message. Every message built here stays inside the codec's
     /// limits (text is clipped, lists are bounded by the table's limits); one that does not
     /// encode is counted as dropped rather than sent half-made.
+    ///
+    /// Over UDP the message goes out as one datagram or several fragments; an answer is kept
+    /// for retransmitted requests, and a message the server starts that the participant must
+    /// acknowledge is scheduled for retransmission.
     fn send(&mut self, to: u16, msg: &Message) {
-        match msg.encode() {
-            Ok(bytes) => self.emit(ServerOutput::Transmit { to, bytes }),
-            Err(_) => self.dropped_outputs += 1,
+        let Some(udp) = self.udp.as_mut() else {
+            match msg.encode() {
+                Ok(bytes) => self.emit(ServerOutput::Transmit { to, bytes }),
+                Err(_) => self.dropped_outputs += 1,
+            }
+            return;
+        };
+        let Some(datagrams) = udp.datagrams(to, msg) else {
+            self.dropped_outputs += 1;
+            return;
+        };
+        let h = &msg.header;
+        let acknowledged = matches!(
+            h.primitive,
+            Primitive::FloorRequestStatus | Primitive::FloorStatus | Primitive::Goodbye
+        );
+        if !h.responder && acknowledged {
+            if let Some(now) = self.clock {
+                self.await_ack(now, to, h, datagrams.clone());
+            }
         }
+        for bytes in datagrams {
+            self.emit(ServerOutput::Transmit { to, bytes });
+        }
+    }
+
+    /// Schedules a started message for retransmission until acknowledged, pushing out the
+    /// participant's oldest one when it already has [`MAX_UNACKED_PER_PARTICIPANT`].
+    fn await_ack(&mut self, now: Instant, to: u16, h: &Header, datagrams: Vec<Vec<u8>>) {
+        let of_user = self.unacked.iter().filter(|u| u.user_id == to).count();
+        if of_user >= MAX_UNACKED_PER_PARTICIPANT {
+            if let Some(i) = self.unacked.iter().position(|u| u.user_id == to) {
+                let old = self.unacked.remove(i);
+                self.unanswered(&old);
+            }
+        }
+        self.unacked.push(Unacked {
+            user_id: to,
+            transaction_id: h.transaction_id,
+            primitive: h.primitive,
+            retransmit: Retransmit::new(now, datagrams),
+        });
+    }
+
+    /// Over UDP: the acknowledgement (or GoodbyeAck, or Error) answering a message the
+    /// server started, which stops its retransmission.
+    fn take_unacked(&mut self, from: u16, transaction_id: u16) -> Option<Unacked> {
+        let i = self
+            .unacked
+            .iter()
+            .position(|u| u.user_id == from && u.transaction_id == transaction_id)?;
+        Some(self.unacked.remove(i))
     }
 
     fn floor_request_status(&self, header: Header, r: &RequestView) -> Message {

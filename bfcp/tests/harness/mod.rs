@@ -58,6 +58,7 @@ pub fn server_config(policy: Policy, version: Version) -> ServerConfig {
         policy,
         first_transaction_id: 1,
         idle_timeout: None,
+        udp: roomgate_bfcp::UdpConfig::default(),
     }
 }
 
