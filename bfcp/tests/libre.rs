@@ -31,7 +31,7 @@ use roomgate_bfcp::{
     Attribute, AttributeType, CommonHeader, ErrorCodeValue, FloorState, Header, LeaveReason,
     Message, Participant, ParticipantConfig, ParticipantEvent, ParticipantOutput, Policy,
     Primitive, RequestStatusValue, Server, ServerConfig, ServerEvent, ServerOutput, SessionState,
-    Transport, UdpConfig, Value, Version,
+    StreamFramer, Transport, UdpConfig, Value, Version,
 };
 
 const CONFERENCE: u32 = 4_242_001;
@@ -919,4 +919,81 @@ fn where_libre_differs_from_rfc_8855() {
     assert_eq!(field(taken[0], "tid"), Some(note.to_string().as_str()));
     assert_eq!(field(taken[0], "r"), Some("0"));
     assert_eq!(processed("Hello", note), 0, "{all}");
+}
+
+/// The TCP framing against a third party's bytes. There is no packaged BFCP-over-TCP peer, but
+/// libre answers version-1 requests over UDP in version 1, the TCP wire form (see
+/// [`where_libre_differs_from_rfc_8855`]): its answers, laid back to back, are the byte stream
+/// a version-1 peer would write on a TCP connection. Our framer must cut that stream into
+/// exactly libre's messages however it arrives, and each must decode.
+#[test]
+fn libre_version_1_messages_frame_as_a_tcp_stream() {
+    let mut libre = LibrePeer::spawn(&[
+        "server".into(),
+        CONFERENCE.to_string(),
+        LIBRE.to_string(),
+        FLOOR.to_string(),
+    ]);
+    let to: SocketAddr = format!("127.0.0.1:{}", libre.port()).parse().unwrap();
+    let sock = socket();
+    let requests = [
+        request(Primitive::Hello, Version::V1, 70, vec![]),
+        request(
+            Primitive::FloorRequest,
+            Version::V1,
+            71,
+            vec![Value::FloorId(FLOOR)],
+        ),
+        request(
+            Primitive::FloorQuery,
+            Version::V1,
+            72,
+            vec![Value::FloorId(FLOOR)],
+        ),
+    ];
+    let mut recorded: Vec<Vec<u8>> = Vec::new();
+    for req in &requests {
+        sock.send_to(&req.encode().unwrap(), to).unwrap();
+        // The answer, and whatever libre sends after it, until it is quiet (bounded).
+        for _ in 0..8 {
+            match recv(&sock, Duration::from_millis(400)) {
+                Some((bytes, _)) => recorded.push(bytes),
+                None => break,
+            }
+        }
+    }
+    let primitives: Vec<Primitive> = recorded
+        .iter()
+        .map(|b| Message::decode(b).unwrap().header.primitive)
+        .collect();
+    assert!(
+        primitives.starts_with(&[Primitive::HelloAck, Primitive::FloorRequestStatus]),
+        "libre answered {primitives:?}"
+    );
+    assert!(
+        primitives.contains(&Primitive::FloorStatus),
+        "libre answered {primitives:?}"
+    );
+    // libre answers each request in its version (1) and sends its own notifications in
+    // version 2; over TCP we accept both (RFC 8855 §5.1), so the stream carries both.
+    for bytes in &recorded {
+        let h = CommonHeader::decode(bytes).unwrap();
+        if (70..=72).contains(&h.transaction_id) {
+            assert_eq!(h.version, 1, "{primitives:?}");
+        }
+    }
+
+    let stream: Vec<u8> = recorded.concat();
+    for chunk in [1, 2, 3, 5, 7, 13, stream.len()] {
+        let mut framer = StreamFramer::new();
+        let mut framed = Vec::new();
+        for piece in stream.chunks(chunk) {
+            framer.push(piece).unwrap();
+            while let Some(frame) = framer.next_frame().unwrap() {
+                framed.push(frame);
+            }
+        }
+        assert_eq!(framed, recorded, "chunks of {chunk} octets");
+        assert_eq!(framer.buffered(), 0);
+    }
 }
