@@ -14,8 +14,11 @@ cd "$(dirname "$0")/.."
 # real BFCP-over-UDP peer (bfcp/tests/libre.rs compiles a small C program against it), fail2ban
 # (fail2ban-regex) to check our filter
 # against the security events, redis-server as the real Redis the cluster backend (shared
-# wrong-PIN budgets and meetings, gateway/tests/lockout_redis.rs) is tested against.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark libre-dev"
+# wrong-PIN budgets and meetings, gateway/tests/lockout_redis.rs) is tested against,
+# openssh-server (/usr/sbin/sshd, started by gateway/tests/endpoint_ssh.rs on its own port with
+# its own config and keys, never the system's) and openssh-client (ssh-keygen) as the real SSH
+# console of a room system for `roomgate endpoint`.
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark libre-dev openssh-server openssh-client"
 
 step() {
     printf '\n==> %s\n' "$*"

@@ -68,6 +68,8 @@ pub struct Config {
     pub pin: PinConfig,
     /// The admin HTTP API and `/metrics`.
     pub admin: AdminConfig,
+    /// SSH control of room systems (see `crate::endpoint`).
+    pub endpoints: crate::endpoint::service::EndpointsConfig,
 }
 
 /// PIN entry: timeouts and where security events are written.

@@ -19,6 +19,7 @@ pub mod cluster;
 pub mod config;
 pub mod decode;
 pub mod echo;
+pub mod endpoint;
 pub mod lockout;
 pub mod observe;
 pub mod pin;

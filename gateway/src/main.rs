@@ -54,6 +54,27 @@ enum Command {
         #[command(subcommand)]
         command: roomgate::cli_lockout::LockoutCommand,
     },
+    /// Control room systems over their SSH consoles: add, list, remove, dial, hangup,
+    /// status, exec.
+    Endpoint {
+        #[command(subcommand)]
+        command: roomgate::endpoint::cli::EndpointCommand,
+    },
+}
+
+fn endpoint(command: roomgate::endpoint::cli::EndpointCommand) -> ExitCode {
+    if command.reads_passphrase() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprintln!("roomgate: reading the key passphrase from standard input (one line)");
+    }
+    let env = std::env::var_os(roomgate::cli_meeting::DATA_DIR_ENV);
+    let mut stdout = std::io::stdout().lock();
+    match roomgate::endpoint::cli::run(command, env, &mut std::io::stdin().lock(), &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roomgate: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn lockout(command: roomgate::cli_lockout::LockoutCommand) -> ExitCode {
@@ -168,6 +189,7 @@ fn main() -> ExitCode {
         Command::Check { config } => check(config.as_deref()),
         Command::Meeting { command } => meeting(command),
         Command::Lockout { command } => lockout(command),
+        Command::Endpoint { command } => endpoint(command),
         Command::Decode { format, file } => {
             let input = match read_input(file.as_ref()) {
                 Ok(input) => input,

@@ -475,7 +475,13 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
             store.clone(),
             security.sink.clone(),
             admin_token(&config)?,
-        );
+        )
+        .with_endpoints(crate::endpoint::service::Service {
+            store: store.clone(),
+            sink: security.sink.clone(),
+            dial_address: crate::endpoint::service::dial_address(&config),
+            config: config.endpoints.clone(),
+        });
         admin = Some(start_admin(&config, state, stop_rx.clone()).await?);
         bridge.admin = Some(rx);
     }

@@ -79,6 +79,16 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
         "Source addresses blocked after too many wrong PINs.",
         security.source_blocks,
     );
+    o.counter(
+        "roomgate_endpoint_operations_total",
+        "Operations on room systems over SSH, whatever their outcome (endpoint dial, status, ...).",
+        security.endpoint_operations,
+    );
+    o.counter(
+        "roomgate_endpoint_host_keys_refused_total",
+        "Room SSH host keys refused: changed since pinned, or not pinned.",
+        security.endpoint_host_keys_refused,
+    );
 
     let Some(s) = snapshot else {
         return o.0;
@@ -266,6 +276,7 @@ mod tests {
                 source_blocks: 2,
                 pin_refused: 4,
                 srtp_refused: 0,
+                ..SecurityCounts::default()
             },
         );
         for line in [

@@ -20,6 +20,7 @@
 //! | DELETE | `/v1/lockouts/source/{ip}` | lift a source block (by its source key), 404 when none |
 //! | GET | `/v1/cdrs?limit=N` | newest CDRs first, N ≤ 1000 (default 100) |
 //! | GET | `/metrics` | Prometheus text format 0.0.4 |
+//! | * | `/v1/endpoints/...` | SSH control of room systems, see [`crate::endpoint::api`] |
 
 pub mod metrics;
 mod token;
@@ -189,6 +190,8 @@ pub struct AdminState {
     pub token: Arc<Token>,
     /// Bounds requests in flight (see [`MAX_CONCURRENT_REQUESTS`]).
     pub in_flight: Arc<Semaphore>,
+    /// SSH control of room systems (`/v1/endpoints/...`); `None` answers 503 there.
+    pub endpoints: Option<Arc<crate::endpoint::service::Service>>,
 }
 
 impl AdminState {
@@ -209,7 +212,14 @@ impl AdminState {
             security,
             token: Arc::new(token),
             in_flight: Arc::new(Semaphore::new(MAX_CONCURRENT_REQUESTS)),
+            endpoints: None,
         }
+    }
+
+    /// The same state with endpoint control (`/v1/endpoints/...`).
+    pub fn with_endpoints(mut self, endpoints: crate::endpoint::service::Service) -> AdminState {
+        self.endpoints = Some(Arc::new(endpoints));
+        self
     }
 }
 
@@ -225,6 +235,7 @@ pub fn router(state: AdminState) -> Router {
         .route("/v1/lockouts/source/{ip}", delete(clear_source))
         .route("/v1/cdrs", get(recent_cdrs))
         .route("/metrics", get(metrics))
+        .merge(crate::endpoint::api::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -241,7 +252,8 @@ pub async fn serve(
     state: AdminState,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
-    let app = router(state);
+    // The peer address goes into the audit trail of endpoint operations.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             // Err: the sender is gone, which also means stop.

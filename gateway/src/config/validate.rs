@@ -113,7 +113,7 @@ impl Config {
     /// Every rule this configuration breaks, one sentence each naming the keys involved;
     /// empty when `serve` can start with it (as far as the file itself can tell).
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = self.endpoints.problems();
         let mut bad = |m: String| out.push(m);
         if self.sip.tls.certificate.is_some() != self.sip.tls.private_key.is_some() {
             bad("sip.tls.certificate and sip.tls.private_key go together".into());

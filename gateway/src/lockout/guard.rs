@@ -67,6 +67,8 @@ pub struct SecuritySink {
     source_blocks: AtomicU64,
     pin_refused: AtomicU64,
     srtp_refused: AtomicU64,
+    endpoint_host_keys_refused: AtomicU64,
+    endpoint_operations: AtomicU64,
 }
 
 /// How many security events of each kind a [`SecuritySink`] has seen since the process
@@ -80,6 +82,10 @@ pub struct SecurityCounts {
     pub pin_refused: u64,
     /// SDP offers/answers whose SRTP crypto could not be applied.
     pub srtp_refused: u64,
+    /// Room SSH host keys refused (changed, or not pinned).
+    pub endpoint_host_keys_refused: u64,
+    /// Operations on rooms over SSH, whatever their outcome.
+    pub endpoint_operations: u64,
 }
 
 impl SecuritySink {
@@ -114,6 +120,8 @@ impl SecuritySink {
             source_blocks: self.source_blocks.load(Ordering::Relaxed),
             pin_refused: self.pin_refused.load(Ordering::Relaxed),
             srtp_refused: self.srtp_refused.load(Ordering::Relaxed),
+            endpoint_host_keys_refused: self.endpoint_host_keys_refused.load(Ordering::Relaxed),
+            endpoint_operations: self.endpoint_operations.load(Ordering::Relaxed),
         }
     }
 
@@ -124,6 +132,8 @@ impl SecuritySink {
             SecurityEvent::SourceBlocked { .. } => &self.source_blocks,
             SecurityEvent::PinRefused { .. } => &self.pin_refused,
             SecurityEvent::SrtpRefused { .. } => &self.srtp_refused,
+            SecurityEvent::EndpointHostKeyRefused { .. } => &self.endpoint_host_keys_refused,
+            SecurityEvent::EndpointOperation { .. } => &self.endpoint_operations,
         };
         counter.fetch_add(1, Ordering::Relaxed);
         let line = event.to_json_line();

@@ -231,6 +231,30 @@ pub enum SecurityEvent {
         reason: &'static str,
         outcome: &'static str,
     },
+    /// A room's SSH host key was not the pinned one (`reason`: `changed`), or was presented
+    /// to an `endpoint add` with no fingerprint to pin (`unknown`); the connection was
+    /// refused before authentication. `who` asked for the operation. Not a fail2ban trigger.
+    EndpointHostKeyRefused {
+        time: u64,
+        endpoint: String,
+        address: String,
+        who: String,
+        reason: &'static str,
+        expected: Option<String>,
+        presented: String,
+    },
+    /// An operation on a room over SSH (`crate::endpoint`), whatever its outcome (`ok`, or
+    /// why not: `invalid_input`, `timeout`, `auth_refused`, `refused_by_room`, ...): the
+    /// audit trail of who made which room do what. `dialled` is the dial string of a dial
+    /// (only ever a checked one). Never carries a passphrase or key.
+    EndpointOperation {
+        time: u64,
+        endpoint: String,
+        operation: &'static str,
+        who: String,
+        outcome: &'static str,
+        dialled: Option<String>,
+    },
 }
 
 impl SecurityEvent {

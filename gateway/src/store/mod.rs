@@ -13,6 +13,7 @@
 //! version, applied in order inside one transaction at open.
 
 mod cdr;
+mod endpoint;
 mod meeting;
 pub mod redis;
 
@@ -80,6 +81,17 @@ const MIGRATIONS: &[&str] = &[
         room          TEXT NOT NULL,        -- JSON LegView
         cloud         TEXT NOT NULL         -- JSON LegView
      ) STRICT;",
+    // v3: room systems controlled over SSH (`crate::endpoint`): where, as whom, with which
+    // key file (a path: the key itself is never copied here) and the pinned host key.
+    "CREATE TABLE endpoints (
+        name      TEXT PRIMARY KEY NOT NULL,
+        host      TEXT NOT NULL,
+        port      INTEGER NOT NULL,
+        user      TEXT NOT NULL,
+        key_file  TEXT NOT NULL,
+        dialect   TEXT NOT NULL,
+        host_key  TEXT NOT NULL   -- SHA256:<base64> as OpenSSH prints it
+     ) STRICT;",
 ];
 
 /// The schema version this build writes: the number of migration steps.
@@ -116,6 +128,8 @@ pub enum StoreError {
     Invalid(#[from] MeetingError),
     #[error(transparent)]
     Pin(#[from] crate::pin::PinError),
+    #[error(transparent)]
+    Endpoint(#[from] crate::endpoint::InputError),
     /// A row that this code would never have written (edited by hand, or a bug).
     #[error("stored meeting {id:?} is corrupt: {reason}")]
     Corrupt { id: String, reason: String },
