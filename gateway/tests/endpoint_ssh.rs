@@ -682,6 +682,72 @@ async fn the_admin_api_does_the_same() {
     assert_eq!(list[0]["name"], "boardroom");
     assert_eq!(list[0]["host_key"], room.host_fp.as_str());
 
+    // Adding over the API: first the fingerprint is only learned (409, nothing stored), then
+    // pinned; a relative key path and an encrypted key are refused.
+    let add = |fp: Option<&str>, key: &str| {
+        let mut body = serde_json::json!({
+            "name": "annex",
+            "host": format!("127.0.0.1:{}", room.port),
+            "user": whoami(),
+            "key_file": key,
+            "dialect": "cisco-xapi",
+        });
+        if let Some(fp) = fp {
+            body["accept_host_key"] = fp.into();
+        }
+        body.to_string()
+    };
+    let cisco_key = room.path("key_cisco").display().to_string();
+    let (status, body) = http(addr, "POST", "/v1/endpoints", TOKEN, &add(None, &cisco_key)).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["presented"], room.host_fp.as_str());
+    assert_eq!(
+        http(addr, "GET", "/v1/endpoints/annex", TOKEN, "").await.0,
+        404
+    );
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/v1/endpoints",
+        TOKEN,
+        &add(Some(&room.host_fp), "key_cisco"),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let poly_key = room.path("key_poly").display().to_string();
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/v1/endpoints",
+        TOKEN,
+        &add(Some(&room.host_fp), &poly_key),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("passphrase"),
+        "{body}"
+    );
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/v1/endpoints",
+        TOKEN,
+        &add(Some(&room.host_fp), &cisco_key),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["host_key"], room.host_fp.as_str());
+    let (status, body) = http(addr, "GET", "/v1/endpoints/annex", TOKEN, "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["dialect"], "cisco-xapi");
+    assert_eq!(
+        http(addr, "DELETE", "/v1/endpoints/annex", TOKEN, "")
+            .await
+            .0,
+        200
+    );
+
     let connections = room.connections();
     let hostile = r#"{"meeting": "1234; xCommand SystemUnit Boot"}"#;
     let (status, body) = http(addr, "POST", "/v1/endpoints/boardroom/dial", TOKEN, hostile).await;

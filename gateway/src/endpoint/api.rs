@@ -4,6 +4,7 @@
 //! | method | path | body | answer |
 //! |---|---|---|---|
 //! | GET | `/v1/endpoints` | | the endpoints |
+//! | POST | `/v1/endpoints` | [`AddBody`] | the endpoint, `201` added or `200` replaced |
 //! | GET | `/v1/endpoints/{name}` | | one endpoint |
 //! | DELETE | `/v1/endpoints/{name}` | | removed |
 //! | POST | `/v1/endpoints/{name}/dial` | `{"meeting": "1001"}` | [`Report`] |
@@ -11,11 +12,14 @@
 //! | GET | `/v1/endpoints/{name}/status` | | [`Report`] |
 //! | POST | `/v1/endpoints/{name}/exec` | `{"command": "xStatus SystemUnit"}` | [`Report`] |
 //!
-//! Adding an endpoint is the CLI's job (the operator compares the host key fingerprint on the
-//! room's console first). The API has no standard input, so it uses key files without a
-//! passphrase; an encrypted key answers 409. Errors: 400 bad input (checked before any SSH
-//! traffic), 404 unknown endpoint, 409 key needs a passphrase, 502 the room failed (host key,
-//! authentication, refusal, unreadable answer), 504 the room did not answer in time.
+//! Adding works as on the command line: without `accept_host_key` the room's fingerprint is
+//! only learned and answered with 409 `{"error", "presented"}` for the operator to compare on
+//! the room's console before adding again with it; the key file is a path on the gateway
+//! (absolute, referenced, never copied). The API has no standard input, so it uses key files
+//! without a passphrase; an encrypted key answers 409 (add such rooms with the CLI). Errors:
+//! 400 bad input (checked before any SSH traffic), 404 unknown endpoint, 409 host key not
+//! pinned yet or key needs a passphrase, 502 the room failed (host key, authentication,
+//! refusal, unreadable answer), 504 the room did not answer in time.
 
 use std::net::SocketAddr;
 
@@ -27,7 +31,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::service::{EndpointError, Report, Request};
+use super::dialect::Dialect;
+use super::service::{EndpointError, NewEndpoint, Report, Request};
 use super::ssh::SshError;
 use super::Endpoint;
 use crate::admin::AdminState;
@@ -35,7 +40,7 @@ use crate::admin::AdminState;
 /// The endpoint routes, merged into the admin router (which puts the token check in front).
 pub fn routes() -> Router<AdminState> {
     Router::new()
-        .route("/v1/endpoints", get(list))
+        .route("/v1/endpoints", get(list).post(add))
         .route("/v1/endpoints/{name}", get(one).delete(remove))
         .route("/v1/endpoints/{name}/dial", post(dial))
         .route("/v1/endpoints/{name}/hangup", post(hangup))
@@ -112,6 +117,74 @@ async fn one(
     p: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Endpoint>, ApiError> {
     Ok(Json(service(&state)?.get(&name(p)?).await?))
+}
+
+/// The body of `POST /v1/endpoints`: the fields of `roomgate endpoint add`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddBody {
+    name: String,
+    /// `host`, `host:port` or `[v6]:port`, as on the command line.
+    host: String,
+    user: String,
+    /// Absolute path of the private key on the gateway.
+    key_file: std::path::PathBuf,
+    dialect: Dialect,
+    /// The fingerprint to pin (`SHA256:...`); absent, the room's is learned and refused.
+    #[serde(default)]
+    accept_host_key: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Unpinned {
+    error: String,
+    presented: String,
+}
+
+async fn add(
+    State(state): State<AdminState>,
+    peer: Peer,
+    body: Result<Json<AddBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) = body.map_err(|e| bad_request(e.body_text()))?;
+    if !body.key_file.is_absolute() {
+        return Err(bad_request(
+            "key_file must be an absolute path on the gateway".to_owned(),
+        ));
+    }
+    let (host, port) = super::parse_host_port(&body.host).map_err(EndpointError::from)?;
+    let new = NewEndpoint {
+        name: body.name,
+        host,
+        port,
+        user: body.user,
+        key_file: body.key_file,
+        dialect: body.dialect,
+    };
+    let added = service(&state)?
+        .add(&caller(&peer), new, body.accept_host_key.as_deref(), None)
+        .await;
+    match added {
+        Ok((endpoint, replaced)) => {
+            let status = if replaced {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            Ok((status, Json(endpoint)).into_response())
+        }
+        Err(EndpointError::Ssh(e @ SshError::HostKeyUnknown { .. })) => {
+            let SshError::HostKeyUnknown { ref presented, .. } = e else {
+                return Err(EndpointError::Ssh(e).into());
+            };
+            let body = Unpinned {
+                presented: presented.clone(),
+                error: e.to_string(),
+            };
+            Ok((StatusCode::CONFLICT, Json(body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Serialize)]

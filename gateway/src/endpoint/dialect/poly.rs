@@ -68,15 +68,33 @@ fn is_error(line: &str) -> bool {
 }
 
 pub fn complete(op: &Operation, output: &str) -> bool {
+    if let Operation::Dial(_) = op {
+        if dial_complete(output) {
+            return true;
+        }
+    }
     answer_lines(output).any(|l| {
         is_error(&l)
             || match op {
-                Operation::Dial(_) => l.starts_with("dialing"),
+                Operation::Dial(_) => false,
                 Operation::Hangup => l.starts_with("hanging up"),
                 Operation::Status => l == "callinfo end" || l.contains("not in a call"),
                 Operation::Diagnostic(_) => false,
             }
     })
+}
+
+/// `dialing manual` alone is not the whole answer: the `cs:`/`active:` line with the call id
+/// may come in a later read. The answer is whole once a line after `dialing` carries a call id
+/// or is the console's next prompt (a console that gives no call id still ends its answer).
+fn dial_complete(output: &str) -> bool {
+    let mut lines = output.lines().map(|l| l.trim().to_ascii_lowercase());
+    lines.any(|l| {
+        l.strip_prefix("->")
+            .unwrap_or(&l)
+            .trim()
+            .starts_with("dialing")
+    }) && lines.any(|l| call_id(&l).is_some() || l.starts_with("->"))
 }
 
 /// The first error line, as the console wrote it (printable, cut).
@@ -216,6 +234,15 @@ mod tests {
         );
         let out = "Welcome\n-> dialing manual\ncs: call[44] chan[0] dialstr[1001@gw.example.com] state[RINGING]\nactive: call[44] speed[1920]\n";
         assert!(complete(&op, out));
+        // The answer arrives in pieces: the greeting's prompt and `dialing` alone are not it.
+        assert!(!complete(&op, "Welcome\n-> "));
+        assert!(!complete(&op, "Welcome\n-> dialing manual\n"));
+        assert!(complete(
+            &op,
+            "Welcome\n-> dialing manual\nactive: call[44] speed[1920]\n"
+        ));
+        assert!(complete(&op, "Welcome\n-> dialing manual\n-> "));
+        assert!(complete(&op, "error: command not found\n"));
         assert_eq!(
             parse(&op, out).unwrap(),
             Answer::Dialled(Dialled {
