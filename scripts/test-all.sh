@@ -83,6 +83,8 @@ else
 fi
 
 step "benchmarks compile (dev profile: reuses the test build; cargo bench runs them optimised)"
-cargo build -p roomgate-benches --benches --all-features
+# --workspace, so features unify as in the test build and its libraries are reused (with
+# -p roomgate-benches alone, cargo resolves other features and compiles them again).
+cargo build --workspace --benches --all-features
 
 step "all checks passed"
