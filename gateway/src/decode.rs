@@ -29,7 +29,8 @@ pub enum Format {
     H225,
     /// One H.225.0 RAS datagram.
     Ras,
-    /// One H.245 MultimediaSystemControlMessage: not decoded yet (exit status 2).
+    /// One H.245 MultimediaSystemControlMessage (a TPKT payload of the H.245 connection, or
+    /// one tunnelled `h245Control` element).
     H245,
 }
 
@@ -46,18 +47,13 @@ pub enum DecodeFailure {
     BfcpGrammar(roomgate_bfcp::GrammarError),
     #[error(transparent)]
     H323(#[from] H323Failure),
-    /// A format the command names but cannot decode yet: not a verdict on the input.
-    #[error("decoding {0} is not yet supported")]
-    NotYetSupported(&'static str),
 }
 
 impl DecodeFailure {
-    /// The exit status: 1 when the input is faulty, 2 when the command cannot judge it.
+    /// The exit status: every failure here is a verdict on the input (1); 2 is left for
+    /// input the command could not read.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Self::NotYetSupported(_) => 2,
-            _ => 1,
-        }
+        1
     }
 }
 
@@ -99,9 +95,7 @@ pub fn decode(format: Format, input: &[u8]) -> Result<Value, DecodeFailure> {
         Format::Q931 => Ok(h323::q931(input)?),
         Format::H225 => Ok(h323::h225(input)?),
         Format::Ras => Ok(h323::ras(input)?),
-        // The typed H.245 codec plugs in here (and in `h323::h245_octets`) once
-        // roomgate-h323 has it.
-        Format::H245 => Err(DecodeFailure::NotYetSupported("H.245")),
+        Format::H245 => Ok(h323::h245(input)?),
     }
 }
 

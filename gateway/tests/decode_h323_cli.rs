@@ -1,7 +1,8 @@
 //! `roomgate decode --as tpkt|q931|h225|ras|h245` as a user runs it: the real binary on the
 //! chan_ooh323 captures and PER vectors of `h323/tests/vectors` (every call signalling stream,
-//! every Q.931 message, every H323-UserInformation, the RAS datagram and every hand-built RAS
-//! sample), then on corrupted copies, which must exit 1 naming the fault and where it is.
+//! every Q.931 message, every H323-UserInformation, the RAS datagram, every hand-built RAS
+//! sample and every H.245 PDU), then on corrupted copies, which must exit 1 naming the fault
+//! and where it is.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,6 +21,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 use roomgate_h323::h225::{MessageBody, UserInformation, UuPdu};
+use roomgate_h323::h245::MultimediaSystemControlMessage;
 use roomgate_h323::ras::Extensions;
 
 fn vectors() -> PathBuf {
@@ -209,8 +211,14 @@ fn every_h225_vector_decodes_from_its_file() {
     let json = valid("h225", &setup, "fastStart Setup");
     let fast_start = json["typed"]["fast_start"].as_array().unwrap();
     assert!(!fast_start.is_empty());
-    // Each proposal is an H.245 OpenLogicalChannel kept as octets until H.245 is typed.
-    assert!(fast_start[0]["octets"].as_str().unwrap().len() > 10);
+    // Each proposal is an H.245 OpenLogicalChannel: its octets, and their decode.
+    assert_eq!(fast_start.len(), 4, "four proposals in the capture's Setup");
+    for proposal in fast_start {
+        assert!(proposal["octets"].as_str().unwrap().len() > 10);
+        let olc = &proposal["decoded"];
+        assert!(olc["forward_logical_channel_number"].is_u64(), "{olc}");
+        assert!(olc["forward_logical_channel_parameters"]["data_type"].is_object());
+    }
     assert_eq!(json["typed"]["call_identifier"].as_str().unwrap().len(), 32);
     assert!(json["h225"]["h323_uu_pdu"]["h323_message_body"]["setup"]["source_info"].is_object());
 }
@@ -335,13 +343,138 @@ fn corrupted_input_exits_1_naming_the_fault() {
     );
 }
 
+/// The H.245 vectors whose file name starts with `prefix`, sorted by name.
+fn h245_vectors(prefix: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(vectors().join("h245"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_str().unwrap().to_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
-fn h245_is_not_yet_supported_and_says_so() {
-    let olc = std::fs::read(vectors().join("per/h245_ss_12030_12033_00.per")).unwrap();
-    let out = roomgate("h245", None, &olc);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not yet supported"));
-    assert!(out.stdout.is_empty());
+fn every_h245_pdu_decodes_naming_its_message() {
+    // The slow-start call's separate H.245 connection: each direction sends, in this order
+    // (tshark agrees, see h323/tests/vectors/h245/SOURCE.md), these seven PDUs.
+    let order = [
+        ("request", "terminal_capability_set"),
+        ("response", "terminal_capability_set_ack"),
+        ("request", "master_slave_determination"),
+        ("response", "master_slave_determination_ack"),
+        ("request", "open_logical_channel"),
+        ("response", "open_logical_channel_ack"),
+        ("command", "end_session_command"),
+    ];
+    let separate = h245_vectors("h245_ss_");
+    assert_eq!(separate.len(), 14);
+    for (name, octets) in &separate {
+        let nn: usize = name[name.len() - 2..].parse().unwrap();
+        let (class, message) = order[nn];
+        // From a file, as a user passes it.
+        let path = vectors().join("h245").join(format!("{name}.per"));
+        let out = roomgate("h245", Some(&path), b"");
+        assert!(out.status.success(), "{name}");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["class"], class, "{name}");
+        assert_eq!(json["message"], message, "{name}");
+        let tree = serde_json::to_value(MultimediaSystemControlMessage::decode(octets).unwrap());
+        assert_eq!(json["h245"], tree.unwrap(), "{name}");
+    }
+    let olc = valid("h245", &separate[4].1, "OLC");
+    let olc = &olc["h245"]["request"]["open_logical_channel"];
+    assert_eq!(olc["forward_logical_channel_number"], 1001, "{olc}");
+    let tcs = valid("h245", &separate[0].1, "TCS");
+    let tcs = &tcs["h245"]["request"]["terminal_capability_set"];
+    assert!(
+        !tcs["capability_table"].as_array().unwrap().is_empty(),
+        "{tcs}"
+    );
+
+    // Tunnelled in the fastStart call: per call TCS, MSD and their acks each way, and nine
+    // DTMF UserInputIndications.
+    let mut counts = std::collections::BTreeMap::new();
+    for (name, octets) in h245_vectors("tun_") {
+        let json = valid("h245", &octets, &name);
+        *counts
+            .entry(json["message"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    let counts: Vec<(&str, i32)> = counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        counts,
+        [
+            ("master_slave_determination", 4),
+            ("master_slave_determination_ack", 4),
+            ("terminal_capability_set", 4),
+            ("terminal_capability_set_ack", 4),
+            ("user_input", 9),
+        ]
+    );
+}
+
+#[test]
+fn h225_with_tunnelled_h245_shows_it_decoded() {
+    let mut found = 0;
+    for (name, stream) in signalling_streams() {
+        for (i, payload) in split_tpkt(&stream).into_iter().enumerate() {
+            let json = valid("q931", &payload, &format!("{name} message {i}"));
+            let Some(ui) = json["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find_map(|e| e.get("h323_user_information"))
+            else {
+                continue;
+            };
+            for pdu in ui["typed"]["h245_control"].as_array().into_iter().flatten() {
+                assert!(pdu["octets"].is_string());
+                assert!(pdu["decoded"]["message"].is_string(), "{pdu}");
+                found += 1;
+            }
+        }
+    }
+    // The 25 tunnelled PDUs of h323/tests/vectors/h245/tun_* are all there is.
+    assert_eq!(found, h245_vectors("tun_").len());
+}
+
+#[test]
+fn broken_h245_exits_1_naming_the_fault() {
+    let tcs = std::fs::read(vectors().join("h245/h245_ss_12030_12033_00.per")).unwrap();
+    let err = invalid("h245", &tcs[..tcs.len() / 2], "half a TCS");
+    assert!(
+        err.contains("invalid H.245 MultimediaSystemControlMessage")
+            && err.contains("truncated")
+            && err.contains(" at bit "),
+        "{err}"
+    );
+    let mut longer = tcs.clone();
+    longer.push(0);
+    let err = invalid("h245", &longer, "TCS with a trailing octet");
+    assert!(err.contains("octets after the end"), "{err}");
+    let err = invalid("h245", b"", "empty");
+    assert!(err.contains("truncated"), "{err}");
+
+    // A fastStart proposal that is not an OpenLogicalChannel fails the H.225.0 message,
+    // naming the list and the element.
+    let setup = std::fs::read(vectors().join("per/h225cs_fs_12030_1721_00_mt05.per")).unwrap();
+    let mut ui = UserInformation::decode(&setup).unwrap();
+    let MessageBody::Setup(s) = &mut ui.h323_uu_pdu.h323_message_body else {
+        panic!("a Setup");
+    };
+    let mut proposals = s.fast_start().unwrap().unwrap();
+    proposals[1].truncate(3);
+    s.set_fast_start(Some(&proposals)).unwrap();
+    let err = invalid("h225", &ui.encode().unwrap(), "cut fastStart proposal");
+    assert!(
+        err.contains("invalid H.245 in fast_start element 1") && err.contains("truncated"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -350,7 +483,7 @@ fn hostile_input_is_a_fault_not_a_crash() {
     for i in 0..70_000u32 {
         junk.push((i.wrapping_mul(2_654_435_761) >> 24) as u8);
     }
-    for format in ["tpkt", "q931", "h225", "ras"] {
+    for format in ["tpkt", "q931", "h225", "ras", "h245"] {
         for input in [&junk[..], &junk[..1]] {
             invalid(format, input, format);
         }

@@ -150,7 +150,7 @@ fn cases() -> Vec<Case> {
         protocol_identifier: protocol(),
         h245_address: None,
         source_address: Some(vec![AliasAddress::H323Id("Room 1".into())]),
-        source_info: EndpointType::terminal(),
+        source_info: Box::new(EndpointType::terminal()),
         destination_address: Some(vec![AliasAddress::DialedDigits("2001".into())]),
         dest_call_signal_address: Some(ip(1720)),
         dest_extra_call_info: None,

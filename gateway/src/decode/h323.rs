@@ -1,16 +1,14 @@
-//! `roomgate decode --as tpkt|q931|h225|ras`: the H.323 formats. The messages print through
-//! `roomgate-h323`'s own `Serialize` views; beside them, a `typed` object holds what the codec
-//! keeps as octets and reads with accessors (tunnelled H.245, fastStart, call identifiers,
-//! H.460 feature sets, alternate gatekeepers), so a fault hidden in an extension addition
-//! fails the decode instead of passing unseen.
-//!
-//! H.245 (`--as h245`, and the tunnelled H.245 and fastStart octets here) is where the
-//! typed H.245 codec plugs in once `roomgate_h323` has it: [`h245_octets`] is the one place
-//! that turns those octets into JSON.
+//! `roomgate decode --as tpkt|q931|h225|ras|h245`: the H.323 formats. The messages print
+//! through `roomgate-h323`'s own `Serialize` views; beside them, a `typed` object holds what
+//! the codec keeps as octets and reads with accessors (tunnelled H.245, fastStart, call
+//! identifiers, H.460 feature sets, alternate gatekeepers), so a fault hidden in an extension
+//! addition, a tunnelled H.245 PDU or a fastStart proposal fails the decode instead of
+//! passing unseen.
 
 use serde_json::{json, Map, Value};
 
 use roomgate_h323::h225::{MessageBody, UserInformation};
+use roomgate_h323::h245::{MultimediaSystemControlMessage, OpenLogicalChannel};
 use roomgate_h323::per::PerError;
 use roomgate_h323::q931::{self, InformationElement, UU_PROTOCOL_X208};
 use roomgate_h323::ras::RasMessage;
@@ -43,6 +41,17 @@ pub enum H323Failure {
     Ras(PerError),
     #[error("invalid extension addition {what}: {error} (bits counted from the addition's start)")]
     Addition { what: &'static str, error: PerError },
+    #[error("invalid H.245 MultimediaSystemControlMessage: {0}")]
+    H245(PerError),
+    /// A tunnelled H.245 PDU or a fastStart OpenLogicalChannel inside an H.225.0 message.
+    #[error(
+        "invalid H.245 in {what} element {index}: {error} (bits counted from the element's start)"
+    )]
+    H245Element {
+        what: &'static str,
+        index: usize,
+        error: PerError,
+    },
 }
 
 /// Lower-case hex of octets the codec keeps undecoded.
@@ -50,41 +59,100 @@ fn hex(octets: &[u8]) -> String {
     octets.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One H.245 PDU carried as octets (tunnelled in h245Control, or a fastStart
-/// OpenLogicalChannel). The typed H.245 codec is not in `roomgate_h323` yet: until it is, the
-/// octets are shown as hex; then this becomes its decode.
-fn h245_octets(octets: &[u8]) -> Value {
-    json!({ "octets": hex(octets) })
-}
-
 /// Reads an extension addition through its typed accessor: absent is fine, present must
-/// decode.
+/// decode, and so must what the view reads inside it.
 fn addition<T>(
     typed: &mut Map<String, Value>,
     key: &'static str,
     value: Option<Result<T, PerError>>,
-    view: impl FnOnce(T) -> Value,
+    view: impl FnOnce(T) -> Result<Value, H323Failure>,
 ) -> Result<(), H323Failure> {
     if let Some(v) = value {
         let v = v.map_err(|error| H323Failure::Addition { what: key, error })?;
-        typed.insert(key.to_owned(), view(v));
+        typed.insert(key.to_owned(), view(v)?);
     }
     Ok(())
 }
 
-fn octets_list(list: Vec<Vec<u8>>) -> Value {
-    Value::Array(list.iter().map(|o| h245_octets(o)).collect())
+/// An infallible view of an addition.
+fn view<T: serde::Serialize>(v: T) -> Result<Value, H323Failure> {
+    Ok(json!(v))
+}
+
+/// The name of the one variant a serialized enum holds (a unit variant is a string, the
+/// others an object with one key).
+fn variant_name(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.keys().next().map(String::as_str),
+        _ => None,
+    }
+}
+
+/// One MultimediaSystemControlMessage as JSON: its class (request, response, command,
+/// indication), the message inside it, and the decoded tree.
+fn h245_json(msg: &MultimediaSystemControlMessage) -> Value {
+    let tree = serde_json::to_value(msg).unwrap_or(Value::Null);
+    let class = variant_name(&tree).unwrap_or_default().to_owned();
+    let message = tree
+        .get(&class)
+        .and_then(variant_name)
+        .unwrap_or_default()
+        .to_owned();
+    json!({ "class": class, "message": message, "h245": tree })
+}
+
+/// Each element of a list of octet strings, shown as hex beside its decode by `decode`;
+/// an element that does not decode fails the message, naming the list and the element.
+fn h245_list<T>(
+    what: &'static str,
+    list: Vec<Vec<u8>>,
+    decode: impl Fn(&[u8]) -> Result<T, PerError>,
+    view: impl Fn(&T) -> Value,
+) -> Result<Value, H323Failure> {
+    let mut out = Vec::with_capacity(list.len());
+    for (index, octets) in list.iter().enumerate() {
+        let v = decode(octets).map_err(|error| H323Failure::H245Element { what, index, error })?;
+        out.push(json!({ "octets": hex(octets), "decoded": view(&v) }));
+    }
+    Ok(Value::Array(out))
+}
+
+/// Tunnelled H.245 (`h245Control`): whole MultimediaSystemControlMessages.
+fn tunnelled_list(list: Vec<Vec<u8>>) -> Result<Value, H323Failure> {
+    h245_list(
+        "h245_control",
+        list,
+        MultimediaSystemControlMessage::decode,
+        h245_json,
+    )
+}
+
+/// fastStart: bare OpenLogicalChannel encodings.
+fn fast_start_list(list: Vec<Vec<u8>>) -> Result<Value, H323Failure> {
+    h245_list("fast_start", list, OpenLogicalChannel::decode, |olc| {
+        json!(olc)
+    })
 }
 
 fn guid(id: roomgate_h323::ras::CallIdentifier) -> Value {
     json!(hex(&id.guid))
 }
 
+fn guid_view(id: roomgate_h323::ras::CallIdentifier) -> Result<Value, H323Failure> {
+    Ok(guid(id))
+}
+
 /// The additions of a UUIE that has `call_identifier()` and `fast_start()` accessors.
 macro_rules! uuie_additions {
     ($typed:ident, $m:expr) => {{
-        addition(&mut $typed, "call_identifier", $m.call_identifier(), guid)?;
-        addition(&mut $typed, "fast_start", $m.fast_start(), octets_list)?;
+        addition(
+            &mut $typed,
+            "call_identifier",
+            $m.call_identifier(),
+            guid_view,
+        )?;
+        addition(&mut $typed, "fast_start", $m.fast_start(), fast_start_list)?;
     }};
 }
 
@@ -97,10 +165,13 @@ pub fn h225(input: &[u8]) -> Result<Value, H323Failure> {
 fn user_information_json(ui: &UserInformation) -> Result<Value, H323Failure> {
     let pdu = &ui.h323_uu_pdu;
     let mut typed = Map::new();
-    addition(&mut typed, "h245_tunneling", pdu.h245_tunneling(), |b| {
-        json!(b)
-    })?;
-    addition(&mut typed, "h245_control", pdu.h245_control(), octets_list)?;
+    addition(&mut typed, "h245_tunneling", pdu.h245_tunneling(), view)?;
+    addition(
+        &mut typed,
+        "h245_control",
+        pdu.h245_control(),
+        tunnelled_list,
+    )?;
     let body = ui.body();
     match body {
         MessageBody::Setup(m) => uuie_additions!(typed, m),
@@ -109,13 +180,16 @@ fn user_information_json(ui: &UserInformation) -> Result<Value, H323Failure> {
         MessageBody::Alerting(m) => uuie_additions!(typed, m),
         MessageBody::Information(m) => uuie_additions!(typed, m),
         MessageBody::Facility(m) => uuie_additions!(typed, m),
-        MessageBody::ReleaseComplete(m) => {
-            addition(&mut typed, "call_identifier", m.call_identifier(), guid)?
-        }
+        MessageBody::ReleaseComplete(m) => addition(
+            &mut typed,
+            "call_identifier",
+            m.call_identifier(),
+            guid_view,
+        )?,
         MessageBody::Progress(m) => {
             typed.insert("call_identifier".into(), guid(m.call_identifier.clone()));
             if let Some(fs) = &m.fast_start {
-                typed.insert("fast_start".into(), octets_list(fs.clone()));
+                typed.insert("fast_start".into(), fast_start_list(fs.clone())?);
             }
         }
         MessageBody::Status(m) => {
@@ -129,22 +203,13 @@ fn user_information_json(ui: &UserInformation) -> Result<Value, H323Failure> {
         }
         MessageBody::Notify(m) => {
             typed.insert("call_identifier".into(), guid(m.call_identifier.clone()));
-            addition(
-                &mut typed,
-                "connected_address",
-                m.connected_address(),
-                |a| json!(a),
-            )?;
+            addition(&mut typed, "connected_address", m.connected_address(), view)?;
         }
         MessageBody::Empty | MessageBody::Unknown { .. } => {}
     }
     let name = serde_json::to_value(body)
         .ok()
-        .and_then(|v| match v {
-            Value::String(s) => Some(s),
-            Value::Object(o) => o.keys().next().cloned(),
-            _ => None,
-        })
+        .and_then(|v| variant_name(&v).map(str::to_owned))
         .unwrap_or_default();
     Ok(json!({
         "message": name,
@@ -223,11 +288,9 @@ pub fn tpkt(input: &[u8]) -> Result<Value, H323Failure> {
 pub fn ras(input: &[u8]) -> Result<Value, H323Failure> {
     let msg = RasMessage::decode(input).map_err(H323Failure::Ras)?;
     let mut typed = Map::new();
-    let features =
-        |typed: &mut Map<String, Value>, fs| addition(typed, "feature_set", fs, |f| json!(f));
-    let alternates = |typed: &mut Map<String, Value>, gk| {
-        addition(typed, "alternate_gatekeeper", gk, |g| json!(g))
-    };
+    let features = |typed: &mut Map<String, Value>, fs| addition(typed, "feature_set", fs, view);
+    let alternates =
+        |typed: &mut Map<String, Value>, gk| addition(typed, "alternate_gatekeeper", gk, view);
     match &msg {
         RasMessage::GatekeeperRequest(m) => features(&mut typed, m.feature_set())?,
         RasMessage::GatekeeperConfirm(m) => {
@@ -258,4 +321,11 @@ pub fn ras(input: &[u8]) -> Result<Value, H323Failure> {
         "typed": typed,
         "ras": msg,
     }))
+}
+
+/// `--as h245`: one MultimediaSystemControlMessage (a TPKT payload of the H.245 connection,
+/// or one tunnelled `h245Control` element).
+pub fn h245(input: &[u8]) -> Result<Value, H323Failure> {
+    let msg = MultimediaSystemControlMessage::decode(input).map_err(H323Failure::H245)?;
+    Ok(h245_json(&msg))
 }

@@ -38,7 +38,7 @@ fn built_setup_with_fast_start_and_tunnelling_round_trips() {
         protocol_identifier: protocol(),
         h245_address: None,
         source_address: None,
-        source_info: EndpointType::terminal(),
+        source_info: Box::new(EndpointType::terminal()),
         destination_address: None,
         dest_call_signal_address: Some(TransportAddress::Ip {
             ip: [192, 0, 2, 7],

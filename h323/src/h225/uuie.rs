@@ -5,6 +5,7 @@
 //! fastStart elements are H.245 OpenLogicalChannel encodings; they are returned as octets
 //! here and decoded by the H.245 codec, so this module does not depend on it.
 
+use crate::h245::codec::Boxed;
 use crate::per::{PerError, PerErrorKind, Reader, Writer};
 use crate::ras::field::{
     ras_additions, ras_sequence, Bool, Field, Guid, Identifier, Null, Octets, Oid, SeqOf,
@@ -55,12 +56,13 @@ pub type OctetsList = SeqOf<Octets>;
 
 ras_sequence! {
     /// Setup-UUIE: the call request, with the caller's identity and the conference it
-    /// creates or joins.
+    /// creates or joins. `source_info` is boxed: inline it made the struct just over 1 KB,
+    /// past the allocator's small-object cache for the boxed body.
     pub struct SetupUuie {
         protocol_identifier: req Oid,
         h245_address: opt TransportAddress,
         source_address: opt SeqOf<AliasAddress>,
-        source_info: req EndpointType,
+        source_info: req Boxed<EndpointType>,
         destination_address: opt SeqOf<AliasAddress>,
         dest_call_signal_address: opt TransportAddress,
         dest_extra_call_info: opt SeqOf<AliasAddress>,

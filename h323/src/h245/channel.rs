@@ -6,7 +6,7 @@
 use super::address::TransportAddress;
 use super::capability::{AudioCapability, VideoCapability};
 use super::codec::{
-    h245_additions, h245_choice, h245_sequence, BitString, ExtInt, Int, List, NotTyped,
+    h245_additions, h245_choice, h245_sequence, BitString, Boxed, ExtInt, Int, List, NotTyped,
     OctetsSized, SeqOf,
 };
 use super::data::DataApplicationCapability;
@@ -166,11 +166,13 @@ h245_additions!(EncryptionSync {
 });
 
 h245_sequence! {
-    /// OpenLogicalChannel: a request to open a channel, or a fastStart proposal.
+    /// OpenLogicalChannel: a request to open a channel, or a fastStart proposal. The
+    /// reverse parameters are boxed: inline they made the struct 1.3 KB, moved on every
+    /// decode and past the allocator's small-object cache when the message is boxed.
     pub struct OpenLogicalChannel ext {
         forward_logical_channel_number: req Int<1, 65_535>,
         forward_logical_channel_parameters: req ForwardLogicalChannelParameters,
-        reverse_logical_channel_parameters: opt ReverseLogicalChannelParameters,
+        reverse_logical_channel_parameters: opt Boxed<ReverseLogicalChannelParameters>,
     }
 }
 

@@ -255,7 +255,7 @@ macro_rules! h245_sequence {
         }
     };
     (@bit $bits:ident $v:expr, req) => {};
-    (@bit $bits:ident $v:expr, opt) => { $bits.push($v.is_some()) };
+    (@bit $bits:ident $v:expr, opt) => { $bits = $bits << 1 | u64::from($v.is_some()) };
     (@enc $w:ident $v:expr, req $codec:ty) => {
         <$codec as $crate::ras::field::Field>::encode($w, &$v)?
     };
@@ -274,9 +274,10 @@ macro_rules! h245_sequence {
     }};
     (@write $w:ident $v:ident { $( $field:ident : $kind:ident $codec:ty ),* }) => {{
         #[allow(unused_mut)]
-        let mut bits: Vec<bool> = Vec::new();
+        let mut bits = 0u64;
         $( $crate::h245::codec::h245_sequence!(@bit bits $v.$field, $kind); )*
-        $w.bitmap(&bits);
+        let n = 0u32 $( + $crate::h245::codec::h245_sequence!(@count $kind) as u32 )*;
+        $w.bits(bits, n);
         $( $crate::h245::codec::h245_sequence!(@enc $w $v.$field, $kind $codec); )*
     }};
     (
@@ -308,7 +309,6 @@ macro_rules! h245_sequence {
                 })
             }
 
-            #[allow(clippy::vec_init_then_push)]
             fn encode(w: &mut $crate::per::Writer, v: &Self) -> Result<(), $crate::per::PerError> {
                 w.extension_bit(v.extensions.is_extended());
                 $crate::h245::codec::h245_sequence!(@write w v { $( $field : $kind $codec ),* });
@@ -339,7 +339,6 @@ macro_rules! h245_sequence {
                 Ok(Self { $( $field, )* })
             }
 
-            #[allow(clippy::vec_init_then_push)]
             fn encode(w: &mut $crate::per::Writer, v: &Self) -> Result<(), $crate::per::PerError> {
                 $crate::h245::codec::h245_sequence!(@write w v { $( $field : $kind $codec ),* });
                 Ok(())

@@ -25,6 +25,63 @@ pub const MAX_OPEN_TYPE_DEPTH: usize = 8;
 /// has about thirty; the normally-small length could claim billions.
 pub const MAX_EXTENSION_ADDITIONS: usize = 64;
 
+/// Most presence bits one bit map holds (a SEQUENCE's OPTIONAL components, or its extension
+/// additions): the width of [`Bitmap`]. No H.225.0 or H.245 SEQUENCE has that many.
+pub const MAX_BITMAP: usize = 64;
+
+/// A preamble or extension-addition bit map, first bit first; read in one go rather than as
+/// a vector of flags, which cost an allocation per SEQUENCE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bitmap {
+    /// The bits not yet taken, left-aligned (the next one is bit 63).
+    bits: u64,
+    len: usize,
+}
+
+impl Bitmap {
+    /// The `n` low bits of `bits` (`n` at most [`MAX_BITMAP`]), most significant first.
+    pub(crate) fn new(bits: u64, n: usize) -> Self {
+        let n = n.min(MAX_BITMAP);
+        let shift = (MAX_BITMAP - n) as u32;
+        Self {
+            bits: bits.checked_shl(shift).unwrap_or(0),
+            len: n,
+        }
+    }
+
+    /// Bits left.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bit `i` of those left; `false` past the end.
+    pub fn get(&self, i: usize) -> bool {
+        i < self.len && (self.bits << i) >> 63 == 1
+    }
+}
+
+impl Iterator for Bitmap {
+    type Item = bool;
+    fn next(&mut self) -> Option<bool> {
+        if self.len == 0 {
+            return None;
+        }
+        let bit = self.bits >> 63 == 1;
+        self.bits <<= 1;
+        self.len -= 1;
+        Some(bit)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len, Some(self.len))
+    }
+}
+
+impl ExactSizeIterator for Bitmap {}
+
 /// Marks a fragmented length (16K units follow) inside the reader.
 const FRAGMENT: usize = 1 << (usize::BITS - 1);
 
@@ -151,59 +208,80 @@ impl ObjectIdentifier {
     }
 }
 
-/// The effective permitted alphabet of a restricted character string, sorted.
+/// The effective permitted alphabet of a restricted character string, sorted, with what
+/// every character's decode needs worked out once, at compile time.
 #[derive(Debug, Clone)]
 pub struct Alphabet {
     chars: &'static [u8],
+    /// Bit `c` set when character `c` is permitted.
+    members: u128,
+    /// Bits per character (see [`Alphabet::bits`]).
+    bits: u32,
+    /// Characters are sent as their index in `chars` (see [`Alphabet::by_index`]).
+    by_index: bool,
 }
 
 /// IA5String without a FROM constraint: all 128 characters.
-pub const IA5: Alphabet = Alphabet { chars: &[] };
+pub const IA5: Alphabet = Alphabet::from_sorted(&[]);
 
 impl Alphabet {
     /// `chars` must be sorted and 7-bit.
     pub const fn from_sorted(chars: &'static [u8]) -> Self {
-        Self { chars }
-    }
-
-    fn size(&self) -> usize {
-        if self.chars.is_empty() {
-            128
-        } else {
-            self.chars.len()
+        let mut members = 0u128;
+        let mut rest = chars;
+        while let [c, tail @ ..] = rest {
+            members |= 1u128 << (*c & 0x7f);
+            rest = tail;
+        }
+        if chars.is_empty() {
+            members = u128::MAX;
+        }
+        // X.691 §30.5.2: the bits the alphabet needs, rounded up to a power of two.
+        let size = if chars.is_empty() { 128 } else { chars.len() };
+        let needed = 128 - ((size as u128 - 1).leading_zeros());
+        let needed = if needed == 0 { 1 } else { needed };
+        let bits = needed.next_power_of_two();
+        // Sent as values when every value fits the bits, else as indices.
+        let max = match chars.last() {
+            Some(&c) => c,
+            None => 127,
+        };
+        let by_index = max as u32 >= 1u32 << bits;
+        Self {
+            chars,
+            members,
+            bits,
+            by_index,
         }
     }
 
     /// Bits per character in the ALIGNED variant: the bits the alphabet needs, rounded up
     /// to a power of two (X.691 §30.5.2).
     pub fn bits(&self) -> u32 {
-        let b = reader::bits_for(self.size() as u128 - 1).max(1);
-        b.next_power_of_two()
+        self.bits
     }
 
-    /// Characters are sent as their value when every value fits the bits, else as indices.
-    fn by_index(&self) -> bool {
-        let max = self.chars.last().copied().unwrap_or(127);
-        u32::from(max) >= 1u32 << self.bits()
+    fn permits(&self, c: u8) -> bool {
+        c < 128 && (self.members >> c) & 1 == 1
     }
 
     fn decode(&self, v: u8) -> Option<u8> {
-        if self.chars.is_empty() {
-            return (v < 128).then_some(v);
-        }
-        if self.by_index() {
+        if self.by_index {
             self.chars.get(usize::from(v)).copied()
         } else {
-            self.chars.contains(&v).then_some(v)
+            self.permits(v).then_some(v)
         }
     }
 
     fn encode(&self, c: u8) -> Option<u8> {
-        if self.chars.is_empty() {
-            return (c < 128).then_some(c);
+        if !self.permits(c) {
+            return None;
         }
-        let i = self.chars.iter().position(|&x| x == c)?;
-        Some(if self.by_index() { i as u8 } else { c })
+        if self.by_index {
+            let i = self.chars.iter().position(|&x| x == c)?;
+            return u8::try_from(i).ok();
+        }
+        Some(c)
     }
 }
 

@@ -1,7 +1,10 @@
 //! Aligned-PER decoding primitives (ITU-T X.691, ALIGNED variant). Every read is bounds
 //! checked and every failure carries the bit offset where it happened.
 
-use super::{Choice, ObjectIdentifier, PerError, PerErrorKind, FRAGMENT, MAX_OPEN_TYPE_DEPTH};
+use super::{
+    Bitmap, Choice, ObjectIdentifier, PerError, PerErrorKind, FRAGMENT, MAX_BITMAP,
+    MAX_OPEN_TYPE_DEPTH,
+};
 use crate::limits::MAX_PER_OCTETS;
 
 /// Reads an aligned-PER encoding from a byte slice.
@@ -58,13 +61,24 @@ impl<'a> Reader<'a> {
         Ok(bit)
     }
 
-    /// Up to 64 bits, most significant first.
+    /// Up to 64 bits, most significant first. Reads whole octets at a time: a per-bit loop
+    /// was the decoders' largest cost.
     pub fn bits(&mut self, n: u32, what: &'static str) -> Result<u64, PerError> {
-        debug_assert!(n <= 64);
+        if n > 64 {
+            return Err(self.error(PerErrorKind::TooLong { what, limit: 64 }));
+        }
         self.need(n as usize, what)?;
         let mut v = 0u64;
-        for _ in 0..n {
-            v = v << 1 | u64::from(self.bit(what)?);
+        let mut left = n;
+        while left > 0 {
+            let byte = self.data.get(self.pos / 8).copied().unwrap_or_default();
+            let used = (self.pos % 8) as u32;
+            let take = left.min(8 - used);
+            // `take` is 1..=8 and `used + take` at most 8, so neither shift overflows.
+            let chunk = (u64::from(byte) >> (8 - used - take)) & ((1u64 << take) - 1);
+            v = v << take | chunk;
+            self.pos += take as usize;
+            left -= take;
         }
         Ok(v)
     }
@@ -81,40 +95,49 @@ impl<'a> Reader<'a> {
         let start = self.pos / 8;
         let out = self
             .data
-            .get(start..start + n)
-            .ok_or(self.error(PerErrorKind::Truncated {
-                what,
-                needed_bits: n * 8,
-            }))?;
+            .get(start..start.saturating_add(n))
+            .ok_or_else(|| {
+                self.error(PerErrorKind::Truncated {
+                    what,
+                    needed_bits: n.saturating_mul(8),
+                })
+            })?;
         self.pos += n * 8;
         Ok(out)
     }
 
-    /// A constrained whole number in `lb..=ub` (X.691 §10.5.7, aligned).
+    /// A constrained whole number in `lb..=ub` (X.691 §10.5.7, aligned). Worked in `u64`
+    /// offsets from `lb`: `ub - lb` always fits one when `lb <= ub`.
     pub fn constrained(&mut self, lb: i64, ub: i64, what: &'static str) -> Result<i64, PerError> {
-        let range = (ub as i128 - lb as i128 + 1) as u128;
-        let offset = if range <= 1 {
+        if ub < lb {
+            return Err(self.error(PerErrorKind::OutOfRange { what }));
+        }
+        // Exact: the difference is in 0..=u64::MAX.
+        let span = ub.wrapping_sub(lb) as u64;
+        let offset = if span == 0 {
             0
-        } else if range <= 255 {
-            self.bits(bits_for(range - 1), what)?
-        } else if range == 256 {
-            self.octets(1, what)?
-                .first()
-                .copied()
-                .map(u64::from)
-                .unwrap_or(0)
-        } else if range <= 65_536 {
-            be(self.octets(2, what)?)
+        } else if span < 255 {
+            self.bits(64 - span.leading_zeros(), what)?
+        } else if span == 255 {
+            self.bits_aligned(8, what)?
+        } else if span < 65_536 {
+            self.bits_aligned(16, what)?
         } else {
-            let max_octets = bits_for(range - 1).div_ceil(8) as i64;
+            let max_octets = i64::from((64 - span.leading_zeros()).div_ceil(8));
             let n = self.constrained(1, max_octets, what)? as usize;
             be(self.octets(n, what)?)
         };
-        let value = lb as i128 + offset as i128;
-        if value > ub as i128 {
+        if offset > span {
             return Err(self.error(PerErrorKind::OutOfRange { what }));
         }
-        Ok(value as i64)
+        // `offset <= span`, so the sum stays within `lb..=ub`.
+        Ok(lb.wrapping_add(offset as i64))
+    }
+
+    /// `n` bits (8 or 16) after aligning: one- and two-octet whole numbers.
+    fn bits_aligned(&mut self, n: u32, what: &'static str) -> Result<u64, PerError> {
+        self.align();
+        self.bits(n, what)
     }
 
     /// A whole number with only a lower bound (X.691 §10.7): length, then octets.
@@ -190,9 +213,15 @@ impl<'a> Reader<'a> {
     /// Octets with a (possibly fragmented) unconstrained length: open types, OBJECT
     /// IDENTIFIER contents and OCTET STRINGs without an upper bound below 64K.
     fn fragmented_octets(&mut self, what: &'static str) -> Result<Vec<u8>, PerError> {
+        let n = self.length_raw(0, None, what)?;
+        if n & FRAGMENT == 0 {
+            // The usual case, one unfragmented length (below 16K, so below the limit):
+            // one allocation of the right size.
+            return Ok(self.octets(n, what)?.to_vec());
+        }
         let mut out = Vec::new();
+        let mut n = n;
         loop {
-            let n = self.length_raw(0, None, what)?;
             let count = n & !FRAGMENT;
             if out.len() + count > MAX_PER_OCTETS {
                 return Err(self.error(PerErrorKind::TooLong {
@@ -204,6 +233,7 @@ impl<'a> Reader<'a> {
             if n & FRAGMENT == 0 {
                 return Ok(out);
             }
+            n = self.length_raw(0, None, what)?;
         }
     }
 
@@ -212,14 +242,22 @@ impl<'a> Reader<'a> {
         self.bit("extension bit")
     }
 
-    /// A preamble or extension bit map of `n` presence bits.
-    pub fn bitmap(&mut self, n: usize, what: &'static str) -> Result<Vec<bool>, PerError> {
-        (0..n).map(|_| self.bit(what)).collect()
+    /// A preamble or extension bit map of `n` presence bits (at most [`MAX_BITMAP`]).
+    pub fn bitmap(&mut self, n: usize, what: &'static str) -> Result<Bitmap, PerError> {
+        if n > MAX_BITMAP {
+            return Err(self.error(PerErrorKind::TooLong {
+                what,
+                limit: MAX_BITMAP,
+            }));
+        }
+        // `n` is at most 64, the width of `bits`.
+        let bits = self.bits(n as u32, what)?;
+        Ok(Bitmap::new(bits, n))
     }
 
     /// The extension-additions presence map of a SEQUENCE (X.691 §18.8): normally small
     /// length minus one, then the bits.
-    pub fn extension_bitmap(&mut self) -> Result<Vec<bool>, PerError> {
+    pub fn extension_bitmap(&mut self) -> Result<Bitmap, PerError> {
         let n = self.normally_small("extension addition count")? as usize + 1;
         if n > super::MAX_EXTENSION_ADDITIONS {
             return Err(self.error(PerErrorKind::TooLong {
@@ -299,6 +337,28 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// OCTET STRING (SIZE(N)) into an array, without the vector [`Reader::octet_string`]
+    /// returns: addresses and GUIDs are decoded in every message.
+    pub fn fixed_octets<const N: usize>(
+        &mut self,
+        what: &'static str,
+    ) -> Result<[u8; N], PerError> {
+        if N > 2 {
+            let at = self.pos;
+            return <[u8; N]>::try_from(self.octets(N, what)?).map_err(|_| PerError {
+                kind: PerErrorKind::BadLength { what },
+                bit_offset: at,
+            });
+        }
+        // Up to two octets are not aligned (X.691 §17.6).
+        let mut out = [0u8; N];
+        for b in out.iter_mut() {
+            // Eight bits fit an octet.
+            *b = self.bits(8, what)? as u8;
+        }
+        Ok(out)
+    }
+
     /// BIT STRING of a fixed size up to 64K bits, as octets (last one padded with zeros).
     pub fn fixed_bit_string(
         &mut self,
@@ -342,10 +402,16 @@ impl<'a> Reader<'a> {
         } else {
             self.length(lb, Some(ub), what)?
         };
-        if ub * 16 > 16 {
-            self.align();
-        }
         let mut s = String::with_capacity(n);
+        if ub * 16 > 16 {
+            // Aligned: the code units are whole octet pairs.
+            let units = self.octets(n.saturating_mul(2), what)?;
+            for pair in units.chunks_exact(2) {
+                let unit = pair.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b));
+                s.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            return Ok(s);
+        }
         for _ in 0..n {
             let unit = self.bits(16, what)? as u32;
             s.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER));
@@ -372,11 +438,22 @@ impl<'a> Reader<'a> {
             self.align();
         }
         let mut s = String::with_capacity(n);
+        if b == 8 && self.pos % 8 == 0 {
+            // Whole octets: one bounds check for the string.
+            for &v in self.octets(n, what)? {
+                let c = alphabet.decode(v).ok_or(PerError {
+                    kind: PerErrorKind::BadCharacter { what },
+                    bit_offset: self.pos,
+                })?;
+                s.push(char::from(c));
+            }
+            return Ok(s);
+        }
         for _ in 0..n {
             let v = self.bits(b, what)? as u8;
             let c = alphabet
                 .decode(v)
-                .ok_or(self.error(PerErrorKind::BadCharacter { what }))?;
+                .ok_or_else(|| self.error(PerErrorKind::BadCharacter { what }))?;
             s.push(char::from(c));
         }
         Ok(s)

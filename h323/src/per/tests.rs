@@ -115,7 +115,18 @@ fn choices_extensions_and_open_types() {
     assert_eq!(r.open_type("c").unwrap(), [0xaa, 0xbb]);
     let m = enc(|w| w.extension_bitmap(&[true, false, true]));
     assert_eq!(
-        Reader::new(&m).extension_bitmap().unwrap(),
+        Reader::new(&m)
+            .extension_bitmap()
+            .unwrap()
+            .collect::<Vec<_>>(),
+        [true, false, true]
+    );
+    let m = enc(|w| w.extension_bits(0b101, 3));
+    assert_eq!(
+        Reader::new(&m)
+            .extension_bitmap()
+            .unwrap()
+            .collect::<Vec<_>>(),
         [true, false, true]
     );
 }

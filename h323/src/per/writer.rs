@@ -5,6 +5,9 @@ use super::reader::bits_for;
 use super::{Alphabet, ObjectIdentifier, PerError, PerErrorKind};
 use crate::limits::MAX_PER_OCTETS;
 
+/// Octets a new writer reserves.
+const INITIAL_CAPACITY: usize = 256;
+
 /// Builds an aligned-PER encoding.
 #[derive(Debug, Clone, Default)]
 pub struct Writer {
@@ -15,7 +18,11 @@ pub struct Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Self::default()
+        // Room for a typical H.225.0 or H.245 PDU, so encoding one rarely reallocates.
+        Self {
+            out: Vec::with_capacity(INITIAL_CAPACITY),
+            pos: 0,
+        }
     }
 
     pub fn bit_offset(&self) -> usize {
@@ -50,9 +57,23 @@ impl Writer {
         self.pos += 1;
     }
 
+    /// The `n` low bits of `value` (`n` at most 64), most significant first, a partial
+    /// octet at a time.
     pub fn bits(&mut self, value: u64, n: u32) {
-        for i in (0..n).rev() {
-            self.bit(value >> i & 1 == 1);
+        let mut left = n.min(64);
+        while left > 0 {
+            let used = (self.pos % 8) as u32;
+            if used == 0 {
+                self.out.push(0);
+            }
+            let take = left.min(8 - used);
+            // `take` is 1..=8 and `left - take` below 64: no shift overflows.
+            let chunk = (value >> (left - take)) & ((1u64 << take) - 1);
+            if let Some(last) = self.out.last_mut() {
+                *last |= (chunk << (8 - used - take)) as u8;
+            }
+            self.pos += take as usize;
+            left -= take;
         }
     }
 
@@ -191,6 +212,20 @@ impl Writer {
         }
         self.normally_small(n as u64 - 1, "extension addition count")?;
         self.bitmap(bits);
+        Ok(())
+    }
+
+    /// [`Writer::extension_bitmap`] from the map's `n` low bits of `bits` (first addition
+    /// most significant), for callers that build it without a vector.
+    pub fn extension_bits(&mut self, bits: u64, n: usize) -> Result<(), PerError> {
+        if n == 0 || n > super::MAX_EXTENSION_ADDITIONS {
+            return Err(self.error(PerErrorKind::BadLength {
+                what: "extension addition count",
+            }));
+        }
+        self.normally_small(n as u64 - 1, "extension addition count")?;
+        // `n` is at most 64 here.
+        self.bits(bits, n as u32);
         Ok(())
     }
 

@@ -47,8 +47,7 @@ pub enum TransportAddress {
 }
 
 fn fixed<const N: usize>(r: &mut Reader<'_>, what: &'static str) -> Result<[u8; N], PerError> {
-    let v = r.octet_string(N, Some(N), what)?;
-    <[u8; N]>::try_from(v.as_slice()).map_err(|_| r.error(PerErrorKind::BadLength { what }))
+    r.fixed_octets::<N>(what)
 }
 
 fn port(r: &mut Reader<'_>) -> Result<u16, PerError> {

@@ -84,8 +84,12 @@ impl Extensions {
         let Some(slots) = &self.0 else {
             return Ok(());
         };
-        let map: Vec<bool> = slots.iter().map(Option::is_some).collect();
-        w.extension_bitmap(&map)?;
+        // The map's first slot is its most significant bit (more slots than the map holds
+        // are refused by `extension_bits`).
+        let map = slots
+            .iter()
+            .fold(0u64, |acc, s| acc.wrapping_shl(1) | u64::from(s.is_some()));
+        w.extension_bits(map, slots.len())?;
         for contents in slots.iter().flatten() {
             w.open_type(contents, "extension addition")?;
         }
@@ -98,7 +102,7 @@ pub(crate) fn decode_sized_list<T>(
     r: &mut Reader<'_>,
     (lb, ub, limit): (usize, usize, usize),
     what: &'static str,
-    mut item: impl FnMut(&mut Reader<'_>) -> Result<T, PerError>,
+    item: impl FnMut(&mut Reader<'_>) -> Result<T, PerError>,
 ) -> Result<Vec<T>, PerError> {
     let n = r.length(lb, Some(ub), what)?;
     if n > limit {
@@ -108,7 +112,7 @@ pub(crate) fn decode_sized_list<T>(
             limit,
         }));
     }
-    (0..n).map(|_| item(r)).collect()
+    collect_n(r, n, item)
 }
 
 pub(crate) fn encode_sized_list<T>(
@@ -146,7 +150,21 @@ pub(crate) fn decode_list<T>(
             limit: MAX_SEQUENCE_OF,
         }));
     }
-    (0..n).map(|_| item(r)).collect()
+    collect_n(r, n, item)
+}
+
+/// `n` items (already checked against a limit) into a vector allocated once: collecting
+/// `Result`s does not know the count and grows the vector step by step.
+fn collect_n<T>(
+    r: &mut Reader<'_>,
+    n: usize,
+    mut item: impl FnMut(&mut Reader<'_>) -> Result<T, PerError>,
+) -> Result<Vec<T>, PerError> {
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(item(r)?);
+    }
+    Ok(out)
 }
 
 pub(crate) fn encode_list<T>(

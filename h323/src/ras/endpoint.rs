@@ -26,8 +26,8 @@ impl VendorIdentifier {
                 .then(|| r.octet_string(1, Some(256), what))
                 .transpose()
         };
-        let product_id = id(opt.first() == Some(&true), "productId")?;
-        let version_id = id(opt.get(1) == Some(&true), "versionId")?;
+        let product_id = id(opt.get(0), "productId")?;
+        let version_id = id(opt.get(1), "versionId")?;
         Ok(Self {
             vendor,
             product_id,
@@ -220,7 +220,7 @@ impl EndpointType {
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {
         let ext = r.extension_bit()?;
         let opt = r.bitmap(6, "EndpointType optionals")?;
-        let has = |i: usize| opt.get(i) == Some(&true);
+        let has = |i: usize| opt.get(i);
         let non_standard = has(0)
             .then(|| NonStandardParameter::decode(r))
             .transpose()?;

@@ -178,9 +178,7 @@ impl Field for Guid {
     type Value = [u8; 16];
     const NAME: &'static str = "GloballyUniqueID";
     fn decode(r: &mut Reader<'_>) -> Result<[u8; 16], PerError> {
-        let v = r.octet_string(16, Some(16), Self::NAME)?;
-        <[u8; 16]>::try_from(v.as_slice())
-            .map_err(|_| r.error(PerErrorKind::BadLength { what: Self::NAME }))
+        r.fixed_octets::<16>(Self::NAME)
     }
     fn encode(w: &mut Writer, v: &[u8; 16]) -> Result<(), PerError> {
         w.octet_string(v, 16, Some(16), Self::NAME)
@@ -221,7 +219,7 @@ macro_rules! ras_sequence {
         }
     };
     (@bit $bits:ident $v:expr, req) => {};
-    (@bit $bits:ident $v:expr, opt) => { $bits.push($v.is_some()) };
+    (@bit $bits:ident $v:expr, opt) => { $bits = $bits << 1 | u64::from($v.is_some()) };
     (@enc $w:ident $v:expr, req $codec:ty) => {
         <$codec as $crate::ras::field::Field>::encode($w, &$v)?
     };
@@ -263,17 +261,16 @@ macro_rules! ras_sequence {
                 })
             }
 
-            // One push is generated per OPTIONAL component.
-            #[allow(clippy::vec_init_then_push)]
             fn encode(
                 w: &mut $crate::per::Writer,
                 v: &Self,
             ) -> Result<(), $crate::per::PerError> {
                 w.extension_bit(v.extensions.is_extended());
                 #[allow(unused_mut)]
-                let mut bits: Vec<bool> = Vec::new();
+                let mut bits = 0u64;
                 $( $crate::ras::field::ras_sequence!(@bit bits v.$field, $kind); )*
-                w.bitmap(&bits);
+                let n = 0u32 $( + $crate::ras::field::ras_sequence!(@count $kind) as u32 )*;
+                w.bits(bits, n);
                 $( $crate::ras::field::ras_sequence!(@enc w v.$field, $kind $codec); )*
                 v.extensions.encode(w)
             }

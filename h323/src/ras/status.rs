@@ -154,7 +154,7 @@ impl Field for RequestInProgress {
         let ext = r.extension_bit()?;
         let at = r.bit_offset();
         let opt = r.bitmap(4, "RequestInProgress optionals")?;
-        if let Some(index) = opt.iter().skip(1).position(|&b| b) {
+        if let Some(index) = opt.skip(1).position(|b| b) {
             return Err(PerError {
                 kind: PerErrorKind::UnknownAlternative {
                     what: "RequestInProgress tokens (H.235 not typed yet)",
@@ -164,7 +164,8 @@ impl Field for RequestInProgress {
             });
         }
         let request_seq_num = SeqNum::decode(r)?;
-        let non_standard = (opt.first() == Some(&true))
+        let non_standard = opt
+            .get(0)
             .then(|| NonStandardParameter::decode(r))
             .transpose()?;
         let delay = U16NonZero::decode(r)?;

@@ -383,13 +383,13 @@ pub fn open_logical_channel_reverse() -> OpenLogicalChannel {
             multiplex_parameters: ForwardMultiplexParameters::None(()),
             extensions: none(),
         },
-        reverse_logical_channel_parameters: Some(ReverseLogicalChannelParameters {
+        reverse_logical_channel_parameters: Some(Box::new(ReverseLogicalChannelParameters {
             data_type: DataType::AudioData(AudioCapability::G722_64k(20)),
             multiplex_parameters: Some(ReverseMultiplexParameters::H2250LogicalChannelParameters(
                 reverse,
             )),
             extensions: none(),
-        }),
+        })),
         extensions: none(),
     }
 }
