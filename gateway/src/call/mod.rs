@@ -1,17 +1,19 @@
 //! Calls: a room leg and a cloud leg with one relay session between them.
 //!
-//! [`b2bua::Calls`] is the back-to-back user agent. It is driven by the transaction user
-//! (events in, requests and responses out through the transaction layer) and reads no clock
-//! and opens no socket itself: what needs I/O (resolving a cloud URI) comes out as an
-//! [`Action`] for the driver, and the media relay is reached through its synchronous core.
+//! [`calls::Calls`] is the back-to-back user agent: it owns the call core and, per call, a
+//! SIP UAS leg and a SIP UAC leg ([`sip_leg`]). It is driven by the transaction user (events
+//! in, requests and responses out through the transaction layer) and reads no clock and opens
+//! no socket itself: what needs I/O (resolving a cloud URI) comes out as an [`Action`] for the
+//! driver, and the media relay is reached through its synchronous core.
 
-pub mod b2bua;
+pub mod calls;
 pub use roomgate_core::call::dial;
 pub mod directory;
 pub mod ivr;
 pub mod negotiate;
 pub mod pin_check;
 pub mod sdes;
+pub mod sip_leg;
 
-pub use b2bua::{Action, BridgeSettings, CallStats, CallSummary, Calls, SrtpRuleStats};
+pub use calls::{Action, BridgeSettings, CallStats, CallSummary, Calls, SrtpRuleStats};
 pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

@@ -7,15 +7,13 @@
 use std::time::{Instant, SystemTime};
 
 use roomgate_core::call::{Command, EndCause, Incoming, Meeting, Request, Screening, Time};
-use roomgate_media::relay::{Leg, PlayFrame, StreamKind};
 use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
 use roomgate_sip::Uri;
 
-use super::{
-    body_sdp, negotiate, srtp_rule, Call, Calls, CloudLeg, MeetingRoute, Phase, Refusal, RoomLeg,
-    Side, TxRole, Upstream,
-};
+use super::{negotiate, srtp_rule, Call, Calls, Phase, Side, TxRole};
+use crate::call::directory::{MeetingRoute, Upstream};
+use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
 use crate::lockout::unix_seconds;
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
@@ -90,14 +88,8 @@ impl Calls {
         let msg = request.message().ok();
         let call_id = msg.as_ref().and_then(|m| m.call_id().ok());
         let (Some(msg), Some(call_id)) = (msg.as_ref(), call_id) else {
-            self.refuse(
-                layer,
-                now,
-                tx,
-                request,
-                Refusal::new(400, "Bad Request"),
-                None,
-            );
+            let r = Refusal::new(400, "Bad Request");
+            sip_leg::refuse(layer, now, tx, request, r, None);
             return;
         };
         let dialled = match msg.request_line().map(|l| &l.uri) {
@@ -202,7 +194,7 @@ impl Calls {
                     warning: p.warning,
                 };
                 tracing::info!(code, reason, peer = %p.request.source.addr, "INVITE refused");
-                self.refuse(layer, now, p.tx, &p.request, r, None);
+                sip_leg::refuse(layer, now, p.tx, &p.request, r, None);
             }
             Command::Admit {
                 call, pin, meeting, ..
@@ -313,7 +305,11 @@ impl Calls {
             .as_ref()
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
-        let cloud_call_id = format!("{}@{}", super::random_hex(12), self.settings.gateway_domain);
+        let cloud_call_id = format!(
+            "{}@{}",
+            sip_leg::random_hex(12),
+            self.settings.gateway_domain
+        );
         let call = Call {
             id,
             meeting,
@@ -322,41 +318,13 @@ impl Calls {
             } else {
                 Phase::Resolving
             },
-            room: RoomLeg {
-                invite: request.clone(),
-                tx,
-                tag: super::random_hex(8),
-                transport: request.source.transport,
-                dialog: None,
-                offer,
-                local_sdp: None,
-                streams: MediaSpec::default(),
-                sdp_version: 1,
-                retransmit: None,
-                ringing_sent: false,
-                expires_at: None,
-                timer_interval: None,
-            },
-            cloud: CloudLeg {
+            room: UasLeg::new(request.clone(), tx, offer, room_direction),
+            cloud: UacLeg::new(
                 uri,
-                dest: None,
-                call_id: cloud_call_id.clone(),
-                from_tag: super::random_hex(8),
-                cseq: 1,
-                tx: None,
-                invite: None,
-                dialog: None,
-                local_sdp: None,
-                streams: MediaSpec::default(),
-                sdp_version: 1,
-                ack: None,
-                auth_tried: false,
-                credentials: route.as_ref().and_then(|r| r.credentials.clone()),
-                provisional: false,
-                refresh_at: None,
-                expires_at: None,
-                timer_interval: None,
-            },
+                cloud_call_id.clone(),
+                route.as_ref().and_then(|r| r.credentials.clone()),
+                room_direction,
+            ),
             session,
             cloud_policy: route
                 .as_ref()
@@ -365,8 +333,6 @@ impl Calls {
             audio: None,
             room_call_id: room_call_id.clone(),
             txs: Vec::new(),
-            room_direction,
-            cloud_direction: room_direction,
             video,
             upstream: route.as_ref().map(|r| r.upstream.clone()),
             started_unix: time(now).unix,
@@ -391,55 +357,10 @@ impl Calls {
         }
     }
 
-    /// One prompt frame to the room.
-    fn play_prompt(&mut self, id: u64, frame: &[i16]) {
-        let Some(session) = self.calls.get(&id).map(|c| c.session) else {
-            return;
-        };
-        let mut buf = [0u8; 1500];
-        let played = self.media.with_relay(|r, t| {
-            r.play(
-                t,
-                session,
-                Leg::A,
-                StreamKind::Audio,
-                PlayFrame::Pcm(frame),
-                &mut buf,
-            )
-        });
-        match played {
-            Ok(t) => self.media.send(t, &buf),
-            // Before the room's address is known (delayed offer) there is nobody to play
-            // to; the prompt goes on so timing stays the same.
-            Err(e) => tracing::trace!(call = id, error = %e, "prompt frame not sent"),
-        }
-    }
-
     /// The cloud rings: the room hears 180 once.
     fn ring_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        if call.room.ringing_sent || call.room.dialog.is_some() {
-            return;
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.room.ring(layer, now, &self.settings.sip_host);
         }
-        call.room.ringing_sent = true;
-        let tag = call.room.tag.clone();
-        let rtx = call.room.tx;
-        let contact = super::contact(&self.settings.sip_host, call.room.transport);
-        if let Some(r) = Self::response(&call.room.invite, 180, "Ringing", Some(&tag)) {
-            let r = r.with(roomgate_sip::HeaderName::Contact, contact);
-            self.respond(layer, now, rtx, &r);
-        }
-    }
-
-    /// Ends `id` through the core (which names the cause; the teardown follows in `drive`).
-    pub(super) fn end(&mut self, now: Instant, id: u64, cause: EndCause) {
-        self.core.end(time(now), id, cause);
-    }
-
-    /// Records why `id` ends (first reason wins).
-    pub(super) fn set_reason(&mut self, id: u64, reason: &str) {
-        self.core.set_reason(id, reason);
     }
 }

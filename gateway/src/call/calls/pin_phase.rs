@@ -1,7 +1,7 @@
 //! The SIP side of the PIN phase: the room is answered by us and its media pointed at the
 //! relay for prompts; its digits (RFC 4733 from the relay, or SIP INFO) go to the call core's
-//! PIN entry. Attempts leave as [`Action::PinAttempt`](super::Action::PinAttempt) and come back through
-//! [`Calls::on_pin_outcome`]; only a right PIN makes the core place the cloud leg.
+//! PIN entry. Attempts leave as [`Action::PinAttempt`](super::Action::PinAttempt) and come back
+//! through [`Calls::on_pin_outcome`]; only a right PIN makes the core place the cloud leg.
 
 use std::time::Instant;
 
@@ -9,12 +9,16 @@ use roomgate_media::relay::SessionId;
 use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
 use roomgate_sip::{Message, Method};
 
+use roomgate_core::call::{DigitSource, EndCause, Outcome};
+
 use super::core_glue::time;
-use super::{negotiate, Calls, DigitSource, EndCause, Outcome, Refusal};
+use super::{negotiate, Calls, Side};
+use crate::call::sip_leg::{self, response, Refusal};
 
 impl Calls {
     /// Answers the room ourselves for PIN entry and tells the core the rate prompts play at.
     pub(super) fn start_pin(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let media_ip = self.settings.media_ip;
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -32,22 +36,23 @@ impl Calls {
         };
         // Video keeps its ports for the bridge that follows a right PIN. With no offer from
         // the room, prompts start once its answer (in the ACK) is known.
-        let sdp = super::room_sdp(
-            &self.settings,
-            &self.media,
-            call,
+        let video = call.video;
+        let direction = call.room.leg.direction;
+        let offer = call.room.offer.clone();
+        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        let first = sdp.first(
+            leg.sdp_version,
+            offer.as_ref(),
             audio,
-            call.video,
-            call.room_direction,
+            video,
+            video,
+            direction,
         );
-        let Some((local, streams)) = sdp else {
+        let Some((local, streams)) = first else {
             self.end(now, id, EndCause::Internal);
             return;
         };
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        call.room.streams = streams;
+        call.room.leg.streams = streams;
         let has_offer = call.room.offer.is_some();
         if has_offer && !self.configure_pin_relay(now, id) {
             self.local_stats.refused_media += 1;
@@ -65,6 +70,7 @@ impl Calls {
     /// The PCM rate of the room's audio codec (prompts are made for it).
     fn room_rate(call: &super::Call) -> u32 {
         call.room
+            .leg
             .streams
             .audio_codec()
             .map_or(8000, |c| c.pcm_rate())
@@ -75,7 +81,7 @@ impl Calls {
         let Some(call) = self.calls.get(&id) else {
             return false;
         };
-        let streams = match negotiate::pin_streams(&call.room.streams, call.video) {
+        let streams = match negotiate::pin_streams(&call.room.leg.streams, call.video) {
             Ok(s) => s,
             Err(e) => {
                 tracing::info!(call = id, error = %e, "room leg cannot take prompts");
@@ -141,21 +147,14 @@ impl Calls {
         match crate::call::ivr::info_digit(&ct, msg.body) {
             Some(d) => {
                 self.core.digit(time(now), id, DigitSource::Info, d);
-                if let Some(r) = Self::response(request, 200, "OK", None) {
-                    let r = self.answered_in_dialog(id, super::Side::Room, r);
-                    self.respond(layer, now, tx, &r);
+                if let Some(r) = response(request, 200, "OK", None) {
+                    self.respond_in_dialog(layer, now, tx, id, Side::Room, r);
                 }
             }
             None => {
                 tracing::info!(call = id, "INFO with an unreadable DTMF body");
-                self.refuse(
-                    layer,
-                    now,
-                    tx,
-                    request,
-                    Refusal::new(400, "Bad Request"),
-                    None,
-                );
+                let r = Refusal::new(400, "Bad Request");
+                sip_leg::refuse(layer, now, tx, request, r, None);
             }
         }
         true
@@ -173,17 +172,17 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some(local) = call.room.local_sdp.as_ref() else {
+        let Some(local) = call.room.leg.local_sdp.as_ref() else {
             return;
         };
-        call.room.streams = match negotiate::negotiated(local, answer) {
+        call.room.leg.streams = match negotiate::negotiated(local, answer) {
             Ok(streams) => streams,
             Err(refused) => {
-                self.refuse_answer(layer, now, id, super::Side::Room, Some((source, refused)));
+                self.refuse_answer(layer, now, id, Side::Room, Some((source, refused)));
                 return;
             }
         };
-        call.room_direction = negotiate::audio_direction(answer);
+        call.room.leg.direction = negotiate::audio_direction(answer);
         if !self.configure_pin_relay(now, id) {
             tracing::info!(call = id, "room answer unusable for prompts");
         }

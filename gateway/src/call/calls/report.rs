@@ -1,18 +1,24 @@
 //! The calls as operators see them: live views for the admin API and a CDR per ended call.
 //! Built from the call state and the relay's per-leg statistics; never a PIN or key.
 
-use roomgate_media::relay::{Leg, StreamKind};
+use roomgate_media::relay::StreamKind;
 
 use super::{negotiate::AudioPath, Call, Calls, Phase, Side};
 use crate::lockout::unix_seconds;
 use crate::observe::{CallView, Cdr, LegView, Qos, Snapshot};
 
+/// How the call's audio crosses the bridge, once it does.
+pub(super) fn audio_name(call: &Call) -> Option<&'static str> {
+    call.audio.map(|a| match a {
+        AudioPath::PassThrough => "pass-through",
+        AudioPath::Transcode => "transcode",
+    })
+}
+
 impl Calls {
     fn leg_view(&self, call: &Call, side: Side) -> LegView {
-        let (streams, leg) = match side {
-            Side::Room => (&call.room.streams, Leg::A),
-            Side::Cloud => (&call.cloud.streams, Leg::B),
-        };
+        let streams = &call.leg(side).streams;
+        let leg = side.relay_leg();
         let audio = streams.audio();
         let codec = audio
             .and_then(|s| s.codec())
@@ -25,12 +31,12 @@ impl Calls {
                 .map(|s| Qos::from_leg(&s, clock))
         });
         let state = match side {
-            Side::Room => match (call.phase, call.room.dialog.is_some()) {
+            Side::Room => match (call.phase, call.room.answered()) {
                 (Phase::Active, _) => "confirmed",
                 (_, true) => "answered",
                 _ => "inviting",
             },
-            Side::Cloud => match (call.phase, call.cloud.dialog.is_some()) {
+            Side::Cloud => match (call.phase, call.cloud.leg.dialog.is_some()) {
                 (Phase::Pin, _) => "none",
                 (_, true) => "confirmed",
                 (_, false) if call.cloud.provisional => "early",
@@ -38,10 +44,7 @@ impl Calls {
                 _ => "none",
             },
         };
-        let peer = match side {
-            Side::Room => Some(call.room.invite.source.addr.to_string()),
-            Side::Cloud => call.cloud.dest.map(|d| d.addr.to_string()),
-        };
+        let peer = call.leg(side).dest.map(|d| d.addr.to_string());
         LegView {
             state,
             peer,
@@ -51,26 +54,13 @@ impl Calls {
         }
     }
 
-    fn audio_name(call: &Call) -> Option<&'static str> {
-        call.audio.map(|a| match a {
-            AudioPath::PassThrough => "pass-through",
-            AudioPath::Transcode => "transcode",
-        })
-    }
-
     fn view(&self, call: &Call) -> CallView {
         CallView {
             id: call.id,
             meeting: call.meeting.clone(),
-            state: match call.phase {
-                Phase::Pin => "pin",
-                Phase::Resolving => "resolving",
-                Phase::Inviting => "inviting",
-                Phase::Answered => "answered",
-                Phase::Active => "active",
-            },
+            state: call.phase.label(),
             started: call.started_unix,
-            audio: Self::audio_name(call),
+            audio: audio_name(call),
             room: self.leg_view(call, Side::Room),
             cloud: self.leg_view(call, Side::Cloud),
         }
@@ -99,7 +89,7 @@ impl Calls {
         Cdr {
             call: call.id,
             meeting: call.meeting.clone(),
-            source: call.room.invite.source.addr.ip(),
+            source: call.room.source().addr.ip(),
             started: record.map_or(call.started_unix, |r| r.started),
             connected: record.and_then(|r| r.connected),
             ended: record.map_or_else(|| unix_seconds(std::time::SystemTime::now()), |r| r.ended),
@@ -109,7 +99,7 @@ impl Calls {
                 .or_else(|| call.fallback_reason.clone())
                 .unwrap_or_else(|| "ended".to_owned()),
             pin_failures: record.map_or(0, |r| r.pin_failures),
-            audio: Self::audio_name(call),
+            audio: audio_name(call),
             room: self.leg_view(call, Side::Room),
             cloud: self.leg_view(call, Side::Cloud),
         }

@@ -9,7 +9,8 @@ use std::time::Instant;
 use roomgate_sip::sdp::SessionDescription;
 use roomgate_sip::transaction::TransactionLayer;
 
-use super::{Calls, EndCause, Side, UpstreamFailure};
+use super::{Calls, Side};
+use roomgate_core::call::{EndCause, UpstreamFailure};
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
 use crate::call::negotiate::CryptoRefused;

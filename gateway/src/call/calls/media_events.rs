@@ -1,0 +1,134 @@
+//! What the relay tells the calls, and what the calls play into it: digits taken out of the
+//! room's audio (PIN entry, or RFC 4733 events of our own toward a transcoded cloud leg),
+//! media inactivity, and prompt frames toward the room.
+
+use std::time::{Duration, Instant};
+
+use roomgate_media::dtmf::{DtmfGenerator, GeneratorConfig};
+use roomgate_media::relay::{Leg, PlayFrame, SessionId, StreamKind};
+use roomgate_sip::transaction::TransactionLayer;
+
+use super::core_glue::time;
+use super::negotiate::AudioPath;
+use super::{Calls, Phase};
+
+impl Calls {
+    /// A digit the relay took out of the room's audio. On a pass-through stream the relay
+    /// forwarded the RFC 4733 packets already; on a transcoded one they cannot pass (the
+    /// payload types and clocks differ), so the digit is sent on to the cloud as RFC 4733
+    /// events of our own. The digit itself is never logged (it may be part of a PIN).
+    pub(super) fn on_media_dtmf_sip(
+        &mut self,
+        now: Instant,
+        session: SessionId,
+        leg: Leg,
+        event: u8,
+        digit: Option<char>,
+        duration: Duration,
+    ) {
+        if leg != Leg::A {
+            return;
+        }
+        if let Some(d) = digit {
+            if self.pin_digit(now, session, d) {
+                return;
+            }
+        }
+        let Some(call) = self
+            .by_session
+            .get(&session)
+            .and_then(|id| self.calls.get(id))
+        else {
+            return;
+        };
+        if call.audio != Some(AudioPath::Transcode) {
+            return;
+        }
+        let Some(pt) = call
+            .cloud
+            .leg
+            .streams
+            .audio()
+            .and_then(|s| s.telephone_event)
+            .map(|t| t.payload_type)
+        else {
+            tracing::debug!(
+                call = call.id,
+                "DTMF dropped: the cloud leg has no telephone-event"
+            );
+            return;
+        };
+        let id = call.id;
+        let packets = DtmfGenerator::new(event, duration, 0, GeneratorConfig::default());
+        let mut buf = [0u8; 256];
+        let mut sent = 0usize;
+        for (i, p) in packets.enumerate() {
+            let frame = PlayFrame::Event {
+                payload_type: pt,
+                payload: &p.payload,
+                start: i == 0,
+            };
+            let played = self.media.with_relay(|r, now| {
+                r.play(now, session, Leg::B, StreamKind::Audio, frame, &mut buf)
+            });
+            match played {
+                Ok(t) => {
+                    self.media.send(t, &buf);
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::debug!(call = id, error = %e, "DTMF not played");
+                    break;
+                }
+            }
+        }
+        tracing::debug!(
+            call = id,
+            packets = sent,
+            "DTMF forwarded to the cloud as RFC 4733"
+        );
+    }
+
+    /// The relay saw no media on a call for its inactivity timeout.
+    pub(super) fn on_media_inactive_sip(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        session: SessionId,
+    ) {
+        let id = self
+            .by_session
+            .get(&session)
+            .and_then(|id| self.calls.get(id))
+            .filter(|c| c.phase == Phase::Active)
+            .map(|c| c.id);
+        if let Some(id) = id {
+            self.core.media_inactive(time(now), id);
+        }
+        self.drive(layer, now);
+    }
+
+    /// One prompt frame to the room.
+    pub(super) fn play_prompt(&mut self, id: u64, frame: &[i16]) {
+        let Some(session) = self.calls.get(&id).map(|c| c.session) else {
+            return;
+        };
+        let mut buf = [0u8; 1500];
+        let played = self.media.with_relay(|r, t| {
+            r.play(
+                t,
+                session,
+                Leg::A,
+                StreamKind::Audio,
+                PlayFrame::Pcm(frame),
+                &mut buf,
+            )
+        });
+        match played {
+            Ok(t) => self.media.send(t, &buf),
+            // Before the room's address is known (delayed offer) there is nobody to play
+            // to; the prompt goes on so timing stays the same.
+            Err(e) => tracing::trace!(call = id, error = %e, "prompt frame not sent"),
+        }
+    }
+}

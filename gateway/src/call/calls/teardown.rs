@@ -1,0 +1,137 @@
+//! The end of a call on the SIP side: the legs' timers (2xx never acknowledged, session
+//! expired, refresh due), the room's final status while its INVITE is pending, BYE to each
+//! leg with a dialog, the cloud INVITE cancelled or its late 2xx hung up, and the CDR.
+
+use std::time::Instant;
+
+use roomgate_core::call::EndCause;
+use roomgate_sip::transaction::TransactionLayer;
+
+use super::{Calls, Phase, Side, TxRole, MAX_PENDING_CDRS};
+use crate::call::sip_leg::AckWait;
+
+impl Calls {
+    /// Fires whatever of call `id`'s timers is due.
+    pub(super) fn call_timers(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.room.on_timer(layer, now, id) == AckWait::GaveUp {
+            self.end(now, id, EndCause::Normal);
+            return;
+        }
+        if call.room.leg.expires_at.is_some_and(|t| t <= now)
+            || call.cloud.leg.expires_at.is_some_and(|t| t <= now)
+        {
+            tracing::info!(call = id, "session timer expired");
+            self.end(now, id, EndCause::Normal);
+            return;
+        }
+        if let Some(tx) = call.cloud.refresh(layer, now, &self.settings.sip_host) {
+            self.track(tx, id, TxRole::InDialog(Side::Cloud));
+        }
+    }
+
+    /// Ends a call whose room INVITE is still pending: the room gets `code`; the cloud
+    /// INVITE is cancelled (or its late 2xx hung up).
+    fn fail_room(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        code: u16,
+        reason: &'static str,
+    ) {
+        let Some(call) = self.calls.get(&id) else {
+            return;
+        };
+        if let Some((tx, Some(late))) = call.cloud.abandon(layer, now, id) {
+            self.abandoned.insert(tx, late);
+        }
+        if call.room.answered() {
+            // Answered by us already (PIN entry): the room is hung up instead.
+            self.fallback_reason(id, code);
+            self.bye(layer, now, id, Side::Room);
+            self.remove(id);
+            return;
+        }
+        call.room.fail(layer, now, code, reason);
+        self.fallback_reason(id, code);
+        self.remove(id);
+    }
+
+    fn fallback_reason(&mut self, id: u64, code: u16) {
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.fallback_reason = Some(format!("failed_{code}"));
+        }
+    }
+
+    /// The SIP side of a call the core ended: BYE to each leg that has a confirmed dialog
+    /// (except the one that hung up), or a final response to a room INVITE still pending.
+    pub(super) fn teardown(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        hung_up_by: Option<Side>,
+        room_status: Option<(u16, &'static str)>,
+    ) {
+        let Some(call) = self.calls.get(&id) else {
+            return;
+        };
+        if matches!(call.phase, Phase::Resolving | Phase::Inviting)
+            || (!call.room.answered() && room_status.is_some())
+        {
+            let (code, reason) = room_status.unwrap_or((500, "Server Internal Error"));
+            // The cloud may have answered already: hang that leg up too.
+            if hung_up_by != Some(Side::Cloud) {
+                self.bye(layer, now, id, Side::Cloud);
+            }
+            self.fail_room(layer, now, id, code, reason);
+            return;
+        }
+        for side in [Side::Room, Side::Cloud] {
+            if hung_up_by != Some(side) {
+                self.bye(layer, now, id, side);
+            }
+        }
+        self.remove(id);
+    }
+
+    fn bye(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, side: Side) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let reason = call.bye_reason;
+        let host = &self.settings.sip_host;
+        if let Some(tx) = call.leg_mut(side).bye(layer, now, host, id, reason) {
+            self.track(tx, id, TxRole::InDialog(side));
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        let Some(call) = self.calls.remove(&id) else {
+            return;
+        };
+        self.by_call_id.remove(&call.room_call_id);
+        self.by_call_id.remove(&call.cloud.call_id);
+        for tx in &call.txs {
+            // A BYE we sent stays indexed until its transaction ends (its failure is logged).
+            if !matches!(self.by_tx.get(tx), Some((_, TxRole::InDialog(_)))) {
+                self.by_tx.remove(tx);
+            }
+        }
+        let session = call.session;
+        self.by_session.remove(&session);
+        let cdr = self.cdr(&call);
+        if self.cdrs.len() >= MAX_PENDING_CDRS {
+            self.cdrs.pop_front();
+            self.local_stats.cdrs_dropped += 1;
+        }
+        self.cdrs.push_back(cdr);
+        if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
+            tracing::debug!(call = id, error = %e, "relay session already gone");
+        }
+        tracing::info!(call = id, meeting = %call.meeting, "call ended");
+    }
+}

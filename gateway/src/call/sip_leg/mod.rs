@@ -1,0 +1,386 @@
+//! SIP legs: the adapters between one SIP dialog and the call. A [`UasLeg`] is the dialog an
+//! incoming INVITE makes (its server transaction, 180/200, 2xx retransmission until the ACK,
+//! session timer as UAS); a [`UacLeg`] is the dialog of an INVITE we send (digest retry, ACK,
+//! CANCEL, a late 2xx hung up, session refresh as UAC). Both share a [`DialogLeg`]: the
+//! confirmed dialog and what runs in it (in-dialog requests and responses, BYE, our
+//! re-INVITE, the leg's SDP and negotiated media).
+//!
+//! Legs build and send SIP; they take time as an argument and know nothing of the other leg,
+//! the relay or the call core. Which leg is the room and which the upstream is the driver's
+//! business ([`crate::call::Calls`]), so a PBX trunk could later be the UAC side toward a room.
+
+use std::time::{Duration, Instant};
+
+use rand::RngCore;
+use roomgate_core::media_spec::MediaSpec;
+use roomgate_sip::dialog::{Body, Dialog, DialogError, InDialogRequest, ResponseOutcome, ViaHop};
+use roomgate_sip::sdp::{Direction, SessionDescription};
+use roomgate_sip::transaction::{
+    Destination, Received, TransactionId, TransactionLayer, Transport,
+};
+use roomgate_sip::{HeaderName, Message, Method, OwnedMessage};
+
+pub(crate) mod sdp_map;
+#[cfg(test)]
+mod tests;
+mod uac;
+mod uas;
+
+pub(crate) use uac::{late_answer, UacEvent, UacLeg};
+pub(crate) use uas::{AckWait, UasLeg};
+
+pub(crate) const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
+pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
+pub(crate) const SDP: &str = "application/sdp";
+/// Largest SDP body we parse (bodies larger than this are refused with 488).
+pub const MAX_SDP: usize = 16 * 1024;
+
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub(crate) fn branch() -> String {
+    format!("z9hG4bK{}", random_hex(10))
+}
+
+pub(crate) fn hop(host: &str, transport: Transport) -> ViaHop {
+    ViaHop::new(transport, host.to_owned())
+}
+
+/// Our Contact for a leg on `transport`.
+pub(crate) fn contact(host: &str, transport: Transport) -> String {
+    match transport {
+        Transport::Tls => format!("<sip:roomgate@{host};transport=tls>"),
+        Transport::Tcp => format!("<sip:roomgate@{host};transport=tcp>"),
+        _ => format!("<sip:roomgate@{host}>"),
+    }
+}
+
+/// The SDP of a message: None without a body; why not when the body is not SDP we read.
+pub(crate) fn body_sdp(msg: &Message<'_>) -> Result<Option<SessionDescription>, &'static str> {
+    if msg.body.is_empty() {
+        return Ok(None);
+    }
+    let is_sdp = msg.content_type().ok().flatten().is_some_and(|c| {
+        c.kind.eq_ignore_ascii_case("application") && c.subtype.eq_ignore_ascii_case("sdp")
+    });
+    if !is_sdp {
+        return Err("body is not application/sdp");
+    }
+    if msg.body.len() > MAX_SDP {
+        return Err("SDP body too large");
+    }
+    SessionDescription::parse(msg.body)
+        .map(Some)
+        .map_err(|_| "malformed SDP")
+}
+
+/// Why a request could not be turned into a call (mapped to a status at the edge).
+pub(crate) struct Refusal {
+    pub code: u16,
+    pub reason: &'static str,
+    pub retry_after: Option<u32>,
+    pub warning: Option<String>,
+}
+
+impl Refusal {
+    pub(crate) fn new(code: u16, reason: &'static str) -> Self {
+        Refusal {
+            code,
+            reason,
+            retry_after: None,
+            warning: None,
+        }
+    }
+}
+
+/// Sends `resp` on server transaction `tx`; a transaction already gone is only logged.
+pub(crate) fn respond(
+    layer: &mut TransactionLayer,
+    now: Instant,
+    tx: TransactionId,
+    resp: &OwnedMessage,
+) {
+    if let Err(e) = layer.send_response(now, tx, resp) {
+        tracing::debug!(error = %e, "response not sent");
+    }
+}
+
+/// A response to `request` with our Server header and the Via stamped with its real source.
+pub(crate) fn response(
+    request: &Received,
+    code: u16,
+    reason: &str,
+    tag: Option<&str>,
+) -> Option<OwnedMessage> {
+    let msg = request.message().ok()?;
+    let mut resp = msg.response_to(code, reason, tag);
+    crate::sip::tu::stamp_top_via(&mut resp, &msg, request.source.addr);
+    Some(resp.with(HeaderName::Server, SERVER))
+}
+
+/// The response that refuses `request` (a fresh To tag unless `tag`).
+pub(crate) fn refusal_response(
+    request: &Received,
+    r: Refusal,
+    tag: Option<&str>,
+) -> Option<OwnedMessage> {
+    let owned_tag;
+    let tag = match tag {
+        Some(t) => Some(t),
+        None => {
+            owned_tag = random_hex(6);
+            Some(owned_tag.as_str())
+        }
+    };
+    let mut resp = response(request, r.code, r.reason, tag)?;
+    if let Some(s) = r.retry_after {
+        resp.push(HeaderName::RetryAfter, s);
+    }
+    if let Some(w) = r.warning {
+        resp.push(
+            HeaderName::Warning,
+            format_args!("399 roomgate \"{}\"", w.replace(['"', '\\'], "'")),
+        );
+    }
+    Some(resp)
+}
+
+/// Refuses `request` outside any dialog of ours.
+pub(crate) fn refuse(
+    layer: &mut TransactionLayer,
+    now: Instant,
+    tx: TransactionId,
+    request: &Received,
+    r: Refusal,
+    tag: Option<&str>,
+) {
+    if let Some(resp) = refusal_response(request, r, tag) {
+        respond(layer, now, tx, &resp);
+    }
+}
+
+/// What a response to a request we sent in a dialog meant.
+#[derive(Debug, Default)]
+pub(crate) struct InDialogAnswer {
+    /// The SDP answer of a 2xx to our re-INVITE (when asked for and readable).
+    pub answer: Option<SessionDescription>,
+    /// A failure that ended the dialog (RFC 3261 §12.2.1.2).
+    pub dialog_ended: bool,
+}
+
+/// The part of a SIP leg that is the same whichever side made the dialog: the dialog once
+/// confirmed, the leg's SDP and negotiated media, and its session-timer expiry.
+pub(crate) struct DialogLeg {
+    pub dialog: Option<Dialog>,
+    /// Where in-dialog requests go (the room's source; the upstream's resolved address).
+    pub dest: Option<Destination>,
+    /// Our last offer or answer on this leg.
+    pub local_sdp: Option<SessionDescription>,
+    pub streams: MediaSpec,
+    pub sdp_version: u64,
+    /// The direction this leg last asked for.
+    pub direction: Direction,
+    /// RFC 4028: when the session dies without a refresh.
+    pub expires_at: Option<Instant>,
+    pub timer_interval: Option<u32>,
+}
+
+impl DialogLeg {
+    pub(crate) fn new(dest: Option<Destination>, direction: Direction) -> Self {
+        DialogLeg {
+            dialog: None,
+            dest,
+            local_sdp: None,
+            streams: MediaSpec::default(),
+            sdp_version: 1,
+            direction,
+            expires_at: None,
+            timer_interval: None,
+        }
+    }
+
+    pub(crate) fn transport(&self) -> Transport {
+        self.dest.map_or(Transport::Udp, |d| d.transport)
+    }
+
+    /// Sends a response to a request in this dialog; the dialog learns of it, so a refused
+    /// re-INVITE no longer counts as pending (the next one would get 500).
+    pub(crate) fn respond(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        r: OwnedMessage,
+    ) {
+        if let Some(d) = self.dialog.as_mut() {
+            let _ = d.on_response_sent(&r);
+        }
+        respond(layer, now, tx, &r);
+    }
+
+    /// A request that came in this leg's dialog: what it is, or None when it was refused here
+    /// (no dialog yet: 481; out of order or glare: the dialog's status). A BYE is answered
+    /// 200 here, since the dialog is over whatever the call does about it.
+    pub(crate) fn on_request(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        tx: TransactionId,
+        request: &Received,
+        msg: &Message<'_>,
+    ) -> Option<InDialogRequest> {
+        let Some(dialog) = self.dialog.as_mut() else {
+            let r = Refusal::new(481, "Call/Transaction Does Not Exist");
+            refuse(layer, now, tx, request, r, None);
+            return None;
+        };
+        match dialog.on_request(msg) {
+            Ok(InDialogRequest::Bye) => {
+                if let Some(r) = response(request, 200, "OK", None) {
+                    respond(layer, now, tx, &r);
+                }
+                Some(InDialogRequest::Bye)
+            }
+            Ok(k) => Some(k),
+            Err(e) => {
+                refuse_dialog_error(layer, now, tx, request, &e);
+                None
+            }
+        }
+    }
+
+    /// Session refresh: a re-INVITE or UPDATE from the refresher restarts the clock. True
+    /// when the leg has a session timer (its deadline moved).
+    pub(crate) fn refreshed(&mut self, now: Instant) -> bool {
+        match self.timer_interval {
+            Some(i) => {
+                self.expires_at = Some(now + Duration::from_secs(u64::from(i)));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A response to a request we sent in this dialog; a 2xx to a re-INVITE is acknowledged,
+    /// and its SDP answer read when `want_answer`.
+    pub(crate) fn on_response(
+        &mut self,
+        layer: &mut TransactionLayer,
+        host: &str,
+        msg: &Message<'_>,
+        code: u16,
+        want_answer: bool,
+    ) -> InDialogAnswer {
+        let mut out = InDialogAnswer::default();
+        let ack_needed =
+            (200..300).contains(&code) && msg.cseq().is_ok_and(|c| c.method == Method::Invite);
+        let transport = self.transport();
+        let dest = self.dest;
+        let Some(dialog) = self.dialog.as_mut() else {
+            return out;
+        };
+        let outcome = dialog.on_response(msg);
+        if ack_needed {
+            let hop = hop(host, transport);
+            if let Ok(ack) = dialog.build_ack(msg, &hop, &branch(), None) {
+                if let Some(dest) = dest {
+                    layer.send_stateless(dest, ack.to_bytes());
+                }
+            }
+            if want_answer {
+                out.answer = body_sdp(msg).ok().flatten();
+            }
+        }
+        out.dialog_ended = matches!(outcome, Ok(ResponseOutcome::Ended)) && code >= 300;
+        out
+    }
+
+    /// Our re-INVITE carrying `sdp` (a direction change crossing the bridge). None when the
+    /// dialog cannot take one now or it could not be sent.
+    pub(crate) fn reinvite(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        sdp: SessionDescription,
+    ) -> Option<TransactionId> {
+        let dest = self.dest?;
+        let hop = hop(host, self.transport());
+        let dialog = self.dialog.as_mut()?;
+        if !dialog.can_reinvite() {
+            tracing::debug!(
+                call,
+                "re-INVITE in progress; direction change not mirrored now"
+            );
+            return None;
+        }
+        let bytes = sdp.to_bytes();
+        let body = Body {
+            content_type: SDP,
+            bytes: &bytes,
+        };
+        let req = match dialog.build_request(Method::Invite, &hop, &branch(), Some(body)) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(call, error = %e, "mirror re-INVITE not built");
+                return None;
+            }
+        };
+        self.local_sdp = Some(sdp);
+        match layer.send_request(now, req, dest) {
+            Ok(tx) => Some(tx),
+            Err(e) => {
+                tracing::debug!(call, error = %e, "mirror re-INVITE not sent");
+                None
+            }
+        }
+    }
+
+    /// Hangs the dialog up (with an RFC 3326 `reason` when given): the BYE's transaction.
+    pub(crate) fn bye(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        reason: Option<&str>,
+    ) -> Option<TransactionId> {
+        let (Some(dialog), Some(dest)) = (self.dialog.as_mut(), self.dest) else {
+            return None;
+        };
+        let hop = hop(host, dest.transport);
+        match dialog.build_request(Method::Bye, &hop, &branch(), None) {
+            Ok(mut bye) => {
+                if let Some(r) = reason {
+                    bye.push(HeaderName::Reason, r);
+                }
+                layer.send_request(now, bye, dest).ok()
+            }
+            Err(e) => {
+                tracing::debug!(call, error = %e, "no BYE");
+                None
+            }
+        }
+    }
+}
+
+/// The status (and Retry-After, for a glare) of a request the dialog refused.
+fn refuse_dialog_error(
+    layer: &mut TransactionLayer,
+    now: Instant,
+    tx: TransactionId,
+    request: &Received,
+    e: &DialogError,
+) {
+    let code = roomgate_sip::dialog::status_for(e);
+    if let Some(mut r) = response(request, code, "Refused", None) {
+        if let Some(range) = roomgate_sip::dialog::retry_after_range(e) {
+            r.push(HeaderName::RetryAfter, range.start());
+        }
+        respond(layer, now, tx, &r);
+    }
+}

@@ -1,0 +1,372 @@
+//! The UAC leg: the dialog of an INVITE we send. It owns the INVITE (Call-ID, From tag,
+//! CSeq), one digest retry with the meeting's credentials, the ACK of the 2xx (sent again for
+//! each retransmitted 2xx), the CANCEL of an INVITE abandoned while ringing, and the session
+//! refresh when the far end made us the refresher (RFC 4028: an UPDATE at half the interval).
+
+use std::time::{Duration, Instant};
+
+use rand::RngCore;
+use roomgate_sip::dialog::session_timer;
+use roomgate_sip::dialog::Dialog;
+use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
+use roomgate_sip::headers::AuthValue;
+use roomgate_sip::sdp::{Direction, SessionDescription};
+use roomgate_sip::transaction::{
+    Destination, Received, TransactionError, TransactionId, TransactionLayer,
+};
+use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
+
+use super::{branch, contact, hop, DialogLeg, ALLOW, SDP, SERVER};
+
+/// Longest user part or display name of the caller we copy into our From.
+const MAX_IDENTITY_PART: usize = 64;
+
+/// What a response to our INVITE meant.
+#[derive(Debug)]
+pub(crate) enum UacEvent {
+    /// 1xx; `ringing` for 180 and 183.
+    Provisional { ringing: bool },
+    /// A retransmitted 2xx, acknowledged again; nothing new.
+    Repeated,
+    /// A 2xx that made the dialog (acknowledged; the session timer set).
+    Answered,
+    /// A 2xx that makes no dialog: ignored.
+    Unusable,
+    /// Challenged: the INVITE went again with credentials, on this transaction (or could
+    /// not be sent; the challenged transaction then stays the leg's).
+    Retried(Result<TransactionId, TransactionError>),
+    /// A final error.
+    Failed { code: u16 },
+}
+
+pub(crate) struct UacLeg {
+    pub uri: String,
+    pub call_id: String,
+    from_tag: String,
+    cseq: u32,
+    /// The INVITE's transaction while it is open.
+    pub tx: Option<TransactionId>,
+    invite: Option<OwnedMessage>,
+    ack: Option<Vec<u8>>,
+    auth_tried: bool,
+    credentials: Option<(String, String)>,
+    /// A 1xx came: a CANCEL may be sent.
+    pub provisional: bool,
+    refresh_at: Option<Instant>,
+    pub leg: DialogLeg,
+}
+
+impl UacLeg {
+    pub(crate) fn new(
+        uri: String,
+        call_id: String,
+        credentials: Option<(String, String)>,
+        direction: Direction,
+    ) -> Self {
+        UacLeg {
+            uri,
+            call_id,
+            from_tag: super::random_hex(8),
+            cseq: 1,
+            tx: None,
+            invite: None,
+            ack: None,
+            auth_tried: false,
+            credentials,
+            provisional: false,
+            refresh_at: None,
+            leg: DialogLeg::new(None, direction),
+        }
+    }
+
+    /// Builds our INVITE over `dest`'s transport carrying `sdp`, with the identity of the caller whose
+    /// INVITE was `caller` (its user part and display name, when they are safe to copy).
+    pub(crate) fn build_invite(
+        &mut self,
+        host: &str,
+        domain: &str,
+        caller: &Received,
+        dest: Destination,
+        sdp: SessionDescription,
+    ) -> OwnedMessage {
+        let caller_msg = caller.message().ok();
+        let from = caller_msg.as_ref().and_then(|m| m.from_header().ok());
+        let user = from
+            .as_ref()
+            .and_then(|f| match &f.uri {
+                Uri::Sip(u) => u.user.map(str::to_owned),
+                _ => None,
+            })
+            .filter(|u| {
+                u.len() <= MAX_IDENTITY_PART
+                    && u.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()%+".contains(&b))
+            })
+            .unwrap_or_else(|| "room".to_owned());
+        let display = from
+            .as_ref()
+            .and_then(|f| f.display_name.as_ref().map(|d| d.clone().into_owned()))
+            .filter(|d| d.len() <= MAX_IDENTITY_PART && !d.contains(['"', '\\', '\r', '\n']));
+        let identity = match display {
+            Some(d) => format!("\"{d}\" <sip:{user}@{domain}>"),
+            None => format!("<sip:{user}@{domain}>"),
+        };
+        let transport = dest.transport;
+        let invite = OwnedMessage::request("INVITE", &self.uri)
+            .with(HeaderName::Via, hop(host, transport).value(&branch()))
+            .with(HeaderName::MaxForwards, 70)
+            .with(
+                HeaderName::From,
+                format_args!("{identity};tag={}", self.from_tag),
+            )
+            .with(HeaderName::To, format_args!("<{}>", self.uri))
+            .with(HeaderName::CallId, &self.call_id)
+            .with(HeaderName::CSeq, format_args!("{} INVITE", self.cseq))
+            .with(HeaderName::Contact, contact(host, transport))
+            .with(HeaderName::PAssertedIdentity, &identity)
+            .with(HeaderName::Allow, ALLOW)
+            .with(HeaderName::Supported, "timer")
+            .with(HeaderName::UserAgent, SERVER)
+            .with_body(SDP, sdp.to_bytes());
+        self.leg.local_sdp = Some(sdp);
+        self.invite = Some(invite.clone());
+        invite
+    }
+
+    /// Sends `invite` (built by [`UacLeg::build_invite`]) to the leg's destination.
+    pub(crate) fn send_invite(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        invite: OwnedMessage,
+        dest: Destination,
+    ) -> Result<TransactionId, TransactionError> {
+        let tx = layer.send_request(now, invite, dest)?;
+        self.tx = Some(tx);
+        Ok(tx)
+    }
+
+    /// A response to our INVITE.
+    pub(crate) fn on_invite_response(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        msg: &Message<'_>,
+        code: u16,
+    ) -> UacEvent {
+        if code < 200 {
+            self.provisional = true;
+            return UacEvent::Provisional {
+                ringing: code == 180 || code == 183,
+            };
+        }
+        if (200..300).contains(&code) {
+            if let Some(ack) = &self.ack {
+                // A retransmitted 2xx: the same ACK again (RFC 3261 §13.2.2.4).
+                if let Some(dest) = self.leg.dest {
+                    layer.send_stateless(dest, ack.clone());
+                }
+                return UacEvent::Repeated;
+            }
+            return if self.answered(layer, now, host, call, msg) {
+                UacEvent::Answered
+            } else {
+                UacEvent::Unusable
+            };
+        }
+        // 401/407: once, with the meeting's credentials.
+        if (code == 401 || code == 407) && !self.auth_tried {
+            if let Some(retry) = self.with_credentials(host, msg, code) {
+                return UacEvent::Retried(
+                    retry.and_then(|(invite, dest)| self.send_invite(layer, now, invite, dest)),
+                );
+            }
+        }
+        self.tx = None;
+        UacEvent::Failed { code }
+    }
+
+    /// The INVITE again with an answer to the strongest challenge of `msg`; None when there
+    /// is nothing to answer with.
+    fn with_credentials(
+        &mut self,
+        host: &str,
+        msg: &Message<'_>,
+        code: u16,
+    ) -> Option<Result<(OwnedMessage, Destination), TransactionError>> {
+        let (user, password) = self.credentials.clone()?;
+        self.auth_tried = true;
+        let header = if code == 401 {
+            HeaderName::WwwAuthenticate
+        } else {
+            HeaderName::ProxyAuthenticate
+        };
+        let values: Vec<AuthValue<'_>> = msg
+            .headers_named(header)
+            .filter_map(|h| AuthValue::parse(&h.value).ok())
+            .collect();
+        let ch = Challenge::strongest(&values).ok()?;
+        let invite = self.invite.clone()?;
+        let dest = self.leg.dest?;
+        let mut client = DigestClient::new(ch);
+        let body = invite.body.clone();
+        let mut cnonce = [0u8; roomgate_sip::digest::CNONCE_RANDOM_LEN];
+        rand::rng().fill_bytes(&mut cnonce);
+        let req = DigestRequest {
+            method: "INVITE",
+            uri: &self.uri,
+            body: &body,
+        };
+        let creds = Credentials::new(user, password);
+        let value = client.authorization(&creds, &req, &cnonce).ok()?;
+        self.cseq += 1;
+        let mut next = invite;
+        next.headers.retain(|(n, _)| {
+            let h = HeaderName::from_wire(n);
+            h != HeaderName::Via && h != HeaderName::CSeq
+        });
+        let mut rebuilt = OwnedMessage::request("INVITE", &self.uri)
+            .with(HeaderName::Via, hop(host, dest.transport).value(&branch()))
+            .with(HeaderName::CSeq, format_args!("{} INVITE", self.cseq));
+        rebuilt.headers.extend(next.headers);
+        let auth_header = if code == 401 {
+            HeaderName::Authorization
+        } else {
+            HeaderName::ProxyAuthorization
+        };
+        rebuilt.push(auth_header, value);
+        rebuilt.body = body;
+        self.invite = Some(rebuilt.clone());
+        Some(Ok((rebuilt, dest)))
+    }
+
+    /// The first 2xx: the dialog, its ACK and the session timer. False when no dialog can
+    /// be made of it.
+    fn answered(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        msg: &Message<'_>,
+    ) -> bool {
+        let Some(dest) = self.leg.dest else {
+            return false;
+        };
+        let Some(invite) = self.invite.as_ref().map(OwnedMessage::to_bytes) else {
+            return false;
+        };
+        let Ok(invite_msg) = decode_datagram(&invite) else {
+            return false;
+        };
+        let mut dialog = match Dialog::uac(&invite_msg, msg, dest.transport) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(call, error = %e, "cloud 2xx does not make a dialog");
+                return false;
+            }
+        };
+        let hop = hop(host, dest.transport);
+        if let Ok(ack) = dialog.build_ack(msg, &hop, &branch(), None) {
+            let bytes = ack.to_bytes();
+            layer.send_stateless(dest, bytes.clone());
+            self.ack = Some(bytes);
+        }
+        self.leg.dialog = Some(dialog);
+        if let Ok(Some(neg)) = session_timer::uac_negotiated(msg) {
+            let d = neg.deadlines(now);
+            self.refresh_at = d.refresh_at;
+            self.leg.expires_at = Some(d.give_up_at);
+            self.leg.timer_interval = Some(neg.interval);
+        }
+        true
+    }
+
+    /// Gives the INVITE up (the call ended before it was answered): CANCEL once a 1xx came.
+    /// Returns the open transaction with what answers a late 2xx (see [`late_answer`]).
+    pub(crate) fn abandon(
+        &self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        call: u64,
+    ) -> Option<(TransactionId, Option<(Destination, OwnedMessage)>)> {
+        let tx = self.tx?;
+        if self.provisional {
+            if let Err(e) = layer.send_cancel(now, tx) {
+                tracing::debug!(call, error = %e, "CANCEL not sent");
+            }
+        }
+        let late = self.leg.dest.zip(self.invite.clone());
+        Some((tx, late))
+    }
+
+    /// RFC 4028 refresh when due: an UPDATE without a body. The UPDATE's transaction, when
+    /// one was sent.
+    pub(crate) fn refresh(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+    ) -> Option<TransactionId> {
+        if self.refresh_at.is_none_or(|t| t > now) {
+            return None;
+        }
+        let interval = self.leg.timer_interval;
+        self.refresh_at = interval.map(|i| now + Duration::from_secs(u64::from(i) / 2));
+        self.leg.expires_at = interval.map(|i| now + Duration::from_secs(u64::from(i)));
+        let dest = self.leg.dest?;
+        let hop = hop(host, dest.transport);
+        let dialog = self.leg.dialog.as_mut()?;
+        let mut req = dialog
+            .build_request(Method::Update, &hop, &branch(), None)
+            .ok()?;
+        if let Some(i) = interval {
+            req.push(
+                HeaderName::SessionExpires,
+                format_args!("{i};refresher=uac"),
+            );
+            req.push(HeaderName::Supported, "timer");
+        }
+        layer.send_request(now, req, dest).ok()
+    }
+
+    /// The leg's deadlines (session refresh, session expiry).
+    pub(crate) fn deadlines(&self) -> [Option<Instant>; 2] {
+        [self.refresh_at, self.leg.expires_at]
+    }
+}
+
+/// A response to an INVITE whose call is gone: a 2xx is acknowledged and hung up at once.
+/// True when that is done (the transaction needs no more watching).
+pub(crate) fn late_answer(
+    layer: &mut TransactionLayer,
+    now: Instant,
+    host: &str,
+    dest: Destination,
+    invite: &OwnedMessage,
+    response: &Received,
+) -> bool {
+    let Ok(msg) = response.message() else {
+        return false;
+    };
+    let code = msg.status_line().map_or(0, |s| s.code);
+    if !(200..300).contains(&code) {
+        return false;
+    }
+    let inv_bytes = invite.to_bytes();
+    let Ok(inv_msg) = decode_datagram(&inv_bytes) else {
+        return false;
+    };
+    if let Ok(mut d) = Dialog::uac(&inv_msg, &msg, dest.transport) {
+        let hop = hop(host, dest.transport);
+        if let Ok(ack) = d.build_ack(&msg, &hop, &branch(), None) {
+            layer.send_stateless(dest, ack.to_bytes());
+        }
+        if let Ok(bye) = d.build_request(Method::Bye, &hop, &branch(), None) {
+            let _ = layer.send_request(now, bye, dest);
+        }
+    }
+    true
+}
