@@ -202,78 +202,17 @@ impl Field for Octets {
 /// A SEQUENCE with an extension marker, from its root components in ASN.1 order: each is
 /// `name: req Codec` or `name: opt Codec`. The struct gets one field per component (an
 /// `Option` for OPTIONAL ones) and `extensions`, the additions as received; it implements
-/// [`Field`] with itself as the value.
+/// [`Field`] with itself as the value. Every RAS and H.225.0 SEQUENCE has the marker, so this
+/// is the extensible form of the one sequence macro (`h245_sequence!`, which also covers
+/// sequences without a marker).
 macro_rules! ras_sequence {
-    (@ty req $codec:ty) => { <$codec as $crate::ras::field::Field>::Value };
-    (@ty opt $codec:ty) => { Option<<$codec as $crate::ras::field::Field>::Value> };
-    (@count req) => { 0usize };
-    (@count opt) => { 1usize };
-    (@dec $r:ident $bits:ident req $codec:ty) => {
-        <$codec as $crate::ras::field::Field>::decode($r)?
-    };
-    (@dec $r:ident $bits:ident opt $codec:ty) => {
-        if $bits.next() == Some(true) {
-            Some(<$codec as $crate::ras::field::Field>::decode($r)?)
-        } else {
-            None
-        }
-    };
-    (@bit $bits:ident $v:expr, req) => {};
-    (@bit $bits:ident $v:expr, opt) => { $bits = $bits << 1 | u64::from($v.is_some()) };
-    (@enc $w:ident $v:expr, req $codec:ty) => {
-        <$codec as $crate::ras::field::Field>::encode($w, &$v)?
-    };
-    (@enc $w:ident $v:expr, opt $codec:ty) => {
-        if let Some(x) = &$v {
-            <$codec as $crate::ras::field::Field>::encode($w, x)?
-        }
-    };
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident : $kind:ident $codec:ty ),* $(,)?
-        }
+        pub struct $name:ident { $($body:tt)* }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $crate::ras::field::ras_sequence!(@ty $kind $codec), )*
-            /// Extension additions as received, each kept as its open type's octets.
-            pub extensions: $crate::ras::Extensions,
-        }
-
-        impl $crate::ras::field::Field for $name {
-            type Value = Self;
-            const NAME: &'static str = stringify!($name);
-
-            fn decode(
-                r: &mut $crate::per::Reader<'_>,
-            ) -> Result<Self, $crate::per::PerError> {
-                let ext = r.extension_bit()?;
-                let n = 0usize $( + $crate::ras::field::ras_sequence!(@count $kind) )*;
-                let map = r.bitmap(n, concat!(stringify!($name), " optionals"))?;
-                #[allow(unused_mut, unused_variables)]
-                let mut bits = map.into_iter();
-                $( let $field = $crate::ras::field::ras_sequence!(@dec r bits $kind $codec); )*
-                Ok(Self {
-                    $( $field, )*
-                    extensions: $crate::ras::Extensions::decode(r, ext)?,
-                })
-            }
-
-            fn encode(
-                w: &mut $crate::per::Writer,
-                v: &Self,
-            ) -> Result<(), $crate::per::PerError> {
-                w.extension_bit(v.extensions.is_extended());
-                #[allow(unused_mut)]
-                let mut bits = 0u64;
-                $( $crate::ras::field::ras_sequence!(@bit bits v.$field, $kind); )*
-                let n = 0u32 $( + $crate::ras::field::ras_sequence!(@count $kind) as u32 )*;
-                w.bits(bits, n);
-                $( $crate::ras::field::ras_sequence!(@enc w v.$field, $kind $codec); )*
-                v.extensions.encode(w)
-            }
+        $crate::h245::codec::h245_sequence! {
+            $(#[$meta])*
+            pub struct $name ext { $($body)* }
         }
     };
 }
