@@ -60,3 +60,18 @@ fn pin_entry_corpus() {
         assert!(r.is_ok(), "pin_entry seed {} panicked", path.display());
     }
 }
+
+#[test]
+fn endpoint_console_corpus() {
+    let seeds = seeds("endpoint_console");
+    assert!(seeds.len() >= 6, "endpoint_console seeds missing");
+    for path in seeds {
+        let bytes = std::fs::read(&path).unwrap();
+        let r = std::panic::catch_unwind(|| roomgate::endpoint::dialect::fuzz_console(&bytes));
+        assert!(
+            r.is_ok(),
+            "endpoint_console seed {} panicked",
+            path.display()
+        );
+    }
+}

@@ -193,6 +193,43 @@ pub(crate) fn clean_value(value: &str) -> String {
     super::printable(v).chars().take(MAX_VALUE_LEN).collect()
 }
 
+/// Fuzz entry: what a room's console sends is input from the network. The first byte picks
+/// the dialect (bit 0) and the operation (bits 1–2); the rest is the console's output, read
+/// whole and at every line boundary the way answers arrive in pieces. Neither `complete` nor
+/// the answer reader may panic, whatever the console writes.
+#[doc(hidden)]
+pub fn fuzz_console(data: &[u8]) {
+    use super::command::{DialProtocol, DialString, MeetingId};
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let dialect = if selector & 1 == 0 {
+        Dialect::CiscoXapi
+    } else {
+        Dialect::Poly
+    };
+    let op = match (selector >> 1) & 3 {
+        0 => match MeetingId::parse("1001")
+            .and_then(|m| DialString::new(&m, "gw.example.com", DialProtocol::Sip))
+        {
+            Ok(d) => Operation::Dial(d),
+            Err(_) => return,
+        },
+        1 => Operation::Hangup,
+        2 => Operation::Status,
+        _ => Operation::Diagnostic(usize::from(selector >> 3)),
+    };
+    let output = String::from_utf8_lossy(rest);
+    for (at, _) in output.match_indices('\n') {
+        let part = output.get(..=at).unwrap_or_default();
+        if dialect.complete(&op, part) {
+            let _ = dialect.read_answer(&op, part);
+        }
+    }
+    let _ = dialect.complete(&op, &output);
+    let _ = dialect.read_answer(&op, &output);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
