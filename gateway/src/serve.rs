@@ -294,7 +294,7 @@ async fn bridge_parts(
     };
     let prompts =
         crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
-    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net))
+    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net.into()))
         .with_pin(guard.clone(), &prompts);
     Ok((
         calls,

@@ -40,7 +40,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roomgate_media::relay::net::NetRelay;
+use crate::call::media_plane::MediaPlane;
 use roomgate_media::relay::{Leg, SessionId};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
 use roomgate_sip::transaction::{Destination, Received, TransactionId, TransactionLayer};
@@ -243,7 +243,7 @@ impl Call {
         &mut self,
         side: Side,
         media_ip: IpAddr,
-        media: &NetRelay,
+        media: &MediaPlane,
     ) -> (LegSdp<'_>, &mut DialogLeg) {
         let ports = leg_ports(media, self.session, side.relay_leg());
         let (policy, leg) = match side {
@@ -268,7 +268,7 @@ pub struct Calls {
     /// Room INVITEs the core is still deciding on (screening, lookup, admission).
     pending: HashMap<u64, core_glue::Pending>,
     directory: Box<dyn Directory>,
-    media: Arc<NetRelay>,
+    media: Arc<MediaPlane>,
     calls: HashMap<u64, Call>,
     by_call_id: HashMap<String, (u64, Side)>,
     by_tx: HashMap<TransactionId, (u64, TxRole)>,
@@ -286,6 +286,18 @@ pub struct Calls {
     guard: Option<Arc<Guard>>,
     by_session: HashMap<SessionId, u64>,
     cdrs: VecDeque<Cdr>,
+}
+
+/// The prompts at every codec rate calls use (8 kHz G.711, 16 kHz G.722, 48 kHz Opus).
+pub fn prompts_at_rates(prompts: &Prompts) -> Vec<(u32, Arc<Prompts>)> {
+    let mut rated = Vec::new();
+    for rate in [8_000, 16_000, 48_000] {
+        match crate::prompts::at_rate(prompts, rate) {
+            Ok(p) => rated.push((rate, Arc::new(p))),
+            Err(e) => tracing::error!(rate, error = %e, "prompts not available at this rate"),
+        }
+    }
+    rated
 }
 
 /// CDRs held for the driver to store; beyond this the oldest are dropped (and counted), so a
@@ -320,7 +332,7 @@ impl Calls {
     pub fn new(
         settings: BridgeSettings,
         directory: Box<dyn Directory>,
-        media: Arc<NetRelay>,
+        media: Arc<MediaPlane>,
     ) -> Self {
         let core = CallCore::new(CoreSettings {
             max_calls: settings.max_calls,
@@ -351,7 +363,13 @@ impl Calls {
 
     /// Meetings with a password (and unknown meetings) get PIN entry with these budgets and
     /// prompts; without them such calls are refused (503), failing closed.
-    pub fn with_pin(mut self, guard: Arc<Guard>, prompts: &Prompts) -> Self {
+    pub fn with_pin(self, guard: Arc<Guard>, prompts: &Prompts) -> Self {
+        self.with_pin_prompts(guard, prompts_at_rates(prompts))
+    }
+
+    /// [`Calls::with_pin`] with the prompts already made at each codec rate (made once per
+    /// process and shared, e.g. by many gateways in one test run).
+    pub fn with_pin_prompts(mut self, guard: Arc<Guard>, rated: Vec<(u32, Arc<Prompts>)>) -> Self {
         self.core = CallCore::new(CoreSettings {
             max_calls: self.settings.max_calls,
             setup_timeout: self.settings.setup_timeout,
@@ -359,11 +377,8 @@ impl Calls {
             pin_attempts_per_call: guard.per_call_attempts(),
         });
         self.guard = Some(guard);
-        for rate in [8_000, 16_000, 48_000] {
-            match crate::prompts::at_rate(prompts, rate) {
-                Ok(p) => self.core.add_prompts(rate, Arc::new(p)),
-                Err(e) => tracing::error!(rate, error = %e, "prompts not available at this rate"),
-            }
+        for (rate, p) in rated {
+            self.core.add_prompts(rate, p);
         }
         self
     }

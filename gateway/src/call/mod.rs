@@ -10,8 +10,11 @@ pub mod calls;
 pub use roomgate_core::call::dial;
 pub mod directory;
 pub mod ivr;
+pub mod media_plane;
 pub mod negotiate;
 pub mod pin_check;
+#[cfg(test)]
+mod scenarios;
 pub mod sdes;
 pub mod sip_leg;
 

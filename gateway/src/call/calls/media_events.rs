@@ -10,13 +10,15 @@ use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::time;
 use super::negotiate::AudioPath;
-use super::{Calls, Phase};
+use super::{Calls, Phase, Side};
 
 impl Calls {
-    /// A digit the relay took out of the room's audio. On a pass-through stream the relay
-    /// forwarded the RFC 4733 packets already; on a transcoded one they cannot pass (the
-    /// payload types and clocks differ), so the digit is sent on to the cloud as RFC 4733
-    /// events of our own. The digit itself is never logged (it may be part of a PIN).
+    /// A digit the relay took out of one leg's audio. The room's go to PIN entry first. On a
+    /// pass-through stream the relay forwarded the RFC 4733 packets already; on a transcoded
+    /// one they cannot pass (the payload types and clocks differ), so the digit is sent on
+    /// to the other leg as RFC 4733 events of our own, both ways (a meeting's own IVR may
+    /// prompt the room for keys too). The digit itself is never logged (it may be part of a
+    /// PIN).
     pub(super) fn on_media_dtmf_sip(
         &mut self,
         now: Instant,
@@ -26,14 +28,15 @@ impl Calls {
         digit: Option<char>,
         duration: Duration,
     ) {
-        if leg != Leg::A {
-            return;
-        }
-        if let Some(d) = digit {
+        if let Some(d) = digit.filter(|_| leg == Leg::A) {
             if self.pin_digit(now, session, d) {
                 return;
             }
         }
+        let (to_leg, to_side) = match leg {
+            Leg::A => (Leg::B, Side::Cloud),
+            Leg::B => (Leg::A, Side::Room),
+        };
         let Some(call) = self
             .by_session
             .get(&session)
@@ -45,8 +48,7 @@ impl Calls {
             return;
         }
         let Some(pt) = call
-            .cloud
-            .leg
+            .leg(to_side)
             .streams
             .audio()
             .and_then(|s| s.telephone_event)
@@ -54,7 +56,8 @@ impl Calls {
         else {
             tracing::debug!(
                 call = call.id,
-                "DTMF dropped: the cloud leg has no telephone-event"
+                to = ?to_side,
+                "DTMF dropped: the other leg has no telephone-event"
             );
             return;
         };
@@ -69,7 +72,7 @@ impl Calls {
                 start: i == 0,
             };
             let played = self.media.with_relay(|r, now| {
-                r.play(now, session, Leg::B, StreamKind::Audio, frame, &mut buf)
+                r.play(now, session, to_leg, StreamKind::Audio, frame, &mut buf)
             });
             match played {
                 Ok(t) => {
@@ -85,7 +88,8 @@ impl Calls {
         tracing::debug!(
             call = id,
             packets = sent,
-            "DTMF forwarded to the cloud as RFC 4733"
+            to = ?to_side,
+            "DTMF forwarded as RFC 4733"
         );
     }
 

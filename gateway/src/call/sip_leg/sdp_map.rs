@@ -5,8 +5,8 @@
 
 use std::net::IpAddr;
 
+use crate::call::media_plane::MediaPlane;
 use roomgate_core::media_spec::MediaSpec;
-use roomgate_media::relay::net::NetRelay;
 use roomgate_media::relay::{Leg, LegUpdate, SessionId, StreamKind};
 use roomgate_sip::sdp::offer_answer::{LocalCapabilities, LocalCodec, OfferError};
 use roomgate_sip::sdp::{Direction, SessionDescription};
@@ -15,7 +15,7 @@ use super::DialogLeg;
 use crate::call::negotiate::{self, MediaPolicy};
 
 /// Our RTP ports of a relay leg: audio, then main video.
-pub(crate) fn leg_ports(media: &NetRelay, session: SessionId, leg: Leg) -> [Option<u16>; 2] {
+pub(crate) fn leg_ports(media: &MediaPlane, session: SessionId, leg: Leg) -> [Option<u16>; 2] {
     media.with_relay(|r, _| {
         [StreamKind::Audio, StreamKind::Video]
             .map(|k| r.local_ports(session, leg, k).map(|p| p.rtp))
