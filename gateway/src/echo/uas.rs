@@ -3,8 +3,10 @@
 //! and writes back what it returns. (Binding the media sockets is the one side effect.)
 //!
 //! Dialog bookkeeping (tags, CSeq order, target refresh, re-INVITE and ACK offer/answer
-//! state) is [`roomgate_sip::dialog::Dialog`]'s; SDP offer/answer is
-//! [`roomgate_sip::sdp::offer_answer`]'s. What is decided here:
+//! state) is [`roomgate_sip::dialog::Dialog`]'s. SDP offers and answers are the call legs':
+//! the codec table, key generation, origin and crypto-line filtering of
+//! [`crate::call::negotiate`] and the SRTP rule of [`crate::call::sdes`], so the echo takes
+//! and refuses exactly what a leg would. What is decided here:
 //! - **Every INVITE is answered at once** with 200 (no 100/180: TLS is reliable and the
 //!   answer is immediate), so a CANCEL always finds its INVITE completed: 200 when it
 //!   matches a call, 481 when not (RFC 3261 §9.2). No 487 is ever sent.
@@ -29,14 +31,12 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use rand::TryRngCore;
+use roomgate_media::relay::StreamKind;
 use roomgate_sip::dialog::{self, Dialog, DialogError, InDialogRequest};
-use roomgate_sip::sdp::offer_answer::{
-    self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
-};
+use roomgate_sip::sdp::offer_answer::{LocalCapabilities, LocalCodec, SrtpPolicy};
 use roomgate_sip::sdp::{
-    Attribute, AttributeValue, Connection, CryptoSuite, Direction, KeyMaterial, KeyParam,
-    MediaDescription, MediaType, Origin, SessionDescription,
+    Attribute, AttributeValue, CryptoSuite, Direction, KeyParam, MediaDescription, MediaType,
+    Origin, SessionDescription,
 };
 use roomgate_sip::transaction::Transport;
 use roomgate_sip::{
@@ -45,7 +45,8 @@ use roomgate_sip::{
 };
 
 use super::media::{MediaStream, StreamSetup};
-use crate::call::sdes::{self, srtp_suite, StreamKeys};
+use crate::call::negotiate::{self, MediaPolicy};
+use crate::call::sdes::{self, StreamKeys};
 
 /// Methods we answer, for Allow.
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
@@ -64,44 +65,23 @@ const UAS_CAPS: UasCapabilities<'static> = UasCapabilities {
     answer_type: SDP,
 };
 
-/// The codecs we take and offer. We decode nothing, so any codec would do; these are the
-/// ones the gateway's legs use. Our `fmtp` only serves matching (H.264 packetization mode)
-/// and our own offers: answers mirror the offer's, since what comes back is what was sent.
-pub fn codecs() -> Vec<LocalCodec> {
-    let audio = |name: &str, rate, channels, payload_type| LocalCodec {
-        media: MediaType::Audio,
-        encoding_name: name.to_owned(),
-        clock_rate: rate,
-        channels,
-        fmtp: None,
-        payload_type,
-    };
-    vec![
-        audio("opus", 48000, Some(2), 111),
-        audio("G722", 8000, None, 9),
-        audio("PCMU", 8000, None, 0),
-        audio("PCMA", 8000, None, 8),
-        audio("telephone-event", 8000, None, 101),
-        LocalCodec {
-            media: MediaType::Video,
-            encoding_name: "H264".to_owned(),
-            clock_rate: 90000,
-            channels: None,
-            fmtp: Some("profile-level-id=42e01f;packetization-mode=1".to_owned()),
-            payload_type: 97,
-        },
-    ]
-}
+/// The `o=` username of our SDP, so a trace shows which side the echo's SDP is.
+const ORIGIN_USER: &str = "roomgate-echo";
 
 /// What every connection of one echo service shares.
 #[derive(Debug)]
 pub struct Settings {
     pub media_ip: IpAddr,
-    /// Our SDES suites in preference order; each one [`srtp_suite`] knows.
-    pub suites: Vec<CryptoSuite>,
     pub max_calls: usize,
     /// Our Contact, a name-addr.
     pub contact: String,
+    /// Mandatory SRTP with our SDES suites in preference order (each one
+    /// [`sdes::srtp_suite`] knows): the echo service runs nothing else.
+    policy: MediaPolicy,
+    /// The legs' codec table with video: we decode nothing, so any codec would do, and
+    /// taking exactly what a leg takes means the echo never refuses a call a real cloud
+    /// meeting would take. Our `fmtp` only serves matching (H.264 packetization mode) and
+    /// our own offers: answers mirror the offer's.
     codecs: Vec<LocalCodec>,
     active: AtomicUsize,
 }
@@ -115,10 +95,13 @@ impl Settings {
     ) -> Self {
         Settings {
             media_ip,
-            suites,
+            policy: MediaPolicy {
+                srtp: SrtpPolicy::Mandatory,
+                suites,
+            },
             max_calls,
             contact,
-            codecs: codecs(),
+            codecs: negotiate::codec_table(negotiate::audio_codecs(), true),
             active: AtomicUsize::new(0),
         }
     }
@@ -128,17 +111,16 @@ impl Settings {
         self.active.load(Ordering::SeqCst)
     }
 
+    /// The legs' capabilities with our origin (kept per call across re-INVITEs) and slides
+    /// accepted: the echo sends content back like any other video.
     fn caps(&self, origin: &Origin) -> LocalCapabilities {
-        LocalCapabilities {
-            origin: origin.clone(),
-            connection: Connection::internet(self.media_ip),
-            codecs: self.codecs.clone(),
-            crypto_suites: self.suites.clone(),
-            srtp: SrtpPolicy::Mandatory,
-            accept_content: true,
-            bfcp: None,
-            rtcp_mux: true,
-        }
+        negotiate::local_capabilities(
+            origin.clone(),
+            self.media_ip,
+            &self.policy,
+            self.codecs.clone(),
+            true,
+        )
     }
 }
 
@@ -215,25 +197,8 @@ fn new_tag() -> String {
     format!("echo{:016x}", rand::random::<u64>())
 }
 
-/// A fresh SDES key||salt from the operating system's generator (`None` if it fails, which
-/// makes the offer/answer code refuse the stream rather than use a weak key).
-fn new_key(suite: &CryptoSuite) -> Option<KeyMaterial> {
-    let suite = srtp_suite(suite)?;
-    let mut bytes = vec![0u8; suite.master_key_len() + suite.master_salt_len()];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).ok()?;
-    Some(KeyMaterial::new(bytes))
-}
-
 fn new_origin(ip: IpAddr) -> Origin {
-    let c = Connection::internet(ip);
-    Origin {
-        username: "roomgate-echo".to_owned(),
-        session_id: rand::random::<u32>().to_string(),
-        session_version: "1".to_owned(),
-        net_type: c.net_type,
-        addr_type: c.addr_type,
-        address: c.address,
-    }
+    negotiate::origin(ORIGIN_USER, ip, rand::random::<u32>().into(), 1)
 }
 
 /// Streams we open a socket for before asking the offer/answer code.
@@ -241,21 +206,24 @@ fn wanted(m: &MediaDescription) -> bool {
     m.port != 0 && m.proto.is_sdes_srtp() && matches!(m.media, MediaType::Audio | MediaType::Video)
 }
 
-/// Answers mirror the offer's format parameters (see [`codecs`]).
+/// An answer's format parameters are exactly the offer's: what comes back is what was sent,
+/// so the answer describes the offer's stream, not our table's (its Opus FEC, its event
+/// range, its H.264 profile). Where the offer has no `fmtp` for a format, ours is dropped.
 fn mirror_fmtp(offer: &MediaDescription, answer: &mut MediaDescription) {
-    for attribute in &mut answer.attributes {
-        let theirs = match attribute.value() {
-            AttributeValue::Fmtp(ours) => offer
-                .attributes
-                .iter()
-                .find(|a| matches!(a.value(), AttributeValue::Fmtp(f) if f.format == ours.format))
-                .cloned(),
-            _ => None,
-        };
-        if let Some(theirs) = theirs {
-            *attribute = theirs;
-        }
-    }
+    let theirs = |format: &str| {
+        offer
+            .attributes
+            .iter()
+            .find(|a| matches!(a.value(), AttributeValue::Fmtp(f) if f.format == format))
+            .cloned()
+    };
+    answer.attributes = std::mem::take(&mut answer.attributes)
+        .into_iter()
+        .filter_map(|attribute| match attribute.value() {
+            AttributeValue::Fmtp(ours) => theirs(&ours.format),
+            _ => Some(attribute),
+        })
+        .collect();
 }
 
 /// Puts our running key back into the answer when its suite did not change.
@@ -355,8 +323,6 @@ impl Settings {
         previous: Option<&SessionDescription>,
         origin: &Origin,
     ) -> Result<SessionDescription, Refusal> {
-        // Only lines our contexts apply are candidates (an unusable first line falls through).
-        let offer = sdes::usable_offer(offer);
         let mut fresh: Vec<Option<MediaStream>> = Vec::with_capacity(offer.media.len());
         let mut ports = Vec::with_capacity(offer.media.len());
         for (i, m) in offer.media.iter().enumerate() {
@@ -376,8 +342,8 @@ impl Settings {
             ports.push(port);
             fresh.push(new);
         }
-        let mut answer =
-            offer_answer::answer(&offer, &self.caps(origin), &ports, &mut |s| new_key(s));
+        // The legs' answer (and so their crypto-line filtering and key generation).
+        let mut answer = negotiate::answer_on_ports(offer, &self.caps(origin), &ports);
         for (i, m) in answer.media.iter_mut().enumerate() {
             if m.port == 0 {
                 continue;
@@ -443,24 +409,20 @@ impl Settings {
     ) -> Result<(SessionDescription, Vec<Option<Stream>>), Refusal> {
         let mut streams = Vec::new();
         let mut offered = Vec::new();
-        for kind in [MediaType::Audio, MediaType::Video] {
+        for (kind, media_type) in [
+            (StreamKind::Audio, MediaType::Audio),
+            (StreamKind::Video, MediaType::Video),
+        ] {
             let media = self.bind(call_id)?;
-            offered.push(OfferStream {
-                media: kind.clone(),
-                port: media.port(),
-                direction: Direction::SendRecv,
-                content: None,
-                label: None,
-                mid: None,
-            });
+            offered.push((kind, media.port()));
             streams.push(Some(Stream {
                 media,
-                kind,
+                kind: media_type,
                 keys: None,
             }));
         }
-        let offer = offer_answer::build_offer(&self.caps(origin), &offered, &mut |s| new_key(s))
-            .map_err(|e| {
+        let offer =
+            negotiate::offer(&self.caps(origin), &offered, Direction::SendRecv).map_err(|e| {
                 tracing::warn!(error = %e, "cannot build an offer");
                 Refusal::Internal
             })?;
@@ -850,348 +812,4 @@ fn answer_fault(bytes: &[u8], e: &DecodeError) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use roomgate_sip::sdp::Crypto;
-    use std::net::Ipv4Addr;
-
-    const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-
-    fn settings(max_calls: usize) -> Arc<Settings> {
-        Arc::new(Settings::new(
-            LOCALHOST,
-            super::super::EchoConfig::default().suites,
-            max_calls,
-            "<sips:echo@127.0.0.1:5061;transport=tls>".to_owned(),
-        ))
-    }
-
-    struct Peer {
-        call_id: String,
-        from_tag: String,
-        to_tag: Option<String>,
-        cseq: u32,
-    }
-
-    impl Peer {
-        fn new() -> Peer {
-            Peer {
-                call_id: format!("{:x}@test", rand::random::<u64>()),
-                from_tag: "gw1".to_owned(),
-                to_tag: None,
-                cseq: 0,
-            }
-        }
-
-        fn request(&mut self, method: &str, body: Option<&str>, extra: &[(&str, &str)]) -> Vec<u8> {
-            if method != "ACK" && method != "CANCEL" {
-                self.cseq += 1;
-            }
-            let to = match &self.to_tag {
-                Some(t) => format!("<sips:echo@127.0.0.1>;tag={t}"),
-                None => "<sips:echo@127.0.0.1>".to_owned(),
-            };
-            let mut msg = OwnedMessage::request(method, "sips:echo@127.0.0.1:5061;transport=tls")
-                .with(
-                    HeaderName::Via,
-                    "SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKunit",
-                )
-                .with(HeaderName::MaxForwards, 70)
-                .with(
-                    HeaderName::From,
-                    format!("<sips:gw@127.0.0.1>;tag={}", self.from_tag),
-                )
-                .with(HeaderName::To, to)
-                .with(HeaderName::CallId, &self.call_id)
-                .with(HeaderName::CSeq, format!("{} {method}", self.cseq));
-            for (name, value) in extra {
-                msg.push(HeaderName::from_wire(name), value);
-            }
-            if !extra.iter().any(|(n, _)| *n == "Contact") {
-                msg.push(
-                    HeaderName::Contact,
-                    "<sips:gw@127.0.0.1:5061;transport=tls>",
-                );
-            }
-            match body {
-                Some(b) => msg.with_body(SDP, b.as_bytes().to_vec()).to_bytes(),
-                None => msg.to_bytes(),
-            }
-        }
-    }
-
-    /// Status, To tag and body of the response.
-    fn send(uas: &mut Uas, bytes: &[u8]) -> (u16, Option<String>, String) {
-        let out = uas.handle(bytes).expect("a response");
-        let msg = decode_datagram(&out).unwrap();
-        (
-            msg.status_line().unwrap().code,
-            msg.to_header().unwrap().tag().map(str::to_owned),
-            String::from_utf8(msg.body.to_vec()).unwrap(),
-        )
-    }
-
-    fn crypto(tag: u32, suite: CryptoSuite, byte: u8) -> String {
-        let len = suite.key_salt_len().map_or(30, |(k, s)| k + s);
-        Crypto::new(tag, suite, KeyMaterial::new(vec![byte; len])).to_string()
-    }
-
-    fn offer(version: u32, audio_dir: &str, audio_crypto: &str) -> String {
-        format!(
-            "v=0\r\no=gw 7 {version} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio 40000 RTP/SAVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n\
-             a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=crypto:{audio_crypto}\r\n\
-             a=rtcp-mux\r\na={audio_dir}\r\n\
-             m=video 40002 RTP/SAVP 96\r\na=rtpmap:96 H264/90000\r\n\
-             a=fmtp:96 profile-level-id=640c1f;packetization-mode=1\r\na=crypto:{}\r\n\
-             a=rtcp-mux\r\n",
-            crypto(3, CryptoSuite::AeadAes256Gcm, 9)
-        )
-    }
-
-    fn parse(body: &str) -> SessionDescription {
-        SessionDescription::parse(body.as_bytes()).unwrap()
-    }
-
-    fn our_key(sdp: &SessionDescription, i: usize) -> Vec<u8> {
-        sdp.media[i].cryptos().next().unwrap().key_params[0]
-            .key
-            .expose_secret()
-            .to_vec()
-    }
-
-    #[tokio::test]
-    async fn methods_outside_calls() {
-        let mut uas = Uas::new(settings(4));
-        let mut peer = Peer::new();
-        let out = uas.handle(&peer.request("OPTIONS", None, &[])).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("SIP/2.0 200 OK\r\n"), "{text}");
-        assert!(text.contains(&format!("Allow: {ALLOW}\r\n")));
-        assert_eq!(send(&mut uas, &peer.request("REGISTER", None, &[])).0, 405);
-        assert_eq!(
-            send(&mut uas, &peer.request("FROBNICATE", None, &[])).0,
-            501
-        );
-        assert_eq!(send(&mut uas, &peer.request("BYE", None, &[])).0, 481);
-        assert_eq!(send(&mut uas, &peer.request("CANCEL", None, &[])).0, 481);
-        assert!(uas.handle(&peer.request("ACK", None, &[])).is_none());
-        let body = offer(1, "sendrecv", &crypto(1, CryptoSuite::AeadAes256Gcm, 1));
-        let invite = peer.request("INVITE", Some(&body), &[("Require", "100rel")]);
-        let out = String::from_utf8(uas.handle(&invite).unwrap()).unwrap();
-        assert!(out.starts_with("SIP/2.0 420 "), "{out}");
-        assert!(out.contains("Unsupported: 100rel\r\n"));
-        let invite = peer.request("INVITE", Some(&body), &[("Require", "timer")]);
-        assert_eq!(send(&mut uas, &invite).0, 420);
-        // Not SIP at all: nothing to answer. Missing Call-ID: 400.
-        assert!(uas.handle(b"hello\r\n\r\n").is_none());
-        let broken = b"OPTIONS sips:echo@127.0.0.1 SIP/2.0\r\n\
-            Via: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bKx\r\n\
-            From: <sips:a@b>;tag=1\r\nTo: <sips:echo@127.0.0.1>\r\n\
-            CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-        let out = uas.handle(broken).unwrap();
-        assert!(out.starts_with(b"SIP/2.0 400 Bad Request\r\n"));
-        assert_eq!(uas.call_count(), 0);
-    }
-
-    #[tokio::test]
-    async fn invite_reinvite_and_bye() {
-        let settings = settings(4);
-        let mut uas = Uas::new(settings.clone());
-        let mut peer = Peer::new();
-        let first = offer(1, "sendrecv", &crypto(1, CryptoSuite::AeadAes256Gcm, 1));
-        let (code, tag, body) = send(&mut uas, &peer.request("INVITE", Some(&first), &[]));
-        assert_eq!(code, 200);
-        peer.to_tag = tag;
-        let answer = parse(&body);
-        assert_eq!(answer.origin.session_version, "1");
-        assert_eq!(answer.media.len(), 2);
-        let audio = &answer.media[0];
-        assert_ne!(audio.port, 0);
-        assert_eq!(audio.formats, ["0", "101"]);
-        assert_eq!(audio.direction(), Some(Direction::SendRecv));
-        assert!(audio.has_rtcp_mux());
-        let video = &answer.media[1];
-        assert_ne!(video.port, 0);
-        assert_eq!(
-            video.fmtp("96").unwrap().params,
-            "profile-level-id=640c1f;packetization-mode=1",
-            "the offer's H.264 parameters come back"
-        );
-        let video_crypto = video.cryptos().next().unwrap();
-        assert_eq!(
-            (video_crypto.tag, &video_crypto.suite),
-            (3, &CryptoSuite::AeadAes256Gcm)
-        );
-        assert_eq!(settings.active_calls(), 1);
-        assert!(uas.handle(&peer.request("ACK", None, &[])).is_none());
-
-        // A refresh with the same offer: the same answer, version included.
-        let (code, _, body) = send(&mut uas, &peer.request("INVITE", Some(&first), &[]));
-        assert_eq!(code, 200);
-        assert_eq!(parse(&body), answer);
-        uas.handle(&peer.request("ACK", None, &[]));
-
-        // The offerer re-keys: our ports and key stay.
-        let rekeyed = offer(2, "sendrecv", &crypto(1, CryptoSuite::AeadAes256Gcm, 2));
-        let (code, _, body) = send(&mut uas, &peer.request("INVITE", Some(&rekeyed), &[]));
-        assert_eq!(code, 200);
-        let again = parse(&body);
-        assert_eq!(again, answer);
-        uas.handle(&peer.request("ACK", None, &[]));
-
-        // Hold: the answer changes, so does the version; the suite changes, so does our key.
-        let hold = offer(
-            3,
-            "sendonly",
-            &crypto(1, CryptoSuite::AesCm128HmacSha1_80, 3),
-        );
-        let (code, _, body) = send(&mut uas, &peer.request("INVITE", Some(&hold), &[]));
-        assert_eq!(code, 200);
-        let held = parse(&body);
-        assert_eq!(held.origin.session_version, "2");
-        assert_eq!(held.media[0].port, answer.media[0].port);
-        assert_eq!(held.media[0].direction(), Some(Direction::RecvOnly));
-        assert_ne!(our_key(&held, 0), our_key(&answer, 0));
-        assert_eq!(our_key(&held, 1), our_key(&answer, 1), "video unchanged");
-        uas.handle(&peer.request("ACK", None, &[]));
-
-        // Nothing acceptable: 488, and the call goes on.
-        let bad = offer(4, "sendrecv", &crypto(1, CryptoSuite::F8_128HmacSha1_80, 4))
-            .replace("a=crypto:3 AEAD_AES_256_GCM", "a=crypto:3 NOT_A_SUITE");
-        let (code, _, _) = send(&mut uas, &peer.request("INVITE", Some(&bad), &[]));
-        assert_eq!(code, 488);
-        uas.handle(&peer.request("ACK", None, &[]));
-        assert_eq!(settings.active_calls(), 1);
-
-        // In-dialog OPTIONS and INFO are fine; UPDATE is not ours.
-        assert_eq!(send(&mut uas, &peer.request("OPTIONS", None, &[])).0, 200);
-        assert_eq!(send(&mut uas, &peer.request("INFO", None, &[])).0, 200);
-        assert_eq!(send(&mut uas, &peer.request("UPDATE", None, &[])).0, 405);
-
-        assert_eq!(send(&mut uas, &peer.request("BYE", None, &[])).0, 200);
-        assert_eq!(settings.active_calls(), 0);
-        assert_eq!(send(&mut uas, &peer.request("BYE", None, &[])).0, 481);
-    }
-
-    #[tokio::test]
-    async fn delayed_offer_takes_the_answer_from_ack() {
-        let settings = settings(4);
-        let mut uas = Uas::new(settings.clone());
-        let mut peer = Peer::new();
-        let (code, tag, body) = send(&mut uas, &peer.request("INVITE", None, &[]));
-        assert_eq!(code, 200);
-        peer.to_tag = tag;
-        let ours = parse(&body);
-        assert_eq!(ours.media.len(), 2);
-        for m in &ours.media {
-            assert_eq!(m.proto.as_str(), "RTP/SAVP");
-            assert_eq!(m.cryptos().count(), 4);
-            assert!(m.has_rtcp_mux());
-        }
-        assert_eq!(
-            ours.media[0].cryptos().next().unwrap().suite,
-            CryptoSuite::AeadAes256Gcm
-        );
-        // Answer audio with tag 2 (AES_256_CM), refuse video.
-        let answer = format!(
-            "v=0\r\no=gw 7 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
-             m=audio 40000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\na=crypto:{}\r\na=rtcp-mux\r\n\
-             m=video 0 RTP/SAVP 97\r\n",
-            crypto(2, CryptoSuite::Aes256CmHmacSha1_80, 5)
-        );
-        assert!(uas
-            .handle(&peer.request("ACK", Some(&answer), &[]))
-            .is_none());
-        assert_eq!(settings.active_calls(), 1);
-        let call = uas.calls.values().next().unwrap();
-        assert!(call.streams[0].is_some());
-        assert!(call.streams[1].is_none());
-        assert_eq!(
-            call.streams[0]
-                .as_ref()
-                .unwrap()
-                .keys
-                .as_ref()
-                .unwrap()
-                .suite,
-            CryptoSuite::Aes256CmHmacSha1_80
-        );
-
-        // A re-INVITE without an offer gets the session as it is, answered in the ACK.
-        let (code, _, body) = send(&mut uas, &peer.request("INVITE", None, &[]));
-        assert_eq!(code, 200);
-        assert_eq!(parse(&body), ours);
-        assert!(uas
-            .handle(&peer.request("ACK", Some(&answer), &[]))
-            .is_none());
-        assert_eq!(settings.active_calls(), 1);
-
-        // An ACK without the answer ends the call.
-        let mut other = Peer::new();
-        let (code, tag, _) = send(&mut uas, &other.request("INVITE", None, &[]));
-        assert_eq!(code, 200);
-        other.to_tag = tag;
-        assert_eq!(settings.active_calls(), 2);
-        assert!(uas.handle(&other.request("ACK", None, &[])).is_none());
-        assert_eq!(settings.active_calls(), 1);
-    }
-
-    #[tokio::test]
-    async fn cancel_retransmission_and_capacity() {
-        let settings = settings(1);
-        let mut uas = Uas::new(settings.clone());
-        let mut peer = Peer::new();
-        let body = offer(1, "sendrecv", &crypto(1, CryptoSuite::AeadAes256Gcm, 1));
-        let invite = peer.request("INVITE", Some(&body), &[]);
-        let (code, tag, first) = send(&mut uas, &invite);
-        assert_eq!(code, 200);
-        // The same INVITE again: the same answer, no second call.
-        let (code, again_tag, again) = send(&mut uas, &invite);
-        assert_eq!((code, &again_tag, &again), (200, &tag, &first));
-        assert_eq!(settings.active_calls(), 1);
-        // CANCEL of the answered INVITE: 200, the call stays (the INVITE completed).
-        assert_eq!(send(&mut uas, &peer.request("CANCEL", None, &[])).0, 200);
-        assert_eq!(settings.active_calls(), 1);
-        // Full.
-        let mut second = Peer::new();
-        assert_eq!(
-            send(&mut uas, &second.request("INVITE", Some(&body), &[])).0,
-            486
-        );
-        // INVITE without Contact cannot make a dialog: refused, nothing kept.
-        peer.to_tag = tag;
-        assert_eq!(send(&mut uas, &peer.request("BYE", None, &[])).0, 200);
-        let mut third = Peer::new();
-        let no_contact = third.request("INVITE", Some(&body), &[("Contact", "")]);
-        let no_contact = String::from_utf8(no_contact)
-            .unwrap()
-            .replace("Contact: \r\n", "");
-        assert_eq!(send(&mut uas, no_contact.as_bytes()).0, 400);
-        assert_eq!(settings.active_calls(), 0);
-        assert_eq!(
-            send(&mut uas, &second.request("INVITE", Some(&body), &[])).0,
-            200
-        );
-    }
-
-    #[test]
-    fn crypto_lines_we_cannot_honour_are_dropped() {
-        let ok = Crypto::parse(&crypto(1, CryptoSuite::AeadAes256Gcm, 1)).unwrap();
-        assert!(sdes::line_policy(&ok).is_ok());
-        let kdr = Crypto::parse(&format!(
-            "{} KDR=2",
-            crypto(1, CryptoSuite::AeadAes256Gcm, 1)
-        ))
-        .unwrap();
-        assert_eq!(sdes::line_policy(&kdr).err(), Some(sdes::Unusable::Kdr));
-        let wsh = Crypto::parse(&format!(
-            "{} WSH=128",
-            crypto(1, CryptoSuite::AeadAes256Gcm, 1)
-        ))
-        .unwrap();
-        assert!(sdes::line_policy(&wsh).is_ok());
-        let f8 = Crypto::parse(&crypto(1, CryptoSuite::F8_128HmacSha1_80, 1)).unwrap();
-        assert_eq!(sdes::line_policy(&f8).err(), Some(sdes::Unusable::Suite));
-    }
-}
+mod tests;
