@@ -1,7 +1,9 @@
 //! The echo UAS against the wire, and against the legs: what they take and refuse, it does.
 
 use super::*;
-use roomgate_sip::sdp::{Crypto, KeyMaterial};
+use crate::call::sdes;
+use roomgate_media::relay::StreamKind;
+use roomgate_sip::sdp::{Crypto, Direction, KeyMaterial, MediaDescription};
 use std::net::Ipv4Addr;
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
