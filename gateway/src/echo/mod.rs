@@ -17,9 +17,9 @@
 //! - **Pieces from the protocol crates.** Messages are framed with
 //!   [`roomgate_sip::StreamFramer`] and decoded with [`roomgate_sip::decode_datagram`];
 //!   responses are built with `Message::response_to`; dialogs are
-//!   [`roomgate_sip::Dialog`]; SDP answers come from
-//!   [`roomgate_sip::sdp::offer_answer::answer`]; SRTP is [`roomgate_media::srtp`]. This
-//!   module only decides what to answer ([`uas`]) and moves bytes.
+//!   [`roomgate_sip::Dialog`]; SDP offers and answers are the call legs' own
+//!   ([`crate::call::negotiate`], [`crate::call::sdes`]); SRTP is [`roomgate_media::srtp`].
+//!   This module only decides what to answer ([`uas`]) and moves bytes.
 //! - **TLS only, no retransmissions.** TLS is reliable (RFC 3261 §17.2.1: no response
 //!   retransmission timers), the caller connects directly (no UDP hop for which §13.3.1.4
 //!   would have us re-send the 2xx), and every INVITE is answered at once, so no transaction
@@ -101,13 +101,9 @@ impl Default for EchoConfig {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             media_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             cert_dir: PathBuf::from("./roomgate-data"),
-            // AES-256 first: the cloud meeting leg is meant to be AES-256.
-            suites: vec![
-                CryptoSuite::AeadAes256Gcm,
-                CryptoSuite::Aes256CmHmacSha1_80,
-                CryptoSuite::AeadAes128Gcm,
-                CryptoSuite::AesCm128HmacSha1_80,
-            ],
+            // What a leg offers a cloud meeting (AES-256 first), since the echo stands in
+            // for one.
+            suites: crate::call::negotiate::default_suites(),
             max_calls: 64,
         }
     }

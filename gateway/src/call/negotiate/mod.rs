@@ -11,7 +11,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use rand::RngCore;
+use rand::TryRngCore;
 use roomgate_core::media_spec::{self as spec, Codec, MediaSpec, SrtpKeys, StreamRole, StreamSpec};
 use roomgate_media::codec::AudioCodec;
 use roomgate_media::relay::StreamKind;
@@ -25,8 +25,8 @@ use roomgate_sip::sdp::offer_answer::{
 };
 use roomgate_sip::sdp::BandwidthType;
 use roomgate_sip::sdp::{
-    AddrType, AttributeValue, Connection, ConnectionAddress, CryptoSuite, Direction, Host,
-    KeyMaterial, MediaDescription, MediaType, Origin, SessionDescription,
+    AttributeValue, Connection, CryptoSuite, Direction, Host, KeyMaterial, MediaDescription,
+    MediaType, Origin, SessionDescription,
 };
 
 /// The SRTP policy and suite preference of one leg.
@@ -130,12 +130,64 @@ pub fn video_codecs() -> Vec<LocalCodec> {
     ]
 }
 
-/// Fresh key||salt for `suite` from the OS generator; `None` for suites we cannot run.
+/// Every codec an SDP of ours lists: `audio` (in the caller's preference), then
+/// telephone-event, then the video codecs when `with_video`. The one codec table of the legs
+/// and the echo service, so the echo takes exactly what a leg would send it.
+pub fn codec_table(audio: Vec<LocalCodec>, with_video: bool) -> Vec<LocalCodec> {
+    let mut codecs = audio;
+    codecs.push(telephone_event());
+    if with_video {
+        codecs.extend(video_codecs());
+    }
+    codecs
+}
+
+/// Fresh key||salt for `suite`, for every SDES line we send (legs and echo service alike).
+/// Read straight from the operating system's generator, and `None` rather than a panic when
+/// it fails: the offer/answer code then refuses the stream instead of running it on a weak
+/// key. Also `None` for suites we cannot run.
 pub fn new_key(suite: &CryptoSuite) -> Option<KeyMaterial> {
     let media = srtp_suite(suite)?;
     let mut bytes = vec![0u8; media.master_key_len() + media.master_salt_len()];
-    rand::rng().fill_bytes(&mut bytes);
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).ok()?;
     Some(KeyMaterial::new(bytes))
+}
+
+/// The `o=` of our SDP. `username` tells our own SDP apart in traces (`roomgate` on the
+/// legs, `roomgate-echo` from the echo service); RFC 3264 §8 moves only `version`.
+pub fn origin(username: &str, ip: IpAddr, session_id: u64, version: u64) -> Origin {
+    let c = Connection::internet(ip);
+    Origin {
+        username: username.to_owned(),
+        session_id: session_id.to_string(),
+        session_version: version.to_string(),
+        net_type: c.net_type,
+        addr_type: c.addr_type,
+        address: c.address,
+    }
+}
+
+/// Offer/answer capabilities from their parts: what every SDP of ours has in common (our
+/// media address, RTCP multiplexing, no BFCP yet) is decided here once. `accept_content`:
+/// whether slides streams are answered; the legs refuse them until content sharing exists,
+/// the echo service sends them back like any video.
+pub fn local_capabilities(
+    origin: Origin,
+    ip: IpAddr,
+    policy: &MediaPolicy,
+    codecs: Vec<LocalCodec>,
+    accept_content: bool,
+) -> LocalCapabilities {
+    LocalCapabilities {
+        origin,
+        connection: Connection::internet(ip),
+        codecs,
+        crypto_suites: policy.suites.clone(),
+        srtp: policy.srtp,
+        accept_content,
+        bfcp: None,
+        rtcp_mux: true,
+    }
 }
 
 /// Capabilities of one leg for offer/answer. `codecs` is the preference order; `None` uses
@@ -148,32 +200,13 @@ pub fn capabilities(
     audio: Vec<LocalCodec>,
     with_video: bool,
 ) -> LocalCapabilities {
-    let (addr_type, host) = match ip {
-        IpAddr::V4(a) => (AddrType::Ip4, Host::Ip4(a)),
-        IpAddr::V6(a) => (AddrType::Ip6, Host::Ip6(a)),
-    };
-    let mut codecs = audio;
-    codecs.push(telephone_event());
-    if with_video {
-        codecs.extend(video_codecs());
-    }
-    LocalCapabilities {
-        origin: Origin {
-            username: "roomgate".to_owned(),
-            session_id: session_id.to_string(),
-            session_version: version.to_string(),
-            net_type: "IN".to_owned(),
-            addr_type,
-            address: ConnectionAddress::new(host),
-        },
-        connection: Connection::internet(ip),
-        codecs,
-        crypto_suites: policy.suites.clone(),
-        srtp: policy.srtp,
-        accept_content: false,
-        bfcp: None,
-        rtcp_mux: true,
-    }
+    local_capabilities(
+        origin("roomgate", ip, session_id, version),
+        ip,
+        policy,
+        codec_table(audio, with_video),
+        false,
+    )
 }
 
 /// The audio codecs of an offer that the relay handles, in the offer's order.
@@ -456,10 +489,20 @@ pub fn answer(
             _ => 0,
         })
         .collect();
-    // Only lines our contexts can apply are candidates: an unusable first line falls
-    // through to the next (see [`sdes::usable_offer`]).
+    answer_on_ports(offer, caps, &ports)
+}
+
+/// Answers `offer` with `ports[i]` for its `i`-th `m=` line (0 refuses the line), keys from
+/// [`new_key`]. Only crypto lines our contexts can apply are candidates, so an unusable first
+/// line falls through to the next (see [`sdes::usable_offer`]); the legs and the echo
+/// service both answer through here, so neither can pick a line the other would refuse.
+pub fn answer_on_ports(
+    offer: &SessionDescription,
+    caps: &LocalCapabilities,
+    ports: &[u16],
+) -> SessionDescription {
     let offer = sdes::usable_offer(offer);
-    offer_answer::answer(&offer, caps, &ports, &mut new_key)
+    offer_answer::answer(&offer, caps, ports, &mut new_key)
 }
 
 /// Whether the offer has a main video stream we could take.
@@ -480,7 +523,7 @@ pub fn audio_direction(sdp: &SessionDescription) -> Direction {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Fuzz entry (`fuzz/fuzz_targets/negotiate.rs`): a hostile room offer through everything the
 /// B2BUA does with it before any packet flows: the answer, reading both sides back, and the

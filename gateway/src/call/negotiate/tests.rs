@@ -223,7 +223,9 @@ fn b64_key(len: usize) -> String {
 }
 
 /// Every kind of line our contexts cannot apply, as `a=crypto` values with tag 1.
-fn unusable_lines() -> Vec<(&'static str, String)> {
+/// One crypto line per reason [`sdes::line_policy`] refuses (tag 1, AES_CM_128 unless the
+/// suite is the reason). Shared with the echo service's tests, which must refuse them too.
+pub(crate) fn unusable_lines() -> Vec<(&'static str, String)> {
     let k = b64_key(30);
     vec![
         (
@@ -425,4 +427,24 @@ fn sdp_maps_to_the_neutral_media_spec() {
         sdp_direction(audio.direction.reversed()),
         Direction::RecvOnly
     );
+}
+
+#[test]
+fn new_key_fits_every_suite_we_run_and_none_other() {
+    for suite in room_suites() {
+        let media = srtp_suite(&suite).unwrap();
+        let a = new_key(&suite).unwrap();
+        let b = new_key(&suite).unwrap();
+        assert_eq!(
+            a.expose_secret().len(),
+            media.master_key_len() + media.master_salt_len(),
+            "{suite:?}"
+        );
+        assert_ne!(
+            a.expose_secret(),
+            b.expose_secret(),
+            "{suite:?}: fresh each time"
+        );
+    }
+    assert!(new_key(&CryptoSuite::F8_128HmacSha1_80).is_none());
 }
