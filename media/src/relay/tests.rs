@@ -7,10 +7,11 @@
 )]
 
 use super::*;
+use crate::codec::AudioCodec;
 use crate::dtmf::{DtmfGenerator, GeneratorConfig};
 use crate::rtcp::{parse_compound, CompoundWriter, ReportBlock, RtcpPacket};
 use crate::rtp::{RtpBuilder, RtpPacket};
-use crate::srtp::Suite;
+use crate::srtp::{Policy, Suite};
 
 const SSRC_A: u32 = 0xaaaa_0001;
 
