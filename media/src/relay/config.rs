@@ -116,11 +116,18 @@ pub struct RelayConfig {
     pub max_sessions: usize,
     /// Silence after which [`Event::Inactive`](super::Event::Inactive) is reported.
     pub inactivity_timeout: Duration,
-    /// RTCP report interval per leg.
+    /// Deterministic RTCP report interval T per leg (RFC 3550 §6.2 minimum); each actual
+    /// interval is randomised around it (see [`rtcp_term::report_delay`]).
     pub report_interval: Duration,
-    /// Seed for our SSRCs (the core has no randomness of its own: sans-IO).
+    /// Seed of everything random we send: SSRCs, the initial sequence numbers and timestamps
+    /// of our streams, and the RTCP interval jitter (the core has no randomness of its own:
+    /// sans-IO). The driver gives it a real random value: a constant seed makes every
+    /// restart reuse the same numbers.
     pub ssrc_seed: u64,
-    /// NTP time (32.32) at the `now` given to [`Relay::new`](super::Relay::new), for SR timestamps.
+    /// Wall-clock NTP time (32.32) at the `now` given to [`Relay::new`](super::Relay::new):
+    /// the anchor every SR's NTP timestamp is derived from. The driver sets it with
+    /// [`rtcp_term::ntp_from_system_time`] of `SystemTime::now()` read together with that
+    /// `Instant`; the default (1970) is only for tests.
     pub ntp_at_start: u64,
     /// RTCP CNAME of the relay.
     pub cname: String,

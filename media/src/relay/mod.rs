@@ -38,6 +38,7 @@ pub mod latch;
 pub mod pool;
 pub mod rewrite;
 pub mod rtcp_term;
+mod seed;
 mod session;
 pub mod stats;
 mod transcode;
@@ -62,6 +63,7 @@ pub use config::{
 pub use fuzz::fuzz_relay;
 pub use pool::PortPool;
 use rtcp_term::RecvStats;
+use seed::SeedRng;
 use session::{drain_dtmf, Ctx, LegState, Session, StreamState, SCRATCH_LEN};
 pub use stats::{DropCounters, DropReason, LegStreamStats, RelayStats};
 use transcode::AudioPipe;
@@ -193,7 +195,7 @@ pub struct Relay {
     routes: Vec<Option<Route>>,
     sessions: HashMap<SessionId, Session, BuildHasherDefault<IdHasher>>,
     next_id: u32,
-    ssrc_state: u64,
+    rng: SeedRng,
     events: VecDeque<Event>,
     /// Reports due, filled by `handle_timeout`, drained by `poll_transmit`.
     due: VecDeque<(SessionId, StreamKind, Leg)>,
@@ -230,15 +232,6 @@ impl Hasher for IdHasher {
     }
 }
 
-/// splitmix64: a full-period mixer so SSRCs of consecutive legs look unrelated.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 impl Relay {
     /// A relay whose clock starts at `now`.
     pub fn new(now: Instant, cfg: RelayConfig) -> Self {
@@ -253,7 +246,7 @@ impl Relay {
                 BuildHasherDefault::default(),
             ),
             next_id: 1,
-            ssrc_state: cfg.ssrc_seed,
+            rng: SeedRng::new(cfg.ssrc_seed),
             events: VecDeque::with_capacity(64),
             due: VecDeque::with_capacity(64),
             flush: VecDeque::with_capacity(64),
@@ -395,8 +388,11 @@ impl Relay {
                         p
                     }
                 };
-                let ssrc = splitmix(&mut self.ssrc_state) as u32;
-                LegState::new(now, port, cfg, ssrc, self.cfg.report_interval)
+                let ssrc = self.rng.next_u32();
+                let first = (self.rng.next_u16(), self.rng.next_u32());
+                let delay =
+                    rtcp_term::report_delay(self.cfg.report_interval, true, self.rng.unit());
+                LegState::new(now, port, cfg, ssrc, first, now + delay)
             };
             let a = leg(&sc.a, 0, ports)?;
             let b = leg(&sc.b, 1, ports)?;
@@ -730,7 +726,12 @@ impl Relay {
             for st in s.streams.iter_mut().flatten() {
                 for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter_mut()) {
                     if now >= l.next_report {
-                        l.next_report = now + self.cfg.report_interval;
+                        l.next_report = now
+                            + rtcp_term::report_delay(
+                                self.cfg.report_interval,
+                                false,
+                                self.rng.unit(),
+                            );
                         if l.rtcp_destination().is_some() {
                             self.due.push_back((id, st.kind, leg));
                         }
@@ -790,3 +791,6 @@ impl Relay {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod timing_tests;

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::latch::{Latch, LatchCheck};
 use super::rewrite::Rewriter;
@@ -140,7 +140,8 @@ impl LegState {
         rtp_port: u16,
         cfg: &LegConfig,
         out_ssrc: u32,
-        report_interval: Duration,
+        first: (u16, u32),
+        next_report: Instant,
     ) -> Result<Self, super::RelayError> {
         let rx = cfg.srtp_in.as_ref().map(SrtpContext::new).transpose()?;
         let tx = cfg.srtp_out.as_ref().map(SrtpContext::new).transpose()?;
@@ -169,14 +170,14 @@ impl LegState {
                 }),
                 forward: d.forward,
             }),
-            rewriter: Rewriter::new(out_ssrc, cfg.rewrite),
+            rewriter: Rewriter::new(out_ssrc, cfg.rewrite, first),
             recv: RecvStats::default(),
             counters: LegStreamStats {
                 out_ssrc,
                 ..LegStreamStats::default()
             },
             last_sent: None,
-            next_report: now + report_interval,
+            next_report,
         })
     }
 
@@ -340,8 +341,8 @@ impl StreamState {
                 (plen, t, payload_len)
             }
             StreamMode::Transcode => {
-                let ((in_codec, _), (out_codec, out_pt)) = match (lx.codec, ly.codec) {
-                    (Some(i), Some(o)) => (i, o),
+                let out_pt = match (lx.codec, ly.codec) {
+                    (Some(_), Some((_, pt))) => pt,
                     _ => return Err(DropReason::TranscodeError),
                 };
                 let pipe = self
@@ -352,11 +353,7 @@ impl StreamState {
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
-                // Scaled into the output clock (consistent across input wrap when the output
-                // clock is a multiple of the input's, as for 8 kHz → 48 kHz).
-                let scaled = (u64::from(ts) * u64::from(out_codec.rtp_clock())
-                    / u64::from(in_codec.rtp_clock().max(1))) as u32;
-                pipe.push(ssrc, payload, scaled)
+                pipe.push(ssrc, payload, ts)
                     .map_err(|_| DropReason::TranscodeError)?;
                 let t = emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx)?;
                 ctx.more = pipe.pending();
