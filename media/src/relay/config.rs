@@ -182,6 +182,9 @@ pub enum RelayError {
     /// The buffer cannot hold the packet.
     #[error("buffer too small")]
     BufferTooSmall,
+    /// [`MAX_QUEUED_EVENTS`](super::MAX_QUEUED_EVENTS) events already wait on the leg.
+    #[error("too many events queued on the leg")]
+    EventQueueFull,
 }
 
 /// A frame for [`Relay::play`](super::Relay::play).
@@ -200,7 +203,8 @@ pub enum PlayFrame<'a> {
     Pcm(&'a [i16]),
     /// One RFC 4733 event packet. `start` begins the event at the leg's next timestamp
     /// (marker set); the event's later packets (updates, end) keep that timestamp, as RFC
-    /// 4733 §2.5.1.2 wants.
+    /// 4733 §2.5.1.2 wants. Sent at once: the caller paces the packets, or uses
+    /// [`Relay::send_event`](super::Relay::send_event), which does.
     Event {
         /// telephone-event payload type on this leg.
         payload_type: u8,

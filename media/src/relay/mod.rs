@@ -35,12 +35,14 @@
 mod config;
 mod fuzz;
 pub mod latch;
+mod play;
 pub mod pool;
 pub mod rewrite;
 pub mod rtcp_term;
 mod seed;
 mod session;
 pub mod stats;
+mod tone;
 mod transcode;
 
 #[cfg(feature = "net")]
@@ -51,8 +53,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::codec::AudioEncoder;
-use crate::rtp::{classify_mux, MuxKind, RtpBuilder};
+use crate::rtp::{classify_mux, MuxKind};
 use crate::srtp::SrtpContext;
 
 pub use config::{
@@ -66,6 +67,7 @@ use rtcp_term::RecvStats;
 use seed::SeedRng;
 use session::{drain_dtmf, Ctx, LegState, Session, StreamState, SCRATCH_LEN};
 pub use stats::{DropCounters, DropReason, LegStreamStats, RelayStats};
+pub use tone::{OutEvent, MAX_QUEUED_EVENTS};
 use transcode::AudioPipe;
 
 /// Events kept when the caller does not poll (beyond that they are counted and dropped,
@@ -201,6 +203,8 @@ pub struct Relay {
     due: VecDeque<(SessionId, StreamKind, Leg)>,
     /// Transcoded streams with more 20 ms frames waiting for the given output leg.
     flush: VecDeque<(SessionId, StreamKind, Leg)>,
+    /// Legs with an RFC 4733 packet of ours due, filled by `handle_timeout`.
+    tones: VecDeque<(SessionId, StreamKind, Leg)>,
     stats: RelayStats,
 }
 
@@ -250,6 +254,7 @@ impl Relay {
             events: VecDeque::with_capacity(64),
             due: VecDeque::with_capacity(64),
             flush: VecDeque::with_capacity(64),
+            tones: VecDeque::with_capacity(64),
             stats: RelayStats::default(),
             cfg,
         }
@@ -357,6 +362,7 @@ impl Relay {
         }
         self.due.retain(|d| d.0 != id);
         self.flush.retain(|d| d.0 != id);
+        self.tones.retain(|d| d.0 != id);
         let mut built = built;
         built.last_activity = now;
         self.install(id, built);
@@ -445,6 +451,7 @@ impl Relay {
         }
         self.due.retain(|d| d.0 != id);
         self.flush.retain(|d| d.0 != id);
+        self.tones.retain(|d| d.0 != id);
         Ok(())
     }
 
@@ -613,84 +620,6 @@ impl Relay {
         r
     }
 
-    /// Sends one frame of a prompt on a leg, continuing the leg's SSRC, sequence and
-    /// timestamp; pacing (one call per frame duration) is the caller's.
-    pub fn play(
-        &mut self,
-        now: Instant,
-        id: SessionId,
-        leg: Leg,
-        kind: StreamKind,
-        frame: PlayFrame<'_>,
-        buf: &mut [u8],
-    ) -> Result<Transmit, RelayError> {
-        let st = self.stream_mut(id, kind)?;
-        let l = st
-            .legs
-            .get_mut(leg.index())
-            .ok_or(RelayError::UnknownStream)?;
-        let to = l.latch.destination().ok_or(RelayError::NoDestination)?;
-        let mut marker = false;
-        let mut same_ts = false;
-        let (pt, samples, payload): (u8, u32, &[u8]) = match frame {
-            PlayFrame::Encoded {
-                payload_type,
-                payload,
-                samples,
-            } => (payload_type, samples, payload),
-            PlayFrame::Event {
-                payload_type,
-                payload,
-                start,
-            } => {
-                marker = start;
-                same_ts = !start;
-                (payload_type, rewrite::EVENT_TS_STEP, payload)
-            }
-            PlayFrame::Pcm(pcm) => {
-                let ((codec, pt), enc) = match (l.codec, l.encoder.as_mut()) {
-                    (Some(c), Some(e)) => (c, e),
-                    _ => return Err(RelayError::NoCodec),
-                };
-                let n = enc.encode(pcm, &mut st.scratch)?;
-                let per_ch = pcm.len() / codec.channels().max(1);
-                let samples = (per_ch as u64 * u64::from(codec.rtp_clock())
-                    / u64::from(codec.pcm_rate().max(1))) as u32;
-                (pt, samples, st.scratch.get(..n).unwrap_or(&[]))
-            }
-        };
-        let (ssrc, seq, ts) = if same_ts {
-            l.rewriter.next_local_same_ts()
-        } else {
-            l.rewriter.next_local(samples)
-        };
-        let n = RtpBuilder {
-            marker,
-            payload_type: pt & 0x7f,
-            sequence_number: seq,
-            timestamp: ts,
-            ssrc,
-            ..RtpBuilder::default()
-        }
-        .write(payload, buf)
-        .map_err(|_| RelayError::BufferTooSmall)?;
-        let plen = payload.len();
-        let n = match l.tx.as_mut() {
-            Some(tx) => tx
-                .protect_rtp(buf, n)
-                .map_err(|_| RelayError::BufferTooSmall)?,
-            None => n,
-        };
-        l.sent_rtp(now, ts, plen, n);
-        let t = Transmit {
-            from_port: l.rtp_port,
-            to,
-            len: n,
-        };
-        self.stats.played = self.stats.played.saturating_add(1);
-        Ok(t)
-    }
-
     /// The next instant [`handle_timeout`](Self::handle_timeout) has work. O(sessions).
     pub fn poll_timeout(&self) -> Option<Instant> {
         let mut t: Option<Instant> = None;
@@ -706,6 +635,9 @@ impl Relay {
                     }
                     if let Some(d) = l.dtmf.as_ref().and_then(|d| d.rx.poll_timeout()) {
                         consider(d);
+                    }
+                    if let Some(t) = l.tones.poll_timeout() {
+                        consider(t);
                     }
                 }
             }
@@ -736,6 +668,10 @@ impl Relay {
                             self.due.push_back((id, st.kind, leg));
                         }
                     }
+                    if !l.tones.listed && l.tones.poll_timeout().is_some_and(|t| t <= now) {
+                        l.tones.listed = true;
+                        self.tones.push_back((id, st.kind, leg));
+                    }
                     if let Some(d) = l.dtmf.as_mut() {
                         d.rx.handle_timeout(now);
                         drain_dtmf(&mut d.rx, id, leg, &mut ctx);
@@ -761,6 +697,26 @@ impl Relay {
             let (t, more) = st.flush(now, leg, buf, &mut ctx);
             if more {
                 self.flush.push_front((id, kind, leg));
+            }
+            if t.is_some() {
+                return t;
+            }
+        }
+        while let Some((id, kind, leg)) = self.tones.pop_front() {
+            let Some(l) = self
+                .sessions
+                .get_mut(&id)
+                .and_then(|s| s.streams.get_mut(kind.index()))
+                .and_then(Option::as_mut)
+                .and_then(|st| st.legs.get_mut(leg.index()))
+            else {
+                continue;
+            };
+            let (t, more) = l.send_tone(now, buf, &mut self.stats);
+            if more {
+                self.tones.push_front((id, kind, leg));
+            } else {
+                l.tones.listed = false;
             }
             if t.is_some() {
                 return t;
@@ -794,3 +750,6 @@ mod tests;
 
 #[cfg(test)]
 mod timing_tests;
+
+#[cfg(test)]
+mod tone_tests;

@@ -11,6 +11,7 @@ use super::latch::{Latch, LatchCheck};
 use super::rewrite::Rewriter;
 use super::rtcp_term::{ntp_from_duration, rtt_from_block, RecvStats};
 use super::stats::{DropReason, LegStreamStats, RelayStats};
+use super::tone::ToneQueue;
 use super::transcode::AudioPipe;
 use super::{Event, Leg, LegConfig, SessionId, StreamKind, StreamMode, Transmit, MAX_EVENTS};
 use crate::codec::{AudioCodec, Encoder};
@@ -64,7 +65,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn srtp_drop(e: SrtpError) -> DropReason {
+pub(crate) fn srtp_drop(e: SrtpError) -> DropReason {
     match e {
         SrtpError::AuthFailed => DropReason::SrtpAuth,
         SrtpError::Replayed { .. } | SrtpError::TooOld { .. } => DropReason::Replay,
@@ -108,6 +109,8 @@ pub(crate) struct LegState {
     /// Last RTP timestamp sent and when (to extrapolate the SR's RTP timestamp).
     pub last_sent: Option<(u32, Instant)>,
     pub next_report: Instant,
+    /// RFC 4733 events we send on this leg.
+    pub tones: ToneQueue,
 }
 
 fn pt_table(map: &[(u8, u8)]) -> Option<Box<[Option<u8>; 128]>> {
@@ -178,6 +181,7 @@ impl LegState {
             },
             last_sent: None,
             next_report,
+            tones: ToneQueue::default(),
         })
     }
 
