@@ -746,6 +746,8 @@ impl Relay {
 }
 
 #[cfg(test)]
+mod path_tests;
+#[cfg(test)]
 mod tests;
 
 #[cfg(test)]
