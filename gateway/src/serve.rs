@@ -229,6 +229,9 @@ async fn bridge_parts(
             max_sessions: config.gateway.max_calls,
             inactivity_timeout: Duration::from_secs(m.inactivity_timeout_s),
             ssrc_seed: rand::random(),
+            ntp_at_start: roomgate_media::relay::rtcp_term::ntp_from_system_time(
+                std::time::SystemTime::now(),
+            ),
             ..RelayConfig::default()
         },
     );

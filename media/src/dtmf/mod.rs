@@ -132,7 +132,15 @@ pub struct GeneratorConfig {
     pub volume: u8,
     /// Number of end packets (RFC 4733 §2.5.1.4 recommends three).
     pub end_packets: u8,
+    /// Longest event generated: a longer one is cut to it. We regenerate digits whose
+    /// duration came from the network (an end packet may claim 65535 units, 8 s at 8 kHz);
+    /// a key press needs no more than this, and each event costs one packet per interval.
+    pub max_duration: Duration,
 }
+
+/// Shortest update interval honoured (a smaller configured one is raised to it), so that
+/// one event is at most [`GeneratorConfig::max_duration`] / 10 ms updates.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
 impl Default for GeneratorConfig {
     fn default() -> Self {
@@ -141,6 +149,7 @@ impl Default for GeneratorConfig {
             interval: Duration::from_millis(20),
             volume: 10,
             end_packets: 3,
+            max_duration: Duration::from_secs(1),
         }
     }
 }
@@ -161,8 +170,10 @@ pub struct GeneratedPacket {
 /// Emits the packet sequence of one event (an [`Iterator`] of [`GeneratedPacket`]).
 ///
 /// The caller assigns consecutive RTP sequence numbers and sends each packet at its
-/// `offset`. Durations are clamped at 65535 units (8.2 s at 8 kHz, 1.36 s at 48 kHz); longer
-/// events would need RFC 4733 §2.5.1.3 segmentation, which we do not generate.
+/// `offset` (never all at once: a receiver sees the event's duration grow in real time,
+/// and a burst of them is lost together). Durations are clamped at
+/// [`GeneratorConfig::max_duration`] and at 65535 units (8.2 s at 8 kHz, 1.36 s at 48 kHz);
+/// longer events would need RFC 4733 §2.5.1.3 segmentation, which we do not generate.
 #[derive(Debug, Clone)]
 pub struct DtmfGenerator {
     event: u8,
@@ -173,14 +184,18 @@ pub struct DtmfGenerator {
     /// Number of packets emitted so far.
     emitted: u32,
     ends_left: u8,
+    ends_sent: u32,
+    interval: Duration,
 }
 
 impl DtmfGenerator {
     /// A generator for `event` lasting `duration`, starting at RTP `timestamp`.
     pub fn new(event: u8, duration: Duration, timestamp: u32, cfg: GeneratorConfig) -> Self {
         let clamp = |u: u64| u16::try_from(u).unwrap_or(u16::MAX);
+        let duration = duration.min(cfg.max_duration);
+        let interval = cfg.interval.max(MIN_INTERVAL);
         let total_units = clamp(duration_to_units(duration, cfg.clock_rate));
-        let step_units = clamp(duration_to_units(cfg.interval, cfg.clock_rate)).max(1);
+        let step_units = clamp(duration_to_units(interval, cfg.clock_rate)).max(1);
         Self {
             event,
             cfg,
@@ -189,6 +204,8 @@ impl DtmfGenerator {
             step_units,
             emitted: 0,
             ends_left: cfg.end_packets.max(1),
+            ends_sent: 0,
+            interval,
         }
     }
 
@@ -223,9 +240,14 @@ impl Iterator for DtmfGenerator {
             let d = u16::try_from(next_units).unwrap_or(u16::MAX);
             self.packet(offset(next_units), false, d)
         } else {
-            // End packets all carry the final duration; retransmissions go out back to back.
+            // End packets all carry the final duration. RFC 4733 §2.5.1.4: the end packet is
+            // sent three times "at the interval used by the source for updates", so that
+            // one loss burst cannot take all of them.
             self.ends_left -= 1;
-            self.packet(offset(u32::from(self.total_units)), true, self.total_units)
+            let at = offset(u32::from(self.total_units))
+                .saturating_add(self.interval.saturating_mul(self.ends_sent));
+            self.ends_sent = self.ends_sent.saturating_add(1);
+            self.packet(at, true, self.total_units)
         };
         self.emitted = self.emitted.saturating_add(1);
         Some(pkt)

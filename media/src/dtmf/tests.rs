@@ -77,7 +77,61 @@ fn generator_sequence() {
         .iter()
         .all(|e| e.end && e.event == 7 && e.volume == 10));
     assert_eq!(pkts[0].offset, Duration::from_millis(20));
-    assert_eq!(pkts[6].offset, Duration::from_millis(100));
+    assert_eq!(pkts[4].offset, Duration::from_millis(100));
+}
+
+#[test]
+fn generator_end_packets_are_paced() {
+    // RFC 4733 §2.5.1.4: three end packets at the update interval, never back to back.
+    for interval in [20u64, 50] {
+        let cfg = GeneratorConfig {
+            interval: Duration::from_millis(interval),
+            ..GeneratorConfig::default()
+        };
+        let pkts: Vec<_> = DtmfGenerator::new(7, Duration::from_millis(200), 0, cfg).collect();
+        let ends: Vec<_> = pkts
+            .iter()
+            .filter(|p| TelephoneEvent::parse(&p.payload).unwrap().end)
+            .collect();
+        assert_eq!(ends.len(), 3);
+        for w in pkts.windows(2) {
+            assert_eq!(
+                w[1].offset - w[0].offset,
+                Duration::from_millis(interval),
+                "{interval} ms updates"
+            );
+        }
+        assert_eq!(ends[0].offset, Duration::from_millis(200));
+        assert_eq!(ends[2].offset, Duration::from_millis(200 + 2 * interval));
+    }
+}
+
+#[test]
+fn generator_bounds_huge_and_odd_events() {
+    // A digit whose duration came from a hostile end packet (65535 units at 8 kHz, 8.2 s),
+    // also at an odd clock rate and a silly interval: bounded, paced, no panic.
+    let huge = Duration::from_micros(65_535 * 1_000_000 / 8000);
+    for (clock_rate, interval) in [(8000, 20), (12_345, 20), (48_000, 0), (1, 20), (0, 20)] {
+        let cfg = GeneratorConfig {
+            clock_rate,
+            interval: Duration::from_millis(interval),
+            ..GeneratorConfig::default()
+        };
+        let pkts: Vec<_> = DtmfGenerator::new(1, huge, 0, cfg).collect();
+        let step = cfg.interval.max(MIN_INTERVAL).as_millis();
+        let bound = (cfg.max_duration.as_millis() / step) as usize + 3;
+        assert!(
+            pkts.len() <= bound,
+            "{clock_rate} Hz: {} packets",
+            pkts.len()
+        );
+        assert!(pkts.len() >= 3);
+        assert!(pkts
+            .windows(2)
+            .all(|w| w[1].offset > w[0].offset || clock_rate < 100));
+        let last = pkts.last().unwrap().offset;
+        assert!(last <= cfg.max_duration + 2 * cfg.interval.max(MIN_INTERVAL));
+    }
 }
 
 #[test]
@@ -95,6 +149,10 @@ fn generator_short_and_wideband() {
         480
     );
     // Clamped at 65535 units.
+    let cfg = GeneratorConfig {
+        max_duration: Duration::from_secs(5),
+        ..cfg
+    };
     let last = DtmfGenerator::new(1, Duration::from_secs(5), 0, cfg)
         .last()
         .unwrap();

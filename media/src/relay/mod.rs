@@ -32,12 +32,17 @@
 //!
 //! Latching rules: see [`latch`]. RTCP is terminated per leg: see [`rtcp_term`].
 
+mod config;
+mod fuzz;
 pub mod latch;
+mod play;
 pub mod pool;
 pub mod rewrite;
 pub mod rtcp_term;
+mod seed;
 mod session;
 pub mod stats;
+mod tone;
 mod transcode;
 
 #[cfg(feature = "net")]
@@ -48,14 +53,21 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::codec::{AudioCodec, AudioEncoder, CodecError};
-use crate::rtp::{classify_mux, MuxKind, RtpBuilder};
-use crate::srtp::{Policy, SrtpConfigError, SrtpContext};
+use crate::rtp::{classify_mux, MuxKind};
+use crate::srtp::SrtpContext;
 
+pub use config::{
+    DtmfConfig, LegConfig, LegUpdate, LocalPorts, PlayFrame, RelayConfig, RelayError, StreamConfig,
+    StreamMode,
+};
+#[doc(hidden)]
+pub use fuzz::fuzz_relay;
 pub use pool::PortPool;
 use rtcp_term::RecvStats;
+use seed::SeedRng;
 use session::{drain_dtmf, Ctx, LegState, Session, StreamState, SCRATCH_LEN};
 pub use stats::{DropCounters, DropReason, LegStreamStats, RelayStats};
+pub use tone::{OutEvent, MAX_QUEUED_EVENTS};
 use transcode::AudioPipe;
 
 /// Events kept when the caller does not poll (beyond that they are counted and dropped,
@@ -168,211 +180,6 @@ pub enum Event {
     },
 }
 
-/// Forwarding mode of a stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamMode {
-    /// Re-encrypt only; headers rewritten per [`LegConfig::rewrite`] and PT mapping.
-    PassThrough,
-    /// Audio: decode with the input leg's [`LegConfig::codec`], resample, encode with the
-    /// output leg's, in 20 ms output packets whatever the input packet duration (frames
-    /// beyond the first of a long input packet come out of [`Relay::poll_transmit`]).
-    Transcode,
-}
-
-/// RFC 4733 extraction on a leg.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DtmfConfig {
-    /// telephone-event payload type on this leg.
-    pub payload_type: u8,
-    /// Its clock rate.
-    pub clock_rate: u32,
-    /// Still forward the packets (pass-through streams only; mapped by
-    /// [`LegConfig::pt_map`]); else swallowed.
-    pub forward: bool,
-}
-
-/// One leg of one stream, as negotiated. `Default` is a plain, unsignalled leg that
-/// rewrites headers (our own SSRC per leg is the safe choice: the far ends never see each
-/// other's SSRCs and re-latching cannot create an SSRC jump).
-#[derive(Debug, Clone)]
-pub struct LegConfig {
-    /// Signalled RTP address of the far end (None until known).
-    pub remote_rtp: Option<SocketAddr>,
-    /// Signalled RTCP address (default: RTP port + 1, or the RTP address with mux).
-    pub remote_rtcp: Option<SocketAddr>,
-    /// RTP/RTCP on one port (RFC 5761), when both sides offered it.
-    pub rtcp_mux: bool,
-    /// Far end may be behind a NAT: latch to the first source within
-    /// [`latch::NAT_WINDOW`] (plain legs; SRTP legs latch on authentication anyway).
-    pub nat: bool,
-    /// SRTP policy for packets from the far end (None = plain RTP).
-    pub srtp_in: Option<Policy>,
-    /// SRTP policy for packets to the far end.
-    pub srtp_out: Option<Policy>,
-    /// `(pt received on this leg, pt to send on the other leg)`; empty = every PT unchanged.
-    pub pt_map: Vec<(u8, u8)>,
-    /// The audio codec spoken on this leg and its PT (transcoding and PCM prompts).
-    pub codec: Option<(AudioCodec, u8)>,
-    /// RFC 4733 extraction.
-    pub dtmf: Option<DtmfConfig>,
-    /// Send with our own SSRC and continuous seq/ts (true), or pass headers unchanged.
-    pub rewrite: bool,
-}
-
-impl Default for LegConfig {
-    fn default() -> Self {
-        Self {
-            remote_rtp: None,
-            remote_rtcp: None,
-            rtcp_mux: false,
-            nat: false,
-            srtp_in: None,
-            srtp_out: None,
-            pt_map: Vec::new(),
-            codec: None,
-            dtmf: None,
-            rewrite: true,
-        }
-    }
-}
-
-/// One stream of a session.
-#[derive(Debug, Clone)]
-pub struct StreamConfig {
-    /// Which stream.
-    pub kind: StreamKind,
-    /// Pass-through or transcode.
-    pub mode: StreamMode,
-    /// RTP clock of the pass-through stream (jitter and SR timestamps); transcoded legs
-    /// use their codec's clock for timestamps.
-    pub clock_rate: u32,
-    /// Leg A.
-    pub a: LegConfig,
-    /// Leg B.
-    pub b: LegConfig,
-}
-
-/// A new offer/answer for one leg of one stream.
-#[derive(Debug, Clone, Default)]
-pub struct LegUpdate {
-    /// New signalled RTP address.
-    pub remote_rtp: Option<SocketAddr>,
-    /// New signalled RTCP address.
-    pub remote_rtcp: Option<SocketAddr>,
-    /// New inbound key (None = plain).
-    pub srtp_in: Option<Policy>,
-    /// New outbound key (None = plain).
-    pub srtp_out: Option<Policy>,
-}
-
-/// Relay-wide settings.
-#[derive(Debug, Clone)]
-pub struct RelayConfig {
-    /// First port of the pool (rounded up to even).
-    pub port_min: u16,
-    /// Last port of the pool.
-    pub port_max: u16,
-    /// Sessions allowed at once (each also needs its port pairs).
-    pub max_sessions: usize,
-    /// Silence after which [`Event::Inactive`] is reported.
-    pub inactivity_timeout: Duration,
-    /// RTCP report interval per leg.
-    pub report_interval: Duration,
-    /// Seed for our SSRCs (the core has no randomness of its own: sans-IO).
-    pub ssrc_seed: u64,
-    /// NTP time (32.32) at the `now` given to [`Relay::new`], for SR timestamps.
-    pub ntp_at_start: u64,
-    /// RTCP CNAME of the relay.
-    pub cname: String,
-}
-
-impl Default for RelayConfig {
-    fn default() -> Self {
-        Self {
-            port_min: 40000,
-            port_max: 40999,
-            max_sessions: 250,
-            inactivity_timeout: Duration::from_secs(30),
-            report_interval: rtcp_term::REPORT_INTERVAL,
-            ssrc_seed: 0x005e_ed0f_7e1a_u64,
-            ntp_at_start: rtcp_term::NTP_UNIX_OFFSET << 32,
-            cname: "roomgate".into(),
-        }
-    }
-}
-
-/// Configuration or call misuse.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RelayError {
-    /// [`RelayConfig::max_sessions`] reached.
-    #[error("session limit reached")]
-    TooManySessions,
-    /// The port pool is empty.
-    #[error("no free port pair")]
-    PortsExhausted,
-    /// No such session.
-    #[error("unknown session")]
-    UnknownSession,
-    /// The session has no such stream.
-    #[error("unknown stream")]
-    UnknownStream,
-    /// Two streams of one kind in a session.
-    #[error("stream configured twice")]
-    DuplicateStream,
-    /// An SRTP policy was refused.
-    #[error(transparent)]
-    Srtp(#[from] SrtpConfigError),
-    /// A codec could not be created or failed.
-    #[error(transparent)]
-    Codec(#[from] CodecError),
-    /// Transcoding or PCM playback on a leg with no [`LegConfig::codec`].
-    #[error("no codec configured on the leg")]
-    NoCodec,
-    /// The leg has no address to send to.
-    #[error("no destination")]
-    NoDestination,
-    /// The buffer cannot hold the packet.
-    #[error("buffer too small")]
-    BufferTooSmall,
-}
-
-/// A frame for [`Relay::play`].
-#[derive(Debug, Clone, Copy)]
-pub enum PlayFrame<'a> {
-    /// Already encoded payload, its PT and its duration in RTP units.
-    Encoded {
-        /// Payload type.
-        payload_type: u8,
-        /// Payload.
-        payload: &'a [u8],
-        /// Duration in RTP clock units.
-        samples: u32,
-    },
-    /// PCM at the leg codec's `pcm_rate`, interleaved; encoded with the leg's codec.
-    Pcm(&'a [i16]),
-    /// One RFC 4733 event packet. `start` begins the event at the leg's next timestamp
-    /// (marker set); the event's later packets (updates, end) keep that timestamp, as RFC
-    /// 4733 §2.5.1.2 wants.
-    Event {
-        /// telephone-event payload type on this leg.
-        payload_type: u8,
-        /// The 4-byte event payload.
-        payload: &'a [u8],
-        /// First packet of the event.
-        start: bool,
-    },
-}
-
-/// Local ports of one leg of one stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalPorts {
-    /// RTP (and RTCP with mux).
-    pub rtp: u16,
-    /// RTCP, None with mux.
-    pub rtcp: Option<u16>,
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Route {
     session: SessionId,
@@ -390,12 +197,14 @@ pub struct Relay {
     routes: Vec<Option<Route>>,
     sessions: HashMap<SessionId, Session, BuildHasherDefault<IdHasher>>,
     next_id: u32,
-    ssrc_state: u64,
+    rng: SeedRng,
     events: VecDeque<Event>,
     /// Reports due, filled by `handle_timeout`, drained by `poll_transmit`.
     due: VecDeque<(SessionId, StreamKind, Leg)>,
     /// Transcoded streams with more 20 ms frames waiting for the given output leg.
     flush: VecDeque<(SessionId, StreamKind, Leg)>,
+    /// Legs with an RFC 4733 packet of ours due, filled by `handle_timeout`.
+    tones: VecDeque<(SessionId, StreamKind, Leg)>,
     stats: RelayStats,
 }
 
@@ -427,15 +236,6 @@ impl Hasher for IdHasher {
     }
 }
 
-/// splitmix64: a full-period mixer so SSRCs of consecutive legs look unrelated.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 impl Relay {
     /// A relay whose clock starts at `now`.
     pub fn new(now: Instant, cfg: RelayConfig) -> Self {
@@ -450,10 +250,11 @@ impl Relay {
                 BuildHasherDefault::default(),
             ),
             next_id: 1,
-            ssrc_state: cfg.ssrc_seed,
+            rng: SeedRng::new(cfg.ssrc_seed),
             events: VecDeque::with_capacity(64),
             due: VecDeque::with_capacity(64),
             flush: VecDeque::with_capacity(64),
+            tones: VecDeque::with_capacity(64),
             stats: RelayStats::default(),
             cfg,
         }
@@ -561,6 +362,7 @@ impl Relay {
         }
         self.due.retain(|d| d.0 != id);
         self.flush.retain(|d| d.0 != id);
+        self.tones.retain(|d| d.0 != id);
         let mut built = built;
         built.last_activity = now;
         self.install(id, built);
@@ -592,8 +394,11 @@ impl Relay {
                         p
                     }
                 };
-                let ssrc = splitmix(&mut self.ssrc_state) as u32;
-                LegState::new(now, port, cfg, ssrc, self.cfg.report_interval)
+                let ssrc = self.rng.next_u32();
+                let first = (self.rng.next_u16(), self.rng.next_u32());
+                let delay =
+                    rtcp_term::report_delay(self.cfg.report_interval, true, self.rng.unit());
+                LegState::new(now, port, cfg, ssrc, first, now + delay)
             };
             let a = leg(&sc.a, 0, ports)?;
             let b = leg(&sc.b, 1, ports)?;
@@ -646,6 +451,7 @@ impl Relay {
         }
         self.due.retain(|d| d.0 != id);
         self.flush.retain(|d| d.0 != id);
+        self.tones.retain(|d| d.0 != id);
         Ok(())
     }
 
@@ -814,84 +620,6 @@ impl Relay {
         r
     }
 
-    /// Sends one frame of a prompt on a leg, continuing the leg's SSRC, sequence and
-    /// timestamp; pacing (one call per frame duration) is the caller's.
-    pub fn play(
-        &mut self,
-        now: Instant,
-        id: SessionId,
-        leg: Leg,
-        kind: StreamKind,
-        frame: PlayFrame<'_>,
-        buf: &mut [u8],
-    ) -> Result<Transmit, RelayError> {
-        let st = self.stream_mut(id, kind)?;
-        let l = st
-            .legs
-            .get_mut(leg.index())
-            .ok_or(RelayError::UnknownStream)?;
-        let to = l.latch.destination().ok_or(RelayError::NoDestination)?;
-        let mut marker = false;
-        let mut same_ts = false;
-        let (pt, samples, payload): (u8, u32, &[u8]) = match frame {
-            PlayFrame::Encoded {
-                payload_type,
-                payload,
-                samples,
-            } => (payload_type, samples, payload),
-            PlayFrame::Event {
-                payload_type,
-                payload,
-                start,
-            } => {
-                marker = start;
-                same_ts = !start;
-                (payload_type, rewrite::EVENT_TS_STEP, payload)
-            }
-            PlayFrame::Pcm(pcm) => {
-                let ((codec, pt), enc) = match (l.codec, l.encoder.as_mut()) {
-                    (Some(c), Some(e)) => (c, e),
-                    _ => return Err(RelayError::NoCodec),
-                };
-                let n = enc.encode(pcm, &mut st.scratch)?;
-                let per_ch = pcm.len() / codec.channels().max(1);
-                let samples = (per_ch as u64 * u64::from(codec.rtp_clock())
-                    / u64::from(codec.pcm_rate().max(1))) as u32;
-                (pt, samples, st.scratch.get(..n).unwrap_or(&[]))
-            }
-        };
-        let (ssrc, seq, ts) = if same_ts {
-            l.rewriter.next_local_same_ts()
-        } else {
-            l.rewriter.next_local(samples)
-        };
-        let n = RtpBuilder {
-            marker,
-            payload_type: pt & 0x7f,
-            sequence_number: seq,
-            timestamp: ts,
-            ssrc,
-            ..RtpBuilder::default()
-        }
-        .write(payload, buf)
-        .map_err(|_| RelayError::BufferTooSmall)?;
-        let plen = payload.len();
-        let n = match l.tx.as_mut() {
-            Some(tx) => tx
-                .protect_rtp(buf, n)
-                .map_err(|_| RelayError::BufferTooSmall)?,
-            None => n,
-        };
-        l.sent_rtp(now, ts, plen, n);
-        let t = Transmit {
-            from_port: l.rtp_port,
-            to,
-            len: n,
-        };
-        self.stats.played = self.stats.played.saturating_add(1);
-        Ok(t)
-    }
-
     /// The next instant [`handle_timeout`](Self::handle_timeout) has work. O(sessions).
     pub fn poll_timeout(&self) -> Option<Instant> {
         let mut t: Option<Instant> = None;
@@ -907,6 +635,9 @@ impl Relay {
                     }
                     if let Some(d) = l.dtmf.as_ref().and_then(|d| d.rx.poll_timeout()) {
                         consider(d);
+                    }
+                    if let Some(t) = l.tones.poll_timeout() {
+                        consider(t);
                     }
                 }
             }
@@ -927,10 +658,19 @@ impl Relay {
             for st in s.streams.iter_mut().flatten() {
                 for (leg, l) in [Leg::A, Leg::B].into_iter().zip(st.legs.iter_mut()) {
                     if now >= l.next_report {
-                        l.next_report = now + self.cfg.report_interval;
+                        l.next_report = now
+                            + rtcp_term::report_delay(
+                                self.cfg.report_interval,
+                                false,
+                                self.rng.unit(),
+                            );
                         if l.rtcp_destination().is_some() {
                             self.due.push_back((id, st.kind, leg));
                         }
+                    }
+                    if !l.tones.listed && l.tones.poll_timeout().is_some_and(|t| t <= now) {
+                        l.tones.listed = true;
+                        self.tones.push_back((id, st.kind, leg));
                     }
                     if let Some(d) = l.dtmf.as_mut() {
                         d.rx.handle_timeout(now);
@@ -962,6 +702,26 @@ impl Relay {
                 return t;
             }
         }
+        while let Some((id, kind, leg)) = self.tones.pop_front() {
+            let Some(l) = self
+                .sessions
+                .get_mut(&id)
+                .and_then(|s| s.streams.get_mut(kind.index()))
+                .and_then(Option::as_mut)
+                .and_then(|st| st.legs.get_mut(leg.index()))
+            else {
+                continue;
+            };
+            let (t, more) = l.send_tone(now, buf, &mut self.stats);
+            if more {
+                self.tones.push_front((id, kind, leg));
+            } else {
+                l.tones.listed = false;
+            }
+            if t.is_some() {
+                return t;
+            }
+        }
         while let Some((id, kind, leg)) = self.due.pop_front() {
             let mut ctx = Ctx::new(&mut self.events, &mut self.stats, &self.cfg, self.epoch);
             let Some(st) = self
@@ -985,100 +745,13 @@ impl Relay {
     }
 }
 
-/// Fuzz entry: a configured core (plain NAT leg A, SRTP leg B with a null-ish key) fed
-/// arbitrary datagrams, ports, sources and time steps; must not panic or grow unbounded.
-#[doc(hidden)]
-pub fn fuzz_relay(data: &[u8]) {
-    let t0 = Instant::now();
-    let mut relay = Relay::new(
-        t0,
-        RelayConfig {
-            port_min: 50000,
-            port_max: 50011,
-            ..RelayConfig::default()
-        },
-    );
-    let suite = crate::srtp::Suite::AesCm128HmacSha1_80;
-    let key = [7u8; 16];
-    let salt = [9u8; 14];
-    let addr = |p: u16| SocketAddr::from(([127, 0, 0, 1], p));
-    let cfg = StreamConfig {
-        kind: StreamKind::Audio,
-        mode: StreamMode::PassThrough,
-        clock_rate: 8000,
-        a: LegConfig {
-            remote_rtp: Some(addr(1000)),
-            nat: true,
-            rewrite: true,
-            dtmf: Some(DtmfConfig {
-                payload_type: 101,
-                clock_rate: 8000,
-                forward: false,
-            }),
-            ..LegConfig::default()
-        },
-        b: LegConfig {
-            remote_rtp: Some(addr(2000)),
-            rtcp_mux: true,
-            srtp_in: Some(Policy::new(suite, &key, &salt)),
-            srtp_out: Some(Policy::new(suite, &key, &salt)),
-            rewrite: true,
-            ..LegConfig::default()
-        },
-    };
-    let Ok(id) = relay.add_session(t0, &[cfg]) else {
-        return;
-    };
-    let mut now = t0;
-    let mut buf = vec![0u8; 2048];
-    let mut rest = data;
-    for _ in 0..256 {
-        let Some((&op, tail)) = rest.split_first() else {
-            break;
-        };
-        let Some((&n, tail)) = tail.split_first() else {
-            break;
-        };
-        let n = usize::from(n).min(tail.len());
-        let (body, tail) = tail.split_at(n);
-        rest = tail;
-        match op % 8 {
-            0 => {
-                now += Duration::from_millis(n as u64 * 40);
-                relay.handle_timeout(now);
-                while relay.poll_transmit(now, &mut buf).is_some() {}
-            }
-            1 => {
-                let _ = relay.play(
-                    now,
-                    id,
-                    Leg::B,
-                    StreamKind::Audio,
-                    PlayFrame::Encoded {
-                        payload_type: 0,
-                        payload: body,
-                        samples: 160,
-                    },
-                    &mut buf,
-                );
-            }
-            k => {
-                let port = 50000 + u16::from(k % 4);
-                let src = addr(if op & 0x80 != 0 {
-                    1000
-                } else {
-                    2000 + u16::from(op & 1)
-                });
-                if let Some(b) = buf.get_mut(..n) {
-                    b.copy_from_slice(body);
-                }
-                let _ = relay.handle_datagram(now, port, src, &mut buf, n);
-            }
-        }
-        while relay.poll_event().is_some() {}
-    }
-    let _ = relay.remove_session(id);
-}
-
+#[cfg(test)]
+mod path_tests;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod timing_tests;
+
+#[cfg(test)]
+mod tone_tests;

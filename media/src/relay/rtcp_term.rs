@@ -9,9 +9,24 @@ use std::time::{Duration, Instant};
 
 use crate::rtcp::ReportBlock;
 
-/// Interval between regenerated reports on a leg (RFC 3550 §6.2's 5 s minimum, without
-/// randomisation: one leg has one sender, so no timer reconsideration is needed).
+/// Deterministic report interval T of a leg: RFC 3550 §6.2's 5 s minimum. A leg has two
+/// members and audio/video bandwidth, for which §6.3.1's computed interval (members × mean
+/// RTCP size / 5 % of the bandwidth) is far below the minimum, so the minimum is T.
 pub const REPORT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// e − 3/2: RFC 3550 §6.3.1 divides the randomised interval by it to make up for timer
+/// reconsideration's tendency to lengthen intervals (we keep the factor so a leg's average
+/// rate is what the far end's RFC 3550 implementation expects from a peer).
+pub const RECONSIDERATION_COMPENSATION: f64 = std::f64::consts::E - 1.5;
+
+/// Delay until a leg's next report (RFC 3550 §6.3.1, A.7): `t_min` (halved before the first
+/// report, §6.2, so a new leg reports quickly), times a uniform factor in [0.5, 1.5) so that
+/// the reports of many legs started together do not synchronise, over e − 3/2. `unit` is a
+/// uniform draw in [0, 1) from the seeded generator (the core has no RNG: sans-IO).
+pub fn report_delay(t_min: Duration, initial: bool, unit: f64) -> Duration {
+    let t = if initial { t_min / 2 } else { t_min };
+    t.mul_f64((0.5 + unit.clamp(0.0, 1.0)) / RECONSIDERATION_COMPENSATION)
+}
 
 /// Seconds between 1900 (NTP era) and 1970 (Unix epoch).
 pub const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
@@ -20,6 +35,18 @@ pub const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
 pub fn ntp_from_duration(d: Duration) -> u64 {
     let frac = (u64::from(d.subsec_nanos()) << 32) / 1_000_000_000;
     (d.as_secs() << 32) | frac
+}
+
+/// The NTP time (32.32, era 0 wrapping into era 1 in 2036 as RFC 5905 §6 does) of a wall
+/// clock reading: the driver reads `SystemTime::now()` next to the `Instant` it gives
+/// [`Relay::new`](super::Relay::new), and the core derives every SR's NTP timestamp from
+/// that one anchor, so receivers can relate our SRs to real time (lip sync across streams,
+/// RTT, and their own clocks). A clock before 1970 counts as 1970.
+pub fn ntp_from_system_time(t: std::time::SystemTime) -> u64 {
+    let since_unix = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
+    (NTP_UNIX_OFFSET << 32).wrapping_add(ntp_from_duration(since_unix))
 }
 
 /// Receive statistics of the far end's stream on one leg.

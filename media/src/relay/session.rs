@@ -5,12 +5,13 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::latch::{Latch, LatchCheck};
 use super::rewrite::Rewriter;
 use super::rtcp_term::{ntp_from_duration, rtt_from_block, RecvStats};
 use super::stats::{DropReason, LegStreamStats, RelayStats};
+use super::tone::ToneQueue;
 use super::transcode::AudioPipe;
 use super::{Event, Leg, LegConfig, SessionId, StreamKind, StreamMode, Transmit, MAX_EVENTS};
 use crate::codec::{AudioCodec, Encoder};
@@ -64,7 +65,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn srtp_drop(e: SrtpError) -> DropReason {
+pub(crate) fn srtp_drop(e: SrtpError) -> DropReason {
     match e {
         SrtpError::AuthFailed => DropReason::SrtpAuth,
         SrtpError::Replayed { .. } | SrtpError::TooOld { .. } => DropReason::Replay,
@@ -108,6 +109,8 @@ pub(crate) struct LegState {
     /// Last RTP timestamp sent and when (to extrapolate the SR's RTP timestamp).
     pub last_sent: Option<(u32, Instant)>,
     pub next_report: Instant,
+    /// RFC 4733 events we send on this leg.
+    pub tones: ToneQueue,
 }
 
 fn pt_table(map: &[(u8, u8)]) -> Option<Box<[Option<u8>; 128]>> {
@@ -140,7 +143,8 @@ impl LegState {
         rtp_port: u16,
         cfg: &LegConfig,
         out_ssrc: u32,
-        report_interval: Duration,
+        first: (u16, u32),
+        next_report: Instant,
     ) -> Result<Self, super::RelayError> {
         let rx = cfg.srtp_in.as_ref().map(SrtpContext::new).transpose()?;
         let tx = cfg.srtp_out.as_ref().map(SrtpContext::new).transpose()?;
@@ -169,14 +173,15 @@ impl LegState {
                 }),
                 forward: d.forward,
             }),
-            rewriter: Rewriter::new(out_ssrc, cfg.rewrite),
+            rewriter: Rewriter::new(out_ssrc, cfg.rewrite, first),
             recv: RecvStats::default(),
             counters: LegStreamStats {
                 out_ssrc,
                 ..LegStreamStats::default()
             },
             last_sent: None,
-            next_report: now + report_interval,
+            next_report,
+            tones: ToneQueue::default(),
         })
     }
 
@@ -340,8 +345,8 @@ impl StreamState {
                 (plen, t, payload_len)
             }
             StreamMode::Transcode => {
-                let ((in_codec, _), (out_codec, out_pt)) = match (lx.codec, ly.codec) {
-                    (Some(i), Some(o)) => (i, o),
+                let out_pt = match (lx.codec, ly.codec) {
+                    (Some(_), Some((_, pt))) => pt,
                     _ => return Err(DropReason::TranscodeError),
                 };
                 let pipe = self
@@ -352,11 +357,7 @@ impl StreamState {
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
-                // Scaled into the output clock (consistent across input wrap when the output
-                // clock is a multiple of the input's, as for 8 kHz → 48 kHz).
-                let scaled = (u64::from(ts) * u64::from(out_codec.rtp_clock())
-                    / u64::from(in_codec.rtp_clock().max(1))) as u32;
-                pipe.push(ssrc, payload, scaled)
+                pipe.push(ssrc, payload, ts)
                     .map_err(|_| DropReason::TranscodeError)?;
                 let t = emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx)?;
                 ctx.more = pipe.pending();

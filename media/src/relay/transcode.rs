@@ -16,6 +16,15 @@ const FRAMES_PER_SECOND: u32 = 50;
 /// FIFO bound, in output frames (120 ms).
 pub const MAX_FIFO_FRAMES: usize = 6;
 
+/// Where the input clock was last mapped onto the output clock.
+#[derive(Debug, Clone, Copy)]
+struct ClockAnchor {
+    ssrc: u32,
+    in_ts: u32,
+    out_ts: u32,
+    rem: i64,
+}
+
 /// One direction's pipeline.
 pub(crate) struct AudioPipe {
     dec: Decoder,
@@ -33,6 +42,14 @@ pub(crate) struct AudioPipe {
     frame_ts: u32,
     /// Output-clock timestamp of the FIFO's first sample.
     next_ts: u32,
+    /// Input and output RTP clocks.
+    in_clock: u32,
+    out_clock: u32,
+    /// Input timestamp last scaled forward, its output-clock value, and the remainder of
+    /// that scaling (in input units × output clock), for the current input source.
+    anchor: Option<ClockAnchor>,
+    /// Timestamp the next output frame must not precede (the last one sent + one frame).
+    min_next: Option<u32>,
     /// Sequence counter of output frames (fed to the leg's rewriter).
     pub seq: u16,
     /// SSRC of the last input (the rewriter's notion of "source").
@@ -65,18 +82,58 @@ impl AudioPipe {
             frame,
             frame_ts: to.rtp_clock() / FRAMES_PER_SECOND,
             next_ts: 0,
+            in_clock: from.rtp_clock().max(1),
+            out_clock: to.rtp_clock().max(1),
+            anchor: None,
+            min_next: None,
             seq: 0,
             ssrc: 0,
         })
     }
 
-    /// Feeds one payload whose timestamp, scaled into the output clock, is `ts_out`.
-    pub(crate) fn push(
-        &mut self,
-        ssrc: u32,
-        payload: &[u8],
-        ts_out: u32,
-    ) -> Result<(), CodecError> {
+    /// The output-clock timestamp of input timestamp `ts` of `ssrc`. Scaling the absolute
+    /// value (`ts × out / in`) is not continuous where the input wraps at 2^32 unless the
+    /// ratio is an integer (48 kHz → 8 kHz jumped back by 2^32 / 6); scaling the serial
+    /// difference from the last input is, whatever the clocks.
+    fn scale(&mut self, ssrc: u32, ts: u32) -> u32 {
+        let (in_c, out_c) = (i64::from(self.in_clock), i64::from(self.out_clock));
+        let a = match self.anchor {
+            Some(a) if a.ssrc == ssrc => a,
+            _ => {
+                let out = (u64::from(ts) * out_c as u64 / in_c as u64) as u32;
+                self.anchor = Some(ClockAnchor {
+                    ssrc,
+                    in_ts: ts,
+                    out_ts: out,
+                    rem: 0,
+                });
+                return out;
+            }
+        };
+        // Serial difference (RFC 3550 / RFC 1982): within ±2^31 of the anchor.
+        let delta = i64::from(ts.wrapping_sub(a.in_ts) as i32);
+        let num = delta * out_c + a.rem;
+        let (q, rem) = (num.div_euclid(in_c), num.rem_euclid(in_c));
+        let out = a.out_ts.wrapping_add(q as u32);
+        if delta > 0 {
+            // Only newer input moves the anchor; a reordered packet is placed relative to it.
+            self.anchor = Some(ClockAnchor {
+                ssrc,
+                in_ts: ts,
+                out_ts: out,
+                rem,
+            });
+        }
+        out
+    }
+
+    /// Feeds one payload of input timestamp `ts_in`.
+    pub(crate) fn push(&mut self, ssrc: u32, payload: &[u8], ts_in: u32) -> Result<(), CodecError> {
+        let ts_out = self.scale(ssrc, ts_in);
+        if self.ssrc != ssrc {
+            // A new source: the leg's rewriter re-bases the output; no ordering to keep.
+            self.min_next = None;
+        }
         self.ssrc = ssrc;
         let n = self.dec.decode(payload, &mut self.pcm)?;
         let decoded = self.pcm.get(..n).unwrap_or(&[]);
@@ -96,8 +153,12 @@ impl AudioPipe {
         }
         if self.fifo.is_empty() {
             // Re-sync to the sender's clock whenever we are not mid-frame (covers loss and
-            // silence suppression gaps).
-            self.next_ts = ts_out;
+            // silence suppression gaps), but never behind a frame already sent (a
+            // reordered or duplicated input must not move the output clock back).
+            self.next_ts = match self.min_next {
+                Some(m) if m.wrapping_sub(ts_out) as i32 > 0 => m,
+                _ => ts_out,
+            };
         }
         if self.in_ch == 1 && self.out_ch == 2 {
             self.fifo.extend(pcm.iter().flat_map(|&s| [s, s]));
@@ -131,6 +192,7 @@ impl AudioPipe {
         self.fifo.drain(..self.frame);
         let ts = self.next_ts;
         self.next_ts = self.next_ts.wrapping_add(self.frame_ts);
+        self.min_next = Some(self.next_ts);
         self.seq = self.seq.wrapping_add(1);
         Ok(Some((n, ts)))
     }
