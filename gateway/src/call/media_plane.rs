@@ -60,6 +60,8 @@ struct LocalInner {
 /// One datagram the relay (or the call layer through it) sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
+    /// When, on the plane's clock.
+    pub at: Instant,
     pub from_port: u16,
     pub to: std::net::SocketAddr,
     pub bytes: Vec<u8>,
@@ -95,7 +97,10 @@ impl LocalRelay {
 
     fn send(&self, t: Transmit, buf: &[u8]) {
         let bytes = buf.get(..t.len).unwrap_or(buf).to_vec();
-        self.lock().sent.push(Sent {
+        let mut inner = self.lock();
+        let at = inner.now;
+        inner.sent.push(Sent {
+            at,
             from_port: t.from_port,
             to: t.to,
             bytes,
@@ -129,6 +134,7 @@ impl LocalRelay {
         {
             let bytes = buf.get(..t.len).unwrap_or(&buf).to_vec();
             inner.sent.push(Sent {
+                at: now,
                 from_port: t.from_port,
                 to: t.to,
                 bytes,
@@ -159,6 +165,7 @@ impl LocalInner {
         while let Some(t) = self.relay.poll_transmit(self.now, &mut buf) {
             let bytes = buf.get(..t.len).unwrap_or(&buf).to_vec();
             self.sent.push(Sent {
+                at: self.now,
                 from_port: t.from_port,
                 to: t.to,
                 bytes,

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use roomgate_media::dtmf::{DtmfGenerator, GeneratorConfig};
-use roomgate_media::relay::{Leg, PlayFrame, SessionId, StreamKind};
+use roomgate_media::dtmf::GeneratorConfig;
+use roomgate_media::relay::{Leg, OutEvent, PlayFrame, SessionId, StreamKind};
 use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::time;
@@ -47,12 +47,11 @@ impl Calls {
         if call.audio != Some(AudioPath::Transcode) {
             return;
         }
-        let Some(pt) = call
+        let Some(te) = call
             .leg(to_side)
             .streams
             .audio()
             .and_then(|s| s.telephone_event)
-            .map(|t| t.payload_type)
         else {
             tracing::debug!(
                 call = call.id,
@@ -62,35 +61,24 @@ impl Calls {
             return;
         };
         let id = call.id;
-        let packets = DtmfGenerator::new(event, duration, 0, GeneratorConfig::default());
-        let mut buf = [0u8; 256];
-        let mut sent = 0usize;
-        for (i, p) in packets.enumerate() {
-            let frame = PlayFrame::Event {
-                payload_type: pt,
-                payload: &p.payload,
-                start: i == 0,
-            };
-            let played = self.media.with_relay(|r, now| {
-                r.play(now, session, to_leg, StreamKind::Audio, frame, &mut buf)
-            });
-            match played {
-                Ok(t) => {
-                    self.media.send(t, &buf);
-                    sent += 1;
-                }
-                Err(e) => {
-                    tracing::debug!(call = id, error = %e, "DTMF not played");
-                    break;
-                }
-            }
+        // The relay paces the packets itself (RFC 4733: one update per interval, the end
+        // packet three times), at the clock rate the other leg negotiated for its events.
+        let ev = OutEvent {
+            payload_type: te.payload_type,
+            event,
+            duration,
+            generator: GeneratorConfig {
+                clock_rate: te.clock_rate,
+                ..GeneratorConfig::default()
+            },
+        };
+        let queued = self
+            .media
+            .with_relay(|r, now| r.send_event(now, session, to_leg, StreamKind::Audio, ev));
+        match queued {
+            Ok(()) => tracing::debug!(call = id, to = ?to_side, "DTMF forwarded as RFC 4733"),
+            Err(e) => tracing::debug!(call = id, error = %e, "DTMF not forwarded"),
         }
-        tracing::debug!(
-            call = id,
-            packets = sent,
-            to = ?to_side,
-            "DTMF forwarded as RFC 4733"
-        );
     }
 
     /// The relay saw no media on a call for its inactivity timeout.

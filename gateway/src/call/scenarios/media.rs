@@ -18,10 +18,17 @@ fn pcmu_packet(seq: u16, ssrc: u32) -> Vec<u8> {
     p
 }
 
+/// The telephone-event packets among `sent`.
+fn event_packets(sent: &[Sent], pt: u8) -> Vec<&Sent> {
+    sent.iter()
+        .filter(|s| s.bytes.len() == 16 && s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
+        .collect()
+}
+
 /// RFC 4733 event codes in the telephone-event packets among `sent`, with their end bits.
 fn events(sent: &[Sent], pt: u8) -> Vec<(u8, bool)> {
-    sent.iter()
-        .filter(|s| s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
+    event_packets(sent, pt)
+        .into_iter()
         .filter_map(|s| Some((*s.bytes.get(12)?, s.bytes.get(13)? & 0x80 != 0)))
         .collect()
 }
@@ -99,9 +106,23 @@ fn key_presses_are_generated_again_when_the_relay_transcodes() {
         w.send_rtp(room_media(), call.room_port, &p);
     }
     w.advance(Duration::from_millis(500));
-    let to_cloud = events(&w.take_rtp(cloud_media()), 101);
-    assert!(to_cloud.iter().any(|(e, _)| *e == 3), "{to_cloud:?}");
-    assert!(to_cloud.iter().filter(|(_, end)| *end).count() >= 1);
+    let sent = w.take_rtp(cloud_media());
+    let to_cloud = events(&sent, 101);
+    assert!(
+        !to_cloud.is_empty() && to_cloud.iter().all(|(e, _)| *e == 3),
+        "{to_cloud:?}"
+    );
+    // RFC 4733 §2.5.1.4: the end packet three times; and paced, never a burst.
+    assert_eq!(
+        to_cloud.iter().filter(|(_, end)| *end).count(),
+        3,
+        "{to_cloud:?}"
+    );
+    let times: Vec<_> = event_packets(&sent, 101).iter().map(|s| s.at).collect();
+    assert!(
+        times.windows(2).all(|p| p[1] > p[0]),
+        "one packet per update interval: {times:?}"
+    );
 
     for p in key_press(9, 20, 3200, 0xbbbb) {
         w.send_rtp(cloud_media(), call.cloud_port, &p);
