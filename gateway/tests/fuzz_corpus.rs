@@ -1,7 +1,6 @@
 //! Replays the checked-in seeds of the gateway's fuzz targets (`fuzz/corpus/negotiate/`,
-//! `fuzz/corpus/prompt_wav/`,
-//! `fuzz/corpus/pin_entry/`) through the entry points the cargo-fuzz targets call, so every
-//! seed is a regression test.
+//! `prompt_wav/`, `pin_entry/`, `endpoint_console/`, `call_legs/`) through the entry points
+//! the cargo-fuzz targets call, so every seed is a regression test.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -73,5 +72,36 @@ fn endpoint_console_corpus() {
             "endpoint_console seed {} panicked",
             path.display()
         );
+    }
+}
+
+#[test]
+fn call_legs_corpus() {
+    let seeds = seeds("call_legs");
+    assert!(seeds.len() >= 8, "call_legs seeds missing");
+    for path in seeds {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let r = std::panic::catch_unwind(|| roomgate::call::fuzz_calls::fuzz_calls(&bytes));
+        let Ok(stats) = r else {
+            panic!("call_legs seed {name} panicked");
+        };
+        // Each seed reaches what it was written for, so the fuzzer starts from deep states.
+        let connected = match name.as_str() {
+            "basic_call"
+            | "hold_reinvite"
+            | "digest_retry"
+            | "media_and_dtmf"
+            | "delayed_offer_and_drain" => 1,
+            _ => 0,
+        };
+        assert_eq!(stats.connected, connected, "seed {name}: {stats:?}");
+        assert_eq!(stats.started, 1, "seed {name}: {stats:?}");
+        if name == "srtp_meeting_plain_answer" {
+            assert_eq!(
+                stats.srtp.refused, 1,
+                "plain answer to our SRTP offer refused"
+            );
+        }
     }
 }

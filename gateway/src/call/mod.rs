@@ -9,6 +9,8 @@
 pub mod calls;
 pub use roomgate_core::call::dial;
 pub mod directory;
+#[doc(hidden)]
+pub mod fuzz_calls;
 pub mod ivr;
 pub mod media_plane;
 pub mod negotiate;
