@@ -48,7 +48,7 @@ use roomgate_sip::transaction::{Destination, Received, TransactionId, Transactio
 use super::directory::{Directory, Upstream};
 use super::negotiate::{self, AudioPath, MediaPolicy};
 use super::sip_leg::sdp_map::{leg_ports, LegSdp};
-use super::sip_leg::{DialogLeg, UacLeg, UasLeg};
+use super::sip_leg::{self, DialogLeg, UacLeg, UasLeg};
 use crate::lockout::Guard;
 use crate::observe::{Cdr, SetupHistogram};
 use crate::prompts::Prompts;
@@ -286,6 +286,31 @@ pub struct Calls {
     guard: Option<Arc<Guard>>,
     by_session: HashMap<SessionId, u64>,
     cdrs: VecDeque<Cdr>,
+    /// Every random identifier of the calls' legs (sans-IO: the legs read no RNG).
+    ids: sip_leg::Ids,
+    /// Wall-clock time (CDRs, lockout budgets, security events).
+    wall: WallClock,
+}
+
+/// Where wall-clock time comes from. The call layer reads no clock of its own: in service the
+/// system's, in scenarios the virtual clock's, so records and budgets move with it.
+#[derive(Debug, Clone, Copy)]
+pub enum WallClock {
+    System,
+    /// The wall-clock time `at` the instant `since`; later instants add their distance.
+    Anchored {
+        since: Instant,
+        at: std::time::SystemTime,
+    },
+}
+
+impl WallClock {
+    pub fn at(self, now: Instant) -> std::time::SystemTime {
+        match self {
+            WallClock::System => std::time::SystemTime::now(),
+            WallClock::Anchored { since, at } => at + now.saturating_duration_since(since),
+        }
+    }
 }
 
 /// The prompts at every codec rate calls use (8 kHz G.711, 16 kHz G.722, 48 kHz Opus).
@@ -358,7 +383,17 @@ impl Calls {
             guard: None,
             by_session: HashMap::new(),
             cdrs: VecDeque::new(),
+            ids: sip_leg::Ids::from_os(),
+            wall: WallClock::System,
         }
+    }
+
+    /// Identifiers from `ids` and wall-clock time from `wall` (scenarios and fuzzing: the
+    /// same input gives the same messages).
+    pub fn with_sources(mut self, ids: sip_leg::Ids, wall: WallClock) -> Self {
+        self.ids = ids;
+        self.wall = wall;
+        self
     }
 
     /// Meetings with a password (and unknown meetings) get PIN entry with these budgets and
@@ -475,7 +510,7 @@ impl Calls {
     }
 
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
-        self.core.handle_timeout(core_glue::time(now));
+        self.core.handle_timeout(core_glue::time(now, self.wall));
         self.drive(layer, now);
         let mut ids: Vec<u64> = Vec::new();
         while let Some(Reverse((at, id))) = self.timers.peek().copied() {
@@ -496,7 +531,7 @@ impl Calls {
 
     /// Ends every call (shutdown).
     pub fn end_all(&mut self, layer: &mut TransactionLayer, now: Instant) {
-        self.core.end_all(core_glue::time(now));
+        self.core.end_all(core_glue::time(now, self.wall));
         self.drive(layer, now);
     }
 
@@ -570,7 +605,7 @@ impl Calls {
         let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else {
             return false;
         };
-        let cancelled = self.core.cancelled(core_glue::time(now), id);
+        let cancelled = self.core.cancelled(core_glue::time(now, self.wall), id);
         self.drive(layer, now);
         cancelled
     }
@@ -620,7 +655,7 @@ impl Calls {
 
     /// Ends `id` through the core (which names the cause; the teardown follows in `drive`).
     fn end(&mut self, now: Instant, id: u64, cause: EndCause) {
-        self.core.end(core_glue::time(now), id, cause);
+        self.core.end(core_glue::time(now, self.wall), id, cause);
     }
 
     /// Records why `id` ends (first reason wins).

@@ -102,7 +102,13 @@ impl Sim {
                 total: Duration::from_secs(60),
             },
         };
-        let calls = Calls::new(settings, Box::new(StaticDirectory(meetings)), plane.clone());
+        // Seeded: an input replays exactly (the peers' replies match our tags and branches).
+        let wall = super::calls::WallClock::Anchored {
+            since: now,
+            at: std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+        };
+        let calls = Calls::new(settings, Box::new(StaticDirectory(meetings)), plane.clone())
+            .with_sources(super::sip_leg::Ids::seeded(7), wall);
         let tu = Tu::new(
             TransactionLayer::new(LayerConfig::default()),
             RateLimiter::new(10_000, 10_000),

@@ -4,7 +4,7 @@
 //! INVITE, 180/200 toward the room, BYE and CANCEL. End causes become SIP statuses here and
 //! nowhere else.
 
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use roomgate_core::call::{Command, EndCause, Incoming, Meeting, Request, Screening, Time};
 use roomgate_sip::sdp::Direction;
@@ -27,10 +27,10 @@ pub(super) struct Pending {
 }
 
 /// The core's clock reading for `now`.
-pub(super) fn time(now: Instant) -> Time {
+pub(super) fn time(now: Instant, wall: super::WallClock) -> Time {
     Time {
         mono: now,
-        unix: unix_seconds(SystemTime::now()),
+        unix: unix_seconds(wall.at(now)),
     }
 }
 
@@ -89,7 +89,8 @@ impl Calls {
         let call_id = msg.as_ref().and_then(|m| m.call_id().ok());
         let (Some(msg), Some(call_id)) = (msg.as_ref(), call_id) else {
             let r = Refusal::new(400, "Bad Request");
-            sip_leg::refuse(layer, now, tx, request, r, None);
+            let tag = self.ids.hex(6);
+            sip_leg::refuse(layer, now, tx, request, r, &tag);
             return;
         };
         let dialled = match msg.request_line().map(|l| &l.uri) {
@@ -103,7 +104,7 @@ impl Calls {
             source: request.source.addr.ip(),
             dialled,
         };
-        let id = self.core.incoming(time(now), incoming);
+        let id = self.core.incoming(time(now, self.wall), incoming);
         self.pending.insert(
             id,
             Pending {
@@ -130,7 +131,7 @@ impl Calls {
     }
 
     fn serve(&mut self, now: Instant, r: Request) {
-        let t = time(now);
+        let t = time(now, self.wall);
         match r {
             Request::Screen { call, source } => {
                 let s = match &self.guard {
@@ -194,13 +195,14 @@ impl Calls {
                     warning: p.warning,
                 };
                 tracing::info!(code, reason, peer = %p.request.source.addr, "INVITE refused");
-                sip_leg::refuse(layer, now, p.tx, &p.request, r, None);
+                let tag = self.ids.hex(6);
+                sip_leg::refuse(layer, now, p.tx, &p.request, r, &tag);
             }
             Command::Admit {
                 call, pin, meeting, ..
             } => match self.admit(now, call, meeting, pin) {
-                Ok(()) => self.core.admitted(time(now), call),
-                Err(cause) => self.core.end(time(now), call, cause),
+                Ok(()) => self.core.admitted(time(now, self.wall), call),
+                Err(cause) => self.core.end(time(now, self.wall), call, cause),
             },
             Command::AnswerForPin { call } => self.start_pin(layer, now, call),
             Command::Play { call, frame } => self.play_prompt(call, &frame),
@@ -268,12 +270,12 @@ impl Calls {
             let legs = match negotiate::negotiated(&trial, offer) {
                 Ok(legs) => legs,
                 Err(refused) => {
-                    self.report_refused(&meeting, source_ip, Side::Room, refused);
+                    self.report_refused(now, &meeting, source_ip, Side::Room, refused);
                     MediaSpec::default()
                 }
             };
             let outcome = srtp_rule::answer_outcome(&legs);
-            self.report_offer_crypto(&meeting, source_ip, Side::Room, offer, outcome);
+            self.report_offer_crypto(now, &meeting, source_ip, Side::Room, offer, outcome);
             if !legs.has(StreamRole::Audio) {
                 self.local_stats.refused_media += 1;
                 self.refusal_warning(id, "no acceptable audio stream (codec or SRTP policy)");
@@ -305,11 +307,7 @@ impl Calls {
             .as_ref()
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
-        let cloud_call_id = format!(
-            "{}@{}",
-            sip_leg::random_hex(12),
-            self.settings.gateway_domain
-        );
+        let cloud_call_id = format!("{}@{}", self.ids.hex(12), self.settings.gateway_domain);
         let call = Call {
             id,
             meeting,
@@ -318,12 +316,13 @@ impl Calls {
             } else {
                 Phase::Resolving
             },
-            room: UasLeg::new(request.clone(), tx, offer, room_direction),
+            room: UasLeg::new(request.clone(), tx, offer, room_direction, self.ids.fork()),
             cloud: UacLeg::new(
                 uri,
                 cloud_call_id.clone(),
                 route.as_ref().and_then(|r| r.credentials.clone()),
                 room_direction,
+                self.ids.fork(),
             ),
             session,
             cloud_policy: route
@@ -335,7 +334,7 @@ impl Calls {
             txs: Vec::new(),
             video,
             upstream: route.as_ref().map(|r| r.upstream.clone()),
-            started_unix: time(now).unix,
+            started_unix: time(now, self.wall).unix,
             fallback_reason: None,
             record: None,
             bye_reason: None,

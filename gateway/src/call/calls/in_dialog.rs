@@ -28,7 +28,7 @@ impl Calls {
     ) {
         if let Some((dest, invite)) = self.abandoned.get(&tx).cloned() {
             let host = &self.settings.sip_host;
-            if sip_leg::late_answer(layer, now, host, dest, &invite, response) {
+            if sip_leg::late_answer(layer, now, host, dest, &invite, response, &mut self.ids) {
                 self.abandoned.remove(&tx);
             }
             return;
@@ -86,7 +86,7 @@ impl Calls {
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.cloud.tx = None;
                 }
-                self.core.upstream_failed(time(now), id, failure);
+                self.core.upstream_failed(time(now, self.wall), id, failure);
             }
             TxRole::InDialog(_) | TxRole::Mirror(_) => {
                 // A BYE or re-INVITE that got no answer: the peer is gone (§12.2.1.2).
@@ -180,7 +180,8 @@ impl Calls {
         match kind {
             InDialogRequest::Bye => {
                 // The side that hung up has its dialog terminated already.
-                self.core.leg_ended(time(now), id, side.neutral());
+                self.core
+                    .leg_ended(time(now, self.wall), id, side.neutral());
             }
             InDialogRequest::ReInvite { offer } | InDialogRequest::Update { offer } => {
                 self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
@@ -226,7 +227,8 @@ impl Calls {
         request: &Received,
         r: Refusal,
     ) {
-        if let Some(resp) = refusal_response(request, r, None) {
+        let tag = self.ids.hex(6);
+        if let Some(resp) = refusal_response(request, r, &tag) {
             self.respond_in_dialog(layer, now, tx, id, side, resp);
         }
     }
@@ -304,7 +306,7 @@ impl Calls {
             matches!(&negotiated, Ok(s) if srtp_rule::downgrades(&call.leg(side).streams, s));
         let streams = match negotiated {
             Ok(_) if downgrade => {
-                self.report_downgrade(&meeting, source, side, &offer);
+                self.report_downgrade(now, &meeting, source, side, &offer);
                 tracing::warn!(call = id, "re-offer would downgrade SRTP to plain RTP: 488");
                 let r = Refusal {
                     warning: Some("SRTP cannot be dropped from an encrypted call".to_owned()),
@@ -315,11 +317,11 @@ impl Calls {
             }
             Ok(streams) => {
                 let outcome = srtp_rule::answer_outcome(&streams);
-                self.report_offer_crypto(&meeting, source, side, &offer, outcome);
+                self.report_offer_crypto(now, &meeting, source, side, &offer, outcome);
                 streams
             }
             Err(refused) => {
-                self.report_refused(&meeting, source, side, refused);
+                self.report_refused(now, &meeting, source, side, refused);
                 MediaSpec::default()
             }
         };

@@ -95,7 +95,7 @@ impl Calls {
             .filter(|c| c.phase == Phase::Active)
             .map(|c| c.id);
         if let Some(id) = id {
-            self.core.media_inactive(time(now), id);
+            self.core.media_inactive(time(now, self.wall), id);
         }
         self.drive(layer, now);
     }

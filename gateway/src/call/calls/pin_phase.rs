@@ -65,7 +65,7 @@ impl Calls {
             return;
         };
         let rate = Self::room_rate(call);
-        self.core.pin_ready(time(now), id, rate);
+        self.core.pin_ready(time(now, self.wall), id, rate);
     }
     /// The PCM rate of the room's audio codec (prompts are made for it).
     fn room_rate(call: &super::Call) -> u32 {
@@ -109,7 +109,8 @@ impl Calls {
         call: u64,
         outcome: Outcome,
     ) {
-        self.core.on_pin_outcome(time(now), call, outcome);
+        self.core
+            .on_pin_outcome(time(now, self.wall), call, outcome);
         self.drive(layer, now);
     }
 
@@ -118,7 +119,8 @@ impl Calls {
         let Some(&id) = self.by_session.get(&session) else {
             return false;
         };
-        self.core.digit(time(now), id, DigitSource::Rfc4733, digit)
+        self.core
+            .digit(time(now, self.wall), id, DigitSource::Rfc4733, digit)
     }
 
     /// An INFO from the room. DTMF bodies feed PIN entry; a DTMF content type with a body we
@@ -146,7 +148,8 @@ impl Calls {
         }
         match crate::call::ivr::info_digit(&ct, msg.body) {
             Some(d) => {
-                self.core.digit(time(now), id, DigitSource::Info, d);
+                self.core
+                    .digit(time(now, self.wall), id, DigitSource::Info, d);
                 if let Some(r) = response(request, 200, "OK", None) {
                     self.respond_in_dialog(layer, now, tx, id, Side::Room, r);
                 }
@@ -154,7 +157,8 @@ impl Calls {
             None => {
                 tracing::info!(call = id, "INFO with an unreadable DTMF body");
                 let r = Refusal::new(400, "Bad Request");
-                sip_leg::refuse(layer, now, tx, request, r, None);
+                let tag = self.ids.hex(6);
+                sip_leg::refuse(layer, now, tx, request, r, &tag);
             }
         }
         true

@@ -1,6 +1,8 @@
 //! The calls as operators see them: live views for the admin API and a CDR per ended call.
 //! Built from the call state and the relay's per-leg statistics; never a PIN or key.
 
+use std::time::Instant;
+
 use roomgate_media::relay::StreamKind;
 
 use super::{negotiate::AudioPath, Call, Calls, Phase, Side};
@@ -84,7 +86,7 @@ impl Calls {
     }
 
     /// The CDR of a call being removed (its relay session still exists, for the QoS).
-    pub(super) fn cdr(&self, call: &Call) -> Cdr {
+    pub(super) fn cdr(&self, call: &Call, now: Instant) -> Cdr {
         let record = call.record.as_ref();
         Cdr {
             call: call.id,
@@ -92,7 +94,7 @@ impl Calls {
             source: call.room.source().addr.ip(),
             started: record.map_or(call.started_unix, |r| r.started),
             connected: record.and_then(|r| r.connected),
-            ended: record.map_or_else(|| unix_seconds(std::time::SystemTime::now()), |r| r.ended),
+            ended: record.map_or_else(|| unix_seconds(self.wall.at(now)), |r| r.ended),
             setup_ms: record.and_then(|r| r.setup_ms),
             reason: record
                 .and_then(|r| r.reason.clone())

@@ -102,6 +102,7 @@ impl Calls {
     /// were usable).
     pub(super) fn report_offer_crypto(
         &mut self,
+        now: Instant,
         meeting: &str,
         source: IpAddr,
         side: Side,
@@ -115,13 +116,14 @@ impl Calls {
         for why in &dropped {
             self.local_stats.srtp.count(*why);
         }
-        self.emit_srtp(meeting, source, side, first, outcome);
+        self.emit_srtp(now, meeting, source, side, first, outcome);
     }
 
     /// Counts and reports a re-offer refused because it would take an encrypted leg to plain
     /// RTP: one event, naming its first unusable line, or `missing` when it offered none.
     pub(super) fn report_downgrade(
         &mut self,
+        now: Instant,
         meeting: &str,
         source: IpAddr,
         side: Side,
@@ -135,7 +137,7 @@ impl Calls {
         if dropped.is_empty() {
             self.local_stats.srtp.count(why);
         }
-        self.emit_srtp(meeting, source, side, why, CryptoOutcome::Refused);
+        self.emit_srtp(now, meeting, source, side, why, CryptoOutcome::Refused);
     }
 
     /// Ends call `id` because `side`'s SDP answer cannot be applied: unreadable, or (with
@@ -154,7 +156,7 @@ impl Calls {
             return;
         };
         if let Some((source, r)) = refused {
-            self.report_refused(&meeting, source, side, r);
+            self.report_refused(now, &meeting, source, side, r);
         }
         tracing::warn!(call = id, leg = ?side, "SDP answer refused: ending the call");
         let reason = match side {
@@ -163,7 +165,7 @@ impl Calls {
         };
         self.set_reason(id, reason);
         self.set_bye_reason(id, SRTP_BYE_REASON);
-        let t = super::core_glue::time(now);
+        let t = super::core_glue::time(now, self.wall);
         match side {
             Side::Room => {
                 self.local_stats.refused_media += 1;
@@ -178,17 +180,26 @@ impl Calls {
     /// Counts and reports a negotiated leg refused by the SRTP rule.
     pub(super) fn report_refused(
         &mut self,
+        now: Instant,
         meeting: &str,
         source: IpAddr,
         side: Side,
         refused: CryptoRefused,
     ) {
         self.local_stats.srtp.count(refused.why);
-        self.emit_srtp(meeting, source, side, refused.why, CryptoOutcome::Refused);
+        self.emit_srtp(
+            now,
+            meeting,
+            source,
+            side,
+            refused.why,
+            CryptoOutcome::Refused,
+        );
     }
 
     fn emit_srtp(
         &mut self,
+        now: Instant,
         meeting: &str,
         source: IpAddr,
         side: Side,
@@ -212,7 +223,7 @@ impl Calls {
         );
         if let Some(guard) = &self.guard {
             guard.sink().emit(&SecurityEvent::SrtpRefused {
-                time: unix_seconds(std::time::SystemTime::now()),
+                time: unix_seconds(self.wall.at(now)),
                 meeting: meeting.to_owned(),
                 source,
                 leg,

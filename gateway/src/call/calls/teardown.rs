@@ -52,12 +52,12 @@ impl Calls {
             // Answered by us already (PIN entry): the room is hung up instead.
             self.fallback_reason(id, code);
             self.bye(layer, now, id, Side::Room);
-            self.remove(id);
+            self.remove(id, now);
             return;
         }
         call.room.fail(layer, now, code, reason);
         self.fallback_reason(id, code);
-        self.remove(id);
+        self.remove(id, now);
     }
 
     fn fallback_reason(&mut self, id: u64, code: u16) {
@@ -95,7 +95,7 @@ impl Calls {
                 self.bye(layer, now, id, side);
             }
         }
-        self.remove(id);
+        self.remove(id, now);
     }
 
     fn bye(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, side: Side) {
@@ -109,7 +109,7 @@ impl Calls {
         }
     }
 
-    fn remove(&mut self, id: u64) {
+    fn remove(&mut self, id: u64, now: Instant) {
         let Some(call) = self.calls.remove(&id) else {
             return;
         };
@@ -123,7 +123,7 @@ impl Calls {
         }
         let session = call.session;
         self.by_session.remove(&session);
-        let cdr = self.cdr(&call);
+        let cdr = self.cdr(&call, now);
         if self.cdrs.len() >= MAX_PENDING_CDRS {
             self.cdrs.pop_front();
             self.local_stats.cdrs_dropped += 1;

@@ -158,7 +158,7 @@ impl Calls {
         {
             UacEvent::Provisional { ringing } => {
                 if ringing {
-                    self.core.upstream_ringing(time(now), id);
+                    self.core.upstream_ringing(time(now, self.wall), id);
                 }
             }
             UacEvent::Repeated | UacEvent::Unusable => {}
@@ -182,7 +182,7 @@ impl Calls {
                     ?failure,
                     "cloud leg refused"
                 );
-                self.core.upstream_failed(time(now), id, failure);
+                self.core.upstream_failed(time(now, self.wall), id, failure);
             }
         }
     }
@@ -207,7 +207,7 @@ impl Calls {
             _ => {
                 tracing::warn!(call = id, "cloud answered without a usable SDP answer");
                 self.core
-                    .upstream_failed(time(now), id, UpstreamFailure::Failed);
+                    .upstream_failed(time(now, self.wall), id, UpstreamFailure::Failed);
                 return;
             }
         };
@@ -229,10 +229,10 @@ impl Calls {
         if !call.cloud.leg.streams.has(StreamRole::Audio) {
             tracing::warn!(call = id, "cloud accepted no audio");
             self.core
-                .upstream_failed(time(now), id, UpstreamFailure::NotAcceptable);
+                .upstream_failed(time(now, self.wall), id, UpstreamFailure::NotAcceptable);
             return;
         }
-        self.core.upstream_answered(time(now), id);
+        self.core.upstream_answered(time(now, self.wall), id);
     }
 
     /// Sends the room its 200: an answer to its offer, or our offer when it sent none.
@@ -334,7 +334,7 @@ impl Calls {
     }
 
     pub(super) fn connected(&mut self, now: Instant, id: u64) {
-        if let Some(ms) = self.core.connected(time(now), id) {
+        if let Some(ms) = self.core.connected(time(now, self.wall), id) {
             self.setup.observe(ms);
         }
     }

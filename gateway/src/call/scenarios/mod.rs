@@ -66,6 +66,8 @@ pub(crate) struct Setup {
     pub relay: RelayConfig,
     /// The meeting store answers every lookup with an error.
     pub directory_down: bool,
+    /// Seed of the gateway's tags, branches and Call-IDs.
+    pub seed: u64,
 }
 
 /// A meeting store that cannot be read.
@@ -139,6 +141,7 @@ impl Setup {
             meetings,
             relay,
             directory_down: false,
+            seed: 1,
         }
     }
 }
@@ -219,7 +222,14 @@ impl World {
         } else {
             Box::new(StaticDirectory(setup.meetings))
         };
+        // Seeded identifiers and a wall clock that moves with the virtual one: the same
+        // scenario sends the same bytes every run.
+        let wall = super::calls::WallClock::Anchored {
+            since: start,
+            at: std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+        };
         let calls = Calls::new(setup.settings, directory, plane.clone())
+            .with_sources(super::sip_leg::Ids::seeded(setup.seed), wall)
             .with_pin_prompts(Arc::new(Guard::Local(guard)), rated);
         let tu = Tu::new(
             TransactionLayer::new(LayerConfig::default()),

@@ -340,3 +340,18 @@ fn in_dialog_request_for_no_dialog_is_481() {
     assert_eq!(w.statuses(ROOM), vec![481]);
     assert_eq!(w.live_calls(), 1);
 }
+
+#[test]
+fn the_same_scenario_sends_the_same_bytes_and_another_seed_other_tags() {
+    let run = |seed: u64| {
+        let mut w = World::with(|s| s.seed = seed);
+        let mut call = w.connect("same");
+        w.advance(Duration::from_secs(3));
+        w.send(ROOM, &call.room.request("BYE", "", None));
+        w.wire.iter().map(|m| m.msg.0.clone()).collect::<Vec<_>>()
+    };
+    let (a, b, c) = (run(5), run(5), run(6));
+    assert_eq!(a, b, "no randomness or clock of the gateway's own");
+    assert_eq!(a.len(), c.len());
+    assert_ne!(a, c, "tags, branches and Call-IDs come from the seed");
+}

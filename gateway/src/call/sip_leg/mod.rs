@@ -11,7 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use rand::RngCore;
 use roomgate_core::media_spec::MediaSpec;
 use roomgate_sip::dialog::{Body, Dialog, DialogError, InDialogRequest, ResponseOutcome, ViaHop};
 use roomgate_sip::sdp::{Direction, SessionDescription};
@@ -27,6 +26,8 @@ mod uac;
 mod uas;
 
 pub(crate) use uac::{late_answer, UacEvent, UacLeg};
+mod ids;
+pub use ids::Ids;
 pub(crate) use uas::{AckWait, UasLeg};
 
 pub(crate) const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
@@ -34,16 +35,6 @@ pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO"
 pub(crate) const SDP: &str = "application/sdp";
 /// Largest SDP body we parse (bodies larger than this are refused with 488).
 pub const MAX_SDP: usize = 16 * 1024;
-
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-pub(crate) fn branch() -> String {
-    format!("z9hG4bK{}", random_hex(10))
-}
 
 pub(crate) fn hop(host: &str, transport: Transport) -> ViaHop {
     ViaHop::new(transport, host.to_owned())
@@ -121,21 +112,9 @@ pub(crate) fn response(
     Some(resp.with(HeaderName::Server, SERVER))
 }
 
-/// The response that refuses `request` (a fresh To tag unless `tag`).
-pub(crate) fn refusal_response(
-    request: &Received,
-    r: Refusal,
-    tag: Option<&str>,
-) -> Option<OwnedMessage> {
-    let owned_tag;
-    let tag = match tag {
-        Some(t) => Some(t),
-        None => {
-            owned_tag = random_hex(6);
-            Some(owned_tag.as_str())
-        }
-    };
-    let mut resp = response(request, r.code, r.reason, tag)?;
+/// The response that refuses `request`, with To tag `tag`.
+pub(crate) fn refusal_response(request: &Received, r: Refusal, tag: &str) -> Option<OwnedMessage> {
+    let mut resp = response(request, r.code, r.reason, Some(tag))?;
     if let Some(s) = r.retry_after {
         resp.push(HeaderName::RetryAfter, s);
     }
@@ -155,7 +134,7 @@ pub(crate) fn refuse(
     tx: TransactionId,
     request: &Received,
     r: Refusal,
-    tag: Option<&str>,
+    tag: &str,
 ) {
     if let Some(resp) = refusal_response(request, r, tag) {
         respond(layer, now, tx, &resp);
@@ -186,11 +165,14 @@ pub(crate) struct DialogLeg {
     /// RFC 4028: when the session dies without a refresh.
     pub expires_at: Option<Instant>,
     pub timer_interval: Option<u32>,
+    /// Tags, branches and cnonces of this leg.
+    pub(crate) ids: Ids,
 }
 
 impl DialogLeg {
-    pub(crate) fn new(dest: Option<Destination>, direction: Direction) -> Self {
+    pub(crate) fn new(dest: Option<Destination>, direction: Direction, ids: Ids) -> Self {
         DialogLeg {
+            ids,
             dialog: None,
             dest,
             local_sdp: None,
@@ -234,7 +216,8 @@ impl DialogLeg {
     ) -> Option<InDialogRequest> {
         let Some(dialog) = self.dialog.as_mut() else {
             let r = Refusal::new(481, "Call/Transaction Does Not Exist");
-            refuse(layer, now, tx, request, r, None);
+            let tag = self.ids.hex(6);
+            refuse(layer, now, tx, request, r, &tag);
             return None;
         };
         match dialog.on_request(msg) {
@@ -285,7 +268,7 @@ impl DialogLeg {
         let outcome = dialog.on_response(msg);
         if ack_needed {
             let hop = hop(host, transport);
-            if let Ok(ack) = dialog.build_ack(msg, &hop, &branch(), None) {
+            if let Ok(ack) = dialog.build_ack(msg, &hop, &self.ids.branch(), None) {
                 if let Some(dest) = dest {
                     layer.send_stateless(dest, ack.to_bytes());
                 }
@@ -323,7 +306,7 @@ impl DialogLeg {
             content_type: SDP,
             bytes: &bytes,
         };
-        let req = match dialog.build_request(Method::Invite, &hop, &branch(), Some(body)) {
+        let req = match dialog.build_request(Method::Invite, &hop, &self.ids.branch(), Some(body)) {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(call, error = %e, "mirror re-INVITE not built");
@@ -353,7 +336,7 @@ impl DialogLeg {
             return None;
         };
         let hop = hop(host, dest.transport);
-        match dialog.build_request(Method::Bye, &hop, &branch(), None) {
+        match dialog.build_request(Method::Bye, &hop, &self.ids.branch(), None) {
             Ok(mut bye) => {
                 if let Some(r) = reason {
                     bye.push(HeaderName::Reason, r);

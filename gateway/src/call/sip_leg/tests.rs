@@ -78,7 +78,7 @@ fn uas_retransmits_its_200_doubling_until_64_t1_then_gives_up() {
     let mut layer = TransactionLayer::new(LayerConfig::default());
     let now = Instant::now();
     let (tx, request) = room_invite(&mut layer, now);
-    let mut uas = UasLeg::new(request, tx, None, Direction::SendRecv);
+    let mut uas = UasLeg::new(request, tx, None, Direction::SendRecv, Ids::seeded(1));
     let t1 = Duration::from_millis(500);
 
     uas.ring(&mut layer, now, HOST);
@@ -119,7 +119,7 @@ fn uas_ack_stops_the_retransmissions() {
     let mut layer = TransactionLayer::new(LayerConfig::default());
     let now = Instant::now();
     let (tx, request) = room_invite(&mut layer, now);
-    let mut uas = UasLeg::new(request, tx, None, Direction::SendRecv);
+    let mut uas = UasLeg::new(request, tx, None, Direction::SendRecv, Ids::seeded(1));
     uas.answer(&mut layer, now, HOST, Duration::from_millis(500), 1, sdp());
     let ok = sent(&mut layer)
         .into_iter()
@@ -167,6 +167,7 @@ fn uac_answers_one_challenge_with_credentials_and_the_next_cseq() {
         "c1@gw.test".to_owned(),
         Some(("gw-user".to_owned(), "s3cret".to_owned())),
         Direction::SendRecv,
+        Ids::seeded(2),
     );
     uac.leg.dest = Some(cloud());
     let invite = uac.build_invite(HOST, "gw.test", &caller, cloud(), sdp());
@@ -218,6 +219,7 @@ fn uac_without_credentials_fails_on_a_challenge() {
         "c2@gw.test".to_owned(),
         None,
         Direction::SendRecv,
+        Ids::seeded(2),
     );
     uac.leg.dest = Some(cloud());
     let invite = uac.build_invite(HOST, "gw.test", &caller, cloud(), sdp());

@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use rand::RngCore;
 use roomgate_sip::dialog::session_timer;
 use roomgate_sip::dialog::Dialog;
 use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
@@ -16,7 +15,7 @@ use roomgate_sip::transaction::{
 };
 use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
 
-use super::{branch, contact, hop, DialogLeg, ALLOW, SDP, SERVER};
+use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Longest user part or display name of the caller we copy into our From.
 const MAX_IDENTITY_PART: usize = 64;
@@ -62,11 +61,12 @@ impl UacLeg {
         call_id: String,
         credentials: Option<(String, String)>,
         direction: Direction,
+        mut ids: Ids,
     ) -> Self {
         UacLeg {
             uri,
             call_id,
-            from_tag: super::random_hex(8),
+            from_tag: ids.hex(8),
             cseq: 1,
             tx: None,
             invite: None,
@@ -75,7 +75,7 @@ impl UacLeg {
             credentials,
             provisional: false,
             refresh_at: None,
-            leg: DialogLeg::new(None, direction),
+            leg: DialogLeg::new(None, direction, ids),
         }
     }
 
@@ -113,7 +113,10 @@ impl UacLeg {
         };
         let transport = dest.transport;
         let invite = OwnedMessage::request("INVITE", &self.uri)
-            .with(HeaderName::Via, hop(host, transport).value(&branch()))
+            .with(
+                HeaderName::Via,
+                hop(host, transport).value(&self.leg.ids.branch()),
+            )
             .with(HeaderName::MaxForwards, 70)
             .with(
                 HeaderName::From,
@@ -213,7 +216,7 @@ impl UacLeg {
         let mut client = DigestClient::new(ch);
         let body = invite.body.clone();
         let mut cnonce = [0u8; roomgate_sip::digest::CNONCE_RANDOM_LEN];
-        rand::rng().fill_bytes(&mut cnonce);
+        self.leg.ids.fill(&mut cnonce);
         let req = DigestRequest {
             method: "INVITE",
             uri: &self.uri,
@@ -228,7 +231,10 @@ impl UacLeg {
             h != HeaderName::Via && h != HeaderName::CSeq
         });
         let mut rebuilt = OwnedMessage::request("INVITE", &self.uri)
-            .with(HeaderName::Via, hop(host, dest.transport).value(&branch()))
+            .with(
+                HeaderName::Via,
+                hop(host, dest.transport).value(&self.leg.ids.branch()),
+            )
             .with(HeaderName::CSeq, format_args!("{} INVITE", self.cseq));
         rebuilt.headers.extend(next.headers);
         let auth_header = if code == 401 {
@@ -269,7 +275,7 @@ impl UacLeg {
             }
         };
         let hop = hop(host, dest.transport);
-        if let Ok(ack) = dialog.build_ack(msg, &hop, &branch(), None) {
+        if let Ok(ack) = dialog.build_ack(msg, &hop, &self.leg.ids.branch(), None) {
             let bytes = ack.to_bytes();
             layer.send_stateless(dest, bytes.clone());
             self.ack = Some(bytes);
@@ -320,7 +326,7 @@ impl UacLeg {
         let hop = hop(host, dest.transport);
         let dialog = self.leg.dialog.as_mut()?;
         let mut req = dialog
-            .build_request(Method::Update, &hop, &branch(), None)
+            .build_request(Method::Update, &hop, &self.leg.ids.branch(), None)
             .ok()?;
         if let Some(i) = interval {
             req.push(
@@ -347,6 +353,7 @@ pub(crate) fn late_answer(
     dest: Destination,
     invite: &OwnedMessage,
     response: &Received,
+    ids: &mut Ids,
 ) -> bool {
     let Ok(msg) = response.message() else {
         return false;
@@ -361,10 +368,10 @@ pub(crate) fn late_answer(
     };
     if let Ok(mut d) = Dialog::uac(&inv_msg, &msg, dest.transport) {
         let hop = hop(host, dest.transport);
-        if let Ok(ack) = d.build_ack(&msg, &hop, &branch(), None) {
+        if let Ok(ack) = d.build_ack(&msg, &hop, &ids.branch(), None) {
             layer.send_stateless(dest, ack.to_bytes());
         }
-        if let Ok(bye) = d.build_request(Method::Bye, &hop, &branch(), None) {
+        if let Ok(bye) = d.build_request(Method::Bye, &hop, &ids.branch(), None) {
             let _ = layer.send_request(now, bye, dest);
         }
     }

@@ -11,7 +11,7 @@ use roomgate_sip::sdp::{Direction, SessionDescription};
 use roomgate_sip::transaction::{Destination, Received, TransactionId, TransactionLayer};
 use roomgate_sip::{HeaderName, Message, OwnedMessage};
 
-use super::{contact, random_hex, respond, response, DialogLeg, ALLOW, SDP, SERVER};
+use super::{contact, respond, response, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Our 2xx while its ACK is awaited.
 struct Retransmit {
@@ -50,16 +50,17 @@ impl UasLeg {
         tx: TransactionId,
         offer: Option<SessionDescription>,
         direction: Direction,
+        mut ids: Ids,
     ) -> Self {
         let dest = invite.source;
         UasLeg {
             invite,
             tx,
-            tag: random_hex(8),
+            tag: ids.hex(8),
             offer,
             retransmit: None,
             ringing_sent: false,
-            leg: DialogLeg::new(Some(dest), direction),
+            leg: DialogLeg::new(Some(dest), direction, ids),
         }
     }
 
