@@ -2,6 +2,7 @@
 # Highest zero-failure call rate through Roomgate, against sipp→sipp directly, in one run.
 #
 #   ./scripts/load.sh [SECONDS_PER_STEP] [RATES...]
+#   ROOMGATE_BASELINE=/path/to/older/roomgate ./scripts/load.sh ...
 #
 # Each step runs sipp's load caller (gateway/tests/sipp/load_uac.xml: PCMU offer, 1 s hold,
 # BYE; no media) at one rate for SECONDS_PER_STEP (default 10) against
@@ -9,6 +10,9 @@
 #   roomgate: a release `roomgate serve` whose meeting 5000 has that UAS as its upstream.
 # A step passes when every call succeeded (sipp exit 0, no failed call). The script prints the
 # highest passing rate of each and their ratio (goal: Roomgate at least half of direct).
+# With ROOMGATE_BASELINE, an older build (e.g. `cargo build --release` of an earlier commit)
+# runs beside this one with its own ports and data, and is stepped the same way in the same
+# run, so before/after figures share the machine's state.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,27 +26,34 @@ fi
 command -v sipp >/dev/null || { echo "sipp missing: apt-get install sip-tester" >&2; exit 2; }
 cargo build --release -p roomgate >&2
 BIN=target/release/roomgate
+BASELINE=${ROOMGATE_BASELINE:-}
 WORK=$(mktemp -d /tmp/roomgate-load.XXXXXX)
-SERVER_PID=
+SERVER_PIDS=()
+UAS_PORT=
 cleanup() {
     # SIGTERM drains (up to 40 s while transactions finish); the run is over, so do not wait.
-    [ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null || true
+    for pid in "${SERVER_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     pkill -f "load_uas.xml -i 127.0.0.1 -p ${UAS_PORT:-none}" 2>/dev/null || true
 }
 trap cleanup EXIT
 # The relay binds every port of its range at start.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-
-SIP_PORT=$(free_port)
 UAS_PORT=$(free_port)
-cat >"$WORK/roomgate.toml" <<EOF
+
+# start_server NAME BINARY PORT_MIN PORT_MAX: starts a gateway with meeting 5000 → the load
+# UAS and sets SERVER_PORT to its SIP port (not in a subshell: its PID must stay known).
+start_server() {
+    local name=$1 bin=$2 pmin=$3 pmax=$4 dir
+    SERVER_PORT=$(free_port)
+    dir="$WORK/$name"
+    mkdir -p "$dir"
+    cat >"$dir/roomgate.toml" <<EOF
 [sip]
-udp = ["127.0.0.1:$SIP_PORT"]
-tcp = ["127.0.0.1:$SIP_PORT"]
+udp = ["127.0.0.1:$SERVER_PORT"]
+tcp = ["127.0.0.1:$SERVER_PORT"]
 tls_listen = []
 [limits]
 transactions_per_source_per_second = 100000
@@ -51,22 +62,31 @@ max_transactions = 200000
 [gateway]
 max_calls = 10000
 [media]
-port_min = 20000
-port_max = 31999
+port_min = $pmin
+port_max = $pmax
 [echo]
 enabled = false
 [admin]
 listen = "127.0.0.1:0"
 EOF
-(cd "$WORK" && exec env ROOMGATE_LOG=warn "$OLDPWD/$BIN" serve --config roomgate.toml \
-    >/dev/null 2>"$WORK/roomgate.log") &
-SERVER_PID=$!
-for _ in $(seq 100); do
-    grep -q "roomgate listening\|Error\|error" "$WORK/roomgate.log" 2>/dev/null && break
-    ss -lun | grep -q ":$SIP_PORT " && break
-    sleep 0.1
-done
-"$BIN" meeting add 5000 --upstream "sip:load@127.0.0.1:$UAS_PORT" --srtp off --data-dir "$WORK/roomgate-data" >/dev/null
+    (cd "$dir" && exec env ROOMGATE_LOG=warn "$bin" serve --config roomgate.toml \
+        >/dev/null 2>"$dir/roomgate.log") &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 100); do
+        grep -q "roomgate listening\|Error\|error" "$dir/roomgate.log" 2>/dev/null && break
+        ss -lun | grep -q ":$SERVER_PORT " && break
+        sleep 0.1
+    done
+    "$bin" meeting add 5000 --upstream "sip:load@127.0.0.1:$UAS_PORT" --srtp off \
+        --data-dir "$dir/roomgate-data" >/dev/null
+}
+
+start_server roomgate "$PWD/$BIN" 20000 31999
+SIP_PORT=$SERVER_PORT
+if [ -n "$BASELINE" ]; then
+    start_server baseline "$(realpath "$BASELINE")" 32000 43999
+    BASE_PORT=$SERVER_PORT
+fi
 
 # run_step TARGET RATE LABEL → 0 when every call succeeded
 run_step() {
@@ -99,10 +119,19 @@ best() {
 
 DIRECT=$(best "127.0.0.1:$UAS_PORT" direct)
 THROUGH=$(best "127.0.0.1:$SIP_PORT" roomgate)
+if [ -n "$BASELINE" ]; then
+    BEFORE=$(best "127.0.0.1:$BASE_PORT" baseline)
+fi
 echo
 echo "highest zero-failure rate (calls/s, 1 s hold, ${STEP} s per step, $(nproc) cores):"
 echo "  sipp -> sipp directly:         $DIRECT"
 echo "  sipp -> roomgate -> sipp:      $THROUGH"
 if [ "$DIRECT" -gt 0 ]; then
     python3 -c "print(f'  ratio roomgate/direct:         {$THROUGH/$DIRECT:.2f}  (goal >= 0.50)')"
+fi
+if [ -n "$BASELINE" ]; then
+    echo "  sipp -> baseline -> sipp:      $BEFORE  ($BASELINE)"
+    if [ "$BEFORE" -gt 0 ]; then
+        python3 -c "print(f'  ratio this build/baseline:     {$THROUGH/$BEFORE:.2f}')"
+    fi
 fi
