@@ -18,7 +18,6 @@ use crate::call::sip_leg::{self, response, Refusal};
 impl Calls {
     /// Answers the room ourselves for PIN entry and tells the core the rate prompts play at.
     pub(super) fn start_pin(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        let media_ip = self.settings.media_ip;
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -38,22 +37,14 @@ impl Calls {
         // the room, prompts start once its answer (in the ACK) is known.
         let video = call.video;
         let direction = call.room.leg.direction;
-        let offer = call.room.offer.clone();
-        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
-        let first = sdp.first(
-            leg.sdp_version,
-            offer.as_ref(),
-            audio,
-            video,
-            video,
-            direction,
-        );
-        let Some((local, streams)) = first else {
-            self.end(now, id, EndCause::Internal);
+        let has_offer = call.room.offer.is_some();
+        let Some((local, streams)) = self.room_first_sdp(now, id, audio, video, video, direction)
+        else {
             return;
         };
-        call.room.leg.streams = streams;
-        let has_offer = call.room.offer.is_some();
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.room.leg.streams = streams;
+        }
         if has_offer && !self.configure_pin_relay(now, id) {
             self.local_stats.refused_media += 1;
             self.set_reason(id, "media");

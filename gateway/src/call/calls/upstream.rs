@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use roomgate_core::call::{EndCause, UpstreamFailure};
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
+use roomgate_sip::sdp::offer_answer::LocalCodec;
+use roomgate_sip::sdp::{Direction, SessionDescription};
 use roomgate_sip::transaction::{Destination, TransactionId, TransactionLayer, Transport};
 use roomgate_sip::Message;
 
@@ -237,7 +239,6 @@ impl Calls {
 
     /// Sends the room its 200: an answer to its offer, or our offer when it sent none.
     pub(super) fn answer_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        let media_ip = self.settings.media_ip;
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -284,27 +285,20 @@ impl Calls {
         let cloud_video = call.cloud.leg.streams.has(StreamRole::MainVideo);
         let direction = call.cloud.leg.direction;
         let caps_video = call.video;
-        let offer = call.room.offer.clone();
-        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
-        let first = sdp.first(
-            leg.sdp_version,
-            offer.as_ref(),
-            audio,
-            caps_video,
-            cloud_video,
-            direction,
-        );
+        let has_offer = call.room.offer.is_some();
+        let first = self.room_first_sdp(now, id, audio, caps_video, cloud_video, direction);
         let Some((local, streams)) = first else {
-            self.end(now, id, EndCause::Internal);
             return;
         };
-        if offer.is_some() {
+        if has_offer {
             if !streams.has(StreamRole::Audio) {
                 self.local_stats.refused_media += 1;
                 self.end(now, id, EndCause::NotAcceptable);
                 return;
             }
-            call.room.leg.streams = streams;
+            if let Some(call) = self.calls.get_mut(&id) {
+                call.room.leg.streams = streams;
+            }
             if !self.configure_relay(now, id) {
                 self.end(now, id, EndCause::Internal);
                 return;
@@ -315,6 +309,36 @@ impl Calls {
         }
         self.send_room_ok(layer, now, id, local);
         self.connected(now, id);
+    }
+
+    /// Our first SDP toward the room, for PIN entry or for the bridge: the answer to its offer
+    /// (and the streams it negotiates), or our offer when it sent none. None (the call ended)
+    /// when it cannot be built.
+    pub(super) fn room_first_sdp(
+        &mut self,
+        now: Instant,
+        id: u64,
+        audio: Vec<LocalCodec>,
+        caps_video: bool,
+        video: bool,
+        direction: Direction,
+    ) -> Option<(SessionDescription, MediaSpec)> {
+        let media_ip = self.settings.media_ip;
+        let call = self.calls.get_mut(&id)?;
+        let offer = call.room.offer.clone();
+        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        let first = sdp.first(
+            leg.sdp_version,
+            offer.as_ref(),
+            audio,
+            caps_video,
+            video,
+            direction,
+        );
+        if first.is_none() {
+            self.end(now, id, EndCause::Internal);
+        }
+        first
     }
 
     /// Sends the room our 200 (answer or offer); it is retransmitted over UDP until the ACK.
