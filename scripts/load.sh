@@ -34,19 +34,36 @@ cleanup() {
     # SIGTERM drains (up to 40 s while transactions finish); the run is over, so do not wait.
     for pid in "${SERVER_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     pkill -f "load_uas.xml -i 127.0.0.1 -p ${UAS_PORT:-none}" 2>/dev/null || true
+    pkill -f "load_uas.xml -i 127.0.0.1 -p ${BASE_UAS_PORT:-none}" 2>/dev/null || true
 }
 trap cleanup EXIT
 # The relay binds every port of its range at start.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# A port free for both TCP and UDP (sipp and the gateway listen on both).
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    python3 -c '
+import socket
+while True:
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        u.close(); t.close()
+'
 }
 UAS_PORT=$(free_port)
+# The baseline's upstream is a UAS of its own: calls still in flight after one target's last
+# step must not land on (and use up) the next target's UAS.
+BASE_UAS_PORT=$(free_port)
 
-# start_server NAME BINARY PORT_MIN PORT_MAX: starts a gateway with meeting 5000 → the load
-# UAS and sets SERVER_PORT to its SIP port (not in a subshell: its PID must stay known).
+# start_server NAME BINARY PORT_MIN PORT_MAX UAS_PORT: starts a gateway with meeting 5000 →
+# the load UAS and sets SERVER_PORT to its SIP port (not in a subshell: its PID must stay
+# known).
 start_server() {
-    local name=$1 bin=$2 pmin=$3 pmax=$4 dir
+    local name=$1 bin=$2 pmin=$3 pmax=$4 uas=$5 dir
     SERVER_PORT=$(free_port)
     dir="$WORK/$name"
     mkdir -p "$dir"
@@ -77,31 +94,42 @@ EOF
         ss -lun | grep -q ":$SERVER_PORT " && break
         sleep 0.1
     done
-    "$bin" meeting add 5000 --upstream "sip:load@127.0.0.1:$UAS_PORT" --srtp off \
+    if ! kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null; then
+        echo "$name did not start:" >&2
+        cat "$dir/roomgate.log" >&2
+        exit 1
+    fi
+    "$bin" meeting add 5000 --upstream "sip:load@127.0.0.1:$uas" --srtp off \
         --data-dir "$dir/roomgate-data" >/dev/null
 }
 
-start_server roomgate "$PWD/$BIN" 20000 31999
-SIP_PORT=$SERVER_PORT
+# The relay binds its whole port range at start: ranges below the ephemeral ports, and the
+# same size for both builds when a baseline runs.
 if [ -n "$BASELINE" ]; then
-    start_server baseline "$(realpath "$BASELINE")" 32000 43999
+    start_server roomgate "$PWD/$BIN" 20000 30999 "$UAS_PORT"
+    SIP_PORT=$SERVER_PORT
+    start_server baseline "$(realpath "$BASELINE")" 9000 19999 "$BASE_UAS_PORT"
     BASE_PORT=$SERVER_PORT
+else
+    start_server roomgate "$PWD/$BIN" 20000 31999 "$UAS_PORT"
+    SIP_PORT=$SERVER_PORT
 fi
 
 # run_step TARGET RATE LABEL → 0 when every call succeeded
 run_step() {
-    local target=$1 rate=$2 label=$3
+    local target=$1 rate=$2 label=$3 uas=$UAS_PORT
+    [ "$label" = baseline ] && uas=$BASE_UAS_PORT
     local calls=$((rate * STEP))
     local dir="$WORK/$label-$rate"
     mkdir -p "$dir"
-    (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$UAS_PORT" \
+    (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
         -m "$calls" -nostdin -timeout $((STEP + 40)) -bg >/dev/null 2>&1 || true)
     local ok=0
     (cd "$dir" && sipp "$target" -sf "$OLDPWD/gateway/tests/sipp/load_uac.xml" -s 5000 -i 127.0.0.1 \
         -p "$(free_port)" -mp "$(free_port)" -r "$rate" -m "$calls" -d 1000 -l $((rate * 4)) \
         -nostdin -timeout $((STEP + 30)) -timeout_error -trace_stat -stf stat.csv \
         >uac.out 2>&1) || ok=1
-    pkill -f "load_uas.xml -i 127.0.0.1 -p $UAS_PORT" 2>/dev/null || true
+    pkill -f "load_uas.xml -i 127.0.0.1 -p $uas" 2>/dev/null || true
     sleep 2
     local failed
     failed=$(grep -a "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
@@ -118,8 +146,16 @@ best() {
 }
 
 DIRECT=$(best "127.0.0.1:$UAS_PORT" direct)
+# With a baseline, ROOMGATE_BASELINE_FIRST=1 steps it before this build (run both orders to
+# see what going second costs); between targets the calls left over from the last step finish.
+if [ -n "$BASELINE" ] && [ "${ROOMGATE_BASELINE_FIRST:-0}" = 1 ]; then
+    sleep 15
+    BEFORE=$(best "127.0.0.1:$BASE_PORT" baseline)
+fi
+sleep 15
 THROUGH=$(best "127.0.0.1:$SIP_PORT" roomgate)
-if [ -n "$BASELINE" ]; then
+if [ -n "$BASELINE" ] && [ "${ROOMGATE_BASELINE_FIRST:-0}" != 1 ]; then
+    sleep 15
     BEFORE=$(best "127.0.0.1:$BASE_PORT" baseline)
 fi
 echo
