@@ -13,6 +13,7 @@ use roomgate_sip::Uri;
 
 use super::{negotiate, srtp_rule, Call, Calls, Phase, Side, TxRole};
 use crate::call::directory::{MeetingRoute, Upstream};
+use crate::call::sip_leg::path;
 use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
 use crate::lockout::unix_seconds;
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
@@ -308,6 +309,11 @@ impl Calls {
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
         let cloud_call_id = format!("{}@{}", self.ids.hex(12), self.settings.gateway_domain);
+        let assert_identity = match route.as_ref().map(|r| &r.upstream) {
+            Some(Upstream::Echo) => true,
+            Some(Upstream::Uri(u)) => path::is_trusted(u, &self.settings.trusted_upstreams),
+            None => false,
+        };
         let call = Call {
             id,
             meeting,
@@ -323,7 +329,8 @@ impl Calls {
                 route.as_ref().and_then(|r| r.credentials.clone()),
                 room_direction,
                 self.ids.fork(),
-            ),
+            )
+            .with_path(assert_identity),
             session,
             cloud_policy: route
                 .as_ref()

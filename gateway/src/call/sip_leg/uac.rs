@@ -52,6 +52,8 @@ pub(crate) struct UacLeg {
     /// A 1xx came: a CANCEL may be sent.
     pub provisional: bool,
     refresh_at: Option<Instant>,
+    /// The upstream is inside our trust domain (RFC 3325): it gets P-Asserted-Identity.
+    assert_identity: bool,
     pub leg: DialogLeg,
 }
 
@@ -75,8 +77,16 @@ impl UacLeg {
             credentials,
             provisional: false,
             refresh_at: None,
+            assert_identity: false,
             leg: DialogLeg::new(None, direction, ids),
         }
+    }
+
+    /// What our INVITE says about the path: the caller's identity asserted (a trusted
+    /// upstream only).
+    pub(crate) fn with_path(mut self, assert_identity: bool) -> Self {
+        self.assert_identity = assert_identity;
+        self
     }
 
     /// Builds our INVITE over `dest`'s transport carrying `sdp`, with the identity of the caller whose
@@ -112,7 +122,7 @@ impl UacLeg {
             None => format!("<sip:{user}@{domain}>"),
         };
         let transport = dest.transport;
-        let invite = OwnedMessage::request("INVITE", &self.uri)
+        let mut invite = OwnedMessage::request("INVITE", &self.uri)
             .with(
                 HeaderName::Via,
                 hop(host, transport).value(&self.leg.ids.branch()),
@@ -125,8 +135,11 @@ impl UacLeg {
             .with(HeaderName::To, format_args!("<{}>", self.uri))
             .with(HeaderName::CallId, &self.call_id)
             .with(HeaderName::CSeq, format_args!("{} INVITE", self.cseq))
-            .with(HeaderName::Contact, contact(host, transport))
-            .with(HeaderName::PAssertedIdentity, &identity)
+            .with(HeaderName::Contact, contact(host, transport));
+        if self.assert_identity {
+            invite.push(HeaderName::PAssertedIdentity, &identity);
+        }
+        let invite = invite
             .with(HeaderName::Allow, ALLOW)
             .with(HeaderName::Supported, "timer")
             .with(HeaderName::UserAgent, SERVER)

@@ -1,0 +1,49 @@
+//! What our INVITE toward the upstream says about the path the call took: whether the
+//! caller's identity is asserted (RFC 3325: only inside the trust domain).
+
+use roomgate_sip::{Host, Uri};
+
+/// Whether the host of upstream `uri` is one of `trusted` (names compared without case or a
+/// trailing dot, addresses by value, so `[2001:db8::1]` matches `2001:db8::1`).
+pub(crate) fn is_trusted(uri: &str, trusted: &[String]) -> bool {
+    let host = match Uri::parse(uri) {
+        Ok(Uri::Sip(u)) => u.host,
+        _ => return false,
+    };
+    trusted.iter().any(|t| host_matches(&host, t))
+}
+
+fn host_matches(host: &Host<'_>, entry: &str) -> bool {
+    let entry = entry.trim().trim_start_matches('[').trim_end_matches(']');
+    match (host, entry.parse::<std::net::IpAddr>()) {
+        (Host::Ipv4(a), Ok(e)) => std::net::IpAddr::V4(*a) == e,
+        (Host::Ipv6(a), Ok(e)) => std::net::IpAddr::V6(*a) == e,
+        (Host::Domain(d), Err(_)) => d
+            .trim_end_matches('.')
+            .eq_ignore_ascii_case(entry.trim_end_matches('.')),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn trust_is_by_the_upstream_host_alone() {
+        let t = list(&["Cloud.Example.com.", "203.0.113.5", "[2001:db8::1]"]);
+        assert!(is_trusted("sips:123@cloud.example.COM;transport=tls", &t));
+        assert!(is_trusted("sip:123@203.0.113.5:5070", &t));
+        assert!(is_trusted("sip:123@[2001:db8:0::1]:5061", &t));
+        assert!(!is_trusted("sip:123@evil.cloud.example.com", &t));
+        assert!(!is_trusted("sip:cloud.example.com@203.0.113.6", &t));
+        assert!(!is_trusted("sip:123@203.0.113.50", &t));
+        assert!(!is_trusted("tel:+15551234", &t));
+        assert!(!is_trusted("not a uri", &t));
+        assert!(!is_trusted("sip:123@cloud.example.com", &[]));
+    }
+}
