@@ -94,6 +94,21 @@ impl Calls {
             sip_leg::refuse(layer, now, tx, request, r, &tag);
             return;
         };
+        // We pass Max-Forwards on like a proxy (RFC 7332), so we refuse like one when no hop
+        // is left (RFC 3261 §16.3): a loop through B2BUAs that do the same ends here.
+        if matches!(msg.max_forwards(), Ok(Some(0))) {
+            tracing::info!(peer = %request.source.addr, "INVITE with no hops left refused");
+            let tag = self.ids.hex(6);
+            sip_leg::refuse(
+                layer,
+                now,
+                tx,
+                request,
+                Refusal::new(483, "Too Many Hops"),
+                &tag,
+            );
+            return;
+        }
         let dialled = match msg.request_line().map(|l| &l.uri) {
             Some(Uri::Sip(u)) => u
                 .user_unescaped()

@@ -1,7 +1,21 @@
 //! What our INVITE toward the upstream says about the path the call took: whether the
-//! caller's identity is asserted (RFC 3325: only inside the trust domain).
+//! caller's identity is asserted (RFC 3325: only inside the trust domain), and how many hops
+//! are left (RFC 3261 §16.6, RFC 7332: a B2BUA passes Max-Forwards on, decremented, so a loop
+//! through B2BUAs still runs out).
 
-use roomgate_sip::{Host, Uri};
+use roomgate_sip::{Host, Message, Uri};
+
+/// Max-Forwards of a request we originate, and the most we pass on (RFC 3261 §8.1.1.6).
+pub(crate) const MAX_FORWARDS: u8 = 70;
+
+/// Max-Forwards for our INVITE: the room's less one, at most [`MAX_FORWARDS`]; a room that
+/// sent none gets the default. (A room INVITE with 0 was refused 483 before it got here.)
+pub(crate) fn forwarded_hops(room: Option<&Message<'_>>) -> u8 {
+    match room.and_then(|m| m.max_forwards().ok().flatten()) {
+        Some(n) => n.saturating_sub(1).min(MAX_FORWARDS),
+        None => MAX_FORWARDS,
+    }
+}
 
 /// Whether the host of upstream `uri` is one of `trusted` (names compared without case or a
 /// trailing dot, addresses by value, so `[2001:db8::1]` matches `2001:db8::1`).

@@ -15,6 +15,7 @@ use roomgate_sip::transaction::{
 };
 use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
 
+use super::path;
 use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Longest user part or display name of the caller we copy into our From.
@@ -90,7 +91,8 @@ impl UacLeg {
     }
 
     /// Builds our INVITE over `dest`'s transport carrying `sdp`, with the identity of the caller whose
-    /// INVITE was `caller` (its user part and display name, when they are safe to copy).
+    /// INVITE was `caller` (its user part and display name, when they are safe to copy) and
+    /// the hops it has left.
     pub(crate) fn build_invite(
         &mut self,
         host: &str,
@@ -127,7 +129,10 @@ impl UacLeg {
                 HeaderName::Via,
                 hop(host, transport).value(&self.leg.ids.branch()),
             )
-            .with(HeaderName::MaxForwards, 70)
+            .with(
+                HeaderName::MaxForwards,
+                path::forwarded_hops(caller_msg.as_ref()),
+            )
             .with(
                 HeaderName::From,
                 format_args!("{identity};tag={}", self.from_tag),
