@@ -13,7 +13,7 @@ use roomgate_sip::Uri;
 
 use super::{negotiate, srtp_rule, Call, Calls, Phase, Side, TxRole};
 use crate::call::directory::{MeetingRoute, Upstream};
-use crate::call::sip_leg::path;
+use crate::call::sip_leg::path::{self, LOOP_TOKEN_BYTES};
 use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
 use crate::lockout::unix_seconds;
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
@@ -115,8 +115,15 @@ impl Calls {
                 .map(|b| String::from_utf8_lossy(&b).into_owned()),
             _ => None,
         };
+        // A loop token of a live call of ours: that call coming back through something that
+        // renewed its Call-ID. Handed in under that key, the core refuses it as a loop.
+        let key = path::loop_tokens(msg)
+            .iter()
+            .map(|t| path::loop_key(t))
+            .find(|k| self.core.has_key(k))
+            .unwrap_or_else(|| call_id.to_owned());
         let incoming = Incoming {
-            key: call_id.to_owned(),
+            key,
             source: request.source.addr.ip(),
             dialled,
         };
@@ -324,6 +331,9 @@ impl Calls {
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
         let cloud_call_id = format!("{}@{}", self.ids.hex(12), self.settings.gateway_domain);
+        let loop_token = self.ids.hex(LOOP_TOKEN_BYTES);
+        let mut loop_tokens = path::loop_tokens(&msg);
+        loop_tokens.push(loop_token.clone());
         let assert_identity = match route.as_ref().map(|r| &r.upstream) {
             Some(Upstream::Echo) => true,
             Some(Upstream::Uri(u)) => path::is_trusted(u, &self.settings.trusted_upstreams),
@@ -345,7 +355,7 @@ impl Calls {
                 room_direction,
                 self.ids.fork(),
             )
-            .with_path(assert_identity),
+            .with_path(assert_identity, loop_tokens),
             session,
             cloud_policy: route
                 .as_ref()
@@ -369,6 +379,7 @@ impl Calls {
         self.by_session.insert(session, id);
         self.track(tx, id, TxRole::RoomInvite);
         self.core.add_key(id, cloud_call_id);
+        self.core.add_key(id, path::loop_key(&loop_token));
         Ok(())
     }
 

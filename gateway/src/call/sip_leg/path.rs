@@ -1,12 +1,42 @@
 //! What our INVITE toward the upstream says about the path the call took: whether the
-//! caller's identity is asserted (RFC 3325: only inside the trust domain), and how many hops
-//! are left (RFC 3261 §16.6, RFC 7332: a B2BUA passes Max-Forwards on, decremented, so a loop
-//! through B2BUAs still runs out).
+//! caller's identity is asserted (RFC 3325: only inside the trust domain), how many hops are
+//! left (RFC 3261 §16.6, RFC 7332: a B2BUA passes Max-Forwards on, decremented, so a loop
+//! through B2BUAs still runs out), and the loop tokens of the gateways it went through.
+//!
+//! A loop token is a random value per call that our INVITE carries in [`LOOP_HEADER`] and
+//! the call core holds as one of the call's keys. A B2BUA or SBC renews Call-ID, tags and Via
+//! (so neither the Call-ID key nor a Via check sees the call come back) but commonly passes
+//! unknown headers on; when the INVITE returns still naming a live call's token, the core's
+//! "same leg twice" check refuses it 482. Tokens are random, so a caller cannot name another
+//! caller's call; naming its own only gets its own call refused. Tokens from earlier gateways
+//! are passed on, so a loop through several gateways is caught where it began.
 
-use roomgate_sip::{Host, Message, Uri};
+use roomgate_sip::{HeaderName, Host, Message, Uri};
 
+/// The header carrying loop tokens (comma-separated, oldest first).
+pub(crate) const LOOP_HEADER: HeaderName<'static> = HeaderName::Other("Roomgate-Loop");
+/// Loop tokens we pass on, ours included; more from the room are dropped (oldest kept).
+pub(crate) const MAX_LOOP_TOKENS: usize = 8;
+/// Bytes of randomness in our token (hex: twice as many digits).
+pub(crate) const LOOP_TOKEN_BYTES: usize = 16;
 /// Max-Forwards of a request we originate, and the most we pass on (RFC 3261 §8.1.1.6).
 pub(crate) const MAX_FORWARDS: u8 = 70;
+
+/// The loop tokens `msg` carries that look like ours (hex, our length), lower-cased, at most
+/// [`MAX_LOOP_TOKENS`] - 1 so ours still fits.
+pub(crate) fn loop_tokens(msg: &Message<'_>) -> Vec<String> {
+    msg.headers_named(LOOP_HEADER)
+        .flat_map(|h| h.value.split(',').map(str::trim).collect::<Vec<_>>())
+        .filter(|t| t.len() == 2 * LOOP_TOKEN_BYTES && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_ascii_lowercase)
+        .take(MAX_LOOP_TOKENS - 1)
+        .collect()
+}
+
+/// The call core's key for loop token `token` (apart from Call-IDs, which are keys too).
+pub(crate) fn loop_key(token: &str) -> String {
+    format!("loop:{token}")
+}
 
 /// Max-Forwards for our INVITE: the room's less one, at most [`MAX_FORWARDS`]; a room that
 /// sent none gets the default. (A room INVITE with 0 was refused 483 before it got here.)

@@ -15,7 +15,7 @@ use roomgate_sip::transaction::{
 };
 use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
 
-use super::path;
+use super::path::{self, LOOP_HEADER};
 use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Longest user part or display name of the caller we copy into our From.
@@ -55,6 +55,8 @@ pub(crate) struct UacLeg {
     refresh_at: Option<Instant>,
     /// The upstream is inside our trust domain (RFC 3325): it gets P-Asserted-Identity.
     assert_identity: bool,
+    /// Loop tokens our INVITE carries: earlier gateways' and ours (see `path`).
+    loop_tokens: Vec<String>,
     pub leg: DialogLeg,
 }
 
@@ -79,14 +81,16 @@ impl UacLeg {
             provisional: false,
             refresh_at: None,
             assert_identity: false,
+            loop_tokens: Vec::new(),
             leg: DialogLeg::new(None, direction, ids),
         }
     }
 
     /// What our INVITE says about the path: the caller's identity asserted (a trusted
-    /// upstream only).
-    pub(crate) fn with_path(mut self, assert_identity: bool) -> Self {
+    /// upstream only) and the loop tokens to carry.
+    pub(crate) fn with_path(mut self, assert_identity: bool, loop_tokens: Vec<String>) -> Self {
         self.assert_identity = assert_identity;
+        self.loop_tokens = loop_tokens;
         self
     }
 
@@ -143,6 +147,9 @@ impl UacLeg {
             .with(HeaderName::Contact, contact(host, transport));
         if self.assert_identity {
             invite.push(HeaderName::PAssertedIdentity, &identity);
+        }
+        if !self.loop_tokens.is_empty() {
+            invite.push(LOOP_HEADER, self.loop_tokens.join(", "));
         }
         let invite = invite
             .with(HeaderName::Allow, ALLOW)
