@@ -173,6 +173,11 @@ pub struct GatewayConfig {
     pub room_suites: Vec<String>,
     /// Per-trunk media policy, matched by source address.
     pub trunks: Vec<TrunkConfig>,
+    /// Upstream hosts inside our trust domain (RFC 3325), as names or addresses matched
+    /// against the host of a meeting's URI: only they get P-Asserted-Identity, since an
+    /// upstream outside it could pass the assertion on as vouched for. Empty: none (the
+    /// built-in echo service is always trusted).
+    pub trusted_upstreams: Vec<String>,
 }
 
 /// A PBX or SBC that hands calls over, and the media policy its leg gets.
@@ -196,6 +201,7 @@ impl Default for GatewayConfig {
             room_srtp: SrtpMode::Optional,
             room_suites: Vec::new(),
             trunks: Vec::new(),
+            trusted_upstreams: Vec::new(),
         }
     }
 }

@@ -278,6 +278,7 @@ async fn bridge_parts(
     let settings = crate::call::BridgeSettings {
         media_ip: m.ip,
         gateway_domain: config.gateway.domain.clone(),
+        trusted_upstreams: config.gateway.trusted_upstreams.clone(),
         sip_host,
         room_policy: policy(
             config.gateway.room_srtp,

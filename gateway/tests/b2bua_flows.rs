@@ -69,13 +69,25 @@ fn room_status(gw: &Gateway, user: &str, sdp: &str, limit: Duration) -> (u16, St
 
 #[test]
 fn room_call_is_bridged_to_the_cloud_and_hung_up_on_both_legs() {
+    bridged_and_hung_up("cloud_uas.xml", &["127.0.0.1"]);
+}
+
+/// An upstream outside `trusted_upstreams` gets the caller in From only (RFC 3325).
+#[test]
+fn an_untrusted_cloud_gets_no_asserted_identity() {
+    bridged_and_hung_up("cloud_uas_untrusted.xml", &["cloud.example.com"]);
+}
+
+/// Three room calls (SIPp room_call.xml) to a SIPp cloud running `cloud_scenario`, with
+/// `trusted` as the gateway's trusted upstreams.
+fn bridged_and_hung_up(cloud_scenario: &str, trusted: &[&str]) {
     let cloud_port = free_port();
-    let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
+    let cloud = Sipp::uas(cloud_scenario, cloud_port)
         .args(&["-m", "3", "-mp", &free_port().to_string()])
         .spawn();
     let gw = Gateway::start(
         &[("2000", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
-        |_| {},
+        |c| c.gateway.trusted_upstreams = trusted.iter().map(|t| (*t).to_owned()).collect(),
     );
     let room = Sipp::new("room_call.xml", gw.udp)
         .args(&[

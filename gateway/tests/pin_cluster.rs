@@ -124,7 +124,10 @@ fn redis_gone_fails_closed_and_bridged_calls_carry_on() {
     let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
         .args(&["-m", "1", "-mp", &free_port().to_string()])
         .spawn();
-    let node = Gateway::start_cluster(&redis.url(), PREFIX, |_| {});
+    // cloud_uas.xml checks the asserted identity, given only to trusted upstreams.
+    let node = Gateway::start_cluster(&redis.url(), PREFIX, |c| {
+        c.gateway.trusted_upstreams = vec!["127.0.0.1".into()];
+    });
     // A bridged call to the open meeting, and a caller in PIN entry for meeting 1000.
     let mut bridged = RawRoom::new(&node, loopback(2), "4001");
     assert_eq!(bridged.call().0, 200);

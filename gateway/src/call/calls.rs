@@ -72,6 +72,10 @@ pub struct BridgeSettings {
     pub media_ip: IpAddr,
     /// Domain in From and P-Asserted-Identity toward the cloud.
     pub gateway_domain: String,
+    /// Upstream hosts (names or addresses, as in the meeting's URI) inside our trust domain
+    /// (RFC 3325): only they get P-Asserted-Identity, since anyone else could pass it on as
+    /// if a trusted network had vouched for the caller. The echo service is always trusted.
+    pub trusted_upstreams: Vec<String>,
     /// host:port of our SIP listener, for Via and Contact of requests we send.
     pub sip_host: String,
     /// Media policy toward rooms.

@@ -87,6 +87,7 @@ impl Sim {
         let settings = BridgeSettings {
             media_ip: [198, 51, 100, 1].into(),
             gateway_domain: "gw.example".into(),
+            trusted_upstreams: Vec::new(),
             sip_host: "198.51.100.1:5060".into(),
             room_policy: MediaPolicy {
                 srtp: SrtpPolicy::Optional,

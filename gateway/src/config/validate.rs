@@ -151,6 +151,14 @@ impl Config {
         if let Err(e) = parse_suites(&self.gateway.room_suites) {
             bad(format!("gateway.room_suites: {e}"));
         }
+        for h in &self.gateway.trusted_upstreams {
+            if !is_upstream_host(h) {
+                bad(format!(
+                    "gateway.trusted_upstreams: {h:?} is not a host name or address \
+                     (no scheme, user or port: e.g. \"cloud.example.com\", \"203.0.113.5\")"
+                ));
+            }
+        }
         for t in &self.gateway.trunks {
             if let Err(e) = parse_suites(&t.suites) {
                 bad(format!("gateway.trunks {}: {e}", t.name));
@@ -237,6 +245,30 @@ fn overlaps(listeners: &[Listener]) -> Vec<String> {
     out
 }
 
+/// A host name or an IP address (IPv6 with or without brackets), as a trusted upstream is
+/// written: a URI, a port or a user part would never match a meeting's host, silently.
+fn is_upstream_host(h: &str) -> bool {
+    let bare = h
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(h);
+    if bare.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let name = h.strip_suffix('.').unwrap_or(h);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +281,28 @@ mod tests {
     fn the_defaults_keep_every_rule() {
         assert_eq!(Config::default().problems(), Vec::<String>::new());
         assert_eq!(Config::default().media_ports(), Some(40000..=40999));
+    }
+
+    #[test]
+    fn trusted_upstreams_are_hosts_not_uris() {
+        let c = config(
+            "[gateway]\ntrusted_upstreams = [\"cloud.example.com\", \"203.0.113.5\", \"[2001:db8::1]\", \"2001:db8::2\", \"Edge-1.example.\"]\n",
+        );
+        assert_eq!(c.problems(), Vec::<String>::new());
+        for bad in [
+            "sip:cloud.example.com",
+            "cloud.example.com:5061",
+            "user@cloud.example.com",
+            "",
+            "a..b",
+            "-edge.example",
+            "two words",
+        ] {
+            let c = config(&format!("[gateway]\ntrusted_upstreams = [{bad:?}]\n"));
+            let p = c.problems();
+            assert_eq!(p.len(), 1, "{bad}: {p:?}");
+            assert!(p[0].starts_with("gateway.trusted_upstreams: "), "{p:?}");
+        }
     }
 
     #[test]

@@ -315,6 +315,13 @@ impl CallCore {
         self.by_key.insert(key, call);
     }
 
+    /// Whether `key` is a leg identity of a live call: a new leg that names it (a loop token
+    /// carried through a B2BUA that renewed the Call-ID) is that call coming back, and is
+    /// handed in under it so the admission check above refuses it as a loop.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.by_key.contains_key(key)
+    }
+
     // ----- PIN entry ---------------------------------------------------------------------
 
     /// The room is answered for PIN entry and plays audio at `rate` Hz.

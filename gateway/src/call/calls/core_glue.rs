@@ -13,6 +13,7 @@ use roomgate_sip::Uri;
 
 use super::{negotiate, srtp_rule, Call, Calls, Phase, Side, TxRole};
 use crate::call::directory::{MeetingRoute, Upstream};
+use crate::call::sip_leg::path::{self, LOOP_TOKEN_BYTES};
 use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
 use crate::lockout::unix_seconds;
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
@@ -93,14 +94,36 @@ impl Calls {
             sip_leg::refuse(layer, now, tx, request, r, &tag);
             return;
         };
+        // We pass Max-Forwards on like a proxy (RFC 7332), so we refuse like one when no hop
+        // is left (RFC 3261 §16.3): a loop through B2BUAs that do the same ends here.
+        if matches!(msg.max_forwards(), Ok(Some(0))) {
+            tracing::info!(peer = %request.source.addr, "INVITE with no hops left refused");
+            let tag = self.ids.hex(6);
+            sip_leg::refuse(
+                layer,
+                now,
+                tx,
+                request,
+                Refusal::new(483, "Too Many Hops"),
+                &tag,
+            );
+            return;
+        }
         let dialled = match msg.request_line().map(|l| &l.uri) {
             Some(Uri::Sip(u)) => u
                 .user_unescaped()
                 .map(|b| String::from_utf8_lossy(&b).into_owned()),
             _ => None,
         };
+        // A loop token of a live call of ours: that call coming back through something that
+        // renewed its Call-ID. Handed in under that key, the core refuses it as a loop.
+        let key = path::loop_tokens(msg)
+            .iter()
+            .map(|t| path::loop_key(t))
+            .find(|k| self.core.has_key(k))
+            .unwrap_or_else(|| call_id.to_owned());
         let incoming = Incoming {
-            key: call_id.to_owned(),
+            key,
             source: request.source.addr.ip(),
             dialled,
         };
@@ -308,6 +331,14 @@ impl Calls {
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
         let cloud_call_id = format!("{}@{}", self.ids.hex(12), self.settings.gateway_domain);
+        let loop_token = self.ids.hex(LOOP_TOKEN_BYTES);
+        let mut loop_tokens = path::loop_tokens(&msg);
+        loop_tokens.push(loop_token.clone());
+        let assert_identity = match route.as_ref().map(|r| &r.upstream) {
+            Some(Upstream::Echo) => true,
+            Some(Upstream::Uri(u)) => path::is_trusted(u, &self.settings.trusted_upstreams),
+            None => false,
+        };
         let call = Call {
             id,
             meeting,
@@ -323,7 +354,8 @@ impl Calls {
                 route.as_ref().and_then(|r| r.credentials.clone()),
                 room_direction,
                 self.ids.fork(),
-            ),
+            )
+            .with_path(assert_identity, loop_tokens),
             session,
             cloud_policy: route
                 .as_ref()
@@ -347,6 +379,7 @@ impl Calls {
         self.by_session.insert(session, id);
         self.track(tx, id, TxRole::RoomInvite);
         self.core.add_key(id, cloud_call_id);
+        self.core.add_key(id, path::loop_key(&loop_token));
         Ok(())
     }
 

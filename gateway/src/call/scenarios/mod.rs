@@ -10,6 +10,7 @@
 //! its script, and nothing is sent anywhere but into the world's mailboxes.
 
 mod dialog;
+mod identity;
 mod media;
 mod pin;
 mod setup;
@@ -99,6 +100,7 @@ impl Setup {
         let settings = BridgeSettings {
             media_ip: ip,
             gateway_domain: "gw.example".into(),
+            trusted_upstreams: Vec::new(),
             sip_host: GW.into(),
             room_policy: MediaPolicy {
                 srtp: SrtpPolicy::Optional,

@@ -207,9 +207,21 @@ impl Dialog {
 
 /// A room's INVITE for `user` (the dialled string), with an offer or without (delayed offer).
 pub(crate) fn room_invite(call_id: &str, user: &str, sdp: Option<&str>, extra: &str) -> String {
+    room_invite_hops(call_id, user, sdp, "70", extra)
+}
+
+/// [`room_invite`] with `max_forwards` as the Max-Forwards value, written as given (so a
+/// scenario can send one that is out of range or not a number).
+pub(crate) fn room_invite_hops(
+    call_id: &str,
+    user: &str,
+    sdp: Option<&str>,
+    max_forwards: &str,
+    extra: &str,
+) -> String {
     let head = format!(
         "INVITE sip:{user}@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {ROOM};branch=z9hG4bK{call_id}\r\n\
-         Max-Forwards: 70\r\nFrom: \"Room\" <sip:room@{ROOM}>;tag=r-{call_id}\r\n\
+         Max-Forwards: {max_forwards}\r\nFrom: \"Room\" <sip:room@{ROOM}>;tag=r-{call_id}\r\n\
          To: <sip:{user}@{GW}>\r\nCall-ID: {call_id}\r\nCSeq: 1 INVITE\r\n\
          Contact: <sip:room@{ROOM}>\r\n{extra}"
     );

@@ -27,6 +27,7 @@ mod uas;
 
 pub(crate) use uac::{late_answer, UacEvent, UacLeg};
 mod ids;
+pub(crate) mod path;
 pub use ids::Ids;
 pub(crate) use uas::{AckWait, UasLeg};
 

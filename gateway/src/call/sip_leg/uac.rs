@@ -15,6 +15,7 @@ use roomgate_sip::transaction::{
 };
 use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
 
+use super::path::{self, LOOP_HEADER};
 use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Longest user part or display name of the caller we copy into our From.
@@ -52,6 +53,10 @@ pub(crate) struct UacLeg {
     /// A 1xx came: a CANCEL may be sent.
     pub provisional: bool,
     refresh_at: Option<Instant>,
+    /// The upstream is inside our trust domain (RFC 3325): it gets P-Asserted-Identity.
+    assert_identity: bool,
+    /// Loop tokens our INVITE carries: earlier gateways' and ours (see `path`).
+    loop_tokens: Vec<String>,
     pub leg: DialogLeg,
 }
 
@@ -75,12 +80,23 @@ impl UacLeg {
             credentials,
             provisional: false,
             refresh_at: None,
+            assert_identity: false,
+            loop_tokens: Vec::new(),
             leg: DialogLeg::new(None, direction, ids),
         }
     }
 
+    /// What our INVITE says about the path: the caller's identity asserted (a trusted
+    /// upstream only) and the loop tokens to carry.
+    pub(crate) fn with_path(mut self, assert_identity: bool, loop_tokens: Vec<String>) -> Self {
+        self.assert_identity = assert_identity;
+        self.loop_tokens = loop_tokens;
+        self
+    }
+
     /// Builds our INVITE over `dest`'s transport carrying `sdp`, with the identity of the caller whose
-    /// INVITE was `caller` (its user part and display name, when they are safe to copy).
+    /// INVITE was `caller` (its user part and display name, when they are safe to copy) and
+    /// the hops it has left.
     pub(crate) fn build_invite(
         &mut self,
         host: &str,
@@ -112,12 +128,15 @@ impl UacLeg {
             None => format!("<sip:{user}@{domain}>"),
         };
         let transport = dest.transport;
-        let invite = OwnedMessage::request("INVITE", &self.uri)
+        let mut invite = OwnedMessage::request("INVITE", &self.uri)
             .with(
                 HeaderName::Via,
                 hop(host, transport).value(&self.leg.ids.branch()),
             )
-            .with(HeaderName::MaxForwards, 70)
+            .with(
+                HeaderName::MaxForwards,
+                path::forwarded_hops(caller_msg.as_ref()),
+            )
             .with(
                 HeaderName::From,
                 format_args!("{identity};tag={}", self.from_tag),
@@ -125,8 +144,14 @@ impl UacLeg {
             .with(HeaderName::To, format_args!("<{}>", self.uri))
             .with(HeaderName::CallId, &self.call_id)
             .with(HeaderName::CSeq, format_args!("{} INVITE", self.cseq))
-            .with(HeaderName::Contact, contact(host, transport))
-            .with(HeaderName::PAssertedIdentity, &identity)
+            .with(HeaderName::Contact, contact(host, transport));
+        if self.assert_identity {
+            invite.push(HeaderName::PAssertedIdentity, &identity);
+        }
+        if !self.loop_tokens.is_empty() {
+            invite.push(LOOP_HEADER, self.loop_tokens.join(", "));
+        }
+        let invite = invite
             .with(HeaderName::Allow, ALLOW)
             .with(HeaderName::Supported, "timer")
             .with(HeaderName::UserAgent, SERVER)
