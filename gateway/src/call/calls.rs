@@ -652,6 +652,30 @@ impl Calls {
         self.on_media_inactive_sip(layer, now, session);
     }
 
+    /// One event of the relay core: inactivity and key presses concern the calls, the rest
+    /// (latching, keyframe requests) nothing here. True when it moved a call. The one place
+    /// relay events reach the calls, whichever plane the relay runs on.
+    pub fn on_relay_event(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        event: roomgate_media::relay::Event,
+    ) -> bool {
+        use roomgate_media::relay::Event;
+        match event {
+            Event::Inactive(session) => self.on_media_inactive(layer, now, session),
+            Event::DtmfDigit {
+                session,
+                leg,
+                event,
+                digit,
+                duration,
+            } => self.on_media_dtmf(layer, now, session, leg, event, digit, duration),
+            _ => return false,
+        }
+        true
+    }
+
     /// True when `srtp` policy makes offers over SAVP (for logs).
     pub fn room_policy_is_mandatory(&self) -> bool {
         self.settings.room_policy.srtp == SrtpPolicy::Mandatory

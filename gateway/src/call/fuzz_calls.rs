@@ -15,9 +15,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roomgate_media::relay::{Event, Relay, RelayConfig};
+use roomgate_media::relay::{Relay, RelayConfig};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
-use roomgate_sip::transaction::{Destination, LayerConfig, Output, TransactionLayer, Transport};
+use roomgate_sip::transaction::{Destination, LayerConfig, TransactionLayer, Transport};
 use roomgate_sip::{decode_datagram, HeaderName};
 
 use super::media_plane::{LocalRelay, MediaPlane};
@@ -151,25 +151,19 @@ impl Sim {
     }
 
     fn step(&mut self) -> bool {
-        let mut moved = false;
-        while let Some(out) = self.tu.layer.poll_output() {
-            moved = true;
-            match out {
-                Output::Transmit(t) => self.deliver(t.destination.addr, t.bytes),
-                Output::Event(e) => self.tu.handle_event(self.now, e),
-            }
-        }
-        let now = self.now;
-        let mut actions = Vec::new();
-        if let Some(calls) = self.tu.calls.as_mut() {
-            while let Some(a) = calls.poll_action() {
-                actions.push(a);
-            }
-            while calls.poll_cdr().is_some() {}
+        let MediaPlane::Local(relay) = &*self.plane else {
+            return false;
+        };
+        let turn = super::sim::turn(&mut self.tu, relay, self.now);
+        relay.take_sent();
+        if let Some(calls) = self.tu.calls.as_ref() {
             assert!(calls.len() <= MAX_CALLS, "more calls than max_calls");
         }
-        for a in actions {
-            moved = true;
+        for (to, bytes) in turn.sip {
+            self.deliver(to, bytes);
+        }
+        let now = self.now;
+        for a in turn.actions {
             let Some(calls) = self.tu.calls.as_mut() else {
                 break;
             };
@@ -186,39 +180,7 @@ impl Sim {
                 calls.on_resolved(&mut self.tu.layer, now, call, Ok((dest, "m".into())));
             }
         }
-        let events = self
-            .local()
-            .map(LocalRelay::take_events)
-            .unwrap_or_default();
-        for e in events {
-            let Some(calls) = self.tu.calls.as_mut() else {
-                break;
-            };
-            moved = true;
-            match e {
-                Event::Inactive(s) => calls.on_media_inactive(&mut self.tu.layer, now, s),
-                Event::DtmfDigit {
-                    session,
-                    leg,
-                    event,
-                    digit,
-                    duration,
-                } => calls.on_media_dtmf(
-                    &mut self.tu.layer,
-                    now,
-                    session,
-                    leg,
-                    event,
-                    digit,
-                    duration,
-                ),
-                _ => {}
-            }
-        }
-        if let Some(l) = self.local() {
-            l.take_sent();
-        }
-        moved
+        turn.moved
     }
 
     fn deliver(&mut self, to: SocketAddr, bytes: Vec<u8>) {

@@ -18,6 +18,7 @@ pub mod pin_check;
 #[cfg(test)]
 mod scenarios;
 pub mod sdes;
+mod sim;
 pub mod sip_leg;
 
 pub use calls::{Action, BridgeSettings, CallStats, CallSummary, Calls, SrtpRuleStats};

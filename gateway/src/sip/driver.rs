@@ -167,15 +167,7 @@ pub async fn run_with(
             Some(done) = done_rx.recv() => d.on_done(&mut tu, done).await,
             Some(ev) = async { match media_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
                 if let Some(calls) = tu.calls.as_mut() {
-                    match ev {
-                        MediaEvent::Inactive(session) => {
-                            calls.on_media_inactive(&mut tu.layer, Instant::now(), session);
-                        }
-                        MediaEvent::DtmfDigit { session, leg, event, digit, duration } => {
-                            calls.on_media_dtmf(&mut tu.layer, Instant::now(), session, leg, event, digit, duration);
-                        }
-                        _ => {}
-                    }
+                    calls.on_relay_event(&mut tu.layer, Instant::now(), ev);
                 }
             }
             Some(q) = async { match admin.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {

@@ -21,9 +21,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roomgate_media::relay::{Event, Relay, RelayConfig};
+use roomgate_media::relay::{Relay, RelayConfig};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
-use roomgate_sip::transaction::{Destination, LayerConfig, Output, TransactionLayer, Transport};
+use roomgate_sip::transaction::{Destination, LayerConfig, TransactionLayer, Transport};
 
 use super::media_plane::{LocalRelay, MediaPlane, Sent};
 use super::negotiate::{default_suites, room_suites, MediaPolicy};
@@ -293,59 +293,18 @@ impl World {
     }
 
     fn step(&mut self) -> bool {
-        let mut moved = false;
-        while let Some(out) = self.tu.layer.poll_output() {
-            moved = true;
-            match out {
-                Output::Transmit(t) => self.deliver(t.destination.addr, &t.bytes),
-                Output::Event(e) => self.tu.handle_event(self.now, e),
-            }
+        let MediaPlane::Local(relay) = &*self.plane else {
+            unreachable!("the world has no sockets")
+        };
+        let turn = super::sim::turn(&mut self.tu, relay, self.now);
+        self.rtp.extend(relay.take_sent());
+        for (to, bytes) in turn.sip {
+            self.deliver(to, &bytes);
         }
-        let mut actions = Vec::new();
-        if let Some(calls) = self.tu.calls.as_mut() {
-            while let Some(a) = calls.poll_action() {
-                actions.push(a);
-            }
-            while calls.poll_cdr().is_some() {}
-        }
-        for a in actions {
-            moved = true;
+        for a in turn.actions {
             self.act(a);
         }
-        let now = self.now;
-        for e in self.local().take_events() {
-            let Some(calls) = self.tu.calls.as_mut() else {
-                break;
-            };
-            match e {
-                Event::Inactive(session) => {
-                    moved = true;
-                    calls.on_media_inactive(&mut self.tu.layer, now, session);
-                }
-                Event::DtmfDigit {
-                    session,
-                    leg,
-                    event,
-                    digit,
-                    duration,
-                } => {
-                    moved = true;
-                    calls.on_media_dtmf(
-                        &mut self.tu.layer,
-                        now,
-                        session,
-                        leg,
-                        event,
-                        digit,
-                        duration,
-                    );
-                }
-                _ => {}
-            }
-        }
-        let sent = self.local().take_sent();
-        self.rtp.extend(sent);
-        moved
+        turn.moved
     }
 
     fn deliver(&mut self, to: SocketAddr, bytes: &[u8]) {
