@@ -13,6 +13,9 @@
 //!   sets with audio, video, data, user input and the H.239 capabilities, logical channels,
 //!   mode requests, commands and indications, the H.239 generic messages), and readers for
 //!   the H.245 an H.225.0 message carries (`h245::tunnelled`, `h245::fast_start`);
+//! - [`call`]: the H.225.0 call signalling state machine of one call (Setup to Release
+//!   Complete, incoming and outgoing, fastStart, tunnelled H.245, T303/T310/T301), sans-IO
+//!   like the codecs: payloads and time in, packets, events and deadlines out;
 //! - [`limits`]: the named bounds on every length and count.
 //!
 //! The Q.931 user-user element keeps its payload as octets, decoded with
@@ -33,6 +36,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod call;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod h225;
