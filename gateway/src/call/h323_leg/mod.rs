@@ -1,0 +1,8 @@
+//! The H.323 leg adapter: H.225.0 call signalling and H.245 (`roomgate-h323`) on one side,
+//! the neutral call (`MediaSpec`, digits, call phases) on the other. Like the SIP legs it
+//! builds and reads protocol messages only; which leg is the room and which the upstream is
+//! the driver's business.
+
+pub(crate) mod media_map;
+#[cfg(test)]
+mod tests;
