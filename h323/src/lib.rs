@@ -12,7 +12,10 @@
 //! - [`h245`]: H.245 `MultimediaSystemControlMessage` (master/slave determination, capability
 //!   sets with audio, video, data, user input and the H.239 capabilities, logical channels,
 //!   mode requests, commands and indications, the H.239 generic messages), and readers for
-//!   the H.245 an H.225.0 message carries (`h245::tunnelled`, `h245::fast_start`);
+//!   the H.245 an H.225.0 message carries (`h245::tunnelled`, `h245::fast_start`), and
+//!   [`h245::session`], the H.245 control protocol of a call (master/slave determination,
+//!   capability exchange, logical channels, round-trip delay, user input, end session) as a
+//!   sans-IO state machine with its timers driven by the caller's clock;
 //! - [`call`]: the H.225.0 call signalling state machine of one call (Setup to Release
 //!   Complete, incoming and outgoing, fastStart, tunnelled H.245, T303/T310/T301), sans-IO
 //!   like the codecs: payloads and time in, packets, events and deadlines out;

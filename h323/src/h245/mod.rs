@@ -19,6 +19,10 @@
 //! down that H.323 never uses (H.222/H.223/V.76 multiplex parameters, MPEG modes) fail the
 //! decode with [`PerErrorKind::NotTyped`].
 //!
+//! [`session`] runs the procedures on these messages (H.245 §8 and the SDLs of Annex C):
+//! one [`session::Session`] per call, fed received messages and the caller's clock, yielding
+//! the messages to send and events for the call layer.
+//!
 //! ```
 //! use roomgate_h323::h245::{
 //!     MultimediaSystemControlMessage, RequestMessage, RoundTripDelayRequest,
@@ -46,6 +50,7 @@ mod message;
 mod misc;
 mod mode;
 pub mod samples;
+pub mod session;
 #[cfg(test)]
 mod tests;
 mod tunnel;
