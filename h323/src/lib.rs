@@ -19,6 +19,8 @@
 //! - [`call`]: the H.225.0 call signalling state machine of one call (Setup to Release
 //!   Complete, incoming and outgoing, fastStart, tunnelled H.245, T303/T310/T301), sans-IO
 //!   like the codecs: payloads and time in, packets, events and deadlines out;
+//! - [`endpoint`]: one H.323 call as an endpoint runs it: the call, its H.245 session and
+//!   the transport between them (tunnelled, or a separate H.245 connection);
 //! - [`limits`]: the named bounds on every length and count.
 //!
 //! The Q.931 user-user element keeps its payload as octets, decoded with
@@ -40,6 +42,7 @@
 //! ```
 
 pub mod call;
+pub mod endpoint;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod h225;
