@@ -43,6 +43,9 @@ pub enum Transmit {
 }
 
 /// What happened on the call: its signalling, or its H.245 session.
+// Events are drained after every input, so their size costs nothing lasting; boxing the
+// session's would only add an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Call(CallEvent),
