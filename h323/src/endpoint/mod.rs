@@ -10,6 +10,8 @@
 //! ([`H323Call::start_h245`]: capabilities and the master/slave random number); messages it
 //! produces before their transport exists wait, within [`MAX_WAITING_H245`].
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 #[cfg(test)]
 mod tests;
 
