@@ -20,6 +20,7 @@ pub mod config;
 pub mod decode;
 pub mod echo;
 pub mod endpoint;
+pub mod h323;
 pub mod lockout;
 pub mod observe;
 pub mod pin;

@@ -117,6 +117,12 @@ impl Connections {
         }
     }
 
+    /// Closes `id` from the core's side: its entry goes (so its writer ends once what is
+    /// queued is written) and it stops counting against the limits.
+    pub fn close(&self, id: ConnId) {
+        self.remove(id);
+    }
+
     pub fn send(&self, id: ConnId, bytes: Vec<u8>) -> Result<(), SendError> {
         let tx = self
             .lock()

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use tokio::sync::mpsc;
 
-pub use connections::{ConnId, ConnectionLimits, Connections};
+pub use connections::{ConnId, ConnectionLimits, Connections, Registration};
 pub use stream::{connect, spawn_tcp_listener, spawn_tls_listener, ConnectError, StreamSettings};
 pub use udp::spawn_udp;
 
