@@ -437,7 +437,7 @@ impl Asterisk {
         }
     }
 
-    /// messages.log (notice and up, verbose to level 5, DTMF) and the console output, for
+    /// messages.log (notice and up, verbose to level 3: dialplan steps and Verbose(); DTMF) and the console output, for
     /// assertions and failure messages.
     pub fn log(&self) -> String {
         let dir = self.host_dir().join("log");
@@ -502,16 +502,14 @@ fn config_files(inner: &str, cfg: &AsteriskConfig) -> Vec<(&'static str, String)
          astrundir => {inner}/run\n\
          astlogdir => {inner}/log\n\
          [options]\n\
-         nofork = yes\n\
-         ; Verbose() lines reach messages.log only up to this level.\n\
-         verbose = 5\n"
+         nofork = yes\n"
     );
     let mut modules = String::from("[modules]\nautoload=no\n");
     for m in MODULES {
         let _ = writeln!(modules, "load => {m}");
     }
     let logger = "[general]\n[logfiles]\n\
-                  messages.log => notice,warning,error,verbose(5),dtmf\n\
+                  messages.log => notice,warning,error,verbose(3),dtmf\n\
                   console => notice,warning,error\n"
         .to_string();
     let rtp = format!(
