@@ -38,6 +38,12 @@ pub const CLI_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn sidroot() -> PathBuf {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
+        assert!(
+            effective_uid() == Some(0),
+            "the H.323 peer (Asterisk + chan_ooh323) runs in a chroot, so the tests that start it \
+             must run as root (CI does); effective uid {:?}",
+            effective_uid()
+        );
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/h323-peer.sh");
         let out = Command::new("bash")
             .arg(&script)
@@ -68,6 +74,13 @@ pub fn sidroot() -> PathBuf {
         }
     })
     .clone()
+}
+
+/// From /proc (std has no geteuid): `Uid:` lists real, effective, saved, fs.
+fn effective_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Uid:"))?;
+    line.split_whitespace().nth(2)?.parse().ok()
 }
 
 /// A port nobody listens on now. The kernel may hand it out again later, so use it at once.
@@ -238,6 +251,7 @@ impl Asterisk {
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
         );
+        remove_stale_instances(&root);
         let host = root.join(inner.trim_start_matches('/'));
         let _ = std::fs::remove_dir_all(&host);
         for sub in ["etc", "run", "log", "lib", "spool", "rec"] {
@@ -483,6 +497,27 @@ impl Drop for Asterisk {
             eprintln!("kept {}", self.host_dir().display());
         } else {
             let _ = std::fs::remove_dir_all(self.host_dir());
+        }
+    }
+}
+
+/// Removes the folders of instances whose test process is gone (killed before its drop ran),
+/// so repeated runs on a developer machine do not fill the chroot's /tmp.
+fn remove_stale_instances(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root.join("tmp")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("roomgate-ast-") else {
+            continue;
+        };
+        // roomgate-ast-<name>-<pid>-<n>
+        let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !Path::new("/proc").join(pid.to_string()).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
     }
 }
