@@ -1,8 +1,8 @@
 //! The real H.323 peer works on this machine, and so does the harness the interop tests drive
 //! it with: two Asterisk/chan_ooh323 instances call each other over H.323 on 127.0.0.1, in
 //! both signalling modes (fastStart with tunnelled H.245, and a slow start over a separate
-//! H.245 connection), and we check the audio that arrived (a 1004 Hz milliwatt tone, found by
-//! Goertzel in what the caller recorded) and the digits (H.245 userInput alphanumeric, read by
+//! H.245 connection), and we check the audio that arrived both ways (the callee's 1004 Hz
+//! milliwatt tone and the caller's 440 Hz, found by Goertzel in what each side recorded) and the digits (H.245 userInput alphanumeric, read by
 //! the callee's dialplan). The tone detector and WAV reader are checked on generated files,
 //! including ones that must not pass.
 //!
@@ -24,11 +24,15 @@ use asterisk::{Asterisk, AsteriskConfig};
 
 /// app_milliwatt's tone.
 const MILLIWATT_HZ: f64 = 1004.0;
+/// What A plays towards B.
+const CALLER_HZ: f64 = 440.0;
 
-/// B answers 200 with the milliwatt tone and 300 by reading digits up to `#`.
+/// B answers 200 with the milliwatt tone (recording what it hears) and 300 by reading digits
+/// up to `#`.
 const CALLEE: &str = "\
 [default]
 exten => 200,1,Answer()
+ same => n,MixMonitor(${REC}/b.wav,r(${REC}/heard.wav))
  same => n,Milliwatt()
 exten => 300,1,Answer()
  same => n,Read(DIGITS,,5,,,5)
@@ -36,11 +40,12 @@ exten => 300,1,Answer()
  same => n,Hangup()
 ";
 
-/// A records both directions of the call it placed (`r()` what it received, `t()` what it
-/// sent) for 3 s, or sends digits as H.245 userInput.
+/// A sends 440 Hz for 3 s and records both directions of the call it placed (`r()` what it
+/// received, `t()` what it sent), or sends digits as H.245 userInput.
 const CALLER: &str = "\
 [default]
 exten => listen,1,MixMonitor(${REC}/both.wav,r(${REC}/heard.wav)t(${REC}/sent.wav))
+ same => n,Playtones(440)
  same => n,Wait(3)
  same => n,Hangup()
 exten => dial,1,Wait(1)
@@ -103,6 +108,7 @@ fn tone_call(faststart: bool, tunnelling: bool) {
     );
     let heard = a.recording("heard.wav");
     let sent = a.recording("sent.wav");
+    let b_heard = b.recording("heard.wav");
     assert!(
         asterisk::has_tone(&heard, MILLIWATT_HZ, 1.5),
         "A did not hear B's 1004 Hz for 1.5 s: {}\n{}\n{}",
@@ -110,20 +116,40 @@ fn tone_call(faststart: bool, tunnelling: bool) {
         a.log_tail(60),
         b.log_tail(60)
     );
-    // r() is the received direction only: what A sent (nothing but Wait) has no tone.
     assert!(
-        !asterisk::has_tone(&sent, MILLIWATT_HZ, 0.1),
-        "A's sent direction carries the tone: {}",
-        asterisk::describe(&sent, MILLIWATT_HZ)
+        asterisk::has_tone(&b_heard, CALLER_HZ, 1.5),
+        "B did not hear A's 440 Hz for 1.5 s: {}\n{}\n{}",
+        asterisk::describe(&b_heard, CALLER_HZ),
+        a.log_tail(60),
+        b.log_tail(60)
     );
+    // MixMonitor's r() is the received direction only and t() the sent one: each file has its
+    // own tone and not the other's (so gateway tests can tell what the peer heard).
+    assert!(
+        asterisk::has_tone(&sent, CALLER_HZ, 1.5),
+        "A's sent direction: {}",
+        asterisk::describe(&sent, CALLER_HZ)
+    );
+    for (file, not) in [
+        (&heard, CALLER_HZ),
+        (&sent, MILLIWATT_HZ),
+        (&b_heard, MILLIWATT_HZ),
+    ] {
+        assert!(
+            !asterisk::has_tone(file, not, 0.1),
+            "{not} Hz in {}",
+            asterisk::describe(file, not)
+        );
+    }
     assert!(
         b.log().contains("Milliwatt"),
         "B never ran Milliwatt\n{}",
         b.log()
     );
     eprintln!(
-        "faststart={faststart} tunnelling={tunnelling}: {} in {:?}",
+        "faststart={faststart} tunnelling={tunnelling}: A {}; B {}; in {:?}",
         asterisk::describe(&heard, MILLIWATT_HZ),
+        asterisk::describe(&b_heard, CALLER_HZ),
         started.elapsed()
     );
 }

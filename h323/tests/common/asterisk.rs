@@ -9,6 +9,17 @@
 //! A missing peer fails the test with a message: CI installs it, and a skipped interop test
 //! would pass without proving anything.
 //!
+//! What chan_ooh323 (Asterisk 22.10) needs that is easy to miss:
+//! - `res_timing_timerfd` loaded: without a timing source no RTP is sent, and H.245 DTMF on an
+//!   answered call crashed the callee.
+//! - Both ends declared as peers (`type=friend`, `ip=`): a dial string with a bare IP is
+//!   refused, and a Setup from an undeclared IP is rejected ("Unacceptable ip").
+//! - `h225portrange` per instance: by default every instance takes its H.225.0/H.245 TCP ports
+//!   from 12030–12230.
+//! - Verbose() reaches a log file only with a level on the channel (`verbose(3)`).
+//! - MixMonitor's `r()` file is what the channel received, `t()` what it sent (checked by the
+//!   self-test); a direction with no frames gives an empty file, not silence.
+//!
 //! std only: the gateway's tests include this file with `#[path]`.
 #![allow(
     dead_code,
@@ -205,6 +216,7 @@ const MODULES: &[&str] = &[
     "app_dial.so",
     "app_echo.so",
     "app_playback.so",
+    "app_playtones.so",
     "app_milliwatt.so",
     "app_senddtmf.so",
     "app_read.so",
