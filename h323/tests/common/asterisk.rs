@@ -270,7 +270,7 @@ impl Asterisk {
             std::fs::create_dir_all(host.join(sub))
                 .unwrap_or_else(|e| panic!("create {}/{sub}: {e}", host.display()));
         }
-        for (file, text) in config_files(&inner, cfg) {
+        for (file, text) in config_files(&inner, &module_dir(&root), cfg) {
             std::fs::write(host.join("etc").join(file), text)
                 .unwrap_or_else(|e| panic!("write {file}: {e}"));
         }
@@ -513,6 +513,24 @@ impl Drop for Asterisk {
     }
 }
 
+/// Asterisk's module folder inside the chroot: `/usr/lib/<multiarch triplet>/asterisk/modules`,
+/// the triplet being the machine's (x86_64-linux-gnu, aarch64-linux-gnu, ...).
+fn module_dir(root: &Path) -> String {
+    let lib = root.join("usr/lib");
+    std::fs::read_dir(&lib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("asterisk/modules"))
+        .find(|m| m.join("chan_ooh323.so").exists())
+        .and_then(|m| {
+            m.strip_prefix(root)
+                .ok()
+                .map(|p| format!("/{}", p.display()))
+        })
+        .unwrap_or_else(|| panic!("no asterisk/modules/chan_ooh323.so under {}", lib.display()))
+}
+
 /// Removes the folders of instances whose test process is gone (killed before its drop ran),
 /// so repeated runs on a developer machine do not fill the chroot's /tmp.
 fn remove_stale_instances(root: &Path) {
@@ -535,11 +553,11 @@ fn remove_stale_instances(root: &Path) {
 }
 
 /// The configuration files of an instance living in `inner` (a path inside the chroot).
-fn config_files(inner: &str, cfg: &AsteriskConfig) -> Vec<(&'static str, String)> {
+fn config_files(inner: &str, moddir: &str, cfg: &AsteriskConfig) -> Vec<(&'static str, String)> {
     let asterisk = format!(
         "[directories]\n\
          astetcdir => {inner}/etc\n\
-         astmoddir => /usr/lib/x86_64-linux-gnu/asterisk/modules\n\
+         astmoddir => {moddir}\n\
          astvarlibdir => /var/lib/asterisk\n\
          astdbdir => {inner}/lib\n\
          astkeydir => {inner}/lib\n\
