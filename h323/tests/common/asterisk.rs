@@ -331,13 +331,16 @@ impl Asterisk {
                     .is_some_and(|o| o.contains("fully booted"));
             }
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, self.h323_port));
-            if booted && TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok() {
+            if booted
+                && self.owns_listener()
+                && TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
+            {
                 return;
             }
             if Instant::now() > deadline {
                 panic!(
                     "asterisk {} not ready within {START_TIMEOUT:?} (booted: {booted}, H.225.0 \
-                     port {} listening: no)\n{}",
+                     port {} not listening, or not by this process)\n{}",
                     self.name,
                     self.h323_port,
                     self.log()
@@ -345,6 +348,34 @@ impl Asterisk {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Whether the socket listening on the H.225.0 port is this process's: a free port can be
+    /// taken by someone else between our check and Asterisk's bind, and then calls would reach
+    /// another test's peer.
+    fn owns_listener(&self) -> bool {
+        let Some(pid) = self.child.as_ref().map(Child::id) else {
+            return false;
+        };
+        let Ok(table) = std::fs::read_to_string("/proc/net/tcp") else {
+            return false;
+        };
+        let local = format!("0100007F:{:04X}", self.h323_port);
+        let inodes: Vec<String> = table
+            .lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            // local_address, state 0A = LISTEN, inode
+            .filter(|f| f.get(1) == Some(&local.as_str()) && f.get(3) == Some(&"0A"))
+            .filter_map(|f| f.get(9).map(|i| format!("socket:[{i}]")))
+            .collect();
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            return false;
+        };
+        fds.flatten().any(|fd| {
+            std::fs::read_link(fd.path())
+                .is_ok_and(|t| inodes.iter().any(|i| t.as_os_str() == i.as_str()))
+        })
     }
 
     /// `asterisk -rx cmd` against this instance; None when it fails or times out.
