@@ -179,8 +179,9 @@ impl Session {
             EndSessionCommand::Disconnect(()),
         ))));
         self.ended = true;
-        self.msd = Default::default();
-        self.tcs = Default::default();
+        // Timers stop; the role and the peer's capabilities stay readable.
+        self.msd.stop();
+        self.tcs.stop();
         self.rtd = Default::default();
         self.channels.clear();
     }

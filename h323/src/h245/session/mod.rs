@@ -37,6 +37,8 @@
 //! ```
 
 mod channels;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod misc;
 mod msd;
 mod tcs;

@@ -216,6 +216,9 @@ fn higher_terminal_type_is_master() {
     );
     assert_eq!(p.a.poll_timeout(), None, "T106 stopped");
     assert_eq!(p.b.poll_timeout(), None);
+    // The role outlives the session's end.
+    p.a.end_session();
+    assert_eq!(p.a.is_master(), Some(true));
 }
 
 #[test]
@@ -686,6 +689,7 @@ fn end_session_is_the_last_message() {
         Err(SessionError::Ended)
     );
     assert_eq!(p.a.poll_timeout(), None, "every timer stopped");
+    assert_eq!(p.a.is_master(), None, "determination never finished");
     assert!(p.a.is_ended());
     p.run();
     let end = Mscm::Command(CommandMessage::EndSessionCommand(Box::new(
