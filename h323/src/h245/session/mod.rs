@@ -46,6 +46,10 @@ mod tcs;
 mod tests;
 #[cfg(test)]
 mod tests_channels;
+#[cfg(test)]
+mod tests_misc;
+#[cfg(test)]
+mod tests_tcs;
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
