@@ -30,8 +30,9 @@ mod op {
     pub const DELIVER_ONE: u8 = 14;
     pub const INJECT: u8 = 15; // u8 length, that many octets (a PDU)
     pub const INJECT_SAMPLE: u8 = 16; // u8 sample index, u16 channel number
-    pub const COUNT: u8 = 17;
-    /// The operation's session: `code + SIDE_B` (0 to 16 act on a, 17 to 33 on b).
+    pub const REQUEST_CLOSE: u8 = 17; // u8 channel number
+    pub const COUNT: u8 = 18;
+    /// The operation's session: `code + SIDE_B` (0 to 17 act on a, 18 to 35 on b).
     pub const SIDE_B: u8 = COUNT;
 }
 
@@ -241,6 +242,9 @@ fn drive(data: &[u8]) -> [Vec<SessionEvent>; 2] {
             op::CLOSE => {
                 let _ = s.close_channel(now, u16::from(script.u8()));
             }
+            op::REQUEST_CLOSE => {
+                let _ = s.request_channel_close(now, u16::from(script.u8()));
+            }
             op::USER_INPUT => s.send_user_input("12#"),
             op::FAST_UPDATE => s.request_fast_update(u16::from(script.u8())),
             op::FLOW => {
@@ -349,6 +353,7 @@ pub fn h245_session_seeds() -> Vec<(&'static str, Vec<u8>)> {
         .a(op::RTD, &[])
         .settle()
         .a(op::CLOSE, &[1])
+        .a(op::REQUEST_CLOSE, &[1])
         .settle()
         .b(op::END, &[])
         .settle();
@@ -475,6 +480,11 @@ mod tests {
         )));
         assert!(has(&a, |e| matches!(e, SessionEvent::RoundTripDelay(_))));
         assert!(has(&a, |e| matches!(e, SessionEvent::ChannelClosed { .. })));
+        // a closed the channel it opened, and asked b to close the one b opened.
+        assert!(has(&a, |e| matches!(
+            e,
+            SessionEvent::ChannelClosedByPeer { .. }
+        )));
 
         let [a, b] = drive(&seed("identical_numbers"));
         assert!(has(&a, |e| matches!(

@@ -1,4 +1,4 @@
-//! Round-trip delay (H.245 §8.9, C.9), user input, videoFastUpdatePicture, flow control
+//! Round-trip delay (H.245's RTDSE), user input, videoFastUpdatePicture, flow control
 //! and the end of the session.
 
 use std::time::Instant;
