@@ -174,9 +174,9 @@ fn sample_message(index: u8, number: u16) -> Option<Mscm> {
 
 /// The first octet configures: bits 0-2 the channel limit minus one, bit 3 two sessions
 /// (else the script plays the peer of one), bit 4 equal terminal types. Then operations
-/// ([`op`]) until the data ends. Checked after every step: outputs encode and decode,
-/// nothing follows EndSessionCommand, channels stay within the limit, and a timeout run
-/// at `poll_timeout` moves every timer past it.
+/// (the `op` codes of this file) until the data ends. Checked after every step: outputs
+/// encode and decode, nothing follows EndSessionCommand, channels stay within the limit,
+/// and a timeout run at `poll_timeout` moves every timer past it.
 pub fn h245_session(data: &[u8]) {
     drop(drive(data));
 }
