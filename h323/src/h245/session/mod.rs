@@ -62,6 +62,7 @@ use super::{
 
 pub use channels::ChannelState;
 pub use msd::determine;
+pub use tcs::is_empty_capability_set;
 
 type Mscm = MultimediaSystemControlMessage;
 
