@@ -4,12 +4,13 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-//! Replays the checked-in seeds of the `h323_tpkt`, `h323_q931`, `h323_ras` and `h323_h225`
-//! fuzz targets
+//! Replays the checked-in seeds of the `h323_tpkt`, `h323_q931`, `h323_ras`, `h323_h225` and
+//! `h245_session` fuzz targets
 //! (`fuzz/corpus/<target>/`) through the entry points the cargo-fuzz targets call, so every
 //! seed is a regression test. Seeds named `bad-*` are broken on purpose and must be refused;
 //! the others come from the captures and must equal what the capture reader extracts today
-//! (`H323_WRITE_SEEDS=1` rewrites them from the captures).
+//! (`H323_WRITE_SEEDS=1` rewrites them from the captures). The `h245_session` seeds are
+//! scripts of the session's scenarios, built by `h245::fuzzing::h245_session_seeds`.
 
 mod common;
 
@@ -32,6 +33,10 @@ fn derived(target: &str) -> Vec<(String, Vec<u8>)> {
         "h323_q931" => common::q931_messages(),
         "h323_ras" => common::ras_datagrams(),
         "h323_h225" => common::h225_vectors(),
+        "h245_session" => roomgate_h323::h245::fuzzing::h245_session_seeds()
+            .into_iter()
+            .map(|(name, script)| (name.to_string(), script))
+            .collect(),
         _ => common::tcp_streams()
             .into_iter()
             .enumerate()
@@ -125,4 +130,14 @@ fn h323_h225_corpus() {
     replay("h323_h225", roomgate_h323::fuzzing::h323_h225, |b| {
         UserInformation::decode(b).is_ok()
     });
+}
+
+#[test]
+fn h245_session_corpus() {
+    // Every script is a valid input: there are no bad seeds.
+    replay(
+        "h245_session",
+        roomgate_h323::h245::fuzzing::h245_session,
+        |_| true,
+    );
 }

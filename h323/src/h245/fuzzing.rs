@@ -3,6 +3,8 @@
 
 use super::{MultimediaSystemControlMessage, OpenLogicalChannel, RequestMessage};
 
+pub use super::session::fuzzing::{h245_session, h245_session_seeds};
+
 /// Decodes `data` as a MultimediaSystemControlMessage and as a fastStart OpenLogicalChannel;
 /// whatever decodes must encode, and the encoding must decode to the same value (not
 /// necessarily to the input's octets: a sender may use a longer length form than ours).

@@ -1,5 +1,5 @@
 //! Logical channel signalling (H.245 §8.4, the outgoing and incoming LCSEs of C.5) and the
-//! peer's RequestChannelClose (§8.5, C.6).
+//! close-channel requests both ways (RequestChannelClose, the CLCSE).
 //!
 //! Channel numbers are chosen by the side that opens a channel, so the channels we open and
 //! the ones the peer opens are two separate number spaces: 1 may be open each way.
@@ -16,9 +16,10 @@ use std::time::Instant;
 use super::{channel_number, Mscm, Session, SessionError, SessionEvent};
 use crate::h245::codec::Extensions;
 use crate::h245::{
-    ClcSource, CloseLogicalChannel, CloseLogicalChannelAck, OlcRejectCause, OpenLogicalChannel,
-    OpenLogicalChannelAck, OpenLogicalChannelReject, RccRejectCause, RequestChannelClose,
-    RequestChannelCloseAck, RequestChannelCloseReject, RequestMessage, ResponseMessage,
+    ClcSource, CloseLogicalChannel, CloseLogicalChannelAck, IndicationMessage, OlcRejectCause,
+    OpenLogicalChannel, OpenLogicalChannelAck, OpenLogicalChannelReject, RccRejectCause,
+    RequestChannelClose, RequestChannelCloseAck, RequestChannelCloseReject,
+    RequestChannelCloseRelease, RequestMessage, ResponseMessage,
 };
 
 /// Where a channel is in its life.
@@ -47,18 +48,27 @@ struct Outgoing {
 pub(super) struct Channels {
     outgoing: BTreeMap<u16, Outgoing>,
     incoming: BTreeMap<u16, ChannelState>,
+    /// Our RequestChannelClose for a channel the peer opened, with its T109 (only numbers in
+    /// `incoming`).
+    close_requests: BTreeMap<u16, Instant>,
     /// The last number we assigned.
     last: u16,
 }
 
 impl Channels {
     pub(super) fn deadline(&self) -> Option<Instant> {
-        self.outgoing.values().filter_map(|c| c.deadline).min()
+        let requests = self.close_requests.values().copied();
+        self.outgoing
+            .values()
+            .filter_map(|c| c.deadline)
+            .chain(requests)
+            .min()
     }
 
     pub(super) fn clear(&mut self) {
         self.outgoing.clear();
         self.incoming.clear();
+        self.close_requests.clear();
     }
 
     /// The next free number after the last one assigned (1 to 65535, wrapping), so a
@@ -143,7 +153,7 @@ impl Session {
         cause: OlcRejectCause,
     ) -> Result<(), SessionError> {
         self.awaiting_acceptance(number)?;
-        self.channels.incoming.remove(&number);
+        self.forget_incoming(number);
         self.send_olc_reject(number, cause);
         Ok(())
     }
@@ -218,8 +228,9 @@ impl Session {
             return;
         };
         if self.channels.incoming.contains_key(&number) {
-            // The same number again replaces the channel (C.5.3: the old one is released,
+            // The same number again replaces the channel (the incoming LCSE: the old one is released,
             // the new one is up to the application).
+            self.channels.close_requests.remove(&number);
             self.event(SessionEvent::ChannelClosedByPeer { number });
         } else if self.channels.incoming.len() >= self.config.max_channels {
             self.send_olc_reject(number, super::over_limit_cause());
@@ -236,7 +247,7 @@ impl Session {
             self.protocol_error("CloseLogicalChannel with an invalid channel number");
             return;
         };
-        // Acknowledged even for a channel we do not know (C.5: a close in the released
+        // Acknowledged even for a channel we do not know (the incoming LCSE: a close in the released
         // state is acknowledged), so a peer that retries its close gets its answer.
         self.send(Mscm::Response(ResponseMessage::CloseLogicalChannelAck(
             Box::new(CloseLogicalChannelAck {
@@ -244,7 +255,7 @@ impl Session {
                 extensions: Extensions::default(),
             }),
         )));
-        if self.channels.incoming.remove(&number).is_some() {
+        if self.forget_incoming(number) {
             self.event(SessionEvent::ChannelClosedByPeer { number });
         }
     }
@@ -282,6 +293,49 @@ impl Session {
                 ))),
                 None => self.protocol_error("RequestChannelClose with an invalid channel number"),
             },
+        }
+    }
+
+    fn forget_incoming(&mut self, number: u16) -> bool {
+        self.channels.close_requests.remove(&number);
+        self.channels.incoming.remove(&number).is_some()
+    }
+
+    /// Asks the peer to close a channel it opened to us (RequestChannelClose): its
+    /// CloseLogicalChannel follows as [`SessionEvent::ChannelClosedByPeer`]; a refusal, or no
+    /// answer within T109, is [`SessionEvent::ChannelCloseRefused`].
+    pub fn request_channel_close(&mut self, now: Instant, number: u16) -> Result<(), SessionError> {
+        if self.ended {
+            return Err(SessionError::Ended);
+        }
+        match self.channels.incoming.get(&number) {
+            None => return Err(SessionError::UnknownChannel(number)),
+            Some(ChannelState::Open) => {}
+            Some(&state) => return Err(SessionError::WrongState { number, state }),
+        }
+        self.channels
+            .close_requests
+            .insert(number, now + self.config.t109);
+        self.send(Mscm::Request(RequestMessage::RequestChannelClose(
+            Box::new(RequestChannelClose {
+                forward_logical_channel_number: u32::from(number),
+                extensions: Extensions::default(),
+            }),
+        )));
+        Ok(())
+    }
+
+    /// The peer's answer to our RequestChannelClose.
+    pub(super) fn on_rcc_answer(&mut self, number: u32, accepted: bool) {
+        let pending =
+            channel_number(number).filter(|n| self.channels.close_requests.contains_key(n));
+        let Some(number) = pending else {
+            self.protocol_error("RequestChannelClose answer with none outstanding");
+            return;
+        };
+        self.channels.close_requests.remove(&number);
+        if !accepted {
+            self.event(SessionEvent::ChannelCloseRefused { number });
         }
     }
 
@@ -352,10 +406,30 @@ impl Session {
             .filter(|(_, c)| c.deadline.is_some_and(|d| d <= now))
             .map(|(&n, &c)| (n, c))
             .collect();
+        let requests: Vec<u16> = self
+            .channels
+            .close_requests
+            .iter()
+            .filter(|(_, &d)| d <= now)
+            .map(|(&n, _)| n)
+            .collect();
+        for number in requests {
+            // T109 (CLCSE): the request is withdrawn.
+            self.channels.close_requests.remove(&number);
+            self.send(Mscm::Indication(
+                IndicationMessage::RequestChannelCloseRelease(Box::new(
+                    RequestChannelCloseRelease {
+                        forward_logical_channel_number: u32::from(number),
+                        extensions: Extensions::default(),
+                    },
+                )),
+            ));
+            self.event(SessionEvent::ChannelCloseRefused { number });
+        }
         let t108 = self.config.t108;
         for (number, channel) in expired {
             if channel.state == ChannelState::Opening {
-                // T103 (C.5.2): the signalling entity closes the channel itself; its Ack is
+                // T103 (outgoing LCSE): the signalling entity closes the channel itself; its Ack is
                 // awaited (T108) so it is not taken for a stray answer.
                 self.channels.outgoing.insert(
                     number,

@@ -1,4 +1,4 @@
-//! Round-trip delay (H.245 §8.9, C.9), user input, videoFastUpdatePicture, flow control
+//! Round-trip delay (H.245's RTDSE), user input, videoFastUpdatePicture, flow control
 //! and the end of the session.
 
 use std::time::Instant;
@@ -179,8 +179,9 @@ impl Session {
             EndSessionCommand::Disconnect(()),
         ))));
         self.ended = true;
-        self.msd = Default::default();
-        self.tcs = Default::default();
+        // Timers stop; the role and the peer's capabilities stay readable.
+        self.msd.stop();
+        self.tcs.stop();
         self.rtd = Default::default();
         self.channels.clear();
     }

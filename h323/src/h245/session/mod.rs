@@ -1,7 +1,7 @@
 //! The H.245 control protocol of one call, sans-IO: master/slave determination (H.245
 //! §8.2, C.2), capability exchange (§8.3, C.3), logical channel signalling (§8.4, C.5),
-//! round-trip delay (§8.9), and the commands and indications a gateway uses (user input,
-//! videoFastUpdatePicture, flow control, end session).
+//! channel close requests, round-trip delay, and the commands and indications a gateway
+//! uses (user input, videoFastUpdatePicture, flow control, end session).
 //!
 //! The session sees typed [`MultimediaSystemControlMessage`]s only: whoever carries them
 //! (tunnelled in H.225.0, fastStart, or a TCP connection of their own) feeds received ones
@@ -37,6 +37,8 @@
 //! ```
 
 mod channels;
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing;
 mod misc;
 mod msd;
 mod tcs;
@@ -44,6 +46,10 @@ mod tcs;
 mod tests;
 #[cfg(test)]
 mod tests_channels;
+#[cfg(test)]
+mod tests_misc;
+#[cfg(test)]
+mod tests_tcs;
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -56,6 +62,7 @@ use super::{
 
 pub use channels::ChannelState;
 pub use msd::determine;
+pub use tcs::is_empty_capability_set;
 
 type Mscm = MultimediaSystemControlMessage;
 
@@ -63,7 +70,7 @@ type Mscm = MultimediaSystemControlMessage;
 /// (Annex C: 30 s each); a gateway that must notice a dead peer sooner shortens them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionConfig {
-    /// The terminalType of master/slave determination. H.323 (Table 1) has 50 for a
+    /// The terminalType of master/slave determination. H.323's table of terminal types has 50 for a
     /// terminal, 60 for a gateway without an MC and 190 for an MCU; the higher one is master.
     pub terminal_type: u8,
     /// T101: how long an outgoing TerminalCapabilitySet waits for its answer.
@@ -76,6 +83,8 @@ pub struct SessionConfig {
     pub t108: Duration,
     /// T105: how long a RoundTripDelayRequest waits for its answer.
     pub t105: Duration,
+    /// T109: how long our RequestChannelClose waits for its answer.
+    pub t109: Duration,
     /// How many channels each direction may hold at once. A peer's OpenLogicalChannel past
     /// it is rejected, so a hostile peer cannot grow the session's state.
     pub max_channels: usize,
@@ -98,6 +107,7 @@ impl Default for SessionConfig {
             t106: t,
             t108: t,
             t105: t,
+            t109: t,
             max_channels: DEFAULT_MAX_CHANNELS,
             max_msd_retries: 3,
         }
@@ -147,6 +157,9 @@ pub enum SessionEvent {
     ChannelClosedByPeer { number: u16 },
     /// A channel we closed is closed (acknowledged, or T108 expired).
     ChannelClosed { number: u16 },
+    /// The peer refused (or did not answer within T109) our request to close a channel it
+    /// opened ([`Session::request_channel_close`]); the channel stays open.
+    ChannelCloseRefused { number: u16 },
     /// User input: the alphanumeric string, or a signal's one DTMF character.
     UserInput(String),
     /// The peer asks for an intra picture on the video channel we send.
@@ -162,7 +175,7 @@ pub enum SessionEvent {
     /// No RoundTripDelayResponse within T105: the peer (or the path) is gone.
     RoundTripDelayTimedOut,
     /// The peer ended the H.245 session (our EndSessionCommand has been queued if we had not
-    /// sent one).
+    /// sent one): every channel, both ways, is gone.
     EndSession,
     /// A typed message the session runs no procedure for (H.239 generic messages, mode
     /// requests, non-standard messages, the peer's FunctionNotSupported or a
@@ -278,10 +291,11 @@ impl Session {
             ResponseMessage::CloseLogicalChannelAck(a) => {
                 self.on_clc_ack(a.forward_logical_channel_number);
             }
-            ResponseMessage::RequestChannelCloseAck(_)
-            | ResponseMessage::RequestChannelCloseReject(_) => {
-                // This session never sends RequestChannelClose.
-                self.protocol_error("RequestChannelClose answer with none outstanding");
+            ResponseMessage::RequestChannelCloseAck(a) => {
+                self.on_rcc_answer(a.forward_logical_channel_number, true);
+            }
+            ResponseMessage::RequestChannelCloseReject(r) => {
+                self.on_rcc_answer(r.forward_logical_channel_number, false);
             }
             ResponseMessage::RoundTripDelayResponse(r) => self.on_rtd_response(now, &r),
             r @ (ResponseMessage::NonStandard(_)
@@ -323,7 +337,8 @@ impl Session {
             | IndicationMessage::RequestModeRelease(_)
             | IndicationMessage::FunctionNotSupported(_)
             | IndicationMessage::GenericIndication(_)) => self.other(Mscm::Indication(i)),
-            // Indications are never answered (H.245 §8: no FunctionNotUnderstood for them).
+            // Indications are never answered: FunctionNotUnderstood can quote only requests,
+            // responses and commands.
             IndicationMessage::Untyped(_) | IndicationMessage::Unknown { .. } => {}
         }
     }

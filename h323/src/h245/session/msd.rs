@@ -75,6 +75,10 @@ impl Msd {
         }
     }
 
+    pub(super) fn stop(&mut self) {
+        self.state = State::Idle;
+    }
+
     /// A fresh number for a repeated determination.
     fn redraw(&mut self) -> u32 {
         let mut s = self.seed.unwrap_or(0);

@@ -28,6 +28,10 @@ impl Tcs {
     pub(super) fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
+
+    pub(super) fn stop(&mut self) {
+        self.deadline = None;
+    }
 }
 
 /// H.245 v17's protocolIdentifier, itu-t(0) recommendation(0) h(8) 245 version(0) 17.

@@ -405,3 +405,97 @@ fn answers_reencode() {
         Some(&SessionEvent::ChannelClosedByPeer { number: 1 })
     );
 }
+
+#[test]
+fn asking_the_peer_to_close_its_channel() {
+    let mut p = Pair::gateway_and_terminal();
+    let n = p.a.open_channel(p.now, olc()).unwrap();
+    p.run();
+    // Not yet accepted: the application rejects instead.
+    assert_eq!(
+        p.b.request_channel_close(p.now, n),
+        Err(SessionError::WrongState {
+            number: n,
+            state: ChannelState::AwaitingAcceptance
+        })
+    );
+    assert_eq!(
+        p.b.request_channel_close(p.now, 99),
+        Err(SessionError::UnknownChannel(99))
+    );
+    p.b.accept_channel(n, olc_ack()).unwrap();
+    p.run();
+    p.take_events();
+    p.b.request_channel_close(p.now, n).unwrap();
+    assert_eq!(
+        p.b.poll_timeout(),
+        Some(p.now + Duration::from_secs(30)),
+        "T109"
+    );
+    p.run();
+    let (a, b) = p.take_events();
+    assert_eq!(a, [SessionEvent::ChannelClosed { number: n }]);
+    assert_eq!(b, [SessionEvent::ChannelClosedByPeer { number: n }]);
+    assert_eq!(p.b.poll_timeout(), None);
+    assert_eq!(p.b.channel_count(), (0, 0));
+}
+
+#[test]
+fn close_request_refused_or_unanswered() {
+    let mut s = Session::new(SessionConfig {
+        t109: Duration::from_secs(7),
+        ..Default::default()
+    });
+    let t0 = Instant::now();
+    for n in [1, 2] {
+        s.handle_message(t0, olc_numbered(n));
+        s.accept_channel(n as u16, olc_ack()).unwrap();
+        s.request_channel_close(t0, n as u16).unwrap();
+    }
+    drain(&mut s);
+    events(&mut s);
+    s.handle_message(
+        t0,
+        Mscm::Response(ResponseMessage::RequestChannelCloseReject(Box::new(
+            RequestChannelCloseReject {
+                forward_logical_channel_number: 1,
+                cause: RccRejectCause::Unspecified(()),
+                extensions: none(),
+            },
+        ))),
+    );
+    assert_eq!(
+        events(&mut s),
+        [SessionEvent::ChannelCloseRefused { number: 1 }]
+    );
+    assert_eq!(s.incoming_channel(1), Some(ChannelState::Open));
+    s.handle_timeout(t0 + Duration::from_secs(7));
+    assert_eq!(
+        drain(&mut s),
+        [Mscm::Indication(
+            IndicationMessage::RequestChannelCloseRelease(Box::new(RequestChannelCloseRelease {
+                forward_logical_channel_number: 2,
+                extensions: none()
+            }))
+        )]
+    );
+    assert_eq!(
+        events(&mut s),
+        [SessionEvent::ChannelCloseRefused { number: 2 }]
+    );
+    assert_eq!(s.poll_timeout(), None);
+    // Answers now are stray.
+    s.handle_message(
+        t0,
+        Mscm::Response(ResponseMessage::RequestChannelCloseAck(Box::new(
+            RequestChannelCloseAck {
+                forward_logical_channel_number: 2,
+                extensions: none(),
+            },
+        ))),
+    );
+    assert!(matches!(
+        events(&mut s)[..],
+        [SessionEvent::ProtocolError(_)]
+    ));
+}
