@@ -11,8 +11,7 @@ pub use roomgate_core::call::dial;
 pub mod directory;
 #[doc(hidden)]
 pub mod fuzz_calls;
-#[allow(dead_code)] // Wired into the driver with the H.323 listener.
-pub(crate) mod h323_leg;
+pub mod h323_leg;
 pub mod ivr;
 pub mod media_plane;
 pub mod negotiate;

@@ -14,10 +14,12 @@ use roomgate_core::media_spec::{
 use roomgate_h323::h245::{
     codec::Extensions, standard_oid, AudioCapability, AudioTelephonyEventCapability, Capability,
     CapabilityDescriptor, CapabilityTableEntry, DataType, ForwardLogicalChannelParameters,
-    ForwardMultiplexParameters, H2250Capability, H2250LogicalChannelParameters, McCapability,
+    ForwardMultiplexAckParameters, ForwardMultiplexParameters, H2250Capability,
+    H2250LogicalChannelAckParameters, H2250LogicalChannelParameters, McCapability,
     MediaDistributionCapability, MediaPacketizationCapability, MultiplexCapability,
-    MultipointCapability, OpenLogicalChannel, ReverseLogicalChannelParameters,
-    ReverseMultiplexParameters, TerminalCapabilitySet, TransportAddress, UserInputCapability,
+    MultipointCapability, OpenLogicalChannel, OpenLogicalChannelAck,
+    ReverseLogicalChannelParameters, ReverseMultiplexParameters, TerminalCapabilitySet,
+    TransportAddress, UserInputCapability,
 };
 use roomgate_h323::per::PerError;
 
@@ -265,6 +267,57 @@ pub fn open_audio(codec: &Codec, our_rtcp: SocketAddr) -> Option<OpenLogicalChan
         reverse_logical_channel_parameters: None,
         extensions: Extensions::default(),
     })
+}
+
+/// What a far end's OpenLogicalChannel toward us carries (slow start): the audio codec and
+/// where it wants RTCP about it. `None` for anything but audio we carry.
+pub fn incoming_audio(olc: &OpenLogicalChannel) -> Option<(Codec, Option<SocketAddr>)> {
+    let DataType::AudioData(cap) = &olc.forward_logical_channel_parameters.data_type else {
+        return None;
+    };
+    let p = h2250_forward(olc)?;
+    if p.session_id != AUDIO_SESSION && p.session_id != 0 {
+        return None;
+    }
+    let rtcp = p.media_control_channel.as_ref().and_then(socket_of);
+    Some((codec_of(cap)?, rtcp))
+}
+
+/// Our OpenLogicalChannelAck for a channel toward us: where we receive its RTP and RTCP.
+pub fn audio_ack(
+    our_rtp: SocketAddr,
+    our_rtcp: SocketAddr,
+) -> Result<OpenLogicalChannelAck, PerError> {
+    let mut ack = OpenLogicalChannelAck {
+        // The session sets the channel number it acknowledges.
+        forward_logical_channel_number: 1,
+        reverse_logical_channel_parameters: None,
+        extensions: Extensions::default(),
+    };
+    ack.set_forward_multiplex_ack_parameters(Some(
+        &ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(
+            H2250LogicalChannelAckParameters {
+                non_standard: None,
+                session_id: Some(AUDIO_SESSION),
+                media_channel: Some(transport_of(our_rtp)),
+                media_control_channel: Some(transport_of(our_rtcp)),
+                dynamic_rtp_payload_type: None,
+                extensions: Extensions::default(),
+            },
+        ),
+    ))?;
+    Ok(ack)
+}
+
+/// Where the far end receives the channel we opened: RTP and RTCP from its Ack.
+pub fn ack_addresses(ack: &OpenLogicalChannelAck) -> (Option<SocketAddr>, Option<SocketAddr>) {
+    match ack.forward_multiplex_ack_parameters() {
+        Some(Ok(ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(p))) => (
+            p.media_channel.as_ref().and_then(socket_of),
+            p.media_control_channel.as_ref().and_then(socket_of),
+        ),
+        _ => (None, None),
+    }
 }
 
 fn multipoint() -> MultipointCapability {

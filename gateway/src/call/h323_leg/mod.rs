@@ -3,6 +3,6 @@
 //! builds and reads protocol messages only; which leg is the room and which the upstream is
 //! the driver's business.
 
-pub(crate) mod media_map;
+pub mod media_map;
 #[cfg(test)]
 mod tests;

@@ -213,3 +213,41 @@ fn proposals_we_cannot_carry_are_left_out() {
         olc
     );
 }
+
+#[test]
+fn slow_start_channels_read_and_answered_like_asterisks() {
+    // chan_ooh323's OpenLogicalChannel toward its peer, and the peer's Ack (slow start).
+    let olc = MultimediaSystemControlMessage::decode(vector!("h245_ss_12030_12033_04")).unwrap();
+    let MultimediaSystemControlMessage::Request(RequestMessage::OpenLogicalChannel(olc)) = olc
+    else {
+        panic!("not an OLC")
+    };
+    let (codec, rtcp) = incoming_audio(&olc).unwrap();
+    assert_eq!(codec.name, "PCMU");
+    assert!(rtcp.is_some());
+    let theirs = MultimediaSystemControlMessage::decode(vector!("h245_ss_12033_12030_05")).unwrap();
+    let MultimediaSystemControlMessage::Response(
+        roomgate_h323::h245::ResponseMessage::OpenLogicalChannelAck(theirs),
+    ) = theirs
+    else {
+        panic!("not an OLCAck")
+    };
+    let (rtp, rtcp) = ack_addresses(&theirs);
+    assert!(rtp.is_some() && rtcp.is_some(), "{theirs:?}");
+
+    let ours = audio_ack(addr("127.0.0.1:30000"), addr("127.0.0.1:30001")).unwrap();
+    assert_eq!(
+        ack_addresses(&ours),
+        (Some(addr("127.0.0.1:30000")), Some(addr("127.0.0.1:30001")))
+    );
+    let msg = MultimediaSystemControlMessage::Response(
+        roomgate_h323::h245::ResponseMessage::OpenLogicalChannelAck(Box::new(ours)),
+    );
+    assert_eq!(
+        MultimediaSystemControlMessage::decode(&msg.encode().unwrap()).unwrap(),
+        msg
+    );
+    // Video or an unknown codec is not audio we carry.
+    let video = roomgate_h323::h245::samples::open_logical_channel_h264().unwrap();
+    assert!(incoming_audio(&video).is_none());
+}
