@@ -1,7 +1,7 @@
 //! tshark as the oracle for what the call state machine writes: a whole fastStart call with
 //! H.245 tunnelled, both sides run by `roomgate_h323::call::Call` (Setup with proposals, Call
-//! Proceeding, Alerting with the accepted channels and tunnelled H.245, a Facility carrying
-//! H.245 alone, Connect, Release Complete), framed as the two directions of one TCP
+//! Proceeding, Facilities carrying tunnelled H.245, Alerting with the accepted channels,
+//! Connect, Release Complete), framed as the two directions of one TCP
 //! connection to port 1720. Every frame must dissect as H.225.0 with the message type, body,
 //! fastStart and h245Control counts and tunnelling flag we meant, and with no malformed or
 //! error-level expert field; a control frame cut short must be flagged.
@@ -117,7 +117,7 @@ fn pump(now: Instant, wire: &mut Wire, caller: &mut Call, callee: &mut Call) {
     panic!("never quiet");
 }
 
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "frame.protocols",
     "q931.message_type",
     "h225.h323_message_body",
@@ -127,6 +127,7 @@ const FIELDS: [&str; 9] = [
     "_ws.malformed",
     "_ws.expert.severity",
     "h245.forwardLogicalChannelNumber",
+    "h225.reason",
 ];
 
 fn count(field: &str) -> usize {
@@ -167,9 +168,10 @@ fn tshark_dissects_a_whole_call_written_by_the_state_machine() {
     assert!(callee.is_released());
 
     // (Q.931 type, body alternative, fastStart items, h245Control items)
-    let expected: [(&str, &str, usize, usize); 6] = [
+    let expected: [(&str, &str, usize, usize); 7] = [
         ("0x05", "0", 2, 0), // Setup with two proposals
-        ("0x02", "1", 0, 1), // Call Proceeding carrying the first RTD
+        ("0x02", "1", 0, 0), // Call Proceeding
+        ("0x62", "6", 0, 1), // Facility carrying the first RTD
         ("0x01", "3", 1, 0), // Alerting with the accepted channel
         ("0x62", "6", 0, 1), // Facility with H.245 only
         ("0x07", "2", 0, 0), // Connect
@@ -202,6 +204,11 @@ fn tshark_dissects_a_whole_call_written_by_the_state_machine() {
         assert_eq!(count(f[4]), ctl, "{line}");
         if ctl > 0 {
             assert!(f[0].contains(":h245"), "H.245 inside not dissected: {line}");
+        }
+        // A Facility carrying H.245 says so: transportedInformation (4 root alternatives,
+        // then extension 6); chan_ooh323 ignores h245Control under any other reason.
+        if mt == "0x62" {
+            assert_eq!(f[9], "10", "Facility reason: {line}");
         }
         // fastStart elements are OpenLogicalChannels, dissected inside H.225.0.
         assert_eq!(count(f[8]), fs, "OpenLogicalChannels dissected: {line}");

@@ -22,9 +22,13 @@ use super::CallError;
 /// add components we do not send.
 const H225_V4: [u64; 6] = [0, 0, 8, 2250, 0, 4];
 
-/// FacilityReason's extension alternative `transportedInformation`: a Facility that only
-/// carries tunnelled H.245 (what chan_ooh323 sends and expects).
-const FACILITY_TRANSPORTED_INFORMATION: usize = 5;
+/// FacilityReason's extension alternatives (after the four root ones): conferenceListChoice
+/// 0, startH245 1, noH245 2, newTokens 3, featureSetUpdate 4, forwardedElements 5,
+/// transportedInformation 6. transportedInformation marks a Facility that only carries
+/// tunnelled H.245 (chan_ooh323 reads h245Control of a Facility only with this reason or
+/// an empty body); startH245 one that offers our H.245 address.
+const FACILITY_START_H245: usize = 1;
+const FACILITY_TRANSPORTED_INFORMATION: usize = 6;
 
 /// Q.931 Call state element (§4.5.7): the answer to a Status Enquiry names the state.
 const IE_CALL_STATE: u8 = 0x14;
@@ -244,8 +248,8 @@ pub(super) fn answer(
         }
         Answer::Facility => {
             let reason = if p.h245_address.is_some() {
-                // startH245: the address is where the peer reaches our H.245.
-                Reason::extension(0)
+                // The address is where the peer reaches our H.245.
+                Reason::extension(FACILITY_START_H245)
             } else {
                 Reason::extension(FACILITY_TRANSPORTED_INFORMATION)
             };

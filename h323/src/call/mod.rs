@@ -470,7 +470,11 @@ impl Call {
 
     /// Sends one message of the call, with as much queued tunnelled H.245 as fits.
     fn send(&mut self, kind: Answer, parts: AnswerParts) -> Result<(), CallError> {
-        let take = if self.h245_transport == H245Transport::Tunnelled {
+        // Tunnelled H.245 rides only in Connect and Facility: H.225.0 allows it in any
+        // message, but chan_ooh323 (ooh323c) reads h245Control only there and drops it from
+        // Call Proceeding and Alerting, which leaves its capability exchange waiting forever.
+        let carries = matches!(kind, Answer::Connect { .. } | Answer::Facility);
+        let take = if carries && self.h245_transport == H245Transport::Tunnelled {
             self.h245_out.len().min(MAX_H245_PER_MESSAGE)
         } else {
             0

@@ -150,14 +150,22 @@ fn fast_start_and_tunnelled_call_from_setup_to_release() {
     assert_eq!(callee.state(), CallState::Present);
     assert_eq!(callee.h245_transport(), H245Transport::Tunnelled);
 
-    // H.245 queued before our first answer rides in it.
+    // H.245 queued before our first answer follows it, in a Facility of its own (never in
+    // Call Proceeding or Alerting, where chan_ooh323 ignores it).
     callee.send_h245(&rtd(1)).unwrap();
     assert!(drain(&mut callee).is_empty(), "held until the first answer");
     callee.proceeding().unwrap();
     let accepted = vec![setup.fast_start[1].clone()];
     callee.alert(Some(&accepted)).unwrap();
     let (_, sent) = pump(t0, &mut caller, &mut callee);
-    assert_eq!(sent, [MessageType::CallProceeding, MessageType::Alerting]);
+    assert_eq!(
+        sent,
+        [
+            MessageType::CallProceeding,
+            MessageType::Facility,
+            MessageType::Alerting
+        ]
+    );
     assert_eq!(
         events(&mut caller),
         [
