@@ -1,12 +1,13 @@
-//! Interop of Roomgate's H.323 stack with a real peer: Asterisk with chan_ooh323 calls a
-//! Roomgate H.323 listener (the gateway's TCP transport, `roomgate_h323::endpoint::H323Call`
+//! Interop of Roomgate's H.323 stack with a real peer, both ways. Asterisk with chan_ooh323
+//! calls a Roomgate H.323 listener (the gateway's TCP transport, `roomgate_h323::endpoint::H323Call`
 //! and the gateway's H.245 ↔ MediaSpec mapping) in both signalling modes — fastStart with
 //! H.245 tunnelled, and slow start over a separate H.245 connection that we offer — and we
 //! check what a room system's call needs: the dialled number, H.245 master/slave
 //! determination and capability exchange completing with Asterisk, channels opened both
 //! ways, audio both ways (Asterisk's 1004 Hz milliwatt tone decoded from the RTP we receive;
 //! our 440 Hz in what Asterisk recorded), digits sent as H.245 userInput, and our Release
-//! Complete ending Asterisk's call.
+//! Complete ending Asterisk's call. And Roomgate places calls to Asterisk in both modes
+//! (our fastStart proposals accepted, or channels opened over H.245), with audio both ways.
 //!
 //! This answers calls with a test loop, not the call layer: it proves the protocol stack
 //! against the peer on its own. A missing peer fails the test (CI installs it).
@@ -28,10 +29,10 @@ use roomgate::call::h323_leg::media_map;
 use roomgate::h323::{ConnEvent, H323Received, H323Settings, H323Transport};
 use roomgate::transport::ConnId;
 use roomgate_core::media_spec::Codec;
-use roomgate_h323::call::{cause, CallConfig, CallEvent};
+use roomgate_h323::call::{cause, CallConfig, CallEvent, Dial};
 use roomgate_h323::endpoint::{Event, H323Call, Transmit};
 use roomgate_h323::h245::session::{SessionConfig, SessionEvent};
-use roomgate_h323::ras::TransportAddress;
+use roomgate_h323::ras::{AliasAddress, TransportAddress};
 use roomgate_media::codec::g711;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -83,6 +84,9 @@ struct Seen {
     heard: Vec<i16>,
     sent_ms: u32,
     released_by_us: bool,
+    /// Placing a call: the callee accepted our fastStart proposals, and answered.
+    fast_start_accepted: bool,
+    connected: bool,
 }
 
 impl std::fmt::Debug for Seen {
@@ -101,6 +105,8 @@ impl std::fmt::Debug for Seen {
             .field("heard_samples", &self.heard.len())
             .field("sent_ms", &self.sent_ms)
             .field("released_by_us", &self.released_by_us)
+            .field("fast_start_accepted", &self.fast_start_accepted)
+            .field("connected", &self.connected)
             .finish()
     }
 }
@@ -122,12 +128,25 @@ fn tone_packet(seq: u16, n: u32) -> Vec<u8> {
     rtp
 }
 
-/// Answers one call on `transport` like a room-facing gateway would, until it has heard and
-/// sent enough, then hangs up.
-async fn answer_one(
+/// Which side of the call the loop plays.
+enum Role {
+    /// Answer the call Asterisk places.
+    Answer,
+    /// Place a call to Asterisk at this address, with fastStart or not, tunnelling or not.
+    Dial {
+        to: SocketAddr,
+        fast_start: bool,
+        tunnelling: bool,
+    },
+}
+
+/// Runs one call on `transport` like a gateway leg would — answering it or placing it —
+/// until it has heard and sent enough, then hangs up.
+async fn run_call(
     transport: H323Transport,
     mut rx: mpsc::Receiver<H323Received>,
     ast: &Asterisk,
+    role: Role,
 ) -> Seen {
     let rtp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let our_rtp = rtp.local_addr().unwrap();
@@ -135,6 +154,42 @@ async fn answer_one(
     let pcmu = Codec::new("PCMU", 8000, 1, 0);
     let mut seen = Seen::default();
     let mut call: Option<(ConnId, H323Call)> = None;
+    let mut dialled = false;
+    if let Role::Dial {
+        to,
+        fast_start,
+        tunnelling,
+    } = role
+    {
+        let conn = transport.dial(to).await.unwrap();
+        let dial = Dial {
+            call_reference: 0x0123,
+            call_identifier: [0x42; 16],
+            conference_id: [0x43; 16],
+            destination: vec![AliasAddress::DialedDigits("200".into())],
+            called_number: Some("200".into()),
+            source: vec![AliasAddress::H323Id("roomgate".into())],
+            calling_number: Some("1001".into()),
+            fast_start: if fast_start {
+                media_map::propose(std::slice::from_ref(&pcmu), our_rtp, our_rtcp, 1)
+            } else {
+                Vec::new()
+            },
+            ..Dial::default()
+        };
+        let config = CallConfig {
+            tunnelling,
+            ..CallConfig::default()
+        };
+        let now = Instant::now();
+        let mut c = H323Call::outgoing(now, config, SessionConfig::default(), &dial).unwrap();
+        let caps = media_map::capabilities(std::slice::from_ref(&pcmu)).unwrap();
+        c.start_h245(now, caps, 0x00be_ef00);
+        seen.fast_start = fast_start;
+        seen.tunnelling = Some(tunnelling);
+        call = Some((conn, c));
+        dialled = true;
+    }
     let mut h245: Option<ConnId> = None;
     let mut remote_rtp: Option<SocketAddr> = None;
     let mut opened_ours = false;
@@ -235,12 +290,13 @@ async fn answer_one(
                         c.call().connect(None, ours).unwrap();
                     }
                 }
-                Event::Call(CallEvent::H245Address(a)) => {
-                    // The caller offered its H.245 port: connect (slow start, no tunnelling).
-                    if let Some(to) = from_ras(&a) {
-                        transport.connect_h245(sig, to);
-                    }
+                Event::Call(CallEvent::FastStartAccepted(list)) => {
+                    let (codec, to, _) = media_map::accepted(&list).expect("an accepted channel");
+                    assert_eq!(codec.name, "PCMU");
+                    remote_rtp = to.or(remote_rtp);
+                    seen.fast_start_accepted = true;
                 }
+                Event::Call(CallEvent::Connected) => seen.connected = true,
                 Event::Call(CallEvent::Released { .. }) => {
                     return seen;
                 }
@@ -277,7 +333,7 @@ async fn answer_one(
         if !seen.released_by_us
             && seen.heard.len() >= 8000 * 5 / 2
             && seen.sent_ms >= 3000
-            && seen.digits.contains('#')
+            && (dialled || seen.digits.contains('#'))
         {
             c.session().end_session();
             c.call().release(cause::NORMAL);
@@ -322,7 +378,7 @@ async fn call_from_asterisk(faststart: bool, tunnelling: bool) {
         .await
         .unwrap();
     ast.originate("OOH323/1001@roomgate", "extension call@default");
-    let seen = answer_one(transport, rx, &ast).await;
+    let seen = run_call(transport, rx, &ast, Role::Answer).await;
 
     let what = format!("{seen:?}\n{}", ast.log_tail(60));
     assert!(seen.dialled.iter().any(|d| d == "1001"), "{what}");
@@ -373,4 +429,77 @@ async fn asterisk_calls_us_with_fast_start_and_tunnelled_h245() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asterisk_calls_us_with_slow_start_and_separate_h245() {
     call_from_asterisk(false, false).await;
+}
+
+/// The callee: answers 200 with the milliwatt tone, recording what it hears from us.
+const CALLEE: &str = "\
+[default]
+exten => 200,1,Answer()
+ same => n,MixMonitor(${REC}/both.wav,r(${REC}/heard.wav))
+ same => n,Milliwatt()
+";
+
+/// Roomgate places an H.323 call to Asterisk (as it will for a meeting whose upstream is
+/// H.323): answered, H.245 settled, audio both ways by frequency.
+async fn call_to_asterisk(fast_start: bool, tunnelling: bool) {
+    let (tx, rx) = mpsc::channel(256);
+    let transport = H323Transport::new(H323Settings::default(), tx);
+    // Asterisk only takes calls from declared peers (by address).
+    let cfg = AsteriskConfig::new(CALLEE)
+        .modes(fast_start, tunnelling)
+        .peer("roomgate", asterisk::free_tcp_port(), "1001");
+    let ast = tokio::task::spawn_blocking(move || Asterisk::start("callee", &cfg))
+        .await
+        .unwrap();
+    let to = SocketAddr::from(([127, 0, 0, 1], ast.h323_port));
+    let role = Role::Dial {
+        to,
+        fast_start,
+        tunnelling,
+    };
+    let seen = run_call(transport, rx, &ast, role).await;
+    let what = format!("{seen:?}\n{}", ast.log_tail(60));
+    assert!(seen.connected, "{what}");
+    if fast_start {
+        assert!(seen.fast_start_accepted, "{what}");
+    } else {
+        assert!(
+            seen.channel_from_them && seen.channel_to_them,
+            "slow-start channels: {what}"
+        );
+    }
+    assert!(
+        seen.msd_master.is_some(),
+        "master/slave determination: {what}"
+    );
+    assert!(
+        seen.remote_caps && seen.caps_acked,
+        "capability exchange: {what}"
+    );
+    let heard = Wav {
+        rate: 8000,
+        samples: seen.heard.clone(),
+    };
+    let secs = asterisk::tone_seconds(&heard, MILLIWATT_HZ);
+    assert!(secs >= 1.5, "we heard {secs:.2} s of 1004 Hz: {what}");
+    assert!(
+        ast.wait_no_channels(Duration::from_secs(10)),
+        "Asterisk kept the call after our Release Complete: {what}"
+    );
+    let rec = ast.recording("heard.wav");
+    assert!(
+        asterisk::has_tone(&rec, OUR_HZ, 1.5),
+        "Asterisk did not hear our 440 Hz: {}\n{what}",
+        asterisk::describe(&rec, OUR_HZ)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn we_call_asterisk_with_fast_start_and_tunnelled_h245() {
+    call_to_asterisk(true, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn we_call_asterisk_with_slow_start_and_separate_h245() {
+    call_to_asterisk(false, false).await;
 }

@@ -116,6 +116,42 @@ async fn packets_are_framed_across_segments_and_written_back() {
 }
 
 #[tokio::test]
+async fn dialled_connections_carry_packets_both_ways() {
+    let (t, mut rx, _) = start().await;
+    let peer = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let conn = t.dial(peer.local_addr().unwrap()).await.unwrap();
+    let (mut far, _) = peer.accept().await.unwrap();
+    t.send(conn, tpkt::encode(b"setup").unwrap()).unwrap();
+    let mut got = [0u8; 9];
+    far.read_exact(&mut got).await.unwrap();
+    assert_eq!(&got[4..], b"setup");
+    far.write_all(&tpkt::encode(b"connect").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        next(&mut rx).await,
+        H323Received {
+            conn,
+            event: ConnEvent::Payload(b"connect".to_vec())
+        }
+    );
+    drop(far);
+    assert_eq!(
+        next(&mut rx).await,
+        H323Received {
+            conn,
+            event: ConnEvent::Closed
+        }
+    );
+    // Nobody listening: an error, no connection left behind.
+    let gone = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let gone_addr = gone.local_addr().unwrap();
+    drop(gone);
+    assert!(t.dial(gone_addr).await.is_err());
+    assert_eq!(t.count(), 0);
+}
+
+#[tokio::test]
 async fn stalled_oversized_and_silent_peers_are_disconnected() {
     let (t, mut rx, addr) = start().await;
     // Half a TPKT header, then nothing: closed after the partial timeout, well before idle.

@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::transport::{ConnId, ConnectionLimits, Connections, Proto, SendError};
+use crate::transport::{ConnId, ConnectError, ConnectionLimits, Connections, Proto, SendError};
 
 /// What every H.323 connection obeys.
 #[derive(Debug, Clone, Copy)]
@@ -125,6 +125,22 @@ impl H323Transport {
             }
         });
         Ok(local)
+    }
+
+    /// Opens a call signalling connection to `to`, for a call we place; its payloads are
+    /// reported under the returned id.
+    pub async fn dial(&self, to: SocketAddr) -> Result<ConnId, ConnectError> {
+        let timeout = self.settings.connect_timeout;
+        let stream = tokio::time::timeout(timeout, TcpStream::connect(to))
+            .await
+            .map_err(|_| ConnectError::Timeout)??;
+        let (registration, rx) = self
+            .connections
+            .admit(to, Proto::Tcp)
+            .map_err(|_| ConnectError::Limit)?;
+        let id = registration.id;
+        tokio::spawn(serve(stream, registration, rx, self.clone(), id));
+        Ok(id)
     }
 
     /// Queues a packet for connection `conn`.

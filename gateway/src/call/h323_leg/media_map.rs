@@ -269,6 +269,84 @@ pub fn open_audio(codec: &Codec, our_rtcp: SocketAddr) -> Option<OpenLogicalChan
     })
 }
 
+/// Our fastStart proposals for a call we place (H.323 §8.1.7.1), per codec in our order of
+/// preference: a channel we would receive (forward nullData, reverse the codec with where we
+/// receive RTP and RTCP) and one we would send (the codec, with where we want RTCP). Channel
+/// numbers count from 1 (`first_number`) in proposal order.
+pub fn propose(
+    codecs: &[Codec],
+    our_rtp: SocketAddr,
+    our_rtcp: SocketAddr,
+    first_number: u32,
+) -> Vec<OpenLogicalChannel> {
+    let mut out = Vec::new();
+    let mut n = first_number;
+    for codec in codecs {
+        let (Some(cap), Some(send)) = (capability_of(codec), open_audio(codec, our_rtcp)) else {
+            continue;
+        };
+        let receive = OpenLogicalChannel {
+            forward_logical_channel_number: n,
+            forward_logical_channel_parameters: ForwardLogicalChannelParameters {
+                port_number: None,
+                data_type: DataType::NullData(()),
+                multiplex_parameters: ForwardMultiplexParameters::None(()),
+                extensions: Extensions::default(),
+            },
+            reverse_logical_channel_parameters: Some(Box::new(ReverseLogicalChannelParameters {
+                data_type: DataType::AudioData(cap),
+                multiplex_parameters: Some(
+                    ReverseMultiplexParameters::H2250LogicalChannelParameters(
+                        H2250LogicalChannelParameters {
+                            non_standard: None,
+                            session_id: AUDIO_SESSION,
+                            associated_session_id: None,
+                            media_channel: Some(transport_of(our_rtp)),
+                            media_guaranteed_delivery: None,
+                            media_control_channel: Some(transport_of(our_rtcp)),
+                            media_control_guaranteed_delivery: None,
+                            silence_suppression: None,
+                            destination: None,
+                            dynamic_rtp_payload_type: None,
+                            media_packetization: None,
+                            extensions: Extensions::default(),
+                        },
+                    ),
+                ),
+                extensions: Extensions::default(),
+            })),
+            extensions: Extensions::default(),
+        };
+        let mut send = send;
+        send.forward_logical_channel_number = n + 1;
+        out.push(receive);
+        out.push(send);
+        n += 2;
+    }
+    out
+}
+
+/// What the callee accepted of our proposals: the codec and where it receives what we send
+/// (the mediaChannel it filled into our sending proposal), and where it wants RTCP.
+pub fn accepted(
+    answer: &[OpenLogicalChannel],
+) -> Option<(Codec, Option<SocketAddr>, Option<SocketAddr>)> {
+    answer.iter().take(MAX_PROPOSALS).find_map(|olc| {
+        if olc.reverse_logical_channel_parameters.is_some() {
+            return None;
+        }
+        let DataType::AudioData(cap) = &olc.forward_logical_channel_parameters.data_type else {
+            return None;
+        };
+        let p = h2250_forward(olc)?;
+        Some((
+            codec_of(cap)?,
+            p.media_channel.as_ref().and_then(socket_of),
+            p.media_control_channel.as_ref().and_then(socket_of),
+        ))
+    })
+}
+
 /// What a far end's OpenLogicalChannel toward us carries (slow start): the audio codec and
 /// where it wants RTCP about it. `None` for anything but audio we carry.
 pub fn incoming_audio(olc: &OpenLogicalChannel) -> Option<(Codec, Option<SocketAddr>)> {

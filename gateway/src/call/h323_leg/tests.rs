@@ -251,3 +251,61 @@ fn slow_start_channels_read_and_answered_like_asterisks() {
     let video = roomgate_h323::h245::samples::open_logical_channel_h264().unwrap();
     assert!(incoming_audio(&video).is_none());
 }
+
+#[test]
+fn our_proposals_have_asterisks_shape_and_its_answer_reads_back() {
+    let rtp = addr("127.0.0.1:30000");
+    let rtcp = addr("127.0.0.1:30001");
+    let ours = propose(
+        &[
+            Codec::new("PCMU", 8000, 1, 0),
+            Codec::new("opus", 48000, 2, 111),
+            Codec::new("PCMA", 8000, 1, 8),
+        ],
+        rtp,
+        rtcp,
+        1001,
+    );
+    let theirs = asterisk_proposals();
+    assert_eq!(
+        ours.len(),
+        theirs.len(),
+        "opus has no H.245 audio capability here"
+    );
+    for (o, t) in ours.iter().zip(&theirs) {
+        assert_eq!(
+            o.forward_logical_channel_number,
+            t.forward_logical_channel_number
+        );
+        assert_eq!(
+            o.reverse_logical_channel_parameters.is_some(),
+            t.reverse_logical_channel_parameters.is_some()
+        );
+        assert_eq!(
+            &OpenLogicalChannel::decode(&o.encode().unwrap()).unwrap(),
+            o
+        );
+    }
+    // Read as an offer, ours says what we said.
+    let spec = offered(&ours);
+    let audio = spec.audio().unwrap();
+    assert_eq!(audio.remote_rtp, Some(rtp));
+    assert_eq!(audio.codecs.len(), 2);
+    // A callee that accepts answers like chan_ooh323 did: the sending channel carries where it
+    // receives.
+    let answer = accept(
+        &ours,
+        &Codec::new("PCMA", 8000, 1, 8),
+        addr("127.0.0.1:40000"),
+        addr("127.0.0.1:40001"),
+    )
+    .unwrap();
+    let (codec, to, to_rtcp) = accepted(&answer).unwrap();
+    assert_eq!(codec.name, "PCMA");
+    assert_eq!(to, Some(addr("127.0.0.1:40000")));
+    assert_eq!(to_rtcp, Some(addr("127.0.0.1:40001")));
+    // chan_ooh323's own answer reads the same way.
+    let (codec, to, _) = accepted(&asterisk_answer()).unwrap();
+    assert_eq!(codec.name, "PCMU");
+    assert_eq!(to, Some(addr("127.0.0.1:20162")));
+}
