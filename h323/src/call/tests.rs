@@ -592,3 +592,77 @@ fn keypad_digits_and_the_slow_start_setup() {
     callee.handle_payload(t0, &info.encode().unwrap());
     assert_eq!(events(&mut callee), [CallEvent::Keypad("1234#".into())]);
 }
+
+#[test]
+fn hostile_setups_get_their_rejection_or_bounded_fields() {
+    let t0 = Instant::now();
+    // Thousands of fastStart elements cannot even be written: the list has a bound (64, the
+    // decoder refuses more the same way). A Setup at the bound is a call like any other; one
+    // whose H.225.0 is damaged is answered with Release Complete (invalid message).
+    let mut d = dial();
+    d.fast_start = Vec::new();
+    let caller = Call::outgoing(t0, CallConfig::default(), &d);
+    let mut caller = caller.unwrap();
+    let setup = drain(&mut caller).remove(0);
+    let mut m = Message::decode(&setup).unwrap();
+    let mut ui = UserInformation::decode(&m.user_user().unwrap().data).unwrap();
+    if let MessageBody::Setup(s) = &mut ui.h323_uu_pdu.h323_message_body {
+        let many = vec![vec![0u8; 4]; 5000];
+        assert!(s.set_fast_start(Some(&many)).is_err());
+        let olc = audio_proposals()[0].encode().unwrap();
+        s.set_fast_start(Some(&vec![olc; 64])).unwrap();
+    }
+    let at_bound = ui.encode().unwrap();
+    let mut full = m.clone();
+    for e in &mut full.elements {
+        if let InformationElement::UserUser(u) = e {
+            u.data = at_bound.clone();
+        }
+    }
+    let mut callee = Call::incoming(t0, CallConfig::default());
+    callee.handle_payload(t0, &full.encode().unwrap());
+    let ev = events(&mut callee);
+    assert!(
+        matches!(&ev[0], CallEvent::Setup(s) if s.fast_start.len() == 64),
+        "{ev:?}"
+    );
+    let mut bytes = at_bound;
+    for b in bytes.iter_mut().skip(40).step_by(7) {
+        *b = 0xff;
+    }
+    for e in &mut m.elements {
+        if let InformationElement::UserUser(u) = e {
+            u.data = bytes.clone();
+        }
+    }
+    let mut callee = Call::incoming(t0, CallConfig::default());
+    callee.handle_payload(t0, &m.encode().unwrap());
+    assert!(callee.is_released());
+    let (rc, _) = decode(&drain(&mut callee)[0]);
+    assert_eq!(rc.message_type, MessageType::ReleaseComplete);
+    assert_eq!(rc.cause().unwrap().value, cause::INVALID_MESSAGE);
+
+    // Absurd aliases and numbers: kept, but bounded and printable.
+    let mut d = dial();
+    let long = "9".repeat(128);
+    d.destination = vec![
+        AliasAddress::DialedDigits(long.clone()),
+        AliasAddress::H323Id("\u{7}x".repeat(128)),
+    ];
+    d.called_number = Some(format!("{long}\u{1}"));
+    let mut caller = Call::outgoing(t0, CallConfig::default(), &d).unwrap();
+    let mut callee = Call::incoming(t0, CallConfig::default());
+    pump(t0, &mut caller, &mut callee);
+    let ev = events(&mut callee);
+    let CallEvent::Setup(s) = &ev[0] else {
+        panic!("{ev:?}")
+    };
+    for text in s.dialled() {
+        assert!(text.chars().count() <= MAX_TEXT, "{text}");
+    }
+    assert_eq!(
+        s.called_number.as_deref(),
+        Some(long.as_str()),
+        "control octet dropped"
+    );
+}
