@@ -4,5 +4,8 @@
 //! the driver's business.
 
 pub mod media_map;
+pub mod room;
+#[cfg(test)]
+mod room_tests;
 #[cfg(test)]
 mod tests;

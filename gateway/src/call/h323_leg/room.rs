@@ -1,0 +1,303 @@
+//! The H.323 room leg: an incoming H.323 call as the call layer sees it — a dial string, the
+//! room's media offer (its fastStart proposals, or none: a slow-start room is offered to),
+//! ringing, answering with our media, digits from H.245 user input or Q.931 keypad, and the
+//! end with a Q.931 cause. It owns the call's [`H323Call`] and speaks only neutral terms
+//! (`MediaSpec`, `EndCause`, digits) to its driver, like the SIP legs.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use roomgate_core::call::{dial, EndCause, UpstreamFailure};
+use roomgate_core::media_spec::{Codec, MediaSpec, StreamRole, StreamSpec};
+use roomgate_h323::call::{cause, CallEvent, IncomingSetup};
+use roomgate_h323::endpoint::{Event, H323Call};
+use roomgate_h323::h245::session::SessionEvent;
+use roomgate_h323::h245::OpenLogicalChannel;
+use roomgate_h323::ras::AliasAddress;
+
+use super::media_map;
+
+/// The Q.931 cause (Q.850) a room's call ends with, for each way the core ends it. The
+/// counterpart of the SIP statuses in the SIP glue; only here are causes protocol-specific.
+pub fn q931_cause(c: EndCause) -> u8 {
+    match c {
+        EndCause::Normal => cause::NORMAL,
+        EndCause::Forbidden => cause::REJECTED,
+        EndCause::Loop => 25,               // exchange routing error
+        EndCause::NotFound => 1,            // unallocated number
+        EndCause::Unavailable { .. } => 41, // temporary failure
+        EndCause::NotAcceptable => 65,      // bearer capability not implemented
+        EndCause::Cancelled => cause::NORMAL,
+        EndCause::Internal => 41,
+        EndCause::Upstream(u) => match u {
+            UpstreamFailure::NotFound => 1,
+            UpstreamFailure::TemporarilyUnavailable => 41,
+            UpstreamFailure::Busy | UpstreamFailure::BusyEverywhere => cause::BUSY,
+            UpstreamFailure::Declined => cause::REJECTED,
+            UpstreamFailure::NotAcceptable => 65,
+            UpstreamFailure::Timeout => cause::NO_ANSWER,
+            UpstreamFailure::Unreachable => 38, // network out of order
+            UpstreamFailure::Failed => 41,
+        },
+    }
+}
+
+/// How an H.323 upstream's Release Complete cause reads to the core (for meetings whose
+/// upstream is an H.323 endpoint or MCU).
+pub fn upstream_failure(q850: u8) -> UpstreamFailure {
+    match q850 {
+        1 | 3 => UpstreamFailure::NotFound,
+        17 => UpstreamFailure::Busy,
+        18 | 19 | 102 => UpstreamFailure::Timeout,
+        21 => UpstreamFailure::Declined,
+        27 | 38 => UpstreamFailure::Unreachable,
+        41 | 42 | 44 | 47 => UpstreamFailure::TemporarilyUnavailable,
+        58 | 65 | 79 | 88 => UpstreamFailure::NotAcceptable,
+        _ => UpstreamFailure::Failed,
+    }
+}
+
+/// The dial string of a Setup: the first of the called party number and the destination
+/// aliases that reads as one (`1000`, `1000*1234`, `1000.1234`; a URL or e-mail alias
+/// contributes its user part, an `h323:` or `sip:` scheme dropped).
+pub fn dial_string(setup: &IncomingSetup) -> Option<String> {
+    let user = |text: &str| -> String {
+        let t = text
+            .strip_prefix("h323:")
+            .or_else(|| text.strip_prefix("sip:"))
+            .unwrap_or(text);
+        t.split('@').next().unwrap_or(t).to_owned()
+    };
+    setup
+        .called_number
+        .iter()
+        .map(|n| user(n))
+        .chain(setup.destination.iter().filter_map(|a| match a {
+            AliasAddress::DialedDigits(s)
+            | AliasAddress::H323Id(s)
+            | AliasAddress::UrlId(s)
+            | AliasAddress::EmailId(s) => Some(user(s)),
+            _ => None,
+        }))
+        .find(|s| dial::parse(s).is_some())
+}
+
+/// What the room leg tells its driver.
+#[derive(Debug, Clone)]
+pub enum RoomEvent {
+    /// A key the room pressed (H.245 user input or Q.931 keypad), one per digit.
+    Digit(char),
+    /// The room's media is known or changed: codec spoken and where it receives.
+    Media(MediaSpec),
+    /// The room hung up (or its call failed) with this Q.931 cause.
+    HungUp { cause: u8 },
+}
+
+/// Our media toward the room: the codec we speak and where we receive.
+#[derive(Debug, Clone)]
+pub struct OurMedia {
+    pub codec: Codec,
+    pub rtp: SocketAddr,
+    pub rtcp: SocketAddr,
+}
+
+/// One H.323 room on its call.
+#[derive(Debug)]
+pub struct H323RoomLeg {
+    call: H323Call,
+    fast_start: Vec<OpenLogicalChannel>,
+    ours: Option<OurMedia>,
+    /// The room's media as negotiated so far (what it proposed, then what it opened).
+    media: MediaSpec,
+    opened_ours: bool,
+    msd_done: bool,
+    remote_caps: bool,
+    events: VecDeque<RoomEvent>,
+    ended: bool,
+}
+
+impl H323RoomLeg {
+    /// The leg of an incoming call whose Setup has been read.
+    pub fn new(call: H323Call, setup: &IncomingSetup) -> Self {
+        H323RoomLeg {
+            call,
+            fast_start: setup.fast_start.clone(),
+            ours: None,
+            media: media_map::offered(&setup.fast_start),
+            opened_ours: false,
+            msd_done: false,
+            remote_caps: false,
+            events: VecDeque::new(),
+            ended: false,
+        }
+    }
+
+    /// The room's offer: its fastStart proposals as media, or `None` for a slow-start room
+    /// (then we offer, by capabilities and our channel: no deadlock with a delayed-offer
+    /// upstream).
+    pub fn offer(&self) -> Option<&MediaSpec> {
+        self.media.has(StreamRole::Audio).then_some(&self.media)
+    }
+
+    pub fn call(&mut self) -> &mut H323Call {
+        &mut self.call
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.ended || self.call.is_released()
+    }
+
+    /// The upstream rings: the room hears Alerting.
+    pub fn ring(&mut self, now: Instant) {
+        // Alerting after Call Proceeding or before it: either is fine for the room.
+        let _ = self.call.call().alert(None);
+        self.call.pump(now);
+    }
+
+    /// Answers the room with our media: Connect carrying the fastStart answer when the room
+    /// proposed `ours.codec`, else Connect and H.245 procedures (our capabilities, our
+    /// channel once roles are settled). `h245_listener` is our H.245 port for a room that
+    /// neither tunnels nor gave an address; `random` seeds master/slave determination.
+    pub fn answer(
+        &mut self,
+        now: Instant,
+        ours: OurMedia,
+        h245_listener: Option<roomgate_h323::ras::TransportAddress>,
+        random: u32,
+    ) -> Result<(), roomgate_h323::call::CallError> {
+        let caps = media_map::capabilities(std::slice::from_ref(&ours.codec))
+            .map_err(roomgate_h323::call::CallError::from)?;
+        self.call.start_h245(now, caps, random);
+        let accepted = media_map::accept(&self.fast_start, &ours.codec, ours.rtp, ours.rtcp);
+        // Connect carries the fastStart answer (the room may have heard Alerting already);
+        // proposals without our codec are refused there and media goes through H.245.
+        let answer: Option<&[OpenLogicalChannel]> = match &accepted {
+            Some(a) => Some(a),
+            None if !self.fast_start.is_empty() => Some(&[]),
+            None => None,
+        };
+        self.call.call().connect(answer, h245_listener)?;
+        if accepted.is_some() {
+            // The room speaks the codec we took, to the address it proposed.
+            if let Some(s) = self.audio_mut() {
+                s.codecs.retain(|c| c.name == ours.codec.name);
+            }
+            self.events.push_back(RoomEvent::Media(self.media.clone()));
+            self.opened_ours = true;
+        } else {
+            self.media = MediaSpec::default();
+        }
+        self.ours = Some(ours);
+        self.call.pump(now);
+        Ok(())
+    }
+
+    /// Ends the room's call with the cause for `why`.
+    pub fn end(&mut self, now: Instant, why: EndCause) {
+        if self.is_ended() {
+            return;
+        }
+        self.ended = true;
+        self.call.session().end_session();
+        self.call.call().release(q931_cause(why));
+        self.call.pump(now);
+    }
+
+    /// Runs the call's events into leg events (after every input to the call).
+    pub fn pump(&mut self, now: Instant) {
+        self.call.pump(now);
+        while let Some(e) = self.call.poll_event() {
+            match e {
+                Event::Call(CallEvent::Keypad(k)) | Event::H245(SessionEvent::UserInput(k)) => {
+                    self.events.extend(
+                        k.chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
+                            .map(RoomEvent::Digit),
+                    );
+                }
+                Event::Call(CallEvent::Released { cause, .. }) => {
+                    if !self.ended {
+                        self.ended = true;
+                        self.events.push_back(RoomEvent::HungUp { cause });
+                    }
+                }
+                Event::H245(SessionEvent::EndSession) if !self.ended => {
+                    self.ended = true;
+                    self.call.call().release(cause::NORMAL);
+                    self.events.push_back(RoomEvent::HungUp {
+                        cause: cause::NORMAL,
+                    });
+                }
+                Event::H245(SessionEvent::MsdDone { .. }) => self.msd_done = true,
+                Event::H245(SessionEvent::RemoteCapabilities(_)) => self.remote_caps = true,
+                Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
+                    self.room_opens(number, &olc);
+                }
+                Event::H245(SessionEvent::ChannelOpened { ack, .. }) => {
+                    let (rtp, rtcp) = media_map::ack_addresses(&ack);
+                    if let Some(s) = self.audio_mut() {
+                        s.remote_rtp = rtp.or(s.remote_rtp);
+                        s.remote_rtcp = rtcp.or(s.remote_rtcp);
+                    }
+                    self.events.push_back(RoomEvent::Media(self.media.clone()));
+                }
+                _ => {}
+            }
+        }
+        // Slow start: our channel once roles and capabilities are settled.
+        if !self.opened_ours && self.msd_done && self.remote_caps {
+            if let Some(ours) = &self.ours {
+                if let Some(olc) = media_map::open_audio(&ours.codec, ours.rtcp) {
+                    self.opened_ours = self.call.session().open_channel(now, olc).is_ok();
+                }
+            }
+        }
+        self.call.pump(now);
+    }
+
+    fn audio_mut(&mut self) -> Option<&mut StreamSpec> {
+        if !self.media.has(StreamRole::Audio) {
+            self.media.streams.push(StreamSpec::new(StreamRole::Audio));
+        }
+        self.media
+            .streams
+            .iter_mut()
+            .find(|s| s.role == StreamRole::Audio)
+    }
+
+    /// The room opens its channel toward us: accepted when it is audio we carry, with where
+    /// we receive.
+    fn room_opens(&mut self, number: u16, olc: &OpenLogicalChannel) {
+        let Some(ours) = self.ours.clone() else {
+            let _ = self
+                .call
+                .session()
+                .reject_channel(number, roomgate_h323::h245::OlcRejectCause::Unspecified(()));
+            return;
+        };
+        match media_map::incoming_audio(olc) {
+            Some((codec, rtcp)) => {
+                let Ok(ack) = media_map::audio_ack(ours.rtp, ours.rtcp) else {
+                    return;
+                };
+                if self.call.session().accept_channel(number, ack).is_ok() {
+                    if let Some(s) = self.audio_mut() {
+                        s.codecs = vec![codec];
+                        s.remote_rtcp = rtcp.or(s.remote_rtcp);
+                    }
+                }
+            }
+            None => {
+                let _ = self.call.session().reject_channel(
+                    number,
+                    roomgate_h323::h245::OlcRejectCause::DataTypeNotSupported(()),
+                );
+            }
+        }
+    }
+
+    pub fn poll_event(&mut self) -> Option<RoomEvent> {
+        self.events.pop_front()
+    }
+}
