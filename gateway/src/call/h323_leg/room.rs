@@ -216,11 +216,9 @@ impl H323RoomLeg {
                             .map(RoomEvent::Digit),
                     );
                 }
-                Event::Call(CallEvent::Released { cause, .. }) => {
-                    if !self.ended {
-                        self.ended = true;
-                        self.events.push_back(RoomEvent::HungUp { cause });
-                    }
+                Event::Call(CallEvent::Released { cause, .. }) if !self.ended => {
+                    self.ended = true;
+                    self.events.push_back(RoomEvent::HungUp { cause });
                 }
                 Event::H245(SessionEvent::EndSession) if !self.ended => {
                     self.ended = true;
