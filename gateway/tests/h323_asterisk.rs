@@ -363,6 +363,36 @@ async fn run_call(
     }
 }
 
+/// What every call must have reached, whoever placed it: H.245 settled (roles and
+/// capabilities both ways), Asterisk's 1004 Hz in what we received, our 440 Hz in what it
+/// recorded, and its channel gone after our Release Complete.
+fn settled_and_heard_both_ways(seen: &Seen, ast: &Asterisk, what: &str) {
+    assert!(
+        seen.msd_master.is_some(),
+        "master/slave determination: {what}"
+    );
+    assert!(
+        seen.remote_caps && seen.caps_acked,
+        "capability exchange: {what}"
+    );
+    let heard = Wav {
+        rate: 8000,
+        samples: seen.heard.clone(),
+    };
+    let secs = asterisk::tone_seconds(&heard, MILLIWATT_HZ);
+    assert!(secs >= 1.5, "we heard {secs:.2} s of 1004 Hz: {what}");
+    assert!(
+        ast.wait_no_channels(Duration::from_secs(10)),
+        "Asterisk kept the call after our Release Complete: {what}"
+    );
+    let rec = ast.recording("heard.wav");
+    assert!(
+        asterisk::has_tone(&rec, OUR_HZ, 1.5),
+        "Asterisk did not hear our 440 Hz: {}\n{what}",
+        asterisk::describe(&rec, OUR_HZ)
+    );
+}
+
 async fn call_from_asterisk(faststart: bool, tunnelling: bool) {
     let (tx, rx) = mpsc::channel(256);
     let transport = H323Transport::new(H323Settings::default(), tx);
@@ -384,14 +414,7 @@ async fn call_from_asterisk(faststart: bool, tunnelling: bool) {
     assert!(seen.dialled.iter().any(|d| d == "1001"), "{what}");
     assert_eq!(seen.tunnelling, Some(tunnelling), "{what}");
     assert_eq!(seen.fast_start, faststart, "{what}");
-    assert!(
-        seen.msd_master.is_some(),
-        "master/slave determination: {what}"
-    );
-    assert!(
-        seen.remote_caps && seen.caps_acked,
-        "capability exchange: {what}"
-    );
+    settled_and_heard_both_ways(&seen, &ast, &what);
     if !faststart {
         assert!(
             seen.channel_from_them && seen.channel_to_them,
@@ -402,22 +425,6 @@ async fn call_from_asterisk(faststart: bool, tunnelling: bool) {
     assert!(
         !seen.keypad,
         "digits as H.245 userInput, not keypad: {what}"
-    );
-    let heard = Wav {
-        rate: 8000,
-        samples: seen.heard.clone(),
-    };
-    let secs = asterisk::tone_seconds(&heard, MILLIWATT_HZ);
-    assert!(secs >= 1.5, "we heard {secs:.2} s of 1004 Hz: {what}");
-    assert!(
-        ast.wait_no_channels(Duration::from_secs(10)),
-        "Asterisk kept the call after our Release Complete: {what}"
-    );
-    let rec = ast.recording("heard.wav");
-    assert!(
-        asterisk::has_tone(&rec, OUR_HZ, 1.5),
-        "Asterisk did not hear our 440 Hz: {}\n{what}",
-        asterisk::describe(&rec, OUR_HZ)
     );
 }
 
@@ -468,30 +475,7 @@ async fn call_to_asterisk(fast_start: bool, tunnelling: bool) {
             "slow-start channels: {what}"
         );
     }
-    assert!(
-        seen.msd_master.is_some(),
-        "master/slave determination: {what}"
-    );
-    assert!(
-        seen.remote_caps && seen.caps_acked,
-        "capability exchange: {what}"
-    );
-    let heard = Wav {
-        rate: 8000,
-        samples: seen.heard.clone(),
-    };
-    let secs = asterisk::tone_seconds(&heard, MILLIWATT_HZ);
-    assert!(secs >= 1.5, "we heard {secs:.2} s of 1004 Hz: {what}");
-    assert!(
-        ast.wait_no_channels(Duration::from_secs(10)),
-        "Asterisk kept the call after our Release Complete: {what}"
-    );
-    let rec = ast.recording("heard.wav");
-    assert!(
-        asterisk::has_tone(&rec, OUR_HZ, 1.5),
-        "Asterisk did not hear our 440 Hz: {}\n{what}",
-        asterisk::describe(&rec, OUR_HZ)
-    );
+    settled_and_heard_both_ways(&seen, &ast, &what);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
