@@ -199,6 +199,18 @@ pub(super) fn answer(
     let fast_start = p.fast_start.as_ref().filter(|f| !f.is_empty());
     let refused = p.fast_connect_refused.then_some(());
     let mut elements = Vec::new();
+    // What Call Proceeding, Alerting and Connect all carry in their additions: the call
+    // identifier, our fastStart answer or refusal, and one call per connection, closed with
+    // the call (multipleCalls and maintainConnection false).
+    macro_rules! answer_additions {
+        ($u:ident) => {
+            $u.set_call_identifier(Some(&call_id))?;
+            $u.set_fast_start(fast_start)?;
+            $u.set_fast_connect_refused(refused.as_ref())?;
+            $u.set_multiple_calls(Some(&false))?;
+            $u.set_maintain_connection(Some(&false))?;
+        };
+    }
     let (message_type, body) = match kind {
         Answer::Proceeding => {
             let mut u = CallProceedingUuie {
@@ -207,11 +219,7 @@ pub(super) fn answer(
                 h245_address: p.h245_address.clone(),
                 extensions: Extensions::default(),
             };
-            u.set_call_identifier(Some(&call_id))?;
-            u.set_fast_start(fast_start)?;
-            u.set_fast_connect_refused(refused.as_ref())?;
-            u.set_multiple_calls(Some(&false))?;
-            u.set_maintain_connection(Some(&false))?;
+            answer_additions!(u);
             (
                 MessageType::CallProceeding,
                 MessageBody::CallProceeding(Box::new(u)),
@@ -224,11 +232,7 @@ pub(super) fn answer(
                 h245_address: p.h245_address.clone(),
                 extensions: Extensions::default(),
             };
-            u.set_call_identifier(Some(&call_id))?;
-            u.set_fast_start(fast_start)?;
-            u.set_fast_connect_refused(refused.as_ref())?;
-            u.set_multiple_calls(Some(&false))?;
-            u.set_maintain_connection(Some(&false))?;
+            answer_additions!(u);
             (MessageType::Alerting, MessageBody::Alerting(Box::new(u)))
         }
         Answer::Connect { conference_id } => {
@@ -239,11 +243,7 @@ pub(super) fn answer(
                 conference_id,
                 extensions: Extensions::default(),
             };
-            u.set_call_identifier(Some(&call_id))?;
-            u.set_fast_start(fast_start)?;
-            u.set_fast_connect_refused(refused.as_ref())?;
-            u.set_multiple_calls(Some(&false))?;
-            u.set_maintain_connection(Some(&false))?;
+            answer_additions!(u);
             (MessageType::Connect, MessageBody::Connect(Box::new(u)))
         }
         Answer::Facility => {
