@@ -22,6 +22,7 @@ pub mod echo;
 pub mod endpoint;
 pub mod h323;
 pub mod lockout;
+pub mod ng;
 pub mod observe;
 pub mod pin;
 pub mod prompts;
