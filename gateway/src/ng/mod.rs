@@ -6,6 +6,7 @@ pub mod bencode;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod message;
+pub mod rewrite;
 #[cfg(test)]
 mod tests;
 

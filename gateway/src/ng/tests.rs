@@ -222,3 +222,130 @@ fn the_fuzz_entry_holds_on_the_seeds() {
     }
     assert!(read >= 8, "too few seeds");
 }
+
+mod rewrite {
+    use super::super::rewrite::*;
+    use roomgate_sip::sdp::{
+        AttributeValue, Crypto, CryptoSuite, KeyMaterial, Proto, SessionDescription,
+    };
+
+    /// An offer as a SIP phone sends it, with ICE, its own keys, A-law and G.729.
+    const OFFER: &str = "v=0\r\n\
+o=phone 1234 1 IN IP4 192.0.2.5\r\n\
+s=-\r\n\
+c=IN IP4 192.0.2.5\r\n\
+t=0 0\r\n\
+a=ice-lite\r\n\
+m=audio 4000 RTP/SAVP 8 18 101\r\n\
+a=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:18 G729/8000\r\n\
+a=fmtp:18 annexb=no\r\n\
+a=rtpmap:101 telephone-event/8000\r\n\
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n\
+a=ice-ufrag:abcd\r\n\
+a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n\
+a=candidate:1 1 UDP 2130706431 192.0.2.5 4000 typ host\r\n\
+a=rtcp:4001\r\n\
+m=video 0 RTP/AVP 96\r\n\
+a=rtpmap:96 H264/90000\r\n";
+
+    fn ours() -> Vec<Vec<Crypto>> {
+        vec![vec![Crypto::new(
+            1,
+            CryptoSuite::Aes256CmHmacSha1_80,
+            KeyMaterial::new(vec![7; 46]),
+        )]]
+    }
+
+    fn base() -> Rewrite {
+        Rewrite {
+            media_ip: Some("198.51.100.1".parse().unwrap()),
+            ports: vec![
+                Some(Ports {
+                    rtp: 30000,
+                    rtcp: 30001,
+                }),
+                None,
+            ],
+            replace_origin: true,
+            replace_session_connection: true,
+            remove_ice: true,
+            rtcp_mux: RtcpMux::Offer,
+            transport: None,
+            cryptos: ours(),
+            strip: vec!["G729".into()],
+        }
+    }
+
+    #[test]
+    fn an_offer_moves_to_our_ports_without_the_endpoints_keys_or_ice() {
+        let sdp = SessionDescription::parse(OFFER.as_bytes()).unwrap();
+        let out = rewrite(&sdp, &base()).unwrap();
+        let text = String::from_utf8(out.to_bytes()).unwrap();
+        // Reads back as SDP, with our address everywhere the endpoint's was.
+        let back = SessionDescription::parse(text.as_bytes()).unwrap();
+        assert!(!text.contains("192.0.2.5"), "{text}");
+        assert!(
+            text.contains("o=phone 1234 2 IN IP4 198.51.100.1"),
+            "{text}"
+        );
+        let m = &back.media[0];
+        assert_eq!(m.port, 30000);
+        assert_eq!(m.formats, ["8", "101"]);
+        assert!(m.fmtp("18").is_none() && m.rtpmap(18).is_none());
+        assert!(m.has_rtcp_mux());
+        assert!(text.contains("a=rtcp:30001"), "{text}");
+        let cryptos: Vec<_> = m.cryptos().collect();
+        assert_eq!(cryptos.len(), 1);
+        assert_eq!(cryptos[0].suite, CryptoSuite::Aes256CmHmacSha1_80);
+        assert!(
+            !text.contains("WVNfX19zZW1jdGwg"),
+            "the endpoint's key must not pass on"
+        );
+        assert!(
+            !text.contains("ice-") && !text.contains("candidate"),
+            "{text}"
+        );
+        assert_eq!(back.media[1].port, 0, "a rejected stream stays rejected");
+    }
+
+    #[test]
+    fn going_to_srtp_without_our_keys_is_refused_never_sent_in_the_clear() {
+        let plain = OFFER.replace("RTP/SAVP", "RTP/AVP");
+        let sdp = SessionDescription::parse(plain.as_bytes()).unwrap();
+        let mut r = base();
+        r.transport = Some(Proto::RtpSavp);
+        r.cryptos = Vec::new();
+        assert_eq!(rewrite(&sdp, &r).unwrap_err(), RewriteError::NoKeys(0));
+        r.cryptos = ours();
+        let out = rewrite(&sdp, &r).unwrap();
+        assert_eq!(out.media[0].proto, Proto::RtpSavp);
+        assert_eq!(out.media[0].cryptos().count(), 1);
+        // And to plain RTP: no crypto line at all.
+        let sdp = SessionDescription::parse(OFFER.as_bytes()).unwrap();
+        let mut r = base();
+        r.transport = Some(Proto::RtpAvp);
+        let out = rewrite(&sdp, &r).unwrap();
+        assert_eq!(out.media[0].proto, Proto::RtpAvp);
+        assert!(!out.media[0]
+            .attributes
+            .iter()
+            .any(|a| matches!(a.value(), AttributeValue::Crypto(_))));
+    }
+
+    #[test]
+    fn stripping_every_codec_or_having_no_address_is_an_error() {
+        let sdp = SessionDescription::parse(OFFER.as_bytes()).unwrap();
+        let mut r = base();
+        r.strip = vec!["all".into()];
+        assert_eq!(rewrite(&sdp, &r).unwrap_err(), RewriteError::NoCodecLeft(0));
+        let mut r = base();
+        r.media_ip = None;
+        assert_eq!(rewrite(&sdp, &r).unwrap_err(), RewriteError::NoMediaIp);
+        // rtcp-mux taken out: RTCP on its own port.
+        let mut r = base();
+        r.rtcp_mux = RtcpMux::Remove;
+        let out = rewrite(&sdp, &r).unwrap();
+        assert!(!out.media[0].has_rtcp_mux());
+    }
+}
