@@ -200,10 +200,10 @@ fn main() -> ExitCode {
             };
             match decode(format, &input) {
                 Ok(json) => {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&json).unwrap_or_default()
-                    );
+                    use std::io::Write;
+                    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+                    // A closed pipe (`roomgate decode … | head`) is not a reason to panic.
+                    let _ = writeln!(std::io::stdout().lock(), "{text}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -492,3 +492,25 @@ fn hostile_input_is_a_fault_not_a_crash() {
     let err = invalid("tpkt", &[0x03, 0, 0xff, 0xff], "huge TPKT");
     assert!(err.contains("exceeds the limit"), "{err}");
 }
+
+/// `roomgate decode … | head`: a reader that goes away is not a crash (it was: println!
+/// panicked on the broken pipe).
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    let file = vectors().join("h245/h245_ss_12030_12033_00.per");
+    for _ in 0..5 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roomgate"))
+            .args(["decode", "--as", "h245"])
+            .arg(&file)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close our end before the child writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_ne!(out.status.code(), Some(101), "{stderr}");
+    }
+}
