@@ -175,8 +175,11 @@ pub async fn run_with(
             _ = std::future::ready(()), if !inbox.is_empty() => {
                 if let Some(r) = inbox.pop() {
                     let now = Instant::now();
-                    let queued = now.saturating_duration_since(r.at);
-                    worst_delay = worst_delay.max(queued);
+                    let queued = super::overload::Queued {
+                        delay: now.saturating_duration_since(r.at),
+                        backlog: inbox.len() + inbound.len(),
+                    };
+                    worst_delay = worst_delay.max(queued.delay);
                     let source = Destination { addr: r.peer, transport: to_transport(r.proto) };
                     tu.handle_received_after(now, queued, &r.bytes, source);
                 }

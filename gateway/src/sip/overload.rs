@@ -4,7 +4,9 @@
 //!
 //! Two signals say the SIP core is behind, both measured where the work happens:
 //! - the queueing delay of the message being taken (how long it waited between the transport
-//!   and the core), which grows as soon as the core falls behind, whatever the cause;
+//!   and the core), which grows as soon as the core falls behind, whatever the cause; it
+//!   counts only with a backlog behind it ([`MIN_BACKLOG`]), since a lone late message means
+//!   the process was not scheduled for a while (a busy host), not that callers are too many;
 //! - the calls in set-up (waiting for screening, lookup, the cloud's answer or the room's ACK),
 //!   which grows when calls are admitted faster than they complete.
 //!
@@ -24,6 +26,10 @@ pub const DEFAULT_MAX_CALLS_IN_SETUP: usize = 200;
 /// Retry-After (seconds) of an overload 503: short, since overload passes quickly once the
 /// excess goes elsewhere.
 pub const RETRY_AFTER_S: u32 = 2;
+/// Messages waiting behind a late one for its delay to count as overload: a stall of the
+/// whole process under light traffic leaves a short queue, and refusing then turns away
+/// callers that cost nothing.
+pub const MIN_BACKLOG: usize = 8;
 /// Messages the driver holds in its own two queues at most; the rest wait in the transports'
 /// bounded queue (where UDP drops when full).
 pub const MAX_INBOX: usize = 1024;
@@ -46,11 +52,19 @@ impl Default for OverloadSettings {
     }
 }
 
+/// How a message found the inbound queue when the core took it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Queued {
+    /// How long it waited.
+    pub delay: Duration,
+    /// Messages still waiting behind it.
+    pub backlog: usize,
+}
+
 /// The load at the moment a new INVITE is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Load {
-    /// How long the INVITE waited in the inbound queue.
-    pub queue_delay: Duration,
+    pub queued: Queued,
     pub calls_in_setup: usize,
 }
 
@@ -72,7 +86,7 @@ impl Overload {
 
 /// Whether a new INVITE under `load` is refused, and why.
 pub fn assess(settings: &OverloadSettings, load: Load) -> Option<Overload> {
-    if load.queue_delay > settings.max_queue_delay {
+    if load.queued.delay > settings.max_queue_delay && load.queued.backlog >= MIN_BACKLOG {
         Some(Overload::QueueDelay)
     } else if load.calls_in_setup >= settings.max_calls_in_setup {
         Some(Overload::CallsInSetup)
@@ -173,7 +187,10 @@ mod tests {
 
     fn load(ms: u64, setup: usize) -> Load {
         Load {
-            queue_delay: Duration::from_millis(ms),
+            queued: Queued {
+                delay: Duration::from_millis(ms),
+                backlog: MIN_BACKLOG,
+            },
             calls_in_setup: setup,
         }
     }
@@ -193,6 +210,14 @@ mod tests {
         assert_eq!(assess(&s, load(201, 0)), Some(Overload::QueueDelay));
         assert_eq!(assess(&s, load(10, 2)), Some(Overload::CallsInSetup));
         assert_eq!(assess(&s, load(500, 5)), Some(Overload::QueueDelay));
+        let stalled = Load {
+            queued: Queued {
+                delay: Duration::from_secs(2),
+                backlog: MIN_BACKLOG - 1,
+            },
+            calls_in_setup: 0,
+        };
+        assert_eq!(assess(&s, stalled), None, "a late message with no backlog");
     }
 
     fn req(method: &str, to: &str) -> Vec<u8> {

@@ -3,7 +3,7 @@
 //! does no I/O, so its decisions are unit-tested without sockets.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use roomgate_sip::transaction::{
     Destination, Input, InputError, Received, TransactionEvent, TransactionId, TransactionLayer,
@@ -14,7 +14,7 @@ use roomgate_sip::{
 };
 
 use super::auth::{AuthGate, Gate};
-use super::overload::{self, Load, OverloadSettings};
+use super::overload::{self, Load, OverloadSettings, Queued};
 use super::rate_limit::RateLimiter;
 
 /// Methods we implement, for Allow.
@@ -124,14 +124,14 @@ impl Tu {
 
     /// A message arrived from `source` (and was taken at once).
     pub fn handle_received(&mut self, now: Instant, bytes: &[u8], source: Destination) {
-        self.handle_received_after(now, Duration::ZERO, bytes, source);
+        self.handle_received_after(now, Queued::default(), bytes, source);
     }
 
-    /// A message arrived from `source` and waited `queued` before the core took it.
+    /// A message arrived from `source` and waited as `queued` says before the core took it.
     pub fn handle_received_after(
         &mut self,
         now: Instant,
-        queued: Duration,
+        queued: Queued,
         bytes: &[u8],
         source: Destination,
     ) {
@@ -167,14 +167,9 @@ impl Tu {
     /// exists for it. The full parse happens only past a limit: a message of an existing
     /// dialog (To tag) or a retransmission of an INVITE already accepted goes on as usual, so
     /// an accepted call is never refused later.
-    fn refused_for_overload(
-        &mut self,
-        queued: Duration,
-        bytes: &[u8],
-        source: Destination,
-    ) -> bool {
+    fn refused_for_overload(&mut self, queued: Queued, bytes: &[u8], source: Destination) -> bool {
         let load = Load {
-            queue_delay: queued,
+            queued,
             calls_in_setup: self.calls.as_ref().map_or(0, |c| c.calls_in_setup()),
         };
         let Some(why) = overload::assess(&self.overload, load) else {
@@ -190,7 +185,8 @@ impl Tu {
         tracing::debug!(
             peer = %source.addr,
             reason = why.label(),
-            queued_ms = queued.as_millis() as u64,
+            queued_ms = queued.delay.as_millis() as u64,
+            backlog = queued.backlog,
             calls_in_setup = load.calls_in_setup,
             "INVITE refused: overloaded"
         );
@@ -461,6 +457,7 @@ pub(crate) fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer
 mod tests {
     use super::*;
     use roomgate_sip::transaction::{LayerConfig, Output, Transport};
+    use std::time::Duration;
 
     fn tu() -> Tu {
         Tu::new(
@@ -559,7 +556,11 @@ mod tests {
     }
 
     /// Feeds one request that waited `queued` and returns every response sent.
-    fn answers_after(tu: &mut Tu, queued: Duration, bytes: &[u8]) -> Vec<Vec<u8>> {
+    fn answers_after(tu: &mut Tu, delay: Duration, bytes: &[u8]) -> Vec<Vec<u8>> {
+        let queued = Queued {
+            delay,
+            backlog: overload::MIN_BACKLOG,
+        };
         let now = Instant::now();
         tu.handle_received_after(now, queued, bytes, src());
         let mut sent = Vec::new();
