@@ -388,6 +388,13 @@ pub struct Limits {
     /// Received messages waiting for the SIP core; when full, UDP datagrams are dropped and
     /// stream readers wait.
     pub inbound_queue: usize,
+    /// Overload control: a new INVITE that waited longer than this (milliseconds) for the SIP
+    /// core is answered 503 + Retry-After at once, so callers past capacity get a refusal
+    /// they can route elsewhere instead of a timeout.
+    pub overload_queue_delay_ms: u64,
+    /// Overload control: with this many calls in set-up (not yet answered and acknowledged;
+    /// PIN entry excluded) new INVITEs get 503 + Retry-After.
+    pub max_calls_in_setup: usize,
 }
 
 /// RFC 3263 resolution. `overrides` maps a host name to fixed addresses, bypassing DNS.
@@ -514,6 +521,8 @@ impl Default for Limits {
             idle_timeout_s: 300,
             handshake_timeout_s: 10,
             inbound_queue: 4096,
+            overload_queue_delay_ms: crate::sip::overload::DEFAULT_QUEUE_DELAY.as_millis() as u64,
+            max_calls_in_setup: crate::sip::overload::DEFAULT_MAX_CALLS_IN_SETUP,
         }
     }
 }
@@ -574,6 +583,13 @@ impl Config {
 
     pub fn handshake_timeout(&self) -> Duration {
         Duration::from_secs(self.limits.handshake_timeout_s)
+    }
+
+    pub fn overload(&self) -> crate::sip::overload::OverloadSettings {
+        crate::sip::overload::OverloadSettings {
+            max_queue_delay: Duration::from_millis(self.limits.overload_queue_delay_ms),
+            max_calls_in_setup: self.limits.max_calls_in_setup,
+        }
     }
 }
 

@@ -159,6 +159,8 @@ pub struct Snapshot {
     pub stats: CallStats,
     pub setup: SetupHistogram,
     pub relay: RelayStats,
+    /// New INVITEs answered 503 by overload control (the SIP core's count, not the calls').
+    pub overload_refused: u64,
 }
 
 /// A question from the admin side to the SIP core's driver.

@@ -175,7 +175,7 @@ pub async fn start_with(
         udp: Arc::new(udp_sockets),
         connections: connections.clone(),
     };
-    let mut tu = Tu::new(layer, limiter);
+    let mut tu = Tu::new(layer, limiter).with_overload(config.overload());
     if let Some(auth) = &config.sip.auth {
         tu = tu.with_auth(crate::sip::auth::AuthGate::new(auth)?);
     }

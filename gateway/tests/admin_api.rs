@@ -318,6 +318,7 @@ fn test_snapshot() -> Snapshot {
         },
         setup,
         relay,
+        overload_refused: 0,
     }
 }
 

@@ -150,6 +150,11 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
         st.srtp.refused,
     );
     o.counter(
+        "roomgate_overload_refused_total",
+        "New INVITEs answered 503 because the gateway was overloaded (queue delay or calls in set-up).",
+        s.overload_refused,
+    );
+    o.counter(
         "roomgate_cdrs_dropped_total",
         "Call detail records dropped because the store writer fell behind.",
         st.cdrs_dropped,
@@ -263,6 +268,7 @@ mod tests {
             },
             setup,
             relay,
+            overload_refused: 6,
         }
     }
 
@@ -297,6 +303,7 @@ mod tests {
             "roomgate_srtp_refused_total 1",
             "roomgate_media_drops_total{reason=\"srtp_auth\"} 3",
             "roomgate_media_played_total 7",
+            "roomgate_overload_refused_total 6",
             "# TYPE roomgate_call_setup_seconds histogram",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line}:\n{text}");

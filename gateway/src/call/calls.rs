@@ -139,6 +139,12 @@ enum Phase {
 }
 
 impl Phase {
+    /// Whether the gateway is working on the call's set-up (PIN entry waits on a person, not
+    /// on us, so it does not count toward overload).
+    fn in_setup(self) -> bool {
+        matches!(self, Phase::Resolving | Phase::Inviting | Phase::Answered)
+    }
+
     fn label(self) -> &'static str {
         match self {
             Phase::Pin => "pin",
@@ -148,6 +154,13 @@ impl Phase {
             Phase::Active => "active",
         }
     }
+}
+
+/// Moves a call to phase `to`, keeping the count of calls in set-up (a count kept on every
+/// change, since overload control reads it for every new INVITE).
+fn set_phase(in_setup: &mut usize, phase: &mut Phase, to: Phase) {
+    *in_setup = in_setup.saturating_sub(usize::from(phase.in_setup())) + usize::from(to.in_setup());
+    *phase = to;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +287,8 @@ pub struct Calls {
     directory: Box<dyn Directory>,
     media: Arc<MediaPlane>,
     calls: HashMap<u64, Call>,
+    /// Calls whose phase is in set-up (see [`Phase::in_setup`]).
+    in_setup: usize,
     by_call_id: HashMap<String, (u64, Side)>,
     by_tx: HashMap<TransactionId, (u64, TxRole)>,
     /// Calls ended toward the room whose cloud INVITE is still open: a late 2xx is
@@ -377,6 +392,7 @@ impl Calls {
             directory,
             media,
             calls: HashMap::new(),
+            in_setup: 0,
             by_call_id: HashMap::new(),
             by_tx: HashMap::new(),
             abandoned: HashMap::new(),
@@ -433,6 +449,17 @@ impl Calls {
 
     pub fn is_empty(&self) -> bool {
         self.calls.is_empty()
+    }
+
+    /// Calls the gateway is still setting up: INVITEs the core is deciding on, and calls
+    /// waiting for their upstream or for the room's ACK.
+    pub fn calls_in_setup(&self) -> usize {
+        debug_assert_eq!(
+            self.in_setup,
+            self.calls.values().filter(|c| c.phase.in_setup()).count(),
+            "set-up count out of step with the calls' phases"
+        );
+        self.pending.len() + self.in_setup
     }
 
     /// Relay sessions and free port pairs (resource gauges).

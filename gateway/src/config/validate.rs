@@ -186,6 +186,9 @@ impl Config {
         if self.limits.inbound_queue == 0 || self.limits.max_connections == 0 {
             bad("limits.inbound_queue and limits.max_connections must be > 0".into());
         }
+        if self.limits.overload_queue_delay_ms == 0 || self.limits.max_calls_in_setup == 0 {
+            bad("limits.overload_queue_delay_ms and limits.max_calls_in_setup must be > 0".into());
+        }
         if self.pin.inter_digit_timeout_s == 0
             || self.pin.entry_timeout_s < self.pin.inter_digit_timeout_s
         {
@@ -364,6 +367,22 @@ mod tests {
                 .problems()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn overload_limits_must_be_positive() {
+        let c = config("[limits]\noverload_queue_delay_ms = 0\n");
+        assert_eq!(c.problems().len(), 1, "{:?}", c.problems());
+        assert!(c.problems()[0].contains("limits.overload_queue_delay_ms"));
+        assert_eq!(
+            config("[limits]\nmax_calls_in_setup = 0\n")
+                .problems()
+                .len(),
+            1
+        );
+        let ok = config("[limits]\noverload_queue_delay_ms = 50\nmax_calls_in_setup = 2\n");
+        assert!(ok.problems().is_empty(), "{:?}", ok.problems());
+        assert_eq!(ok.overload().max_calls_in_setup, 2);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use roomgate_media::relay::Event as MediaEvent;
 use roomgate_sip::transaction::{Destination, Output, TransactionId, Transport};
 use tokio::sync::{mpsc, watch};
 
+use super::overload::{classify, Inbox};
 use super::tu::Tu;
 use crate::call::Action;
 use crate::resolve::Resolver;
@@ -117,6 +118,10 @@ pub async fn run_with(
     let mut gauges = tokio::time::interval(GAUGE_INTERVAL);
     gauges.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_gauges = String::new();
+    // Received messages taken from the transports' queue, existing calls' first; and the
+    // longest any waited since the last gauges line.
+    let mut inbox: Inbox<Received> = Inbox::default();
+    let mut worst_delay = Duration::ZERO;
     loop {
         let now = Instant::now();
         loop {
@@ -158,10 +163,26 @@ pub async fn run_with(
             .min()
             .unwrap_or(now + Duration::from_secs(3600));
         tokio::select! {
-            received = inbound.recv() => {
+            received = inbound.recv(), if inbox.has_room() => {
                 let Some(r) = received else { return tu };
-                let source = Destination { addr: r.peer, transport: to_transport(r.proto) };
-                tu.handle_received(Instant::now(), &r.bytes, source);
+                inbox.push(classify(&r.bytes), r);
+                // Whatever else is waiting, so a BYE behind a burst of INVITEs goes first.
+                while inbox.has_room() {
+                    let Ok(r) = inbound.try_recv() else { break };
+                    inbox.push(classify(&r.bytes), r);
+                }
+            }
+            _ = std::future::ready(()), if !inbox.is_empty() => {
+                if let Some(r) = inbox.pop() {
+                    let now = Instant::now();
+                    let queued = super::overload::Queued {
+                        delay: now.saturating_duration_since(r.at),
+                        backlog: inbox.len() + inbound.len(),
+                    };
+                    worst_delay = worst_delay.max(queued.delay);
+                    let source = Destination { addr: r.peer, transport: to_transport(r.proto) };
+                    tu.handle_received_after(now, queued, &r.bytes, source);
+                }
             }
             _ = tokio::time::sleep_until(wake.into()) => tu.handle_timeout(Instant::now()),
             Some(done) = done_rx.recv() => d.on_done(&mut tu, done).await,
@@ -174,13 +195,16 @@ pub async fn run_with(
                 match q {
                     crate::observe::AdminQuery::Snapshot(reply) => {
                         if let Some(calls) = tu.calls.as_ref() {
-                            let _ = reply.send(calls.snapshot());
+                            let mut snapshot = calls.snapshot();
+                            snapshot.overload_refused = tu.stats.overload_refused;
+                            let _ = reply.send(snapshot);
                         }
                     }
                 }
             }
             _ = gauges.tick() => {
-                let line = gauge_line(&tu, &d.sender);
+                let line = gauge_line(&tu, &d.sender, worst_delay);
+                worst_delay = Duration::ZERO;
                 if line != last_gauges {
                     // Operators and the load test read these to see resources return to
                     // their baseline after traffic.
@@ -199,21 +223,23 @@ pub async fn run_with(
     }
 }
 
-fn gauge_line(tu: &Tu, sender: &Sender) -> String {
-    let (calls, sessions, free_pairs) = match tu.calls.as_ref() {
+fn gauge_line(tu: &Tu, sender: &Sender, worst_delay: Duration) -> String {
+    let (calls, sessions, free_pairs, in_setup) = match tu.calls.as_ref() {
         Some(c) => {
             let (s, f) = c.relay_gauges();
-            (c.len(), s, f)
+            (c.len(), s, f, c.calls_in_setup())
         }
-        None => (0, 0, 0),
+        None => (0, 0, 0, 0),
     };
     let tasks = tokio::runtime::Handle::current()
         .metrics()
         .num_alive_tasks();
     format!(
-        "calls={calls} relay_sessions={sessions} free_port_pairs={free_pairs} transactions={} connections={} tasks={tasks}",
+        "calls={calls} relay_sessions={sessions} free_port_pairs={free_pairs} transactions={} connections={} tasks={tasks} calls_in_setup={in_setup} queue_delay_ms={} overload_refused={}",
         tu.layer.len(),
-        sender.connections.count()
+        sender.connections.count(),
+        worst_delay.as_millis(),
+        tu.stats.overload_refused
     )
 }
 

@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod driver;
+pub mod overload;
 pub mod rate_limit;
 pub mod tu;

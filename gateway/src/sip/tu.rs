@@ -14,6 +14,7 @@ use roomgate_sip::{
 };
 
 use super::auth::{AuthGate, Gate};
+use super::overload::{self, Load, OverloadSettings, Queued};
 use super::rate_limit::RateLimiter;
 
 /// Methods we implement, for Allow.
@@ -30,6 +31,8 @@ pub struct TuStats {
     pub dropped_unparseable: u64,
     pub refused_over_capacity: u64,
     pub answered: u64,
+    /// New INVITEs answered 503 by overload control (see `super::overload`).
+    pub overload_refused: u64,
 }
 
 pub struct Tu {
@@ -38,6 +41,7 @@ pub struct Tu {
     pub calls: Option<crate::call::Calls>,
     limiter: RateLimiter,
     auth: Option<AuthGate>,
+    overload: OverloadSettings,
     draining: bool,
     tag_seed: u64,
     tag_counter: u64,
@@ -51,6 +55,7 @@ impl Tu {
             calls: None,
             limiter,
             auth: None,
+            overload: OverloadSettings::default(),
             draining: false,
             tag_seed: rand::random(),
             tag_counter: 0,
@@ -61,6 +66,12 @@ impl Tu {
     /// Requires digest authentication as configured.
     pub fn with_auth(mut self, auth: AuthGate) -> Self {
         self.auth = Some(auth);
+        self
+    }
+
+    /// Refuses new INVITEs past these limits.
+    pub fn with_overload(mut self, settings: OverloadSettings) -> Self {
+        self.overload = settings;
         self
     }
 
@@ -111,8 +122,22 @@ impl Tu {
         )
     }
 
-    /// A message arrived from `source`.
+    /// A message arrived from `source` (and was taken at once).
     pub fn handle_received(&mut self, now: Instant, bytes: &[u8], source: Destination) {
+        self.handle_received_after(now, Queued::default(), bytes, source);
+    }
+
+    /// A message arrived from `source` and waited as `queued` says before the core took it.
+    pub fn handle_received_after(
+        &mut self,
+        now: Instant,
+        queued: Queued,
+        bytes: &[u8],
+        source: Destination,
+    ) {
+        if bytes.starts_with(b"INVITE ") && self.refused_for_overload(queued, bytes, source) {
+            return;
+        }
         let is_request = !bytes.starts_with(b"SIP/");
         if is_request && !bytes.starts_with(b"ACK ") && !self.limiter.admit(source.addr.ip(), now) {
             self.stats.rate_limited += 1;
@@ -136,6 +161,40 @@ impl Tu {
                 self.stats.dropped_unparseable += 1;
             }
         }
+    }
+
+    /// A new INVITE while overloaded gets 503 statelessly, before any transaction or call
+    /// exists for it. The full parse happens only past a limit: a message of an existing
+    /// dialog (To tag) or a retransmission of an INVITE already accepted goes on as usual, so
+    /// an accepted call is never refused later.
+    fn refused_for_overload(&mut self, queued: Queued, bytes: &[u8], source: Destination) -> bool {
+        let load = Load {
+            queued,
+            calls_in_setup: self.calls.as_ref().map_or(0, |c| c.calls_in_setup()),
+        };
+        let Some(why) = overload::assess(&self.overload, load) else {
+            return false;
+        };
+        let Ok(msg) = decode_datagram(bytes) else {
+            return false;
+        };
+        if has_to_tag(&msg) || self.layer.matches_server_transaction(&msg) {
+            return false;
+        }
+        self.stats.overload_refused += 1;
+        tracing::debug!(
+            peer = %source.addr,
+            reason = why.label(),
+            queued_ms = queued.delay.as_millis() as u64,
+            backlog = queued.backlog,
+            calls_in_setup = load.calls_in_setup,
+            "INVITE refused: overloaded"
+        );
+        let resp = self
+            .response(&msg, source.addr, 503, "Service Unavailable")
+            .with(HeaderName::RetryAfter, overload::RETRY_AFTER_S);
+        self.send_stateless(&msg, source, resp);
+        true
     }
 
     /// A faulty request gets the status the RFC names, statelessly, when it carries enough to
@@ -398,6 +457,7 @@ pub(crate) fn stamp_top_via(resp: &mut OwnedMessage, request: &Message<'_>, peer
 mod tests {
     use super::*;
     use roomgate_sip::transaction::{LayerConfig, Output, Transport};
+    use std::time::Duration;
 
     fn tu() -> Tu {
         Tu::new(
@@ -493,6 +553,86 @@ mod tests {
         let mut t = tu();
         t.start_draining();
         assert_eq!(status(&answer(&mut t, &request("INVITE", "", "9")).1), 503);
+    }
+
+    /// Feeds one request that waited `queued` and returns every response sent.
+    fn answers_after(tu: &mut Tu, delay: Duration, bytes: &[u8]) -> Vec<Vec<u8>> {
+        let queued = Queued {
+            delay,
+            backlog: overload::MIN_BACKLOG,
+        };
+        let now = Instant::now();
+        tu.handle_received_after(now, queued, bytes, src());
+        let mut sent = Vec::new();
+        while let Some(out) = tu.layer.poll_output() {
+            match out {
+                Output::Transmit(t) => sent.push(t.bytes),
+                Output::Event(e) => tu.handle_event(now, e),
+            }
+        }
+        sent
+    }
+
+    #[test]
+    fn overloaded_core_refuses_only_new_invites_statelessly() {
+        let mut t = Tu::new(
+            TransactionLayer::new(LayerConfig::default()),
+            RateLimiter::new(100, 100),
+        )
+        .with_overload(OverloadSettings {
+            max_queue_delay: Duration::from_millis(200),
+            max_calls_in_setup: 10,
+        });
+        let late = Duration::from_millis(300);
+        // An INVITE accepted before the overload (404 here: no B2BUA)...
+        let first = request("INVITE", "", "ov1");
+        let sent = answers_after(&mut t, Duration::ZERO, &first);
+        assert_eq!(status(&sent[0]), 404);
+        let transactions = t.layer.len();
+        // ...keeps its transaction: its retransmission gets the same answer, not a 503.
+        let again = answers_after(&mut t, late, &first);
+        assert_eq!(again.iter().map(|b| status(b)).collect::<Vec<_>>(), [404]);
+
+        let sent = answers_after(&mut t, late, &request("INVITE", "", "ov2"));
+        assert_eq!(sent.len(), 1);
+        assert_eq!(status(&sent[0]), 503);
+        let m = decode_datagram(&sent[0]).unwrap();
+        assert_eq!(
+            m.header_value(HeaderName::RetryAfter),
+            Some(overload::RETRY_AFTER_S.to_string().as_str())
+        );
+        assert_eq!(t.stats.overload_refused, 1);
+        assert_eq!(
+            t.layer.len(),
+            transactions,
+            "no transaction for the refused INVITE"
+        );
+
+        // Requests of existing dialogs and other methods are served as usual.
+        let in_dialog = String::from_utf8(request("INVITE", "", "ov3"))
+            .unwrap()
+            .replace("To: <sip:1001@127.0.0.1>", "To: <sip:1001@127.0.0.1>;tag=x");
+        // (no B2BUA here, so every INVITE that gets through is a 404)
+        assert_eq!(
+            status(&answers_after(&mut t, late, in_dialog.as_bytes())[0]),
+            404
+        );
+        assert_eq!(
+            status(&answers_after(&mut t, late, &request("BYE", "", "ov4"))[0]),
+            481
+        );
+        assert_eq!(
+            status(&answers_after(&mut t, late, &request("OPTIONS", "", "ov5"))[0]),
+            200
+        );
+        assert_eq!(t.stats.overload_refused, 1);
+        // Once the queue is short again new INVITEs are taken.
+        let sent = answers_after(
+            &mut t,
+            Duration::from_millis(200),
+            &request("INVITE", "", "ov6"),
+        );
+        assert_eq!(status(&sent[0]), 404);
     }
 
     #[test]

@@ -666,6 +666,11 @@ impl Sipp {
 }
 
 impl RunningSipp {
+    /// Whether sipp has not ended yet.
+    pub fn is_running(&mut self) -> bool {
+        self.process.try_status().is_none()
+    }
+
     pub fn wait(mut self, limit: Duration) -> SippRun {
         let status = self.process.wait_timeout(limit);
         let read = |name: &str| fs::read_to_string(self.dir.join(name)).unwrap_or_default();

@@ -232,6 +232,13 @@ impl TransactionLayer {
         }
     }
 
+    /// Whether `request` would match a live server transaction (a retransmission, or a CANCEL
+    /// or ACK of one), so a TU deciding before the layer sees it (overload control) can tell
+    /// a new request from one it already accepted.
+    pub fn matches_server_transaction(&self, request: &crate::Message<'_>) -> bool {
+        ServerKey::from_request(request).is_ok_and(|k| self.server_index.contains_key(&k))
+    }
+
     /// Feeds one received message.
     pub fn handle_input(&mut self, now: Instant, input: Input<'_>) -> Result<(), InputError> {
         let msg = crate::decode_datagram(input.bytes)?;

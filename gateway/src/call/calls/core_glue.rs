@@ -375,6 +375,7 @@ impl Calls {
         self.by_call_id.insert(room_call_id, (id, Side::Room));
         self.by_call_id
             .insert(cloud_call_id.clone(), (id, Side::Cloud));
+        self.in_setup += usize::from(call.phase.in_setup());
         self.calls.insert(id, call);
         self.by_session.insert(session, id);
         self.track(tx, id, TxRole::RoomInvite);

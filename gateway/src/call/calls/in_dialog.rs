@@ -118,7 +118,7 @@ impl Calls {
             return;
         };
         if call.phase == Phase::Answered {
-            call.phase = Phase::Active;
+            super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Active);
         }
         if call.phase == Phase::Pin {
             if answer_due && has_body {

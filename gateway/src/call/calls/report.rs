@@ -82,6 +82,8 @@ impl Calls {
             stats: self.stats(),
             setup: self.setup,
             relay: self.media.with_relay(|r, _| *r.stats()),
+            // Filled in by the driver, which owns the SIP core's counters.
+            overload_refused: 0,
         }
     }
 

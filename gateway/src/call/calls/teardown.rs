@@ -113,6 +113,9 @@ impl Calls {
         let Some(call) = self.calls.remove(&id) else {
             return;
         };
+        self.in_setup = self
+            .in_setup
+            .saturating_sub(usize::from(call.phase.in_setup()));
         self.by_call_id.remove(&call.room_call_id);
         self.by_call_id.remove(&call.cloud.call_id);
         for tx in &call.txs {

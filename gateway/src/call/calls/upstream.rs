@@ -22,7 +22,7 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        call.phase = Phase::Resolving;
+        super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Resolving);
         let uri = call.cloud.uri.clone();
         match call.upstream.clone() {
             None => {
@@ -116,7 +116,7 @@ impl Calls {
             dest,
             offer,
         );
-        call.phase = Phase::Inviting;
+        super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Inviting);
         self.send_cloud_invite(layer, now, id, invite, dest);
     }
 
@@ -251,7 +251,7 @@ impl Calls {
                 return;
             }
             if let Some(call) = self.calls.get_mut(&id) {
-                call.phase = Phase::Active;
+                super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Active);
             }
             self.connected(now, id);
             return;
@@ -305,7 +305,7 @@ impl Calls {
             }
         }
         if let Some(call) = self.calls.get_mut(&id) {
-            call.phase = Phase::Answered;
+            super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Answered);
         }
         self.send_room_ok(layer, now, id, local);
         self.connected(now, id);

@@ -355,3 +355,31 @@ fn the_same_scenario_sends_the_same_bytes_and_another_seed_other_tags() {
     assert_eq!(a.len(), c.len());
     assert_ne!(a, c, "tags, branches and Call-IDs come from the seed");
 }
+
+#[test]
+fn calls_in_setup_are_counted_until_the_room_acks_or_the_call_ends() {
+    let mut w = World::new();
+    let invite = room_invite("setup1", OPEN, Some(&pcmu(1, ROOM_RTP)), "");
+    w.send(ROOM, &invite);
+    let out = w.request(CLOUD, "INVITE");
+    assert_eq!(w.calls().calls_in_setup(), 1, "waiting for the cloud");
+    let answer = sip_text::cloud_answer(&out, 1, CLOUD_RTP, "sendrecv");
+    w.send(CLOUD, &out.reply(200, "OK", "c1", CLOUD, Some(&answer)));
+    let ok = w.final_response(ROOM);
+    assert_eq!(w.calls().calls_in_setup(), 1, "waiting for the room's ACK");
+    let mut room = Dialog::room(&invite, &ok);
+    w.send(ROOM, &room.ack(1, None));
+    assert_eq!(w.calls().calls_in_setup(), 0, "active");
+
+    // A call that fails during set-up leaves the count too.
+    w.send(
+        ROOM,
+        &room_invite("setup2", OPEN, Some(&pcmu(1, ROOM_RTP)), ""),
+    );
+    let out = w.request(CLOUD, "INVITE");
+    assert_eq!(w.calls().calls_in_setup(), 1);
+    w.send(CLOUD, &out.reply(486, "Busy Here", "c2", CLOUD, None));
+    assert_eq!(w.final_response(ROOM).status(), Some(486));
+    assert_eq!(w.calls().calls_in_setup(), 0);
+    assert_eq!(w.live_calls(), 1);
+}
