@@ -16,7 +16,10 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        if call.room.on_timer(layer, now, id) == AckWait::GaveUp {
+        if call.room.on_timer(layer, now, id) == AckWait::GaveUp
+            || call.room.leg.on_timer(layer, now, id) == AckWait::GaveUp
+            || call.cloud.leg.on_timer(layer, now, id) == AckWait::GaveUp
+        {
             self.end(now, id, EndCause::Normal);
             return;
         }

@@ -9,7 +9,7 @@ use super::sip_text::{cloud_answer, plain_sdp};
 use super::*;
 
 /// A PCMU packet (20 ms of silence).
-fn pcmu_packet(seq: u16, ssrc: u32) -> Vec<u8> {
+pub(crate) fn pcmu_packet(seq: u16, ssrc: u32) -> Vec<u8> {
     let mut p = vec![0x80, 0];
     p.extend_from_slice(&seq.to_be_bytes());
     p.extend_from_slice(&(u32::from(seq) * 160).to_be_bytes());

@@ -14,6 +14,7 @@ mod identity;
 mod media;
 mod pin;
 mod setup;
+mod signalling;
 mod sip_text;
 
 use std::collections::{HashMap, HashSet};

@@ -29,7 +29,7 @@ pub(crate) use uac::{late_answer, UacEvent, UacLeg};
 mod ids;
 pub(crate) mod path;
 pub use ids::Ids;
-pub(crate) use uas::{AckWait, UasLeg};
+pub(crate) use uas::UasLeg;
 
 pub(crate) const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
 pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
@@ -142,6 +142,75 @@ pub(crate) fn refuse(
     }
 }
 
+/// Where the wait for the ACK of a 2xx of ours stands after its timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckWait {
+    /// Still waiting (the 2xx went again if it was due), or not waiting at all.
+    Waiting,
+    /// No ACK within 64*T1: the dialog is over (RFC 3261 §13.3.1.4).
+    GaveUp,
+}
+
+/// Our 2xx to an INVITE while its ACK is awaited. Over UDP the INVITE server transaction
+/// leaves 2xx retransmission to us (RFC 6026), for the dialog-making INVITE and every
+/// re-INVITE alike: a peer whose 2xx was lost would otherwise wait for a session change
+/// that never comes.
+pub(crate) struct Retransmit {
+    at: Instant,
+    interval: Duration,
+    until: Instant,
+    tx: TransactionId,
+    response: OwnedMessage,
+}
+
+/// The longest gap between two retransmissions of a 2xx (T2, RFC 3261 §13.3.1.4).
+const T2: Duration = Duration::from_secs(4);
+
+impl Retransmit {
+    pub(crate) fn new(
+        now: Instant,
+        t1: Duration,
+        tx: TransactionId,
+        response: OwnedMessage,
+    ) -> Self {
+        Retransmit {
+            at: now + t1,
+            interval: t1,
+            until: now + t1 * 64,
+            tx,
+            response,
+        }
+    }
+
+    pub(crate) fn due(&self) -> Instant {
+        self.at
+    }
+
+    /// Sends the 2xx again when due; GaveUp once 64*T1 passed without the ACK.
+    pub(crate) fn on_timer(&mut self, layer: &mut TransactionLayer, now: Instant) -> AckWait {
+        if self.at > now {
+            return AckWait::Waiting;
+        }
+        if now >= self.until {
+            return AckWait::GaveUp;
+        }
+        self.interval = (self.interval * 2).min(T2);
+        self.at = now + self.interval;
+        respond(layer, now, self.tx, &self.response);
+        AckWait::Waiting
+    }
+}
+
+/// Whether `r` is a 2xx to an INVITE (its ACK is ours to wait for).
+fn is_invite_2xx(r: &OwnedMessage) -> bool {
+    let success = matches!(r.start, roomgate_sip::OwnedStartLine::Response { code, .. } if (200..300).contains(&code));
+    success
+        && r.headers.iter().any(|(n, v)| {
+            HeaderName::from_wire(n) == HeaderName::CSeq
+                && v.trim_end().rsplit(' ').next() == Some("INVITE")
+        })
+}
+
 /// What a response to a request we sent in a dialog meant.
 #[derive(Debug, Default)]
 pub(crate) struct InDialogAnswer {
@@ -168,6 +237,8 @@ pub(crate) struct DialogLeg {
     pub timer_interval: Option<u32>,
     /// Tags, branches and cnonces of this leg.
     pub(crate) ids: Ids,
+    /// Our 2xx to the peer's re-INVITE until its ACK.
+    reinvite_ok: Option<Retransmit>,
 }
 
 impl DialogLeg {
@@ -182,6 +253,7 @@ impl DialogLeg {
             direction,
             expires_at: None,
             timer_interval: None,
+            reinvite_ok: None,
         }
     }
 
@@ -190,11 +262,13 @@ impl DialogLeg {
     }
 
     /// Sends a response to a request in this dialog; the dialog learns of it, so a refused
-    /// re-INVITE no longer counts as pending (the next one would get 500).
+    /// re-INVITE no longer counts as pending (the next one would get 500). A 2xx to a
+    /// re-INVITE goes again every `t1` (doubling) over UDP until its ACK.
     pub(crate) fn respond(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
+        t1: Duration,
         tx: TransactionId,
         r: OwnedMessage,
     ) {
@@ -202,6 +276,47 @@ impl DialogLeg {
             let _ = d.on_response_sent(&r);
         }
         respond(layer, now, tx, &r);
+        if is_invite_2xx(&r) && self.transport() == Transport::Udp {
+            self.reinvite_ok = Some(Retransmit::new(now, t1, tx, r));
+        }
+    }
+
+    /// An ACK in this dialog: `(answer_due, has_body)` when it acknowledges our 2xx (its
+    /// retransmissions stop), None when the dialog has no 2xx of ours waiting for it.
+    pub(crate) fn on_ack(&mut self, msg: &Message<'_>) -> Option<(bool, bool)> {
+        let dialog = self.dialog.as_mut()?;
+        let Ok(InDialogRequest::Ack {
+            answer_due,
+            has_body,
+        }) = dialog.on_request(msg)
+        else {
+            return None;
+        };
+        self.reinvite_ok = None;
+        Some((answer_due, has_body))
+    }
+
+    /// Retransmits our 2xx to a re-INVITE when due.
+    pub(crate) fn on_timer(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        call: u64,
+    ) -> AckWait {
+        let Some(rt) = self.reinvite_ok.as_mut() else {
+            return AckWait::Waiting;
+        };
+        let wait = rt.on_timer(layer, now);
+        if wait == AckWait::GaveUp {
+            self.reinvite_ok = None;
+            tracing::info!(call, "peer never acknowledged our 2xx to its re-INVITE");
+        }
+        wait
+    }
+
+    /// When our 2xx to a re-INVITE is due again.
+    pub(crate) fn retransmit_due(&self) -> Option<Instant> {
+        self.reinvite_ok.as_ref().map(Retransmit::due)
     }
 
     /// A request that came in this leg's dialog: what it is, or None when it was refused here

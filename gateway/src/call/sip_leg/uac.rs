@@ -363,9 +363,13 @@ impl UacLeg {
         layer.send_request(now, req, dest).ok()
     }
 
-    /// The leg's deadlines (session refresh, session expiry).
-    pub(crate) fn deadlines(&self) -> [Option<Instant>; 2] {
-        [self.refresh_at, self.leg.expires_at]
+    /// The leg's deadlines (session refresh, session expiry, re-INVITE 2xx retransmission).
+    pub(crate) fn deadlines(&self) -> [Option<Instant>; 3] {
+        [
+            self.refresh_at,
+            self.leg.expires_at,
+            self.leg.retransmit_due(),
+        ]
     }
 }
 
