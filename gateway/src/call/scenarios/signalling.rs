@@ -140,3 +140,141 @@ fn hostile_reinvites_are_refused_or_ignored_without_harm() {
     assert_eq!(w.live_calls(), 0, "{}", w.trace());
     assert!(w.has_request(ROOM, "BYE"));
 }
+
+/// A call whose cloud answers with `extra` headers in its 2xx (a session timer, its Allow).
+fn connect_cloud_headers(w: &mut World, call_id: &str, extra: &str) -> Bridged {
+    let invite = sip_text::room_invite(call_id, OPEN, Some(&sip_text::pcmu(1, ROOM_RTP)), "");
+    w.send(ROOM, &invite);
+    let out = w.request(CLOUD, "INVITE");
+    let answer = cloud_answer(&out, 1, CLOUD_RTP, "sendrecv");
+    let ok = out
+        .reply(200, "OK", "c1", CLOUD, Some(&answer))
+        .replace("Content-Type:", &format!("{extra}Content-Type:"));
+    w.send(CLOUD, &ok);
+    let room_ok = w.final_response(ROOM);
+    let mut room = Dialog::room(&invite, &room_ok);
+    w.send(ROOM, &room.ack(1, None));
+    let _ = w.take(CLOUD);
+    Bridged {
+        room,
+        cloud: Dialog::cloud(&out, "c1"),
+        room_port: audio_port(&room_ok),
+        cloud_port: audio_port(&out),
+        cloud_invite: out,
+    }
+}
+
+#[test]
+fn session_refresh_is_a_reinvite_when_the_cloud_does_not_allow_update() {
+    let mut w = World::with(|s| s.relay.inactivity_timeout = Duration::from_secs(3600));
+    let timer = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nRequire: timer\r\n\
+                 Session-Expires: 120;refresher=uac\r\n";
+    let call = connect_cloud_headers(&mut w, "refresh-invite", timer);
+    for round in 0..3 {
+        w.advance(Duration::from_secs(61));
+        let sent = w.take(CLOUD);
+        assert!(
+            sent.iter().all(|m| m.method() != Some("UPDATE")),
+            "UPDATE to a peer that does not allow it: {sent:?}"
+        );
+        let refresh = sent
+            .iter()
+            .find(|m| m.method() == Some("INVITE"))
+            .unwrap_or_else(|| panic!("round {round}: no refresh\n{}", w.trace()))
+            .clone();
+        assert!(refresh
+            .header("Session-Expires")
+            .unwrap_or_default()
+            .starts_with("120"));
+        // The session description is the one the cloud already has (RFC 4028 §7.4).
+        assert_eq!(audio_port(&refresh), call.cloud_port, "{refresh:?}");
+        assert!(refresh.body().contains("a=sendrecv"));
+        let answer = cloud_answer(&refresh, 2 + round, CLOUD_RTP, "sendrecv");
+        let ok = refresh
+            .reply(200, "OK", "c1", CLOUD, Some(&answer))
+            .replace(
+                "Content-Type:",
+                "Session-Expires: 120;refresher=uac\r\nContent-Type:",
+            );
+        w.send(CLOUD, &ok);
+        let ack = w.request(CLOUD, "ACK");
+        assert_eq!(ack.cseq(), (refresh.cseq().0, "ACK".to_owned()));
+    }
+    assert_eq!(w.live_calls(), 1, "{}", w.trace());
+}
+
+#[test]
+fn session_refresh_is_an_update_when_the_cloud_allows_it() {
+    let mut w = World::with(|s| s.relay.inactivity_timeout = Duration::from_secs(3600));
+    let timer = "Allow: INVITE,ACK,BYE,UPDATE\r\nRequire: timer\r\n\
+                 Session-Expires: 100;refresher=uac\r\n";
+    let _call = connect_cloud_headers(&mut w, "refresh-update", timer);
+    w.advance(Duration::from_secs(51));
+    let sent = w.take(CLOUD);
+    assert!(
+        sent.iter().all(|m| m.method() != Some("INVITE")),
+        "{sent:?}"
+    );
+    let update = sent
+        .iter()
+        .find(|m| m.method() == Some("UPDATE"))
+        .unwrap_or_else(|| panic!("no UPDATE\n{}", w.trace()));
+    assert!(update.body().is_empty());
+}
+
+#[test]
+fn refusals_in_a_dialog_carry_the_reason_phrase_of_their_code() {
+    let mut w = World::new();
+    let mut call = w.connect("reasons");
+    // Hold: our mirror re-INVITE to the cloud stays unanswered for now.
+    let hold = plain_sdp(2, ROOM_RTP, &[(0, "PCMU/8000")], "sendonly");
+    w.send(ROOM, &call.room.request("INVITE", "", Some(&hold)));
+    let room_cseq = call.room.cseq;
+    assert_eq!(w.final_response(ROOM).status(), Some(200));
+    w.send(ROOM, &call.room.ack(room_cseq, None));
+    let _mirror = w.request(CLOUD, "INVITE");
+    // The cloud re-INVITEs at the same time: glare, 491.
+    let same = cloud_answer(&call.cloud_invite, 2, CLOUD_RTP, "sendrecv");
+    w.send(CLOUD, &call.cloud.request("INVITE", "", Some(&same)));
+    let glare = w.final_response(CLOUD);
+    assert!(
+        glare.0.starts_with("SIP/2.0 491 Request Pending\r\n"),
+        "{glare:?}"
+    );
+    // A request whose CSeq went backwards: 500.
+    call.room.cseq = 1;
+    w.send(
+        ROOM,
+        &call
+            .room
+            .request("INFO", "", None)
+            .replace("CSeq: 2 INFO", "CSeq: 1 INFO"),
+    );
+    let old = w.final_response(ROOM);
+    assert!(
+        old.0.starts_with("SIP/2.0 500 Server Internal Error\r\n"),
+        "{old:?}"
+    );
+}
+
+#[test]
+fn hostile_session_timers_neither_panic_nor_flood() {
+    let mut w = World::with(|s| s.relay.inactivity_timeout = Duration::from_secs(3600));
+    // An interval of zero (below any Min-SE) and an Allow whose only UPDATE-like entry is
+    // not UPDATE.
+    let timer = "Allow: UPDATEX, INVITE, UPDATE-ish\r\nRequire: timer\r\n\
+                 Session-Expires: 0;refresher=uac\r\n";
+    let _call = connect_cloud_headers(&mut w, "refresh-hostile", timer);
+    // The interval is raised to the 90 s minimum: one refresh at 45 s, not a flood.
+    w.advance(Duration::from_secs(50));
+    let sent = w.take(CLOUD);
+    // Distinct requests (the transaction layer retransmits the unanswered one).
+    let mut refreshes: Vec<(u32, String)> = sent
+        .iter()
+        .filter(|m| matches!(m.method(), Some("INVITE" | "UPDATE")))
+        .map(Sip::cseq)
+        .collect();
+    refreshes.dedup();
+    let refreshes: Vec<&str> = refreshes.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(refreshes, vec!["INVITE"], "{}", w.trace());
+}

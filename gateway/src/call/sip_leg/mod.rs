@@ -476,7 +476,8 @@ fn refuse_dialog_error(
     e: &DialogError,
 ) {
     let code = roomgate_sip::dialog::status_for(e);
-    if let Some(mut r) = response(request, code, "Refused", None) {
+    let reason = roomgate_sip::dialog::reason_for(code);
+    if let Some(mut r) = response(request, code, reason, None) {
         if let Some(range) = roomgate_sip::dialog::retry_after_range(e) {
             r.push(HeaderName::RetryAfter, range.start());
         }
