@@ -56,6 +56,17 @@ fn spoken(s: &StreamSpec, leg: &'static str) -> Result<(AudioCodec, u8), BridgeE
         .ok_or_else(|| BridgeError::Codec(c.name.clone()))
 }
 
+/// The telephone-event payload types of two audio streams when their events can cross as
+/// packets: both have telephone-event, at the same clock rate.
+pub fn forwarded_events(a: &StreamSpec, b: &StreamSpec) -> Option<(u8, u8)> {
+    match (a.telephone_event, b.telephone_event) {
+        (Some(ta), Some(tb)) if ta.clock_rate == tb.clock_rate => {
+            Some((ta.payload_type, tb.payload_type))
+        }
+        _ => None,
+    }
+}
+
 /// Relay streams for a room leg (`a`) and an upstream leg (`b`). Audio must exist on both;
 /// main video is bridged when both legs negotiated it.
 pub fn bridge_streams(
@@ -66,17 +77,19 @@ pub fn bridge_streams(
     let ba = b.audio().ok_or(BridgeError::NoAudio("cloud"))?;
     let (ca, cb) = (spoken(aa, "room")?, spoken(ba, "cloud")?);
     let pass = same_codec(ca.0, cb.0);
-    // DTMF crosses as RFC 4733 packets when both legs have telephone-event and the audio
-    // passes through; otherwise the relay extracts it and the call plays it.
-    let both_dtmf = aa.telephone_event.is_some() && ba.telephone_event.is_some();
-    let mut la = leg_config(aa, Some(ca), pass && both_dtmf);
-    let mut lb = leg_config(ba, Some(cb), pass && both_dtmf);
+    // DTMF crosses as RFC 4733 packets when both legs have telephone-event at the same
+    // clock rate and the audio passes through; otherwise the relay extracts it and the call
+    // sends it again at the other leg's rate (durations and timestamps count in the rate's
+    // units, so a packet cannot cross between rates unchanged).
+    let events = forwarded_events(aa, ba);
+    let mut la = leg_config(aa, Some(ca), pass && events.is_some());
+    let mut lb = leg_config(ba, Some(cb), pass && events.is_some());
     let mode = if pass {
         let mut map_a = vec![(ca.1, cb.1)];
         let mut map_b = vec![(cb.1, ca.1)];
-        if let (Some(ta), Some(tb)) = (aa.telephone_event, ba.telephone_event) {
-            map_a.push((ta.payload_type, tb.payload_type));
-            map_b.push((tb.payload_type, ta.payload_type));
+        if let Some((ta, tb)) = events {
+            map_a.push((ta, tb));
+            map_b.push((tb, ta));
         }
         la.pt_map = map_a;
         lb.pt_map = map_b;

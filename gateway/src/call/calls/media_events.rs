@@ -14,8 +14,9 @@ use super::{Calls, Phase, Side};
 
 impl Calls {
     /// A digit the relay took out of one leg's audio. The room's go to PIN entry first. On a
-    /// pass-through stream the relay forwarded the RFC 4733 packets already; on a transcoded
-    /// one they cannot pass (the payload types and clocks differ), so the digit is sent on
+    /// pass-through stream whose legs have events at one clock rate the relay forwarded the
+    /// RFC 4733 packets already; on a transcoded one, or between event clock rates, they
+    /// cannot pass (the payload types and clocks differ), so the digit is sent on
     /// to the other leg as RFC 4733 events of our own, both ways (a meeting's own IVR may
     /// prompt the room for keys too). The digit itself is never logged (it may be part of a
     /// PIN).
@@ -44,7 +45,11 @@ impl Calls {
         else {
             return;
         };
-        if call.audio != Some(AudioPath::Transcode) {
+        let from = call.leg(to_side.other()).streams.audio();
+        let to = call.leg(to_side).streams.audio();
+        let forwarded = matches!((from, to), (Some(f), Some(t))
+            if roomgate_core::bridge::forwarded_events(f, t).is_some());
+        if call.audio != Some(AudioPath::Transcode) && forwarded {
             return;
         }
         let Some(te) = call

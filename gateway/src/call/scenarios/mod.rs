@@ -12,6 +12,7 @@
 mod dialog;
 mod identity;
 mod media;
+mod negotiation;
 mod pin;
 mod setup;
 mod signalling;

@@ -1,0 +1,242 @@
+//! Media negotiation on both legs: which formats our offers and answers list, in what order
+//! and with which parameters, and what the relay then carries: telephone-event at the clock
+//! rate of its audio codec, every common codec mapped across a pass-through, H.264 only
+//! when both legs agreed on compatible parameters.
+
+use std::time::Duration;
+
+use super::pin::{cloud_media, room_media};
+use super::sip_text::{cloud_answer, room_invite};
+use super::*;
+
+/// An SDP from the room with audio on [`ROOM_RTP`]: `formats` on the m-line, then `lines`
+/// (rtpmap, fmtp …) as given, sendrecv; `video`: an extra m=video section as given.
+pub(crate) fn room_sdp(formats: &str, lines: &[&str], video: Option<&str>) -> String {
+    let ip = addr(ROOM).ip();
+    let mut s = format!(
+        "v=0\r\no=room 7 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n\
+         m=audio {ROOM_RTP} RTP/AVP {formats}\r\n"
+    );
+    for l in lines {
+        s.push_str(l);
+        s.push_str("\r\n");
+    }
+    s.push_str("a=sendrecv\r\n");
+    if let Some(v) = video {
+        s.push_str(v);
+    }
+    s
+}
+
+/// The `a=rtpmap` lines of the first m-section of `kind` ("audio", "video") of an SDP, as
+/// `(payload type, encoding/rate[/channels])`.
+pub(crate) fn rtpmaps(sip: &Sip, kind: &str) -> Vec<(u8, String)> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for l in sip.body().lines() {
+        if let Some(m) = l.strip_prefix("m=") {
+            if inside {
+                break;
+            }
+            inside = m.starts_with(kind);
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some((pt, name)) = l.strip_prefix("a=rtpmap:").and_then(|r| r.split_once(' ')) {
+            if let Ok(pt) = pt.parse() {
+                out.push((pt, name.trim().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// RFC 4733 packets of one key press with payload type `pt`: start, update, end ×3, the
+/// end with `duration`.
+fn key_press_pt(pt: u8, event: u8, seq: u16, duration: u16) -> Vec<Vec<u8>> {
+    let packet = |i: u16, marker: bool, end: bool, d: u16| {
+        let mut p = vec![0x80, if marker { 0x80 | pt } else { pt }];
+        p.extend_from_slice(&seq.wrapping_add(i).to_be_bytes());
+        p.extend_from_slice(&9600u32.to_be_bytes());
+        p.extend_from_slice(&0x5151u32.to_be_bytes());
+        p.push(event);
+        p.push(if end { 0x80 | 10 } else { 10 });
+        p.extend_from_slice(&d.to_be_bytes());
+        p
+    };
+    vec![
+        packet(0, true, false, 960),
+        packet(1, false, false, 1920),
+        packet(2, false, true, duration),
+        packet(3, false, true, duration),
+        packet(4, false, true, duration),
+    ]
+}
+
+/// `(event, end)` of the RTP packets with payload type `pt` among `sent`.
+fn events_with_pt(sent: &[Sent], pt: u8) -> Vec<(u8, bool)> {
+    sent.iter()
+        .filter(|s| s.bytes.len() == 16 && s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
+        .filter_map(|s| Some((*s.bytes.get(12)?, s.bytes.get(13)? & 0x80 != 0)))
+        .collect()
+}
+
+#[test]
+fn our_offer_lists_telephone_event_at_each_audio_clock_rate() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        None,
+    );
+    w.send(ROOM, &room_invite("te-offer", OPEN, Some(&sdp), ""));
+    let offer = w.request(CLOUD, "INVITE");
+    let maps = rtpmaps(&offer, "audio");
+    let events: Vec<&str> = maps
+        .iter()
+        .filter(|(_, n)| n.starts_with("telephone-event/"))
+        .map(|(_, n)| n.as_str())
+        .collect();
+    // Opus (48 kHz) and G.711/G.722 (8 kHz, G.722's RTP clock per RFC 3551) are offered.
+    assert!(
+        maps.iter().any(|(_, n)| n.starts_with("opus/48000")),
+        "{maps:?}"
+    );
+    assert_eq!(
+        events,
+        vec!["telephone-event/8000", "telephone-event/48000"],
+        "{offer:?}"
+    );
+}
+
+#[test]
+fn opus_calls_carry_key_presses_at_48_khz() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "111 101",
+        &[
+            "a=rtpmap:111 opus/48000/2",
+            "a=rtpmap:101 telephone-event/48000",
+            "a=fmtp:101 0-15",
+        ],
+        None,
+    );
+    let call = w.connect_with("te-opus", OPEN, &sdp, |inv| {
+        cloud_answer(inv, 1, CLOUD_RTP, "sendrecv")
+    });
+    let answer = w
+        .wire
+        .iter()
+        .rev()
+        .find(|m| m.to == addr(ROOM) && m.msg.status() == Some(200))
+        .map(|m| m.msg.clone())
+        .unwrap_or_else(|| panic!("no 200 to the room"));
+    assert!(
+        rtpmaps(&answer, "audio").contains(&(101, "telephone-event/48000".to_owned())),
+        "the room's 48 kHz events are answered: {answer:?}"
+    );
+    let cloud_pt = rtpmaps(&call.cloud_invite, "audio")
+        .into_iter()
+        .find(|(_, n)| n == "telephone-event/48000")
+        .map(|(pt, _)| pt)
+        .unwrap_or_else(|| panic!("no 48 kHz events offered to the cloud"));
+    for p in key_press_pt(101, 5, 10, 4800) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(100));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), cloud_pt);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 5 && *end),
+        "{to_cloud:?}"
+    );
+}
+
+#[test]
+fn telephone_event_at_an_odd_rate_is_left_out_and_hostile_events_do_no_harm() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/12345"],
+        None,
+    );
+    let call = w.connect_with("te-odd", OPEN, &sdp, |inv| {
+        cloud_answer(inv, 1, CLOUD_RTP, "sendrecv")
+    });
+    let answer = w
+        .wire
+        .iter()
+        .rev()
+        .find(|m| m.to == addr(ROOM) && m.msg.status() == Some(200))
+        .map(|m| m.msg.clone())
+        .unwrap_or_else(|| panic!("no 200 to the room"));
+    let maps = rtpmaps(&answer, "audio");
+    assert_eq!(maps, vec![(0, "PCMU/8000".to_owned())], "{answer:?}");
+    // Packets with that payload type anyway, one with an end duration of 65535: no panic,
+    // and the call goes on.
+    for p in key_press_pt(101, 9, 40, 65535) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(100));
+    assert_eq!(w.live_calls(), 1);
+}
+
+#[test]
+fn an_end_packet_of_the_longest_duration_passes_without_harm() {
+    let mut w = World::new();
+    let call = w.connect("te-65535");
+    for p in key_press_pt(101, 3, 50, 65535) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(200));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), 101);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 3 && *end),
+        "{to_cloud:?}"
+    );
+    assert_eq!(w.live_calls(), 1);
+}
+
+#[test]
+fn events_at_8_khz_next_to_opus_reach_a_cloud_with_48_khz_events() {
+    let mut w = World::new();
+    // As baresip offers: Opus, with its key presses at 8 kHz.
+    let sdp = room_sdp(
+        "111 101",
+        &[
+            "a=rtpmap:111 opus/48000/2",
+            "a=rtpmap:101 telephone-event/8000",
+            "a=fmtp:101 0-15",
+        ],
+        None,
+    );
+    let call = w.connect_with("te-mixed", OPEN, &sdp, |inv| {
+        cloud_answer(inv, 1, CLOUD_RTP, "sendrecv")
+    });
+    let answer = w
+        .wire
+        .iter()
+        .rev()
+        .find(|m| m.to == addr(ROOM) && m.msg.status() == Some(200))
+        .map(|m| m.msg.clone())
+        .unwrap_or_else(|| panic!("no 200 to the room"));
+    assert!(
+        rtpmaps(&answer, "audio").contains(&(101, "telephone-event/8000".to_owned())),
+        "{answer:?}"
+    );
+    let cloud_pt = rtpmaps(&call.cloud_invite, "audio")
+        .into_iter()
+        .find(|(_, n)| n == "telephone-event/48000")
+        .map(|(pt, _)| pt)
+        .unwrap_or_else(|| panic!("no 48 kHz events offered to the cloud"));
+    for p in key_press_pt(101, 8, 10, 800) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(400));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), cloud_pt);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 8 && *end),
+        "{to_cloud:?}"
+    );
+}
