@@ -259,6 +259,7 @@ impl Call {
             policy,
             call: self.id,
             ports,
+            video_codecs: None,
         };
         (sdp, leg)
     }

@@ -326,7 +326,12 @@ impl Calls {
         let media_ip = self.settings.media_ip;
         let call = self.calls.get_mut(&id)?;
         let offer = call.room.offer.clone();
-        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        let agreed = negotiate::agreed_video(&call.cloud.leg.streams);
+        let (mut sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        // The room's video is answered in the format the cloud agreed to, or refused.
+        if video {
+            sdp.video_codecs = Some(agreed);
+        }
         let first = sdp.first(
             leg.sdp_version,
             offer.as_ref(),

@@ -17,9 +17,10 @@ use roomgate_media::codec::AudioCodec;
 use roomgate_media::relay::StreamKind;
 
 pub use roomgate_core::codecs::{relay_codec, same_codec};
-pub use roomgate_core::{bridge_streams, pin_streams, reserve_streams, AudioPath, BridgeError};
+pub use roomgate_core::{pin_streams, reserve_streams, AudioPath, BridgeError};
 
 use super::sdes::{self, srtp_suite, Unusable};
+use roomgate_sip::sdp::h264::H264Params;
 use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
@@ -490,6 +491,83 @@ pub fn negotiated(
         });
     }
     Ok(out)
+}
+
+/// The main video format a negotiated leg agreed to, as a codec of ours: what the other
+/// leg may be answered with so that video passes through unchanged (RFC 6184 §8.2.2: same
+/// profile and packetization mode on both legs). Empty when the leg has no video.
+pub fn agreed_video(leg: &MediaSpec) -> Vec<LocalCodec> {
+    let Some(c) = leg.stream(StreamRole::MainVideo).and_then(|s| s.codec()) else {
+        return Vec::new();
+    };
+    let params: Vec<String> = c
+        .params
+        .iter()
+        .map(|(k, v)| {
+            if k.is_empty() {
+                v.clone()
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect();
+    vec![codec(
+        MediaType::Video,
+        &c.name,
+        c.clock_rate,
+        None,
+        (!params.is_empty()).then(|| params.join(";")).as_deref(),
+        c.payload_type,
+    )]
+}
+
+/// The H.264 parameters of a leg's main video, when it has H.264 (None when its
+/// parameters are invalid: such a stream never passes).
+fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {
+    let c = leg.stream(StreamRole::MainVideo)?.codec()?;
+    if !c.name.eq_ignore_ascii_case("H264") {
+        return Some(None);
+    }
+    let params: Vec<String> = c.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    Some(H264Params::from_params(&params.join(";")))
+}
+
+/// Whether the main video of two legs can pass through unchanged: the same codec, and for
+/// H.264 the same profile and packetization mode (NAL units cross byte for byte; we never
+/// transcode video).
+pub fn video_compatible(a: &MediaSpec, b: &MediaSpec) -> bool {
+    let (Some(ca), Some(cb)) = (
+        a.stream(StreamRole::MainVideo).and_then(|s| s.codec()),
+        b.stream(StreamRole::MainVideo).and_then(|s| s.codec()),
+    ) else {
+        return false;
+    };
+    if !ca.name.eq_ignore_ascii_case(&cb.name) || ca.clock_rate != cb.clock_rate {
+        return false;
+    }
+    match (video_params(a), video_params(b)) {
+        (Some(Some(pa)), Some(Some(pb))) => pa.compatible(&pb),
+        // Not H.264 on either side: the same codec is all we can check.
+        (Some(None), Some(None)) => !ca.name.eq_ignore_ascii_case("H264"),
+        _ => false,
+    }
+}
+
+/// Relay streams for the room leg and the upstream leg (see [`roomgate_core::bridge_streams`]);
+/// main video only when [`video_compatible`], else it is left out of the relay.
+pub fn bridge_streams(
+    room: &MediaSpec,
+    cloud: &MediaSpec,
+) -> Result<(Vec<roomgate_media::relay::StreamConfig>, AudioPath), BridgeError> {
+    if video_compatible(room, cloud) {
+        return roomgate_core::bridge_streams(room, cloud);
+    }
+    let without_video = |m: &MediaSpec| {
+        let mut m = m.clone();
+        m.streams.retain(|s| s.role != StreamRole::MainVideo);
+        m
+    };
+    roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))
 }
 
 /// Builds an offer for streams `(kind, port)`.

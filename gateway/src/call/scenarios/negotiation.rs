@@ -240,3 +240,157 @@ fn events_at_8_khz_next_to_opus_reach_a_cloud_with_48_khz_events() {
         "{to_cloud:?}"
     );
 }
+
+/// The room's H.264 offer: one format, payload type 100, with `fmtp` (None: no fmtp line).
+fn room_video(fmtp: Option<&str>) -> String {
+    let mut v = format!(
+        "m=video {} RTP/AVP 100\r\na=rtpmap:100 H264/90000\r\n",
+        ROOM_RTP + 2
+    );
+    if let Some(f) = fmtp {
+        v.push_str(&format!("a=fmtp:100 {f}\r\n"));
+    }
+    v.push_str("a=sendrecv\r\n");
+    v
+}
+
+/// The cloud's answer to our offer: PCMU, and H.264 on the payload type of ours with
+/// `packetization-mode` `mode`, at `plid`.
+fn cloud_answer_with_video(offer: &Sip, plid: &str, mode: u8) -> String {
+    let audio = cloud_answer(offer, 1, CLOUD_RTP, "sendrecv");
+    let pt = rtpmaps(offer, "video")
+        .into_iter()
+        .map(|(pt, _)| pt)
+        .find(|pt| {
+            let line = format!("a=fmtp:{pt} ");
+            let fmtp = offer.body().lines().find(|l| l.starts_with(&line));
+            let mode_of = fmtp
+                .and_then(|l| l.split("packetization-mode=").nth(1))
+                .and_then(|m| m.get(..1))
+                .unwrap_or("0");
+            mode_of == mode.to_string()
+        })
+        .unwrap_or_else(|| panic!("no mode {mode} H.264 in our offer: {offer:?}"));
+    format!(
+        "{audio}m=video {} RTP/AVP {pt}\r\na=rtpmap:{pt} H264/90000\r\n\
+         a=fmtp:{pt} profile-level-id={plid};packetization-mode={mode}\r\na=sendrecv\r\n",
+        CLOUD_RTP + 2
+    )
+}
+
+/// The room's 200 among what the gateway sent.
+fn room_ok(w: &World) -> Sip {
+    w.wire
+        .iter()
+        .rev()
+        .find(|m| m.to == addr(ROOM) && m.msg.status() == Some(200))
+        .map(|m| m.msg.clone())
+        .unwrap_or_else(|| panic!("no 200 to the room"))
+}
+
+/// `(port, fmtp lines)` of the video section of an SDP.
+fn video_of(sip: &Sip) -> (u16, Vec<String>) {
+    let sdp = sip.sdp();
+    let m = sdp
+        .media
+        .iter()
+        .find(|m| m.media.to_string() == "video")
+        .unwrap_or_else(|| panic!("no video in {sip:?}"));
+    let mut inside = false;
+    let mut fmtps = Vec::new();
+    for l in sip.body().lines() {
+        if let Some(rest) = l.strip_prefix("m=") {
+            inside = rest.starts_with("video");
+        } else if inside {
+            if let Some(f) = l.strip_prefix("a=fmtp:") {
+                fmtps.push(f.to_owned());
+            }
+        }
+    }
+    (m.port, fmtps)
+}
+
+/// A call with H.264 offered by the room as `room_fmtp`, the cloud answering `plid` in
+/// `mode`.
+fn video_call(w: &mut World, id: &str, room_fmtp: Option<&str>, plid: &str, mode: u8) -> Bridged {
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        Some(&room_video(room_fmtp)),
+    );
+    let plid = plid.to_owned();
+    w.connect_with(id, OPEN, &sdp, move |inv| {
+        cloud_answer_with_video(inv, &plid, mode)
+    })
+}
+
+#[test]
+fn h264_is_answered_in_the_offers_profile_at_the_lower_level_and_passes_unchanged() {
+    let mut w = World::new();
+    let call = video_call(
+        &mut w,
+        "h264-ok",
+        Some("profile-level-id=42c00d;packetization-mode=1"),
+        "42e01f",
+        1,
+    );
+    let (port, fmtps) = video_of(&room_ok(&w));
+    assert_ne!(port, 0, "video taken");
+    assert_eq!(
+        fmtps,
+        vec!["100 profile-level-id=42c00d;packetization-mode=1".to_owned()],
+        "the room's own profile and level, never ours"
+    );
+    // A NAL unit from the room reaches the cloud byte for byte.
+    let nal = [0x65u8, 0x88, 0x84, 0x00, 0x33, 0xff, 0x01, 0x02];
+    let mut p = vec![0x80, 0x80 | 100, 0, 7, 0, 0, 0x10, 0, 0, 0, 0x77, 0x77];
+    p.extend_from_slice(&nal);
+    let from = SocketAddr::new(addr(ROOM).ip(), ROOM_RTP + 2);
+    w.send_rtp(from, port, &p);
+    w.advance(Duration::from_millis(20));
+    let to = SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 2);
+    let got = w.take_rtp(to);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got.first().and_then(|s| s.bytes.get(12..)), Some(&nal[..]));
+    let _ = call;
+}
+
+#[test]
+fn h264_of_another_profile_gets_port_0() {
+    let mut w = World::new();
+    let _call = video_call(
+        &mut w,
+        "h264-high",
+        Some("profile-level-id=640028;packetization-mode=1"),
+        "42e01f",
+        1,
+    );
+    assert_eq!(video_of(&room_ok(&w)).0, 0);
+    assert_eq!(w.live_calls(), 1, "audio goes on");
+}
+
+#[test]
+fn h264_in_a_mode_the_cloud_did_not_agree_to_gets_port_0() {
+    let mut w = World::new();
+    // The room takes mode 0 only; the cloud answered mode 1.
+    let _call = video_call(
+        &mut w,
+        "h264-mode",
+        Some("profile-level-id=42e01f"),
+        "42e01f",
+        1,
+    );
+    assert_eq!(video_of(&room_ok(&w)).0, 0);
+    assert_eq!(w.live_calls(), 1);
+}
+
+#[test]
+fn h264_with_an_invalid_profile_level_id_gets_port_0() {
+    for plid in ["zzzzzz", "42e01", "42e01f00", "+2e01f", ""] {
+        let mut w = World::new();
+        let fmtp = format!("profile-level-id={plid};packetization-mode=1");
+        let _call = video_call(&mut w, "h264-bad", Some(&fmtp), "42e01f", 1);
+        assert_eq!(video_of(&room_ok(&w)).0, 0, "{plid}");
+        assert_eq!(w.live_calls(), 1);
+    }
+}
