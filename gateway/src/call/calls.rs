@@ -639,7 +639,7 @@ impl Calls {
         digit: Option<char>,
         duration: Duration,
     ) {
-        self.on_media_dtmf_sip(now, session, leg, event, digit, duration);
+        self.on_media_dtmf_sip(layer, now, session, leg, event, digit, duration);
         self.drive(layer, now);
     }
 

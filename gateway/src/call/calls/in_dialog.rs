@@ -198,7 +198,7 @@ impl Calls {
                 self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
             }
             _ => {
-                if side == Side::Room && self.on_info(layer, now, tx, id, request, &msg) {
+                if self.on_info(layer, now, tx, id, side, request, &msg) {
                     return true;
                 }
                 // The rest (OPTIONS, INFO without DTMF …): accepted.

@@ -10,7 +10,7 @@ use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::time;
 use super::negotiate::AudioPath;
-use super::{Calls, Phase, Side};
+use super::{Calls, Phase, Side, TxRole};
 
 impl Calls {
     /// A digit the relay took out of one leg's audio. The room's go to PIN entry first. On a
@@ -20,8 +20,10 @@ impl Calls {
     /// to the other leg as RFC 4733 events of our own, both ways (a meeting's own IVR may
     /// prompt the room for keys too). The digit itself is never logged (it may be part of a
     /// PIN).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn on_media_dtmf_sip(
         &mut self,
+        layer: &mut TransactionLayer,
         now: Instant,
         session: SessionId,
         leg: Leg,
@@ -34,9 +36,9 @@ impl Calls {
                 return;
             }
         }
-        let (to_leg, to_side) = match leg {
-            Leg::A => (Leg::B, Side::Cloud),
-            Leg::B => (Leg::A, Side::Room),
+        let to_side = match leg {
+            Leg::A => Side::Cloud,
+            Leg::B => Side::Room,
         };
         let Some(call) = self
             .by_session
@@ -52,22 +54,46 @@ impl Calls {
         if call.audio != Some(AudioPath::Transcode) && forwarded {
             return;
         }
-        let Some(te) = call
+        let id = call.id;
+        self.forward_digit(layer, now, id, to_side, event, duration);
+    }
+
+    /// Passes a key press on to `to_side` of call `id` in the form that leg negotiated: RFC
+    /// 4733 events of our own when it has telephone-event (the relay paces them: one update
+    /// per interval, the end packet three times, at the leg's event clock rate), else an
+    /// INFO (`application/dtmf-relay`) in its dialog.
+    pub(super) fn forward_digit(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        to_side: Side,
+        event: u8,
+        duration: Duration,
+    ) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let te = call
             .leg(to_side)
             .streams
             .audio()
-            .and_then(|s| s.telephone_event)
-        else {
-            tracing::debug!(
-                call = call.id,
-                to = ?to_side,
-                "DTMF dropped: the other leg has no telephone-event"
-            );
+            .and_then(|s| s.telephone_event);
+        let Some(te) = te else {
+            let Some(key) = crate::call::ivr::event_key(event) else {
+                tracing::debug!(call = id, event, "event without a key: not sent as INFO");
+                return;
+            };
+            let host = &self.settings.sip_host;
+            let body = format!("Signal={key}\r\nDuration={}\r\n", duration.as_millis());
+            if let Some(tx) = call.leg_mut(to_side).info(layer, now, host, id, &body) {
+                self.track(tx, id, TxRole::InDialog(to_side));
+                tracing::debug!(call = id, to = ?to_side, "DTMF forwarded as INFO");
+            }
             return;
         };
-        let id = call.id;
-        // The relay paces the packets itself (RFC 4733: one update per interval, the end
-        // packet three times), at the clock rate the other leg negotiated for its events.
+        let session = call.session;
+        let to_leg = to_side.relay_leg();
         let ev = OutEvent {
             payload_type: te.payload_type,
             event,

@@ -76,7 +76,7 @@ fn key_press_pt(pt: u8, event: u8, seq: u16, duration: u16) -> Vec<Vec<u8>> {
 }
 
 /// `(event, end)` of the RTP packets with payload type `pt` among `sent`.
-fn events_with_pt(sent: &[Sent], pt: u8) -> Vec<(u8, bool)> {
+pub(crate) fn events_with_pt(sent: &[Sent], pt: u8) -> Vec<(u8, bool)> {
     sent.iter()
         .filter(|s| s.bytes.len() == 16 && s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
         .filter_map(|s| Some((*s.bytes.get(12)?, s.bytes.get(13)? & 0x80 != 0)))

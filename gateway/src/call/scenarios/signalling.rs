@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::media::pcmu_packet;
+use super::negotiation::events_with_pt;
 use super::pin::{cloud_media, room_media};
 use super::sip_text::{cloud_answer, plain_sdp};
 use super::*;
@@ -277,4 +278,135 @@ fn hostile_session_timers_neither_panic_nor_flood() {
     refreshes.dedup();
     let refreshes: Vec<&str> = refreshes.iter().map(|(_, m)| m.as_str()).collect();
     assert_eq!(refreshes, vec!["INVITE"], "{}", w.trace());
+}
+
+/// An INFO carrying `body` as `application/dtmf-relay` in `dialog`.
+fn dtmf_info(dialog: &mut Dialog, body: &str) -> String {
+    dialog
+        .request("INFO", "", Some(body))
+        .replace("application/sdp", "application/dtmf-relay")
+}
+
+/// The cloud's answer to our offer without telephone-event (a peer that only does INFO).
+fn cloud_answer_without_events(offer: &Sip) -> String {
+    cloud_answer(offer, 1, CLOUD_RTP, "sendrecv")
+        .lines()
+        .filter(|l| !l.contains("telephone-event") && !l.starts_with("a=fmtp:101"))
+        .map(|l| {
+            if l.starts_with("m=audio") {
+                l.replace(" 101", "")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\n"
+}
+
+#[test]
+fn info_key_presses_after_the_pin_phase_reach_the_cloud_as_rfc_4733() {
+    let mut w = World::new();
+    let mut call = w.connect("info-4733");
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=5\r\nDuration=200\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(400));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), 101);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 5 && *end),
+        "{to_cloud:?}"
+    );
+    assert!(!w.has_request(CLOUD, "INFO"));
+}
+
+#[test]
+fn info_key_presses_from_the_cloud_reach_the_room_as_rfc_4733() {
+    let mut w = World::new();
+    let mut call = w.connect("info-from-cloud");
+    w.send(
+        CLOUD,
+        &dtmf_info(&mut call.cloud, "Signal=#\r\nDuration=160\r\n"),
+    );
+    assert_eq!(w.statuses(CLOUD), vec![200]);
+    w.advance(Duration::from_millis(400));
+    let to_room = events_with_pt(&w.take_rtp(room_media()), 101);
+    assert!(
+        to_room.iter().any(|(e, end)| *e == 11 && *end),
+        "{to_room:?}"
+    );
+}
+
+#[test]
+fn key_presses_reach_a_cloud_without_telephone_event_as_info() {
+    let mut w = World::new();
+    let mut call = w.connect_with("info-relay", OPEN, &sip_text::pcmu(1, ROOM_RTP), |inv| {
+        cloud_answer_without_events(inv)
+    });
+    // By INFO from the room …
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=7\r\nDuration=250\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    let info = w.request(CLOUD, "INFO");
+    assert_eq!(
+        info.header("Content-Type").as_deref(),
+        Some("application/dtmf-relay")
+    );
+    assert!(info.body().contains("Signal=7"), "{info:?}");
+    assert!(info.body().contains("Duration=250"), "{info:?}");
+    assert_eq!(info.header("Call-ID"), call.cloud_invite.header("Call-ID"));
+    w.send(CLOUD, &info.reply(200, "OK", "c1", CLOUD, None));
+    // … and by RFC 4733 from the room.
+    for p in super::pin::key_press(9, 40, 6400, 0xaaaa) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(100));
+    let info = w.request(CLOUD, "INFO");
+    assert!(info.body().contains("Signal=9"), "{info:?}");
+    w.send(CLOUD, &info.reply(200, "OK", "c1", CLOUD, None));
+    assert_eq!(w.live_calls(), 1);
+}
+
+#[test]
+fn hostile_info_bodies_are_refused_or_bounded() {
+    let mut w = World::new();
+    let mut call = w.connect("info-hostile");
+    w.send(ROOM, &dtmf_info(&mut call.room, "Signal=Z\r\n"));
+    assert_eq!(w.statuses(ROOM), vec![400]);
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, &format!("Signal={}\r\n", "9".repeat(300))),
+    );
+    assert_eq!(w.statuses(ROOM), vec![400]);
+    // An absurd Duration is held to a second: the events end within it.
+    w.send(
+        ROOM,
+        &dtmf_info(
+            &mut call.room,
+            "Signal=3\r\nDuration=99999999999999999999999\r\n",
+        ),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(1500));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), 101);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 3 && *end),
+        "{to_cloud:?}"
+    );
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=4\r\nDuration=0\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(500));
+    let to_cloud = events_with_pt(&w.take_rtp(cloud_media()), 101);
+    assert!(
+        to_cloud.iter().any(|(e, end)| *e == 4 && *end),
+        "{to_cloud:?}"
+    );
+    assert_eq!(w.live_calls(), 1);
 }

@@ -34,6 +34,8 @@ pub(crate) use uas::UasLeg;
 pub(crate) const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
 pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
 pub(crate) const SDP: &str = "application/sdp";
+/// Key presses in INFO bodies (`Signal=`, `Duration=`).
+pub(crate) const DTMF_RELAY: &str = "application/dtmf-relay";
 /// Largest SDP body we parse (bodies larger than this are refused with 488).
 pub const MAX_SDP: usize = 16 * 1024;
 
@@ -434,6 +436,32 @@ impl DialogLeg {
             Ok(tx) => Some(tx),
             Err(e) => {
                 tracing::debug!(call, error = %e, "mirror re-INVITE not sent");
+                None
+            }
+        }
+    }
+
+    /// An INFO carrying a key press (`application/dtmf-relay` `body`): its transaction.
+    pub(crate) fn info(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        body: &str,
+    ) -> Option<TransactionId> {
+        let (Some(dialog), Some(dest)) = (self.dialog.as_mut(), self.dest) else {
+            return None;
+        };
+        let hop = hop(host, dest.transport);
+        let body = Body {
+            content_type: DTMF_RELAY,
+            bytes: body.as_bytes(),
+        };
+        match dialog.build_request(Method::Info, &hop, &self.ids.branch(), Some(body)) {
+            Ok(info) => layer.send_request(now, info, dest).ok(),
+            Err(e) => {
+                tracing::debug!(call, error = %e, "no INFO");
                 None
             }
         }
