@@ -276,7 +276,22 @@ impl Calls {
             }
             _ => room_codecs.first().copied(),
         };
+        // Every codec the cloud agreed that the room offered is answered (in the room's
+        // order), so either side may switch among them and still pass through; with none
+        // in common, the one codec the relay transcodes to.
+        let cloud_agreed: Vec<_> = call
+            .cloud
+            .leg
+            .streams
+            .audio()
+            .map(|s| s.codecs.iter().filter_map(|c| c.relay()).collect())
+            .unwrap_or_default();
+        let both: Vec<_> = cloud_agreed
+            .into_iter()
+            .filter(|c| room_codecs.iter().any(|r| negotiate::same_codec(*r, *c)))
+            .collect();
         let audio = match (&call.room.offer, choice) {
+            (Some(_), Some(_)) if !both.is_empty() => negotiate::audio_among(&both),
             (Some(_), Some(c)) => negotiate::audio_only(c),
             (None, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),

@@ -351,6 +351,33 @@ fn codecs_of(m: &MediaDescription) -> Vec<Codec> {
     out
 }
 
+/// The formats of `theirs` that `ours` also lists (same encoding, clock rate and channels),
+/// in their order with their payload types.
+fn common_formats(ours: &[Codec], theirs: Vec<Codec>) -> Vec<Codec> {
+    theirs
+        .into_iter()
+        .filter(|t| {
+            ours.iter().any(|o| {
+                o.name.eq_ignore_ascii_case(&t.name)
+                    && o.clock_rate == t.clock_rate
+                    && o.channels == t.channels
+            })
+        })
+        .collect()
+}
+
+/// Our audio codecs that are among `agreed` (the answer to a room lists them in the room's
+/// order, RFC 3264 §6.1, whatever order we give them).
+pub fn audio_among(agreed: &[AudioCodec]) -> Vec<LocalCodec> {
+    audio_codecs()
+        .into_iter()
+        .filter(|l| {
+            relay_codec(&l.encoding_name, l.clock_rate)
+                .is_some_and(|r| agreed.iter().any(|a| same_codec(*a, r)))
+        })
+        .collect()
+}
+
 /// The RFC 4733 format among a stream's `common` formats: the one at the clock rate of the
 /// audio codec spoken (the first), else one at any rate, since a peer may pair them
 /// differently and the events are still its key presses (the receiver times them by the
@@ -448,9 +475,10 @@ pub fn negotiated(
         if ours.port == 0 || theirs.port == 0 || out.has(role) {
             continue;
         }
-        // The answer holds only common formats: whichever side has fewer is it.
-        let (a, b) = (codecs_of(ours), codecs_of(theirs));
-        let common = if a.len() <= b.len() { a } else { b };
+        // The formats both SDPs list (an answer may not add any, RFC 3264 §6.1), in the
+        // peer's order: as answerer ours follows the offer's, as offerer the answer's order
+        // is the answerer's preference.
+        let common = common_formats(&codecs_of(ours), codecs_of(theirs));
         let telephone_event = telephone_event_of(&common);
         let codecs = common
             .into_iter()

@@ -394,3 +394,127 @@ fn h264_with_an_invalid_profile_level_id_gets_port_0() {
         assert_eq!(w.live_calls(), 1);
     }
 }
+
+/// The cloud's answer listing `formats` (`(pt, rtpmap)`) as given, plus telephone-event 101.
+fn cloud_answer_formats(formats: &[(u8, &str)]) -> String {
+    let ip = addr(CLOUD).ip();
+    let pts: Vec<String> = formats.iter().map(|(pt, _)| pt.to_string()).collect();
+    let mut s = format!(
+        "v=0\r\no=cloud 9 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n\
+         m=audio {CLOUD_RTP} RTP/AVP {} 101\r\n",
+        pts.join(" ")
+    );
+    for (pt, name) in formats {
+        s.push_str(&format!("a=rtpmap:{pt} {name}\r\n"));
+    }
+    s.push_str("a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n");
+    s
+}
+
+/// An RTP packet of `pt` with a 160-byte payload.
+fn audio_packet(pt: u8, seq: u16, ssrc: u32) -> Vec<u8> {
+    let mut p = vec![0x80, pt];
+    p.extend_from_slice(&seq.to_be_bytes());
+    p.extend_from_slice(&(u32::from(seq) * 160).to_be_bytes());
+    p.extend_from_slice(&ssrc.to_be_bytes());
+    p.extend(std::iter::repeat_n(0xd5, 160));
+    p
+}
+
+/// The payload types of the audio-sized RTP packets among `sent`.
+fn audio_pts(sent: &[Sent]) -> Vec<u8> {
+    sent.iter()
+        .filter(|s| s.bytes.len() == 172)
+        .filter_map(|s| s.bytes.get(1).map(|b| b & 0x7f))
+        .collect()
+}
+
+/// The audio formats of the m-line of an SDP, in order.
+fn audio_formats(sip: &Sip) -> Vec<String> {
+    sip.sdp()
+        .media
+        .first()
+        .map(|m| m.formats.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_room_is_answered_every_codec_both_legs_agreed_in_its_own_order() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "8 0 101",
+        &[
+            "a=rtpmap:8 PCMA/8000",
+            "a=rtpmap:0 PCMU/8000",
+            "a=rtpmap:101 telephone-event/8000",
+        ],
+        None,
+    );
+    let _call = w.connect_with("order", OPEN, &sdp, |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (8, "PCMA/8000")])
+    });
+    assert_eq!(audio_formats(&room_ok(&w)), vec!["8", "0", "101"]);
+    assert_eq!(
+        w.calls().summaries().first().and_then(|s| s.audio),
+        Some("pass-through")
+    );
+}
+
+#[test]
+fn a_peer_switching_to_another_agreed_codec_is_still_carried() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "0 8 101",
+        &[
+            "a=rtpmap:0 PCMU/8000",
+            "a=rtpmap:8 PCMA/8000",
+            "a=rtpmap:101 telephone-event/8000",
+        ],
+        None,
+    );
+    let call = w.connect_with("switch", OPEN, &sdp, |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (8, "PCMA/8000")])
+    });
+    for seq in 0..3 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(0, seq, 0xbbbb),
+        );
+        w.send_rtp(room_media(), call.room_port, &audio_packet(0, seq, 0xaaaa));
+        w.advance(Duration::from_millis(20));
+    }
+    // Both switch to PCMA, which both legs agreed.
+    for seq in 3..6 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(8, seq, 0xbbbb),
+        );
+        w.send_rtp(room_media(), call.room_port, &audio_packet(8, seq, 0xaaaa));
+        w.advance(Duration::from_millis(20));
+    }
+    assert_eq!(audio_pts(&w.take_rtp(room_media())), vec![0, 0, 0, 8, 8, 8]);
+    assert_eq!(
+        audio_pts(&w.take_rtp(cloud_media())),
+        vec![0, 0, 0, 8, 8, 8]
+    );
+}
+
+#[test]
+fn a_format_the_cloud_answered_but_we_never_offered_is_no_codec_of_the_call() {
+    let mut w = World::new();
+    // G.729 was not in our offer: an answer may not add it (RFC 3264 §6.1).
+    let call = w.connect_with("stray", OPEN, &sip_text::pcmu(1, ROOM_RTP), |_| {
+        cloud_answer_formats(&[(18, "G729/8000"), (0, "PCMU/8000")])
+    });
+    assert_eq!(w.live_calls(), 1, "{}", w.trace());
+    assert_eq!(
+        w.calls().summaries().first().and_then(|s| s.audio),
+        Some("pass-through")
+    );
+    w.send_rtp(cloud_media(), call.cloud_port, &audio_packet(0, 1, 0xbbbb));
+    w.send_rtp(cloud_media(), call.cloud_port, &audio_packet(18, 2, 0xbbbb));
+    w.advance(Duration::from_millis(20));
+    assert_eq!(audio_pts(&w.take_rtp(room_media())), vec![0]);
+}
