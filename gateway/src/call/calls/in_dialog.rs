@@ -293,7 +293,11 @@ impl Calls {
             .map(|c| (c.name.clone(), c.clock_rate));
         let session = call.session;
         let meeting = call.meeting.clone();
-        let (sdp, leg) = call.split(side, media_ip, &self.media);
+        let other_video = negotiate::agreed_video(&call.leg(side.other()).streams);
+        let (mut sdp, leg) = call.split(side, media_ip, &self.media);
+        // Video is answered only in the format the other leg agreed (it passes through
+        // unchanged), or refused.
+        sdp.video_codecs = Some(other_video);
         let (caps, has_video) = sdp.running_caps(leg, offer.as_ref());
         let Some(offer) = offer else {
             // No offer (or an UPDATE that only refreshes): answer with what we have.

@@ -31,7 +31,8 @@ impl Calls {
             return;
         }
         if let Some(tx) = call.cloud.refresh(layer, now, &self.settings.sip_host) {
-            self.track(tx, id, TxRole::InDialog(Side::Cloud));
+            // A re-INVITE refresh is answered with SDP like any re-offer of ours: applied.
+            self.track(tx, id, TxRole::Mirror(Side::Cloud));
         }
     }
 

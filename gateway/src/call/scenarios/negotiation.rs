@@ -518,3 +518,28 @@ fn a_format_the_cloud_answered_but_we_never_offered_is_no_codec_of_the_call() {
     w.advance(Duration::from_millis(20));
     assert_eq!(audio_pts(&w.take_rtp(room_media())), vec![0]);
 }
+
+#[test]
+fn a_room_reoffer_of_h264_in_another_mode_gets_port_0() {
+    let mut w = World::new();
+    let mut call = video_call(
+        &mut w,
+        "h264-reoffer",
+        Some("profile-level-id=42e01f;packetization-mode=1"),
+        "42e01f",
+        1,
+    );
+    assert_ne!(video_of(&room_ok(&w)).0, 0);
+    // The room re-offers video in mode 0 only: the cloud still speaks mode 1.
+    let mut sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        Some(&room_video(Some("profile-level-id=42e01f"))),
+    );
+    sdp = sdp.replace("o=room 7 1", "o=room 7 2");
+    w.send(ROOM, &call.room.request("INVITE", "", Some(&sdp)));
+    let ok = w.final_response(ROOM);
+    assert_eq!(ok.status(), Some(200), "{ok:?}");
+    assert_eq!(video_of(&ok).0, 0, "{ok:?}");
+    assert_ne!(audio_port(&ok), 0);
+}
