@@ -30,6 +30,13 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
         Some(k) => (Some(k.inbound.clone()), Some(k.outbound.clone())),
         None => (None, None),
     };
+    // Every other codec of the leg the relay handles: the far end may switch to it.
+    let alternates = s
+        .codecs
+        .iter()
+        .filter_map(|c| Some((c.relay()?, c.payload_type)))
+        .filter(|(c, pt)| codec.is_none_or(|(spoken, p)| *c != spoken && *pt != p))
+        .collect();
     LegConfig {
         remote_rtp: s.remote_rtp,
         remote_rtcp: s.remote_rtcp,
@@ -39,6 +46,7 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
         srtp_out,
         pt_map: Vec::new(),
         codec,
+        alternates,
         dtmf: s.telephone_event.map(|t| DtmfConfig {
             payload_type: t.payload_type,
             clock_rate: t.clock_rate,

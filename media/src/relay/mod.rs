@@ -58,7 +58,7 @@ use crate::srtp::SrtpContext;
 
 pub use config::{
     DtmfConfig, LegConfig, LegUpdate, LocalPorts, PlayFrame, RelayConfig, RelayError, StreamConfig,
-    StreamMode,
+    StreamMode, MAX_ALTERNATES,
 };
 #[doc(hidden)]
 pub use fuzz::fuzz_relay;

@@ -101,6 +101,8 @@ pub(crate) struct LegState {
     /// PT received on this leg → PT sent on the other; `None` everywhere = identity.
     pub pt_map: Option<Box<[Option<u8>; 128]>>,
     pub codec: Option<(AudioCodec, u8)>,
+    /// Other codecs the far end may switch to (see [`LegConfig::alternates`]).
+    pub alternates: Vec<(AudioCodec, u8)>,
     pub encoder: Option<Encoder>,
     pub dtmf: Option<DtmfState>,
     pub rewriter: Rewriter,
@@ -164,6 +166,12 @@ impl LegState {
             tx,
             pt_map: pt_table(&cfg.pt_map),
             codec: cfg.codec,
+            alternates: cfg
+                .alternates
+                .iter()
+                .copied()
+                .take(super::config::MAX_ALTERNATES)
+                .collect(),
             encoder,
             dtmf: cfg.dtmf.map(|d| DtmfState {
                 rx: DtmfReceiver::new(ReceiverConfig {
@@ -326,7 +334,7 @@ impl StreamState {
 
         let known_pt = match mode {
             StreamMode::PassThrough => lx.map_pt(pt).is_some(),
-            StreamMode::Transcode => lx.codec.is_some_and(|(_, p)| p == pt),
+            StreamMode::Transcode => lx.input_codec(pt).is_some(),
         };
         if !known_pt {
             return Err(DropReason::UnknownPayloadType);
@@ -349,11 +357,17 @@ impl StreamState {
                     (Some(_), Some((_, pt))) => pt,
                     _ => return Err(DropReason::TranscodeError),
                 };
+                let input = lx.input_codec(pt).ok_or(DropReason::UnknownPayloadType)?;
                 let pipe = self
                     .pipes
                     .as_mut()
                     .and_then(|t| t.get_mut(from.index()))
                     .ok_or(DropReason::TranscodeError)?;
+                if pipe.input() != input {
+                    // The far end switched to another codec it agreed: decode that one.
+                    pipe.switch_input(input)
+                        .map_err(|_| DropReason::TranscodeError)?;
+                }
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
@@ -620,6 +634,17 @@ impl StreamState {
                 (None, false)
             }
         }
+    }
+}
+
+impl LegState {
+    /// The codec of payload type `pt` on this leg: the one spoken or an alternate.
+    pub(crate) fn input_codec(&self, pt: u8) -> Option<AudioCodec> {
+        self.codec
+            .iter()
+            .chain(self.alternates.iter())
+            .find(|(_, p)| *p == pt)
+            .map(|(c, _)| *c)
     }
 }
 

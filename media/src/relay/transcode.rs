@@ -27,6 +27,10 @@ struct ClockAnchor {
 
 /// One direction's pipeline.
 pub(crate) struct AudioPipe {
+    /// The codec decoded (it changes when the far end switches codec).
+    from: AudioCodec,
+    /// The codec encoded.
+    to: AudioCodec,
     dec: Decoder,
     enc: Encoder,
     res: Option<Resampler>,
@@ -70,6 +74,8 @@ impl AudioPipe {
         };
         let frame = (to.pcm_rate() / FRAMES_PER_SECOND) as usize * out_ch;
         Ok(Self {
+            from,
+            to,
             dec: Decoder::new(from)?,
             enc: Encoder::new(to)?,
             res,
@@ -89,6 +95,35 @@ impl AudioPipe {
             seq: 0,
             ssrc: 0,
         })
+    }
+
+    /// The codec decoded.
+    pub(crate) fn input(&self) -> AudioCodec {
+        self.from
+    }
+
+    /// Decodes `from` from now on (the far end switched codec): a new decoder, resampler and
+    /// input clock; the audio already buffered, the output clock and sequence go on. Allocates,
+    /// once per switch.
+    pub(crate) fn switch_input(&mut self, from: AudioCodec) -> Result<(), CodecError> {
+        let to = self.to;
+        let res = if from.pcm_rate() == to.pcm_rate() {
+            None
+        } else {
+            Some(Resampler::new(
+                from.pcm_rate(),
+                to.pcm_rate(),
+                from.channels().min(self.out_ch),
+            )?)
+        };
+        self.dec = Decoder::new(from)?;
+        self.res = res;
+        self.in_ch = from.channels();
+        self.in_clock = from.rtp_clock().max(1);
+        // The input timestamps now count in another clock: anchor again on the next one.
+        self.anchor = None;
+        self.from = from;
+        Ok(())
     }
 
     /// The output-clock timestamp of input timestamp `ts` of `ssrc`. Scaling the absolute

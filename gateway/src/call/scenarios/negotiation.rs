@@ -543,3 +543,52 @@ fn a_room_reoffer_of_h264_in_another_mode_gets_port_0() {
     assert_eq!(video_of(&ok).0, 0, "{ok:?}");
     assert_ne!(audio_port(&ok), 0);
 }
+
+#[test]
+fn a_transcoded_peer_switching_to_another_agreed_codec_is_transcoded_not_dropped() {
+    let mut w = World::new();
+    // The room speaks PCMA only; the cloud agreed PCMU and G.722: the relay transcodes.
+    let sdp = room_sdp(
+        "8 101",
+        &["a=rtpmap:8 PCMA/8000", "a=rtpmap:101 telephone-event/8000"],
+        None,
+    );
+    let call = w.connect_with("switch-transcoded", OPEN, &sdp, |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (9, "G722/8000")])
+    });
+    assert_eq!(
+        w.calls().summaries().first().and_then(|s| s.audio),
+        Some("transcode")
+    );
+    for seq in 0..3 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(0, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    let before = audio_pts(&w.take_rtp(room_media()));
+    assert!(
+        !before.is_empty() && before.iter().all(|pt| *pt == 8),
+        "{before:?}"
+    );
+    // The cloud switches to G.722, which it agreed too.
+    for seq in 3..8 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(9, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    let after = audio_pts(&w.take_rtp(room_media()));
+    assert!(
+        after.len() >= 4 && after.iter().all(|pt| *pt == 8),
+        "{after:?}"
+    );
+    // A payload type nobody agreed is still dropped.
+    w.send_rtp(cloud_media(), call.cloud_port, &audio_packet(18, 9, 0xbbbb));
+    w.advance(Duration::from_millis(20));
+    assert!(audio_pts(&w.take_rtp(room_media())).is_empty());
+}
