@@ -418,6 +418,7 @@ impl Relay {
                 clock_rate: sc.clock_rate.max(1),
                 legs: [a, b],
                 pipes,
+                switched: [None, None],
                 scratch: vec![0; SCRATCH_LEN],
             });
         }

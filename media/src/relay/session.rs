@@ -256,6 +256,9 @@ pub(crate) struct StreamState {
     pub legs: [LegState; 2],
     /// Audio pipelines indexed by input leg (A→B, B→A) on transcoded streams.
     pub pipes: Option<Box<[AudioPipe; 2]>>,
+    /// On a pass-through stream, the pipeline made (once, indexed by input leg) when a far
+    /// end switches to a codec it agreed that the other leg did not: transcoded, not dropped.
+    pub switched: [Option<Box<AudioPipe>>; 2],
     pub scratch: Vec<u8>,
 }
 
@@ -333,7 +336,9 @@ impl StreamState {
         }
 
         let known_pt = match mode {
-            StreamMode::PassThrough => lx.map_pt(pt).is_some(),
+            StreamMode::PassThrough => {
+                lx.map_pt(pt).is_some() || (lx.input_codec(pt).is_some() && ly.codec.is_some())
+            }
             StreamMode::Transcode => lx.input_codec(pt).is_some(),
         };
         if !known_pt {
@@ -341,6 +346,35 @@ impl StreamState {
         }
         let to = ly.latch.destination().ok_or(DropReason::NoDestination)?;
         let (out_len, out_ts, out_payload) = match mode {
+            StreamMode::PassThrough if lx.map_pt(pt).is_none() => {
+                // A codec this leg agreed that the other did not: transcoded to what the
+                // other leg speaks.
+                let input = lx.input_codec(pt).ok_or(DropReason::UnknownPayloadType)?;
+                let (_, out_pt) = ly.codec.ok_or(DropReason::UnknownPayloadType)?;
+                let output = ly.codec.map(|(c, _)| c).ok_or(DropReason::TranscodeError)?;
+                let slot = self
+                    .switched
+                    .get_mut(from.index())
+                    .ok_or(DropReason::TranscodeError)?;
+                let pipe = match slot {
+                    Some(p) => p,
+                    None => slot.insert(Box::new(
+                        AudioPipe::new(input, output).map_err(|_| DropReason::TranscodeError)?,
+                    )),
+                };
+                if pipe.input() != input {
+                    pipe.switch_input(input)
+                        .map_err(|_| DropReason::TranscodeError)?;
+                }
+                let payload = buf
+                    .get(hl..hl + payload_len)
+                    .ok_or(DropReason::MalformedRtp)?;
+                pipe.push(ssrc, payload, ts)
+                    .map_err(|_| DropReason::TranscodeError)?;
+                let t = emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx)?;
+                ctx.more = pipe.pending();
+                return Ok(t);
+            }
             StreamMode::PassThrough => {
                 let out_pt = lx.map_pt(pt).ok_or(DropReason::UnknownPayloadType)?;
                 let (s, q, t) = ly.rewriter.map(ssrc, seq, ts);
@@ -614,11 +648,12 @@ impl StreamState {
         buf: &mut [u8],
         ctx: &mut Ctx<'_>,
     ) -> (Option<Transmit>, bool) {
-        let Some(pipe) = self
-            .pipes
-            .as_mut()
-            .and_then(|p| p.get_mut(out.other().index()))
-        else {
+        let input = out.other().index();
+        let pipe = match self.pipes.as_mut() {
+            Some(p) => p.get_mut(input),
+            None => self.switched.get_mut(input).and_then(|p| p.as_deref_mut()),
+        };
+        let Some(pipe) = pipe else {
             return (None, false);
         };
         let Some(ly) = self.legs.get_mut(out.index()) else {

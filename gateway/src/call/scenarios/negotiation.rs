@@ -592,3 +592,39 @@ fn a_transcoded_peer_switching_to_another_agreed_codec_is_transcoded_not_dropped
     w.advance(Duration::from_millis(20));
     assert!(audio_pts(&w.take_rtp(room_media())).is_empty());
 }
+
+#[test]
+fn a_switch_to_a_codec_only_one_leg_agreed_is_transcoded_on_a_pass_through_call() {
+    let mut w = World::new();
+    // The room agreed PCMU alone; the cloud PCMU and PCMA.
+    let call = w.connect_with("switch-one-leg", OPEN, &sip_text::pcmu(1, ROOM_RTP), |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (8, "PCMA/8000")])
+    });
+    assert_eq!(
+        w.calls().summaries().first().and_then(|s| s.audio),
+        Some("pass-through")
+    );
+    for seq in 0..3 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(0, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    assert_eq!(audio_pts(&w.take_rtp(room_media())), vec![0, 0, 0]);
+    // PCMA, which the room never agreed: it hears PCMU, transcoded.
+    for seq in 3..8 {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(8, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    let after = audio_pts(&w.take_rtp(room_media()));
+    assert!(
+        after.len() >= 4 && after.iter().all(|pt| *pt == 0),
+        "{after:?}"
+    );
+}
