@@ -79,7 +79,7 @@ impl ProfileLevelId {
     }
 
     /// Levels in order, level 1b between 1 and 1.1.
-    fn level_rank(&self) -> u16 {
+    pub fn level_rank(&self) -> u16 {
         if self.is_level_1b() {
             21
         } else {
@@ -88,7 +88,7 @@ impl ProfileLevelId {
     }
 
     /// This profile at the level of `other` (the flag that spells level 1b follows it).
-    fn with_level_of(self, other: &ProfileLevelId) -> ProfileLevelId {
+    pub fn with_level_of(self, other: &ProfileLevelId) -> ProfileLevelId {
         let mut iop = self.iop;
         if self.baseline_family() {
             if other.is_level_1b() && other.level == 11 {

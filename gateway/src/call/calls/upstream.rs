@@ -99,7 +99,9 @@ impl Calls {
             .unwrap_or_default();
         let video = call.video;
         let direction = call.room.leg.direction;
-        let (sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
+        let room_video = negotiate::video_for_offer(call.room.offer.as_ref());
+        let (mut sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
+        sdp.video_codecs = Some(room_video);
         let caps = sdp.caps(leg.sdp_version, negotiate::audio_preferring(&first), video);
         let offer = match sdp.offer(&caps, video, direction) {
             Ok(s) => s,

@@ -549,6 +549,48 @@ pub fn agreed_video(leg: &MediaSpec) -> Vec<LocalCodec> {
     )]
 }
 
+/// Our video codecs for an offer to the upstream when the room offered `room`: ours by
+/// policy, each at no higher a level than the highest the room offered in the same profile
+/// and mode, so the upstream never sends the room (through the relay, unchanged) more than
+/// the room said it can receive (RFC 6184 §8.2.2).
+pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
+    let offered: Vec<H264Params> = room
+        .iter()
+        .flat_map(|o| o.media.iter())
+        .filter(|m| m.port != 0 && stream_kind(m) == Some(StreamKind::Video))
+        .take(1)
+        .flat_map(|m| {
+            m.formats.iter().filter_map(|f| {
+                let pt = f.parse::<u8>().ok()?;
+                let h264 = m
+                    .rtpmap(pt)
+                    .is_some_and(|r| r.encoding_name.eq_ignore_ascii_case("H264"));
+                h264.then(|| H264Params::from_fmtp(m.fmtp(f)))?
+            })
+        })
+        .collect();
+    video_codecs()
+        .into_iter()
+        .map(|mut c| {
+            let Some(ours) = c.fmtp.as_deref().and_then(H264Params::from_params) else {
+                return c;
+            };
+            let best = offered
+                .iter()
+                .filter(|o| o.compatible(&ours))
+                .map(|o| o.profile_level_id)
+                .max_by_key(|p| p.level_rank());
+            if let Some(b) = best.filter(|b| b.level_rank() < ours.profile_level_id.level_rank()) {
+                let lower = ours.profile_level_id.with_level_of(&b);
+                c.fmtp = c
+                    .fmtp
+                    .map(|f| f.replace(&ours.profile_level_id.to_string(), &lower.to_string()));
+            }
+            c
+        })
+        .collect()
+}
+
 /// The H.264 parameters of a leg's main video, when it has H.264 (None when its
 /// parameters are invalid: such a stream never passes).
 fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {

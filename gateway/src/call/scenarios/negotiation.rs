@@ -628,3 +628,29 @@ fn a_switch_to_a_codec_only_one_leg_agreed_is_transcoded_on_a_pass_through_call(
         "{after:?}"
     );
 }
+
+#[test]
+fn our_h264_offer_to_the_cloud_goes_no_higher_than_the_rooms_level() {
+    let mut w = World::new();
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        Some(&room_video(Some(
+            "profile-level-id=42e00d;packetization-mode=1",
+        ))),
+    );
+    w.send(ROOM, &room_invite("h264-level", OPEN, Some(&sdp), ""));
+    let offer = w.request(CLOUD, "INVITE");
+    let (port, fmtps) = video_of(&offer);
+    assert_ne!(port, 0);
+    // Level 1.3 in the mode the room takes; the other mode keeps ours (the room would
+    // refuse it anyway).
+    assert!(
+        fmtps.contains(&"96 profile-level-id=42e00d;packetization-mode=1".to_owned()),
+        "{fmtps:?}"
+    );
+    assert!(
+        fmtps.iter().all(|f| !f.contains("640028")),
+        "never above the room's profile: {fmtps:?}"
+    );
+}

@@ -67,7 +67,7 @@ impl LegSdp<'_> {
     ) -> LocalCapabilities {
         let mut caps =
             negotiate::capabilities(self.media_ip, self.policy, self.call, version, audio, video);
-        if let Some(v) = &self.video_codecs {
+        if let Some(v) = self.video_codecs.as_ref().filter(|_| video) {
             caps.codecs.retain(|c| c.media != MediaType::Video);
             caps.codecs.extend(v.iter().cloned());
         }
