@@ -5,7 +5,7 @@
 /// optional `Duration=` line) or `application/dtmf` (the bare symbol). `None` for anything
 /// else; the caller answers that with an error and counts nothing.
 pub fn info_digit(content_type: &str, body: &[u8]) -> Option<char> {
-    if body.len() > 256 {
+    if body.len() > MAX_INFO_BODY {
         return None;
     }
     let text = std::str::from_utf8(body).ok()?;
@@ -36,6 +36,9 @@ pub fn info_digit(content_type: &str, body: &[u8]) -> Option<char> {
     matches!(c, '0'..='9' | '*' | '#' | 'A'..='D' | 'a'..='d').then(|| c.to_ascii_uppercase())
 }
 
+/// Longest DTMF INFO body we read (a key and a duration fit in a few dozen bytes).
+pub const MAX_INFO_BODY: usize = 256;
+
 /// A key press passed on from an INFO lasts at least this long (a `Duration=` of 0 or a
 /// few milliseconds would be an event nobody hears).
 pub const INFO_MIN_DURATION: std::time::Duration = std::time::Duration::from_millis(40);
@@ -48,6 +51,7 @@ pub const INFO_DEFAULT_DURATION: std::time::Duration = std::time::Duration::from
 /// `application/dtmf-relay` body, held within [`INFO_MIN_DURATION`]..=[`INFO_MAX_DURATION`];
 /// [`INFO_DEFAULT_DURATION`] without one.
 pub fn info_duration(content_type: &str, body: &[u8]) -> std::time::Duration {
+    let body = body.get(..MAX_INFO_BODY).unwrap_or(body);
     let ms = std::str::from_utf8(body).ok().and_then(|text| {
         if !content_type
             .trim()
