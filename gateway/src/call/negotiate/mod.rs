@@ -351,19 +351,57 @@ fn codecs_of(m: &MediaDescription) -> Vec<Codec> {
     out
 }
 
-/// The formats of `theirs` that `ours` also lists (same encoding, clock rate and channels),
-/// in their order with their payload types.
+/// The formats of `theirs` that `ours` also lists (same encoding, clock rate and channels,
+/// and for H.264 the same profile and packetization mode, RFC 6184 §8.2.2), in their order
+/// with their payload types and parameters. A format of theirs whose payload type ours
+/// lists for the same encoding must match that very format: an answer of ours keeps the
+/// offer's payload types (RFC 3264 §6.1), so as answerer the result is exactly the formats
+/// our answer contains, not every offered format of the same name.
 fn common_formats(ours: &[Codec], theirs: Vec<Codec>) -> Vec<Codec> {
+    let same_encoding = |o: &Codec, t: &Codec| {
+        o.name.eq_ignore_ascii_case(&t.name)
+            && o.clock_rate == t.clock_rate
+            && o.channels == t.channels
+    };
+    let matches = |o: &Codec, t: &Codec| same_encoding(o, t) && same_format(o, t);
     theirs
         .into_iter()
         .filter(|t| {
-            ours.iter().any(|o| {
-                o.name.eq_ignore_ascii_case(&t.name)
-                    && o.clock_rate == t.clock_rate
-                    && o.channels == t.channels
-            })
+            match ours
+                .iter()
+                .find(|o| o.payload_type == t.payload_type && same_encoding(o, t))
+            {
+                Some(o) => matches(o, t),
+                None => ours.iter().any(|o| matches(o, t)),
+            }
         })
         .collect()
+}
+
+/// The H.264 parameters of a format (None: not H.264; Some(None): invalid parameters, a
+/// format no other matches).
+fn h264_of(c: &Codec) -> Option<Option<H264Params>> {
+    if !c.name.eq_ignore_ascii_case("H264") {
+        return None;
+    }
+    let params: Vec<String> = c
+        .params
+        .iter()
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    Some(H264Params::from_params(&params.join(";")))
+}
+
+/// Whether two formats of the same encoding carry the same stream: for H.264 the same
+/// profile and packetization mode (a missing `profile-level-id` is the RFC 6184 default on
+/// both sides), for anything else the encoding is enough.
+fn same_format(a: &Codec, b: &Codec) -> bool {
+    match (h264_of(a), h264_of(b)) {
+        (None, None) => true,
+        (Some(Some(pa)), Some(Some(pb))) => pa.compatible(&pb),
+        _ => false,
+    }
 }
 
 /// Our audio codecs that are among `agreed` (the answer to a room lists them in the room's
@@ -595,11 +633,7 @@ pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
 /// parameters are invalid: such a stream never passes).
 fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {
     let c = leg.stream(StreamRole::MainVideo)?.codec()?;
-    if !c.name.eq_ignore_ascii_case("H264") {
-        return Some(None);
-    }
-    let params: Vec<String> = c.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    Some(H264Params::from_params(&params.join(";")))
+    Some(h264_of(c).flatten())
 }
 
 /// Whether the main video of two legs can pass through unchanged: the same codec, and for

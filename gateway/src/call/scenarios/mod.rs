@@ -17,6 +17,7 @@ mod pin;
 mod setup;
 mod signalling;
 mod sip_text;
+mod video;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};

@@ -256,7 +256,7 @@ fn room_video(fmtp: Option<&str>) -> String {
 
 /// The cloud's answer to our offer: PCMU, and H.264 on the payload type of ours with
 /// `packetization-mode` `mode`, at `plid`.
-fn cloud_answer_with_video(offer: &Sip, plid: &str, mode: u8) -> String {
+pub(crate) fn cloud_answer_with_video(offer: &Sip, plid: &str, mode: u8) -> String {
     let audio = cloud_answer(offer, 1, CLOUD_RTP, "sendrecv");
     let pt = rtpmaps(offer, "video")
         .into_iter()
@@ -279,7 +279,7 @@ fn cloud_answer_with_video(offer: &Sip, plid: &str, mode: u8) -> String {
 }
 
 /// The room's 200 among what the gateway sent.
-fn room_ok(w: &World) -> Sip {
+pub(crate) fn room_ok(w: &World) -> Sip {
     w.wire
         .iter()
         .rev()
@@ -289,7 +289,7 @@ fn room_ok(w: &World) -> Sip {
 }
 
 /// `(port, fmtp lines)` of the video section of an SDP.
-fn video_of(sip: &Sip) -> (u16, Vec<String>) {
+pub(crate) fn video_of(sip: &Sip) -> (u16, Vec<String>) {
     let sdp = sip.sdp();
     let m = sdp
         .media
