@@ -19,8 +19,12 @@ use roomgate_media::relay::StreamKind;
 pub use roomgate_core::codecs::{relay_codec, same_codec};
 pub use roomgate_core::{pin_streams, reserve_streams, AudioPath, BridgeError};
 
+mod video;
+
+use video::same_format;
+pub use video::{agreed_video, bridge_streams, video_compatible, video_for_offer};
+
 use super::sdes::{self, srtp_suite, Unusable};
-use roomgate_sip::sdp::h264::H264Params;
 use roomgate_sip::sdp::offer_answer::{
     self, LocalCapabilities, LocalCodec, OfferStream, SrtpPolicy,
 };
@@ -378,32 +382,6 @@ fn common_formats(ours: &[Codec], theirs: Vec<Codec>) -> Vec<Codec> {
         .collect()
 }
 
-/// The H.264 parameters of a format (None: not H.264; Some(None): invalid parameters, a
-/// format no other matches).
-fn h264_of(c: &Codec) -> Option<Option<H264Params>> {
-    if !c.name.eq_ignore_ascii_case("H264") {
-        return None;
-    }
-    let params: Vec<String> = c
-        .params
-        .iter()
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    Some(H264Params::from_params(&params.join(";")))
-}
-
-/// Whether two formats of the same encoding carry the same stream: for H.264 the same
-/// profile and packetization mode (a missing `profile-level-id` is the RFC 6184 default on
-/// both sides), for anything else the encoding is enough.
-fn same_format(a: &Codec, b: &Codec) -> bool {
-    match (h264_of(a), h264_of(b)) {
-        (None, None) => true,
-        (Some(Some(pa)), Some(Some(pb))) => pa.compatible(&pb),
-        _ => false,
-    }
-}
-
 /// Our audio codecs that are among `agreed` (the answer to a room lists them in the room's
 /// order, RFC 3264 §6.1, whatever order we give them).
 pub fn audio_among(agreed: &[AudioCodec]) -> Vec<LocalCodec> {
@@ -557,121 +535,6 @@ pub fn negotiated(
         });
     }
     Ok(out)
-}
-
-/// The main video format a negotiated leg agreed to, as a codec of ours: what the other
-/// leg may be answered with so that video passes through unchanged (RFC 6184 §8.2.2: same
-/// profile and packetization mode on both legs). Empty when the leg has no video.
-pub fn agreed_video(leg: &MediaSpec) -> Vec<LocalCodec> {
-    let Some(c) = leg.stream(StreamRole::MainVideo).and_then(|s| s.codec()) else {
-        return Vec::new();
-    };
-    let params: Vec<String> = c
-        .params
-        .iter()
-        .map(|(k, v)| {
-            if k.is_empty() {
-                v.clone()
-            } else {
-                format!("{k}={v}")
-            }
-        })
-        .collect();
-    vec![codec(
-        MediaType::Video,
-        &c.name,
-        c.clock_rate,
-        None,
-        (!params.is_empty()).then(|| params.join(";")).as_deref(),
-        c.payload_type,
-    )]
-}
-
-/// Our video codecs for an offer to the upstream when the room offered `room`: ours by
-/// policy, each at no higher a level than the highest the room offered in the same profile
-/// and mode, so the upstream never sends the room (through the relay, unchanged) more than
-/// the room said it can receive (RFC 6184 §8.2.2).
-pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
-    let offered: Vec<H264Params> = room
-        .iter()
-        .flat_map(|o| o.media.iter())
-        .filter(|m| m.port != 0 && stream_kind(m) == Some(StreamKind::Video))
-        .take(1)
-        .flat_map(|m| {
-            m.formats.iter().filter_map(|f| {
-                let pt = f.parse::<u8>().ok()?;
-                let h264 = m
-                    .rtpmap(pt)
-                    .is_some_and(|r| r.encoding_name.eq_ignore_ascii_case("H264"));
-                h264.then(|| H264Params::from_fmtp(m.fmtp(f)))?
-            })
-        })
-        .collect();
-    video_codecs()
-        .into_iter()
-        .map(|mut c| {
-            let Some(ours) = c.fmtp.as_deref().and_then(H264Params::from_params) else {
-                return c;
-            };
-            let best = offered
-                .iter()
-                .filter(|o| o.compatible(&ours))
-                .map(|o| o.profile_level_id)
-                .max_by_key(|p| p.level_rank());
-            if let Some(b) = best.filter(|b| b.level_rank() < ours.profile_level_id.level_rank()) {
-                let lower = ours.profile_level_id.with_level_of(&b);
-                c.fmtp = c
-                    .fmtp
-                    .map(|f| f.replace(&ours.profile_level_id.to_string(), &lower.to_string()));
-            }
-            c
-        })
-        .collect()
-}
-
-/// The H.264 parameters of a leg's main video, when it has H.264 (None when its
-/// parameters are invalid: such a stream never passes).
-fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {
-    let c = leg.stream(StreamRole::MainVideo)?.codec()?;
-    Some(h264_of(c).flatten())
-}
-
-/// Whether the main video of two legs can pass through unchanged: the same codec, and for
-/// H.264 the same profile and packetization mode (NAL units cross byte for byte; we never
-/// transcode video).
-pub fn video_compatible(a: &MediaSpec, b: &MediaSpec) -> bool {
-    let (Some(ca), Some(cb)) = (
-        a.stream(StreamRole::MainVideo).and_then(|s| s.codec()),
-        b.stream(StreamRole::MainVideo).and_then(|s| s.codec()),
-    ) else {
-        return false;
-    };
-    if !ca.name.eq_ignore_ascii_case(&cb.name) || ca.clock_rate != cb.clock_rate {
-        return false;
-    }
-    match (video_params(a), video_params(b)) {
-        (Some(Some(pa)), Some(Some(pb))) => pa.compatible(&pb),
-        // Not H.264 on either side: the same codec is all we can check.
-        (Some(None), Some(None)) => !ca.name.eq_ignore_ascii_case("H264"),
-        _ => false,
-    }
-}
-
-/// Relay streams for the room leg and the upstream leg (see [`roomgate_core::bridge_streams`]);
-/// main video only when [`video_compatible`], else it is left out of the relay.
-pub fn bridge_streams(
-    room: &MediaSpec,
-    cloud: &MediaSpec,
-) -> Result<(Vec<roomgate_media::relay::StreamConfig>, AudioPath), BridgeError> {
-    if video_compatible(room, cloud) {
-        return roomgate_core::bridge_streams(room, cloud);
-    }
-    let without_video = |m: &MediaSpec| {
-        let mut m = m.clone();
-        m.streams.retain(|s| s.role != StreamRole::MainVideo);
-        m
-    };
-    roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))
 }
 
 /// Builds an offer for streams `(kind, port)`.

@@ -355,30 +355,47 @@ fn h264_is_answered_in_the_offers_profile_at_the_lower_level_and_passes_unchange
     let _ = call;
 }
 
+/// The cloud's answer to our offer: PCMU, and video refused (port 0).
+pub(crate) fn cloud_refuses_video(offer: &Sip) -> String {
+    let audio = cloud_answer(offer, 1, CLOUD_RTP, "sendrecv");
+    let pt = rtpmaps(offer, "video")
+        .first()
+        .map(|(pt, _)| *pt)
+        .unwrap_or_else(|| panic!("no video in our offer: {offer:?}"));
+    format!("{audio}m=video 0 RTP/AVP {pt}\r\n")
+}
+
 #[test]
-fn h264_of_another_profile_gets_port_0() {
+fn h264_the_cloud_refuses_gets_port_0_and_audio_goes_on() {
     let mut w = World::new();
-    let _call = video_call(
-        &mut w,
-        "h264-high",
-        Some("profile-level-id=640028;packetization-mode=1"),
-        "42e01f",
-        1,
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        Some(&room_video(Some(
+            "profile-level-id=640028;packetization-mode=1",
+        ))),
     );
+    let _call = w.connect_with("h264-high", OPEN, &sdp, cloud_refuses_video);
     assert_eq!(video_of(&room_ok(&w)).0, 0);
     assert_eq!(w.live_calls(), 1, "audio goes on");
 }
 
 #[test]
-fn h264_in_a_mode_the_cloud_did_not_agree_to_gets_port_0() {
+fn h264_is_offered_upstream_only_in_the_modes_the_room_offered() {
     let mut w = World::new();
-    // The room takes mode 0 only; the cloud answered mode 1.
-    let _call = video_call(
-        &mut w,
-        "h264-mode",
-        Some("profile-level-id=42e01f"),
-        "42e01f",
-        1,
+    // The room takes mode 0 only (no packetization-mode): a mode 1 format from the cloud
+    // could never reach it unchanged, so none is offered.
+    let sdp = room_sdp(
+        "0 101",
+        &["a=rtpmap:0 PCMU/8000", "a=rtpmap:101 telephone-event/8000"],
+        Some(&room_video(Some("profile-level-id=42e01f"))),
+    );
+    let call = w.connect_with("h264-mode", OPEN, &sdp, cloud_refuses_video);
+    let (_, offered) = video_of(&call.cloud_invite);
+    assert!(!offered.is_empty(), "video offered upstream");
+    assert!(
+        offered.iter().all(|f| !f.contains("packetization-mode=1")),
+        "{offered:?}"
     );
     assert_eq!(video_of(&room_ok(&w)).0, 0);
     assert_eq!(w.live_calls(), 1);

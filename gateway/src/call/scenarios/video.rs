@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::negotiation::{cloud_answer_with_video, room_ok, room_sdp, video_of};
+use super::negotiation::{cloud_answer_with_video, room_ok, room_sdp, rtpmaps, video_of};
+use super::sip_text::cloud_answer;
 use super::*;
 
 /// The room's video section: `formats` as `(payload type, fmtp)` in this order, all H.264.
@@ -103,4 +104,74 @@ fn a_room_offering_high_first_is_answered_and_bridged_in_the_constrained_baselin
         .map(|f| pt_of(f))
         .unwrap_or_else(|| panic!("{cloud_fmtps:?}"));
     assert_video_passes(&mut w, port, cloud_video, room_pt, cloud_pt);
+}
+
+/// The cloud's answer to our offer: PCMU, and the first video format we offered, with our
+/// own `a=fmtp` for it (a cloud that accepts what we offer).
+fn cloud_accepts_first_video(offer: &Sip) -> String {
+    let audio = cloud_answer(offer, 1, CLOUD_RTP, "sendrecv");
+    let pt = rtpmaps(offer, "video")
+        .first()
+        .map(|(pt, _)| *pt)
+        .unwrap_or_else(|| panic!("no video in our offer: {offer:?}"));
+    let fmtp = video_of(offer)
+        .1
+        .into_iter()
+        .find(|f| pt_of(f) == pt)
+        .map(|f| format!("a=fmtp:{f}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "{audio}m=video {} RTP/AVP {pt}\r\na=rtpmap:{pt} H264/90000\r\n{fmtp}a=sendrecv\r\n",
+        CLOUD_RTP + 2
+    )
+}
+
+/// A room offering only `fmtp` (None: no `a=fmtp`) on payload type 100, the cloud accepting
+/// what we offer: `want` is in our offer to the cloud and video passes both ways.
+fn bridged_in_the_rooms_own_profile(id: &str, fmtp: Option<&str>, want: &str) {
+    let mut w = World::new();
+    let call = call_with(&mut w, id, &[(100, fmtp)], cloud_accepts_first_video);
+    let (cloud_video, offered) = video_of(&call.cloud_invite);
+    assert_eq!(
+        offered.len(),
+        1,
+        "only what the room can receive: {offered:?}"
+    );
+    let cloud_pt = offered
+        .iter()
+        .find(|f| f.ends_with(want))
+        .map(|f| pt_of(f))
+        .unwrap_or_else(|| panic!("{want} not offered upstream: {offered:?}"));
+    let (port, fmtps) = video_of(&room_ok(&w));
+    assert_ne!(port, 0, "video taken: {fmtps:?}");
+    assert_eq!(fmtps.first().map(|f| pt_of(f)), Some(100));
+    assert_video_passes(&mut w, port, cloud_video, 100, cloud_pt);
+}
+
+#[test]
+fn a_room_offering_only_baseline_h264_is_bridged_in_baseline() {
+    bridged_in_the_rooms_own_profile(
+        "h264-baseline",
+        Some("profile-level-id=42801f;packetization-mode=1"),
+        "profile-level-id=42801f;packetization-mode=1",
+    );
+}
+
+#[test]
+fn a_room_offering_only_high_h264_is_bridged_in_high() {
+    bridged_in_the_rooms_own_profile(
+        "h264-high-only",
+        Some("profile-level-id=640c1f;packetization-mode=1"),
+        "profile-level-id=640c1f;packetization-mode=1",
+    );
+}
+
+#[test]
+fn a_room_offering_h264_without_fmtp_is_bridged_in_the_rfc_6184_default() {
+    // No profile-level-id: Baseline level 1, mode 0 (RFC 6184 §8.1), spelled out upstream.
+    bridged_in_the_rooms_own_profile(
+        "h264-default",
+        None,
+        "profile-level-id=42000a;packetization-mode=0",
+    );
 }
