@@ -419,6 +419,7 @@ impl Relay {
                 legs: [a, b],
                 pipes,
                 switched: [None, None],
+                transcoding: [false, false],
                 scratch: vec![0; SCRATCH_LEN],
             });
         }

@@ -259,6 +259,10 @@ pub(crate) struct StreamState {
     /// On a pass-through stream, the pipeline made (once, indexed by input leg) when a far
     /// end switches to a codec it agreed that the other leg did not: transcoded, not dropped.
     pub switched: [Option<Box<AudioPipe>>; 2],
+    /// On a pass-through stream, whether the last packet from each input leg went through
+    /// its `switched` pipeline: when the path changes the output leg's rewriter re-bases,
+    /// so its numbering stays continuous (the pipeline counts its own sequence).
+    pub transcoding: [bool; 2],
     pub scratch: Vec<u8>,
 }
 
@@ -363,9 +367,12 @@ impl StreamState {
                     )),
                 };
                 if pipe.input() != input {
-                    pipe.switch_input(input)
+                    let built = pipe
+                        .switch_input(input)
                         .map_err(|_| DropReason::TranscodeError)?;
+                    count_built(ctx, built);
                 }
+                set_path(&mut self.transcoding, from, true, ly);
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
@@ -376,6 +383,7 @@ impl StreamState {
                 return Ok(t);
             }
             StreamMode::PassThrough => {
+                set_path(&mut self.transcoding, from, false, ly);
                 let out_pt = lx.map_pt(pt).ok_or(DropReason::UnknownPayloadType)?;
                 let (s, q, t) = ly.rewriter.map(ssrc, seq, ts);
                 let pkt = buf.get_mut(..plen).ok_or(DropReason::MalformedRtp)?;
@@ -399,8 +407,10 @@ impl StreamState {
                     .ok_or(DropReason::TranscodeError)?;
                 if pipe.input() != input {
                     // The far end switched to another codec it agreed: decode that one.
-                    pipe.switch_input(input)
+                    let built = pipe
+                        .switch_input(input)
                         .map_err(|_| DropReason::TranscodeError)?;
+                    count_built(ctx, built);
                 }
                 let payload = buf
                     .get(hl..hl + payload_len)
@@ -595,6 +605,25 @@ impl StreamState {
             to,
             len: n,
         })
+    }
+}
+
+/// Counts a decoder built on a codec switch.
+fn count_built(ctx: &mut Ctx<'_>, built: bool) {
+    if built {
+        ctx.stats.decoders_built = ctx.stats.decoders_built.saturating_add(1);
+    }
+}
+
+/// Notes whether a packet from `from` on a pass-through stream is transcoded; when that
+/// changes, the output leg's rewriter re-bases so the far end sees the next sequence number
+/// and a later timestamp, whichever path the packet took.
+fn set_path(transcoding: &mut [bool; 2], from: Leg, now: bool, ly: &mut LegState) {
+    if let Some(t) = transcoding.get_mut(from.index()) {
+        if *t != now {
+            ly.rewriter.rebase();
+        }
+        *t = now;
     }
 }
 

@@ -16,6 +16,17 @@ const FRAMES_PER_SECOND: u32 = 50;
 /// FIFO bound, in output frames (120 ms).
 pub const MAX_FIFO_FRAMES: usize = 6;
 
+/// Decoders of other input codecs kept after a switch, so a far end alternating codecs
+/// reuses them instead of building one per packet (at most this many; the oldest goes).
+pub const MAX_PARKED_DECODERS: usize = super::config::MAX_ALTERNATES;
+
+/// A decoder (and its resampler) of an input codec the far end switched away from.
+struct Parked {
+    from: AudioCodec,
+    dec: Decoder,
+    res: Option<Resampler>,
+}
+
 /// Where the input clock was last mapped onto the output clock.
 #[derive(Debug, Clone, Copy)]
 struct ClockAnchor {
@@ -54,6 +65,8 @@ pub(crate) struct AudioPipe {
     anchor: Option<ClockAnchor>,
     /// Timestamp the next output frame must not precede (the last one sent + one frame).
     min_next: Option<u32>,
+    /// Decoders of the input codecs switched away from, newest last.
+    parked: Vec<Parked>,
     /// Sequence counter of output frames (fed to the leg's rewriter).
     pub seq: u16,
     /// SSRC of the last input (the rewriter's notion of "source").
@@ -92,6 +105,7 @@ impl AudioPipe {
             out_clock: to.rtp_clock().max(1),
             anchor: None,
             min_next: None,
+            parked: Vec::new(),
             seq: 0,
             ssrc: 0,
         })
@@ -102,28 +116,49 @@ impl AudioPipe {
         self.from
     }
 
-    /// Decodes `from` from now on (the far end switched codec): a new decoder, resampler and
-    /// input clock; the audio already buffered, the output clock and sequence go on. Allocates,
-    /// once per switch.
-    pub(crate) fn switch_input(&mut self, from: AudioCodec) -> Result<(), CodecError> {
-        let to = self.to;
-        let res = if from.pcm_rate() == to.pcm_rate() {
-            None
-        } else {
-            Some(Resampler::new(
-                from.pcm_rate(),
-                to.pcm_rate(),
-                from.channels().min(self.out_ch),
-            )?)
+    /// Decodes `from` from now on (the far end switched codec): its decoder and resampler
+    /// (the one kept from an earlier switch, else new ones), its input clock; the audio
+    /// already buffered, the output clock and sequence go on. The current decoder is kept
+    /// for a switch back (at most [`MAX_PARKED_DECODERS`]). Returns whether a decoder was
+    /// built: a far end alternating among codecs builds one per codec, not per packet.
+    pub(crate) fn switch_input(&mut self, from: AudioCodec) -> Result<bool, CodecError> {
+        if from == self.from {
+            return Ok(false);
+        }
+        let (dec, res, built) = match self.parked.iter().position(|p| p.from == from) {
+            Some(i) => {
+                let p = self.parked.remove(i);
+                (p.dec, p.res, false)
+            }
+            None => {
+                let to = self.to;
+                let res = if from.pcm_rate() == to.pcm_rate() {
+                    None
+                } else {
+                    Some(Resampler::new(
+                        from.pcm_rate(),
+                        to.pcm_rate(),
+                        from.channels().min(self.out_ch),
+                    )?)
+                };
+                (Decoder::new(from)?, res, true)
+            }
         };
-        self.dec = Decoder::new(from)?;
-        self.res = res;
+        let old = Parked {
+            from: self.from,
+            dec: std::mem::replace(&mut self.dec, dec),
+            res: std::mem::replace(&mut self.res, res),
+        };
+        if self.parked.len() >= MAX_PARKED_DECODERS && !self.parked.is_empty() {
+            self.parked.remove(0);
+        }
+        self.parked.push(old);
         self.in_ch = from.channels();
         self.in_clock = from.rtp_clock().max(1);
         // The input timestamps now count in another clock: anchor again on the next one.
         self.anchor = None;
         self.from = from;
-        Ok(())
+        Ok(built)
     }
 
     /// The output-clock timestamp of input timestamp `ts` of `ssrc`. Scaling the absolute

@@ -265,6 +265,11 @@ impl World {
         }
     }
 
+    /// The relay's counters.
+    pub fn relay_stats(&self) -> roomgate_media::relay::RelayStats {
+        self.local().relay_stats()
+    }
+
     pub fn calls(&self) -> &Calls {
         self.tu.calls.as_ref().unwrap_or_else(|| unreachable!())
     }

@@ -413,7 +413,7 @@ fn h264_with_an_invalid_profile_level_id_gets_port_0() {
 }
 
 /// The cloud's answer listing `formats` (`(pt, rtpmap)`) as given, plus telephone-event 101.
-fn cloud_answer_formats(formats: &[(u8, &str)]) -> String {
+pub(crate) fn cloud_answer_formats(formats: &[(u8, &str)]) -> String {
     let ip = addr(CLOUD).ip();
     let pts: Vec<String> = formats.iter().map(|(pt, _)| pt.to_string()).collect();
     let mut s = format!(
@@ -429,7 +429,7 @@ fn cloud_answer_formats(formats: &[(u8, &str)]) -> String {
 }
 
 /// An RTP packet of `pt` with a 160-byte payload.
-fn audio_packet(pt: u8, seq: u16, ssrc: u32) -> Vec<u8> {
+pub(crate) fn audio_packet(pt: u8, seq: u16, ssrc: u32) -> Vec<u8> {
     let mut p = vec![0x80, pt];
     p.extend_from_slice(&seq.to_be_bytes());
     p.extend_from_slice(&(u32::from(seq) * 160).to_be_bytes());
@@ -660,8 +660,8 @@ fn our_h264_offer_to_the_cloud_goes_no_higher_than_the_rooms_level() {
     let offer = w.request(CLOUD, "INVITE");
     let (port, fmtps) = video_of(&offer);
     assert_ne!(port, 0);
-    // Level 1.3 in the mode the room takes; the other mode keeps ours (the room would
-    // refuse it anyway).
+    // Level 1.3 in the mode the room takes, and no other mode: it could never reach the
+    // room unchanged.
     assert!(
         fmtps.contains(&"96 profile-level-id=42e00d;packetization-mode=1".to_owned()),
         "{fmtps:?}"
