@@ -132,4 +132,26 @@ mod tests {
         assert_eq!(info_digit("application/dtmf", &[0xff, 0xfe]), None);
         assert_eq!(info_digit("application/dtmf", &[b'1'; 300]), None);
     }
+
+    #[test]
+    fn info_durations_are_held_between_the_bounds() {
+        let d = |body: &[u8]| info_duration("application/dtmf-relay", body);
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(d(b"Signal=1\r\nDuration=250\r\n"), ms(250));
+        assert_eq!(d(b"Signal=1\r\nDuration=5000\r\n"), INFO_MAX_DURATION);
+        assert_eq!(d(b"Signal=1\r\nduration = 1001\r\n"), INFO_MAX_DURATION);
+        assert_eq!(d(b"Signal=1\r\nDuration=0\r\n"), INFO_MIN_DURATION);
+        assert_eq!(d(b"Signal=1\r\nDuration=39\r\n"), INFO_MIN_DURATION);
+        assert_eq!(d(b"Signal=1\r\n"), INFO_DEFAULT_DURATION);
+        // Beyond u64: unreadable, so the default, not the bound.
+        assert_eq!(
+            d(b"Signal=1\r\nDuration=99999999999999999999999\r\n"),
+            INFO_DEFAULT_DURATION
+        );
+        // Another content type says nothing about duration.
+        assert_eq!(
+            info_duration("application/dtmf", b"Duration=5000"),
+            INFO_DEFAULT_DURATION
+        );
+    }
 }

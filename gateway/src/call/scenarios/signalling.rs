@@ -382,7 +382,7 @@ fn hostile_info_bodies_are_refused_or_bounded() {
         &dtmf_info(&mut call.room, &format!("Signal={}\r\n", "9".repeat(300))),
     );
     assert_eq!(w.statuses(ROOM), vec![400]);
-    // An absurd Duration is held to a second: the events end within it.
+    // A Duration beyond any integer is unreadable: the default length.
     w.send(
         ROOM,
         &dtmf_info(
@@ -409,4 +409,40 @@ fn hostile_info_bodies_are_refused_or_bounded() {
         "{to_cloud:?}"
     );
     assert_eq!(w.live_calls(), 1);
+}
+
+/// The largest RFC 4733 duration field of the end packets of `event` among `sent` (`pt`).
+fn end_duration(sent: &[Sent], pt: u8, event: u8) -> Option<u16> {
+    sent.iter()
+        .filter(|s| s.bytes.len() == 16 && s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
+        .filter(|s| s.bytes.get(12) == Some(&event))
+        .filter(|s| s.bytes.get(13).is_some_and(|b| b & 0x80 != 0))
+        .filter_map(|s| Some(u16::from_be_bytes([*s.bytes.get(14)?, *s.bytes.get(15)?])))
+        .max()
+}
+
+#[test]
+fn a_long_info_duration_is_held_to_a_second() {
+    let mut w = World::new();
+    let mut call = w.connect("info-long");
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=6\r\nDuration=5000\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(6000));
+    let sent = w.take_rtp(cloud_media());
+    // 1 s at the 8 kHz telephone-event clock, not 5 s (40000).
+    let d = end_duration(&sent, 101, 6).unwrap_or_else(|| panic!("no end of 6: {sent:?}"));
+    assert!((7840..=8000).contains(&d), "{d}");
+    // A shorter one keeps its own length.
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=2\r\nDuration=500\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(2000));
+    let sent = w.take_rtp(cloud_media());
+    let d = end_duration(&sent, 101, 2).unwrap_or_else(|| panic!("no end of 2: {sent:?}"));
+    assert!((3840..=4000).contains(&d), "{d}");
 }
