@@ -465,6 +465,27 @@ impl Relay {
             .ok_or(RelayError::UnknownSession)
     }
 
+    /// Whether the RFC 4733 events `leg` sends on `kind` pass through to the other leg on a
+    /// pass-through stream (they are reported as digits either way): off when the call
+    /// takes that leg's key presses from another source, so none arrives twice.
+    pub fn set_event_forwarding(
+        &mut self,
+        id: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+        forward: bool,
+    ) -> Result<(), RelayError> {
+        let s = self.stream_mut(id, kind)?;
+        let l = s
+            .legs
+            .get_mut(leg.index())
+            .ok_or(RelayError::UnknownStream)?;
+        if let Some(d) = l.dtmf.as_mut() {
+            d.forward = forward;
+        }
+        Ok(())
+    }
+
     fn stream_mut(
         &mut self,
         id: SessionId,

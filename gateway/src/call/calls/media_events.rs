@@ -8,6 +8,8 @@ use roomgate_media::dtmf::GeneratorConfig;
 use roomgate_media::relay::{Leg, OutEvent, PlayFrame, SessionId, StreamKind};
 use roomgate_sip::transaction::TransactionLayer;
 
+use roomgate_core::call::DigitSource;
+
 use super::core_glue::time;
 use super::negotiate::AudioPath;
 use super::{Calls, Phase, Side, TxRole};
@@ -40,11 +42,13 @@ impl Calls {
             Leg::A => Side::Cloud,
             Leg::B => Side::Room,
         };
-        let Some(call) = self
-            .by_session
-            .get(&session)
-            .and_then(|id| self.calls.get(id))
-        else {
+        let Some(&id) = self.by_session.get(&session) else {
+            return;
+        };
+        if !self.key_source_is(id, to_side.other(), DigitSource::Rfc4733) {
+            return;
+        }
+        let Some(call) = self.calls.get(&id) else {
             return;
         };
         let from = call.leg(to_side.other()).streams.audio();
@@ -56,6 +60,35 @@ impl Calls {
         }
         let id = call.id;
         self.forward_digit(layer, now, id, to_side, event, duration);
+    }
+
+    /// Whether key presses from `side` of call `id` that came by `source` are passed on: the
+    /// first source seen after PIN entry is the only one from then on (RFC 4733 and INFO
+    /// for the same press would reach the other leg twice). When INFO wins, the relay stops
+    /// passing that side's RFC 4733 packets through.
+    pub(super) fn key_source_is(&mut self, id: u64, side: Side, source: DigitSource) -> bool {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return false;
+        };
+        let Some(slot) = call.key_source.get_mut(side as usize) else {
+            return false;
+        };
+        match slot {
+            Some(s) => *s == source,
+            None => {
+                *slot = Some(source);
+                if source == DigitSource::Info {
+                    let (session, leg) = (call.session, side.relay_leg());
+                    let off = self.media.with_relay(|r, _| {
+                        r.set_event_forwarding(session, leg, StreamKind::Audio, false)
+                    });
+                    if let Err(e) = off {
+                        tracing::debug!(call = id, error = %e, "RFC 4733 forwarding not stopped");
+                    }
+                }
+                true
+            }
+        }
     }
 
     /// Passes a key press on to `to_side` of call `id` in the form that leg negotiated: RFC

@@ -150,7 +150,7 @@ impl Calls {
                     && self
                         .core
                         .digit(time(now, self.wall), id, DigitSource::Info, d);
-                if !taken {
+                if !taken && self.key_source_is(id, side, DigitSource::Info) {
                     let duration = crate::call::ivr::info_duration(&ct, msg.body);
                     if let Some(event) = crate::call::ivr::event_code(d) {
                         self.forward_digit(layer, now, id, side.other(), event, duration);

@@ -360,7 +360,15 @@ fn key_presses_reach_a_cloud_without_telephone_event_as_info() {
     assert!(info.body().contains("Duration=250"), "{info:?}");
     assert_eq!(info.header("Call-ID"), call.cloud_invite.header("Call-ID"));
     w.send(CLOUD, &info.reply(200, "OK", "c1", CLOUD, None));
-    // … and by RFC 4733 from the room.
+    assert_eq!(w.live_calls(), 1);
+    // … and by RFC 4733 from a room that sends its keys that way (one source per call).
+    let mut w = World::new();
+    let call = w.connect_with(
+        "info-relay-4733",
+        OPEN,
+        &sip_text::pcmu(1, ROOM_RTP),
+        cloud_answer_without_events,
+    );
     for p in super::pin::key_press(9, 40, 6400, 0xaaaa) {
         w.send_rtp(room_media(), call.room_port, &p);
     }
@@ -445,4 +453,70 @@ fn a_long_info_duration_is_held_to_a_second() {
     let sent = w.take_rtp(cloud_media());
     let d = end_duration(&sent, 101, 2).unwrap_or_else(|| panic!("no end of 2: {sent:?}"));
     assert!((3840..=4000).contains(&d), "{d}");
+}
+
+/// Distinct key presses of `event` among the telephone-event packets (`pt`) in `sent`: the
+/// packets of one press share its RTP timestamp.
+fn presses(sent: &[Sent], pt: u8, event: u8) -> usize {
+    let mut ts: Vec<[u8; 4]> = sent
+        .iter()
+        .filter(|s| s.bytes.len() == 16 && s.bytes.get(1).is_some_and(|b| b & 0x7f == pt))
+        .filter(|s| s.bytes.get(12) == Some(&event))
+        .filter_map(|s| s.bytes.get(4..8).and_then(|t| t.try_into().ok()))
+        .collect();
+    ts.sort_unstable();
+    ts.dedup();
+    ts.len()
+}
+
+#[test]
+fn a_key_pressed_by_both_info_and_rfc_4733_reaches_the_cloud_once() {
+    // INFO first, then the same press as RFC 4733 packets: only INFO's counts from then on.
+    let mut w = World::new();
+    let mut call = w.connect("both-info-first");
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=5\r\nDuration=160\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    for p in super::pin::key_press(5, 40, 6400, 0xaaaa) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(400));
+    let sent = w.take_rtp(cloud_media());
+    assert_eq!(
+        presses(&sent, 101, 5),
+        1,
+        "{:?}",
+        events_with_pt(&sent, 101)
+    );
+    // The next key, by INFO alone, still goes through.
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=6\r\nDuration=160\r\n"),
+    );
+    w.advance(Duration::from_millis(400));
+    assert_eq!(presses(&w.take_rtp(cloud_media()), 101, 6), 1);
+
+    // RFC 4733 first, then the same press as INFO: the INFO is answered, not passed on.
+    let mut w = World::new();
+    let mut call = w.connect("both-4733-first");
+    for p in super::pin::key_press(5, 40, 6400, 0xaaaa) {
+        w.send_rtp(room_media(), call.room_port, &p);
+    }
+    w.advance(Duration::from_millis(100));
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=5\r\nDuration=160\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    w.advance(Duration::from_millis(400));
+    let sent = w.take_rtp(cloud_media());
+    assert_eq!(
+        presses(&sent, 101, 5),
+        1,
+        "{:?}",
+        events_with_pt(&sent, 101)
+    );
+    assert_eq!(w.live_calls(), 1);
 }
