@@ -347,7 +347,9 @@ impl DialogLeg {
             }
             Ok(k) => Some(k),
             Err(e) => {
-                refuse_dialog_error(layer, now, tx, request, &e);
+                let retry_after = roomgate_sip::dialog::retry_after_range(&e)
+                    .map_or(0, |r| self.ids.below(r.end().saturating_add(1)));
+                refuse_dialog_error(layer, now, tx, request, &e, retry_after);
                 None
             }
         }
@@ -495,20 +497,24 @@ impl DialogLeg {
     }
 }
 
-/// The status (and Retry-After, for a glare) of a request the dialog refused.
+/// Refuses a request the dialog refused, through the shared [`roomgate_sip::dialog::refuse`]:
+/// its status with the headers that status needs (Retry-After drawn at random within the
+/// RFC 3261 §14.2 range, Unsupported for 420, Min-SE for 422).
 fn refuse_dialog_error(
     layer: &mut TransactionLayer,
     now: Instant,
     tx: TransactionId,
     request: &Received,
     e: &DialogError,
+    retry_after: u32,
 ) {
-    let code = roomgate_sip::dialog::status_for(e);
-    let reason = roomgate_sip::dialog::reason_for(code);
-    if let Some(mut r) = response(request, code, reason, None) {
-        if let Some(range) = roomgate_sip::dialog::retry_after_range(e) {
-            r.push(HeaderName::RetryAfter, range.start());
-        }
-        respond(layer, now, tx, &r);
-    }
+    let Ok(msg) = request.message() else {
+        return;
+    };
+    let Some(mut r) = roomgate_sip::dialog::refuse(&msg, e, None, retry_after) else {
+        return;
+    };
+    crate::sip::tu::stamp_top_via(&mut r, &msg, request.source.addr);
+    r.push(HeaderName::Server, SERVER);
+    respond(layer, now, tx, &r);
 }
