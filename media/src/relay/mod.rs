@@ -486,6 +486,13 @@ impl Relay {
         Ok(())
     }
 
+    /// Whether `leg` is sending an RFC 4733 event on `kind` right now (started, not ended).
+    pub fn event_in_progress(&self, id: SessionId, leg: Leg, kind: StreamKind) -> bool {
+        self.leg_ref(id, leg, kind)
+            .and_then(|l| l.dtmf.as_ref())
+            .is_some_and(|d| d.rx.in_event())
+    }
+
     fn stream_mut(
         &mut self,
         id: SessionId,

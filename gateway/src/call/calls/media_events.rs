@@ -73,12 +73,22 @@ impl Calls {
         let Some(slot) = call.key_source.get_mut(side as usize) else {
             return false;
         };
+        let (session, leg) = (call.session, side.relay_leg());
         match slot {
             Some(s) => *s == source,
             None => {
+                // An INFO while an RFC 4733 event from the same side is under way is that
+                // press sent both ways: the events, already partly passed through, win.
+                let under_way = source == DigitSource::Info
+                    && self
+                        .media
+                        .with_relay(|r, _| r.event_in_progress(session, leg, StreamKind::Audio));
+                if under_way {
+                    *slot = Some(DigitSource::Rfc4733);
+                    return false;
+                }
                 *slot = Some(source);
                 if source == DigitSource::Info {
-                    let (session, leg) = (call.session, side.relay_leg());
                     let off = self.media.with_relay(|r, _| {
                         r.set_event_forwarding(session, leg, StreamKind::Audio, false)
                     });

@@ -532,4 +532,29 @@ fn a_key_pressed_by_both_info_and_rfc_4733_reaches_the_cloud_once() {
         events_with_pt(&sent, 101)
     );
     assert_eq!(w.live_calls(), 1);
+    // The INFO arriving while the RFC 4733 event of the same press is under way (its
+    // start already passed through): the event is finished, the INFO not passed on.
+    let mut w = World::new();
+    let mut call = w.connect("both-info-mid-event");
+    let packets = super::pin::key_press(5, 40, 6400, 0xaaaa);
+    let (start, rest) = packets.split_at(2);
+    for p in start {
+        w.send_rtp(room_media(), call.room_port, p);
+    }
+    w.send(
+        ROOM,
+        &dtmf_info(&mut call.room, "Signal=5\r\nDuration=160\r\n"),
+    );
+    assert_eq!(w.statuses(ROOM), vec![200]);
+    for p in rest {
+        w.send_rtp(room_media(), call.room_port, p);
+    }
+    w.advance(Duration::from_millis(400));
+    let sent = w.take_rtp(cloud_media());
+    let events = events_with_pt(&sent, 101);
+    assert_eq!(presses(&sent, 101, 5), 1, "{events:?}");
+    assert!(
+        events.iter().any(|(e, end)| *e == 5 && *end),
+        "the event passed through ends: {events:?}"
+    );
 }
