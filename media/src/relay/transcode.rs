@@ -267,3 +267,39 @@ impl AudioPipe {
         Ok(Some((n, ts)))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_switch_back_reuses_the_kept_decoder_and_the_kept_ones_are_bounded() {
+        let Ok(mut pipe) = AudioPipe::new(AudioCodec::Pcma, AudioCodec::Pcmu) else {
+            panic!("no pipe");
+        };
+        let built = |p: &mut AudioPipe, c| p.switch_input(c).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !built(&mut pipe, AudioCodec::Pcma),
+            "the same codec: nothing to do"
+        );
+        assert!(
+            built(&mut pipe, AudioCodec::G722),
+            "a new codec: one decoder"
+        );
+        for _ in 0..100 {
+            assert!(!built(&mut pipe, AudioCodec::Pcma), "kept");
+            assert!(!built(&mut pipe, AudioCodec::G722), "kept");
+        }
+        assert_eq!(pipe.input(), AudioCodec::G722);
+        // Opus at many bit rates is as many codecs: the kept decoders stay bounded.
+        for bitrate in 0..(MAX_PARKED_DECODERS as u32 * 3) {
+            let opus = AudioCodec::Opus {
+                channels: 1,
+                bitrate: 16_000 + bitrate,
+            };
+            let _ = built(&mut pipe, opus);
+            assert!(pipe.parked.len() <= MAX_PARKED_DECODERS);
+        }
+    }
+}
