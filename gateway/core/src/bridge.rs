@@ -30,6 +30,13 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
         Some(k) => (Some(k.inbound.clone()), Some(k.outbound.clone())),
         None => (None, None),
     };
+    // Every other codec of the leg the relay handles: the far end may switch to it.
+    let alternates = s
+        .codecs
+        .iter()
+        .filter_map(|c| Some((c.relay()?, c.payload_type)))
+        .filter(|(c, pt)| codec.is_none_or(|(spoken, p)| *c != spoken && *pt != p))
+        .collect();
     LegConfig {
         remote_rtp: s.remote_rtp,
         remote_rtcp: s.remote_rtcp,
@@ -39,6 +46,7 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
         srtp_out,
         pt_map: Vec::new(),
         codec,
+        alternates,
         dtmf: s.telephone_event.map(|t| DtmfConfig {
             payload_type: t.payload_type,
             clock_rate: t.clock_rate,
@@ -56,6 +64,37 @@ fn spoken(s: &StreamSpec, leg: &'static str) -> Result<(AudioCodec, u8), BridgeE
         .ok_or_else(|| BridgeError::Codec(c.name.clone()))
 }
 
+/// The audio codecs the relay handles that both streams agreed, in `a`'s order, with their
+/// payload types on `a` and on `b` (each codec once: the first payload type a leg gave it).
+fn common_codecs(a: &StreamSpec, b: &StreamSpec) -> Vec<(AudioCodec, u8, u8)> {
+    let mut out: Vec<(AudioCodec, u8, u8)> = Vec::new();
+    for ca in &a.codecs {
+        let Some(ra) = ca.relay() else { continue };
+        if out.iter().any(|(x, ..)| same_codec(*x, ra)) {
+            continue;
+        }
+        let on_b = b
+            .codecs
+            .iter()
+            .find(|cb| cb.relay().is_some_and(|rb| same_codec(ra, rb)));
+        if let Some(cb) = on_b {
+            out.push((ra, ca.payload_type, cb.payload_type));
+        }
+    }
+    out
+}
+
+/// The telephone-event payload types of two audio streams when their events can cross as
+/// packets: both have telephone-event, at the same clock rate.
+pub fn forwarded_events(a: &StreamSpec, b: &StreamSpec) -> Option<(u8, u8)> {
+    match (a.telephone_event, b.telephone_event) {
+        (Some(ta), Some(tb)) if ta.clock_rate == tb.clock_rate => {
+            Some((ta.payload_type, tb.payload_type))
+        }
+        _ => None,
+    }
+}
+
 /// Relay streams for a room leg (`a`) and an upstream leg (`b`). Audio must exist on both;
 /// main video is bridged when both legs negotiated it.
 pub fn bridge_streams(
@@ -65,18 +104,25 @@ pub fn bridge_streams(
     let aa = a.audio().ok_or(BridgeError::NoAudio("room"))?;
     let ba = b.audio().ok_or(BridgeError::NoAudio("cloud"))?;
     let (ca, cb) = (spoken(aa, "room")?, spoken(ba, "cloud")?);
-    let pass = same_codec(ca.0, cb.0);
-    // DTMF crosses as RFC 4733 packets when both legs have telephone-event and the audio
-    // passes through; otherwise the relay extracts it and the call plays it.
-    let both_dtmf = aa.telephone_event.is_some() && ba.telephone_event.is_some();
-    let mut la = leg_config(aa, Some(ca), pass && both_dtmf);
-    let mut lb = leg_config(ba, Some(cb), pass && both_dtmf);
+    // Every codec both legs agreed, with its payload type on each: either side may send any
+    // codec of its answer at any time (RFC 3264 §6.1), so each one crosses mapped. Passing
+    // through needs what each leg speaks first among them; otherwise the relay transcodes.
+    let common = common_codecs(aa, ba);
+    let shared = |c: AudioCodec| common.iter().any(|(x, ..)| same_codec(*x, c));
+    let pass = shared(ca.0) && shared(cb.0);
+    // DTMF crosses as RFC 4733 packets when both legs have telephone-event at the same
+    // clock rate and the audio passes through; otherwise the relay extracts it and the call
+    // sends it again at the other leg's rate (durations and timestamps count in the rate's
+    // units, so a packet cannot cross between rates unchanged).
+    let events = forwarded_events(aa, ba);
+    let mut la = leg_config(aa, Some(ca), pass && events.is_some());
+    let mut lb = leg_config(ba, Some(cb), pass && events.is_some());
     let mode = if pass {
-        let mut map_a = vec![(ca.1, cb.1)];
-        let mut map_b = vec![(cb.1, ca.1)];
-        if let (Some(ta), Some(tb)) = (aa.telephone_event, ba.telephone_event) {
-            map_a.push((ta.payload_type, tb.payload_type));
-            map_b.push((tb.payload_type, ta.payload_type));
+        let mut map_a: Vec<(u8, u8)> = common.iter().map(|(_, pa, pb)| (*pa, *pb)).collect();
+        let mut map_b: Vec<(u8, u8)> = common.iter().map(|(_, pa, pb)| (*pb, *pa)).collect();
+        if let Some((ta, tb)) = events {
+            map_a.push((ta, tb));
+            map_b.push((tb, ta));
         }
         la.pt_map = map_a;
         lb.pt_map = map_b;

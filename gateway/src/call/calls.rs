@@ -237,6 +237,10 @@ struct Call {
     /// RFC 3326 Reason for the BYEs that end this call, when we end it for a protocol cause
     /// the far ends should see (e.g. SRTP crypto we cannot apply).
     bye_reason: Option<&'static str>,
+    /// How each side's key presses come once PIN entry is over (indexed by [`Side`]): the
+    /// first source wins, so a device sending every press as both INFO and RFC 4733 does
+    /// not press each key twice on the other leg.
+    key_source: [Option<roomgate_core::call::DigitSource>; 2],
 }
 
 impl Call {
@@ -272,6 +276,7 @@ impl Call {
             policy,
             call: self.id,
             ports,
+            video_codecs: None,
         };
         (sdp, leg)
     }
@@ -665,7 +670,7 @@ impl Calls {
         digit: Option<char>,
         duration: Duration,
     ) {
-        self.on_media_dtmf_sip(now, session, leg, event, digit, duration);
+        self.on_media_dtmf_sip(layer, now, session, leg, event, digit, duration);
         self.drive(layer, now);
     }
 

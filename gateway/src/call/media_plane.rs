@@ -95,6 +95,12 @@ impl LocalRelay {
         r
     }
 
+    /// The relay's counters.
+    #[cfg(test)]
+    pub fn relay_stats(&self) -> roomgate_media::relay::RelayStats {
+        *self.lock().relay.stats()
+    }
+
     fn send(&self, t: Transmit, buf: &[u8]) {
         let bytes = buf.get(..t.len).unwrap_or(buf).to_vec();
         let mut inner = self.lock();

@@ -419,6 +419,11 @@ impl DtmfReceiver {
         self.outputs.pop_front()
     }
 
+    /// Whether an event is under way (started, not yet ended or timed out).
+    pub fn in_event(&self) -> bool {
+        self.active.is_some()
+    }
+
     /// When [`handle_timeout`](Self::handle_timeout) should be called next.
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.active.map(|a| a.last_seen + self.cfg.timeout)

@@ -53,6 +53,10 @@ pub struct LegConfig {
     pub pt_map: Vec<(u8, u8)>,
     /// The audio codec spoken on this leg and its PT (transcoding and PCM prompts).
     pub codec: Option<(AudioCodec, u8)>,
+    /// The other codecs this leg agreed, with their PTs: the far end may switch to any of
+    /// them at any time (RFC 3264 §6.1), and a transcoded stream decodes them too rather
+    /// than drop them. At most [`MAX_ALTERNATES`] are kept.
+    pub alternates: Vec<(AudioCodec, u8)>,
     /// RFC 4733 extraction.
     pub dtmf: Option<DtmfConfig>,
     /// Send with our own SSRC and continuous seq/ts (true), or pass headers unchanged.
@@ -70,11 +74,15 @@ impl Default for LegConfig {
             srtp_out: None,
             pt_map: Vec::new(),
             codec: None,
+            alternates: Vec::new(),
             dtmf: None,
             rewrite: true,
         }
     }
 }
+
+/// Alternate codecs a leg keeps (an SDP lists a handful of audio codecs; more is noise).
+pub const MAX_ALTERNATES: usize = 8;
 
 /// One stream of a session.
 #[derive(Debug, Clone)]

@@ -58,7 +58,7 @@ use crate::srtp::SrtpContext;
 
 pub use config::{
     DtmfConfig, LegConfig, LegUpdate, LocalPorts, PlayFrame, RelayConfig, RelayError, StreamConfig,
-    StreamMode,
+    StreamMode, MAX_ALTERNATES,
 };
 #[doc(hidden)]
 pub use fuzz::fuzz_relay;
@@ -418,6 +418,8 @@ impl Relay {
                 clock_rate: sc.clock_rate.max(1),
                 legs: [a, b],
                 pipes,
+                switched: [None, None],
+                transcoding: [false, false],
                 scratch: vec![0; SCRATCH_LEN],
             });
         }
@@ -461,6 +463,34 @@ impl Relay {
             .get_mut(&id)
             .map(|s| s.paused = paused)
             .ok_or(RelayError::UnknownSession)
+    }
+
+    /// Whether the RFC 4733 events `leg` sends on `kind` pass through to the other leg on a
+    /// pass-through stream (they are reported as digits either way): off when the call
+    /// takes that leg's key presses from another source, so none arrives twice.
+    pub fn set_event_forwarding(
+        &mut self,
+        id: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+        forward: bool,
+    ) -> Result<(), RelayError> {
+        let s = self.stream_mut(id, kind)?;
+        let l = s
+            .legs
+            .get_mut(leg.index())
+            .ok_or(RelayError::UnknownStream)?;
+        if let Some(d) = l.dtmf.as_mut() {
+            d.forward = forward;
+        }
+        Ok(())
+    }
+
+    /// Whether `leg` is sending an RFC 4733 event on `kind` right now (started, not ended).
+    pub fn event_in_progress(&self, id: SessionId, leg: Leg, kind: StreamKind) -> bool {
+        self.leg_ref(id, leg, kind)
+            .and_then(|l| l.dtmf.as_ref())
+            .is_some_and(|d| d.rx.in_event())
     }
 
     fn stream_mut(

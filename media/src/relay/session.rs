@@ -101,6 +101,8 @@ pub(crate) struct LegState {
     /// PT received on this leg → PT sent on the other; `None` everywhere = identity.
     pub pt_map: Option<Box<[Option<u8>; 128]>>,
     pub codec: Option<(AudioCodec, u8)>,
+    /// Other codecs the far end may switch to (see [`LegConfig::alternates`]).
+    pub alternates: Vec<(AudioCodec, u8)>,
     pub encoder: Option<Encoder>,
     pub dtmf: Option<DtmfState>,
     pub rewriter: Rewriter,
@@ -164,6 +166,12 @@ impl LegState {
             tx,
             pt_map: pt_table(&cfg.pt_map),
             codec: cfg.codec,
+            alternates: cfg
+                .alternates
+                .iter()
+                .copied()
+                .take(super::config::MAX_ALTERNATES)
+                .collect(),
             encoder,
             dtmf: cfg.dtmf.map(|d| DtmfState {
                 rx: DtmfReceiver::new(ReceiverConfig {
@@ -248,6 +256,13 @@ pub(crate) struct StreamState {
     pub legs: [LegState; 2],
     /// Audio pipelines indexed by input leg (A→B, B→A) on transcoded streams.
     pub pipes: Option<Box<[AudioPipe; 2]>>,
+    /// On a pass-through stream, the pipeline made (once, indexed by input leg) when a far
+    /// end switches to a codec it agreed that the other leg did not: transcoded, not dropped.
+    pub switched: [Option<Box<AudioPipe>>; 2],
+    /// On a pass-through stream, whether the last packet from each input leg went through
+    /// its `switched` pipeline: when the path changes the output leg's rewriter re-bases,
+    /// so its numbering stays continuous (the pipeline counts its own sequence).
+    pub transcoding: [bool; 2],
     pub scratch: Vec<u8>,
 }
 
@@ -325,15 +340,50 @@ impl StreamState {
         }
 
         let known_pt = match mode {
-            StreamMode::PassThrough => lx.map_pt(pt).is_some(),
-            StreamMode::Transcode => lx.codec.is_some_and(|(_, p)| p == pt),
+            StreamMode::PassThrough => {
+                lx.map_pt(pt).is_some() || (lx.input_codec(pt).is_some() && ly.codec.is_some())
+            }
+            StreamMode::Transcode => lx.input_codec(pt).is_some(),
         };
         if !known_pt {
             return Err(DropReason::UnknownPayloadType);
         }
         let to = ly.latch.destination().ok_or(DropReason::NoDestination)?;
         let (out_len, out_ts, out_payload) = match mode {
+            StreamMode::PassThrough if lx.map_pt(pt).is_none() => {
+                // A codec this leg agreed that the other did not: transcoded to what the
+                // other leg speaks.
+                let input = lx.input_codec(pt).ok_or(DropReason::UnknownPayloadType)?;
+                let (_, out_pt) = ly.codec.ok_or(DropReason::UnknownPayloadType)?;
+                let output = ly.codec.map(|(c, _)| c).ok_or(DropReason::TranscodeError)?;
+                let slot = self
+                    .switched
+                    .get_mut(from.index())
+                    .ok_or(DropReason::TranscodeError)?;
+                let pipe = match slot {
+                    Some(p) => p,
+                    None => slot.insert(Box::new(
+                        AudioPipe::new(input, output).map_err(|_| DropReason::TranscodeError)?,
+                    )),
+                };
+                if pipe.input() != input {
+                    let built = pipe
+                        .switch_input(input)
+                        .map_err(|_| DropReason::TranscodeError)?;
+                    count_built(ctx, built);
+                }
+                set_path(&mut self.transcoding, from, true, ly);
+                let payload = buf
+                    .get(hl..hl + payload_len)
+                    .ok_or(DropReason::MalformedRtp)?;
+                pipe.push(ssrc, payload, ts)
+                    .map_err(|_| DropReason::TranscodeError)?;
+                let t = emit(now, ly, pipe, &mut self.scratch, out_pt, to, buf, ctx)?;
+                ctx.more = pipe.pending();
+                return Ok(t);
+            }
             StreamMode::PassThrough => {
+                set_path(&mut self.transcoding, from, false, ly);
                 let out_pt = lx.map_pt(pt).ok_or(DropReason::UnknownPayloadType)?;
                 let (s, q, t) = ly.rewriter.map(ssrc, seq, ts);
                 let pkt = buf.get_mut(..plen).ok_or(DropReason::MalformedRtp)?;
@@ -349,11 +399,19 @@ impl StreamState {
                     (Some(_), Some((_, pt))) => pt,
                     _ => return Err(DropReason::TranscodeError),
                 };
+                let input = lx.input_codec(pt).ok_or(DropReason::UnknownPayloadType)?;
                 let pipe = self
                     .pipes
                     .as_mut()
                     .and_then(|t| t.get_mut(from.index()))
                     .ok_or(DropReason::TranscodeError)?;
+                if pipe.input() != input {
+                    // The far end switched to another codec it agreed: decode that one.
+                    let built = pipe
+                        .switch_input(input)
+                        .map_err(|_| DropReason::TranscodeError)?;
+                    count_built(ctx, built);
+                }
                 let payload = buf
                     .get(hl..hl + payload_len)
                     .ok_or(DropReason::MalformedRtp)?;
@@ -550,6 +608,25 @@ impl StreamState {
     }
 }
 
+/// Counts a decoder built on a codec switch.
+fn count_built(ctx: &mut Ctx<'_>, built: bool) {
+    if built {
+        ctx.stats.decoders_built = ctx.stats.decoders_built.saturating_add(1);
+    }
+}
+
+/// Notes whether a packet from `from` on a pass-through stream is transcoded; when that
+/// changes, the output leg's rewriter re-bases so the far end sees the next sequence number
+/// and a later timestamp, whichever path the packet took.
+fn set_path(transcoding: &mut [bool; 2], from: Leg, now: bool, ly: &mut LegState) {
+    if let Some(t) = transcoding.get_mut(from.index()) {
+        if *t != now {
+            ly.rewriter.rebase();
+        }
+        *t = now;
+    }
+}
+
 /// Encodes the pipe's next 20 ms frame and sends it on `ly` (our SSRC, continuous
 /// numbering through the leg's rewriter). `Ok(None)` while less than a frame is buffered.
 #[allow(clippy::too_many_arguments)]
@@ -600,11 +677,12 @@ impl StreamState {
         buf: &mut [u8],
         ctx: &mut Ctx<'_>,
     ) -> (Option<Transmit>, bool) {
-        let Some(pipe) = self
-            .pipes
-            .as_mut()
-            .and_then(|p| p.get_mut(out.other().index()))
-        else {
+        let input = out.other().index();
+        let pipe = match self.pipes.as_mut() {
+            Some(p) => p.get_mut(input),
+            None => self.switched.get_mut(input).and_then(|p| p.as_deref_mut()),
+        };
+        let Some(pipe) = pipe else {
             return (None, false);
         };
         let Some(ly) = self.legs.get_mut(out.index()) else {
@@ -620,6 +698,17 @@ impl StreamState {
                 (None, false)
             }
         }
+    }
+}
+
+impl LegState {
+    /// The codec of payload type `pt` on this leg: the one spoken or an alternate.
+    pub(crate) fn input_codec(&self, pt: u8) -> Option<AudioCodec> {
+        self.codec
+            .iter()
+            .chain(self.alternates.iter())
+            .find(|(_, p)| *p == pt)
+            .map(|(c, _)| *c)
     }
 }
 

@@ -120,6 +120,9 @@ pub struct RelayStats {
     pub dtmf_swallowed: u64,
     /// Events discarded because the caller did not poll.
     pub events_overflow: u64,
+    /// Decoders built because a far end switched to another codec it agreed (one per codec
+    /// per direction: a switch back reuses the one kept).
+    pub decoders_built: u64,
     /// Drops by reason.
     pub drops: DropCounters,
 }

@@ -16,6 +16,17 @@ const FRAMES_PER_SECOND: u32 = 50;
 /// FIFO bound, in output frames (120 ms).
 pub const MAX_FIFO_FRAMES: usize = 6;
 
+/// Decoders of other input codecs kept after a switch, so a far end alternating codecs
+/// reuses them instead of building one per packet (at most this many; the oldest goes).
+pub const MAX_PARKED_DECODERS: usize = super::config::MAX_ALTERNATES;
+
+/// A decoder (and its resampler) of an input codec the far end switched away from.
+struct Parked {
+    from: AudioCodec,
+    dec: Decoder,
+    res: Option<Resampler>,
+}
+
 /// Where the input clock was last mapped onto the output clock.
 #[derive(Debug, Clone, Copy)]
 struct ClockAnchor {
@@ -27,6 +38,10 @@ struct ClockAnchor {
 
 /// One direction's pipeline.
 pub(crate) struct AudioPipe {
+    /// The codec decoded (it changes when the far end switches codec).
+    from: AudioCodec,
+    /// The codec encoded.
+    to: AudioCodec,
     dec: Decoder,
     enc: Encoder,
     res: Option<Resampler>,
@@ -50,6 +65,8 @@ pub(crate) struct AudioPipe {
     anchor: Option<ClockAnchor>,
     /// Timestamp the next output frame must not precede (the last one sent + one frame).
     min_next: Option<u32>,
+    /// Decoders of the input codecs switched away from, newest last.
+    parked: Vec<Parked>,
     /// Sequence counter of output frames (fed to the leg's rewriter).
     pub seq: u16,
     /// SSRC of the last input (the rewriter's notion of "source").
@@ -70,6 +87,8 @@ impl AudioPipe {
         };
         let frame = (to.pcm_rate() / FRAMES_PER_SECOND) as usize * out_ch;
         Ok(Self {
+            from,
+            to,
             dec: Decoder::new(from)?,
             enc: Encoder::new(to)?,
             res,
@@ -86,9 +105,60 @@ impl AudioPipe {
             out_clock: to.rtp_clock().max(1),
             anchor: None,
             min_next: None,
+            parked: Vec::new(),
             seq: 0,
             ssrc: 0,
         })
+    }
+
+    /// The codec decoded.
+    pub(crate) fn input(&self) -> AudioCodec {
+        self.from
+    }
+
+    /// Decodes `from` from now on (the far end switched codec): its decoder and resampler
+    /// (the one kept from an earlier switch, else new ones), its input clock; the audio
+    /// already buffered, the output clock and sequence go on. The current decoder is kept
+    /// for a switch back (at most [`MAX_PARKED_DECODERS`]). Returns whether a decoder was
+    /// built: a far end alternating among codecs builds one per codec, not per packet.
+    pub(crate) fn switch_input(&mut self, from: AudioCodec) -> Result<bool, CodecError> {
+        if from == self.from {
+            return Ok(false);
+        }
+        let (dec, res, built) = match self.parked.iter().position(|p| p.from == from) {
+            Some(i) => {
+                let p = self.parked.remove(i);
+                (p.dec, p.res, false)
+            }
+            None => {
+                let to = self.to;
+                let res = if from.pcm_rate() == to.pcm_rate() {
+                    None
+                } else {
+                    Some(Resampler::new(
+                        from.pcm_rate(),
+                        to.pcm_rate(),
+                        from.channels().min(self.out_ch),
+                    )?)
+                };
+                (Decoder::new(from)?, res, true)
+            }
+        };
+        let old = Parked {
+            from: self.from,
+            dec: std::mem::replace(&mut self.dec, dec),
+            res: std::mem::replace(&mut self.res, res),
+        };
+        if self.parked.len() >= MAX_PARKED_DECODERS && !self.parked.is_empty() {
+            self.parked.remove(0);
+        }
+        self.parked.push(old);
+        self.in_ch = from.channels();
+        self.in_clock = from.rtp_clock().max(1);
+        // The input timestamps now count in another clock: anchor again on the next one.
+        self.anchor = None;
+        self.from = from;
+        Ok(built)
     }
 
     /// The output-clock timestamp of input timestamp `ts` of `ssrc`. Scaling the absolute
@@ -195,5 +265,41 @@ impl AudioPipe {
         self.min_next = Some(self.next_ts);
         self.seq = self.seq.wrapping_add(1);
         Ok(Some((n, ts)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_switch_back_reuses_the_kept_decoder_and_the_kept_ones_are_bounded() {
+        let Ok(mut pipe) = AudioPipe::new(AudioCodec::Pcma, AudioCodec::Pcmu) else {
+            panic!("no pipe");
+        };
+        let built = |p: &mut AudioPipe, c| p.switch_input(c).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !built(&mut pipe, AudioCodec::Pcma),
+            "the same codec: nothing to do"
+        );
+        assert!(
+            built(&mut pipe, AudioCodec::G722),
+            "a new codec: one decoder"
+        );
+        for _ in 0..100 {
+            assert!(!built(&mut pipe, AudioCodec::Pcma), "kept");
+            assert!(!built(&mut pipe, AudioCodec::G722), "kept");
+        }
+        assert_eq!(pipe.input(), AudioCodec::G722);
+        // Opus at many bit rates is as many codecs: the kept decoders stay bounded.
+        for bitrate in 0..(MAX_PARKED_DECODERS as u32 * 3) {
+            let opus = AudioCodec::Opus {
+                channels: 1,
+                bitrate: 16_000 + bitrate,
+            };
+            let _ = built(&mut pipe, opus);
+            assert!(pipe.parked.len() <= MAX_PARKED_DECODERS);
+        }
     }
 }

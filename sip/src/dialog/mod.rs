@@ -303,7 +303,8 @@ pub fn status_for(error: &DialogError) -> u16 {
     }
 }
 
-fn reason_for(status: u16) -> &'static str {
+/// The reason phrase of a status [`status_for`] gives, so a refusal reads as its code says.
+pub fn reason_for(status: u16) -> &'static str {
     match status {
         400 => "Bad Request",
         420 => "Bad Extension",

@@ -19,6 +19,7 @@ mod bfcp;
 mod connection;
 mod crypto;
 mod error;
+pub mod h264;
 pub mod limits;
 mod media;
 pub mod offer_answer;

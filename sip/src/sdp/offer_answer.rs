@@ -19,6 +19,7 @@ use super::attribute::{Attribute, AttributeValue, ContentRole, Direction, Fmtp, 
 use super::bfcp::{FloorCtrlRole, FloorId};
 use super::connection::{parse_decimal, Connection, Origin};
 use super::crypto::{Crypto, CryptoSuite, KeyMaterial};
+use super::h264::H264Params;
 use super::media::{MediaDescription, MediaType, Proto};
 use super::session::SessionDescription;
 
@@ -103,23 +104,19 @@ fn codec_matches(
     {
         return false;
     }
-    // H.264 packetization modes are not interchangeable (RFC 6184 §8.2.2).
+    // H.264: same profile and packetization mode, valid parameters (RFC 6184 §8.2.2).
     if name.eq_ignore_ascii_case("H264") {
-        let theirs = fmtp
-            .and_then(|f| f.param("packetization-mode"))
-            .unwrap_or("0");
-        let ours = local
-            .fmtp
-            .as_ref()
-            .map(|p| Fmtp {
-                format: String::new(),
-                params: p.clone(),
-            })
-            .and_then(|f| f.param("packetization-mode").map(str::to_owned))
-            .unwrap_or_else(|| "0".to_owned());
-        return theirs == ours;
+        return h264_answer(local, fmtp).is_some();
     }
     true
+}
+
+/// Our answer's parameters for an offered H.264 format (`fmtp`) that `local` can take:
+/// derived from the offer, never our own `profile-level-id` copied (RFC 6184 §8.2.2).
+fn h264_answer(local: &LocalCodec, fmtp: Option<&Fmtp>) -> Option<String> {
+    let offered = H264Params::from_fmtp(fmtp)?;
+    let ours = H264Params::from_params(local.fmtp.as_deref().unwrap_or(""))?;
+    H264Params::answer(&offered, &ours)
 }
 
 fn rejected(offer: &MediaDescription) -> MediaDescription {
@@ -238,7 +235,18 @@ fn answer_rtp(
                 channels: local.channels,
             })),
         }
-        match (&local.fmtp, fmtp_attr) {
+        let h264 = local
+            .encoding_name
+            .eq_ignore_ascii_case("H264")
+            .then(|| {
+                let offered = match fmtp_attr.map(Attribute::value) {
+                    Some(AttributeValue::Fmtp(f)) => Some(f),
+                    _ => None,
+                };
+                h264_answer(local, offered)
+            })
+            .flatten();
+        match (h264.as_ref().or(local.fmtp.as_ref()), fmtp_attr) {
             (Some(params), _) => m.push_attribute(AttributeValue::Fmtp(Fmtp {
                 format: pt.to_string(),
                 params: params.clone(),

@@ -370,6 +370,7 @@ impl Calls {
             fallback_reason: None,
             record: None,
             bye_reason: None,
+            key_source: [None, None],
         };
         self.pending.remove(&id);
         self.by_call_id.insert(room_call_id, (id, Side::Room));

@@ -99,7 +99,9 @@ impl Calls {
         }
     }
 
-    /// ACK for a 2xx (outside any transaction).
+    /// ACK for a 2xx (outside any transaction), from either leg: it ends the peer's INVITE
+    /// (so our own re-INVITEs on that leg may start again) and may carry the answer to the
+    /// offer our 2xx made.
     pub(super) fn on_ack_sip(
         &mut self,
         layer: &mut TransactionLayer,
@@ -108,20 +110,28 @@ impl Calls {
     ) {
         let Ok(msg) = request.message() else { return };
         let Ok(call_id) = msg.call_id() else { return };
-        let Some(&(id, Side::Room)) = self.by_call_id.get(call_id) else {
+        let Some(&(id, side)) = self.by_call_id.get(call_id) else {
             return;
         };
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some((answer_due, has_body)) = call.room.on_ack(&msg) else {
+        let acked = match side {
+            Side::Room => call.room.on_ack(&msg),
+            Side::Cloud => call.cloud.leg.on_ack(&msg),
+        };
+        let Some((answer_due, has_body)) = acked else {
             return;
         };
-        if call.phase == Phase::Answered {
+        self.schedule(id);
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if side == Side::Room && call.phase == Phase::Answered {
             super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Active);
         }
         if call.phase == Phase::Pin {
-            if answer_due && has_body {
+            if side == Side::Room && answer_due && has_body {
                 match body_sdp(&msg) {
                     Ok(Some(answer)) => {
                         self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
@@ -132,24 +142,25 @@ impl Calls {
             return;
         }
         if answer_due && has_body {
-            let Some(local) = call.room.leg.local_sdp.as_ref() else {
+            let Some(local) = call.leg(side).local_sdp.as_ref() else {
                 return;
             };
             if let Ok(Some(answer)) = body_sdp(&msg) {
                 match negotiate::negotiated(local, &answer) {
                     Ok(streams) => {
-                        call.room.leg.streams = streams;
-                        call.room.leg.direction = negotiate::audio_direction(&answer);
+                        let leg = call.leg_mut(side);
+                        leg.streams = streams;
+                        leg.direction = negotiate::audio_direction(&answer);
                         self.configure_relay(now, id);
                     }
                     Err(refused) => {
                         let source = request.source.addr.ip();
-                        self.refuse_answer(layer, now, id, Side::Room, Some((source, refused)));
+                        self.refuse_answer(layer, now, id, side, Some((source, refused)));
                     }
                 }
             } else {
                 // An answer we cannot read is no answer: the media would never start.
-                self.refuse_answer(layer, now, id, Side::Room, None);
+                self.refuse_answer(layer, now, id, side, None);
             }
         }
     }
@@ -187,7 +198,7 @@ impl Calls {
                 self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
             }
             _ => {
-                if side == Side::Room && self.on_info(layer, now, tx, id, request, &msg) {
+                if self.on_info(layer, now, tx, id, side, request, &msg) {
                     return true;
                 }
                 // The rest (OPTIONS, INFO without DTMF …): accepted.
@@ -209,8 +220,12 @@ impl Calls {
         side: Side,
         r: OwnedMessage,
     ) {
+        let t1 = self.settings.t1;
         match self.calls.get_mut(&id) {
-            Some(call) => call.leg_mut(side).respond(layer, now, tx, r),
+            Some(call) => {
+                call.leg_mut(side).respond(layer, now, t1, tx, r);
+                self.schedule(id);
+            }
             None => sip_leg::respond(layer, now, tx, &r),
         }
     }
@@ -278,7 +293,11 @@ impl Calls {
             .map(|c| (c.name.clone(), c.clock_rate));
         let session = call.session;
         let meeting = call.meeting.clone();
-        let (sdp, leg) = call.split(side, media_ip, &self.media);
+        let other_video = negotiate::agreed_video(&call.leg(side.other()).streams);
+        let (mut sdp, leg) = call.split(side, media_ip, &self.media);
+        // Video is answered only in the format the other leg agreed (it passes through
+        // unchanged), or refused.
+        sdp.video_codecs = Some(other_video);
         let (caps, has_video) = sdp.running_caps(leg, offer.as_ref());
         let Some(offer) = offer else {
             // No offer (or an UPDATE that only refreshes): answer with what we have.

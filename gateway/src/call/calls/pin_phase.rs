@@ -114,14 +114,18 @@ impl Calls {
             .digit(time(now, self.wall), id, DigitSource::Rfc4733, digit)
     }
 
-    /// An INFO from the room. DTMF bodies feed PIN entry; a DTMF content type with a body we
-    /// cannot read gets 400; anything else (e.g. a video fast-update request) gets 200.
+    /// An INFO in either leg's dialog. A DTMF body feeds PIN entry (the room's, while it
+    /// runs) or is passed on to the other leg, as RFC 4733 events when that leg negotiated
+    /// telephone-event, else as an INFO of ours; a DTMF content type with a body we cannot
+    /// read gets 400; anything else (e.g. a video fast-update request) is not ours (false).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn on_info(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
         tx: TransactionId,
         id: u64,
+        side: Side,
         request: &Received,
         msg: &Message<'_>,
     ) -> bool {
@@ -139,10 +143,18 @@ impl Calls {
         }
         match crate::call::ivr::info_digit(&ct, msg.body) {
             Some(d) => {
-                self.core
-                    .digit(time(now, self.wall), id, DigitSource::Info, d);
                 if let Some(r) = response(request, 200, "OK", None) {
-                    self.respond_in_dialog(layer, now, tx, id, Side::Room, r);
+                    self.respond_in_dialog(layer, now, tx, id, side, r);
+                }
+                let taken = side == Side::Room
+                    && self
+                        .core
+                        .digit(time(now, self.wall), id, DigitSource::Info, d);
+                if !taken && self.key_source_is(id, side, DigitSource::Info) {
+                    let duration = crate::call::ivr::info_duration(&ct, msg.body);
+                    if let Some(event) = crate::call::ivr::event_code(d) {
+                        self.forward_digit(layer, now, id, side.other(), event, duration);
+                    }
                 }
             }
             None => {

@@ -16,7 +16,10 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        if call.room.on_timer(layer, now, id) == AckWait::GaveUp {
+        if call.room.on_timer(layer, now, id) == AckWait::GaveUp
+            || call.room.leg.on_timer(layer, now, id) == AckWait::GaveUp
+            || call.cloud.leg.on_timer(layer, now, id) == AckWait::GaveUp
+        {
             self.end(now, id, EndCause::Normal);
             return;
         }
@@ -28,7 +31,8 @@ impl Calls {
             return;
         }
         if let Some(tx) = call.cloud.refresh(layer, now, &self.settings.sip_host) {
-            self.track(tx, id, TxRole::InDialog(Side::Cloud));
+            // A re-INVITE refresh is answered with SDP like any re-offer of ours: applied.
+            self.track(tx, id, TxRole::Mirror(Side::Cloud));
         }
     }
 

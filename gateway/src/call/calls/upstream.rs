@@ -99,7 +99,9 @@ impl Calls {
             .unwrap_or_default();
         let video = call.video;
         let direction = call.room.leg.direction;
-        let (sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
+        let room_video = negotiate::video_for_offer(call.room.offer.as_ref());
+        let (mut sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
+        sdp.video_codecs = Some(room_video);
         let caps = sdp.caps(leg.sdp_version, negotiate::audio_preferring(&first), video);
         let offer = match sdp.offer(&caps, video, direction) {
             Ok(s) => s,
@@ -276,7 +278,22 @@ impl Calls {
             }
             _ => room_codecs.first().copied(),
         };
+        // Every codec the cloud agreed that the room offered is answered (in the room's
+        // order), so either side may switch among them and still pass through; with none
+        // in common, the one codec the relay transcodes to.
+        let cloud_agreed: Vec<_> = call
+            .cloud
+            .leg
+            .streams
+            .audio()
+            .map(|s| s.codecs.iter().filter_map(|c| c.relay()).collect())
+            .unwrap_or_default();
+        let both: Vec<_> = cloud_agreed
+            .into_iter()
+            .filter(|c| room_codecs.iter().any(|r| negotiate::same_codec(*r, *c)))
+            .collect();
         let audio = match (&call.room.offer, choice) {
+            (Some(_), Some(_)) if !both.is_empty() => negotiate::audio_among(&both),
             (Some(_), Some(c)) => negotiate::audio_only(c),
             (None, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),
@@ -326,7 +343,12 @@ impl Calls {
         let media_ip = self.settings.media_ip;
         let call = self.calls.get_mut(&id)?;
         let offer = call.room.offer.clone();
-        let (sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        let agreed = negotiate::agreed_video(&call.cloud.leg.streams);
+        let (mut sdp, leg) = call.split(Side::Room, media_ip, &self.media);
+        // The room's video is answered in the format the cloud agreed to, or refused.
+        if video {
+            sdp.video_codecs = Some(agreed);
+        }
         let first = sdp.first(
             leg.sdp_version,
             offer.as_ref(),

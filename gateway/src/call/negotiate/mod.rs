@@ -17,7 +17,12 @@ use roomgate_media::codec::AudioCodec;
 use roomgate_media::relay::StreamKind;
 
 pub use roomgate_core::codecs::{relay_codec, same_codec};
-pub use roomgate_core::{bridge_streams, pin_streams, reserve_streams, AudioPath, BridgeError};
+pub use roomgate_core::{pin_streams, reserve_streams, AudioPath, BridgeError};
+
+mod video;
+
+use video::same_format;
+pub use video::{agreed_video, bridge_streams, video_compatible, video_for_offer};
 
 use super::sdes::{self, srtp_suite, Unusable};
 use roomgate_sip::sdp::offer_answer::{
@@ -59,8 +64,20 @@ pub fn room_suites() -> Vec<CryptoSuite> {
     ]
 }
 
-/// Payload type of RFC 4733 events in our own offers.
+/// Payload type of RFC 4733 events at 8 kHz in our own offers (with G.711 and G.722).
 pub const TELEPHONE_EVENT_PT: u8 = 101;
+
+/// Payload type of RFC 4733 events at 48 kHz in our own offers (with Opus).
+pub const TELEPHONE_EVENT_48K_PT: u8 = 110;
+
+/// Payload type of RFC 4733 events at 16 kHz (answers only: no codec of ours runs its RTP
+/// clock at 16 kHz, but some peers pair events at that rate with wideband audio).
+const TELEPHONE_EVENT_16K_PT: u8 = 102;
+
+/// Event clock rates we answer whatever audio they are offered with: a peer pairing its
+/// events with another codec's rate (events at 8 kHz next to Opus, say) still has its keys
+/// heard. Other rates are left out of the answer.
+const ANSWERED_EVENT_RATES: [u32; 3] = [8000, 16000, 48000];
 
 fn codec(
     media: MediaType,
@@ -97,15 +114,23 @@ pub fn audio_codecs() -> Vec<LocalCodec> {
     ]
 }
 
-fn telephone_event() -> LocalCodec {
-    codec(
+/// RFC 4733 events at the RTP clock rate `rate` of the audio codec they go with (§2.1: the
+/// events share the audio stream's timestamp clock); None for a rate none of our codecs has.
+fn telephone_event(rate: u32) -> Option<LocalCodec> {
+    let pt = match rate {
+        8000 => TELEPHONE_EVENT_PT,
+        16000 => TELEPHONE_EVENT_16K_PT,
+        48000 => TELEPHONE_EVENT_48K_PT,
+        _ => return None,
+    };
+    Some(codec(
         MediaType::Audio,
         "telephone-event",
-        8000,
+        rate,
         None,
         Some("0-16"),
-        TELEPHONE_EVENT_PT,
-    )
+        pt,
+    ))
 }
 
 /// H.264 is passed through, never transcoded, so both packetization modes are offered.
@@ -131,11 +156,19 @@ pub fn video_codecs() -> Vec<LocalCodec> {
 }
 
 /// Every codec an SDP of ours lists: `audio` (in the caller's preference), then
-/// telephone-event, then the video codecs when `with_video`. The one codec table of the legs
-/// and the echo service, so the echo takes exactly what a leg would send it.
+/// telephone-event once per RTP clock rate among them (8 kHz for G.711 and G.722, whose RTP
+/// clock is 8000 per RFC 3551; 48 kHz for Opus), then the video codecs when `with_video`.
+/// The one codec table of the legs and the echo service, so the echo takes exactly what a
+/// leg would send it.
 pub fn codec_table(audio: Vec<LocalCodec>, with_video: bool) -> Vec<LocalCodec> {
+    let mut rates: Vec<u32> = Vec::new();
+    for c in &audio {
+        if !rates.contains(&c.clock_rate) {
+            rates.push(c.clock_rate);
+        }
+    }
     let mut codecs = audio;
-    codecs.push(telephone_event());
+    codecs.extend(rates.into_iter().filter_map(telephone_event));
     if with_video {
         codecs.extend(video_codecs());
     }
@@ -322,6 +355,68 @@ fn codecs_of(m: &MediaDescription) -> Vec<Codec> {
     out
 }
 
+/// The formats of `theirs` that `ours` also lists (same encoding, clock rate and channels,
+/// and for H.264 the same profile and packetization mode, RFC 6184 §8.2.2), in their order
+/// with their payload types and parameters. A format of theirs whose payload type ours
+/// lists for the same encoding must match that very format: an answer of ours keeps the
+/// offer's payload types (RFC 3264 §6.1), so as answerer the result is exactly the formats
+/// our answer contains, not every offered format of the same name.
+fn common_formats(ours: &[Codec], theirs: Vec<Codec>) -> Vec<Codec> {
+    let same_encoding = |o: &Codec, t: &Codec| {
+        o.name.eq_ignore_ascii_case(&t.name)
+            && o.clock_rate == t.clock_rate
+            && o.channels == t.channels
+    };
+    let matches = |o: &Codec, t: &Codec| same_encoding(o, t) && same_format(o, t);
+    theirs
+        .into_iter()
+        .filter(|t| {
+            match ours
+                .iter()
+                .find(|o| o.payload_type == t.payload_type && same_encoding(o, t))
+            {
+                Some(o) => matches(o, t),
+                None => ours.iter().any(|o| matches(o, t)),
+            }
+        })
+        .collect()
+}
+
+/// Our audio codecs that are among `agreed` (the answer to a room lists them in the room's
+/// order, RFC 3264 §6.1, whatever order we give them).
+pub fn audio_among(agreed: &[AudioCodec]) -> Vec<LocalCodec> {
+    audio_codecs()
+        .into_iter()
+        .filter(|l| {
+            relay_codec(&l.encoding_name, l.clock_rate)
+                .is_some_and(|r| agreed.iter().any(|a| same_codec(*a, r)))
+        })
+        .collect()
+}
+
+/// The RFC 4733 format among a stream's `common` formats: the one at the clock rate of the
+/// audio codec spoken (the first), else one at any rate, since a peer may pair them
+/// differently and the events are still its key presses (the receiver times them by the
+/// rate they were negotiated at, whatever it is).
+fn telephone_event_of(common: &[Codec]) -> Option<spec::TelephoneEvent> {
+    let is_event = |c: &&Codec| c.name.eq_ignore_ascii_case("telephone-event");
+    let audio_rate = common
+        .iter()
+        .find(|c| {
+            !c.name.eq_ignore_ascii_case("telephone-event") && !c.name.eq_ignore_ascii_case("CN")
+        })
+        .map(|c| c.clock_rate);
+    let events: Vec<&Codec> = common.iter().filter(is_event).collect();
+    events
+        .iter()
+        .find(|c| Some(c.clock_rate) == audio_rate)
+        .or(events.first())
+        .map(|c| spec::TelephoneEvent {
+            payload_type: c.payload_type,
+            clock_rate: c.clock_rate,
+        })
+}
+
 fn spec_direction(d: Direction) -> spec::Direction {
     match d {
         Direction::SendRecv => spec::Direction::SendRecv,
@@ -396,16 +491,11 @@ pub fn negotiated(
         if ours.port == 0 || theirs.port == 0 || out.has(role) {
             continue;
         }
-        // The answer holds only common formats: whichever side has fewer is it.
-        let (a, b) = (codecs_of(ours), codecs_of(theirs));
-        let common = if a.len() <= b.len() { a } else { b };
-        let telephone_event = common
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case("telephone-event") && c.clock_rate == 8000)
-            .map(|c| spec::TelephoneEvent {
-                payload_type: c.payload_type,
-                clock_rate: c.clock_rate,
-            });
+        // The formats both SDPs list (an answer may not add any, RFC 3264 §6.1), in the
+        // peer's order: as answerer ours follows the offer's, as offerer the answer's order
+        // is the answerer's preference.
+        let common = common_formats(&codecs_of(ours), codecs_of(theirs));
+        let telephone_event = telephone_event_of(&common);
         let codecs = common
             .into_iter()
             .filter(|c| {
@@ -502,7 +592,18 @@ pub fn answer_on_ports(
     ports: &[u16],
 ) -> SessionDescription {
     let offer = sdes::usable_offer(offer);
-    offer_answer::answer(&offer, caps, ports, &mut new_key)
+    let mut caps = caps.clone();
+    let has_events = |codecs: &[LocalCodec], rate: u32| {
+        codecs
+            .iter()
+            .any(|c| c.encoding_name == "telephone-event" && c.clock_rate == rate)
+    };
+    for rate in ANSWERED_EVENT_RATES {
+        if !has_events(&caps.codecs, rate) {
+            caps.codecs.extend(telephone_event(rate));
+        }
+    }
+    offer_answer::answer(&offer, &caps, ports, &mut new_key)
 }
 
 /// Whether the offer has a main video stream we could take.

@@ -192,7 +192,7 @@ fn we_refresh_the_cloud_session_when_it_makes_us_the_refresher() {
     let answer = cloud_answer(&out, 1, CLOUD_RTP, "sendrecv");
     let ok = out.reply(200, "OK", "c1", CLOUD, Some(&answer)).replace(
         "Content-Type:",
-        "Require: timer\r\nSession-Expires: 120;refresher=uac\r\nContent-Type:",
+        "Allow: INVITE, ACK, BYE, UPDATE\r\nRequire: timer\r\nSession-Expires: 120;refresher=uac\r\nContent-Type:",
     );
     w.send(CLOUD, &ok);
     let room_ok = w.final_response(ROOM);

@@ -4,12 +4,13 @@
 
 use std::time::Duration;
 
+use super::negotiation::{audio_packet, cloud_answer_formats};
 use super::pin::{cloud_media, key_press, room_media};
 use super::sip_text::{cloud_answer, plain_sdp};
 use super::*;
 
 /// A PCMU packet (20 ms of silence).
-fn pcmu_packet(seq: u16, ssrc: u32) -> Vec<u8> {
+pub(crate) fn pcmu_packet(seq: u16, ssrc: u32) -> Vec<u8> {
     let mut p = vec![0x80, 0];
     p.extend_from_slice(&seq.to_be_bytes());
     p.extend_from_slice(&(u32::from(seq) * 160).to_be_bytes());
@@ -156,4 +157,79 @@ fn media_keeps_a_call_alive_past_the_inactivity_timeout() {
     }
     assert!(w.take(ROOM).iter().all(|m| m.method() != Some("BYE")));
     assert_eq!(w.live_calls(), 1);
+}
+
+/// `(sequence number, timestamp)` of the audio-sized RTP packets among `sent`.
+fn seq_ts(sent: &[Sent]) -> Vec<(u16, u32)> {
+    sent.iter()
+        .filter(|s| s.bytes.len() == 172)
+        .filter_map(|s| {
+            let seq = u16::from_be_bytes([*s.bytes.get(2)?, *s.bytes.get(3)?]);
+            let ts = s.bytes.get(4..8)?;
+            Some((seq, u32::from_be_bytes([ts[0], ts[1], ts[2], ts[3]])))
+        })
+        .collect()
+}
+
+#[test]
+fn numbering_stays_continuous_across_a_switch_between_pass_through_and_transcoding() {
+    let mut w = World::new();
+    // The room agreed PCMU alone; the cloud PCMU and PCMA: PCMA from the cloud is
+    // transcoded, PCMU passed through, both under the cloud's one SSRC.
+    let call = w.connect_with("switch-seq", OPEN, &pcmu_sdp(), |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (8, "PCMA/8000")])
+    });
+    let pts = [0, 0, 0, 8, 8, 8, 8, 0, 0, 0, 8, 8, 0, 0];
+    for (seq, pt) in (100u16..).zip(pts) {
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(pt, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    let got = seq_ts(&w.take_rtp(room_media()));
+    assert!(got.len() >= pts.len() - 2, "{got:?}");
+    for pair in got.windows(2) {
+        let [(s0, t0), (s1, t1)] = pair else { continue };
+        assert_eq!(s1.wrapping_sub(*s0), 1, "consecutive: {got:?}");
+        let step = t1.wrapping_sub(*t0);
+        assert!(step > 0 && step < 0x8000_0000, "forward: {got:?}");
+    }
+}
+
+#[test]
+fn a_peer_alternating_codecs_every_packet_builds_one_decoder_per_codec() {
+    let mut w = World::new();
+    // Pass-through on PCMU; the cloud also agreed PCMA and G.722, which the room did not:
+    // alternating them every packet switches the transcoding pipeline's decoder each time.
+    let call = w.connect_with("switch-churn", OPEN, &pcmu_sdp(), |_| {
+        cloud_answer_formats(&[(0, "PCMU/8000"), (8, "PCMA/8000"), (9, "G722/8000")])
+    });
+    let before = w.relay_stats().decoders_built;
+    for seq in 0u16..200 {
+        let pt = if seq % 2 == 0 { 8 } else { 9 };
+        w.send_rtp(
+            cloud_media(),
+            call.cloud_port,
+            &audio_packet(pt, seq, 0xbbbb),
+        );
+        w.advance(Duration::from_millis(20));
+    }
+    let built = w.relay_stats().decoders_built - before;
+    assert!(
+        built <= 1,
+        "one decoder for the codec switched to, then reused: {built}"
+    );
+    let heard = w.take_rtp(room_media());
+    assert!(
+        heard.len() >= 150,
+        "the room keeps hearing audio: {}",
+        heard.len()
+    );
+}
+
+/// The room's SDP: PCMU only on [`ROOM_RTP`].
+fn pcmu_sdp() -> String {
+    super::sip_text::pcmu(1, ROOM_RTP)
 }

@@ -12,9 +12,12 @@
 mod dialog;
 mod identity;
 mod media;
+mod negotiation;
 mod pin;
 mod setup;
+mod signalling;
 mod sip_text;
+mod video;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -260,6 +263,11 @@ impl World {
             MediaPlane::Local(l) => l,
             MediaPlane::Net(_) => unreachable!("the world has no sockets"),
         }
+    }
+
+    /// The relay's counters.
+    pub fn relay_stats(&self) -> roomgate_media::relay::RelayStats {
+        self.local().relay_stats()
     }
 
     pub fn calls(&self) -> &Calls {

@@ -289,7 +289,7 @@ pub(crate) fn cloud_answer(offer: &Sip, version: u32, port: u16, direction: &str
         .to_owned();
     let proto = audio.proto.to_string();
     // telephone-event at the audio clock rate when the offer has it.
-    let rate = line.rsplit('/').next().unwrap_or("8000").to_owned();
+    let rate = line.split('/').nth(1).unwrap_or("8000").to_owned();
     let te = offer.body().lines().find_map(|l| {
         let rest = l.strip_prefix("a=rtpmap:")?;
         let (pt, name) = rest.split_once(' ')?;

@@ -39,6 +39,12 @@ impl Ids {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }
 
+    /// A number below `n` (0 when `n` is 0); the bias of the modulo is irrelevant for the
+    /// small ranges it draws (Retry-After seconds).
+    pub(crate) fn below(&mut self, n: u32) -> u32 {
+        self.0.next_u32().checked_rem(n).unwrap_or(0)
+    }
+
     /// A Via branch (RFC 3261 magic cookie, then 80 random bits).
     pub(crate) fn branch(&mut self) -> String {
         format!("z9hG4bK{}", self.hex(10))

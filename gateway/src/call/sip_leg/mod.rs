@@ -29,11 +29,13 @@ pub(crate) use uac::{late_answer, UacEvent, UacLeg};
 mod ids;
 pub(crate) mod path;
 pub use ids::Ids;
-pub(crate) use uas::{AckWait, UasLeg};
+pub(crate) use uas::UasLeg;
 
 pub(crate) const SERVER: &str = concat!("Roomgate/", env!("CARGO_PKG_VERSION"));
 pub(crate) const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO";
 pub(crate) const SDP: &str = "application/sdp";
+/// Key presses in INFO bodies (`Signal=`, `Duration=`).
+pub(crate) const DTMF_RELAY: &str = "application/dtmf-relay";
 /// Largest SDP body we parse (bodies larger than this are refused with 488).
 pub const MAX_SDP: usize = 16 * 1024;
 
@@ -142,6 +144,75 @@ pub(crate) fn refuse(
     }
 }
 
+/// Where the wait for the ACK of a 2xx of ours stands after its timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AckWait {
+    /// Still waiting (the 2xx went again if it was due), or not waiting at all.
+    Waiting,
+    /// No ACK within 64*T1: the dialog is over (RFC 3261 §13.3.1.4).
+    GaveUp,
+}
+
+/// Our 2xx to an INVITE while its ACK is awaited. Over UDP the INVITE server transaction
+/// leaves 2xx retransmission to us (RFC 6026), for the dialog-making INVITE and every
+/// re-INVITE alike: a peer whose 2xx was lost would otherwise wait for a session change
+/// that never comes.
+pub(crate) struct Retransmit {
+    at: Instant,
+    interval: Duration,
+    until: Instant,
+    tx: TransactionId,
+    response: OwnedMessage,
+}
+
+/// The longest gap between two retransmissions of a 2xx (T2, RFC 3261 §13.3.1.4).
+const T2: Duration = Duration::from_secs(4);
+
+impl Retransmit {
+    pub(crate) fn new(
+        now: Instant,
+        t1: Duration,
+        tx: TransactionId,
+        response: OwnedMessage,
+    ) -> Self {
+        Retransmit {
+            at: now + t1,
+            interval: t1,
+            until: now + t1 * 64,
+            tx,
+            response,
+        }
+    }
+
+    pub(crate) fn due(&self) -> Instant {
+        self.at
+    }
+
+    /// Sends the 2xx again when due; GaveUp once 64*T1 passed without the ACK.
+    pub(crate) fn on_timer(&mut self, layer: &mut TransactionLayer, now: Instant) -> AckWait {
+        if self.at > now {
+            return AckWait::Waiting;
+        }
+        if now >= self.until {
+            return AckWait::GaveUp;
+        }
+        self.interval = (self.interval * 2).min(T2);
+        self.at = now + self.interval;
+        respond(layer, now, self.tx, &self.response);
+        AckWait::Waiting
+    }
+}
+
+/// Whether `r` is a 2xx to an INVITE (its ACK is ours to wait for).
+fn is_invite_2xx(r: &OwnedMessage) -> bool {
+    let success = matches!(r.start, roomgate_sip::OwnedStartLine::Response { code, .. } if (200..300).contains(&code));
+    success
+        && r.headers.iter().any(|(n, v)| {
+            HeaderName::from_wire(n) == HeaderName::CSeq
+                && v.trim_end().rsplit(' ').next() == Some("INVITE")
+        })
+}
+
 /// What a response to a request we sent in a dialog meant.
 #[derive(Debug, Default)]
 pub(crate) struct InDialogAnswer {
@@ -168,6 +239,8 @@ pub(crate) struct DialogLeg {
     pub timer_interval: Option<u32>,
     /// Tags, branches and cnonces of this leg.
     pub(crate) ids: Ids,
+    /// Our 2xx to the peer's re-INVITE until its ACK.
+    reinvite_ok: Option<Retransmit>,
 }
 
 impl DialogLeg {
@@ -182,6 +255,7 @@ impl DialogLeg {
             direction,
             expires_at: None,
             timer_interval: None,
+            reinvite_ok: None,
         }
     }
 
@@ -190,11 +264,13 @@ impl DialogLeg {
     }
 
     /// Sends a response to a request in this dialog; the dialog learns of it, so a refused
-    /// re-INVITE no longer counts as pending (the next one would get 500).
+    /// re-INVITE no longer counts as pending (the next one would get 500). A 2xx to a
+    /// re-INVITE goes again every `t1` (doubling) over UDP until its ACK.
     pub(crate) fn respond(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
+        t1: Duration,
         tx: TransactionId,
         r: OwnedMessage,
     ) {
@@ -202,6 +278,47 @@ impl DialogLeg {
             let _ = d.on_response_sent(&r);
         }
         respond(layer, now, tx, &r);
+        if is_invite_2xx(&r) && self.transport() == Transport::Udp {
+            self.reinvite_ok = Some(Retransmit::new(now, t1, tx, r));
+        }
+    }
+
+    /// An ACK in this dialog: `(answer_due, has_body)` when it acknowledges our 2xx (its
+    /// retransmissions stop), None when the dialog has no 2xx of ours waiting for it.
+    pub(crate) fn on_ack(&mut self, msg: &Message<'_>) -> Option<(bool, bool)> {
+        let dialog = self.dialog.as_mut()?;
+        let Ok(InDialogRequest::Ack {
+            answer_due,
+            has_body,
+        }) = dialog.on_request(msg)
+        else {
+            return None;
+        };
+        self.reinvite_ok = None;
+        Some((answer_due, has_body))
+    }
+
+    /// Retransmits our 2xx to a re-INVITE when due.
+    pub(crate) fn on_timer(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        call: u64,
+    ) -> AckWait {
+        let Some(rt) = self.reinvite_ok.as_mut() else {
+            return AckWait::Waiting;
+        };
+        let wait = rt.on_timer(layer, now);
+        if wait == AckWait::GaveUp {
+            self.reinvite_ok = None;
+            tracing::info!(call, "peer never acknowledged our 2xx to its re-INVITE");
+        }
+        wait
+    }
+
+    /// When our 2xx to a re-INVITE is due again.
+    pub(crate) fn retransmit_due(&self) -> Option<Instant> {
+        self.reinvite_ok.as_ref().map(Retransmit::due)
     }
 
     /// A request that came in this leg's dialog: what it is, or None when it was refused here
@@ -230,7 +347,9 @@ impl DialogLeg {
             }
             Ok(k) => Some(k),
             Err(e) => {
-                refuse_dialog_error(layer, now, tx, request, &e);
+                let retry_after = roomgate_sip::dialog::retry_after_range(&e)
+                    .map_or(0, |r| self.ids.below(r.end().saturating_add(1)));
+                refuse_dialog_error(layer, now, tx, request, &e, retry_after);
                 None
             }
         }
@@ -324,6 +443,32 @@ impl DialogLeg {
         }
     }
 
+    /// An INFO carrying a key press (`application/dtmf-relay` `body`): its transaction.
+    pub(crate) fn info(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        host: &str,
+        call: u64,
+        body: &str,
+    ) -> Option<TransactionId> {
+        let (Some(dialog), Some(dest)) = (self.dialog.as_mut(), self.dest) else {
+            return None;
+        };
+        let hop = hop(host, dest.transport);
+        let body = Body {
+            content_type: DTMF_RELAY,
+            bytes: body.as_bytes(),
+        };
+        match dialog.build_request(Method::Info, &hop, &self.ids.branch(), Some(body)) {
+            Ok(info) => layer.send_request(now, info, dest).ok(),
+            Err(e) => {
+                tracing::debug!(call, error = %e, "no INFO");
+                None
+            }
+        }
+    }
+
     /// Hangs the dialog up (with an RFC 3326 `reason` when given): the BYE's transaction.
     pub(crate) fn bye(
         &mut self,
@@ -352,19 +497,24 @@ impl DialogLeg {
     }
 }
 
-/// The status (and Retry-After, for a glare) of a request the dialog refused.
+/// Refuses a request the dialog refused, through the shared [`roomgate_sip::dialog::refuse`]:
+/// its status with the headers that status needs (Retry-After drawn at random within the
+/// RFC 3261 §14.2 range, Unsupported for 420, Min-SE for 422).
 fn refuse_dialog_error(
     layer: &mut TransactionLayer,
     now: Instant,
     tx: TransactionId,
     request: &Received,
     e: &DialogError,
+    retry_after: u32,
 ) {
-    let code = roomgate_sip::dialog::status_for(e);
-    if let Some(mut r) = response(request, code, "Refused", None) {
-        if let Some(range) = roomgate_sip::dialog::retry_after_range(e) {
-            r.push(HeaderName::RetryAfter, range.start());
-        }
-        respond(layer, now, tx, &r);
-    }
+    let Ok(msg) = request.message() else {
+        return;
+    };
+    let Some(mut r) = roomgate_sip::dialog::refuse(&msg, e, None, retry_after) else {
+        return;
+    };
+    crate::sip::tu::stamp_top_via(&mut r, &msg, request.source.addr);
+    r.push(HeaderName::Server, SERVER);
+    respond(layer, now, tx, &r);
 }

@@ -9,7 +9,7 @@ use crate::call::media_plane::MediaPlane;
 use roomgate_core::media_spec::MediaSpec;
 use roomgate_media::relay::{Leg, LegUpdate, SessionId, StreamKind};
 use roomgate_sip::sdp::offer_answer::{LocalCapabilities, LocalCodec, OfferError};
-use roomgate_sip::sdp::{Direction, SessionDescription};
+use roomgate_sip::sdp::{Direction, MediaType, SessionDescription};
 
 use super::DialogLeg;
 use crate::call::negotiate::{self, MediaPolicy};
@@ -44,6 +44,9 @@ pub(crate) struct LegSdp<'a> {
     pub policy: &'a MediaPolicy,
     pub call: u64,
     pub ports: [Option<u16>; 2],
+    /// The video formats we take instead of our own: the other leg's agreed ones, so video
+    /// passes through only in a format both legs can use (see [`negotiate::agreed_video`]).
+    pub video_codecs: Option<Vec<LocalCodec>>,
 }
 
 impl LegSdp<'_> {
@@ -62,7 +65,13 @@ impl LegSdp<'_> {
         audio: Vec<LocalCodec>,
         video: bool,
     ) -> LocalCapabilities {
-        negotiate::capabilities(self.media_ip, self.policy, self.call, version, audio, video)
+        let mut caps =
+            negotiate::capabilities(self.media_ip, self.policy, self.call, version, audio, video);
+        if let Some(v) = self.video_codecs.as_ref().filter(|_| video) {
+            caps.codecs.retain(|c| c.media != MediaType::Video);
+            caps.codecs.extend(v.iter().cloned());
+        }
+        caps
     }
 
     /// Our answer to `offer`; video gets a port only when `video`.

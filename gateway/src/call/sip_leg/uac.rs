@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use roomgate_sip::dialog::session_timer;
-use roomgate_sip::dialog::Dialog;
+use roomgate_sip::dialog::{Body, Dialog};
 use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
 use roomgate_sip::headers::AuthValue;
 use roomgate_sip::sdp::{Direction, SessionDescription};
@@ -20,6 +20,13 @@ use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
 
 /// Longest user part or display name of the caller we copy into our From.
 const MAX_IDENTITY_PART: usize = 64;
+
+/// Methods of the peer's Allow we read (more is not a list of methods but an attack).
+const MAX_ALLOW_METHODS: usize = 64;
+
+/// How soon a session refresh that could not start (an INVITE of either side in progress)
+/// is tried again.
+const REFRESH_RETRY: Duration = Duration::from_secs(2);
 
 /// What a response to our INVITE meant.
 #[derive(Debug)]
@@ -53,6 +60,9 @@ pub(crate) struct UacLeg {
     /// A 1xx came: a CANCEL may be sent.
     pub provisional: bool,
     refresh_at: Option<Instant>,
+    /// The peer's 2xx listed UPDATE in Allow: refreshes may use it (RFC 4028 §9), else
+    /// they are re-INVITEs, which every UA must take.
+    peer_allows_update: bool,
     /// The upstream is inside our trust domain (RFC 3325): it gets P-Asserted-Identity.
     assert_identity: bool,
     /// Loop tokens our INVITE carries: earlier gateways' and ours (see `path`).
@@ -80,6 +90,7 @@ impl UacLeg {
             credentials,
             provisional: false,
             refresh_at: None,
+            peer_allows_update: false,
             assert_identity: false,
             loop_tokens: Vec::new(),
             leg: DialogLeg::new(None, direction, ids),
@@ -306,6 +317,11 @@ impl UacLeg {
             self.ack = Some(bytes);
         }
         self.leg.dialog = Some(dialog);
+        self.peer_allows_update = msg
+            .headers_named(HeaderName::Allow)
+            .flat_map(|h| h.value.split(','))
+            .take(MAX_ALLOW_METHODS)
+            .any(|m| m.trim().eq_ignore_ascii_case("UPDATE"));
         if let Ok(Some(neg)) = session_timer::uac_negotiated(msg) {
             let d = neg.deadlines(now);
             self.refresh_at = d.refresh_at;
@@ -333,8 +349,10 @@ impl UacLeg {
         Some((tx, late))
     }
 
-    /// RFC 4028 refresh when due: an UPDATE without a body. The UPDATE's transaction, when
-    /// one was sent.
+    /// RFC 4028 refresh when due: an UPDATE without a body when the peer allows UPDATE, else
+    /// a re-INVITE with our current SDP unchanged (§7.4: a peer that does not list UPDATE
+    /// would answer 405 or 501, and the session would expire). The request's transaction,
+    /// when one was sent.
     pub(crate) fn refresh(
         &mut self,
         layer: &mut TransactionLayer,
@@ -345,13 +363,34 @@ impl UacLeg {
             return None;
         }
         let interval = self.leg.timer_interval;
-        self.refresh_at = interval.map(|i| now + Duration::from_secs(u64::from(i) / 2));
-        self.leg.expires_at = interval.map(|i| now + Duration::from_secs(u64::from(i)));
         let dest = self.leg.dest?;
         let hop = hop(host, dest.transport);
+        let sdp = self
+            .leg
+            .local_sdp
+            .as_ref()
+            .map(SessionDescription::to_bytes);
         let dialog = self.leg.dialog.as_mut()?;
+        let (method, body) = match sdp.as_deref() {
+            _ if self.peer_allows_update => (Method::Update, None),
+            Some(bytes) => (
+                Method::Invite,
+                Some(Body {
+                    content_type: SDP,
+                    bytes,
+                }),
+            ),
+            None => (Method::Invite, None),
+        };
+        if method == Method::Invite && !dialog.can_reinvite() {
+            // Either side's INVITE in progress: that exchange ends first, then we refresh.
+            self.refresh_at = Some(now + REFRESH_RETRY);
+            return None;
+        }
+        self.refresh_at = interval.map(|i| now + Duration::from_secs(u64::from(i) / 2));
+        self.leg.expires_at = interval.map(|i| now + Duration::from_secs(u64::from(i)));
         let mut req = dialog
-            .build_request(Method::Update, &hop, &self.leg.ids.branch(), None)
+            .build_request(method, &hop, &self.leg.ids.branch(), body)
             .ok()?;
         if let Some(i) = interval {
             req.push(
@@ -363,9 +402,13 @@ impl UacLeg {
         layer.send_request(now, req, dest).ok()
     }
 
-    /// The leg's deadlines (session refresh, session expiry).
-    pub(crate) fn deadlines(&self) -> [Option<Instant>; 2] {
-        [self.refresh_at, self.leg.expires_at]
+    /// The leg's deadlines (session refresh, session expiry, re-INVITE 2xx retransmission).
+    pub(crate) fn deadlines(&self) -> [Option<Instant>; 3] {
+        [
+            self.refresh_at,
+            self.leg.expires_at,
+            self.leg.retransmit_due(),
+        ]
     }
 }
 

@@ -6,29 +6,12 @@
 use std::time::{Duration, Instant};
 
 use roomgate_sip::dialog::session_timer::{self, Refresher, SessionTimerConfig};
-use roomgate_sip::dialog::{Dialog, InDialogRequest};
+use roomgate_sip::dialog::Dialog;
 use roomgate_sip::sdp::{Direction, SessionDescription};
 use roomgate_sip::transaction::{Destination, Received, TransactionId, TransactionLayer};
-use roomgate_sip::{HeaderName, Message, OwnedMessage};
+use roomgate_sip::{HeaderName, Message};
 
-use super::{contact, respond, response, DialogLeg, Ids, ALLOW, SDP, SERVER};
-
-/// Our 2xx while its ACK is awaited.
-struct Retransmit {
-    at: Instant,
-    interval: Duration,
-    until: Instant,
-    response: OwnedMessage,
-}
-
-/// Where the wait for the ACK of our 2xx stands after its timer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AckWait {
-    /// Still waiting (the 2xx went again if it was due), or not waiting at all.
-    Waiting,
-    /// No ACK within 64*T1: the dialog is over (RFC 3261 §13.3.1.4).
-    GaveUp,
-}
+use super::{contact, respond, response, AckWait, DialogLeg, Ids, Retransmit, ALLOW, SDP, SERVER};
 
 pub(crate) struct UasLeg {
     /// The INVITE that made this leg, as received.
@@ -140,12 +123,7 @@ impl UasLeg {
         }
         self.leg.local_sdp = Some(local);
         if transport == roomgate_sip::transaction::Transport::Udp {
-            self.retransmit = Some(Retransmit {
-                at: now + t1,
-                interval: t1,
-                until: now + t1 * 64,
-                response: resp.clone(),
-            });
+            self.retransmit = Some(Retransmit::new(now, t1, self.tx, resp.clone()));
         }
         drop(invite);
         respond(layer, now, self.tx, &resp);
@@ -154,16 +132,9 @@ impl UasLeg {
     /// The ACK of our 2xx: `(answer_due, has_body)` when the dialog takes it (the
     /// retransmissions stop), None when it is not this dialog's.
     pub(crate) fn on_ack(&mut self, msg: &Message<'_>) -> Option<(bool, bool)> {
-        let dialog = self.leg.dialog.as_mut()?;
-        let Ok(InDialogRequest::Ack {
-            answer_due,
-            has_body,
-        }) = dialog.on_request(msg)
-        else {
-            return None;
-        };
+        let acked = self.leg.on_ack(msg)?;
         self.retransmit = None;
-        Some((answer_due, has_body))
+        Some(acked)
     }
 
     /// Retransmits our 2xx when due.
@@ -176,23 +147,21 @@ impl UasLeg {
         let Some(rt) = self.retransmit.as_mut() else {
             return AckWait::Waiting;
         };
-        if rt.at > now {
-            return AckWait::Waiting;
-        }
-        if now >= rt.until {
+        let wait = rt.on_timer(layer, now);
+        if wait == AckWait::GaveUp {
             self.retransmit = None;
             tracing::info!(call, "room never acknowledged our 200");
-            return AckWait::GaveUp;
         }
-        rt.interval = (rt.interval * 2).min(Duration::from_secs(4));
-        rt.at = now + rt.interval;
-        let resp = rt.response.clone();
-        respond(layer, now, self.tx, &resp);
-        AckWait::Waiting
+        wait
     }
 
-    /// The leg's deadlines (2xx retransmission, session expiry).
-    pub(crate) fn deadlines(&self) -> [Option<Instant>; 2] {
-        [self.retransmit.as_ref().map(|r| r.at), self.leg.expires_at]
+    /// The leg's deadlines (2xx retransmission, session expiry, re-INVITE 2xx
+    /// retransmission).
+    pub(crate) fn deadlines(&self) -> [Option<Instant>; 3] {
+        [
+            self.retransmit.as_ref().map(Retransmit::due),
+            self.leg.expires_at,
+            self.leg.retransmit_due(),
+        ]
     }
 }

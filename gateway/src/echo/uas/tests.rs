@@ -94,7 +94,7 @@ fn offer(version: u32, audio_dir: &str, audio_crypto: &str) -> String {
          a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=crypto:{audio_crypto}\r\n\
          a=rtcp-mux\r\na={audio_dir}\r\n\
          m=video 40002 RTP/SAVP 96\r\na=rtpmap:96 H264/90000\r\n\
-         a=fmtp:96 profile-level-id=640c1f;packetization-mode=1\r\na=crypto:{}\r\n\
+         a=fmtp:96 profile-level-id=42e028;packetization-mode=1\r\na=crypto:{}\r\n\
          a=rtcp-mux\r\n",
         crypto(3, CryptoSuite::AeadAes256Gcm, 9)
     )
@@ -166,7 +166,7 @@ async fn invite_reinvite_and_bye() {
     assert_ne!(video.port, 0);
     assert_eq!(
         video.fmtp("96").unwrap().params,
-        "profile-level-id=640c1f;packetization-mode=1",
+        "profile-level-id=42e028;packetization-mode=1",
         "the offer's H.264 parameters come back"
     );
     let video_crypto = video.cryptos().next().unwrap();
@@ -358,8 +358,8 @@ fn every_codec_offer() -> String {
          a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=crypto:{line}\r\n\
          a=rtcp-mux\r\n\
          m=video 40002 RTP/SAVP 96 98 100\r\na=rtpmap:96 H264/90000\r\n\
-         a=fmtp:96 profile-level-id=640c1f;packetization-mode=1\r\n\
-         a=rtpmap:98 H264/90000\r\na=fmtp:98 profile-level-id=640c1f\r\n\
+         a=fmtp:96 profile-level-id=42e028;packetization-mode=1\r\n\
+         a=rtpmap:98 H264/90000\r\na=fmtp:98 profile-level-id=42e028\r\n\
          a=rtpmap:100 VP8/90000\r\na=crypto:{line}\r\na=rtcp-mux\r\n"
     )
 }
@@ -400,7 +400,7 @@ async fn answers_exactly_the_codecs_the_legs_answer() {
     assert_eq!(echo.media[0].fmtp("101").unwrap().params, "0-15");
     assert_eq!(
         echo.media[1].fmtp("98").unwrap().params,
-        "profile-level-id=640c1f"
+        "profile-level-id=42e028"
     );
 }
 
