@@ -364,6 +364,15 @@ impl Relay {
         self.flush.retain(|d| d.0 != id);
         self.tones.retain(|d| d.0 != id);
         let mut built = built;
+        // Each leg's output goes on as one stream across the change.
+        for (new, old) in built.streams.iter_mut().zip(old.streams.iter()) {
+            if let (Some(new), Some(old)) = (new, old) {
+                for (n, o) in new.legs.iter_mut().zip(old.legs.iter()) {
+                    n.rewriter.continue_from(&o.rewriter);
+                    n.counters.out_ssrc = n.rewriter.out_ssrc();
+                }
+            }
+        }
         built.last_activity = now;
         self.install(id, built);
         Ok(())

@@ -99,6 +99,62 @@ fn play_keeps_continuity_with_forwarded_media() {
     assert_eq!(seqts[2].3, frame.to_vec());
 }
 
+/// PIN prompts played to the room, then the session reconfigured for the bridge: the room
+/// must see one stream — our SSRC kept, the next sequence number, time moving forward — not
+/// a new source at a random sequence number (Asterisk's RTP stack dropped such a stream
+/// as old packets, so an H.323 room heard nothing after entering its PIN).
+#[test]
+fn reconfiguring_keeps_each_legs_output_one_stream() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let pcmu = |remote| LegConfig {
+        codec: Some((AudioCodec::Pcmu, 0)),
+        ..leg(remote)
+    };
+    let id = r.add_session(t0, &[audio(pcmu(1000), pcmu(2000))]).unwrap();
+    let mut buf = vec![0u8; 1500];
+    let pcm = [0i16; 160];
+    let mut last = None;
+    for _ in 0..3 {
+        let t = r
+            .play(
+                t0,
+                id,
+                Leg::A,
+                StreamKind::Audio,
+                PlayFrame::Pcm(&pcm),
+                &mut buf,
+            )
+            .unwrap();
+        let p = RtpPacket::parse(&buf[..t.len]).unwrap();
+        last = Some((p.ssrc(), p.sequence_number(), p.timestamp()));
+    }
+    let (ssrc, seq, ts) = last.unwrap();
+    r.reconfigure_session(t0, id, &[audio(pcmu(1000), pcmu(2000))])
+        .unwrap();
+    let pb = ports(&r, id, Leg::B).rtp;
+    let (t, o) = send(
+        &mut r,
+        t0,
+        pb,
+        2000,
+        &rtp(0, 7, 90_000, 0x0bad_cafe, &[9; 160]),
+        None,
+    )
+    .unwrap();
+    assert_eq!(t.to, addr(1000));
+    let p = RtpPacket::parse(&o).unwrap();
+    assert_eq!(p.ssrc(), ssrc, "a new SSRC after reconfiguring");
+    assert_eq!(p.sequence_number(), seq.wrapping_add(1));
+    let step = p.timestamp().wrapping_sub(ts);
+    assert!(
+        step > 0 && step < 0x8000_0000,
+        "time went back: {ts} -> {}",
+        p.timestamp()
+    );
+    assert_eq!(p.payload(), &[9; 160][..]);
+}
+
 #[test]
 fn transcodes_pcmu_to_opus() {
     let t0 = Instant::now();

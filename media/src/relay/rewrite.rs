@@ -65,6 +65,24 @@ impl Rewriter {
         self.started.then_some((self.last_seq, self.last_ts))
     }
 
+    /// Goes on from `old`, the mapper this leg had before its session was reconfigured
+    /// (PIN prompts, then the bridge; a codec change; a re-key): same SSRC, and the next
+    /// packet numbered after `old`'s last, so the far end sees one continuous stream
+    /// instead of a new source starting at a random sequence number (which some endpoints
+    /// take for old packets and drop). Only between mappers that both rewrite.
+    pub fn continue_from(&mut self, old: &Rewriter) {
+        if !self.enabled || !old.enabled {
+            return;
+        }
+        self.out_ssrc = old.out_ssrc;
+        self.started = old.started;
+        self.last_seq = old.last_seq;
+        self.last_ts = old.last_ts;
+        self.ts_step = old.ts_step;
+        self.in_ssrc = None;
+        self.reseq = false;
+    }
+
     /// Forces the next forwarded packet to re-base (after an update or a played prompt).
     pub fn rebase(&mut self) {
         self.in_ssrc = None;
