@@ -79,7 +79,15 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
         ),
         None => "SIP TLS: off (no sip.tls.certificate)".to_owned(),
     });
-    out.push("H.323: not available yet".to_owned());
+    out.push(if c.h323.listen.is_empty() {
+        "H.323 TCP: off".to_owned()
+    } else {
+        format!(
+            "H.323 TCP: {} (call signalling; {} Setups/s per source)",
+            addrs(&c.h323.listen),
+            c.h323.setups_per_source_per_second
+        )
+    });
     out.push(if c.admin.enabled {
         format!("admin HTTP: {} (API and /metrics)", c.admin.listen)
     } else {

@@ -56,6 +56,7 @@ impl ConfigError {
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub sip: SipConfig,
+    pub h323: H323Config,
     pub limits: Limits,
     pub dns: DnsConfig,
     pub gateway: GatewayConfig,
@@ -284,6 +285,67 @@ pub struct SipConfig {
     /// Timer D over UDP in milliseconds: how long a client INVITE transaction absorbs
     /// retransmitted error responses (RFC 3261: at least 32 s).
     pub timer_d_ms: u64,
+}
+
+/// H.323 call signalling: room systems dialling in over H.225.0/H.245 (TCP).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct H323Config {
+    /// TCP listen addresses for call signalling; empty: no H.323.
+    pub listen: Vec<SocketAddr>,
+    /// Connections per source address (call signalling and H.245 together) and in total.
+    pub max_connections_per_source: usize,
+    pub max_connections: usize,
+    /// Setups accepted per source address per second, with this burst; beyond it a Setup
+    /// gets Release Complete before any work.
+    pub setups_per_source_per_second: u32,
+    pub setups_burst: u32,
+    /// A connection silent this long is closed (calls stay quiet for long stretches).
+    pub idle_timeout_s: u64,
+    /// A TPKT packet begun must be finished within this long.
+    pub partial_timeout_s: u64,
+    /// How long an H.245 connection may take to be made, either way.
+    pub h245_connect_timeout_s: u64,
+}
+
+impl Default for H323Config {
+    fn default() -> Self {
+        let transport = crate::h323::H323Settings::default();
+        let calls = crate::call::H323CallSettings::default();
+        H323Config {
+            listen: vec![SocketAddr::from(([127, 0, 0, 1], 1720))],
+            max_connections_per_source: transport.limits.per_source,
+            max_connections: transport.limits.total,
+            setups_per_source_per_second: calls.setups_per_source_per_second,
+            setups_burst: calls.setups_burst,
+            idle_timeout_s: transport.idle_timeout.as_secs(),
+            partial_timeout_s: transport.partial_timeout.as_secs(),
+            h245_connect_timeout_s: transport.connect_timeout.as_secs(),
+        }
+    }
+}
+
+impl H323Config {
+    /// The transport's settings.
+    pub fn transport(&self) -> crate::h323::H323Settings {
+        crate::h323::H323Settings {
+            limits: crate::transport::ConnectionLimits {
+                per_source: self.max_connections_per_source,
+                total: self.max_connections,
+            },
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_s),
+            partial_timeout: std::time::Duration::from_secs(self.partial_timeout_s),
+            connect_timeout: std::time::Duration::from_secs(self.h245_connect_timeout_s),
+        }
+    }
+
+    /// The calls' settings.
+    pub fn calls(&self) -> crate::call::H323CallSettings {
+        crate::call::H323CallSettings {
+            setups_per_source_per_second: self.setups_per_source_per_second,
+            setups_burst: self.setups_burst,
+        }
+    }
 }
 
 /// TLS material. Outbound connections verify the peer against the public web PKI roots, plus

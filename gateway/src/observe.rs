@@ -74,6 +74,8 @@ pub fn mos_estimate(delay_ms: f64, loss_percent: f64) -> f64 {
 pub struct LegView {
     /// `none`, `inviting`, `early`, `answered`, `confirmed`, `ended`.
     pub state: &'static str,
+    /// The signalling protocol of this leg: `sip` or `h323`.
+    pub protocol: &'static str,
     /// The far end's address (signalling).
     pub peer: Option<String>,
     /// Audio codec spoken on this leg, e.g. `PCMU/8000`.

@@ -76,6 +76,8 @@ pub struct Bound {
     pub udp: Vec<SocketAddr>,
     pub tcp: Vec<SocketAddr>,
     pub tls: Vec<SocketAddr>,
+    /// H.323 call signalling (TCP).
+    pub h323: Vec<SocketAddr>,
     /// The admin API, when enabled.
     pub admin: Option<SocketAddr>,
 }
@@ -181,8 +183,15 @@ pub async fn start_with(
     }
     let network = match bridge {
         Some(bridge) => {
-            let (calls, network) =
-                bridge_parts(config, &bound, bridge, inbound_tx, connections, settings).await?;
+            let (calls, network) = bridge_parts(
+                config,
+                &mut bound,
+                bridge,
+                inbound_tx,
+                connections,
+                settings,
+            )
+            .await?;
             tu = tu.with_calls(calls);
             Some(network)
         }
@@ -212,7 +221,7 @@ fn policy(
 /// The relay, the outbound side and the B2BUA.
 async fn bridge_parts(
     config: &Config,
-    bound: &Bound,
+    bound: &mut Bound,
     bridge: Bridge,
     inbound: transport::Inbound,
     connections: Connections,
@@ -299,7 +308,9 @@ async fn bridge_parts(
     let prompts =
         crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
     let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net.into()))
-        .with_pin(guard.clone(), &prompts);
+        .with_pin(guard.clone(), &prompts)
+        .with_h323(config.h323.calls());
+    let h323 = start_h323(config, bound).await?;
     Ok((
         calls,
         crate::sip::driver::Network {
@@ -309,8 +320,38 @@ async fn bridge_parts(
             guard: Some(guard),
             admin: bridge.admin,
             cdrs: bridge.cdrs,
+            h323,
         },
     ))
+}
+
+/// The H.323 listeners (none configured: no H.323), and the transport the SIP core drives
+/// its calls' connections with.
+async fn start_h323(
+    config: &Config,
+    bound: &mut Bound,
+) -> Result<Option<crate::sip::driver::H323Net>, ServeError> {
+    if config.h323.listen.is_empty() {
+        return Ok(None);
+    }
+    let (tx, rx) = mpsc::channel(config.limits.inbound_queue);
+    let transport = crate::h323::H323Transport::new(config.h323.transport(), tx);
+    for addr in &config.h323.listen {
+        let local = transport
+            .listen(*addr)
+            .await
+            .map_err(|source| ServeError::Bind {
+                proto: "TCP (H.323)",
+                addr: *addr,
+                source,
+            })?;
+        tracing::info!(%local, "H.323 listening");
+        bound.h323.push(local);
+    }
+    Ok(Some(crate::sip::driver::H323Net {
+        transport,
+        inbound: rx,
+    }))
 }
 
 /// The security event sink of `[pin] security_log` (inside the data directory when relative).
@@ -494,7 +535,7 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let cdr_writer = tokio::spawn(write_cdrs(store.clone(), cdr_rx));
     let (mut bound, core) = start_with(&config, stop_rx, Some(bridge)).await?;
     bound.admin = admin.as_ref().map(|(addr, _)| *addr);
-    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, admin = ?bound.admin,
+    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, h323 = ?bound.h323, admin = ?bound.admin,
         "roomgate listening");
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(ServeError::Signal)?;

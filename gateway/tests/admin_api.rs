@@ -269,6 +269,7 @@ struct Api {
 
 fn leg(codec: &str) -> LegView {
     LegView {
+        protocol: "sip",
         state: "confirmed",
         peer: Some("192.0.2.10:5060".to_owned()),
         codec: Some(codec.to_owned()),

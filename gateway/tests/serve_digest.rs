@@ -48,7 +48,7 @@ fn start_gateway(dir: &Path, port: u16) -> Killed {
              [sip.auth]\nrealm = \"roomgate-test\"\nalgorithms = [\"MD5\"]\n\
              [[sip.auth.users]]\nusername = \"trunk1\"\npassword = \"correct horse\"\n\
              [media]\nport_min = {min}\nport_max = {max}\n\
-             [admin]\nlisten = \"127.0.0.1:0\"\n"
+             [admin]\nlisten = \"127.0.0.1:0\"\n[h323]\nlisten = []\n"
         ),
     )
     .unwrap();

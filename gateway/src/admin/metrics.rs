@@ -96,6 +96,23 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
     let st = &s.stats;
     o.family("roomgate_calls_active", "gauge", "Calls in progress.");
     o.sample("roomgate_calls_active", &[], s.calls.len());
+    o.family(
+        "roomgate_calls_active_by_protocol",
+        "gauge",
+        "Calls in progress by the protocol of their room leg.",
+    );
+    for protocol in ["sip", "h323"] {
+        let n = s
+            .calls
+            .iter()
+            .filter(|c| c.room.protocol == protocol)
+            .count();
+        o.sample(
+            "roomgate_calls_active_by_protocol",
+            &[("protocol", protocol)],
+            n,
+        );
+    }
     o.counter(
         "roomgate_calls_started_total",
         "Calls accepted from rooms.",

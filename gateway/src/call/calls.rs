@@ -48,21 +48,26 @@ use roomgate_sip::transaction::{Destination, Received, TransactionId, Transactio
 use super::directory::{Directory, Upstream};
 use super::negotiate::{self, AudioPath, MediaPolicy};
 use super::sip_leg::sdp_map::{leg_ports, LegSdp};
-use super::sip_leg::{self, DialogLeg, UacLeg, UasLeg};
+use super::sip_leg::{self, DialogLeg, UacLeg};
 use crate::lockout::Guard;
 use crate::observe::{Cdr, SetupHistogram};
 use crate::prompts::Prompts;
+use room_leg::RoomLeg;
 use roomgate_core::call::{CallCore, CoreSettings, EndCause, PinTimeouts, Secret};
 
 mod core_glue;
+mod h323_room;
 mod in_dialog;
 mod media_events;
 mod pin_phase;
 mod report;
+mod room_leg;
 mod srtp_rule;
 mod teardown;
 mod upstream;
 
+pub use h323_room::{H323CallSettings, H323Input, H323Output, SETUP_WAIT};
+pub use room_leg::Protocol;
 pub use srtp_rule::SrtpRuleStats;
 
 /// Settings of the bridge.
@@ -215,7 +220,7 @@ struct Call {
     id: u64,
     meeting: String,
     phase: Phase,
-    room: UasLeg,
+    room: RoomLeg,
     cloud: UacLeg,
     session: SessionId,
     cloud_policy: MediaPolicy,
@@ -246,14 +251,14 @@ struct Call {
 impl Call {
     fn leg(&self, side: Side) -> &DialogLeg {
         match side {
-            Side::Room => &self.room.leg,
+            Side::Room => self.room.leg(),
             Side::Cloud => &self.cloud.leg,
         }
     }
 
     fn leg_mut(&mut self, side: Side) -> &mut DialogLeg {
         match side {
-            Side::Room => &mut self.room.leg,
+            Side::Room => self.room.leg_mut(),
             Side::Cloud => &mut self.cloud.leg,
         }
     }
@@ -268,7 +273,7 @@ impl Call {
     ) -> (LegSdp<'_>, &mut DialogLeg) {
         let ports = leg_ports(media, self.session, side.relay_leg());
         let (policy, leg) = match side {
-            Side::Room => (&self.room_policy, &mut self.room.leg),
+            Side::Room => (&self.room_policy, self.room.leg_mut()),
             Side::Cloud => (&self.cloud_policy, &mut self.cloud.leg),
         };
         let sdp = LegSdp {
@@ -314,6 +319,8 @@ pub struct Calls {
     ids: sip_leg::Ids,
     /// Wall-clock time (CDRs, lockout budgets, security events).
     wall: WallClock,
+    /// H.323 rooms' connections and what the driver must do on them.
+    h323: h323_room::H323State,
 }
 
 /// Where wall-clock time comes from. The call layer reads no clock of its own: in service the
@@ -410,6 +417,7 @@ impl Calls {
             cdrs: VecDeque::new(),
             ids: sip_leg::Ids::from_os(),
             wall: WallClock::System,
+            h323: h323_room::H323State::new(h323_room::H323CallSettings::default()),
         }
     }
 
@@ -492,7 +500,7 @@ impl Calls {
                 state: c.phase.label(),
                 room_suite: c
                     .room
-                    .leg
+                    .leg()
                     .streams
                     .audio_suite()
                     .map(|s| s.name().to_owned()),
@@ -511,7 +519,10 @@ impl Calls {
 
     pub fn poll_timeout(&self) -> Option<Instant> {
         let sip = self.timers.peek().map(|Reverse((at, _))| *at);
-        sip.into_iter().chain(self.core.poll_timeout()).min()
+        sip.into_iter()
+            .chain(self.core.poll_timeout())
+            .chain(self.h323.poll_timeout())
+            .min()
     }
 
     /// Puts the call's earliest deadline on the timer heap.
@@ -523,8 +534,7 @@ impl Calls {
             .room
             .deadlines()
             .into_iter()
-            .chain(c.cloud.deadlines())
-            .flatten()
+            .chain(c.cloud.deadlines().into_iter().flatten())
             .min();
         if let Some(at) = next {
             self.timers.push(Reverse((at, id)));
@@ -547,6 +557,7 @@ impl Calls {
 
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
         self.core.handle_timeout(core_glue::time(now, self.wall));
+        self.h323_timeouts(now);
         self.drive(layer, now);
         let mut ids: Vec<u64> = Vec::new();
         while let Some(Reverse((at, id))) = self.timers.peek().copied() {

@@ -22,5 +22,8 @@ pub mod sdes;
 mod sim;
 pub mod sip_leg;
 
-pub use calls::{Action, BridgeSettings, CallStats, CallSummary, Calls, SrtpRuleStats};
+pub use calls::{
+    Action, BridgeSettings, CallStats, CallSummary, Calls, H323CallSettings, H323Input, H323Output,
+    Protocol, SrtpRuleStats,
+};
 pub use directory::{Directory, MeetingRoute, StaticDirectory, Upstream};

@@ -92,6 +92,12 @@ impl Config {
                     .map(|a| one("sip.tls_listen", Proto::Tcp, a)),
             );
         }
+        out.extend(
+            self.h323
+                .listen
+                .iter()
+                .map(|a| one("h323.listen", Proto::Tcp, a)),
+        );
         if self.admin.enabled {
             out.push(one("admin.listen", Proto::Tcp, &self.admin.listen));
         }
@@ -188,6 +194,17 @@ impl Config {
         }
         if self.limits.overload_queue_delay_ms == 0 || self.limits.max_calls_in_setup == 0 {
             bad("limits.overload_queue_delay_ms and limits.max_calls_in_setup must be > 0".into());
+        }
+        let h = &self.h323;
+        if h.max_connections_per_source == 0
+            || h.max_connections == 0
+            || h.setups_per_source_per_second == 0
+            || h.setups_burst == 0
+            || h.idle_timeout_s == 0
+            || h.partial_timeout_s == 0
+            || h.h245_connect_timeout_s == 0
+        {
+            bad("h323 limits and timeouts must be > 0".into());
         }
         if self.pin.inter_digit_timeout_s == 0
             || self.pin.entry_timeout_s < self.pin.inter_digit_timeout_s

@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::overload::{classify, Inbox};
 use super::tu::Tu;
-use crate::call::Action;
+use crate::call::{Action, H323Input, H323Output};
 use crate::resolve::Resolver;
 use crate::transport::outbound::Outbound;
 use crate::transport::{ConnId, Proto, Received, Sender, Target};
@@ -59,6 +59,26 @@ pub struct Network {
     /// Where ended calls' CDRs go (a writer task stores them); full: the CDR is dropped and
     /// counted rather than stalling calls.
     pub cdrs: Option<mpsc::Sender<crate::observe::Cdr>>,
+    /// H.323 rooms' connections, when H.323 is enabled.
+    pub h323: Option<H323Net>,
+}
+
+/// The H.323 transport and what its connections report.
+pub struct H323Net {
+    pub transport: crate::h323::H323Transport,
+    pub inbound: mpsc::Receiver<crate::h323::H323Received>,
+}
+
+/// A connection event of the H.323 transport as the calls take it.
+fn h323_input(event: crate::h323::ConnEvent) -> H323Input {
+    use crate::h323::ConnEvent;
+    match event {
+        ConnEvent::Accepted { peer, local } => H323Input::Accepted { peer, local },
+        ConnEvent::Payload(p) => H323Input::Payload(p),
+        ConnEvent::Closed => H323Input::Closed,
+        ConnEvent::H245Opened { h245 } => H323Input::H245Opened { h245 },
+        ConnEvent::H245Failed => H323Input::H245Failed,
+    }
 }
 
 enum Done {
@@ -106,6 +126,10 @@ pub async fn run_with(
     let (done_tx, mut done_rx) = mpsc::channel(256);
     let mut media_events = network.as_mut().and_then(|n| n.media_events.take());
     let mut admin = network.as_mut().and_then(|n| n.admin.take());
+    let (h323, mut h323_inbound) = match network.as_mut().and_then(|n| n.h323.take()) {
+        Some(H323Net { transport, inbound }) => (Some(transport), Some(inbound)),
+        None => (None, None),
+    };
     let cdrs = network.as_ref().and_then(|n| n.cdrs.clone());
     let mut d = Driver {
         sender,
@@ -139,6 +163,12 @@ pub async fn run_with(
             while let Some(a) = tu.calls.as_mut().and_then(|c| c.poll_action()) {
                 progressed = true;
                 d.act(a);
+            }
+            while let Some(o) = tu.calls.as_mut().and_then(|c| c.poll_h323()) {
+                progressed = true;
+                if let Some(t) = &h323 {
+                    h323_output(&mut tu, t, o).await;
+                }
             }
             while let Some(cdr) = tu.calls.as_mut().and_then(|c| c.poll_cdr()) {
                 if let Some(tx) = &cdrs {
@@ -191,6 +221,11 @@ pub async fn run_with(
                     calls.on_relay_event(&mut tu.layer, Instant::now(), ev);
                 }
             }
+            Some(r) = async { match h323_inbound.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_h323(&mut tu.layer, Instant::now(), r.conn, h323_input(r.event));
+                }
+            }
             Some(q) = async { match admin.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
                 match q {
                     crate::observe::AdminQuery::Snapshot(reply) => {
@@ -220,6 +255,33 @@ pub async fn run_with(
                 }
             }
         }
+    }
+}
+
+/// Carries out one thing the calls need done on an H.323 connection.
+async fn h323_output(tu: &mut Tu, transport: &crate::h323::H323Transport, out: H323Output) {
+    match out {
+        H323Output::Send { conn, bytes } => {
+            if let Err(e) = transport.send(conn, bytes) {
+                tracing::debug!(conn = conn.0, error = %e, "H.323 send failed");
+            }
+        }
+        H323Output::ConnectH245 { call, to } => transport.connect_h245(call, to),
+        H323Output::ListenH245 {
+            call,
+            local_ip,
+            peer_ip,
+        } => {
+            // Binding is immediate; the accept waits in the transport's own task.
+            let result = transport
+                .listen_h245(call, local_ip, peer_ip)
+                .await
+                .map_err(|e| e.to_string());
+            if let Some(calls) = tu.calls.as_mut() {
+                calls.on_h245_listening(&mut tu.layer, Instant::now(), call, result);
+            }
+        }
+        H323Output::Close(conn) => transport.close(conn),
     }
 }
 

@@ -163,6 +163,7 @@ mod tests {
 
     fn leg(codec: &str) -> LegView {
         LegView {
+            protocol: "sip",
             state: "ended",
             peer: Some("192.0.2.1:5060".to_owned()),
             codec: Some(codec.to_owned()),

@@ -110,6 +110,8 @@ impl Gateway {
         config.sip.udp = vec![SocketAddr::new(LOCALHOST, port)];
         config.sip.tcp = vec![SocketAddr::new(LOCALHOST, port)];
         config.sip.tls_listen = vec![];
+        // Any free port: the default 1720 would collide between parallel tests.
+        config.h323.listen = vec![SocketAddr::new(LOCALHOST, 0)];
         config.sip.t1_ms = 100;
         config.sip.timer_d_ms = 500;
         config.media.port_min = min;

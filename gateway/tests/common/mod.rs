@@ -205,6 +205,8 @@ pub struct Server {
     pub udp: SocketAddr,
     pub tcp: SocketAddr,
     pub tls: Option<SocketAddr>,
+    /// H.323 call signalling (TCP), unless the options configured `[h323]` themselves.
+    pub h323: Option<SocketAddr>,
     pub process: ChildGuard,
     log_path: PathBuf,
     pub dir: TempDir,
@@ -250,6 +252,12 @@ impl Server {
                 "[media]\nport_min = {min}\nport_max = {max}\n{}\n{}\n",
                 opts.media, opts.extra
             ));
+            // Any free port: the default 1720 would collide between parallel tests.
+            let h323 = (!opts.extra.contains("[h323]")).then(|| {
+                let a = SocketAddr::new(LOCALHOST, free_port());
+                toml.push_str(&format!("[h323]\nlisten = [\"{a}\"]\n"));
+                a
+            });
             if !opts.extra.contains("[admin]") {
                 // Any free port: the default 8081 would collide between parallel tests.
                 toml.push_str("[admin]\nlisten = \"127.0.0.1:0\"\n");
@@ -279,6 +287,7 @@ impl Server {
                         udp,
                         tcp,
                         tls,
+                        h323,
                         process,
                         log_path,
                         dir,

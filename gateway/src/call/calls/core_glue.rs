@@ -11,20 +11,42 @@ use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
 use roomgate_sip::Uri;
 
-use super::{negotiate, srtp_rule, Call, Calls, Phase, Side, TxRole};
+use super::{negotiate, srtp_rule, Call, Calls, Phase, RoomLeg, Side, TxRole};
 use crate::call::directory::{MeetingRoute, Upstream};
 use crate::call::sip_leg::path::{self, LOOP_TOKEN_BYTES};
 use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
 use crate::lockout::unix_seconds;
 use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
-/// A room INVITE the core is deciding on.
+/// A room call the core is deciding on.
 pub(super) struct Pending {
-    tx: TransactionId,
-    request: Received,
-    route: Option<MeetingRoute>,
-    /// Why the media was refused, for the 488's Warning.
-    warning: Option<String>,
+    pub(super) route: Option<MeetingRoute>,
+    pub(super) from: PendingFrom,
+}
+
+/// How the room called.
+pub(super) enum PendingFrom {
+    Sip {
+        tx: TransactionId,
+        request: Received,
+        /// Why the media was refused, for the 488's Warning.
+        warning: Option<String>,
+    },
+    H323(Box<super::h323_room::H323Pending>),
+}
+
+/// What a call is made of once its room leg is admitted.
+pub(super) struct NewCall {
+    pub(super) meeting: String,
+    pub(super) needs_pin: bool,
+    pub(super) room: RoomLeg,
+    pub(super) room_policy: negotiate::MediaPolicy,
+    pub(super) room_direction: Direction,
+    pub(super) video: bool,
+    /// The room's SIP Call-ID (an H.323 room has none: its connection indexes it).
+    pub(super) room_key: Option<String>,
+    /// Loop tokens the room's request carried (ours is added).
+    pub(super) loop_tokens: Vec<String>,
 }
 
 /// The core's clock reading for `now`.
@@ -131,10 +153,12 @@ impl Calls {
         self.pending.insert(
             id,
             Pending {
-                tx,
-                request: request.clone(),
                 route: None,
-                warning: None,
+                from: PendingFrom::Sip {
+                    tx,
+                    request: request.clone(),
+                    warning: None,
+                },
             },
         );
         self.drive(layer, now);
@@ -206,6 +230,17 @@ impl Calls {
                 let Some(p) = self.pending.remove(&call) else {
                     return;
                 };
+                let (tx, request, warning) = match p.from {
+                    PendingFrom::Sip {
+                        tx,
+                        request,
+                        warning,
+                    } => (tx, request, warning),
+                    PendingFrom::H323(h) => {
+                        self.refuse_h323(now, *h, cause);
+                        return;
+                    }
+                };
                 let (code, reason) = room_status(cause).unwrap_or((500, "Server Internal Error"));
                 let retry_after = match cause {
                     EndCause::Unavailable { retry_after } => retry_after,
@@ -215,11 +250,11 @@ impl Calls {
                     code,
                     reason,
                     retry_after,
-                    warning: p.warning,
+                    warning,
                 };
-                tracing::info!(code, reason, peer = %p.request.source.addr, "INVITE refused");
+                tracing::info!(code, reason, peer = %request.source.addr, "INVITE refused");
                 let tag = self.ids.hex(6);
-                sip_leg::refuse(layer, now, p.tx, &p.request, r, &tag);
+                sip_leg::refuse(layer, now, tx, &request, r, &tag);
             }
             Command::Admit {
                 call, pin, meeting, ..
@@ -243,13 +278,12 @@ impl Calls {
                     c.record = Some(record);
                 }
                 let by = hung_up_by.map(Side::from_neutral);
-                self.teardown(layer, now, call, by, room_status(cause));
+                self.teardown(layer, now, call, by, cause);
             }
         }
     }
 
-    /// The room leg's part of admission: its offer must be acceptable under the room policy
-    /// and relay ports must be free, before anything is placed upstream.
+    /// The room leg's part of admission, by protocol; then the call is made.
     fn admit(
         &mut self,
         now: Instant,
@@ -257,12 +291,40 @@ impl Calls {
         meeting: String,
         needs_pin: bool,
     ) -> Result<(), EndCause> {
-        let Some(p) = self.pending.get(&id) else {
+        match self.pending.get(&id).map(|p| &p.from) {
+            Some(PendingFrom::Sip { .. }) => self.admit_sip(now, id, meeting, needs_pin),
+            Some(PendingFrom::H323(_)) => self.admit_h323(now, id, meeting, needs_pin),
+            None => Err(EndCause::Internal),
+        }
+    }
+
+    /// The room's policy: its trunk's when its address is one, else the room policy.
+    pub(super) fn room_policy_for(&self, source: std::net::IpAddr) -> negotiate::MediaPolicy {
+        self.settings
+            .trunks
+            .iter()
+            .find(|(ips, _)| ips.contains(&source))
+            .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone())
+    }
+
+    /// A SIP room's offer must be acceptable under the room policy and relay ports must be
+    /// free, before anything is placed upstream.
+    fn admit_sip(
+        &mut self,
+        now: Instant,
+        id: u64,
+        meeting: String,
+        needs_pin: bool,
+    ) -> Result<(), EndCause> {
+        let Some(Pending {
+            from: PendingFrom::Sip { request, tx, .. },
+            ..
+        }) = self.pending.get(&id)
+        else {
             return Err(EndCause::Internal);
         };
-        let request = p.request.clone();
-        let tx = p.tx;
-        let route = p.route.clone();
+        let request = request.clone();
+        let tx = *tx;
         let msg = request.message().map_err(|_| EndCause::Internal)?;
         let source_ip = request.source.addr.ip();
         let offer = match body_sdp(&msg) {
@@ -273,12 +335,7 @@ impl Calls {
                 return Err(EndCause::NotAcceptable);
             }
         };
-        let room_policy = self
-            .settings
-            .trunks
-            .iter()
-            .find(|(ips, _)| ips.contains(&source_ip))
-            .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone());
+        let room_policy = self.room_policy_for(source_ip);
         // Refuse what the room policy cannot take before anything is placed upstream.
         if let Some(offer) = &offer {
             let caps = negotiate::capabilities(
@@ -306,6 +363,44 @@ impl Calls {
             }
         }
         let video = offer.as_ref().is_none_or(negotiate::offers_video);
+        let room_direction = offer
+            .as_ref()
+            .map_or(Direction::SendRecv, negotiate::audio_direction);
+        let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
+        let loop_tokens = path::loop_tokens(&msg);
+        let room = RoomLeg::Sip(Box::new(UasLeg::new(
+            request.clone(),
+            tx,
+            offer,
+            room_direction,
+            self.ids.fork(),
+        )));
+        let (session, uri) = self.reserve(id, &meeting, video)?;
+        let route = self.pending.get(&id).and_then(|p| p.route.clone());
+        let made = NewCall {
+            meeting,
+            needs_pin,
+            room,
+            room_policy,
+            room_direction,
+            video,
+            room_key: Some(room_call_id),
+            loop_tokens,
+        };
+        self.make_call(now, id, made, session, uri, route);
+        self.track(tx, id, TxRole::RoomInvite);
+        Ok(())
+    }
+
+    /// Relay ports for call `id` to `meeting`, and its upstream's URI: what admission can
+    /// fail on after the room's own checks.
+    pub(super) fn reserve(
+        &mut self,
+        id: u64,
+        meeting: &str,
+        video: bool,
+    ) -> Result<(roomgate_media::relay::SessionId, String), EndCause> {
+        let route = self.pending.get(&id).and_then(|p| p.route.clone());
         let session = self
             .media
             .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
@@ -326,13 +421,33 @@ impl Calls {
             Some(Upstream::Uri(u)) => u.clone(),
             None => String::new(),
         };
-        let room_direction = offer
-            .as_ref()
-            .map_or(Direction::SendRecv, negotiate::audio_direction);
-        let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
+        Ok((session, uri))
+    }
+
+    /// The call admitted with its room leg and relay session: the upstream leg prepared
+    /// (placed later), and the call indexed. `route` is the meeting's, from the pending call.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn make_call(
+        &mut self,
+        now: Instant,
+        id: u64,
+        new: NewCall,
+        session: roomgate_media::relay::SessionId,
+        uri: String,
+        route: Option<MeetingRoute>,
+    ) {
+        let NewCall {
+            meeting,
+            needs_pin,
+            room,
+            room_policy,
+            room_direction,
+            video,
+            room_key,
+            mut loop_tokens,
+        } = new;
         let cloud_call_id = format!("{}@{}", self.ids.hex(12), self.settings.gateway_domain);
         let loop_token = self.ids.hex(LOOP_TOKEN_BYTES);
-        let mut loop_tokens = path::loop_tokens(&msg);
         loop_tokens.push(loop_token.clone());
         let assert_identity = match route.as_ref().map(|r| &r.upstream) {
             Some(Upstream::Echo) => true,
@@ -347,7 +462,7 @@ impl Calls {
             } else {
                 Phase::Resolving
             },
-            room: UasLeg::new(request.clone(), tx, offer, room_direction, self.ids.fork()),
+            room,
             cloud: UacLeg::new(
                 uri,
                 cloud_call_id.clone(),
@@ -362,7 +477,7 @@ impl Calls {
                 .map_or_else(|| room_policy.clone(), |r| r.policy.clone()),
             room_policy,
             audio: None,
-            room_call_id: room_call_id.clone(),
+            room_call_id: room_key.clone().unwrap_or_default(),
             txs: Vec::new(),
             video,
             upstream: route.as_ref().map(|r| r.upstream.clone()),
@@ -373,28 +488,39 @@ impl Calls {
             key_source: [None, None],
         };
         self.pending.remove(&id);
-        self.by_call_id.insert(room_call_id, (id, Side::Room));
+        if let Some(k) = room_key {
+            self.by_call_id.insert(k, (id, Side::Room));
+        }
         self.by_call_id
             .insert(cloud_call_id.clone(), (id, Side::Cloud));
         self.in_setup += usize::from(call.phase.in_setup());
         self.calls.insert(id, call);
         self.by_session.insert(session, id);
-        self.track(tx, id, TxRole::RoomInvite);
         self.core.add_key(id, cloud_call_id);
         self.core.add_key(id, path::loop_key(&loop_token));
-        Ok(())
     }
 
     fn refusal_warning(&mut self, id: u64, w: &str) {
-        if let Some(p) = self.pending.get_mut(&id) {
-            p.warning = Some(w.to_owned());
+        if let Some(Pending {
+            from: PendingFrom::Sip { warning, .. },
+            ..
+        }) = self.pending.get_mut(&id)
+        {
+            *warning = Some(w.to_owned());
         }
     }
 
     /// The cloud rings: the room hears 180 once.
     fn ring_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64) {
-        if let Some(call) = self.calls.get_mut(&id) {
-            call.room.ring(layer, now, &self.settings.sip_host);
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        match &mut call.room {
+            RoomLeg::Sip(u) => u.ring(layer, now, &self.settings.sip_host),
+            RoomLeg::H323(h) => {
+                h.leg.ring(now);
+                self.h323_flush(now, id);
+            }
         }
     }
 }

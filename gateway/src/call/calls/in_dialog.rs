@@ -117,7 +117,7 @@ impl Calls {
             return;
         };
         let acked = match side {
-            Side::Room => call.room.on_ack(&msg),
+            Side::Room => call.room.sip_mut().and_then(|u| u.on_ack(&msg)),
             Side::Cloud => call.cloud.leg.on_ack(&msg),
         };
         let Some((answer_due, has_body)) = acked else {

@@ -12,7 +12,7 @@ use roomgate_core::call::DigitSource;
 
 use super::core_glue::time;
 use super::negotiate::AudioPath;
-use super::{Calls, Phase, Side, TxRole};
+use super::{Calls, Phase, RoomLeg, Side, TxRole};
 
 impl Calls {
     /// A digit the relay took out of one leg's audio. The room's go to PIN entry first. On a
@@ -117,6 +117,16 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        if let (Side::Room, RoomLeg::H323(h)) = (to_side, &mut call.room) {
+            // An H.323 room takes key presses as H.245 user input (alphanumeric), which
+            // every H.323 terminal supports.
+            if let Some(key) = crate::call::ivr::event_key(event) {
+                h.leg.call().session().send_user_input(&key.to_string());
+                self.h323_flush(now, id);
+                tracing::debug!(call = id, "DTMF forwarded as H.245 user input");
+            }
+            return;
+        }
         let te = call
             .leg(to_side)
             .streams

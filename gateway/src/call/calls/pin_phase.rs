@@ -12,6 +12,7 @@ use roomgate_sip::{Message, Method};
 use roomgate_core::call::{DigitSource, EndCause, Outcome};
 
 use super::core_glue::time;
+use super::room_leg::Protocol;
 use super::{negotiate, Calls, Side};
 use crate::call::sip_leg::{self, response, Refusal};
 
@@ -21,29 +22,28 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        if call.room.protocol() == Protocol::H323 {
+            self.start_pin_h323(layer, now, id);
+            return;
+        }
         // The room speaks its own first codec; the cloud leg, placed later, is offered that
         // codec first so the call usually passes through.
-        let room_codecs = call
-            .room
-            .offer
-            .as_ref()
-            .map(negotiate::offered_audio)
-            .unwrap_or_default();
-        let audio = match (call.room.offer.is_some(), room_codecs.first()) {
+        let room_codecs = call.room.offered_audio();
+        let audio = match (call.room.has_offer(), room_codecs.first()) {
             (true, Some(c)) => negotiate::audio_only(*c),
             _ => negotiate::audio_codecs(),
         };
         // Video keeps its ports for the bridge that follows a right PIN. With no offer from
         // the room, prompts start once its answer (in the ACK) is known.
         let video = call.video;
-        let direction = call.room.leg.direction;
-        let has_offer = call.room.offer.is_some();
+        let direction = call.room.leg().direction;
+        let has_offer = call.room.has_offer();
         let Some((local, streams)) = self.room_first_sdp(now, id, audio, video, video, direction)
         else {
             return;
         };
         if let Some(call) = self.calls.get_mut(&id) {
-            call.room.leg.streams = streams;
+            call.room.leg_mut().streams = streams;
         }
         if has_offer && !self.configure_pin_relay(now, id) {
             self.local_stats.refused_media += 1;
@@ -59,9 +59,9 @@ impl Calls {
         self.core.pin_ready(time(now, self.wall), id, rate);
     }
     /// The PCM rate of the room's audio codec (prompts are made for it).
-    fn room_rate(call: &super::Call) -> u32 {
+    pub(super) fn room_rate(call: &super::Call) -> u32 {
         call.room
-            .leg
+            .leg()
             .streams
             .audio_codec()
             .map_or(8000, |c| c.pcm_rate())
@@ -72,7 +72,7 @@ impl Calls {
         let Some(call) = self.calls.get(&id) else {
             return false;
         };
-        let streams = match negotiate::pin_streams(&call.room.leg.streams, call.video) {
+        let streams = match negotiate::pin_streams(&call.room.leg().streams, call.video) {
             Ok(s) => s,
             Err(e) => {
                 tracing::info!(call = id, error = %e, "room leg cannot take prompts");
@@ -179,17 +179,18 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        let Some(local) = call.room.leg.local_sdp.as_ref() else {
+        let Some(local) = call.room.leg().local_sdp.as_ref() else {
             return;
         };
-        call.room.leg.streams = match negotiate::negotiated(local, answer) {
+        let negotiated = negotiate::negotiated(local, answer);
+        call.room.leg_mut().streams = match negotiated {
             Ok(streams) => streams,
             Err(refused) => {
                 self.refuse_answer(layer, now, id, Side::Room, Some((source, refused)));
                 return;
             }
         };
-        call.room.leg.direction = negotiate::audio_direction(answer);
+        call.room.leg_mut().direction = negotiate::audio_direction(answer);
         if !self.configure_pin_relay(now, id) {
             tracing::info!(call = id, "room answer unusable for prompts");
         }

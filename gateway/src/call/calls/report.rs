@@ -46,8 +46,16 @@ impl Calls {
                 _ => "none",
             },
         };
-        let peer = call.leg(side).dest.map(|d| d.addr.to_string());
+        let peer = match side {
+            Side::Room => Some(call.room.source().to_string()),
+            Side::Cloud => call.leg(side).dest.map(|d| d.addr.to_string()),
+        };
+        let protocol = match side {
+            Side::Room => call.room.protocol().as_str(),
+            Side::Cloud => "sip",
+        };
         LegView {
+            protocol,
             state,
             peer,
             codec,
@@ -93,7 +101,7 @@ impl Calls {
         Cdr {
             call: call.id,
             meeting: call.meeting.clone(),
-            source: call.room.source().addr.ip(),
+            source: call.room.source_ip(),
             started: record.map_or(call.started_unix, |r| r.started),
             connected: record.and_then(|r| r.connected),
             ended: record.map_or_else(|| unix_seconds(self.wall.at(now)), |r| r.ended),

@@ -7,7 +7,8 @@ use std::time::Instant;
 use roomgate_core::call::EndCause;
 use roomgate_sip::transaction::TransactionLayer;
 
-use super::{Calls, Phase, Side, TxRole, MAX_PENDING_CDRS};
+use super::core_glue::room_status;
+use super::{Calls, Phase, RoomLeg, Side, TxRole, MAX_PENDING_CDRS};
 use crate::call::sip_leg::AckWait;
 
 impl Calls {
@@ -16,14 +17,27 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        if call.room.on_timer(layer, now, id) == AckWait::GaveUp
-            || call.room.leg.on_timer(layer, now, id) == AckWait::GaveUp
+        if let RoomLeg::H323(h) = &mut call.room {
+            if h.leg.poll_timeout().is_some_and(|t| t <= now) {
+                h.leg.call().handle_timeout(now);
+                self.h323_events(layer, now, id);
+            }
+        }
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let room_gave_up = match &mut call.room {
+            RoomLeg::Sip(u) => u.on_timer(layer, now, id) == AckWait::GaveUp,
+            RoomLeg::H323(_) => false,
+        };
+        if room_gave_up
+            || call.room.leg_mut().on_timer(layer, now, id) == AckWait::GaveUp
             || call.cloud.leg.on_timer(layer, now, id) == AckWait::GaveUp
         {
             self.end(now, id, EndCause::Normal);
             return;
         }
-        if call.room.leg.expires_at.is_some_and(|t| t <= now)
+        if call.room.leg().expires_at.is_some_and(|t| t <= now)
             || call.cloud.leg.expires_at.is_some_and(|t| t <= now)
         {
             tracing::info!(call = id, "session timer expired");
@@ -36,17 +50,12 @@ impl Calls {
         }
     }
 
-    /// Ends a call whose room INVITE is still pending: the room gets `code`; the cloud
-    /// INVITE is cancelled (or its late 2xx hung up).
-    fn fail_room(
-        &mut self,
-        layer: &mut TransactionLayer,
-        now: Instant,
-        id: u64,
-        code: u16,
-        reason: &'static str,
-    ) {
-        let Some(call) = self.calls.get(&id) else {
+    /// Ends a call whose room INVITE is still pending: the room gets `cause` (a SIP status,
+    /// or an H.323 Release Complete cause); the cloud INVITE is cancelled (or its late 2xx
+    /// hung up).
+    fn fail_room(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, cause: EndCause) {
+        let (code, reason) = room_status(cause).unwrap_or((500, "Server Internal Error"));
+        let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
         if let Some((tx, Some(late))) = call.cloud.abandon(layer, now, id) {
@@ -55,11 +64,14 @@ impl Calls {
         if call.room.answered() {
             // Answered by us already (PIN entry): the room is hung up instead.
             self.fallback_reason(id, code);
-            self.bye(layer, now, id, Side::Room);
+            self.bye(layer, now, id, Side::Room, cause);
             self.remove(id, now);
             return;
         }
-        call.room.fail(layer, now, code, reason);
+        match &mut call.room {
+            RoomLeg::Sip(u) => u.fail(layer, now, code, reason),
+            RoomLeg::H323(_) => self.h323_release(now, id, cause),
+        }
         self.fallback_reason(id, code);
         self.remove(id, now);
     }
@@ -70,42 +82,59 @@ impl Calls {
         }
     }
 
-    /// The SIP side of a call the core ended: BYE to each leg that has a confirmed dialog
-    /// (except the one that hung up), or a final response to a room INVITE still pending.
+    /// The protocol side of a call the core ended: BYE to each SIP leg that has a confirmed
+    /// dialog and Release Complete to an H.323 room (except the leg that hung up), or a final
+    /// response to a room call still pending.
     pub(super) fn teardown(
         &mut self,
         layer: &mut TransactionLayer,
         now: Instant,
         id: u64,
         hung_up_by: Option<Side>,
-        room_status: Option<(u16, &'static str)>,
+        cause: EndCause,
     ) {
         let Some(call) = self.calls.get(&id) else {
             return;
         };
         if matches!(call.phase, Phase::Resolving | Phase::Inviting)
-            || (!call.room.answered() && room_status.is_some())
+            || (!call.room.answered() && room_status(cause).is_some())
         {
-            let (code, reason) = room_status.unwrap_or((500, "Server Internal Error"));
+            let cause = if room_status(cause).is_some() {
+                cause
+            } else {
+                EndCause::Internal
+            };
             // The cloud may have answered already: hang that leg up too.
             if hung_up_by != Some(Side::Cloud) {
-                self.bye(layer, now, id, Side::Cloud);
+                self.bye(layer, now, id, Side::Cloud, cause);
             }
-            self.fail_room(layer, now, id, code, reason);
+            self.fail_room(layer, now, id, cause);
             return;
         }
         for side in [Side::Room, Side::Cloud] {
             if hung_up_by != Some(side) {
-                self.bye(layer, now, id, side);
+                self.bye(layer, now, id, side, cause);
             }
         }
         self.remove(id, now);
     }
 
-    fn bye(&mut self, layer: &mut TransactionLayer, now: Instant, id: u64, side: Side) {
+    /// Hangs up `side`: BYE in its SIP dialog, or Release Complete to an H.323 room.
+    fn bye(
+        &mut self,
+        layer: &mut TransactionLayer,
+        now: Instant,
+        id: u64,
+        side: Side,
+        cause: EndCause,
+    ) {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        if side == Side::Room && matches!(call.room, RoomLeg::H323(_)) {
+            self.h323_release(now, id, cause);
+            return;
+        }
         let reason = call.bye_reason;
         let host = &self.settings.sip_host;
         if let Some(tx) = call.leg_mut(side).bye(layer, now, host, id, reason) {
@@ -130,6 +159,9 @@ impl Calls {
         }
         let session = call.session;
         self.by_session.remove(&session);
+        if let RoomLeg::H323(h) = &call.room {
+            self.h323_forget(h);
+        }
         let cdr = self.cdr(&call, now);
         if self.cdrs.len() >= MAX_PENDING_CDRS {
             self.cdrs.pop_front();

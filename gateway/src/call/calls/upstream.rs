@@ -13,6 +13,7 @@ use roomgate_sip::transaction::{Destination, TransactionId, TransactionLayer, Tr
 use roomgate_sip::Message;
 
 use super::core_glue::{self, time};
+use super::room_leg::Protocol;
 use super::{negotiate, Action, Calls, Phase, Side, TxRole, Upstream};
 use crate::call::sip_leg::{body_sdp, UacEvent};
 
@@ -91,15 +92,10 @@ impl Calls {
         call.cloud.leg.dest = Some(dest);
         // Our offer to the cloud: the room's codecs first (pass-through wins), then every
         // codec we can transcode; the meeting's SRTP policy and suites.
-        let first = call
-            .room
-            .offer
-            .as_ref()
-            .map(negotiate::offered_audio)
-            .unwrap_or_default();
+        let first = call.room.offered_audio();
         let video = call.video;
-        let direction = call.room.leg.direction;
-        let room_video = negotiate::video_for_offer(call.room.offer.as_ref());
+        let direction = call.room.leg().direction;
+        let room_video = negotiate::video_for_offer(call.room.sdp_offer());
         let (mut sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
         sdp.video_codecs = Some(room_video);
         let caps = sdp.caps(leg.sdp_version, negotiate::audio_preferring(&first), video);
@@ -111,10 +107,11 @@ impl Calls {
                 return;
             }
         };
+        let caller = call.room.caller();
         let invite = call.cloud.build_invite(
             &self.settings.sip_host,
             &self.settings.gateway_domain,
-            &call.room.invite,
+            &caller,
             dest,
             offer,
         );
@@ -244,6 +241,10 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
+        if call.room.protocol() == Protocol::H323 {
+            self.answer_h323_room(layer, now, id);
+            return;
+        }
         if call.room.answered() {
             // Answered during PIN entry: bridge the legs as they are (transcoding when the
             // cloud chose another codec).
@@ -259,12 +260,7 @@ impl Calls {
             return;
         }
         let cloud_codec = call.cloud.leg.streams.audio_codec();
-        let room_codecs = call
-            .room
-            .offer
-            .as_ref()
-            .map(negotiate::offered_audio)
-            .unwrap_or_default();
+        let room_codecs = call.room.offered_audio();
         // The room speaks the cloud's codec when it offered it (pass-through); else its own
         // first codec, transcoded.
         let choice = match cloud_codec {
@@ -292,17 +288,17 @@ impl Calls {
             .into_iter()
             .filter(|c| room_codecs.iter().any(|r| negotiate::same_codec(*r, *c)))
             .collect();
-        let audio = match (&call.room.offer, choice) {
-            (Some(_), Some(_)) if !both.is_empty() => negotiate::audio_among(&both),
-            (Some(_), Some(c)) => negotiate::audio_only(c),
-            (None, Some(c)) => negotiate::audio_preferring(&[c]),
+        let audio = match (call.room.has_offer(), choice) {
+            (true, Some(_)) if !both.is_empty() => negotiate::audio_among(&both),
+            (true, Some(c)) => negotiate::audio_only(c),
+            (false, Some(c)) => negotiate::audio_preferring(&[c]),
             _ => negotiate::audio_codecs(),
         };
         // Video only when the cloud takes it too.
         let cloud_video = call.cloud.leg.streams.has(StreamRole::MainVideo);
         let direction = call.cloud.leg.direction;
         let caps_video = call.video;
-        let has_offer = call.room.offer.is_some();
+        let has_offer = call.room.has_offer();
         let first = self.room_first_sdp(now, id, audio, caps_video, cloud_video, direction);
         let Some((local, streams)) = first else {
             return;
@@ -314,7 +310,7 @@ impl Calls {
                 return;
             }
             if let Some(call) = self.calls.get_mut(&id) {
-                call.room.leg.streams = streams;
+                call.room.leg_mut().streams = streams;
             }
             if !self.configure_relay(now, id) {
                 self.end(now, id, EndCause::Internal);
@@ -342,7 +338,7 @@ impl Calls {
     ) -> Option<(SessionDescription, MediaSpec)> {
         let media_ip = self.settings.media_ip;
         let call = self.calls.get_mut(&id)?;
-        let offer = call.room.offer.clone();
+        let offer = call.room.sdp_offer().cloned();
         let agreed = negotiate::agreed_video(&call.cloud.leg.streams);
         let (mut sdp, leg) = call.split(Side::Room, media_ip, &self.media);
         // The room's video is answered in the format the cloud agreed to, or refused.
@@ -375,7 +371,9 @@ impl Calls {
             return;
         };
         let (host, t1) = (&self.settings.sip_host, self.settings.t1);
-        call.room.answer(layer, now, host, t1, id, local);
+        if let Some(u) = call.room.sip_mut() {
+            u.answer(layer, now, host, t1, id, local);
+        }
         self.schedule(id);
     }
 
@@ -391,7 +389,7 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return false;
         };
-        match negotiate::bridge_streams(&call.room.leg.streams, &call.cloud.leg.streams) {
+        match negotiate::bridge_streams(&call.room.leg().streams, &call.cloud.leg.streams) {
             Ok((streams, path)) => {
                 let session = call.session;
                 let r = self
@@ -403,7 +401,7 @@ impl Calls {
                         tracing::info!(
                             call = id,
                             audio = ?path,
-                            room_suite = ?call.room.leg.streams.audio_suite().map(|s| s.name().to_owned()),
+                            room_suite = ?call.room.leg().streams.audio_suite().map(|s| s.name().to_owned()),
                             cloud_suite = ?call.cloud.leg.streams.audio_suite().map(|s| s.name().to_owned()),
                             "media bridged"
                         );

@@ -140,6 +140,11 @@ impl H323RoomLeg {
         self.media.has(StreamRole::Audio).then_some(&self.media)
     }
 
+    /// The call's next protocol deadline (its timers fire through [`H323Call::handle_timeout`]).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.call.poll_timeout()
+    }
+
     pub fn call(&mut self) -> &mut H323Call {
         &mut self.call
     }

@@ -10,6 +10,7 @@
 //! its script, and nothing is sent anywhere but into the world's mailboxes.
 
 mod dialog;
+mod h323;
 mod identity;
 mod media;
 mod negotiation;
@@ -181,6 +182,8 @@ pub(crate) struct World {
     /// Addresses whose datagrams are lost (a host that never answers).
     silent: HashSet<SocketAddr>,
     data_dir: std::path::PathBuf,
+    /// H.323 rooms and their connections.
+    h323: h323::Rooms,
 }
 
 impl Drop for World {
@@ -255,6 +258,7 @@ impl World {
             pin_attempts: Vec::new(),
             silent: [addr(SILENT)].into(),
             data_dir,
+            h323: h323::Rooms::default(),
         }
     }
 
@@ -312,7 +316,7 @@ impl World {
         for a in turn.actions {
             self.act(a);
         }
-        turn.moved
+        turn.moved | self.h323_step()
     }
 
     fn deliver(&mut self, to: SocketAddr, bytes: &[u8]) {

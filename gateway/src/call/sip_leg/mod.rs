@@ -25,7 +25,7 @@ mod tests;
 mod uac;
 mod uas;
 
-pub(crate) use uac::{late_answer, UacEvent, UacLeg};
+pub(crate) use uac::{late_answer, Caller, UacEvent, UacLeg};
 mod ids;
 pub(crate) mod path;
 pub use ids::Ids;

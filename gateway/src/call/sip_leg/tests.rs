@@ -170,7 +170,7 @@ fn uac_answers_one_challenge_with_credentials_and_the_next_cseq() {
         Ids::seeded(2),
     );
     uac.leg.dest = Some(cloud());
-    let invite = uac.build_invite(HOST, "gw.test", &caller, cloud(), sdp());
+    let invite = uac.build_invite(HOST, "gw.test", &Caller::of_invite(&caller), cloud(), sdp());
     let first = uac.send_invite(&mut layer, now, invite, cloud()).unwrap();
     let out = sent(&mut layer);
     let invite = out.iter().find(|m| m.starts_with("INVITE")).unwrap();
@@ -222,7 +222,7 @@ fn uac_without_credentials_fails_on_a_challenge() {
         Ids::seeded(2),
     );
     uac.leg.dest = Some(cloud());
-    let invite = uac.build_invite(HOST, "gw.test", &caller, cloud(), sdp());
+    let invite = uac.build_invite(HOST, "gw.test", &Caller::of_invite(&caller), cloud(), sdp());
     uac.send_invite(&mut layer, now, invite, cloud()).unwrap();
     let out = sent(&mut layer);
     let invite = out.iter().find(|m| m.starts_with("INVITE")).unwrap();

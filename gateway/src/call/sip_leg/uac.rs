@@ -70,6 +70,33 @@ pub(crate) struct UacLeg {
     pub leg: DialogLeg,
 }
 
+/// Who the room is, as the upstream's From (and P-Asserted-Identity) shows it: only a user
+/// part and display name of safe characters are carried over, else `room`.
+pub(crate) struct Caller {
+    pub user: Option<String>,
+    pub display: Option<String>,
+    /// Max-Forwards toward the upstream.
+    pub hops: u8,
+}
+
+impl Caller {
+    /// The caller of a SIP room's INVITE.
+    pub(crate) fn of_invite(invite: &Received) -> Caller {
+        let msg = invite.message().ok();
+        let from = msg.as_ref().and_then(|m| m.from_header().ok());
+        Caller {
+            user: from.as_ref().and_then(|f| match &f.uri {
+                Uri::Sip(u) => u.user.map(str::to_owned),
+                _ => None,
+            }),
+            display: from
+                .as_ref()
+                .and_then(|f| f.display_name.as_ref().map(|d| d.clone().into_owned())),
+            hops: path::forwarded_hops(msg.as_ref()),
+        }
+    }
+}
+
 impl UacLeg {
     pub(crate) fn new(
         uri: String,
@@ -112,27 +139,23 @@ impl UacLeg {
         &mut self,
         host: &str,
         domain: &str,
-        caller: &Received,
+        caller: &Caller,
         dest: Destination,
         sdp: SessionDescription,
     ) -> OwnedMessage {
-        let caller_msg = caller.message().ok();
-        let from = caller_msg.as_ref().and_then(|m| m.from_header().ok());
-        let user = from
-            .as_ref()
-            .and_then(|f| match &f.uri {
-                Uri::Sip(u) => u.user.map(str::to_owned),
-                _ => None,
-            })
+        let user = caller
+            .user
+            .clone()
             .filter(|u| {
-                u.len() <= MAX_IDENTITY_PART
+                !u.is_empty()
+                    && u.len() <= MAX_IDENTITY_PART
                     && u.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'()%+".contains(&b))
             })
             .unwrap_or_else(|| "room".to_owned());
-        let display = from
-            .as_ref()
-            .and_then(|f| f.display_name.as_ref().map(|d| d.clone().into_owned()))
+        let display = caller
+            .display
+            .clone()
             .filter(|d| d.len() <= MAX_IDENTITY_PART && !d.contains(['"', '\\', '\r', '\n']));
         let identity = match display {
             Some(d) => format!("\"{d}\" <sip:{user}@{domain}>"),
@@ -144,10 +167,7 @@ impl UacLeg {
                 HeaderName::Via,
                 hop(host, transport).value(&self.leg.ids.branch()),
             )
-            .with(
-                HeaderName::MaxForwards,
-                path::forwarded_hops(caller_msg.as_ref()),
-            )
+            .with(HeaderName::MaxForwards, caller.hops)
             .with(
                 HeaderName::From,
                 format_args!("{identity};tag={}", self.from_tag),
