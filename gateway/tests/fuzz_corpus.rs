@@ -105,3 +105,27 @@ fn call_legs_corpus() {
         }
     }
 }
+
+#[test]
+fn h323_calls_corpus() {
+    let seeds = seeds("h323_calls");
+    assert!(seeds.len() >= 8, "h323_calls seeds missing");
+    for path in seeds {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let r =
+            std::panic::catch_unwind(|| roomgate::call::fuzz_h323_calls::fuzz_h323_calls(&bytes));
+        let Ok(live) = r else {
+            panic!("h323_calls seed {name} panicked");
+        };
+        // Each seed reaches what it was written for, so the fuzzer starts from deep states.
+        let expected = match name.as_str() {
+            "fast_start_open_meeting"
+            | "slow_start_separate_h245"
+            | "h323_mcu_answers"
+            | "user_input_after_join" => 1,
+            _ => 0,
+        };
+        assert_eq!(live, expected, "h323_calls seed {name}");
+    }
+}

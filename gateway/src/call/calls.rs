@@ -57,6 +57,7 @@ use roomgate_core::call::{CallCore, CoreSettings, EndCause, PinTimeouts, Secret}
 
 mod core_glue;
 mod h323_room;
+mod h323_upstream;
 mod in_dialog;
 mod media_events;
 mod pin_phase;
@@ -242,6 +243,9 @@ struct Call {
     /// RFC 3326 Reason for the BYEs that end this call, when we end it for a protocol cause
     /// the far ends should see (e.g. SRTP crypto we cannot apply).
     bye_reason: Option<&'static str>,
+    /// The meeting's upstream when it is an H.323 endpoint (then `cloud` holds only its
+    /// media state: no SIP dialog forms on it).
+    h323_up: Option<Box<h323_upstream::H323Up>>,
     /// How each side's key presses come once PIN entry is over (indexed by [`Side`]): the
     /// first source wins, so a device sending every press as both INFO and RFC 4733 does
     /// not press each key twice on the other leg.
@@ -535,6 +539,7 @@ impl Calls {
             .deadlines()
             .into_iter()
             .chain(c.cloud.deadlines().into_iter().flatten())
+            .chain(c.h323_up.as_ref().and_then(|u| u.poll_timeout()))
             .min();
         if let Some(at) = next {
             self.timers.push(Reverse((at, id)));

@@ -11,6 +11,8 @@ pub use roomgate_core::call::dial;
 pub mod directory;
 #[doc(hidden)]
 pub mod fuzz_calls;
+#[doc(hidden)]
+pub mod fuzz_h323_calls;
 pub mod h323_leg;
 pub mod ivr;
 pub mod media_plane;

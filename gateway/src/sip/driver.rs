@@ -94,6 +94,10 @@ enum Done {
         call: u64,
         outcome: roomgate_core::call::Outcome,
     },
+    H323Dialed {
+        call: u64,
+        result: Result<(ConnId, SocketAddr), String>,
+    },
 }
 
 /// A message waiting for its connection, with the transaction to fail if it never opens.
@@ -167,7 +171,7 @@ pub async fn run_with(
             while let Some(o) = tu.calls.as_mut().and_then(|c| c.poll_h323()) {
                 progressed = true;
                 if let Some(t) = &h323 {
-                    h323_output(&mut tu, t, o).await;
+                    h323_output(&mut tu, t, o, &d.done_tx).await;
                 }
             }
             while let Some(cdr) = tu.calls.as_mut().and_then(|c| c.poll_cdr()) {
@@ -259,7 +263,12 @@ pub async fn run_with(
 }
 
 /// Carries out one thing the calls need done on an H.323 connection.
-async fn h323_output(tu: &mut Tu, transport: &crate::h323::H323Transport, out: H323Output) {
+async fn h323_output(
+    tu: &mut Tu,
+    transport: &crate::h323::H323Transport,
+    out: H323Output,
+    done: &mpsc::Sender<Done>,
+) {
     match out {
         H323Output::Send { conn, bytes } => {
             if let Err(e) = transport.send(conn, bytes) {
@@ -282,7 +291,31 @@ async fn h323_output(tu: &mut Tu, transport: &crate::h323::H323Transport, out: H
             }
         }
         H323Output::Close(conn) => transport.close(conn),
+        H323Output::Dial { call, host, port } => {
+            // Resolving and connecting take their time: a task, so other calls go on.
+            let transport = transport.clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                let result = dial_h323(&transport, &host, port).await;
+                let _ = done.send(Done::H323Dialed { call, result }).await;
+            });
+        }
     }
+}
+
+/// Connects to an H.323 upstream: the first address `host` resolves to.
+async fn dial_h323(
+    transport: &crate::h323::H323Transport,
+    host: &str,
+    port: u16,
+) -> Result<(ConnId, SocketAddr), String> {
+    let to = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| format!("{host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{host}: no address"))?;
+    let conn = transport.dial(to).await.map_err(|e| e.to_string())?;
+    Ok((conn, to))
 }
 
 fn gauge_line(tu: &Tu, sender: &Sender, worst_delay: Duration) -> String {
@@ -343,6 +376,11 @@ impl Driver {
             Done::Resolved { call, result } => {
                 if let Some(calls) = tu.calls.as_mut() {
                     calls.on_resolved(&mut tu.layer, now, call, result);
+                }
+            }
+            Done::H323Dialed { call, result } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_h323_dialed(&mut tu.layer, now, call, result);
                 }
             }
             Done::Pin { call, outcome } => {

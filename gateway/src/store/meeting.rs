@@ -50,6 +50,68 @@ pub enum Upstream {
     Echo,
     /// A `sip:` or `sips:` URI.
     Uri(String),
+    /// An H.323 endpoint or MCU, `h323:alias@host[:port]` (port 1720 when absent): called
+    /// over H.323 with plain RTP, so only meetings whose SRTP policy allows that use it.
+    H323(String),
+}
+
+/// Where an `h323:` upstream is: the alias dialled, the host and the port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct H323Target {
+    pub alias: String,
+    pub host: String,
+    pub port: u16,
+}
+
+/// Longest alias of an `h323:` upstream (H.225.0 limits aliases to 256 characters; room
+/// systems and MCUs use short numbers or names).
+pub const MAX_H323_ALIAS: usize = 128;
+
+impl H323Target {
+    /// Reads `h323:alias@host[:port]`; the host is a name or an address (IPv6 in brackets).
+    pub fn parse(text: &str) -> Result<H323Target, &'static str> {
+        let rest = text
+            .strip_prefix("h323:")
+            .ok_or("an H.323 upstream starts with h323:")?;
+        let (alias, hostport) = rest
+            .rsplit_once('@')
+            .ok_or("an H.323 upstream is h323:alias@host[:port]")?;
+        if alias.is_empty()
+            || alias.len() > MAX_H323_ALIAS
+            || !alias
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.#*".contains(&b))
+        {
+            return Err("the alias must be 1-128 letters, digits or -_.#*");
+        }
+        let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+            let (h, after) = v6.split_once(']').ok_or("unclosed [ in the host")?;
+            let port = match after.strip_prefix(':') {
+                Some(p) => p.parse().map_err(|_| "bad port")?,
+                None if after.is_empty() => 1720,
+                None => return Err("bad port"),
+            };
+            (h.to_owned(), port)
+        } else {
+            match hostport.rsplit_once(':') {
+                Some((h, p)) => (h.to_owned(), p.parse().map_err(|_| "bad port")?),
+                None => (hostport.to_owned(), 1720),
+            }
+        };
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b));
+        if !host_ok || port == 0 {
+            return Err("bad host or port");
+        }
+        Ok(H323Target {
+            alias: alias.to_owned(),
+            host,
+            port,
+        })
+    }
 }
 
 /// SRTP policy of the upstream leg.
@@ -145,6 +207,12 @@ impl Upstream {
             value: text.to_owned(),
             reason: reason.to_owned(),
         };
+        if text.starts_with("h323:") {
+            return match H323Target::parse(text) {
+                Ok(_) => Ok(Upstream::H323(text.to_owned())),
+                Err(reason) => Err(bad(reason)),
+            };
+        }
         if text.len() > MAX_URI_LEN {
             return Err(MeetingError::BadUpstream {
                 value: text.chars().take(64).collect::<String>() + "…",
@@ -154,7 +222,7 @@ impl Upstream {
         let uri = Uri::parse(text).map_err(|e| bad(e.0))?;
         let sip = uri
             .as_sip()
-            .ok_or_else(|| bad("scheme must be sip or sips (or use \"echo\")"))?;
+            .ok_or_else(|| bad("scheme must be sip, sips or h323 (or use \"echo\")"))?;
         if sip.password.is_some() {
             return Err(bad(
                 "a password in the URI would be shown in lists and logs; use the credentials",
@@ -167,7 +235,7 @@ impl Upstream {
     pub fn as_str(&self) -> &str {
         match self {
             Upstream::Echo => ECHO_UPSTREAM,
-            Upstream::Uri(uri) => uri,
+            Upstream::Uri(uri) | Upstream::H323(uri) => uri,
         }
     }
 }
@@ -317,6 +385,24 @@ impl Meeting {
                 return Err(MeetingError::BadUpstream {
                     value: uri.clone(),
                     reason: "use Upstream::Echo for the echo service".to_owned(),
+                });
+            }
+        }
+        if let Upstream::H323(text) = &self.upstream {
+            if let Err(reason) = H323Target::parse(text) {
+                return Err(MeetingError::BadUpstream {
+                    value: text.clone(),
+                    reason: reason.to_owned(),
+                });
+            }
+            // H.235 is not carried yet: an H.323 upstream's media is RTP, which a
+            // mandatory-SRTP meeting must never get.
+            if self.srtp == SrtpMode::Mandatory {
+                return Err(MeetingError::BadUpstream {
+                    value: text.clone(),
+                    reason:
+                        "an h323: upstream carries plain RTP: give the meeting srtp optional or off"
+                            .to_owned(),
                 });
             }
         }

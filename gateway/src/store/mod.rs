@@ -26,8 +26,9 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 pub use self::redis::{RedisMeetings, RedisStoreError};
 pub use cdr::{CdrRecord, CDR_RETENTION, MAX_CDR_PAGE};
 pub use meeting::{
-    normalize_suites, validate_id, Meeting, MeetingError, SrtpMode, Upstream, UpstreamCredentials,
-    ECHO_UPSTREAM, MAX_CREDENTIAL_FIELD_LEN, MAX_ID_LEN, MAX_PASSWORD_LEN, MAX_SUITES, MAX_URI_LEN,
+    normalize_suites, validate_id, H323Target, Meeting, MeetingError, SrtpMode, Upstream,
+    UpstreamCredentials, ECHO_UPSTREAM, MAX_CREDENTIAL_FIELD_LEN, MAX_ID_LEN, MAX_PASSWORD_LEN,
+    MAX_SUITES, MAX_URI_LEN,
 };
 
 /// The database file inside the data directory.

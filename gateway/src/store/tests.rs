@@ -302,6 +302,54 @@ fn invalid_upstreams_are_refused() {
 }
 
 #[test]
+fn h323_upstreams_are_parsed_stored_and_kept_off_mandatory_srtp() {
+    let tmp = TempDir::new("h323-upstream");
+    let store = Store::open(&tmp.data()).unwrap();
+    let parsed = |t: &str| crate::store::H323Target::parse(t);
+    assert_eq!(
+        parsed("h323:200@mcu.example.com").unwrap(),
+        crate::store::H323Target {
+            alias: "200".into(),
+            host: "mcu.example.com".into(),
+            port: 1720
+        }
+    );
+    assert_eq!(parsed("h323:room-1@192.0.2.7:1721").unwrap().port, 1721);
+    assert_eq!(
+        parsed("h323:200@[2001:db8::7]:1730").unwrap().host,
+        "2001:db8::7"
+    );
+    assert_eq!(parsed("h323:200@[2001:db8::7]").unwrap().port, 1720);
+    for bad in [
+        "h323:@host",
+        "h323:200",
+        "h323:200@",
+        "h323:200@host:0",
+        "h323:200@host:99999",
+        "h323:a b@host",
+        "h323:200@ho st",
+        "h323:200@[2001:db8::7",
+    ] {
+        assert!(parsed(bad).is_err(), "{bad}");
+        assert!(Upstream::parse(bad).is_err(), "{bad}");
+    }
+    let text = "h323:200@192.0.2.7:1721";
+    let upstream = Upstream::parse(text).unwrap();
+    assert_eq!(upstream, Upstream::H323(text.to_owned()));
+    // Its media is RTP: a meeting requiring SRTP cannot have it.
+    let e = invalid(&store, Meeting::new("7100", upstream.clone()));
+    assert!(matches!(e, MeetingError::BadUpstream { .. }), "{e:?}");
+    let mut m = Meeting::new("7100", upstream);
+    m.srtp = SrtpMode::Off;
+    assert!(
+        !store.put_meeting(&m).unwrap(),
+        "a new meeting, none replaced"
+    );
+    let back = store.get_meeting("7100").unwrap().unwrap();
+    assert_eq!(back.upstream.as_str(), text);
+}
+
+#[test]
 fn suites_are_checked_and_stored_in_standard_spelling() {
     let tmp = TempDir::new("suites");
     let store = Store::open(&tmp.data()).unwrap();

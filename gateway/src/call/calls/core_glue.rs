@@ -418,7 +418,7 @@ impl Calls {
                     return Err(EndCause::Unavailable { retry_after: None });
                 }
             },
-            Some(Upstream::Uri(u)) => u.clone(),
+            Some(Upstream::Uri(u) | Upstream::H323(u)) => u.clone(),
             None => String::new(),
         };
         Ok((session, uri))
@@ -452,7 +452,7 @@ impl Calls {
         let assert_identity = match route.as_ref().map(|r| &r.upstream) {
             Some(Upstream::Echo) => true,
             Some(Upstream::Uri(u)) => path::is_trusted(u, &self.settings.trusted_upstreams),
-            None => false,
+            Some(Upstream::H323(_)) | None => false,
         };
         let call = Call {
             id,
@@ -486,6 +486,7 @@ impl Calls {
             record: None,
             bye_reason: None,
             key_source: [None, None],
+            h323_up: None,
         };
         self.pending.remove(&id);
         if let Some(k) = room_key {

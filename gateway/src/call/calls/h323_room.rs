@@ -73,6 +73,9 @@ pub enum H323Output {
     },
     /// Close the connection once what is queued is written.
     Close(ConnId),
+    /// Connect to `host:port` (a name is resolved) for call `call`'s H.323 upstream and
+    /// report with [`Calls::on_h323_dialed`].
+    Dial { call: u64, host: String, port: u16 },
 }
 
 /// H.323 settings of the calls.
@@ -119,8 +122,8 @@ pub(super) struct H323State {
     /// gone since are skipped).
     setup_due: VecDeque<(Instant, ConnId)>,
     /// Signalling and H.245 connections of calls (pending or made) → call.
-    by_conn: HashMap<ConnId, u64>,
-    out: VecDeque<H323Output>,
+    pub(super) by_conn: HashMap<ConnId, u64>,
+    pub(super) out: VecDeque<H323Output>,
     setups: RateLimiter,
 }
 
@@ -142,7 +145,7 @@ impl H323State {
 
 /// Moves what the call queued onto the output: packets to its connections, H.245
 /// connections to open.
-fn flush(
+pub(super) fn flush(
     now: Instant,
     call: &mut H323Call,
     conn: ConnId,
@@ -189,7 +192,7 @@ fn transport_of(a: SocketAddr) -> TransportAddress {
 }
 
 /// The codec an H.323 room speaks for a relay codec, when H.245 can name it.
-fn h323_codec(c: AudioCodec) -> Option<Codec> {
+pub(super) fn h323_codec(c: AudioCodec) -> Option<Codec> {
     let codec = match c {
         AudioCodec::Pcmu => Codec::new("PCMU", 8000, 1, 0),
         AudioCodec::Pcma => Codec::new("PCMA", 8000, 1, 8),
@@ -286,6 +289,18 @@ impl Calls {
                 let Some(&id) = self.h323.by_conn.get(&conn) else {
                     return;
                 };
+                if let Some(up) = self.h323_up_of(id, conn) {
+                    let signalling = up.conn == Some(conn);
+                    if let Some(leg) = up.leg.as_mut() {
+                        if signalling {
+                            leg.call().handle_signalling(now, &bytes);
+                        } else {
+                            leg.call().handle_h245(now, &bytes);
+                        }
+                    }
+                    self.h323_up_events(layer, now, id);
+                    return;
+                }
                 let Some(h) = self.h323_room(id) else { return };
                 if conn == h.conn {
                     h.leg.call().handle_signalling(now, &bytes);
@@ -299,6 +314,15 @@ impl Calls {
                     self.h323.out.push_back(H323Output::Close(h245));
                     return;
                 };
+                if let Some(up) = self.h323_up_of(id, conn) {
+                    up.h245 = Some(h245);
+                    if let Some(leg) = up.leg.as_mut() {
+                        leg.call().h245_connected(now);
+                    }
+                    self.h323.by_conn.insert(h245, id);
+                    self.h323_up_events(layer, now, id);
+                    return;
+                }
                 let Some(h) = self.h323_room(id) else { return };
                 h.h245 = Some(h245);
                 h.leg.call().h245_connected(now);
@@ -309,6 +333,13 @@ impl Calls {
                 let Some(&id) = self.h323.by_conn.get(&conn) else {
                     return;
                 };
+                if let Some(up) = self.h323_up_of(id, conn) {
+                    if let Some(leg) = up.leg.as_mut() {
+                        leg.call().h245_lost(now);
+                    }
+                    self.h323_up_events(layer, now, id);
+                    return;
+                }
                 let Some(h) = self.h323_room(id) else { return };
                 h.leg.call().h245_lost(now);
                 self.h323_events(layer, now, id);
@@ -320,6 +351,21 @@ impl Calls {
                 let Some(id) = self.h323.by_conn.remove(&conn) else {
                     return;
                 };
+                if let Some(up) = self.h323_up_of(id, conn) {
+                    let signalling = up.conn == Some(conn);
+                    if !signalling {
+                        up.h245 = None;
+                    }
+                    if let Some(leg) = up.leg.as_mut() {
+                        if signalling {
+                            leg.call().connection_lost(now);
+                        } else {
+                            leg.call().h245_lost(now);
+                        }
+                    }
+                    self.h323_up_events(layer, now, id);
+                    return;
+                }
                 let Some(h) = self.h323_room(id) else { return };
                 if conn == h.conn {
                     h.leg.call().connection_lost(now);
@@ -630,11 +676,11 @@ impl Calls {
         self.h323_events(layer, now, id);
         // A room whose media is known already (fastStart, or opened during PIN entry) is
         // bridged now; a slow-start one when its channels are open.
-        let room_has_audio = self
+        let unbridged = self
             .calls
             .get(&id)
-            .is_some_and(|c| c.room.leg().streams.has(StreamRole::Audio));
-        if room_has_audio && !self.configure_relay(now, id) {
+            .is_some_and(|c| c.audio.is_none() && c.room.leg().streams.has(StreamRole::Audio));
+        if unbridged && !self.configure_relay(now, id) {
             self.set_reason(id, "bridge_failed");
             self.end(now, id, EndCause::Normal);
         }

@@ -38,6 +38,13 @@ impl Calls {
                 (_, true) => "answered",
                 _ => "inviting",
             },
+            Side::Cloud if call.h323_up.is_some() => {
+                match call.h323_up.as_ref().and_then(|u| u.leg.as_ref()) {
+                    Some(l) if l.is_answered() => "confirmed",
+                    Some(_) => "inviting",
+                    None => "none",
+                }
+            }
             Side::Cloud => match (call.phase, call.cloud.leg.dialog.is_some()) {
                 (Phase::Pin, _) => "none",
                 (_, true) => "confirmed",
@@ -48,10 +55,14 @@ impl Calls {
         };
         let peer = match side {
             Side::Room => Some(call.room.source().to_string()),
-            Side::Cloud => call.leg(side).dest.map(|d| d.addr.to_string()),
+            Side::Cloud => match &call.h323_up {
+                Some(up) => Some(format!("{}:{}", up.target.host, up.target.port)),
+                None => call.leg(side).dest.map(|d| d.addr.to_string()),
+            },
         };
         let protocol = match side {
             Side::Room => call.room.protocol().as_str(),
+            Side::Cloud if call.h323_up.is_some() => "h323",
             Side::Cloud => "sip",
         };
         LegView {

@@ -23,6 +23,23 @@ impl Calls {
                 self.h323_events(layer, now, id);
             }
         }
+        let up_due = self
+            .calls
+            .get(&id)
+            .and_then(|c| c.h323_up.as_ref())
+            .and_then(|u| u.poll_timeout())
+            .is_some_and(|t| t <= now);
+        if up_due {
+            if let Some(leg) = self
+                .calls
+                .get_mut(&id)
+                .and_then(|c| c.h323_up.as_mut())
+                .and_then(|u| u.leg.as_mut())
+            {
+                leg.call().handle_timeout(now);
+            }
+            self.h323_up_events(layer, now, id);
+        }
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
@@ -135,6 +152,10 @@ impl Calls {
             self.h323_release(now, id, cause);
             return;
         }
+        if side == Side::Cloud && call.h323_up.is_some() {
+            self.h323_up_release(now, id, cause);
+            return;
+        }
         let reason = call.bye_reason;
         let host = &self.settings.sip_host;
         if let Some(tx) = call.leg_mut(side).bye(layer, now, host, id, reason) {
@@ -161,6 +182,9 @@ impl Calls {
         self.by_session.remove(&session);
         if let RoomLeg::H323(h) = &call.room {
             self.h323_forget(h);
+        }
+        if let Some(up) = &call.h323_up {
+            self.h323_up_forget(up);
         }
         let cdr = self.cdr(&call, now);
         if self.cdrs.len() >= MAX_PENDING_CDRS {

@@ -45,6 +45,7 @@ impl Calls {
                 }
             }
             Some(Upstream::Uri(_)) => self.actions.push(Action::Resolve { call: id, uri }),
+            Some(Upstream::H323(text)) => self.place_h323_upstream(now, id, &text),
         }
         self.schedule(id);
     }

@@ -9,3 +9,4 @@ pub mod room;
 mod room_tests;
 #[cfg(test)]
 mod tests;
+pub mod upstream;

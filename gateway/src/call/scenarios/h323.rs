@@ -30,6 +30,42 @@ const ROOM_H323: &str = "192.0.2.30:41720";
 const ROOM_MEDIA: &str = "192.0.2.30:6000";
 const ROOM_MEDIA_RTCP: &str = "192.0.2.30:6001";
 
+/// The H.323 MCU of meeting [`MCU_MEETING`] and its media.
+const MCU_H323: &str = "203.0.113.40:1720";
+const MCU_MEDIA: &str = "203.0.113.40:7000";
+/// A meeting whose upstream is the H.323 MCU.
+const MCU_MEETING: &str = "5005";
+
+/// The MCU's answer to the gateway's Setup: fastStart accepted in PCMU, or a release.
+fn mcu_answers(
+    now: std::time::Instant,
+    call: &mut H323Call,
+    setup: &roomgate_h323::call::IncomingSetup,
+    refuses: Option<u8>,
+) {
+    if let Some(c) = refuses {
+        call.call().release(c);
+        return;
+    }
+    let caps = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    call.start_h245(now, caps, 0x0065_4321);
+    let pcmu = Codec::new("PCMU", 8000, 1, 0);
+    let answer = media_map::accept(
+        &setup.fast_start,
+        &pcmu,
+        addr(MCU_MEDIA),
+        addr("203.0.113.40:7001"),
+    )
+    .unwrap_or_else(|| panic!("no PCMU proposal in {:?}", setup.fast_start));
+    call.call()
+        .alert(Some(&answer))
+        .unwrap_or_else(|e| panic!("{e}"));
+    call.call()
+        .connect(None, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// A dial string that names no meeting (not a meeting ID by its characters).
 const NO_MEETING: &str = "no meeting here";
 
@@ -41,6 +77,8 @@ pub(crate) struct Room {
     pub events: Vec<Event>,
     /// The gateway closed its connection.
     pub closed: bool,
+    /// An MCU the gateway called (answers its Setup by the world's script).
+    pub mcu: bool,
     decoder: TpktDecoder,
 }
 
@@ -52,6 +90,11 @@ pub(crate) struct Rooms {
     h245_of: HashMap<ConnId, ConnId>,
     /// Every connection the gateway closed, in order.
     pub closed: Vec<ConnId>,
+    /// How the H.323 MCU answers a Setup: `None` answers with fastStart (PCMU), `Some(cause)`
+    /// releases with that cause.
+    pub mcu_refuses: Option<u8>,
+    /// The MCU cannot be reached (the connection fails).
+    pub mcu_unreachable: bool,
     next_conn: u64,
 }
 
@@ -135,6 +178,7 @@ impl World {
                 h245: None,
                 events: Vec::new(),
                 closed: false,
+                mcu: false,
                 decoder: TpktDecoder::default(),
             },
         );
@@ -207,6 +251,33 @@ impl World {
                     }
                 }
                 H323Output::ConnectH245 { call, .. } => self.h245_up(call),
+                H323Output::Dial { call, .. } => {
+                    let result = if self.h323.mcu_unreachable {
+                        Err("connection refused".to_owned())
+                    } else {
+                        let conn = self.h323.conn();
+                        let mcu = H323Call::incoming(
+                            now,
+                            CallConfig::default(),
+                            SessionConfig::default(),
+                        );
+                        self.h323.rooms.insert(
+                            conn,
+                            Room {
+                                call: mcu,
+                                h245: None,
+                                events: Vec::new(),
+                                closed: false,
+                                mcu: true,
+                                decoder: TpktDecoder::default(),
+                            },
+                        );
+                        Ok((conn, addr(MCU_H323)))
+                    };
+                    if let Some(calls) = self.tu.calls.as_mut() {
+                        calls.on_h323_dialed(&mut self.tu.layer, now, call, result);
+                    }
+                }
             }
         }
         // The rooms' side.
@@ -219,6 +290,9 @@ impl World {
             };
             room.call.pump(now);
             while let Some(e) = room.call.poll_event() {
+                if let (true, Event::Call(CallEvent::Setup(s))) = (room.mcu, &e) {
+                    mcu_answers(now, &mut room.call, s, self.h323.mcu_refuses);
+                }
                 room.events.push(e);
             }
             while let Some(t) = room.call.poll_transmit() {
@@ -529,4 +603,117 @@ fn garbage_on_a_new_connection_makes_no_call_and_is_closed() {
     assert_eq!(w.live_calls(), 0);
     assert!(!w.has_request(CLOUD, "INVITE"));
     assert!(w.h323.closed.contains(&conn), "{:?}", w.h323.closed);
+}
+
+/// A world whose meeting [`MCU_MEETING`] goes to the H.323 MCU.
+fn mcu_world() -> World {
+    World::with(|s| {
+        s.meetings.insert(
+            MCU_MEETING.into(),
+            crate::call::MeetingRoute {
+                upstream: crate::call::Upstream::H323(format!("h323:200@{MCU_H323}")),
+                policy: crate::call::negotiate::MediaPolicy {
+                    srtp: SrtpPolicy::Off,
+                    suites: Vec::new(),
+                },
+                credentials: None,
+                pin_hash: None,
+            },
+        );
+    })
+}
+
+#[test]
+fn a_sip_room_reaches_an_h323_mcu_and_audio_passes_both_ways() {
+    let mut w = mcu_world();
+    let invite = sip_text::room_invite(
+        "mcu-1",
+        MCU_MEETING,
+        Some(&sip_text::pcmu(1, super::ROOM_RTP)),
+        "",
+    );
+    w.send(super::ROOM, &invite);
+    let ok = w.final_response(super::ROOM);
+    assert_eq!(ok.status(), Some(200), "{}", w.trace());
+    let mcu = *w
+        .h323
+        .rooms
+        .iter()
+        .find(|(_, r)| r.mcu)
+        .map(|(c, _)| c)
+        .unwrap_or_else(|| panic!("no MCU call"));
+    // Our Setup: the alias dialled as digits, our H.323-ID; the room's SIP user ("room") is
+    // no number, so no calling party number.
+    let setup = w
+        .room(mcu)
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Call(CallEvent::Setup(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no Setup"));
+    assert_eq!(setup.called_number.as_deref(), Some("200"));
+    assert_eq!(setup.calling_number, None, "{setup:?}");
+    assert_eq!(setup.source, vec![AliasAddress::H323Id("roomgate".into())]);
+    assert!(!setup.fast_start.is_empty());
+    let views = w.calls().views();
+    assert_eq!(views[0].cloud.protocol, "h323");
+    assert_eq!(views[0].cloud.state, "confirmed");
+    assert_eq!(views[0].cloud.peer.as_deref(), Some(MCU_H323));
+    assert_eq!(views[0].audio, Some("pass-through"));
+    // The room's audio goes to the MCU's address, the MCU's to the room.
+    let room_port = super::audio_port(&ok);
+    w.send_rtp(
+        addr(&format!("192.0.2.20:{}", super::ROOM_RTP)),
+        room_port,
+        &rtp(1),
+    );
+    assert_eq!(w.take_rtp(addr(MCU_MEDIA)).len(), 1, "{}", w.trace());
+    // The MCU hangs up: the room gets a BYE.
+    w.room(mcu).call.call().release(cause::NORMAL);
+    w.settle();
+    let _bye = w.request(super::ROOM, "BYE");
+    assert_eq!(w.live_calls(), 0);
+}
+
+#[test]
+fn a_busy_h323_mcu_gives_the_sip_room_486() {
+    let mut w = mcu_world();
+    w.h323.mcu_refuses = Some(cause::BUSY);
+    let invite = sip_text::room_invite(
+        "mcu-2",
+        MCU_MEETING,
+        Some(&sip_text::pcmu(1, super::ROOM_RTP)),
+        "",
+    );
+    w.send(super::ROOM, &invite);
+    assert_eq!(w.final_response(super::ROOM).status(), Some(486));
+    assert_eq!(w.live_calls(), 0);
+}
+
+#[test]
+fn an_unreachable_h323_mcu_gives_the_sip_room_503() {
+    let mut w = mcu_world();
+    w.h323.mcu_unreachable = true;
+    let invite = sip_text::room_invite(
+        "mcu-3",
+        MCU_MEETING,
+        Some(&sip_text::pcmu(1, super::ROOM_RTP)),
+        "",
+    );
+    w.send(super::ROOM, &invite);
+    assert_eq!(w.final_response(super::ROOM).status(), Some(503));
+}
+
+#[test]
+fn an_h323_room_reaches_an_h323_mcu_through_the_gateway() {
+    let mut w = mcu_world();
+    let room = w.h323_dial(RoomDial::fast(MCU_MEETING));
+    assert!(w.room_saw(room, |e| matches!(e, Event::Call(CallEvent::Connected))));
+    let views = w.calls().views();
+    assert_eq!(
+        (views[0].room.protocol, views[0].cloud.protocol),
+        ("h323", "h323")
+    );
 }

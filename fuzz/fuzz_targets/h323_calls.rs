@@ -1,0 +1,5 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    roomgate::call::fuzz_h323_calls::fuzz_h323_calls(data);
+});

@@ -1,0 +1,286 @@
+//! The H.323 upstream leg: a call we place to an H.323 endpoint or MCU for a meeting whose
+//! upstream is `h323:alias@host[:port]`. We propose our codecs by fastStart (and H.245
+//! capabilities, so a callee that refuses fastStart opens channels over H.245 instead); the
+//! leg reports ringing, the answer with the media it agreed, digits, and the end with its
+//! Q.931 cause — in neutral terms, like the room leg.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use roomgate_core::call::EndCause;
+use roomgate_core::media_spec::{Codec, MediaSpec, StreamRole, StreamSpec};
+use roomgate_h323::call::{CallConfig, CallEvent, Dial};
+use roomgate_h323::endpoint::{Event, H323Call};
+use roomgate_h323::h245::session::{SessionConfig, SessionEvent};
+use roomgate_h323::h245::OlcRejectCause;
+use roomgate_h323::ras::AliasAddress;
+
+use super::media_map;
+use super::room::q931_cause;
+
+/// What the upstream leg tells its driver.
+#[derive(Debug, Clone)]
+pub enum UpstreamEvent {
+    Ringing,
+    /// Connected, with its media known (fastStart, or both channels open).
+    Answered(MediaSpec),
+    /// Its media changed after the answer.
+    Media(MediaSpec),
+    /// A key it sent (H.245 user input or Q.931 keypad).
+    Digit(char),
+    /// It ended the call (or the call failed) with this cause; `answered` tells a failure
+    /// to connect from a hang-up.
+    Released {
+        cause: u8,
+        answered: bool,
+    },
+}
+
+/// Identifiers of a call we place (random, from the driver: the leg reads no RNG).
+#[derive(Debug, Clone, Copy)]
+pub struct CallIds {
+    pub call_reference: u16,
+    pub call_identifier: [u8; 16],
+    pub conference_id: [u8; 16],
+    /// Seeds master/slave determination.
+    pub msd_random: u32,
+}
+
+/// Where and as whom we call.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The alias dialled: digits as dialedDigits (and the called party number), else an
+    /// H.323-ID.
+    pub alias: String,
+    /// Our caller number for the far end, when it is digits (the room's).
+    pub calling_number: Option<String>,
+    /// Our H.323-ID.
+    pub our_id: String,
+}
+
+/// One H.323 call toward a meeting's upstream.
+#[derive(Debug)]
+pub struct H323UpstreamLeg {
+    call: H323Call,
+    codecs: Vec<Codec>,
+    rtcp: SocketAddr,
+    rtp: SocketAddr,
+    media: MediaSpec,
+    connected: bool,
+    answered: bool,
+    opened_ours: bool,
+    msd_done: bool,
+    remote_audio: Vec<Codec>,
+    ended: bool,
+    events: VecDeque<UpstreamEvent>,
+}
+
+impl H323UpstreamLeg {
+    /// A Setup to `target`, proposing `codecs` (in our order) to be received at `rtp`/`rtcp`.
+    pub fn place(
+        now: Instant,
+        target: &Target,
+        ids: CallIds,
+        codecs: Vec<Codec>,
+        rtp: SocketAddr,
+        rtcp: SocketAddr,
+    ) -> Result<Self, roomgate_h323::call::CallError> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let dial = Dial {
+            call_reference: (ids.call_reference & 0x7fff).max(1),
+            call_identifier: ids.call_identifier,
+            conference_id: ids.conference_id,
+            destination: vec![if digits(&target.alias) {
+                AliasAddress::DialedDigits(target.alias.clone())
+            } else {
+                AliasAddress::H323Id(target.alias.clone())
+            }],
+            called_number: digits(&target.alias).then(|| target.alias.clone()),
+            source: vec![AliasAddress::H323Id(target.our_id.clone())],
+            calling_number: target.calling_number.clone().filter(|n| digits(n)),
+            fast_start: media_map::propose(&codecs, rtp, rtcp, 1),
+            ..Dial::default()
+        };
+        let mut call =
+            H323Call::outgoing(now, CallConfig::default(), SessionConfig::default(), &dial)?;
+        let caps =
+            media_map::capabilities(&codecs).map_err(roomgate_h323::call::CallError::from)?;
+        call.start_h245(now, caps, ids.msd_random);
+        Ok(H323UpstreamLeg {
+            call,
+            codecs,
+            rtp,
+            rtcp,
+            media: MediaSpec::default(),
+            connected: false,
+            answered: false,
+            opened_ours: false,
+            msd_done: false,
+            remote_audio: Vec::new(),
+            ended: false,
+            events: VecDeque::new(),
+        })
+    }
+
+    pub fn call(&mut self) -> &mut H323Call {
+        &mut self.call
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.call.poll_timeout()
+    }
+
+    /// Connected with its media known.
+    pub fn is_answered(&self) -> bool {
+        self.answered
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.ended || self.call.is_released()
+    }
+
+    pub fn poll_event(&mut self) -> Option<UpstreamEvent> {
+        self.events.pop_front()
+    }
+
+    /// Ends the call with the cause for `why`.
+    pub fn end(&mut self, now: Instant, why: EndCause) {
+        if self.is_ended() {
+            return;
+        }
+        self.ended = true;
+        self.call.session().end_session();
+        self.call.call().release(q931_cause(why));
+        self.call.pump(now);
+    }
+
+    /// The audio stream, made when first needed.
+    fn audio_mut(&mut self) -> &mut StreamSpec {
+        let at = match self
+            .media
+            .streams
+            .iter()
+            .position(|s| s.role == StreamRole::Audio)
+        {
+            Some(i) => i,
+            None => {
+                self.media.streams.push(StreamSpec::new(StreamRole::Audio));
+                self.media.streams.len() - 1
+            }
+        };
+        // `at` is in bounds: found above or just pushed.
+        match self.media.streams.get_mut(at) {
+            Some(s) => s,
+            None => unreachable!("audio stream index"),
+        }
+    }
+
+    /// Both directions known: the codec it speaks and where it receives.
+    fn media_known(&self) -> bool {
+        self.media
+            .audio()
+            .is_some_and(|a| !a.codecs.is_empty() && a.remote_rtp.is_some())
+    }
+
+    /// Runs the call's events into leg events (after every input to the call).
+    pub fn pump(&mut self, now: Instant) {
+        self.call.pump(now);
+        while let Some(e) = self.call.poll_event() {
+            match e {
+                Event::Call(CallEvent::Alerting) => self.events.push_back(UpstreamEvent::Ringing),
+                Event::Call(CallEvent::FastStartAccepted(list)) => {
+                    if let Some((codec, to, rtcp)) = media_map::accepted(&list) {
+                        let a = self.audio_mut();
+                        a.codecs = vec![codec];
+                        a.remote_rtp = to;
+                        a.remote_rtcp = rtcp;
+                        self.opened_ours = true;
+                    }
+                }
+                Event::Call(CallEvent::Connected) => self.connected = true,
+                Event::Call(CallEvent::Keypad(k)) | Event::H245(SessionEvent::UserInput(k)) => {
+                    self.events.extend(
+                        k.chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
+                            .map(UpstreamEvent::Digit),
+                    );
+                }
+                Event::Call(CallEvent::Released { cause, .. }) if !self.ended => {
+                    self.ended = true;
+                    self.events.push_back(UpstreamEvent::Released {
+                        cause,
+                        answered: self.answered,
+                    });
+                }
+                Event::H245(SessionEvent::EndSession) if !self.ended => {
+                    self.ended = true;
+                    self.call.call().release(roomgate_h323::call::cause::NORMAL);
+                    self.events.push_back(UpstreamEvent::Released {
+                        cause: roomgate_h323::call::cause::NORMAL,
+                        answered: self.answered,
+                    });
+                }
+                Event::H245(SessionEvent::MsdDone { .. }) => self.msd_done = true,
+                Event::H245(SessionEvent::RemoteCapabilities(tcs)) => {
+                    self.remote_audio = media_map::remote_capabilities(&tcs).audio;
+                }
+                Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
+                    match media_map::incoming_audio(&olc) {
+                        Some((codec, rtcp)) if self.codecs.iter().any(|c| c.name == codec.name) => {
+                            if let Ok(ack) = media_map::audio_ack(self.rtp, self.rtcp) {
+                                if self.call.session().accept_channel(number, ack).is_ok() {
+                                    let a = self.audio_mut();
+                                    if a.codecs.is_empty() {
+                                        a.codecs = vec![codec];
+                                    }
+                                    a.remote_rtcp = rtcp.or(a.remote_rtcp);
+                                }
+                            }
+                        }
+                        _ => {
+                            let _ = self
+                                .call
+                                .session()
+                                .reject_channel(number, OlcRejectCause::DataTypeNotSupported(()));
+                        }
+                    }
+                }
+                Event::H245(SessionEvent::ChannelOpened { ack, .. }) => {
+                    let (rtp, rtcp) = media_map::ack_addresses(&ack);
+                    let a = self.audio_mut();
+                    a.remote_rtp = rtp.or(a.remote_rtp);
+                    a.remote_rtcp = rtcp.or(a.remote_rtcp);
+                    if self.answered {
+                        self.events
+                            .push_back(UpstreamEvent::Media(self.media.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Slow start (fastStart refused): our channel in the first of our codecs it can
+        // receive, once roles and capabilities are settled.
+        if !self.opened_ours && self.msd_done && !self.remote_audio.is_empty() {
+            let codec = self
+                .codecs
+                .iter()
+                .find(|c| self.remote_audio.iter().any(|r| r.name == c.name))
+                .cloned();
+            if let Some(codec) = codec {
+                if let Some(olc) = media_map::open_audio(&codec, self.rtcp) {
+                    self.opened_ours = self.call.session().open_channel(now, olc).is_ok();
+                    if self.opened_ours {
+                        self.audio_mut().codecs = vec![codec];
+                    }
+                }
+            }
+        }
+        if self.connected && !self.answered && !self.ended && self.media_known() {
+            self.answered = true;
+            self.events
+                .push_back(UpstreamEvent::Answered(self.media.clone()));
+        }
+        self.call.pump(now);
+    }
+}
