@@ -717,3 +717,31 @@ fn an_h323_room_reaches_an_h323_mcu_through_the_gateway() {
         ("h323", "h323")
     );
 }
+
+#[test]
+fn a_delayed_offer_sip_room_reaches_an_h323_mcu_without_deadlock() {
+    // Neither the room (no SDP) nor the MCU (answering our proposals) offers first: the
+    // gateway does, on both legs.
+    let mut w = mcu_world();
+    let invite = sip_text::room_invite("mcu-4", MCU_MEETING, None, "");
+    w.send(super::ROOM, &invite);
+    let ok = w.final_response(super::ROOM);
+    assert_eq!(ok.status(), Some(200), "{}", w.trace());
+    assert!(
+        ok.body().contains("m=audio"),
+        "our offer in the 200: {ok:?}"
+    );
+    let mut room = Dialog::room(&invite, &ok);
+    w.send(
+        super::ROOM,
+        &room.ack(1, Some(&sip_text::pcmu(1, super::ROOM_RTP))),
+    );
+    assert_eq!(w.live_calls(), 1);
+    let port = super::audio_port(&ok);
+    w.send_rtp(
+        addr(&format!("192.0.2.20:{}", super::ROOM_RTP)),
+        port,
+        &rtp(1),
+    );
+    assert_eq!(w.take_rtp(addr(MCU_MEDIA)).len(), 1, "{}", w.trace());
+}
