@@ -42,6 +42,30 @@ fn addr((ip, port): ([u8; 4], u16)) -> SocketAddr {
     SocketAddr::from((ip, port))
 }
 
+/// The bridge settings of the call-layer fuzz targets: a gateway at 198.51.100.1 with
+/// `max_calls`, rooms with optional SRTP, short SIP and PIN timers.
+pub(crate) fn fuzz_settings(max_calls: usize) -> BridgeSettings {
+    BridgeSettings {
+        media_ip: [198, 51, 100, 1].into(),
+        gateway_domain: "gw.example".into(),
+        trusted_upstreams: Vec::new(),
+        sip_host: "198.51.100.1:5060".into(),
+        room_policy: MediaPolicy {
+            srtp: SrtpPolicy::Optional,
+            suites: room_suites(),
+        },
+        trunks: Vec::new(),
+        max_calls,
+        setup_timeout: Duration::from_secs(30),
+        echo: None,
+        t1: Duration::from_millis(500),
+        pin_timeouts: roomgate_core::call::PinTimeouts {
+            inter_digit: Duration::from_secs(5),
+            total: Duration::from_secs(60),
+        },
+    }
+}
+
 struct Sim {
     now: Instant,
     tu: Tu,
@@ -84,25 +108,7 @@ impl Sim {
             ),
         ]
         .into();
-        let settings = BridgeSettings {
-            media_ip: [198, 51, 100, 1].into(),
-            gateway_domain: "gw.example".into(),
-            trusted_upstreams: Vec::new(),
-            sip_host: "198.51.100.1:5060".into(),
-            room_policy: MediaPolicy {
-                srtp: SrtpPolicy::Optional,
-                suites: room_suites(),
-            },
-            trunks: Vec::new(),
-            max_calls: MAX_CALLS,
-            setup_timeout: Duration::from_secs(30),
-            echo: None,
-            t1: Duration::from_millis(500),
-            pin_timeouts: roomgate_core::call::PinTimeouts {
-                inter_digit: Duration::from_secs(5),
-                total: Duration::from_secs(60),
-            },
-        };
+        let settings = fuzz_settings(MAX_CALLS);
         // Seeded: an input replays exactly (the peers' replies match our tags and branches).
         let wall = super::calls::WallClock::Anchored {
             since: now,

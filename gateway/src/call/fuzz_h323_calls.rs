@@ -97,25 +97,7 @@ impl Sim {
             ),
         ]
         .into();
-        let settings = BridgeSettings {
-            media_ip: [198, 51, 100, 1].into(),
-            gateway_domain: "gw.example".into(),
-            trusted_upstreams: Vec::new(),
-            sip_host: "198.51.100.1:5060".into(),
-            room_policy: MediaPolicy {
-                srtp: SrtpPolicy::Optional,
-                suites: room_suites(),
-            },
-            trunks: Vec::new(),
-            max_calls: MAX_CALLS,
-            setup_timeout: Duration::from_secs(30),
-            echo: None,
-            t1: Duration::from_millis(500),
-            pin_timeouts: roomgate_core::call::PinTimeouts {
-                inter_digit: Duration::from_secs(5),
-                total: Duration::from_secs(60),
-            },
-        };
+        let settings = super::fuzz_calls::fuzz_settings(MAX_CALLS);
         let wall = super::calls::WallClock::Anchored {
             since: now,
             at: std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000),

@@ -276,6 +276,12 @@ impl Calls {
                         setup: None,
                     },
                 );
+                // Entries of connections gone since stay until due; a churn of short
+                // connections cannot grow the queue past a bound: then the stale go at once.
+                if self.h323.setup_due.len() >= 2 * MAX_WAITING_SETUPS {
+                    let waiting = &self.h323.waiting;
+                    self.h323.setup_due.retain(|(_, c)| waiting.contains_key(c));
+                }
                 self.h323.setup_due.push_back((now + SETUP_WAIT, conn));
             }
             H323Input::Payload(bytes) => {

@@ -4,6 +4,13 @@
 //! the driver's business.
 
 pub mod media_map;
+
+/// The keys in a user input string or Q.931 keypad element (digits, `*`, `#`); anything
+/// else a terminal sends there (letters, spaces) is no key press of a PIN or an IVR.
+pub fn keys(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
+}
 pub mod room;
 #[cfg(test)]
 mod room_tests;

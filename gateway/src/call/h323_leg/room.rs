@@ -215,11 +215,7 @@ impl H323RoomLeg {
         while let Some(e) = self.call.poll_event() {
             match e {
                 Event::Call(CallEvent::Keypad(k)) | Event::H245(SessionEvent::UserInput(k)) => {
-                    self.events.extend(
-                        k.chars()
-                            .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
-                            .map(RoomEvent::Digit),
-                    );
+                    self.events.extend(super::keys(&k).map(RoomEvent::Digit));
                 }
                 Event::Call(CallEvent::Released { cause, .. }) if !self.ended => {
                     self.ended = true;

@@ -200,11 +200,8 @@ impl H323UpstreamLeg {
                 }
                 Event::Call(CallEvent::Connected) => self.connected = true,
                 Event::Call(CallEvent::Keypad(k)) | Event::H245(SessionEvent::UserInput(k)) => {
-                    self.events.extend(
-                        k.chars()
-                            .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
-                            .map(UpstreamEvent::Digit),
-                    );
+                    self.events
+                        .extend(super::keys(&k).map(UpstreamEvent::Digit));
                 }
                 Event::Call(CallEvent::Released { cause, .. }) if !self.ended => {
                     self.ended = true;
