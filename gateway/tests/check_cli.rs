@@ -136,7 +136,9 @@ fn ng_control_is_shown_and_a_non_loopback_address_is_warned_about() {
     let (code, stdout, problems) = check_file(dir.path(), &file);
     assert_eq!(code, 0, "{problems:?}");
     assert!(
-        stdout.lines().any(|l| l == "ng control:    UDP 127.0.0.1:22222"),
+        stdout
+            .lines()
+            .any(|l| l == "ng control:    UDP 127.0.0.1:22222"),
         "{stdout}"
     );
     // Allowed when configured, but named for what it is: an unauthenticated control port.
@@ -148,14 +150,19 @@ fn ng_control_is_shown_and_a_non_loopback_address_is_warned_about() {
         .find(|l| l.starts_with("ng control:"))
         .unwrap();
     assert!(
-        line.contains("0.0.0.0:22222") && line.contains("warning") && line.contains("no authentication"),
+        line.contains("0.0.0.0:22222")
+            && line.contains("warning")
+            && line.contains("no authentication"),
         "{line}"
     );
     // A port taken by another listener is a problem, as for every listener.
     std::fs::write(&file, "[ng]\nlisten = \"127.0.0.1:5060\"\n").unwrap();
     let (code, _, problems) = check_file(dir.path(), &file);
     assert_ne!(code, 0);
-    assert!(problems.iter().any(|p| p.contains("ng.listen")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("ng.listen")),
+        "{problems:?}"
+    );
 }
 
 #[test]
