@@ -383,8 +383,9 @@ impl NgCalls {
     ) -> Result<Vec<(String, Value)>, CallError> {
         let stats = self.query(media, call_id)?;
         if let Some(call) = self.calls.remove(call_id) {
+            let [a_packets, b_packets] = received(media, call.session);
             media.with_relay(|r, _| r.remove_session(call.session)).ok();
-            tracing::info!(call_id, "ng call deleted");
+            tracing::info!(call_id, a_packets, b_packets, "ng call deleted");
         }
         Ok(stats)
     }
@@ -482,15 +483,8 @@ impl NgCalls {
     pub fn handle_timeout(&mut self, now: Instant, media: &MediaPlane) -> Vec<String> {
         let mut dropped = Vec::new();
         for (id, call) in &mut self.calls {
-            let rx = media.with_relay(|r, _| {
-                [Leg::A, Leg::B]
-                    .into_iter()
-                    .flat_map(|l| {
-                        [StreamKind::Audio, StreamKind::Video]
-                            .map(|k| r.leg_stats(call.session, l, k).map_or(0, |s| s.rx_packets))
-                    })
-                    .fold(0u64, u64::saturating_add)
-            });
+            let [a, b] = received(media, call.session);
+            let rx = a.saturating_add(b);
             if rx != call.last_rx {
                 call.last_rx = rx;
                 call.last_activity = now;
@@ -530,6 +524,18 @@ fn check_ids(oa: &OfferAnswer) -> Result<(), CallError> {
 fn local_ports(media: &MediaPlane, session: SessionId, side: usize) -> [Option<LocalPorts>; 2] {
     media.with_relay(|r, _| {
         [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, leg(side), k))
+    })
+}
+
+/// Packets the relay accepted from each side of a session (leg A, leg B), all streams.
+fn received(media: &MediaPlane, session: SessionId) -> [u64; 2] {
+    media.with_relay(|r, _| {
+        [Leg::A, Leg::B].map(|l| {
+            [StreamKind::Audio, StreamKind::Video]
+                .map(|k| r.leg_stats(session, l, k).map_or(0, |s| s.rx_packets))
+                .into_iter()
+                .fold(0u64, u64::saturating_add)
+        })
     })
 }
 
