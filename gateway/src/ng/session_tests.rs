@@ -327,6 +327,49 @@ fn transcode_adds_a_codec_toward_the_answerer_and_the_offerer_keeps_its_own() {
 }
 
 #[test]
+fn rtcp_mux_origin_and_ice_follow_the_flags() {
+    let mut t = Bench::new();
+    let with_mux = a_offer("RTP/AVP", "").replace("a=sendrecv", "a=rtcp-mux\r\na=sendrecv");
+    // demux: multiplexing taken out toward B, accepted from A.
+    let mut o = oa("m1", None, &with_mux);
+    o.rtcp_mux = vec!["demux".into()];
+    o.replace = vec!["origin".into()];
+    let to_b = t.sdp(offer(o));
+    let m = &to_b.media[0];
+    assert!(!m.has_rtcp_mux());
+    assert!(
+        to_b.to_bytes().windows(6).any(|w| w == b"a=rtcp"),
+        "RTCP on its own port"
+    );
+    assert!(!to_b.to_bytes().windows(9).any(|w| w == b"candidate"));
+    assert_eq!(
+        to_b.origin.username, "a",
+        "the origin keeps its user, gets our address"
+    );
+    let to_a = t.sdp(answer(oa("m1", Some("tb"), &b_answer("RTP/AVP", "0", ""))));
+    assert!(
+        to_a.media[0].has_rtcp_mux(),
+        "A offered mux and demux accepts it"
+    );
+
+    // offer: multiplexing offered to B although A did not; A, who never offered it, is not
+    // answered with it whatever B says.
+    let mut o = oa("m2", None, &a_offer("RTP/AVP", ""));
+    o.rtcp_mux = vec!["offer".into()];
+    assert!(t.sdp(offer(o)).media[0].has_rtcp_mux());
+    let b = b_answer("RTP/AVP", "0", "").replace("a=sendrecv", "a=rtcp-mux\r\na=sendrecv");
+    let to_a = t.sdp(answer(oa("m2", Some("tb"), &b)));
+    assert!(!to_a.media[0].has_rtcp_mux());
+
+    // reject: never, on either side.
+    let mut o = oa("m3", None, &with_mux);
+    o.rtcp_mux = vec!["reject".into()];
+    assert!(!t.sdp(offer(o)).media[0].has_rtcp_mux());
+    let to_a = t.sdp(answer(oa("m3", Some("tb"), &b)));
+    assert!(!to_a.media[0].has_rtcp_mux());
+}
+
+#[test]
 fn hostile_or_unknown_input_is_an_error_never_a_panic() {
     let mut t = Bench::new();
     assert_eq!(t.run(Command::Ping), Response::Pong);

@@ -115,14 +115,6 @@ fn leg(side: usize) -> Leg {
     }
 }
 
-fn side_name(side: usize) -> &'static str {
-    if side == 0 {
-        "offerer's (A)"
-    } else {
-        "answerer's (B)"
-    }
-}
-
 /// The ng calls of one relay.
 pub struct NgCalls {
     media_ip: IpAddr,
@@ -341,14 +333,15 @@ impl NgCalls {
         let out = rewrite(&src, &rw)?;
 
         // The relay, from both sides' SDP pairs: the gateway's SRTP rule and bridge.
-        let refused = |side: usize| {
+        let refused = |side: &'static str| {
             move |e: negotiate::CryptoRefused| CallError::SrtpRefused {
-                side: side_name(side),
+                side,
                 why: e.to_string(),
             }
         };
-        let offerer = negotiate::negotiated(&out, &offer).map_err(refused(s))?;
-        let answering = negotiate::negotiated(&our_offer, &theirs).map_err(refused(r))?;
+        let offerer = negotiate::negotiated(&out, &offer).map_err(refused("offerer's"))?;
+        let answering =
+            negotiate::negotiated(&our_offer, &theirs).map_err(refused("answerer's"))?;
         let (a, b) = if s == 0 {
             (&offerer, &answering)
         } else {
