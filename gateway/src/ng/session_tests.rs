@@ -207,6 +207,22 @@ fn an_srtp_offerer_and_a_plain_answerer_hear_each_other_through_the_relay() {
     context(&our_key).unprotect_rtp_vec(&mut pkt).unwrap();
     assert!(pkt.ends_with(b"hello from B"));
 
+    // The same answer again (a retransmitted 200, new cookie): the same SDP, the same key,
+    // and the relay still encrypts toward A with it.
+    let again = t.sdp(answer(oa("c1", Some("tb"), &b_answer("RTP/AVP", "0", ""))));
+    assert_eq!(again.to_bytes(), to_a.to_bytes());
+    t.local()
+        .receive(b_port, B.parse().unwrap(), &rtp(8, b"still heard"));
+    let mut pkt = t
+        .local()
+        .take_sent()
+        .into_iter()
+        .find(|s| s.to == A.parse::<SocketAddr>().unwrap())
+        .unwrap()
+        .bytes;
+    context(&our_key).unprotect_rtp_vec(&mut pkt).unwrap();
+    assert!(pkt.ends_with(b"still heard"));
+
     // Query counts what the relay took from each side; delete releases the ports.
     let Response::Ok(q) = t.run(Command::Query {
         call_id: "c1".into(),
@@ -215,7 +231,7 @@ fn an_srtp_offerer_and_a_plain_answerer_hear_each_other_through_the_relay() {
     };
     let totals = &q.iter().find(|(k, _)| k == "totals").unwrap().1;
     let rtp_totals = totals.get("RTP").unwrap();
-    assert_eq!(rtp_totals.get("packets"), Some(&Value::Int(2)));
+    assert_eq!(rtp_totals.get("packets"), Some(&Value::Int(3)));
     let tags = &q.iter().find(|(k, _)| k == "tags").unwrap().1;
     assert!(tags.get("ta").is_some() && tags.get("tb").is_some());
     assert_eq!(t.sessions(), 1);
@@ -296,8 +312,10 @@ fn a_plain_offerer_gets_srtp_toward_the_answerer_with_the_suites_asked_for() {
     let mut o = oa("c6", Some("tb"), &a_offer("RTP/AVP", ""));
     o.transport_protocol = Some("RTP/SAVP".into());
     o.sdes = vec!["only-AES_CM_128_HMAC_SHA1_80".into()];
-    let again = t.sdp(offer(o));
+    let again = t.sdp(offer(o.clone()));
     assert_eq!(again.media[0].port, to_b.media[0].port);
+    // The same re-offer once more while its answer is awaited: the same SDP, not new keys.
+    assert_eq!(t.sdp(offer(o)).to_bytes(), again.to_bytes());
     assert_ne!(key_of(&again), key_of(&to_b), "fresh keys on every offer");
     // The re-offer's answer keeps A's port too.
     let to_a2 = t.sdp(answer(oa(

@@ -79,7 +79,8 @@ pub enum CallError {
 #[derive(Debug, Clone, Default)]
 struct Side {
     tag: Option<String>,
-    /// The endpoint's last SDP (its offer or answer).
+    /// The endpoint's last SDP (its offer or answer), as received and as read.
+    raw: Vec<u8>,
     theirs: Option<SessionDescription>,
     /// Our last SDP toward it.
     ours: Option<SessionDescription>,
@@ -91,6 +92,8 @@ struct NgCall {
     sides: [Side; 2],
     /// The options of the last offer: its answer follows them (SDES choice, rtcp-mux).
     offer_flags: Flags,
+    /// The side whose answer the last offer waits for.
+    pending: Option<usize>,
     created_unix: u64,
     last_signal_unix: u64,
     /// Last signalling or relay packet, for [`MEDIA_TIMEOUT`].
@@ -199,6 +202,9 @@ impl NgCalls {
             }
         };
         let r = 1 - s;
+        if let Some(sdp) = self.repeated(&oa.call_id, s, Some(r), &oa.sdp) {
+            return Ok(vec![("sdp".into(), Value::Bytes(sdp))]);
+        }
         let built = self.offer_toward(media, session, r, &theirs, &flags);
         let out = match built {
             Ok(out) => out,
@@ -217,6 +223,7 @@ impl NgCalls {
                 session,
                 sides: Default::default(),
                 offer_flags: Flags::default(),
+                pending: None,
                 created_unix: unix,
                 last_signal_unix: unix,
                 last_activity: now,
@@ -224,6 +231,7 @@ impl NgCalls {
             });
         if let Some(side) = call.sides.get_mut(s) {
             side.tag = Some(oa.from_tag.clone());
+            side.raw = oa.sdp.clone();
             side.theirs = Some(theirs);
         }
         if let Some(side) = call.sides.get_mut(r) {
@@ -233,10 +241,36 @@ impl NgCalls {
             side.ours = Some(out);
         }
         call.offer_flags = flags;
+        call.pending = Some(r);
         call.last_signal_unix = unix;
         call.last_activity = now;
         tracing::info!(call_id = %oa.call_id, side = s, new, "ng offer");
         Ok(vec![("sdp".into(), Value::Bytes(sdp))])
+    }
+
+    /// Our SDP already sent for the same SDP from side `from`, when this is a repetition
+    /// with a new cookie (Kamailio runs `rtpengine_answer` for every retransmitted 200, and
+    /// the endpoint keeps the keys of the first): the offer again while its answer is still
+    /// awaited (`pending` is the side awaited), or the answer again once applied (`None`).
+    /// Re-keying then would leave the endpoint with keys the relay no longer uses.
+    fn repeated(
+        &self,
+        call_id: &str,
+        from: usize,
+        pending: Option<usize>,
+        sdp: &[u8],
+    ) -> Option<Vec<u8>> {
+        let call = self.calls.get(call_id)?;
+        let side = call.sides.get(from)?;
+        if call.pending != pending || side.raw != sdp || side.theirs.is_none() {
+            return None;
+        }
+        let to = 1 - from;
+        call.sides
+            .get(to)?
+            .ours
+            .as_ref()
+            .map(SessionDescription::to_bytes)
     }
 
     /// Our offer toward side `r`: the offerer's SDP on `r`'s relay ports, its codecs edited,
@@ -286,6 +320,9 @@ impl NgCalls {
         let call = self.calls.get(&oa.call_id).ok_or(CallError::UnknownCall)?;
         let s = call.side_of(&oa.from_tag).ok_or(CallError::UnknownTag)?;
         let r = 1 - s;
+        if let Some(sdp) = self.repeated(&oa.call_id, r, None, &oa.sdp) {
+            return Ok(vec![("sdp".into(), Value::Bytes(sdp))]);
+        }
         let answerer = call.sides.get(r).ok_or(CallError::NoOffer)?;
         if answerer.tag.is_some() && answerer.tag != oa.to_tag {
             return Err(CallError::UnknownTag);
@@ -356,11 +393,13 @@ impl NgCalls {
         if let Some(call) = self.calls.get_mut(&oa.call_id) {
             if let Some(x) = call.sides.get_mut(r) {
                 x.tag = oa.to_tag.clone();
+                x.raw = oa.sdp.clone();
                 x.theirs = Some(theirs);
             }
             if let Some(x) = call.sides.get_mut(s) {
                 x.ours = Some(out);
             }
+            call.pending = None;
             call.last_signal_unix = unix;
             call.last_activity = now;
         }
