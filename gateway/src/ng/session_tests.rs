@@ -18,7 +18,7 @@ use roomgate_sip::sdp::{Proto, SessionDescription};
 use super::bencode::Value;
 use super::cache::ReplyCache;
 use super::message::{Command, OfferAnswer, Response};
-use super::sessions::{NgCalls, MAX_ID_LEN, MEDIA_TIMEOUT};
+use super::sessions::{NgCalls, MAX_ID_LEN, MEDIA_TIMEOUT, SETUP_TIMEOUT};
 use crate::call::media_plane::{LocalRelay, MediaPlane};
 use crate::call::sip_leg::Ids;
 
@@ -328,6 +328,34 @@ fn a_plain_offerer_gets_srtp_toward_the_answerer_with_the_suites_asked_for() {
 }
 
 #[test]
+fn sdes_options_shape_the_offer_but_the_offerers_own_suite_is_still_answered() {
+    let mut t = Bench::new();
+    let mut o = oa("s1", None, &a_offer("RTP/SAVP", &a_crypto()));
+    o.sdes = vec!["only-AES_256_CM_HMAC_SHA1_80".into()];
+    let to_b = t.sdp(offer(o));
+    let lines: Vec<_> = to_b.media[0].cryptos().collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].suite.name(), "AES_256_CM_HMAC_SHA1_80");
+    let b_line = format!(
+        "a=crypto:{} AES_256_CM_HMAC_SHA1_80 \
+         inline:IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIg==\r\n",
+        lines[0].tag
+    );
+    let to_a = t.sdp(answer(oa(
+        "s1",
+        Some("tb"),
+        &b_answer("RTP/SAVP", "0", &b_line),
+    )));
+    let ours: Vec<_> = to_a.media[0].cryptos().collect();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(
+        (ours[0].tag, ours[0].suite.name()),
+        (1, "AES_CM_128_HMAC_SHA1_80"),
+        "A is answered in the suite it offered"
+    );
+}
+
+#[test]
 fn transcode_adds_a_codec_toward_the_answerer_and_the_offerer_keeps_its_own() {
     let mut t = Bench::new();
     let sdp = a_offer("RTP/AVP", "")
@@ -428,16 +456,27 @@ fn hostile_or_unknown_input_is_an_error_never_a_panic() {
 #[test]
 fn a_call_without_media_or_signalling_times_out_and_frees_its_ports() {
     let mut t = Bench::new();
+    // Ringing without early media may last: an unanswered call has SETUP_TIMEOUT.
     t.sdp(offer(oa("c9", None, &a_offer("RTP/AVP", ""))));
+    assert_eq!(t.calls.poll_timeout(), Some(t.now + SETUP_TIMEOUT));
+    let ringing = t.calls.handle_timeout(t.now + MEDIA_TIMEOUT, &t.plane);
+    assert!(ringing.is_empty());
+    let gone = t.calls.handle_timeout(t.now + SETUP_TIMEOUT, &t.plane);
+    assert_eq!(gone, ["c9"]);
+    assert_eq!(t.sessions(), 0);
+    assert!(t.calls.is_empty());
+
+    // Answered: MEDIA_TIMEOUT from the last packet or command.
+    t.sdp(offer(oa("c10", None, &a_offer("RTP/AVP", ""))));
+    t.sdp(answer(oa("c10", Some("tb"), &b_answer("RTP/AVP", "0", ""))));
     assert_eq!(t.calls.poll_timeout(), Some(t.now + MEDIA_TIMEOUT));
     let early = t
         .calls
         .handle_timeout(t.now + MEDIA_TIMEOUT - Duration::from_secs(1), &t.plane);
     assert!(early.is_empty());
     let gone = t.calls.handle_timeout(t.now + MEDIA_TIMEOUT, &t.plane);
-    assert_eq!(gone, ["c9"]);
+    assert_eq!(gone, ["c10"]);
     assert_eq!(t.sessions(), 0);
-    assert!(t.calls.is_empty());
 }
 
 #[test]

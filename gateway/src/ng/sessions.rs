@@ -21,7 +21,7 @@ use roomgate_media::relay::{Leg, LocalPorts, SessionId, StreamKind};
 use roomgate_sip::sdp::{Proto, SessionDescription};
 
 use super::bencode::Value;
-use super::flags::{FlagError, Flags};
+use super::flags::{FlagError, Flags, Sdes};
 use super::message::{Command, OfferAnswer, Response};
 use super::rewrite::{rewrite, Rewrite, RewriteError, RtcpMux};
 use super::side::{self, SideError};
@@ -42,6 +42,9 @@ pub const DEFAULT_LIST: usize = 32;
 /// A call whose relay saw no packet and whose proxy sent nothing for this long is dropped
 /// (rtpengine's default media timeout): a proxy that lost a `delete` does not leak ports.
 pub const MEDIA_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The same for a call never answered: a call may ring for minutes without early media.
+pub const SETUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Why a command failed; the text is the `error-reason`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,6 +103,20 @@ struct NgCall {
     last_activity: Instant,
     /// Packets the relay had accepted on the call at the last check.
     last_rx: u64,
+    /// An answer was applied (the relay bridges the sides).
+    answered: bool,
+}
+
+impl NgCall {
+    /// When the call is dropped if nothing happens until then.
+    fn expiry(&self) -> Instant {
+        let timeout = if self.answered {
+            MEDIA_TIMEOUT
+        } else {
+            SETUP_TIMEOUT
+        };
+        self.last_activity + timeout
+    }
 }
 
 impl NgCall {
@@ -228,6 +245,7 @@ impl NgCalls {
                 last_signal_unix: unix,
                 last_activity: now,
                 last_rx: 0,
+                answered: false,
             });
         if let Some(side) = call.sides.get_mut(s) {
             side.tag = Some(oa.from_tag.clone());
@@ -345,7 +363,9 @@ impl NgCalls {
         // profile, with our line for the offerer's chosen suite.
         let mut src = theirs.clone();
         side::fit_answer(&mut src, &offer)?;
-        let cryptos = side::answer_cryptos(&offer, &offer_flags.sdes, &mut self.ids)?;
+        // Any suite we run is accepted from the offerer: `SDES` options shape our offer to
+        // the answerer, and an offerer that signals SRTP is answered with SRTP or not at all.
+        let cryptos = side::answer_cryptos(&offer, &Sdes::default(), &mut self.ids)?;
         let offered_mux = offer.media.first().is_some_and(|m| m.has_rtcp_mux());
         let answered_mux = theirs.media.first().is_some_and(|m| m.has_rtcp_mux());
         let m = offer_flags.mux;
@@ -400,6 +420,7 @@ impl NgCalls {
                 x.ours = Some(out);
             }
             call.pending = None;
+            call.answered = true;
             call.last_signal_unix = unix;
             call.last_activity = now;
         }
@@ -504,13 +525,11 @@ impl NgCalls {
 
     /// When [`NgCalls::handle_timeout`] should next run.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.calls
-            .values()
-            .map(|c| c.last_activity + MEDIA_TIMEOUT)
-            .min()
+        self.calls.values().map(NgCall::expiry).min()
     }
 
-    /// Drops the calls that saw neither a packet nor a command for [`MEDIA_TIMEOUT`];
+    /// Drops the calls that saw neither a packet nor a command for [`MEDIA_TIMEOUT`]
+    /// ([`SETUP_TIMEOUT`] before their answer);
     /// returns their Call-IDs.
     pub fn handle_timeout(&mut self, now: Instant, media: &MediaPlane) -> Vec<String> {
         let mut dropped = Vec::new();
@@ -521,7 +540,7 @@ impl NgCalls {
                 call.last_rx = rx;
                 call.last_activity = now;
             }
-            if now.saturating_duration_since(call.last_activity) >= MEDIA_TIMEOUT {
+            if now >= call.expiry() {
                 dropped.push(id.clone());
             }
         }
