@@ -489,4 +489,14 @@ fn the_reply_cache_answers_a_repeated_cookie_within_its_window() {
     assert_eq!(c.get(now, "127.0.0.1:10".parse().unwrap(), "k1"), None);
     assert_eq!(c.get(now + super::cache::REPLY_WINDOW, peer, "k1"), None);
     assert!(c.is_empty());
+    assert_eq!(c.bytes(), 0);
+    // Large answers are bounded by bytes, not only by count: the oldest go.
+    let big = vec![b'x'; super::cache::MAX_CACHED_BYTES / 3];
+    for i in 0..5 {
+        c.put(now, peer, &format!("b{i}"), big.clone());
+    }
+    assert!(c.bytes() <= super::cache::MAX_CACHED_BYTES);
+    assert_eq!(c.len(), 3);
+    assert_eq!(c.get(now, peer, "b0"), None);
+    assert!(c.get(now, peer, "b4").is_some());
 }
