@@ -17,8 +17,10 @@ cd "$(dirname "$0")/.."
 # wrong-PIN budgets and meetings, gateway/tests/lockout_redis.rs) is tested against,
 # openssh-server (/usr/sbin/sshd, started by gateway/tests/endpoint_ssh.rs on its own port with
 # its own config and keys, never the system's) and openssh-client (ssh-keygen) as the real SSH
-# console of a room system for `roomgate endpoint`.
-APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark libre-dev openssh-server openssh-client"
+# console of a room system for `roomgate endpoint`, and kamailio (with its rtpengine module,
+# shipped in the main package) as the real SIP proxy driving our relay over ng
+# (gateway/tests/kamailio_ng.rs, started on its own ports with its own config).
+APT_PACKAGES="build-essential pkg-config cmake nasm sip-tester dnsmasq-base baresip-core openssl libsrtp2-dev fail2ban redis-server tshark libre-dev openssh-server openssh-client kamailio"
 
 step() {
     printf '\n==> %s\n' "$*"

@@ -116,6 +116,14 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
     } else {
         "echo TLS: off".to_owned()
     });
+    out.push(match c.ng.listen {
+        None => "ng control: off".to_owned(),
+        Some(a) if a.ip().is_loopback() => format!("ng control: UDP {a}"),
+        Some(a) => format!(
+            "ng control: UDP {a} (warning: not loopback, and ng has no authentication: \
+             anyone who reaches it controls the relay)"
+        ),
+    });
     let dir = &c.store.path;
     let db = dir.join(crate::store::DB_FILE_NAME);
     out.push(match c.store.backend {

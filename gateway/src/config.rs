@@ -71,6 +71,18 @@ pub struct Config {
     pub admin: AdminConfig,
     /// SSH control of room systems (see `crate::endpoint`).
     pub endpoints: crate::endpoint::service::EndpointsConfig,
+    /// rtpengine ng control of the relay (see `crate::ng`).
+    pub ng: NgConfig,
+}
+
+/// `[ng]`: rtpengine's ng control protocol, so a SIP proxy's rtpengine module can put its
+/// calls' media through the relay. Off unless `listen` is given; ng has no authentication,
+/// so a loopback address is the one to use (`roomgate check` warns about any other).
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct NgConfig {
+    /// UDP address of the ng listener (rtpengine's default port is 22222).
+    pub listen: Option<SocketAddr>,
 }
 
 /// PIN entry: timeouts and where security events are written.

@@ -80,6 +80,8 @@ pub struct Bound {
     pub h323: Vec<SocketAddr>,
     /// The admin API, when enabled.
     pub admin: Option<SocketAddr>,
+    /// The ng control listener, when `[ng] listen` is set.
+    pub ng: Option<SocketAddr>,
 }
 
 /// Starts every listener and the SIP core. Returns what is bound and the core's task handle.
@@ -183,7 +185,7 @@ pub async fn start_with(
     }
     let network = match bridge {
         Some(bridge) => {
-            let (calls, network) = bridge_parts(
+            let (calls, network, media) = bridge_parts(
                 config,
                 &mut bound,
                 bridge,
@@ -193,9 +195,24 @@ pub async fn start_with(
             )
             .await?;
             tu = tu.with_calls(calls);
+            if let Some(addr) = config.ng.listen {
+                // Sessions of ng calls live in the same relay as the SIP calls' sessions.
+                let (local, _task) =
+                    crate::ng::listen::spawn(addr, media, config.media.ip, shutdown.clone())
+                        .await
+                        .map_err(|source| ServeError::Bind {
+                            proto: "ng UDP",
+                            addr,
+                            source,
+                        })?;
+                bound.ng = Some(local);
+            }
             Some(network)
         }
         None => {
+            if config.ng.listen.is_some() {
+                tracing::warn!("[ng] listen ignored: no media relay without the bridge");
+            }
             drop(inbound_tx);
             None
         }
@@ -226,7 +243,14 @@ async fn bridge_parts(
     inbound: transport::Inbound,
     connections: Connections,
     settings: StreamSettings,
-) -> Result<(crate::call::Calls, crate::sip::driver::Network), ServeError> {
+) -> Result<
+    (
+        crate::call::Calls,
+        crate::sip::driver::Network,
+        Arc<crate::call::media_plane::MediaPlane>,
+    ),
+    ServeError,
+> {
     use crate::call::negotiate::room_suites;
     use roomgate_media::relay::{net::NetRelay, Relay, RelayConfig};
     let m = &config.media;
@@ -307,7 +331,8 @@ async fn bridge_parts(
     };
     let prompts =
         crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
-    let calls = crate::call::Calls::new(settings, bridge.directory, Arc::new(net.into()))
+    let media: Arc<crate::call::media_plane::MediaPlane> = Arc::new(net.into());
+    let calls = crate::call::Calls::new(settings, bridge.directory, media.clone())
         .with_pin(guard.clone(), &prompts)
         .with_h323(config.h323.calls());
     let h323 = start_h323(config, bound).await?;
@@ -322,6 +347,7 @@ async fn bridge_parts(
             cdrs: bridge.cdrs,
             h323,
         },
+        media,
     ))
 }
 
@@ -535,8 +561,8 @@ pub async fn run(config: Config) -> Result<(), ServeError> {
     let cdr_writer = tokio::spawn(write_cdrs(store.clone(), cdr_rx));
     let (mut bound, core) = start_with(&config, stop_rx, Some(bridge)).await?;
     bound.admin = admin.as_ref().map(|(addr, _)| *addr);
-    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, h323 = ?bound.h323, admin = ?bound.admin,
-        "roomgate listening");
+    tracing::info!(udp = ?bound.udp, tcp = ?bound.tcp, tls = ?bound.tls, h323 = ?bound.h323,
+        admin = ?bound.admin, ng = ?bound.ng, "roomgate listening");
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(ServeError::Signal)?;
     tokio::select! {

@@ -114,6 +114,7 @@ fn the_defaults_are_accepted_and_show_where_they_listen() {
         "admin HTTP:    127.0.0.1:8081 (API and /metrics)",
         "media UDP:     127.0.0.1:40000-40999 (500 port pairs)",
         "echo TLS:      127.0.0.1:0 (any free port)",
+        "ng control:    off",
         "store:         sqlite ./roomgate-data/roomgate.sqlite3 (meetings, CDRs), \
          ./roomgate-data/lockout.sqlite3 (wrong-PIN budgets)",
         "ok: serve would start with this configuration",
@@ -125,6 +126,43 @@ fn the_defaults_are_accepted_and_show_where_they_listen() {
     }
     // It checks; it does not create the data directory or a token.
     assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn ng_control_is_shown_and_a_non_loopback_address_is_warned_about() {
+    let dir = TempDir::new("check-ng");
+    let file = dir.path().join("ng.toml");
+    std::fs::write(&file, "[ng]\nlisten = \"127.0.0.1:22222\"\n").unwrap();
+    let (code, stdout, problems) = check_file(dir.path(), &file);
+    assert_eq!(code, 0, "{problems:?}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "ng control:    UDP 127.0.0.1:22222"),
+        "{stdout}"
+    );
+    // Allowed when configured, but named for what it is: an unauthenticated control port.
+    std::fs::write(&file, "[ng]\nlisten = \"0.0.0.0:22222\"\n").unwrap();
+    let (code, stdout, _) = check_file(dir.path(), &file);
+    assert_eq!(code, 0);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("ng control:"))
+        .unwrap();
+    assert!(
+        line.contains("0.0.0.0:22222")
+            && line.contains("warning")
+            && line.contains("no authentication"),
+        "{line}"
+    );
+    // A port taken by another listener is a problem, as for every listener.
+    std::fs::write(&file, "[ng]\nlisten = \"127.0.0.1:5060\"\n").unwrap();
+    let (code, _, problems) = check_file(dir.path(), &file);
+    assert_ne!(code, 0);
+    assert!(
+        problems.iter().any(|p| p.contains("ng.listen")),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Replays the checked-in seeds of the gateway's fuzz targets (`fuzz/corpus/negotiate/`,
-//! `prompt_wav/`, `pin_entry/`, `endpoint_console/`, `call_legs/`) through the entry points
-//! the cargo-fuzz targets call, so every seed is a regression test.
+//! `prompt_wav/`, `pin_entry/`, `endpoint_console/`, `call_legs/`, `ng_calls/`) through the
+//! entry points the cargo-fuzz targets call, so every seed is a regression test.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -127,5 +127,30 @@ fn h323_calls_corpus() {
             _ => 0,
         };
         assert_eq!(live, expected, "h323_calls seed {name}");
+    }
+}
+
+#[test]
+fn ng_calls_corpus() {
+    // How many commands of each seed succeed: each reaches the relay as far as it claims
+    // (the refused one is the plain answer to an SRTP offer: never relayed in the clear).
+    let expected = [
+        ("avp-to-savp-reoffer", 4),
+        ("flags-words-video", 3),
+        ("plain-offer-answer-query-delete", 5),
+        ("savp-answered-plain-refused", 2),
+        ("savp-to-avp", 3),
+        ("transcode-and-mux", 2),
+    ];
+    let files = seeds("ng_calls");
+    assert_eq!(files.len(), expected.len());
+    for (path, (name, ok)) in files.iter().zip(expected) {
+        assert!(path.ends_with(name), "{}", path.display());
+        let bytes = std::fs::read(path).unwrap();
+        let r = std::panic::catch_unwind(|| roomgate::ng::fuzzing::ng_calls(&bytes));
+        match r {
+            Ok(n) => assert_eq!(n, ok, "{name}"),
+            Err(_) => panic!("ng_calls seed {name} panicked"),
+        }
     }
 }

@@ -104,6 +104,9 @@ impl Config {
         if self.echo.enabled {
             out.push(one("echo.listen", Proto::Tcp, &self.echo.listen));
         }
+        if let Some(a) = &self.ng.listen {
+            out.push(one("ng.listen", Proto::Udp, a));
+        }
         out.retain(|l| *l.ports.start() != 0);
         if let Some(ports) = self.media_ports() {
             out.push(Listener {

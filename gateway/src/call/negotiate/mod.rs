@@ -436,7 +436,7 @@ pub fn sdp_direction(d: spec::Direction) -> Direction {
     }
 }
 
-fn stream_kind(m: &MediaDescription) -> Option<StreamKind> {
+pub(crate) fn stream_kind(m: &MediaDescription) -> Option<StreamKind> {
     let content = m.content().is_some_and(|c| !c.is_empty());
     match m.media {
         MediaType::Audio => Some(StreamKind::Audio),
