@@ -8,8 +8,11 @@
 # BYE; no media) at one rate for SECONDS_PER_STEP (default 10) against
 #   direct:   the load UAS (load_uas.xml) itself;
 #   roomgate: a release `roomgate serve` whose meeting 5000 has that UAS as its upstream.
-# A step passes when every call succeeded (sipp exit 0, no failed call). The script prints the
-# highest passing rate of each and their ratio (goal: Roomgate at least half of direct).
+#   h323:     `roomgate h323-load` (fastStart Setups, tunnelled H.245, 1 s hold) into the same
+#             meeting, so H.323 and SIP call-setup rates come from one run.
+# A step passes when every call succeeded (sipp exit 0, no failed call; h323-load exit 0). The
+# script prints the highest passing rate of each and their ratio (goal: Roomgate at least half
+# of direct).
 # With ROOMGATE_BASELINE, an older build (e.g. `cargo build --release` of an earlier commit)
 # runs beside this one with its own ports and data, and is stepped the same way in the same
 # run, so before/after figures share the machine's state.
@@ -63,8 +66,16 @@ BASE_UAS_PORT=$(free_port)
 # the load UAS and sets SERVER_PORT to its SIP port (not in a subshell: its PID must stay
 # known).
 start_server() {
-    local name=$1 bin=$2 pmin=$3 pmax=$4 uas=$5 dir
+    local name=$1 bin=$2 pmin=$3 pmax=$4 uas=$5 dir h323=""
     SERVER_PORT=$(free_port)
+    # This build's H.323 listener (a baseline build may predate [h323]).
+    if [ "$name" = roomgate ]; then
+        H323_PORT=$(free_port)
+        h323="[h323]
+listen = [\"127.0.0.1:$H323_PORT\"]
+setups_per_source_per_second = 100000
+setups_burst = 100000"
+    fi
     dir="$WORK/$name"
     mkdir -p "$dir"
     cat >"$dir/roomgate.toml" <<EOF
@@ -85,6 +96,7 @@ port_max = $pmax
 enabled = false
 [admin]
 listen = "127.0.0.1:0"
+$h323
 EOF
     (cd "$dir" && exec env ROOMGATE_LOG=warn "$bin" serve --config roomgate.toml \
         >/dev/null 2>"$dir/roomgate.log") &
@@ -145,6 +157,23 @@ best() {
     echo "$top"
 }
 
+# run_h323_step RATE → 0 when every H.323 call connected (same UAS upstream as the SIP steps)
+run_h323_step() {
+    local rate=$1 uas=$UAS_PORT
+    local calls=$((rate * STEP))
+    local dir="$WORK/h323-$rate"
+    mkdir -p "$dir"
+    (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
+        -m "$calls" -nostdin -timeout $((STEP + 40)) -bg >/dev/null 2>&1 || true)
+    local ok=0
+    "$BIN" h323-load --to "127.0.0.1:$H323_PORT" --meeting 5000 --rate "$rate" \
+        --seconds "$STEP" --hold-ms 1000 >"$dir/report" 2>&1 || ok=1
+    pkill -f "load_uas.xml -i 127.0.0.1 -p $uas" 2>/dev/null || true
+    sleep 2
+    echo "h323 rate=$rate $(cat "$dir/report")" >&2
+    [ "$ok" = 0 ]
+}
+
 DIRECT=$(best "127.0.0.1:$UAS_PORT" direct)
 # With a baseline, ROOMGATE_BASELINE_FIRST=1 steps it before this build (run both orders to
 # see what going second costs); between targets the calls left over from the last step finish.
@@ -154,6 +183,11 @@ if [ -n "$BASELINE" ] && [ "${ROOMGATE_BASELINE_FIRST:-0}" = 1 ]; then
 fi
 sleep 15
 THROUGH=$(best "127.0.0.1:$SIP_PORT" roomgate)
+sleep 15
+H323=0
+for r in "${RATES[@]}"; do
+    if run_h323_step "$r"; then H323=$r; else break; fi
+done
 if [ -n "$BASELINE" ] && [ "${ROOMGATE_BASELINE_FIRST:-0}" != 1 ]; then
     sleep 15
     BEFORE=$(best "127.0.0.1:$BASE_PORT" baseline)
@@ -162,6 +196,7 @@ echo
 echo "highest zero-failure rate (calls/s, 1 s hold, ${STEP} s per step, $(nproc) cores):"
 echo "  sipp -> sipp directly:         $DIRECT"
 echo "  sipp -> roomgate -> sipp:      $THROUGH"
+echo "  h323 -> roomgate -> sipp:      $H323  (roomgate h323-load, H.323 room to the same SIP meeting)"
 if [ "$DIRECT" -gt 0 ]; then
     python3 -c "print(f'  ratio roomgate/direct:         {$THROUGH/$DIRECT:.2f}  (goal >= 0.50)')"
 fi

@@ -54,6 +54,29 @@ enum Command {
         #[command(subcommand)]
         command: roomgate::cli_lockout::LockoutCommand,
     },
+    /// Place H.323 calls at a fixed rate (fastStart, tunnelled H.245, no media), each held
+    /// then released, and report how they ended: the H.323 side of `scripts/load.sh`. Exit 1
+    /// when any call did not connect.
+    H323Load {
+        /// The gateway's H.323 listener, e.g. 127.0.0.1:1720.
+        #[arg(long)]
+        to: std::net::SocketAddr,
+        /// The meeting dialled.
+        #[arg(long)]
+        meeting: String,
+        /// Calls per second.
+        #[arg(long, default_value_t = 10)]
+        rate: u32,
+        /// How long to place calls.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// How long each connected call is held.
+        #[arg(long, default_value_t = 1000)]
+        hold_ms: u64,
+        /// How long a call may take to connect.
+        #[arg(long, default_value_t = 10)]
+        timeout_s: u64,
+    },
     /// Control room systems over their SSH consoles: add, list, remove, dial, hangup,
     /// status, exec.
     Endpoint {
@@ -74,6 +97,23 @@ fn endpoint(command: roomgate::endpoint::cli::EndpointCommand) -> ExitCode {
             eprintln!("roomgate: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn h323_load(plan: roomgate::h323::load::LoadPlan) -> ExitCode {
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("roomgate: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = rt.block_on(roomgate::h323::load::run(plan));
+    println!("{report}");
+    if report.connected == report.offered {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -186,6 +226,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { config } => serve(config.as_deref()),
+        Command::H323Load {
+            to,
+            meeting,
+            rate,
+            seconds,
+            hold_ms,
+            timeout_s,
+        } => h323_load(roomgate::h323::load::LoadPlan {
+            to,
+            meeting,
+            rate,
+            seconds,
+            hold: std::time::Duration::from_millis(hold_ms),
+            timeout: std::time::Duration::from_secs(timeout_s),
+        }),
         Command::Check { config } => check(config.as_deref()),
         Command::Meeting { command } => meeting(command),
         Command::Lockout { command } => lockout(command),

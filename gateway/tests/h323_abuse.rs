@@ -335,3 +335,59 @@ fn a_setup_flood_from_one_source_is_refused_without_hurting_another() {
     call_meeting(loopback(5), to, "1001", Duration::from_secs(15))
         .unwrap_or_else(|c| panic!("source B's call failed ({c}):\n{}", server.log()));
 }
+
+/// The H.323 call generator of `scripts/load.sh` against the echo meeting: every call it
+/// offers connects (a small rate: CI shares two cores), and its report says so.
+#[test]
+fn h323_load_places_calls_that_all_connect() {
+    let port = free_port();
+    let mut server = gateway(port, "");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roomgate"))
+        .args(["h323-load", "--to", &format!("127.0.0.1:{port}")])
+        .args([
+            "--meeting",
+            "1001",
+            "--rate",
+            "5",
+            "--seconds",
+            "2",
+            "--hold-ms",
+            "300",
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        server.log()
+    );
+    assert!(
+        report.contains("offered=10 connected=10 failed=0 timed_out=0"),
+        "{report}"
+    );
+    server.assert_running();
+    // Calls that cannot be placed count as failed, and the exit status says so.
+    let nobody = free_port();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roomgate"))
+        .args(["h323-load", "--to", &format!("127.0.0.1:{nobody}")])
+        .args([
+            "--meeting",
+            "1001",
+            "--rate",
+            "2",
+            "--seconds",
+            "1",
+            "--timeout-s",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("offered=2 connected=0 failed=2"),
+        "{report}"
+    );
+}

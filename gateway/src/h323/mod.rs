@@ -2,6 +2,7 @@
 //! themselves run in the sans-IO machines of `roomgate_h323::endpoint`, driven by the call
 //! layer; this module only moves TPKT packets.
 
+pub mod load;
 #[cfg(test)]
 mod tests;
 pub mod transport;
