@@ -27,10 +27,8 @@ use roomgate_sip::{decode_datagram, HeaderName};
 
 use super::h323_leg::media_map;
 use super::media_plane::{LocalRelay, MediaPlane};
-use super::negotiate::{default_suites, room_suites, MediaPolicy};
-use super::{
-    Action, BridgeSettings, Calls, H323Input, H323Output, MeetingRoute, StaticDirectory, Upstream,
-};
+use super::negotiate::{default_suites, MediaPolicy};
+use super::{Action, Calls, H323Input, H323Output, MeetingRoute, StaticDirectory, Upstream};
 use crate::sip::rate_limit::RateLimiter;
 use crate::sip::tu::Tu;
 use crate::transport::ConnId;
