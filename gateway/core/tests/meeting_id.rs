@@ -70,9 +70,15 @@ fn unknown_id_costs_one_attempt_and_asks_again() {
     let mut w = World::new();
     let call = no_meeting(&mut w);
     w.keys(call, "9999#");
-    // The same request a wrong PIN makes, keyed by the entered ID and with no hash: the
-    // guard counts it against the source like a wrong PIN.
-    assert_eq!(w.attempt_keys, vec![("9999".to_owned(), false)]);
+    // The same request a wrong PIN makes, with no hash, under a key of its own that is no
+    // meeting ID and does not show the digits: the guard counts it against the source like
+    // a wrong PIN.
+    assert_eq!(w.attempt_keys.len(), 1);
+    let (key, hash) = &w.attempt_keys[0];
+    assert!(!hash);
+    assert!(key.starts_with(UNKNOWN_ID_KEY_PREFIX), "{key}");
+    assert!(!key.contains("9999"), "{key}");
+    assert!(dial::parse(key).is_none());
     assert_eq!(w.core.pin_failures(call), 1);
     assert_eq!(w.core.stats().meeting_id_unknown, 1);
     w.advance(2 * SEC);
@@ -128,15 +134,27 @@ fn wrong_ids_and_wrong_pins_share_one_budget() {
 }
 
 #[test]
-fn locked_source_is_told_not_correct_for_every_id() {
-    // The guard refuses attempts of a locked key as wrong: an ID that exists but whose
-    // lookup answers normally still routes, an unknown one sounds the same as any other.
-    let mut w = World::new();
-    w.locked.insert("9999".into());
-    let call = no_meeting(&mut w);
-    w.keys(call, "9999#");
-    w.advance(2 * SEC);
-    assert_eq!(w.heard(call), vec![5, 6, 5]);
+fn each_unknown_id_has_its_own_salted_key() {
+    let keys = |salt: u64| {
+        let mut w = World::new();
+        w.core.set_id_salt(salt);
+        let call = no_meeting(&mut w);
+        for id in ["9999#", "8888#", "9999#"] {
+            w.keys(call, id);
+            w.advance(3 * SEC);
+        }
+        w.attempt_keys
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect::<Vec<_>>()
+    };
+    let a = keys(1);
+    assert_eq!(a.len(), 3);
+    // The same ID, the same key (its own meeting budget); another ID, another key.
+    assert_eq!(a[0], a[2]);
+    assert_ne!(a[0], a[1]);
+    // Another salt (another gateway start), other keys: not a fixed table of digits.
+    assert_ne!(keys(2)[0], a[0]);
 }
 
 #[test]

@@ -83,4 +83,4 @@ pub use io::{
     Request, Screening, Side, Time,
 };
 pub use pin::{DigitSource, HangUpReason, PinTimeouts, Prompts, Secret};
-pub use table::{CallCore, CallInfo, MAX_KEYS_PER_CALL};
+pub use table::{CallCore, CallInfo, MAX_KEYS_PER_CALL, UNKNOWN_ID_KEY_PREFIX};

@@ -24,6 +24,9 @@ const FALLBACK_RATE: u32 = 8_000;
 /// long): `#` is in no meeting ID [`dial::parse`] accepts, so it never shares a real
 /// meeting's budget.
 const UNPARSED_ID_KEY: &str = "#meeting-id";
+/// Prefix of the meeting key of a PIN attempt for an entered ID that names no meeting; the
+/// rest is a salted hash of the ID (see [`CallCore::set_id_salt`]).
+pub const UNKNOWN_ID_KEY_PREFIX: &str = "#meeting-id:";
 /// Keys (leg identities) one call may register: the room's and the upstream's, with room
 /// for a retried upstream attempt. More are ignored.
 pub const MAX_KEYS_PER_CALL: usize = 4;
@@ -81,6 +84,8 @@ pub struct CallCore {
     next_id: CallId,
     /// Calls past the admission checks (what `max_calls` counts).
     admitted: usize,
+    /// Salt of the keys unknown entered IDs are counted under.
+    id_salt: u64,
     stats: CoreStats,
 }
 
@@ -96,8 +101,27 @@ impl CallCore {
             prompts: HashMap::new(),
             next_id: 1,
             admitted: 0,
+            id_salt: 0,
             stats: CoreStats::default(),
         }
+    }
+
+    /// The secret salt (random, from the driver) of the keys under which unknown entered
+    /// meeting IDs are counted. The lockout guard logs its meeting keys and a caller may type
+    /// a PIN at the ID prompt, so the key is a salted hash, never the digits: distinct per ID
+    /// (each has its own meeting budget, and none shares a real meeting's, by the `#`), the
+    /// same for the same ID in this process, and not reversible from a log without the salt.
+    pub fn set_id_salt(&mut self, salt: u64) {
+        self.id_salt = salt;
+    }
+
+    fn unknown_id_key(&self, entered: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        // SipHash with the salt mixed in first; only this process compares the keys.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.id_salt.hash(&mut h);
+        entered.hash(&mut h);
+        format!("{UNKNOWN_ID_KEY_PREFIX}{:016x}", h.finish())
     }
 
     /// Prompts for room legs whose audio runs at `rate` Hz (made once, never resampled in a
@@ -530,7 +554,10 @@ impl CallCore {
                     p.store_unavailable(now.mono);
                 }
             }
-            Ok(None) => self.unknown_id(call, entered),
+            Ok(None) => {
+                let key = self.unknown_id_key(&entered);
+                self.unknown_id(call, key);
+            }
             Ok(Some(m)) => {
                 let needs_pin = m.pin_hash.is_some();
                 tracing::info!(call, meeting = %entered, pin = needs_pin, "meeting ID entered");
@@ -547,8 +574,9 @@ impl CallCore {
     }
 
     /// An entered meeting ID that names no meeting: one PIN attempt that cannot succeed,
-    /// counted in the same budgets as a wrong PIN (keyed by the entered ID, as a dialled
-    /// unknown meeting is), so the caller hears "not correct" after the same delay.
+    /// counted in the same budgets as a wrong PIN (the source's; a meeting budget of its own
+    /// per ID, so a locked key never stops the source being counted), so the caller hears
+    /// "not correct" after the same delay.
     fn unknown_id(&mut self, call: CallId, key: String) {
         let Some(c) = self.calls.get(&call) else {
             return;

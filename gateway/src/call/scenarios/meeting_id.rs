@@ -9,6 +9,7 @@ use super::h323::{accepted_port, RoomDial};
 use super::pin::{press, room_media};
 use super::sip_text::{pcmu, room_invite};
 use super::*;
+use roomgate_core::call::UNKNOWN_ID_KEY_PREFIX;
 use roomgate_h323::call::CallEvent;
 use roomgate_h323::endpoint::Event;
 
@@ -87,16 +88,19 @@ fn unknown_ids_are_failed_attempts_and_three_hang_up() {
         press(&mut w, room_media(), port, id, &mut seq);
         w.advance(Duration::from_secs(5));
     }
-    // Each one an attempt on the entered ID with nothing to verify: the lockout guard
-    // counts it against the source exactly like a wrong PIN.
-    assert_eq!(
-        w.pin_attempts,
-        vec![
-            ("9991".to_owned(), None),
-            ("9992".to_owned(), None),
-            ("9993".to_owned(), None)
-        ]
-    );
+    // Each one an attempt with nothing to verify, under a key of its own that does not
+    // show the digits: the lockout guard counts it against the source exactly like a wrong
+    // PIN.
+    assert_eq!(w.pin_attempts.len(), 3);
+    for (i, (key, pin)) in w.pin_attempts.iter().enumerate() {
+        assert!(pin.is_none());
+        assert!(key.starts_with(UNKNOWN_ID_KEY_PREFIX), "{key}");
+        assert!(!key.contains("999"), "{key}");
+        assert!(
+            w.pin_attempts[..i].iter().all(|(k, _)| k != key),
+            "distinct"
+        );
+    }
     w.advance(Duration::from_secs(5));
     assert_eq!(w.request(ROOM, "BYE").method(), Some("BYE"));
     assert!(!w.has_request(CLOUD, "INVITE"));
