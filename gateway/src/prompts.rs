@@ -45,7 +45,7 @@ pub enum PromptError {
     Resample { from: u32, source: CodecError },
 }
 
-/// The four prompts of the PIN IVR (played by the call core's PIN entry).
+/// The six prompts of the PIN and meeting-ID IVR (played by the call core's PIN entry).
 pub use roomgate_core::call::Prompts;
 
 /// The prompts built into the binary, as 8 kHz mono PCM. Fails only if a committed WAV is
@@ -57,6 +57,8 @@ pub fn embedded() -> Result<Prompts, PromptError> {
         wrong_pin: load_wav(include_bytes!("../prompts/wrong-pin.wav"))?,
         joining: load_wav(include_bytes!("../prompts/joining.wav"))?,
         disconnected: load_wav(include_bytes!("../prompts/disconnected.wav"))?,
+        enter_meeting_id: load_wav(include_bytes!("../prompts/enter-meeting-id.wav"))?,
+        wrong_meeting_id: load_wav(include_bytes!("../prompts/wrong-meeting-id.wav"))?,
     })
 }
 
@@ -79,6 +81,8 @@ pub fn at_rate(prompts: &Prompts, rate: u32) -> Result<Prompts, PromptError> {
         wrong_pin: one(&prompts.wrong_pin)?,
         joining: one(&prompts.joining)?,
         disconnected: one(&prompts.disconnected)?,
+        enter_meeting_id: one(&prompts.enter_meeting_id)?,
+        wrong_meeting_id: one(&prompts.wrong_meeting_id)?,
     })
 }
 
@@ -247,6 +251,8 @@ mod tests {
             ("wrong_pin", &p.wrong_pin),
             ("joining", &p.joining),
             ("disconnected", &p.disconnected),
+            ("enter_meeting_id", &p.enter_meeting_id),
+            ("wrong_meeting_id", &p.wrong_meeting_id),
         ] {
             let seconds = samples.len() as f64 / f64::from(PROMPT_RATE);
             assert!((0.5..=6.0).contains(&seconds), "{name}: {seconds} s");

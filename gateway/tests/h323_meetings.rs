@@ -5,7 +5,9 @@
 //! plays its 1004 Hz milliwatt tone and records what it hears, which must be its own tone
 //! back through the gateway, the SRTP echo and the gateway again. It enters meeting 1000's
 //! PIN as H.245 userInput and then hears its tone; three wrong PINs end its call with our
-//! Release Complete (normal clearing) long before its dialplan would.
+//! Release Complete (normal clearing) long before its dialplan would. Dialling the gateway's
+//! bare address (a peer with no number: no destination alias), it hears the meeting-ID
+//! prompt, enters 1001 as userInput and then hears its tone.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -52,13 +54,23 @@ async fn gateway_and_room(
     faststart: bool,
     tunnelling: bool,
 ) -> (Server, Asterisk) {
+    gateway_and_room_as(dialplan, faststart, tunnelling, "1001").await
+}
+
+/// [`gateway_and_room`] with `e164` as the number Asterisk's peer `roomgate` has (empty: none).
+async fn gateway_and_room_as(
+    dialplan: String,
+    faststart: bool,
+    tunnelling: bool,
+    e164: &str,
+) -> (Server, Asterisk) {
     let server = tokio::task::spawn_blocking(|| Server::start_with(ServeOptions::default()))
         .await
         .unwrap();
     let h323 = server.h323.expect("H.323 listener configured");
     let cfg = AsteriskConfig::new(&dialplan)
         .modes(faststart, tunnelling)
-        .peer("roomgate", h323.port(), "1001");
+        .peer("roomgate", h323.port(), e164);
     let ast = tokio::task::spawn_blocking(move || Asterisk::start("room", &cfg))
         .await
         .unwrap();
@@ -183,6 +195,23 @@ async fn three_wrong_pins_end_the_h323_call_with_release_complete() {
         ours.contains("pin_failed"),
         "the gateway did not end it for wrong PINs:\n{ours}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asterisk_dialling_the_bare_address_enters_the_meeting_id_and_hears_the_echo() {
+    let what = "no destination, meeting ID 1001 by user input";
+    // The peer has no number, so the Setup names no meeting: the gateway answers with the
+    // meeting-ID prompt; the ID goes in as H.245 userInput, then "joining", then the tone.
+    let (server, ast) = gateway_and_room_as(room_dialplan(2, "1001#", 5), true, true, "").await;
+    ast.originate("OOH323/roomgate", "extension call@default");
+    wait_answered(&server, &ast);
+    bridged_over_h323(&server, what).await;
+    let log = server.log();
+    assert!(
+        log.contains("meeting-ID entry") && log.contains("meeting ID entered"),
+        "{what}: no meeting-ID entry:\n{log}"
+    );
+    hang_up_and_hear_own_tone(&server, &ast, what);
 }
 
 /// An H.323 MCU as Asterisk plays it: answers extension 200 with the milliwatt tone and

@@ -31,6 +31,8 @@ pub fn fuzz_call_core(data: &[u8]) {
             wrong_pin: vec![2; 200],
             joining: vec![3; 200],
             disconnected: vec![4; 200],
+            enter_meeting_id: vec![5; 300],
+            wrong_meeting_id: vec![6; 200],
         }),
     );
     let mut now = Time {

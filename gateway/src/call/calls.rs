@@ -449,6 +449,9 @@ impl Calls {
             pin_attempts_per_call: guard.per_call_attempts(),
         });
         self.guard = Some(guard);
+        // The salt of unknown entered meeting IDs' keys: random, never shown.
+        let salt = u64::from_str_radix(&self.ids.hex(8), 16).unwrap_or(0);
+        self.core.set_id_salt(salt);
         for (rate, p) in rated {
             self.core.add_prompts(rate, p);
         }

@@ -276,7 +276,11 @@ impl Sim {
             call_reference: 9,
             call_identifier: [conn.0 as u8; 16],
             conference_id: [3; 16],
-            destination: vec![AliasAddress::DialedDigits(dialled.into())],
+            destination: if dialled.is_empty() {
+                Vec::new()
+            } else {
+                vec![AliasAddress::DialedDigits(dialled.into())]
+            },
             fast_start: if fast_start {
                 media_map::propose(
                     &[Codec::new("PCMU", 8000, 1, 0)],
@@ -387,10 +391,15 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                 }
             }
             2 => {
-                let dialled = ["1001", "5005", "1001*99", "7", "#"]
-                    .get(usize::from(arg % 5))
-                    .copied()
-                    .unwrap_or("1001");
+                // The top bit: no destination at all (the gateway's bare address).
+                let dialled = if arg & 0x80 != 0 {
+                    ""
+                } else {
+                    ["1001", "5005", "1001*99", "7", "#"]
+                        .get(usize::from(arg % 5))
+                        .copied()
+                        .unwrap_or("1001")
+                };
                 sim.room(dialled, arg & 0x10 == 0, arg & 0x20 == 0);
             }
             3 => {

@@ -46,6 +46,7 @@ pub struct Incoming {
     pub key: String,
     pub source: IpAddr,
     /// What the caller dialled (the user part of a SIP Request-URI, an H.323 alias), if any.
+    /// `None` (or empty): the call carries no meeting, and the caller is asked for its ID.
     pub dialled: Option<String>,
 }
 
@@ -95,7 +96,9 @@ pub enum Request {
     Lookup { call: CallId, meeting: String },
     /// One PIN attempt: reserve in the budgets, verify, settle. `hash: None` (unknown
     /// meeting) and `pin: None` (an entry that cannot be right) still cost one verification,
-    /// so no answer comes sooner. Answer with
+    /// so no answer comes sooner. An entered meeting ID that names no meeting is one of these
+    /// too (`hash: None`, `pin: None`), so guessing IDs spends the same per-source budget as
+    /// guessing PINs. Answer with
     /// [`CallCore::on_pin_outcome`](super::CallCore::on_pin_outcome).
     PinAttempt {
         call: CallId,
@@ -170,6 +173,9 @@ pub enum Phase {
     Screening,
     /// Waiting for [`Request::Lookup`].
     LookingUp,
+    /// The call dialled no meeting: the room is answered by us and enters a meeting ID (the
+    /// lookup of an entered ID happens in this phase too).
+    MeetingId,
     /// Waiting for the legs to accept the call ([`Command::Admit`]).
     Admitting,
     /// PIN entry: the room is answered by us; no upstream leg.
@@ -185,6 +191,7 @@ impl Phase {
         match self {
             Phase::Screening => "screening",
             Phase::LookingUp => "lookup",
+            Phase::MeetingId => "meeting_id",
             Phase::Admitting => "admitting",
             Phase::Pin => "pin",
             Phase::Placing => "placing",
@@ -212,6 +219,10 @@ pub struct CoreStats {
     pub connected: u64,
     pub ended: u64,
     pub refused_unknown: u64,
+    /// Calls that dialled no meeting and were asked for its ID.
+    pub meeting_id_prompted: u64,
+    /// Entered meeting IDs that named no meeting (each cost one attempt in the budgets).
+    pub meeting_id_unknown: u64,
     pub refused_capacity: u64,
     pub refused_blocked: u64,
     /// PIN meetings refused or PIN calls ended because the lockout store is down.

@@ -13,6 +13,8 @@
 //!         PIN meeting (or unknown): AnswerForPin ─> pin_ready ─> prompts, digits, PinAttempt …
 //!              right PIN ─> PlaceUpstream;  wrong ×N, timeout, flood ─> End
 //!         open meeting: PlaceUpstream (setup timer) ─> Ringing ─> Connect ─> connected
+//!  no meeting dialled: Admit ─> AnswerForPin ─> "enter the meeting ID" ─> digits ─> Lookup
+//!         found: PIN entry as above (or joining);  unknown: a PinAttempt that fails, retry …
 //!  any time: end / leg_ended / media_inactive / cancelled ─> End (with the call's record)
 //! ```
 //!
@@ -81,4 +83,4 @@ pub use io::{
     Request, Screening, Side, Time,
 };
 pub use pin::{DigitSource, HangUpReason, PinTimeouts, Prompts, Secret};
-pub use table::{CallCore, CallInfo, MAX_KEYS_PER_CALL};
+pub use table::{CallCore, CallInfo, MAX_KEYS_PER_CALL, UNKNOWN_ID_KEY_PREFIX};

@@ -11,6 +11,19 @@
 //!  silence after the prompt ─> the prompt again;  whole entry too long ─> disconnected
 //! ```
 //!
+//! A call that dialled no meeting first enters the meeting ID the same way ([`PinEntry::for_meeting_id`]):
+//!
+//! ```text
+//!  answered ─> "enter the meeting ID" ─> digits … '#' ─> attempt (the core looks the ID up)
+//!     meeting found ─> [`PinEntry::meeting_found`]: "enter the password" … as above,
+//!                      or "you are now joining" ─> Join for an open meeting
+//!     unknown ID     ─> a PIN attempt that cannot succeed (same budgets) ─> "that meeting ID
+//!                      is not correct" ─> "enter the meeting ID" …  or disconnected
+//! ```
+//!
+//! Wrong IDs and wrong PINs share the per-call budget: a caller gets the same number of
+//! tries in all, whatever they got wrong.
+//!
 //! Digits arrive as RFC 4733 events from the relay and through signalling (SIP INFO, H.245
 //! UserInputIndication). Some endpoints send both
 //! for one key press, so the first kind that delivers a digit is the only kind read for the
@@ -37,6 +50,10 @@ pub struct Prompts {
     pub joining: Vec<i16>,
     /// "You have been disconnected."
     pub disconnected: Vec<i16>,
+    /// "Please enter the meeting ID, followed by the pound key."
+    pub enter_meeting_id: Vec<i16>,
+    /// "That meeting ID is not correct."
+    pub wrong_meeting_id: Vec<i16>,
 }
 
 // Lengths only: a Debug of the samples would be megabytes of numbers in a log.
@@ -47,6 +64,8 @@ impl std::fmt::Debug for Prompts {
             .field("wrong_pin", &self.wrong_pin.len())
             .field("joining", &self.joining.len())
             .field("disconnected", &self.disconnected.len())
+            .field("enter_meeting_id", &self.enter_meeting_id.len())
+            .field("wrong_meeting_id", &self.wrong_meeting_id.len())
             .finish()
     }
 }
@@ -86,6 +105,8 @@ pub enum Prompt {
     WrongPin,
     Joining,
     Disconnected,
+    EnterMeetingId,
+    WrongMeetingId,
 }
 
 /// What the call core must do next.
@@ -111,6 +132,8 @@ pub enum HangUpReason {
     Flood,
     /// The lockout store is unreachable.
     Unavailable,
+    /// The meeting store could not look an entered meeting ID up.
+    StoreUnavailable,
 }
 
 impl HangUpReason {
@@ -120,6 +143,7 @@ impl HangUpReason {
             HangUpReason::Timeout => "pin_timeout",
             HangUpReason::Flood => "pin_flood",
             HangUpReason::Unavailable => "lockout_unavailable",
+            HangUpReason::StoreUnavailable => "store_unavailable",
         }
     }
 }
@@ -152,8 +176,25 @@ enum Then {
     HangUp(HangUpReason),
 }
 
+/// What the digits being collected are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entering {
+    MeetingId,
+    Pin,
+}
+
+impl Entering {
+    fn prompts(self) -> (Prompt, Prompt) {
+        match self {
+            Entering::MeetingId => (Prompt::EnterMeetingId, Prompt::WrongMeetingId),
+            Entering::Pin => (Prompt::EnterPin, Prompt::WrongPin),
+        }
+    }
+}
+
 /// PIN entry of one call.
 pub struct PinEntry {
+    entering: Entering,
     prompts: Arc<Prompts>,
     /// Samples per 20 ms frame at the leg's rate.
     frame_len: usize,
@@ -188,6 +229,7 @@ impl PinEntry {
         dialled_pin: Option<String>,
     ) -> Self {
         let mut e = PinEntry {
+            entering: Entering::Pin,
             prompts,
             frame_len: (rate / 50).max(1) as usize,
             timeouts,
@@ -217,6 +259,43 @@ impl PinEntry {
         e
     }
 
+    /// Starts meeting-ID entry at `now`, for a call that dialled no meeting: the caller is
+    /// asked for the ID; each entry comes out as [`Step::Attempt`] for the core to look up.
+    pub fn for_meeting_id(
+        now: Instant,
+        prompts: Arc<Prompts>,
+        rate: u32,
+        timeouts: PinTimeouts,
+        per_call: u32,
+    ) -> Self {
+        let mut e = PinEntry::new(now, prompts, rate, timeouts, per_call, None);
+        e.entering = Entering::MeetingId;
+        e.play(now, &[Prompt::EnterMeetingId], Then::Collect);
+        e
+    }
+
+    /// Whether the digits collected are a meeting ID (not yet a PIN).
+    pub fn entering_meeting_id(&self) -> bool {
+        self.entering == Entering::MeetingId
+    }
+
+    /// The meeting ID last handed out exists: PIN entry proper follows ("enter the password"),
+    /// or, for an open meeting, the joining prompt and [`Step::Join`]. The total time starts
+    /// again, so the whole IVR is bounded by twice [`PinTimeouts::total`].
+    pub fn meeting_found(&mut self, now: Instant, needs_pin: bool) {
+        if self.done || !self.verifying || self.entering != Entering::MeetingId {
+            return;
+        }
+        self.verifying = false;
+        self.entering = Entering::Pin;
+        self.give_up_at = now + self.timeouts.total;
+        if needs_pin {
+            self.play(now, &[Prompt::EnterPin], Then::Collect);
+        } else {
+            self.play(now, &[Prompt::Joining], Then::Join);
+        }
+    }
+
     /// Wrong attempts so far.
     pub fn wrong(&self) -> u32 {
         self.wrong
@@ -233,6 +312,8 @@ impl PinEntry {
             Prompt::WrongPin => &self.prompts.wrong_pin,
             Prompt::Joining => &self.prompts.joining,
             Prompt::Disconnected => &self.prompts.disconnected,
+            Prompt::EnterMeetingId => &self.prompts.enter_meeting_id,
+            Prompt::WrongMeetingId => &self.prompts.wrong_meeting_id,
         }
     }
 
@@ -316,18 +397,22 @@ impl PinEntry {
             return;
         }
         self.verifying = false;
+        let (enter, wrong) = self.entering.prompts();
         match outcome {
-            Outcome::Correct => self.play(now, &[Prompt::Joining], Then::Join),
-            Outcome::Wrong => {
+            // An ID is never "correct" by a PIN check: only `meeting_found` moves on.
+            Outcome::Correct if self.entering == Entering::Pin => {
+                self.play(now, &[Prompt::Joining], Then::Join)
+            }
+            Outcome::Correct | Outcome::Wrong => {
                 self.wrong = self.wrong.saturating_add(1);
                 if self.wrong >= self.per_call {
                     self.play(
                         now,
-                        &[Prompt::WrongPin, Prompt::Disconnected],
+                        &[wrong, Prompt::Disconnected],
                         Then::HangUp(HangUpReason::WrongPins),
                     );
                 } else {
-                    self.play(now, &[Prompt::WrongPin, Prompt::EnterPin], Then::Collect);
+                    self.play(now, &[wrong, enter], Then::Collect);
                 }
             }
             Outcome::Unavailable => self.play(
@@ -336,6 +421,20 @@ impl PinEntry {
                 Then::HangUp(HangUpReason::Unavailable),
             ),
         }
+    }
+
+    /// The meeting store could not look the entered ID up: the caller is disconnected (fail
+    /// closed, as for the lockout store).
+    pub fn store_unavailable(&mut self, now: Instant) {
+        if self.done || !self.verifying {
+            return;
+        }
+        self.verifying = false;
+        self.play(
+            now,
+            &[Prompt::Disconnected],
+            Then::HangUp(HangUpReason::StoreUnavailable),
+        );
     }
 
     /// The next step for the B2BUA, if any.
@@ -371,7 +470,8 @@ impl PinEntry {
             self.digit_deadline = None;
             if self.digits.is_empty() && !self.overflow {
                 // Nothing typed: ask again.
-                self.play(now, &[Prompt::EnterPin], Then::Collect);
+                let (enter, _) = self.entering.prompts();
+                self.play(now, &[enter], Then::Collect);
             } else {
                 self.submit();
             }
@@ -441,6 +541,8 @@ pub fn fuzz_pin_entry(script: &[u8]) {
         wrong_pin: vec![2; 300],
         joining: vec![3; 200],
         disconnected: vec![4; 200],
+        enter_meeting_id: vec![5; 400],
+        wrong_meeting_id: vec![6; 300],
     });
     let t0 = Instant::now();
     let mut now = t0;
@@ -448,7 +550,12 @@ pub fn fuzz_pin_entry(script: &[u8]) {
         inter_digit: Duration::from_secs(2),
         total: Duration::from_secs(30),
     };
-    let mut e = PinEntry::new(now, prompts, 8000, timeouts, 3, None);
+    // A first byte with its top bit set starts at meeting-ID entry.
+    let mut e = if script.first().is_some_and(|b| b & 0x80 != 0) {
+        PinEntry::for_meeting_id(now, prompts, 8000, timeouts, 3)
+    } else {
+        PinEntry::new(now, prompts, 8000, timeouts, 3, None)
+    };
     for &b in script {
         match b >> 6 {
             0 => {
@@ -461,14 +568,13 @@ pub fn fuzz_pin_entry(script: &[u8]) {
                 };
                 e.on_digit(now, src, k);
             }
-            1 => e.on_outcome(
-                now,
-                match b & 3 {
-                    0 => Outcome::Correct,
-                    1 => Outcome::Unavailable,
-                    _ => Outcome::Wrong,
-                },
-            ),
+            1 => match b & 7 {
+                0 | 4 => e.on_outcome(now, Outcome::Correct),
+                1 => e.on_outcome(now, Outcome::Unavailable),
+                3 => e.meeting_found(now, b & 8 != 0),
+                7 => e.store_unavailable(now),
+                _ => e.on_outcome(now, Outcome::Wrong),
+            },
             _ => {
                 now += Duration::from_millis(u64::from(b & 63) * 50);
                 e.handle_timeout(now, |f| assert!(f.len() == 160));
@@ -495,6 +601,8 @@ mod tests {
             wrong_pin: vec![2; 160],
             joining: vec![3; 160],
             disconnected: vec![4; 160],
+            enter_meeting_id: vec![5; 400],
+            wrong_meeting_id: vec![6; 160],
         })
     }
 
@@ -637,6 +745,81 @@ mod tests {
             run(&mut e, &mut now, u)
         };
         assert_eq!(e.poll_step(), Some(Step::HangUp(HangUpReason::Flood)));
+    }
+
+    #[test]
+    fn meeting_id_then_pin_with_one_budget() {
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut e = PinEntry::for_meeting_id(now, prompts(), 8000, T, 3);
+        assert!(e.entering_meeting_id());
+        let frames = run(&mut e, &mut now, t0 + Duration::from_millis(100));
+        assert_eq!(frames, vec![5, 5, 5], "the meeting-ID prompt");
+        key(&mut e, now, "77#");
+        match e.poll_step() {
+            Some(Step::Attempt(Some(s))) => assert_eq!(s.expose(), "77"),
+            other => panic!("{other:?}"),
+        }
+        // Unknown: "Correct" from a confused driver still counts as wrong for an ID.
+        e.on_outcome(now, Outcome::Correct);
+        let frames = {
+            let u = now + Duration::from_millis(500);
+            run(&mut e, &mut now, u)
+        };
+        assert_eq!(frames.first(), Some(&6), "wrong-ID prompt first");
+        assert!(frames.contains(&5), "then the ID prompt again");
+        assert_eq!(e.wrong(), 1);
+        key(&mut e, now, "2000#");
+        assert!(matches!(e.poll_step(), Some(Step::Attempt(Some(_)))));
+        e.meeting_found(now, true);
+        assert!(!e.entering_meeting_id());
+        let frames = {
+            let u = now + Duration::from_millis(500);
+            run(&mut e, &mut now, u)
+        };
+        assert_eq!(frames.first(), Some(&1), "enter the password");
+        key(&mut e, now, "1#");
+        assert!(matches!(e.poll_step(), Some(Step::Attempt(Some(_)))));
+        e.on_outcome(now, Outcome::Wrong);
+        key(&mut e, now, "2#");
+        {
+            let u = now + Duration::from_secs(1);
+            run(&mut e, &mut now, u)
+        };
+        assert!(matches!(e.poll_step(), Some(Step::Attempt(Some(_)))));
+        e.on_outcome(now, Outcome::Wrong);
+        {
+            let u = now + Duration::from_secs(1);
+            run(&mut e, &mut now, u)
+        };
+        assert_eq!(e.wrong(), 3, "one budget for IDs and PINs");
+        assert_eq!(e.poll_step(), Some(Step::HangUp(HangUpReason::WrongPins)));
+    }
+
+    #[test]
+    fn meeting_id_for_an_open_meeting_joins_and_store_down_disconnects() {
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut e = PinEntry::for_meeting_id(now, prompts(), 8000, T, 3);
+        key(&mut e, now, "1000#");
+        let _ = e.poll_step();
+        e.meeting_found(now, false);
+        let frames = run(&mut e, &mut now, t0 + Duration::from_secs(1));
+        assert_eq!(frames, vec![3]);
+        assert_eq!(e.poll_step(), Some(Step::Join));
+
+        let mut e = PinEntry::for_meeting_id(now, prompts(), 8000, T, 3);
+        key(&mut e, now, "1000#");
+        let _ = e.poll_step();
+        e.store_unavailable(now);
+        {
+            let u = now + Duration::from_secs(1);
+            run(&mut e, &mut now, u)
+        };
+        assert_eq!(
+            e.poll_step(),
+            Some(Step::HangUp(HangUpReason::StoreUnavailable))
+        );
     }
 
     #[test]

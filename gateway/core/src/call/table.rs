@@ -20,6 +20,13 @@ const RETRY_FULL: u32 = 10;
 const RETRY_STORE: u32 = 30;
 /// The prompt rate used when none was loaded for the room's codec rate.
 const FALLBACK_RATE: u32 = 8_000;
+/// The meeting key of a PIN attempt for an entered meeting ID that is no ID at all (too
+/// long): `#` is in no meeting ID [`dial::parse`] accepts, so it never shares a real
+/// meeting's budget.
+const UNPARSED_ID_KEY: &str = "#meeting-id";
+/// Prefix of the meeting key of a PIN attempt for an entered ID that names no meeting; the
+/// rest is a salted hash of the ID (see [`CallCore::set_id_salt`]).
+pub const UNKNOWN_ID_KEY_PREFIX: &str = "#meeting-id:";
 /// Keys (leg identities) one call may register: the room's and the upstream's, with room
 /// for a retried upstream attempt. More are ignored.
 pub const MAX_KEYS_PER_CALL: usize = 4;
@@ -48,6 +55,10 @@ struct CoreCall {
     known: bool,
     pin_hash: Option<String>,
     pin: Option<PinEntry>,
+    /// The call dialled no meeting: it is answered for meeting-ID entry.
+    wants_id: bool,
+    /// An entered meeting ID being looked up (never logged: it may be a guess).
+    entered_id: Option<String>,
     /// The room was answered by us (PIN entry): it can no longer cancel.
     room_answered: bool,
     /// Counted in `max_calls` and in the stats (past admission checks).
@@ -73,6 +84,8 @@ pub struct CallCore {
     next_id: CallId,
     /// Calls past the admission checks (what `max_calls` counts).
     admitted: usize,
+    /// Salt of the keys unknown entered IDs are counted under.
+    id_salt: u64,
     stats: CoreStats,
 }
 
@@ -88,8 +101,27 @@ impl CallCore {
             prompts: HashMap::new(),
             next_id: 1,
             admitted: 0,
+            id_salt: 0,
             stats: CoreStats::default(),
         }
+    }
+
+    /// The secret salt (random, from the driver) of the keys under which unknown entered
+    /// meeting IDs are counted. The lockout guard logs its meeting keys and a caller may type
+    /// a PIN at the ID prompt, so the key is a salted hash, never the digits: distinct per ID
+    /// (each has its own meeting budget, and none shares a real meeting's, by the `#`), the
+    /// same for the same ID in this process, and not reversible from a log without the salt.
+    pub fn set_id_salt(&mut self, salt: u64) {
+        self.id_salt = salt;
+    }
+
+    fn unknown_id_key(&self, entered: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        // SipHash with the salt mixed in first; only this process compares the keys.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.id_salt.hash(&mut h);
+        entered.hash(&mut h);
+        format!("{UNKNOWN_ID_KEY_PREFIX}{:016x}", h.finish())
     }
 
     /// Prompts for room legs whose audio runs at `rate` Hz (made once, never resampled in a
@@ -167,6 +199,8 @@ impl CallCore {
                 known: false,
                 pin_hash: None,
                 pin: None,
+                wants_id: false,
+                entered_id: None,
                 room_answered: false,
                 admitted: false,
                 setup_deadline: None,
@@ -209,6 +243,38 @@ impl CallCore {
             );
             return;
         }
+        if c.dialled.as_deref().is_none_or(str::is_empty) {
+            // No meeting dialled: ask for its ID. Unknown IDs are PIN attempts, so the
+            // lockout store must answer (fail closed, as for a PIN meeting).
+            if !s.lockout_healthy {
+                self.stats.lockout_unavailable += 1;
+                tracing::error!(call, "lockout store unavailable: no meeting-ID entry");
+                self.refuse(
+                    call,
+                    EndCause::Unavailable {
+                        retry_after: Some(RETRY_STORE),
+                    },
+                );
+                return;
+            }
+            c.wants_id = true;
+            c.lockout_healthy = true;
+            c.phase = Phase::Admitting;
+            c.admitted = true;
+            for k in &c.keys {
+                self.by_key.insert(k.clone(), call);
+            }
+            self.admitted += 1;
+            self.stats.meeting_id_prompted += 1;
+            tracing::info!(call, "no meeting dialled: meeting-ID entry");
+            self.commands.push_back(Command::Admit {
+                call,
+                meeting: String::new(),
+                pin: true,
+                dialled_pin: false,
+            });
+            return;
+        }
         let Some(dialled) = c.dialled.as_deref().and_then(dial::parse) else {
             self.stats.refused_unknown += 1;
             self.refuse(call, EndCause::NotFound);
@@ -229,12 +295,29 @@ impl CallCore {
 
     /// The answer to [`Request::Lookup`]: the meeting, `None` when it does not exist, or why
     /// the store could not say. An unknown meeting is admitted to PIN entry like one with a
-    /// password, so dialling cannot tell which meetings exist.
-    pub fn on_lookup(&mut self, _now: Time, call: CallId, found: Result<Option<Meeting>, String>) {
+    /// password, so dialling cannot tell which meetings exist. During meeting-ID entry it
+    /// answers the lookup of the entered ID.
+    pub fn on_lookup(&mut self, now: Time, call: CallId, found: Result<Option<Meeting>, String>) {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
+        if c.phase == Phase::MeetingId {
+            self.on_id_lookup(now, call, found);
+            return;
+        }
         if c.phase != Phase::LookingUp {
+            return;
+        }
+        // Capacity again: a meeting-ID call admitted since this one was screened takes a slot
+        // without a lookup.
+        if self.admitted >= self.settings.max_calls {
+            self.stats.refused_capacity += 1;
+            self.refuse(
+                call,
+                EndCause::Unavailable {
+                    retry_after: Some(RETRY_FULL),
+                },
+            );
             return;
         }
         let meeting = match found {
@@ -292,9 +375,13 @@ impl CallCore {
         }
         self.stats.started += 1;
         tracing::info!(call, meeting = %c.meeting, source = %c.source, "call started");
-        let needs_pin = !c.known || c.pin_hash.is_some();
+        let needs_pin = c.wants_id || !c.known || c.pin_hash.is_some();
         if needs_pin {
-            c.phase = Phase::Pin;
+            c.phase = if c.wants_id {
+                Phase::MeetingId
+            } else {
+                Phase::Pin
+            };
             c.room_answered = true;
             self.commands.push_back(Command::AnswerForPin { call });
         } else {
@@ -338,7 +425,7 @@ impl CallCore {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
-        if c.phase != Phase::Pin || c.pin.is_some() {
+        if !matches!(c.phase, Phase::Pin | Phase::MeetingId) || c.pin.is_some() {
             return;
         }
         let Some(prompts) = prompts else {
@@ -351,15 +438,19 @@ impl CallCore {
         } else {
             FALLBACK_RATE
         };
-        c.pin = Some(PinEntry::new(
-            now.mono,
-            prompts,
-            rate,
-            timeouts,
-            per_call,
-            c.dialled_pin.take(),
-        ));
-        tracing::info!(call, "PIN entry started");
+        c.pin = Some(if c.phase == Phase::MeetingId {
+            PinEntry::for_meeting_id(now.mono, prompts, rate, timeouts, per_call)
+        } else {
+            PinEntry::new(
+                now.mono,
+                prompts,
+                rate,
+                timeouts,
+                per_call,
+                c.dialled_pin.take(),
+            )
+        });
+        tracing::info!(call, phase = c.phase.as_str(), "PIN entry started");
         self.pin_steps(now, call);
     }
 
@@ -369,7 +460,7 @@ impl CallCore {
         let Some(c) = self.calls.get_mut(&call) else {
             return false;
         };
-        if c.phase != Phase::Pin {
+        if !matches!(c.phase, Phase::Pin | Phase::MeetingId) {
             return false;
         }
         if let Some(p) = c.pin.as_mut() {
@@ -404,6 +495,20 @@ impl CallCore {
                 break;
             };
             match step {
+                Step::Attempt(entry) if c.phase == Phase::MeetingId => {
+                    // Only digits are collected, so a parse failure is an entry too long
+                    // for any meeting ID.
+                    match entry.as_ref().and_then(|s| dial::parse(s.expose())) {
+                        Some(d) if d.pin.is_none() => {
+                            c.entered_id = Some(d.meeting.clone());
+                            self.requests.push_back(Request::Lookup {
+                                call,
+                                meeting: d.meeting,
+                            });
+                        }
+                        _ => self.unknown_id(call, UNPARSED_ID_KEY.to_owned()),
+                    }
+                }
                 Step::Attempt(pin) => {
                     self.stats.pin_attempts += 1;
                     self.requests.push_back(Request::PinAttempt {
@@ -432,6 +537,59 @@ impl CallCore {
             }
         }
         self.schedule(call);
+    }
+
+    /// The lookup of an entered meeting ID answered.
+    fn on_id_lookup(&mut self, now: Time, call: CallId, found: Result<Option<Meeting>, String>) {
+        let Some(c) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Some(entered) = c.entered_id.take() else {
+            return;
+        };
+        match found {
+            Err(e) => {
+                tracing::warn!(call, error = %e, "meeting store unavailable during meeting-ID entry");
+                if let Some(p) = c.pin.as_mut() {
+                    p.store_unavailable(now.mono);
+                }
+            }
+            Ok(None) => {
+                let key = self.unknown_id_key(&entered);
+                self.unknown_id(call, key);
+            }
+            Ok(Some(m)) => {
+                let needs_pin = m.pin_hash.is_some();
+                tracing::info!(call, meeting = %entered, pin = needs_pin, "meeting ID entered");
+                c.meeting = entered;
+                c.known = true;
+                c.pin_hash = m.pin_hash;
+                c.phase = Phase::Pin;
+                if let Some(p) = c.pin.as_mut() {
+                    p.meeting_found(now.mono, needs_pin);
+                }
+            }
+        }
+        self.pin_steps(now, call);
+    }
+
+    /// An entered meeting ID that names no meeting: one PIN attempt that cannot succeed,
+    /// counted in the same budgets as a wrong PIN (the source's; a meeting budget of its own
+    /// per ID, so a locked key never stops the source being counted), so the caller hears
+    /// "not correct" after the same delay.
+    fn unknown_id(&mut self, call: CallId, key: String) {
+        let Some(c) = self.calls.get(&call) else {
+            return;
+        };
+        self.stats.meeting_id_unknown += 1;
+        self.stats.pin_attempts += 1;
+        self.requests.push_back(Request::PinAttempt {
+            call,
+            meeting: key,
+            source: c.source,
+            hash: None,
+            pin: None,
+        });
     }
 
     // ----- the upstream leg --------------------------------------------------------------
@@ -664,7 +822,7 @@ impl CallCore {
         let Some(c) = self.calls.get_mut(&call) else {
             return;
         };
-        if c.phase == Phase::Pin {
+        if matches!(c.phase, Phase::Pin | Phase::MeetingId) {
             if let Some(pin) = c.pin.as_mut() {
                 let commands = &mut self.commands;
                 pin.handle_timeout(now.mono, |frame| {

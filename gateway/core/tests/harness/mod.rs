@@ -16,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use roomgate_core::call::pin::FRAME;
 use roomgate_core::call::*;
 
 /// The room's source in most scenarios.
@@ -72,6 +73,13 @@ pub struct World {
     pub room_rate: u32,
     pub seen: Vec<Seen>,
     pub frames: HashMap<CallId, Vec<usize>>,
+    /// Per call, the prompts heard in order (each prompt's samples are its number: 1 enter
+    /// PIN, 2 wrong PIN, 3 joining, 4 disconnected, 5 enter meeting ID, 6 wrong meeting ID),
+    /// one entry per prompt played.
+    pub heard: HashMap<CallId, Vec<i16>>,
+    /// Each PIN attempt: its meeting key and whether it carried a hash.
+    pub attempt_keys: Vec<(String, bool)>,
+    last_frame: HashMap<CallId, Instant>,
     pub screens: usize,
     pub lookups: usize,
     pub attempts: usize,
@@ -96,6 +104,8 @@ fn prompts(len: usize) -> Arc<Prompts> {
         wrong_pin: vec![2; len / 2],
         joining: vec![3; len / 2],
         disconnected: vec![4; len / 2],
+        enter_meeting_id: vec![5; len],
+        wrong_meeting_id: vec![6; len / 2],
     })
 }
 
@@ -131,6 +141,9 @@ impl World {
             room_rate: 8_000,
             seen: Vec::new(),
             frames: HashMap::new(),
+            heard: HashMap::new(),
+            attempt_keys: Vec::new(),
+            last_frame: HashMap::new(),
             screens: 0,
             lookups: 0,
             attempts: 0,
@@ -201,6 +214,7 @@ impl World {
                 ..
             } => {
                 self.attempts += 1;
+                self.attempt_keys.push((meeting.clone(), hash.is_some()));
                 if self.hold_attempts {
                     self.held.push((call, pin.map(|p| p.expose().to_owned())));
                     return;
@@ -240,6 +254,16 @@ impl World {
             }
             Command::Play { call, frame } => {
                 self.frames.entry(call).or_default().push(frame.len());
+                // A new prompt: another voice, or the same one after a pause (a repeat).
+                let voice = frame.first().copied().unwrap_or(0);
+                let gap = self
+                    .last_frame
+                    .insert(call, now.mono)
+                    .is_none_or(|t| now.mono.saturating_duration_since(t) > FRAME);
+                let heard = self.heard.entry(call).or_default();
+                if gap || heard.last() != Some(&voice) {
+                    heard.push(voice);
+                }
             }
             Command::PlaceUpstream { call } => {
                 self.seen.push(Seen::Placed(call));
@@ -329,6 +353,11 @@ impl World {
 
     pub fn saw(&self, want: &Seen) -> bool {
         self.seen.contains(want)
+    }
+
+    /// The prompts `call` heard, in order (see [`World::heard`]).
+    pub fn heard(&self, call: CallId) -> Vec<i16> {
+        self.heard.get(&call).cloned().unwrap_or_default()
     }
 
     pub fn frames(&self, call: CallId) -> usize {

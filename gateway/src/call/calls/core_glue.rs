@@ -136,7 +136,10 @@ impl Calls {
                 .user_unescaped()
                 .map(|b| String::from_utf8_lossy(&b).into_owned()),
             _ => None,
-        };
+        }
+        // The gateway's own name as the user part names no meeting either: the caller is
+        // asked for the meeting ID, as for a Request-URI with no user part.
+        .filter(|user| !self.is_own_name(user));
         // A loop token of a live call of ours: that call coming back through something that
         // renewed its Call-ID. Handed in under that key, the core refuses it as a loop.
         let key = path::loop_tokens(msg)
@@ -203,8 +206,11 @@ impl Calls {
                     })),
                     Err(e) => Err(e.clone()),
                 };
-                if let (Some(p), Ok(route)) = (self.pending.get_mut(&call), found) {
-                    p.route = route;
+                match (self.pending.get_mut(&call), found) {
+                    (Some(p), Ok(route)) => p.route = route,
+                    // A meeting ID entered in a call already answered for it.
+                    (None, Ok(Some(route))) => self.route_entered(call, meeting, &route),
+                    _ => {}
                 }
                 self.core.on_lookup(t, call, neutral);
             }
@@ -390,6 +396,49 @@ impl Calls {
         self.make_call(now, id, made, session, uri, route);
         self.track(tx, id, TxRole::RoomInvite);
         Ok(())
+    }
+
+    /// Whether `user` (a Request-URI's user part) is the gateway's own name: its domain, or
+    /// the host of its SIP listener, compared without case (DNS names are case-insensitive).
+    pub(super) fn is_own_name(&self, user: &str) -> bool {
+        let host = self
+            .settings
+            .sip_host
+            .rsplit_once(':')
+            .map_or(self.settings.sip_host.as_str(), |(h, _)| h)
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        !user.is_empty()
+            && (user.eq_ignore_ascii_case(&self.settings.gateway_domain)
+                || user.eq_ignore_ascii_case(host))
+    }
+
+    /// The upstream of a meeting whose ID was entered in a call already admitted (answered
+    /// for meeting-ID entry, its upstream leg not yet placed): the call takes the meeting's
+    /// name, route and policy as if it had dialled it.
+    fn route_entered(&mut self, id: u64, meeting: String, route: &MeetingRoute) {
+        let echo = self.settings.echo.as_ref().map(|(addr, _)| *addr);
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        let (uri, upstream) = match &route.upstream {
+            Upstream::Echo => match echo {
+                Some(addr) => (format!("sips:{meeting}@{addr}"), Some(Upstream::Echo)),
+                // Placing it ends the call as not found.
+                None => (String::new(), None),
+            },
+            u @ (Upstream::Uri(t) | Upstream::H323(t)) => (t.clone(), Some(u.clone())),
+        };
+        let assert_identity = match &route.upstream {
+            Upstream::Echo => true,
+            Upstream::Uri(u) => path::is_trusted(u, &self.settings.trusted_upstreams),
+            Upstream::H323(_) => false,
+        };
+        call.cloud
+            .retarget(uri, route.credentials.clone(), assert_identity);
+        call.cloud_policy = route.policy.clone();
+        call.upstream = upstream;
+        call.meeting = meeting;
     }
 
     /// Relay ports for call `id` to `meeting`, and its upstream's URI: what admission can

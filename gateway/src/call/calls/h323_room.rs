@@ -485,7 +485,8 @@ impl Calls {
         let incoming = Incoming {
             key: call_key(&setup),
             source: w.peer.ip(),
-            dialled: dial_string(&setup),
+            // The gateway's own name as the alias names no meeting: meeting-ID entry.
+            dialled: dial_string(&setup).filter(|d| !self.is_own_name(d)),
         };
         tracing::info!(peer = %w.peer, faststart = !setup.fast_start.is_empty(), tunnelling = setup.tunnelling, "H.323 Setup");
         let id = self.core.incoming(time(now, self.wall), incoming);

@@ -60,7 +60,10 @@ pub fn upstream_failure(q850: u8) -> UpstreamFailure {
 
 /// The dial string of a Setup: the first of the called party number and the destination
 /// aliases that reads as one (`1000`, `1000*1234`, `1000.1234`; a URL or e-mail alias
-/// contributes its user part, an `h323:` or `sip:` scheme dropped).
+/// contributes its user part, an `h323:` or `sip:` scheme dropped). When none reads as one,
+/// the first of them as it is (the core refuses it as not found); `None` only when the room
+/// sent no called number and no such alias at all — it dialled the gateway's bare address,
+/// and is asked for the meeting ID.
 pub fn dial_string(setup: &IncomingSetup) -> Option<String> {
     let user = |text: &str| -> String {
         let t = text
@@ -80,7 +83,14 @@ pub fn dial_string(setup: &IncomingSetup) -> Option<String> {
             | AliasAddress::EmailId(s) => Some(user(s)),
             _ => None,
         }))
-        .find(|s| dial::parse(s).is_some())
+        .filter(|s| !s.is_empty())
+        .reduce(|first, s| {
+            if dial::parse(&first).is_none() && dial::parse(&s).is_some() {
+                s
+            } else {
+                first
+            }
+        })
 }
 
 /// What the room leg tells its driver.

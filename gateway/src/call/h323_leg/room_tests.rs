@@ -282,12 +282,18 @@ fn dial_strings_as_room_systems_send_them() {
     for (dialled, want) in [
         ("1000", Some("1000")),
         ("1000*4321", Some("1000*4321")),
-        ("#1000", None),
+        // Not a dial string: handed on as it is, for the core to refuse as not found.
+        ("#1000", Some("#1000")),
     ] {
         let (_, _, setup) = room_calls(t0, dialled, false, true);
         assert_eq!(dial_string(&setup).as_deref(), want, "{dialled}");
     }
+    // Nothing dialled at all (the gateway's bare address): no dial string, the room is
+    // asked for the meeting ID.
     let mut setup = room_calls(t0, "#", false, true).2;
+    setup.destination.clear();
+    setup.called_number = None;
+    assert_eq!(dial_string(&setup), None);
     setup.destination = vec![
         AliasAddress::H323Id("Boardroom".into()),
         AliasAddress::UrlId("h323:1000.4321@gw.example".into()),

@@ -107,6 +107,7 @@ impl Rooms {
 
 /// What a room dials.
 pub(crate) struct RoomDial<'a> {
+    /// Empty: no destination alias and no called number at all (the gateway's bare address).
     pub dialled: &'a str,
     pub fast_start: bool,
     pub tunnelling: bool,
@@ -143,12 +144,14 @@ impl World {
             call_identifier: [conn.0 as u8; 16],
             conference_id: [0x21; 16],
             // Room systems send a number as dialedDigits, anything else as an H.323-ID.
-            destination: vec![if digits {
-                AliasAddress::DialedDigits(dial.dialled.into())
+            destination: if dial.dialled.is_empty() {
+                Vec::new()
+            } else if digits {
+                vec![AliasAddress::DialedDigits(dial.dialled.into())]
             } else {
-                AliasAddress::H323Id(dial.dialled.into())
-            }],
-            called_number: digits.then(|| dial.dialled.into()),
+                vec![AliasAddress::H323Id(dial.dialled.into())]
+            },
+            called_number: (digits && !dial.dialled.is_empty()).then(|| dial.dialled.into()),
             source: vec![AliasAddress::H323Id("Boardroom".into())],
             calling_number: Some("5551234".into()),
             fast_start: if dial.fast_start {
@@ -354,7 +357,7 @@ impl World {
     }
 
     /// The cloud rings and answers PCMU; returns its dialog.
-    fn cloud_answers(&mut self) -> (Dialog, u16) {
+    pub(super) fn cloud_answers(&mut self) -> (Dialog, u16) {
         let invite = self.request(CLOUD, "INVITE");
         self.send(CLOUD, &invite.reply(180, "Ringing", "c1", CLOUD, None));
         let answer = sip_text::cloud_answer(&invite, 1, CLOUD_RTP, "sendrecv");
@@ -365,7 +368,7 @@ impl World {
 }
 
 /// Where the gateway receives the room's audio, from its fastStart answer.
-fn accepted_port(w: &mut World, conn: ConnId) -> u16 {
+pub(super) fn accepted_port(w: &mut World, conn: ConnId) -> u16 {
     let list = w
         .room(conn)
         .events
@@ -381,7 +384,7 @@ fn accepted_port(w: &mut World, conn: ConnId) -> u16 {
         .unwrap_or_else(|| panic!("no address in {list:?}"))
 }
 
-fn rtp(seq: u16) -> Vec<u8> {
+pub(super) fn rtp(seq: u16) -> Vec<u8> {
     let mut p = vec![0x80, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x22, 0x33, 0x44];
     p[2..4].copy_from_slice(&seq.to_be_bytes());
     p[4..8].copy_from_slice(&(u32::from(seq) * 160).to_be_bytes());

@@ -13,6 +13,7 @@ mod dialog;
 mod h323;
 mod identity;
 mod media;
+mod meeting_id;
 mod negotiation;
 mod pin;
 mod setup;

@@ -132,6 +132,22 @@ impl UacLeg {
         self
     }
 
+    /// Points a leg not yet placed at another upstream: a call that dialled no meeting
+    /// learns its meeting (and so its upstream) only from the ID the caller enters.
+    pub(crate) fn retarget(
+        &mut self,
+        uri: String,
+        credentials: Option<(String, String)>,
+        assert_identity: bool,
+    ) {
+        if self.tx.is_some() || self.invite.is_some() {
+            return;
+        }
+        self.uri = uri;
+        self.credentials = credentials;
+        self.assert_identity = assert_identity;
+    }
+
     /// Builds our INVITE over `dest`'s transport carrying `sdp`, with the identity of the caller whose
     /// INVITE was `caller` (its user part and display name, when they are safe to copy) and
     /// the hops it has left.
