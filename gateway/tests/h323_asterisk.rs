@@ -50,23 +50,6 @@ exten => call,1,MixMonitor(${REC}/both.wav,r(${REC}/heard.wav))
  same => n,Milliwatt()
 ";
 
-fn to_ras(addr: SocketAddr) -> TransportAddress {
-    match addr {
-        SocketAddr::V4(a) => TransportAddress::Ip {
-            ip: a.ip().octets(),
-            port: a.port(),
-        },
-        SocketAddr::V6(_) => panic!("loopback IPv4 only"),
-    }
-}
-
-fn from_ras(addr: &TransportAddress) -> Option<SocketAddr> {
-    match addr {
-        TransportAddress::Ip { ip, port } => Some(SocketAddr::from((*ip, *port))),
-        _ => None,
-    }
-}
-
 /// What the answering loop saw.
 #[derive(Default)]
 struct Seen {
@@ -284,7 +267,7 @@ async fn run_call(
                         } else {
                             let ip: IpAddr = "127.0.0.1".parse().unwrap();
                             let at = transport.listen_h245(sig, ip, ip).await.unwrap();
-                            Some(to_ras(at))
+                            Some(TransportAddress::from_socket_addr(at))
                         };
                         c.call().alert(None).unwrap();
                         c.call().connect(None, ours).unwrap();
@@ -351,7 +334,7 @@ async fn run_call(
                     }
                 }
                 Transmit::ConnectH245(a) => {
-                    if let Some(to) = from_ras(&a) {
+                    if let Some(to) = a.socket_addr() {
                         transport.connect_h245(sig, to);
                     }
                 }

@@ -56,6 +56,33 @@ fn port(r: &mut Reader<'_>) -> Result<u16, PerError> {
 }
 
 impl TransportAddress {
+    /// The IP address and port, for the forms that are one (`ipAddress`, `ip6Address`);
+    /// `None` for source routes, IPX, NetBIOS and the rest, which no socket can reach.
+    pub fn socket_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            TransportAddress::Ip { ip, port } => Some(std::net::SocketAddr::from((*ip, *port))),
+            TransportAddress::Ip6 { ip, port, .. } => {
+                Some(std::net::SocketAddr::from((*ip, *port)))
+            }
+            _ => None,
+        }
+    }
+
+    /// `ipAddress` or `ip6Address` for a socket address.
+    pub fn from_socket_addr(addr: std::net::SocketAddr) -> Self {
+        match addr {
+            std::net::SocketAddr::V4(a) => TransportAddress::Ip {
+                ip: a.ip().octets(),
+                port: a.port(),
+            },
+            std::net::SocketAddr::V6(a) => TransportAddress::Ip6 {
+                ip: a.ip().octets(),
+                port: a.port(),
+                extensions: Extensions::default(),
+            },
+        }
+    }
+
     const ROOT: usize = 7;
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self, PerError> {

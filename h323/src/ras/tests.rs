@@ -278,3 +278,15 @@ fn out_of_range_values_are_refused_when_encoding() {
         .encode()
         .is_ok());
 }
+
+#[test]
+fn transport_addresses_convert_to_and_from_socket_addresses() {
+    use std::net::SocketAddr;
+    for text in ["192.0.2.7:1720", "[2001:db8::7]:1721"] {
+        let addr: SocketAddr = text.parse().unwrap();
+        let t = TransportAddress::from_socket_addr(addr);
+        assert_eq!(t.socket_addr(), Some(addr), "{text}");
+    }
+    // Forms no socket can reach give none.
+    assert_eq!(TransportAddress::NetBios([0; 16]).socket_addr(), None);
+}

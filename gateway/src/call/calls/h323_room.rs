@@ -160,34 +160,11 @@ pub(super) fn flush(
                 Some(h) => out.push_back(H323Output::Send { conn: h, bytes }),
                 None => tracing::debug!(conn = conn.0, "H.245 packet with no connection: dropped"),
             },
-            Transmit::ConnectH245(a) => match socket_of(&a) {
+            Transmit::ConnectH245(a) => match a.socket_addr() {
                 Some(to) => out.push_back(H323Output::ConnectH245 { call: conn, to }),
                 None => call.h245_lost(now),
             },
         }
-    }
-}
-
-/// A call signalling address (H.225.0's TransportAddress) as a socket address.
-fn socket_of(a: &TransportAddress) -> Option<SocketAddr> {
-    match a {
-        TransportAddress::Ip { ip, port } => Some(SocketAddr::from((*ip, *port))),
-        TransportAddress::Ip6 { ip, port, .. } => Some(SocketAddr::from((*ip, *port))),
-        _ => None,
-    }
-}
-
-fn transport_of(a: SocketAddr) -> TransportAddress {
-    match a {
-        SocketAddr::V4(v4) => TransportAddress::Ip {
-            ip: v4.ip().octets(),
-            port: v4.port(),
-        },
-        SocketAddr::V6(v6) => TransportAddress::Ip6 {
-            ip: v6.ip().octets(),
-            port: v6.port(),
-            extensions: Default::default(),
-        },
     }
 }
 
@@ -619,7 +596,7 @@ impl Calls {
         let Some(h) = call.room.h323_mut() else {
             return false;
         };
-        let listener = h.h245_listener.map(transport_of);
+        let listener = h.h245_listener.map(TransportAddress::from_socket_addr);
         let ours = OurMedia { codec, rtp, rtcp };
         match h.leg.answer(now, ours, listener, random) {
             Ok(()) => {
