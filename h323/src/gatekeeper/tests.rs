@@ -129,7 +129,7 @@ fn registered() -> (Client, Instant) {
         panic!("{rrq:?}")
     };
     assert!(rrq.discovery_complete);
-    assert_eq!(rrq.keep_alive().unwrap().unwrap(), false);
+    assert!(!rrq.keep_alive().unwrap().unwrap());
     assert_eq!(rrq.terminal_alias.as_ref().unwrap().len(), 2);
     assert_eq!(rrq.gatekeeper_identifier.as_deref(), Some("GK"));
     assert_eq!(
@@ -180,7 +180,7 @@ fn registers_then_keeps_alive_with_a_lightweight_rrq_before_the_time_to_live() {
     let RasMessage::RegistrationRequest(rrq) = m else {
         panic!("{m:?}")
     };
-    assert_eq!(rrq.keep_alive().unwrap().unwrap(), true);
+    assert!(rrq.keep_alive().unwrap().unwrap());
     assert_eq!(rrq.endpoint_identifier().unwrap().unwrap(), "EP1");
     assert_eq!(rrq.time_to_live().unwrap().unwrap(), 60);
     assert!(rrq.terminal_alias.is_none(), "lightweight RRQ");
@@ -268,7 +268,7 @@ fn a_keep_alive_rejected_as_full_registration_required_registers_in_full() {
     let RasMessage::RegistrationRequest(rrq) = m else {
         panic!("{m:?}")
     };
-    assert_eq!(rrq.keep_alive().unwrap().unwrap(), false);
+    assert!(!rrq.keep_alive().unwrap().unwrap());
     assert!(rrq.terminal_alias.is_some());
     send(
         &mut c,
@@ -299,7 +299,7 @@ fn an_xrs_to_a_keep_alive_registers_in_full() {
     let RasMessage::RegistrationRequest(rrq) = m else {
         panic!("{m:?}")
     };
-    assert_eq!(rrq.keep_alive().unwrap().unwrap(), false);
+    assert!(!rrq.keep_alive().unwrap().unwrap());
 }
 
 #[test]
@@ -412,7 +412,7 @@ fn admission_disengage_and_the_gatekeepers_questions_about_calls() {
         drq.call_identifier().unwrap().unwrap().guid,
         *b"call-identifier1"
     );
-    assert_eq!(drq.answered_call().unwrap().unwrap(), true);
+    assert!(drq.answered_call().unwrap().unwrap());
     let dcf = DisengageConfirm {
         request_seq_num: drq.request_seq_num,
         non_standard: None,
@@ -567,7 +567,7 @@ fn the_gatekeeper_drops_a_call_and_unregisters_us() {
     let s = sent(&mut c);
     assert!(matches!(&s[0].1, RasMessage::UnregistrationConfirm(u) if u.request_seq_num == 501));
     assert!(
-        matches!(&s[1].1, RasMessage::RegistrationRequest(r) if r.keep_alive().unwrap().unwrap() == false)
+        matches!(&s[1].1, RasMessage::RegistrationRequest(r) if !r.keep_alive().unwrap().unwrap())
     );
     assert!(matches!(
         &events(&mut c)[..],
