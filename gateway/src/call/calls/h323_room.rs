@@ -516,13 +516,13 @@ impl Calls {
     }
 
     /// The core refused a pending H.323 call: Release Complete with the cause.
-    pub(super) fn refuse_h323(&mut self, now: Instant, mut p: H323Pending, why: EndCause) {
+    pub(super) fn refuse_h323(&mut self, now: Instant, id: u64, mut p: H323Pending, why: EndCause) {
         tracing::info!(peer = %p.peer, cause = why.label(), "H.323 call refused");
         p.leg.end(now, why);
         flush(now, p.leg.call(), p.conn, None, &mut self.h323.out);
-        if let Some(id) = self.h323.by_conn.remove(&p.conn) {
-            self.gk_disengage(now, GkCall::Room(id));
-        }
+        self.h323.by_conn.remove(&p.conn);
+        // Admitted before the core refused it (its connection may be gone already).
+        self.gk_disengage(now, GkCall::Room(id));
         self.h323.out.push_back(H323Output::Close(p.conn));
     }
 

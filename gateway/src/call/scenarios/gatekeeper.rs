@@ -241,3 +241,21 @@ fn a_drq_from_the_gatekeeper_ends_the_call() {
     assert!(w.room_released(room).is_some());
     assert_eq!(w.live_calls(), 0);
 }
+
+#[test]
+fn a_room_admitted_then_refused_by_the_gateway_is_disengaged() {
+    let mut w = World::new();
+    w.register_with_gatekeeper();
+    let room = w.h323_dial(RoomDial::fast("no meeting here"));
+    let arq = w.ras_request();
+    w.ras_answer(acf(&arq, "198.51.100.1:1720"));
+    assert_eq!(w.room_released(room), Some(1), "no such meeting");
+    let drq = w.ras_request();
+    assert!(matches!(drq, RasMessage::DisengageRequest(_)), "{drq:?}");
+    w.ras_answer(RasMessage::DisengageConfirm(Box::new(DisengageConfirm {
+        request_seq_num: seq(&drq),
+        non_standard: None,
+        extensions: Extensions::default(),
+    })));
+    assert_eq!(w.calls().gatekeeper_status().map(|s| s.calls), Some(0));
+}
