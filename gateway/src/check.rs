@@ -88,6 +88,23 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
             c.h323.setups_per_source_per_second
         )
     });
+    let gk = &c.h323.gatekeeper;
+    if gk.enabled {
+        out.push(format!(
+            "H.323 gatekeeper: {} from RAS {} as {} (keep-alive within {} s)",
+            gk.address
+                .as_deref()
+                .unwrap_or("discovered by multicast (224.0.1.41:1718)"),
+            gk.ras_listen_on(&c.h323.listen),
+            gk.h323_ids
+                .iter()
+                .chain(&gk.e164)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            gk.time_to_live_s
+        ));
+    }
     out.push(if c.admin.enabled {
         format!("admin HTTP: {} (API and /metrics)", c.admin.listen)
     } else {

@@ -8,8 +8,16 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod gatekeeper;
 mod parse;
 mod validate;
+
+pub use gatekeeper::GatekeeperConfig;
+
+/// The RAS port a gatekeeper address without one means.
+pub fn gatekeeper_ras_port() -> u16 {
+    gatekeeper::RAS_PORT
+}
 
 pub use parse::Parsed;
 
@@ -318,6 +326,8 @@ pub struct H323Config {
     pub partial_timeout_s: u64,
     /// How long an H.245 connection may take to be made, either way.
     pub h245_connect_timeout_s: u64,
+    /// Registration with a gatekeeper (off by default).
+    pub gatekeeper: GatekeeperConfig,
 }
 
 impl Default for H323Config {
@@ -333,6 +343,7 @@ impl Default for H323Config {
             idle_timeout_s: transport.idle_timeout.as_secs(),
             partial_timeout_s: transport.partial_timeout.as_secs(),
             h245_connect_timeout_s: transport.connect_timeout.as_secs(),
+            gatekeeper: GatekeeperConfig::default(),
         }
     }
 }

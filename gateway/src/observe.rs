@@ -163,6 +163,8 @@ pub struct Snapshot {
     pub relay: RelayStats,
     /// New INVITEs answered 503 by overload control (the SIP core's count, not the calls').
     pub overload_refused: u64,
+    /// The H.323 gatekeeper registration, when `[h323.gatekeeper]` is enabled.
+    pub gatekeeper: Option<roomgate_h323::gatekeeper::Status>,
 }
 
 /// A question from the admin side to the SIP core's driver.

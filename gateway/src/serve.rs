@@ -82,6 +82,8 @@ pub struct Bound {
     pub admin: Option<SocketAddr>,
     /// The ng control listener, when `[ng] listen` is set.
     pub ng: Option<SocketAddr>,
+    /// The RAS socket, when registering with a gatekeeper.
+    pub ras: Option<SocketAddr>,
 }
 
 /// Starts every listener and the SIP core. Returns what is bound and the core's task handle.
@@ -335,7 +337,11 @@ async fn bridge_parts(
     let calls = crate::call::Calls::new(settings, bridge.directory, media.clone())
         .with_pin(guard.clone(), &prompts)
         .with_h323(config.h323.calls());
-    let h323 = start_h323(config, bound).await?;
+    let mut h323 = start_h323(config, bound).await?;
+    let calls = match h323.as_mut() {
+        Some(net) => start_gatekeeper(config, calls, net, bound).await?,
+        None => calls,
+    };
     Ok((
         calls,
         crate::sip::driver::Network {
@@ -377,7 +383,100 @@ async fn start_h323(
     Ok(Some(crate::sip::driver::H323Net {
         transport,
         inbound: rx,
+        ras: None,
     }))
+}
+
+/// Datagrams read from the RAS socket and not yet taken by the SIP core; beyond, they are
+/// dropped (RAS retransmits).
+const RAS_QUEUE: usize = 256;
+/// Largest RAS datagram read (an IRR with many calls stays far below).
+const MAX_RAS_DATAGRAM: usize = 8192;
+
+/// `[h323.gatekeeper]`: the RAS socket bound, the gatekeeper's address resolved, and the
+/// calls registering with it.
+async fn start_gatekeeper(
+    config: &Config,
+    calls: crate::call::Calls,
+    net: &mut crate::sip::driver::H323Net,
+    bound: &mut Bound,
+) -> Result<crate::call::Calls, ServeError> {
+    let gk = &config.h323.gatekeeper;
+    if !gk.enabled {
+        return Ok(calls);
+    }
+    let listen = gk.ras_listen_on(&config.h323.listen);
+    let socket = tokio::net::UdpSocket::bind(listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            proto: "UDP (H.323 RAS)",
+            addr: listen,
+            source,
+        })?;
+    let local = socket
+        .local_addr()
+        .map_err(|e| ServeError::Setup(format!("RAS socket: {e}")))?;
+    let call_signal = gk
+        .advertise
+        .or_else(|| bound.h323.first().copied())
+        .ok_or_else(|| ServeError::Setup("h323.gatekeeper needs an H.323 listener".into()))?;
+    // A wildcard RAS socket is reached at the call signalling address's IP.
+    let ras_address = if local.ip().is_unspecified() {
+        SocketAddr::new(call_signal.ip(), local.port())
+    } else {
+        local
+    };
+    let gatekeeper = match &gk.address {
+        Some(a) => Some(resolve_gatekeeper(a).await?),
+        None => None,
+    };
+    let client = roomgate_h323::gatekeeper::Client::new(
+        std::time::Instant::now(),
+        gk.client(gatekeeper, ras_address, call_signal),
+        rand::random::<u16>(),
+    )
+    .map_err(|e| ServeError::Setup(format!("h323.gatekeeper: {e}")))?;
+    let socket = Arc::new(socket);
+    let (tx, rx) = mpsc::channel(RAS_QUEUE);
+    let reader = socket.clone();
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; MAX_RAS_DATAGRAM];
+        loop {
+            match reader.recv_from(&mut buf).await {
+                Ok((n, from)) => {
+                    let datagram = buf.get(..n).unwrap_or_default().to_vec();
+                    if let Err(mpsc::error::TrySendError::Closed(_)) = tx.try_send((from, datagram))
+                    {
+                        return;
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "RAS receive failed"),
+            }
+        }
+    });
+    tracing::info!(ras = %local, gatekeeper = ?gatekeeper, "H.323 gatekeeper registration starting");
+    bound.ras = Some(local);
+    net.ras = Some(crate::sip::driver::RasNet {
+        socket,
+        inbound: rx,
+    });
+    Ok(calls.with_gatekeeper(client, gk.bandwidth_kbps.saturating_mul(10)))
+}
+
+/// The gatekeeper's RAS address: `host:port`, or a host alone on port 1719.
+async fn resolve_gatekeeper(text: &str) -> Result<SocketAddr, ServeError> {
+    if let Ok(a) = text.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    let with_port = match text.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.parse::<u16>().is_ok() => text.to_owned(),
+        _ => format!("{text}:{}", crate::config::gatekeeper_ras_port()),
+    };
+    tokio::net::lookup_host(with_port.as_str())
+        .await
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| ServeError::Setup(format!("h323.gatekeeper.address {text}: not resolved")))
 }
 
 /// The security event sink of `[pin] security_log` (inside the data directory when relative).

@@ -320,6 +320,7 @@ fn test_snapshot() -> Snapshot {
         setup,
         relay,
         overload_refused: 0,
+        gatekeeper: None,
     }
 }
 

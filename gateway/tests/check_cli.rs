@@ -166,6 +166,44 @@ fn ng_control_is_shown_and_a_non_loopback_address_is_warned_about() {
 }
 
 #[test]
+fn a_gatekeeper_registration_is_shown_and_checked() {
+    let dir = TempDir::new("check-gk");
+    let file = dir.path().join("gk.toml");
+    std::fs::write(
+        &file,
+        "[h323]\nlisten = [\"127.0.0.1:1720\"]\n[h323.gatekeeper]\nenabled = true\n\
+         address = \"192.0.2.1:1719\"\ne164 = [\"4930\"]\n",
+    )
+    .unwrap();
+    let (code, stdout, problems) = check_file(dir.path(), &file);
+    assert_eq!(code, 0, "{problems:?}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("H.323 gatekeeper:"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.contains("192.0.2.1:1719")
+            && line.contains("127.0.0.1:1719")
+            && line.contains("roomgate, 4930"),
+        "{line}"
+    );
+    // A wildcard listener without `advertise`, and an alias RAS cannot carry, are problems.
+    std::fs::write(
+        &file,
+        "[h323]\nlisten = [\"0.0.0.0:1720\"]\n[h323.gatekeeper]\nenabled = true\n\
+         e164 = [\"49-30\"]\n",
+    )
+    .unwrap();
+    let (code, _, problems) = check_file(dir.path(), &file);
+    assert_ne!(code, 0);
+    assert!(
+        problems.iter().any(|p| p.contains("advertise")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|p| p.contains("E.164")), "{problems:?}");
+}
+
+#[test]
 fn the_shipped_example_is_accepted() {
     let dir = TempDir::new("check-example");
     make_tls(dir.path());

@@ -19,6 +19,8 @@
 //! - [`call`]: the H.225.0 call signalling state machine of one call (Setup to Release
 //!   Complete, incoming and outgoing, fastStart, tunnelled H.245, T303/T310/T301), sans-IO
 //!   like the codecs: payloads and time in, packets, events and deadlines out;
+//! - [`gatekeeper`]: a gateway's RAS client of its gatekeeper (discovery, registration and
+//!   keep-alive, admission and disengage per call, alternate gatekeepers), sans-IO;
 //! - [`endpoint`]: one H.323 call as an endpoint runs it: the call, its H.245 session and
 //!   the transport between them (tunnelled, or a separate H.245 connection);
 //! - [`limits`]: the named bounds on every length and count.
@@ -45,6 +47,7 @@ pub mod call;
 pub mod endpoint;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod gatekeeper;
 pub mod h225;
 pub mod h245;
 pub mod limits;

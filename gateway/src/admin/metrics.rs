@@ -249,6 +249,57 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
     ] {
         o.sample("roomgate_media_drops_total", &[("reason", reason)], n);
     }
+    if let Some(gk) = &s.gatekeeper {
+        o.family(
+            "roomgate_h323_gatekeeper_registered",
+            "gauge",
+            "1 while registered with the H.323 gatekeeper, else 0.",
+        );
+        o.sample(
+            "roomgate_h323_gatekeeper_registered",
+            &[],
+            u8::from(gk.state == "registered"),
+        );
+        let c = &gk.counters;
+        o.family(
+            "roomgate_h323_ras_messages_total",
+            "counter",
+            "RAS datagrams to and from the gatekeeper.",
+        );
+        for (direction, n) in [
+            ("sent", c.sent),
+            ("received", c.received),
+            ("retransmitted", c.retransmitted),
+            ("malformed", c.malformed),
+            ("ignored", c.ignored),
+        ] {
+            o.sample(
+                "roomgate_h323_ras_messages_total",
+                &[("kind", direction)],
+                n,
+            );
+        }
+        o.counter(
+            "roomgate_h323_gatekeeper_registrations_total",
+            "Full registrations confirmed (RCF), first and re-registrations.",
+            c.registrations,
+        );
+        o.family(
+            "roomgate_h323_admissions_total",
+            "counter",
+            "Calls the gatekeeper admitted (ACF) or refused (ARJ, no answer).",
+        );
+        o.sample(
+            "roomgate_h323_admissions_total",
+            &[("outcome", "admitted")],
+            c.admitted,
+        );
+        o.sample(
+            "roomgate_h323_admissions_total",
+            &[("outcome", "refused")],
+            c.refused,
+        );
+    }
     o.0
 }
 
@@ -286,6 +337,14 @@ mod tests {
             setup,
             relay,
             overload_refused: 6,
+            gatekeeper: Some(roomgate_h323::gatekeeper::Status {
+                state: "registered",
+                counters: roomgate_h323::gatekeeper::Counters {
+                    admitted: 3,
+                    ..Default::default()
+                },
+                ..Default::default()
+            }),
         }
     }
 
@@ -321,6 +380,8 @@ mod tests {
             "roomgate_media_drops_total{reason=\"srtp_auth\"} 3",
             "roomgate_media_played_total 7",
             "roomgate_overload_refused_total 6",
+            "roomgate_h323_gatekeeper_registered 1",
+            "roomgate_h323_admissions_total{outcome=\"admitted\"} 3",
             "# TYPE roomgate_call_setup_seconds histogram",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line}:\n{text}");

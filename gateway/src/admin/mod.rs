@@ -234,6 +234,7 @@ pub fn router(state: AdminState) -> Router {
         .route("/v1/lockouts/meeting/{id}", delete(clear_meeting))
         .route("/v1/lockouts/source/{ip}", delete(clear_source))
         .route("/v1/cdrs", get(recent_cdrs))
+        .route("/v1/h323/gatekeeper", get(gatekeeper))
         .route("/metrics", get(metrics))
         .merge(crate::endpoint::api::routes())
         .fallback(not_found)
@@ -341,6 +342,17 @@ async fn list_calls(
     State(state): State<AdminState>,
 ) -> Result<Json<Vec<crate::observe::CallView>>, AdminError> {
     Ok(Json(snapshot(&state).await?.calls))
+}
+
+/// The gatekeeper registration; 404 when `[h323.gatekeeper]` is not enabled.
+async fn gatekeeper(
+    State(state): State<AdminState>,
+) -> Result<Json<roomgate_h323::gatekeeper::Status>, AdminError> {
+    snapshot(&state)
+        .await?
+        .gatekeeper
+        .map(Json)
+        .ok_or_else(|| AdminError::NotFound("no gatekeeper configured".to_owned()))
 }
 
 async fn get_call(

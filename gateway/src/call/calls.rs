@@ -56,6 +56,7 @@ use room_leg::RoomLeg;
 use roomgate_core::call::{CallCore, CoreSettings, EndCause, PinTimeouts, Secret};
 
 mod core_glue;
+mod gatekeeper;
 mod h323_room;
 mod h323_upstream;
 mod in_dialog;
@@ -325,6 +326,8 @@ pub struct Calls {
     wall: WallClock,
     /// H.323 rooms' connections and what the driver must do on them.
     h323: h323_room::H323State,
+    /// The gatekeeper registration and the calls' admissions (`[h323.gatekeeper]`).
+    gk: Option<gatekeeper::GkState>,
 }
 
 /// Where wall-clock time comes from. The call layer reads no clock of its own: in service the
@@ -422,6 +425,7 @@ impl Calls {
             ids: sip_leg::Ids::from_os(),
             wall: WallClock::System,
             h323: h323_room::H323State::new(h323_room::H323CallSettings::default()),
+            gk: None,
         }
     }
 
@@ -529,6 +533,7 @@ impl Calls {
         sip.into_iter()
             .chain(self.core.poll_timeout())
             .chain(self.h323.poll_timeout())
+            .chain(self.gk_poll_timeout())
             .min()
     }
 
@@ -566,6 +571,7 @@ impl Calls {
     pub fn handle_timeout(&mut self, layer: &mut TransactionLayer, now: Instant) {
         self.core.handle_timeout(core_glue::time(now, self.wall));
         self.h323_timeouts(now);
+        self.gk_timeouts(now);
         self.drive(layer, now);
         let mut ids: Vec<u64> = Vec::new();
         while let Some(Reverse((at, id))) = self.timers.peek().copied() {

@@ -202,6 +202,8 @@ impl Sim {
                 }
                 H323Output::ConnectH245 { call, .. } => self.h245_up(call),
                 H323Output::Dial { call, .. } => self.dials.push(call),
+                // No gatekeeper is configured here.
+                H323Output::Ras { .. } => {}
             }
         }
         let conns: Vec<ConnId> = self.peers.keys().copied().collect();

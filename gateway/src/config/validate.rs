@@ -107,6 +107,10 @@ impl Config {
         if let Some(a) = &self.ng.listen {
             out.push(one("ng.listen", Proto::Udp, a));
         }
+        if self.h323.gatekeeper.enabled {
+            let ras = self.h323.gatekeeper.ras_listen_on(&self.h323.listen);
+            out.push(one("h323.gatekeeper.ras_listen", Proto::Udp, &ras));
+        }
         out.retain(|l| *l.ports.start() != 0);
         if let Some(ports) = self.media_ports() {
             out.push(Listener {
@@ -208,6 +212,9 @@ impl Config {
             || h.h245_connect_timeout_s == 0
         {
             bad("h323 limits and timeouts must be > 0".into());
+        }
+        for p in h.gatekeeper.problems(&h.listen) {
+            bad(p);
         }
         if self.pin.inter_digit_timeout_s == 0
             || self.pin.entry_timeout_s < self.pin.inter_digit_timeout_s

@@ -67,6 +67,15 @@ pub struct Network {
 pub struct H323Net {
     pub transport: crate::h323::H323Transport,
     pub inbound: mpsc::Receiver<crate::h323::H323Received>,
+    /// The RAS socket and its datagrams, when registered with a gatekeeper.
+    pub ras: Option<RasNet>,
+}
+
+/// Our RAS socket: datagrams to the gatekeeper go out on it, its datagrams come in through
+/// `inbound` (a reader task fills it; full, the datagram is dropped like a lost one).
+pub struct RasNet {
+    pub socket: Arc<tokio::net::UdpSocket>,
+    pub inbound: mpsc::Receiver<(SocketAddr, Vec<u8>)>,
 }
 
 /// A connection event of the H.323 transport as the calls take it.
@@ -130,8 +139,16 @@ pub async fn run_with(
     let (done_tx, mut done_rx) = mpsc::channel(256);
     let mut media_events = network.as_mut().and_then(|n| n.media_events.take());
     let mut admin = network.as_mut().and_then(|n| n.admin.take());
-    let (h323, mut h323_inbound) = match network.as_mut().and_then(|n| n.h323.take()) {
-        Some(H323Net { transport, inbound }) => (Some(transport), Some(inbound)),
+    let (h323, mut h323_inbound, ras) = match network.as_mut().and_then(|n| n.h323.take()) {
+        Some(H323Net {
+            transport,
+            inbound,
+            ras,
+        }) => (Some(transport), Some(inbound), ras),
+        None => (None, None, None),
+    };
+    let (ras_socket, mut ras_inbound) = match ras {
+        Some(RasNet { socket, inbound }) => (Some(socket), Some(inbound)),
         None => (None, None),
     };
     let cdrs = network.as_ref().and_then(|n| n.cdrs.clone());
@@ -171,7 +188,7 @@ pub async fn run_with(
             while let Some(o) = tu.calls.as_mut().and_then(|c| c.poll_h323()) {
                 progressed = true;
                 if let Some(t) = &h323 {
-                    h323_output(&mut tu, t, o, &d.done_tx).await;
+                    h323_output(&mut tu, t, ras_socket.as_deref(), o, &d.done_tx).await;
                 }
             }
             while let Some(cdr) = tu.calls.as_mut().and_then(|c| c.poll_cdr()) {
@@ -189,6 +206,10 @@ pub async fn run_with(
         }
         if tu.finished() || drain_deadline.is_some_and(|dl| now >= dl) {
             return tu;
+        }
+        if tu.calls.as_ref().is_some_and(|c| c.has_h323_output()) {
+            // Finishing queued something (the URQ): send it before waiting.
+            continue;
         }
         let wake = tu
             .poll_timeout()
@@ -230,6 +251,11 @@ pub async fn run_with(
                     calls.on_h323(&mut tu.layer, Instant::now(), r.conn, h323_input(r.event));
                 }
             }
+            Some((from, datagram)) = async { match ras_inbound.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_ras(&mut tu.layer, Instant::now(), from, &datagram);
+                }
+            }
             Some(q) = async { match admin.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
                 match q {
                     crate::observe::AdminQuery::Snapshot(reply) => {
@@ -266,10 +292,18 @@ pub async fn run_with(
 async fn h323_output(
     tu: &mut Tu,
     transport: &crate::h323::H323Transport,
+    ras: Option<&tokio::net::UdpSocket>,
     out: H323Output,
     done: &mpsc::Sender<Done>,
 ) {
     match out {
+        H323Output::Ras { to, bytes } => {
+            // UDP: a full socket buffer loses the datagram like the network would; RAS
+            // retransmits.
+            if let Some(Err(e)) = ras.map(|s| s.try_send_to(&bytes, to)) {
+                tracing::debug!(%to, error = %e, "RAS send failed");
+            }
+        }
         H323Output::Send { conn, bytes } => {
             if let Err(e) = transport.send(conn, bytes) {
                 tracing::debug!(conn = conn.0, error = %e, "H.323 send failed");

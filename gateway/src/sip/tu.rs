@@ -110,8 +110,22 @@ impl Tu {
     }
 
     /// Done when draining and no transaction or call is left.
-    pub fn finished(&self) -> bool {
-        self.draining && self.layer.is_empty() && self.calls.as_ref().is_none_or(|c| c.is_empty())
+    pub fn finished(&mut self) -> bool {
+        let drained = self.draining
+            && self.layer.is_empty()
+            && self.calls.as_ref().is_none_or(|c| c.is_empty());
+        if !drained {
+            return false;
+        }
+        // Every call is gone (and disengaged): now unregister from the gatekeeper, and
+        // finish once it confirmed or gave up.
+        match self.calls.as_mut() {
+            Some(c) => {
+                c.gatekeeper_unregister(Instant::now());
+                c.gatekeeper_done()
+            }
+            None => true,
+        }
     }
 
     fn new_tag(&mut self) -> String {

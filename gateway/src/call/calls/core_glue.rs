@@ -243,7 +243,7 @@ impl Calls {
                         warning,
                     } => (tx, request, warning),
                     PendingFrom::H323(h) => {
-                        self.refuse_h323(now, *h, cause);
+                        self.refuse_h323(now, call, *h, cause);
                         return;
                     }
                 };

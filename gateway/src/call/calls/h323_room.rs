@@ -23,6 +23,7 @@ use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Destination, TransactionLayer, Transport};
 
 use super::core_glue::{time, NewCall, Pending, PendingFrom};
+use super::gatekeeper::GkCall;
 use super::room_leg::{offered_relay_codecs, H323Room, RoomLeg};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::media_map;
@@ -76,6 +77,8 @@ pub enum H323Output {
     /// Connect to `host:port` (a name is resolved) for call `call`'s H.323 upstream and
     /// report with [`Calls::on_h323_dialed`].
     Dial { call: u64, host: String, port: u16 },
+    /// Send a RAS datagram to the gatekeeper from our RAS socket.
+    Ras { to: SocketAddr, bytes: Vec<u8> },
 }
 
 /// H.323 settings of the calls.
@@ -97,8 +100,8 @@ impl Default for H323CallSettings {
 }
 
 /// A connection accepted, its call not yet handed to the core.
-struct Waiting {
-    call: H323Call,
+pub(super) struct Waiting {
+    pub(super) call: H323Call,
     peer: SocketAddr,
     local: SocketAddr,
     setup: Option<Box<IncomingSetup>>,
@@ -117,7 +120,7 @@ pub(super) struct H323Pending {
 
 /// The H.323 state of the calls.
 pub(super) struct H323State {
-    waiting: HashMap<ConnId, Waiting>,
+    pub(super) waiting: HashMap<ConnId, Waiting>,
     /// When each waiting connection's Setup is due, oldest first (entries of connections
     /// gone since are skipped).
     setup_due: VecDeque<(Instant, ConnId)>,
@@ -165,6 +168,13 @@ pub(super) fn flush(
                 None => call.h245_lost(now),
             },
         }
+    }
+}
+
+/// Keeps a waiting connection's Setup.
+fn w_setup(waiting: &mut HashMap<ConnId, Waiting>, conn: ConnId, setup: Box<IncomingSetup>) {
+    if let Some(w) = waiting.get_mut(&conn) {
+        w.setup = Some(setup);
     }
 }
 
@@ -329,6 +339,7 @@ impl Calls {
             }
             H323Input::Closed => {
                 if self.h323.waiting.remove(&conn).is_some() {
+                    self.gk_disengage(now, GkCall::Waiting(conn));
                     return;
                 }
                 let Some(id) = self.h323.by_conn.remove(&conn) else {
@@ -374,6 +385,7 @@ impl Calls {
             Ok(addr) => self.h323_incoming(now, call, Some(addr)),
             Err(e) => {
                 tracing::warn!(conn = call.0, error = %e, "no H.245 port for an H.323 call");
+                self.gk_disengage(now, GkCall::Waiting(call));
                 if let Some(mut w) = self.h323.waiting.remove(&call) {
                     w.call.call().release(41);
                     flush(now, &mut w.call, call, None, &mut self.h323.out);
@@ -420,7 +432,7 @@ impl Calls {
             return;
         }
         let Some(s) = setup else { return };
-        let (peer, local) = (w.peer, w.local);
+        let peer = w.peer;
         if !self.h323.setups.admit(peer.ip(), now) {
             tracing::info!(%peer, "H.323 Setup refused: over the per-source rate");
             if let Some(mut w) = self.h323.waiting.remove(&conn) {
@@ -430,14 +442,30 @@ impl Calls {
             }
             return;
         }
+        // Registered with a gatekeeper: the Setup waits for its admission.
+        let waits = self.gk_admit_room(now, conn, &s, peer);
+        w_setup(&mut self.h323.waiting, conn, s);
+        if !waits {
+            self.h323_admitted(now, conn);
+        }
+    }
+
+    /// A waiting Setup may go on (admitted, or no admission needed): an H.245 port first
+    /// when the room needs ours, then the core.
+    pub(super) fn h323_admitted(&mut self, now: Instant, conn: ConnId) {
+        let Some(w) = self.h323.waiting.get(&conn) else {
+            return;
+        };
+        let Some(s) = w.setup.as_ref() else {
+            return;
+        };
         // A room that neither tunnels H.245 nor gave its own address needs ours in Connect.
         let needs_port = !s.tunnelling && s.h245_address.is_none();
-        w.setup = Some(s);
         if needs_port {
             self.h323.out.push_back(H323Output::ListenH245 {
                 call: conn,
-                local_ip: local.ip(),
-                peer_ip: peer.ip(),
+                local_ip: w.local.ip(),
+                peer_ip: w.peer.ip(),
             });
         } else {
             self.h323_incoming(now, conn, None);
@@ -450,6 +478,7 @@ impl Calls {
             return;
         };
         let Some(setup) = w.setup else {
+            self.gk_disengage(now, GkCall::Waiting(conn));
             self.h323.out.push_back(H323Output::Close(conn));
             return;
         };
@@ -467,6 +496,7 @@ impl Calls {
         };
         tracing::info!(peer = %w.peer, faststart = !setup.fast_start.is_empty(), tunnelling = setup.tunnelling, "H.323 Setup");
         let id = self.core.incoming(time(now, self.wall), incoming);
+        self.gk_waiting_became(conn, id);
         self.h323.by_conn.insert(conn, id);
         self.pending.insert(
             id,
@@ -486,11 +516,13 @@ impl Calls {
     }
 
     /// The core refused a pending H.323 call: Release Complete with the cause.
-    pub(super) fn refuse_h323(&mut self, now: Instant, mut p: H323Pending, why: EndCause) {
+    pub(super) fn refuse_h323(&mut self, now: Instant, id: u64, mut p: H323Pending, why: EndCause) {
         tracing::info!(peer = %p.peer, cause = why.label(), "H.323 call refused");
         p.leg.end(now, why);
         flush(now, p.leg.call(), p.conn, None, &mut self.h323.out);
         self.h323.by_conn.remove(&p.conn);
+        // Admitted before the core refused it (its connection may be gone already).
+        self.gk_disengage(now, GkCall::Room(id));
         self.h323.out.push_back(H323Output::Close(p.conn));
     }
 

@@ -21,6 +21,8 @@ use crate::call::h323_leg::room::upstream_failure;
 use crate::call::h323_leg::upstream::{CallIds, H323UpstreamLeg, Target, UpstreamEvent};
 use crate::store::H323Target;
 use crate::transport::ConnId;
+use roomgate_h323::gatekeeper::CallAdmission;
+use roomgate_h323::ras::AliasAddress;
 
 /// Our H.323-ID toward H.323 upstreams.
 pub const OUR_H323_ID: &str = "roomgate";
@@ -28,6 +30,8 @@ pub const OUR_H323_ID: &str = "roomgate";
 /// An H.323 upstream of one call.
 pub(super) struct H323Up {
     pub target: H323Target,
+    /// The call's identifiers, chosen before its ARQ (the ARQ and Setup carry the same).
+    pub ids: CallIds,
     /// The call, once its connection is up.
     pub leg: Option<H323UpstreamLeg>,
     pub conn: Option<ConnId>,
@@ -37,6 +41,16 @@ pub(super) struct H323Up {
 impl H323Up {
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.leg.as_ref().and_then(H323UpstreamLeg::poll_timeout)
+    }
+}
+
+/// The alias an upstream is dialled by, as the Setup names it: digits as dialedDigits,
+/// anything else as an H.323-ID.
+fn target_alias(alias: &str) -> AliasAddress {
+    if !alias.is_empty() && alias.bytes().all(|b| b.is_ascii_digit()) {
+        AliasAddress::DialedDigits(alias.to_owned())
+    } else {
+        AliasAddress::H323Id(alias.to_owned())
     }
 }
 
@@ -65,17 +79,84 @@ impl Calls {
             self.end(now, id, EndCause::Upstream(UpstreamFailure::NotAcceptable));
             return;
         }
-        self.h323.out.push_back(H323Output::Dial {
-            call: id,
-            host: target.host.clone(),
-            port: target.port,
-        });
+        let mut ids = CallIds {
+            call_reference: u16::try_from(self.ids.below(0x7fff)).unwrap_or(1),
+            call_identifier: [0; 16],
+            conference_id: [0; 16],
+            msd_random: self.ids.below(1 << 24),
+        };
+        self.ids.fill(&mut ids.call_identifier);
+        self.ids.fill(&mut ids.conference_id);
+        let caller = call.room.caller().user;
         call.h323_up = Some(Box::new(H323Up {
-            target,
+            target: target.clone(),
+            ids,
             leg: None,
             conn: None,
             h245: None,
         }));
+        // Registered with a gatekeeper: ask admission first; the ACF says where to call.
+        let admission = CallAdmission {
+            answer: false,
+            call_identifier: ids.call_identifier,
+            conference_id: ids.conference_id,
+            // As the Setup will carry it.
+            call_reference: (ids.call_reference & 0x7fff).max(1),
+            destination: vec![target_alias(&target.alias)],
+            dest_address: None,
+            source: caller
+                .filter(|c| c.len() <= 64)
+                .map(AliasAddress::H323Id)
+                .into_iter()
+                .chain([AliasAddress::H323Id(OUR_H323_ID.to_owned())])
+                .collect(),
+            src_address: None,
+            bandwidth: self.gk_bandwidth(),
+        };
+        match self.gk_admit_upstream(now, id, admission) {
+            Ok(true) => {}
+            Ok(false) => self.h323.out.push_back(H323Output::Dial {
+                call: id,
+                host: target.host,
+                port: target.port,
+            }),
+            Err(why) => {
+                tracing::info!(
+                    call = id,
+                    reason = why.label(),
+                    "H.323 upstream call refused by the gatekeeper"
+                );
+                self.set_reason(id, "gatekeeper_refused");
+                self.end(
+                    now,
+                    id,
+                    EndCause::Upstream(UpstreamFailure::TemporarilyUnavailable),
+                );
+            }
+        }
+    }
+
+    /// The gatekeeper admitted call `id`'s upstream call: dial where its ACF says (the
+    /// meeting's host when it names none).
+    pub(super) fn h323_upstream_admitted(
+        &mut self,
+        _now: Instant,
+        id: u64,
+        dest: Option<SocketAddr>,
+    ) {
+        let Some(up) = self.calls.get(&id).and_then(|c| c.h323_up.as_ref()) else {
+            return;
+        };
+        let (host, port) = match dest {
+            Some(a) => (a.ip().to_string(), a.port()),
+            None => (up.target.host.clone(), up.target.port),
+        };
+        tracing::info!(call = id, host, port, "H.323 upstream call admitted");
+        self.h323.out.push_back(H323Output::Dial {
+            call: id,
+            host,
+            port,
+        });
     }
 
     /// The connection to call `call`'s H.323 upstream is open (or could not be made).
@@ -109,14 +190,6 @@ impl Calls {
         peer: SocketAddr,
     ) {
         let media_ip = self.settings.media_ip;
-        let mut ids = CallIds {
-            call_reference: u16::try_from(self.ids.below(0x7fff)).unwrap_or(1),
-            call_identifier: [0; 16],
-            conference_id: [0; 16],
-            msd_random: self.ids.below(1 << 24),
-        };
-        self.ids.fill(&mut ids.call_identifier);
-        self.ids.fill(&mut ids.conference_id);
         let Some(call) = self.calls.get_mut(&id) else {
             self.h323.out.push_back(H323Output::Close(conn));
             return;
@@ -155,7 +228,7 @@ impl Calls {
             calling_number: caller.user,
             our_id: OUR_H323_ID.to_owned(),
         };
-        match H323UpstreamLeg::place(now, &target, ids, codecs, rtp, rtcp) {
+        match H323UpstreamLeg::place(now, &target, up.ids, codecs, rtp, rtcp) {
             Ok(leg) => {
                 tracing::info!(call = id, %peer, alias = %up.target.alias, "H.323 upstream called");
                 up.leg = Some(leg);

@@ -103,6 +103,7 @@ impl Calls {
             relay: self.media.with_relay(|r, _| *r.stats()),
             // Filled in by the driver, which owns the SIP core's counters.
             overload_refused: 0,
+            gatekeeper: self.gatekeeper_status(),
         }
     }
 

@@ -186,6 +186,8 @@ impl Calls {
         if let Some(up) = &call.h323_up {
             self.h323_up_forget(up);
         }
+        self.gk_disengage(now, super::gatekeeper::GkCall::Room(id));
+        self.gk_disengage(now, super::gatekeeper::GkCall::Upstream(id));
         let cdr = self.cdr(&call, now);
         if self.cdrs.len() >= MAX_PENDING_CDRS {
             self.cdrs.pop_front();

@@ -31,10 +31,10 @@ const ROOM_MEDIA: &str = "192.0.2.30:6000";
 const ROOM_MEDIA_RTCP: &str = "192.0.2.30:6001";
 
 /// The H.323 MCU of meeting [`MCU_MEETING`] and its media.
-const MCU_H323: &str = "203.0.113.40:1720";
+pub(super) const MCU_H323: &str = "203.0.113.40:1720";
 const MCU_MEDIA: &str = "203.0.113.40:7000";
 /// A meeting whose upstream is the H.323 MCU.
-const MCU_MEETING: &str = "5005";
+pub(super) const MCU_MEETING: &str = "5005";
 
 /// The MCU's answer to the gateway's Setup: fastStart accepted in PCMU, or a release.
 fn mcu_answers(
@@ -95,6 +95,10 @@ pub(crate) struct Rooms {
     pub mcu_refuses: Option<u8>,
     /// The MCU cannot be reached (the connection fails).
     pub mcu_unreachable: bool,
+    /// RAS datagrams the gateway sent, in order.
+    pub ras: Vec<(std::net::SocketAddr, Vec<u8>)>,
+    /// Where the gateway dialled its H.323 upstreams (host, port).
+    pub dialled: Vec<(String, u16)>,
     next_conn: u64,
 }
 
@@ -196,7 +200,7 @@ impl World {
         conn
     }
 
-    fn h323_input(&mut self, conn: ConnId, input: H323Input) {
+    pub(super) fn h323_input(&mut self, conn: ConnId, input: H323Input) {
         let now = self.now;
         if let Some(calls) = self.tu.calls.as_mut() {
             calls.on_h323(&mut self.tu.layer, now, conn, input);
@@ -254,7 +258,9 @@ impl World {
                     }
                 }
                 H323Output::ConnectH245 { call, .. } => self.h245_up(call),
-                H323Output::Dial { call, .. } => {
+                H323Output::Ras { to, bytes } => self.h323.ras.push((to, bytes)),
+                H323Output::Dial { call, host, port } => {
+                    self.h323.dialled.push((host, port));
                     let result = if self.h323.mcu_unreachable {
                         Err("connection refused".to_owned())
                     } else {
@@ -609,7 +615,7 @@ fn garbage_on_a_new_connection_makes_no_call_and_is_closed() {
 }
 
 /// A world whose meeting [`MCU_MEETING`] goes to the H.323 MCU.
-fn mcu_world() -> World {
+pub(super) fn mcu_world() -> World {
     World::with(|s| {
         s.meetings.insert(
             MCU_MEETING.into(),

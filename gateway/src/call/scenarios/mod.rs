@@ -10,6 +10,7 @@
 //! its script, and nothing is sent anywhere but into the world's mailboxes.
 
 mod dialog;
+mod gatekeeper;
 mod h323;
 mod identity;
 mod media;
