@@ -13,17 +13,16 @@
 
 mod common;
 
+#[path = "common/h323_caller.rs"]
+mod h323_caller;
+
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::{connect_from, free_port, loopback, ServeOptions, Server, LOCALHOST};
-use roomgate::call::h323_leg::media_map;
-use roomgate_core::media_spec::Codec;
-use roomgate_h323::call::{CallConfig, CallEvent, Dial};
+use roomgate_h323::call::CallEvent;
 use roomgate_h323::endpoint::{Event, H323Call, Transmit};
-use roomgate_h323::h245::session::SessionConfig;
-use roomgate_h323::ras::AliasAddress;
 use roomgate_h323::tpkt::TpktDecoder;
 
 /// A gateway whose H.323 listener is on `port`, with `h323` keys added to its `[h323]`.
@@ -36,34 +35,11 @@ fn gateway(port: u16, h323: &str) -> Server {
     })
 }
 
-/// An outgoing call of our own stack dialling `dialled` (fastStart PCMU, tunnelling).
+/// A room of our stack dialling `dialled`; the call identifier follows `reference`.
 fn caller(dialled: &str, reference: u16) -> H323Call {
-    let dial = Dial {
-        call_reference: reference,
-        // Unique per call: the gateway takes a CallIdentifier it already has for a loop.
-        call_identifier: {
-            let mut id = [0x11; 16];
-            id[..2].copy_from_slice(&reference.to_be_bytes());
-            id
-        },
-        conference_id: [0x5a; 16],
-        destination: vec![AliasAddress::DialedDigits(dialled.into())],
-        called_number: Some(dialled.into()),
-        source: vec![AliasAddress::H323Id("abuse-test".into())],
-        fast_start: media_map::propose(
-            &[Codec::new("PCMU", 8000, 1, 0)],
-            SocketAddr::from(([127, 0, 0, 1], 40_000)),
-            SocketAddr::from(([127, 0, 0, 1], 40_001)),
-            1,
-        ),
-        ..Dial::default()
-    };
-    let now = Instant::now();
-    let mut call =
-        H323Call::outgoing(now, CallConfig::default(), SessionConfig::default(), &dial).unwrap();
-    let caps = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)]).unwrap();
-    call.start_h245(now, caps, 0x0042_4242);
-    call
+    let mut id = [0x11; 16];
+    id[..2].copy_from_slice(&reference.to_be_bytes());
+    h323_caller::caller(dialled, reference, id, "abuse-test")
 }
 
 /// The TPKT packet of a valid Setup to `dialled`.
@@ -82,49 +58,7 @@ fn setup_bytes(dialled: &str) -> Vec<u8> {
 /// Places a call from `from` to meeting `dialled`: `Ok` once connected (then released by
 /// us), `Err(cause)` when released, `Err(0)` on timeout.
 fn call_meeting(from: IpAddr, to: SocketAddr, dialled: &str, limit: Duration) -> Result<(), u8> {
-    let mut stream = connect_from(from, to).map_err(|_| 0u8)?;
-    stream
-        .set_read_timeout(Some(Duration::from_millis(100)))
-        .unwrap();
-    let mut call = caller(dialled, 0x0101);
-    let mut decoder = TpktDecoder::default();
-    let deadline = Instant::now() + limit;
-    let mut buf = [0u8; 4096];
-    while Instant::now() < deadline {
-        let now = Instant::now();
-        call.handle_timeout(now);
-        call.pump(now);
-        while let Some(t) = call.poll_transmit() {
-            if let Transmit::Signalling(p) = t {
-                let _ = stream.write_all(&p);
-            }
-        }
-        while let Some(e) = call.poll_event() {
-            match e {
-                Event::Call(CallEvent::Connected) => {
-                    call.call().release(16);
-                    call.pump(now);
-                    while let Some(Transmit::Signalling(p)) = call.poll_transmit() {
-                        let _ = stream.write_all(&p);
-                    }
-                    return Ok(());
-                }
-                Event::Call(CallEvent::Released { cause, .. }) => return Err(cause),
-                _ => {}
-            }
-        }
-        match stream.read(&mut buf) {
-            Ok(0) => return Err(0),
-            Ok(n) => {
-                decoder.push(&buf[..n]);
-                while let Ok(Some(p)) = decoder.next_payload() {
-                    call.handle_signalling(Instant::now(), &p);
-                }
-            }
-            Err(_) => {}
-        }
-    }
-    Err(0)
+    h323_caller::call_meeting(from, to, caller(dialled, 0x0101), Duration::ZERO, limit)
 }
 
 /// A small deterministic generator (xorshift64*): the same mutations every run.

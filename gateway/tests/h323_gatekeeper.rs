@@ -17,23 +17,21 @@
 
 mod common;
 
+#[path = "common/h323_caller.rs"]
+mod h323_caller;
+
 #[path = "common/test_gatekeeper.rs"]
 mod test_gatekeeper;
 
 #[path = "../../h323/tests/common/tshark.rs"]
 mod tshark;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::{Duration, Instant};
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
-use common::{free_port, ServeOptions, Server, UdpPeer, LOCALHOST};
-use roomgate::call::h323_leg::media_map;
-use roomgate_core::media_spec::Codec;
-use roomgate_h323::call::{CallConfig, CallEvent, Dial};
-use roomgate_h323::endpoint::{Event, H323Call, Transmit};
+use common::{admin_get, free_port, ServeOptions, Server, UdpPeer, LOCALHOST};
 use roomgate_h323::h225::{MessageBody, UserInformation};
-use roomgate_h323::h245::session::SessionConfig;
 use roomgate_h323::q931::Message;
 use roomgate_h323::ras::{AliasAddress, RasMessage, TransportAddress};
 use roomgate_h323::tpkt::TpktDecoder;
@@ -71,27 +69,6 @@ fn h323_addr(server: &Server) -> SocketAddr {
     addr.parse().unwrap()
 }
 
-/// A GET on the admin API with the server's bearer token: (status line, body).
-fn admin_get(server: &Server, port: u16, path: &str) -> (String, String) {
-    let token = std::fs::read_to_string(server.dir.join("roomgate-data").join("admin.token"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-         Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let status = text.lines().next().unwrap_or_default().to_owned();
-    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
-    (status, body)
-}
-
 fn is_rrq(m: &RasMessage, keep_alive: bool) -> bool {
     matches!(m, RasMessage::RegistrationRequest(r)
         if r.keep_alive().and_then(Result::ok).unwrap_or(false) == keep_alive)
@@ -106,81 +83,11 @@ fn registered(gk: &TestGatekeeper) -> Seen {
     rrq
 }
 
-/// An outgoing call of our own stack to meeting `dialled` (fastStart PCMU, tunnelling).
-fn caller(dialled: &str, id: u8) -> H323Call {
-    let dial = Dial {
-        call_reference: u16::from(id) + 100,
-        call_identifier: [id; 16],
-        conference_id: [id ^ 0x5a; 16],
-        destination: vec![AliasAddress::DialedDigits(dialled.into())],
-        called_number: Some(dialled.into()),
-        source: vec![AliasAddress::H323Id("gk-test-room".into())],
-        fast_start: media_map::propose(
-            &[Codec::new("PCMU", 8000, 1, 0)],
-            SocketAddr::from(([127, 0, 0, 1], 40_100)),
-            SocketAddr::from(([127, 0, 0, 1], 40_101)),
-            1,
-        ),
-        ..Dial::default()
-    };
-    let now = Instant::now();
-    let mut call =
-        H323Call::outgoing(now, CallConfig::default(), SessionConfig::default(), &dial).unwrap();
-    let caps = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)]).unwrap();
-    call.start_h245(now, caps, 0x0042_4243);
-    call
-}
-
-/// Calls meeting `dialled`: `Ok` once connected (then held `hold` and released by us),
-/// `Err(cause)` when released, `Err(0)` on timeout.
+/// Calls meeting `dialled` from loopback as call `id`: `Ok` once connected (held `hold`,
+/// then released by us), `Err(cause)` when released, `Err(0)` on timeout.
 fn call_meeting(to: SocketAddr, dialled: &str, id: u8, hold: Duration) -> Result<(), u8> {
-    let mut stream = TcpStream::connect(to).map_err(|_| 0u8)?;
-    stream
-        .set_read_timeout(Some(Duration::from_millis(50)))
-        .unwrap();
-    let mut call = caller(dialled, id);
-    let mut decoder = TpktDecoder::default();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut buf = [0u8; 4096];
-    let mut connected_at: Option<Instant> = None;
-    while Instant::now() < deadline {
-        let now = Instant::now();
-        call.handle_timeout(now);
-        if connected_at.is_some_and(|t| now >= t + hold) {
-            call.call().release(16);
-            call.pump(now);
-            while let Some(t) = call.poll_transmit() {
-                if let Transmit::Signalling(p) = t {
-                    let _ = stream.write_all(&p);
-                }
-            }
-            return Ok(());
-        }
-        call.pump(now);
-        while let Some(t) = call.poll_transmit() {
-            if let Transmit::Signalling(p) = t {
-                let _ = stream.write_all(&p);
-            }
-        }
-        while let Some(e) = call.poll_event() {
-            match e {
-                Event::Call(CallEvent::Connected) => connected_at = Some(now),
-                Event::Call(CallEvent::Released { cause, .. }) => return Err(cause),
-                _ => {}
-            }
-        }
-        match stream.read(&mut buf) {
-            Ok(0) => return Err(0),
-            Ok(n) => {
-                decoder.push(&buf[..n]);
-                while let Ok(Some(p)) = decoder.next_payload() {
-                    call.handle_signalling(Instant::now(), &p);
-                }
-            }
-            Err(_) => {}
-        }
-    }
-    Err(0)
+    let call = h323_caller::caller(dialled, u16::from(id) + 100, [id; 16], "gk-test-room");
+    h323_caller::call_meeting(LOCALHOST, to, call, hold, Duration::from_secs(20))
 }
 
 /// Ethernet/IPv4/UDP around a RAS datagram, both ports 1719 (so tshark dissects it as RAS).
@@ -454,17 +361,15 @@ fn a_meetings_h323_upstream_is_called_where_the_acf_points() {
     let server = gateway(gk.addr, "", free_port());
     registered(&gk);
     let dead = free_port();
-    let added = std::process::Command::new(env!("CARGO_BIN_EXE_roomgate"))
-        .args(["meeting", "add", "2000", "--upstream"])
-        .arg(format!("h323:200@127.0.0.1:{dead}"))
-        .args(["--srtp", "off", "--data-dir"])
-        .arg(server.dir.join("roomgate-data"))
-        .output()
-        .unwrap();
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
+    common::add_meeting(
+        &server,
+        &[
+            "2000",
+            "--upstream",
+            &format!("h323:200@127.0.0.1:{dead}"),
+            "--srtp",
+            "off",
+        ],
     );
 
     let peer = UdpPeer::bind(LOCALHOST);

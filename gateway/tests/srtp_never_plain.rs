@@ -517,25 +517,11 @@ fn reinvites_with_unusable_crypto_are_refused_and_keep_the_old_keys() {
     );
 }
 
-/// A GET on the admin API with the server's bearer token; the response body.
+/// A GET on the admin API with the server's bearer token; the response body (200 only).
 fn admin_get(server: &Server, port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let token = std::fs::read_to_string(server.dir.join("roomgate-data").join("admin.token"))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
-         Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
-    body(&text).to_owned()
+    let (status, body) = common::admin_get(server, port, path);
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    body
 }
 
 #[test]

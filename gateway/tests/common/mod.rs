@@ -329,6 +329,47 @@ impl Server {
     }
 }
 
+/// A GET on the admin API of `server` (listening on `port`) with its bearer token: the
+/// status line and the body.
+pub fn admin_get(server: &Server, port: u16, path: &str) -> (String, String) {
+    use std::io::Write;
+    let token = fs::read_to_string(server.dir.join("roomgate-data").join("admin.token"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n\
+         Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let status = text.lines().next().unwrap_or_default().to_owned();
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+/// `roomgate meeting add ARGS` on `server`'s data directory; panics unless it succeeds.
+pub fn add_meeting(server: &Server, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_roomgate"))
+        .args(["meeting", "add"])
+        .args(args)
+        .arg("--data-dir")
+        .arg(server.dir.join("roomgate-data"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "meeting add {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // SIP messages on raw sockets
 

@@ -153,6 +153,18 @@ fn registered() -> (Client, Instant) {
     (c, t0)
 }
 
+fn acf(seq: u16, dest: SocketAddr) -> RasMessage {
+    RasMessage::AdmissionConfirm(Box::new(AdmissionConfirm {
+        request_seq_num: seq,
+        band_width: 1280,
+        call_model: Reason::Root(0),
+        dest_call_signal_address: TransportAddress::from_socket_addr(dest),
+        irr_frequency: None,
+        non_standard: None,
+        extensions: Extensions::default(),
+    }))
+}
+
 fn inbound_call() -> CallAdmission {
     CallAdmission {
         answer: true,
@@ -353,22 +365,11 @@ fn admission_disengage_and_the_gatekeepers_questions_about_calls() {
         arq.call_identifier().unwrap().unwrap().guid,
         *b"call-identifier1"
     );
-    let acf = AdmissionConfirm {
-        request_seq_num: arq.request_seq_num,
-        band_width: 1280,
-        call_model: Reason::Root(0),
-        dest_call_signal_address: TransportAddress::from_socket_addr(
-            "192.0.2.10:1720".parse().unwrap(),
-        ),
-        irr_frequency: None,
-        non_standard: None,
-        extensions: Extensions::default(),
-    };
     send(
         &mut c,
         t0,
         gk_addr(),
-        RasMessage::AdmissionConfirm(Box::new(acf)),
+        acf(arq.request_seq_num, "192.0.2.10:1720".parse().unwrap()),
     );
     let ev = events(&mut c);
     assert!(
@@ -498,20 +499,11 @@ fn the_gatekeeper_drops_a_call_and_unregisters_us() {
         panic!()
     };
     let (_, m) = one(&mut c);
-    let acf = AdmissionConfirm {
-        request_seq_num: m.request_seq_num().unwrap(),
-        band_width: 1280,
-        call_model: Reason::Root(0),
-        dest_call_signal_address: TransportAddress::from_socket_addr(gk_addr()),
-        irr_frequency: None,
-        non_standard: None,
-        extensions: Extensions::default(),
-    };
     send(
         &mut c,
         t0,
         gk_addr(),
-        RasMessage::AdmissionConfirm(Box::new(acf)),
+        acf(m.request_seq_num().unwrap(), gk_addr()),
     );
     events(&mut c);
     let mut drq = DisengageRequest {
@@ -584,20 +576,11 @@ fn a_call_ended_before_its_acf_is_disengaged_without_an_event() {
     let (_, m) = one(&mut c);
     c.disengage(t0, id);
     assert!(sent(&mut c).is_empty());
-    let acf = AdmissionConfirm {
-        request_seq_num: m.request_seq_num().unwrap(),
-        band_width: 1280,
-        call_model: Reason::Root(0),
-        dest_call_signal_address: TransportAddress::from_socket_addr(gk_addr()),
-        irr_frequency: None,
-        non_standard: None,
-        extensions: Extensions::default(),
-    };
     send(
         &mut c,
         t0,
         gk_addr(),
-        RasMessage::AdmissionConfirm(Box::new(acf)),
+        acf(m.request_seq_num().unwrap(), gk_addr()),
     );
     assert!(events(&mut c).is_empty());
     assert!(matches!(one(&mut c).1, RasMessage::DisengageRequest(_)));
