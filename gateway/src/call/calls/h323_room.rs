@@ -26,7 +26,7 @@ use super::core_glue::{time, NewCall, Pending, PendingFrom};
 use super::room_leg::{offered_relay_codecs, H323Room, RoomLeg};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::media_map;
-use crate::call::h323_leg::room::{dial_string, H323RoomLeg, OurMedia, RoomEvent};
+use crate::call::h323_leg::room::{dial_string, H323RoomLeg, OurMedia, OurVideo, RoomEvent};
 use crate::call::sip_leg::DialogLeg;
 use crate::sip::rate_limit::RateLimiter;
 use crate::transport::ConnId;
@@ -517,7 +517,12 @@ impl Calls {
             self.local_stats.refused_media += 1;
             return Err(EndCause::NotAcceptable);
         }
-        let (session, uri) = self.reserve(id, &meeting, false)?;
+        // Main video when the room proposed H.264 by fastStart, or made no offer (a slow-start
+        // room says what it receives only in its capabilities, after the answer: the cloud is
+        // offered video, and the room's channels are opened by H.245 if it can take the
+        // format the cloud agreed).
+        let video = p.leg.offer().is_none_or(|m| m.has(StreamRole::MainVideo));
+        let (session, uri) = self.reserve(id, &meeting, video)?;
         let Some(Pending {
             from: PendingFrom::H323(p),
             route,
@@ -552,7 +557,7 @@ impl Calls {
             room,
             room_policy,
             room_direction: Direction::SendRecv,
-            video: false,
+            video,
             room_key: None,
             loop_tokens: Vec::new(),
         };
@@ -593,11 +598,33 @@ impl Calls {
         };
         let rtp = SocketAddr::new(media_ip, ports.rtp);
         let rtcp = SocketAddr::new(media_ip, ports.rtcp.unwrap_or(ports.rtp));
+        // Video only in the format the cloud agreed: it passes through or not at all.
+        let cloud_video = call
+            .video
+            .then(|| call.cloud.leg.streams.stream(StreamRole::MainVideo))
+            .flatten()
+            .and_then(|s| s.codec())
+            .cloned();
+        let video = cloud_video.and_then(|codec| {
+            let p = self
+                .media
+                .with_relay(|r, _| r.local_ports(session, Leg::A, StreamKind::Video))?;
+            Some(OurVideo {
+                codec,
+                rtp: SocketAddr::new(media_ip, p.rtp),
+                rtcp: SocketAddr::new(media_ip, p.rtcp.unwrap_or(p.rtp)),
+            })
+        });
         let Some(h) = call.room.h323_mut() else {
             return false;
         };
         let listener = h.h245_listener.map(TransportAddress::from_socket_addr);
-        let ours = OurMedia { codec, rtp, rtcp };
+        let ours = OurMedia {
+            codec,
+            rtp,
+            rtcp,
+            video,
+        };
         match h.leg.answer(now, ours, listener, random) {
             Ok(()) => {
                 h.answered = true;

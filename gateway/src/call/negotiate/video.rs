@@ -155,6 +155,26 @@ pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
     out.into_iter().map(|(c, _)| c).collect()
 }
 
+/// The main video formats to offer an H.323 upstream for the room's offer (the formats of
+/// [`video_for_offer`]), as neutral codecs: the same pass-through rule whatever protocol the
+/// upstream speaks.
+pub fn neutral_video_for_offer(room: Option<&SessionDescription>) -> Vec<Codec> {
+    video_for_offer(room)
+        .into_iter()
+        .map(|c| {
+            let mut out = Codec::new(&c.encoding_name, c.clock_rate, 1, c.payload_type);
+            out.params = c
+                .fmtp
+                .iter()
+                .flat_map(|f| f.split(';'))
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            out
+        })
+        .collect()
+}
+
 /// The H.264 parameters of a leg's main video, when it has H.264 (None when its
 /// parameters are invalid: such a stream never passes).
 fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {

@@ -11,6 +11,7 @@
 
 mod dialog;
 mod h323;
+mod h323_video;
 mod identity;
 mod media;
 mod meeting_id;
@@ -296,7 +297,7 @@ impl World {
     }
 
     /// Runs everything due now until nothing moves.
-    fn settle(&mut self) {
+    pub(super) fn settle(&mut self) {
         for _ in 0..MAX_STEPS {
             if !self.step() {
                 return;
