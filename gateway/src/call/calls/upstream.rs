@@ -399,9 +399,13 @@ impl Calls {
                 match r {
                     Ok(()) => {
                         call.audio = Some(path);
+                        let video = streams
+                            .iter()
+                            .any(|s| s.kind == roomgate_media::relay::StreamKind::Video);
                         tracing::info!(
                             call = id,
                             audio = ?path,
+                            video,
                             room_suite = ?call.room.leg().streams.audio_suite().map(|s| s.name().to_owned()),
                             cloud_suite = ?call.cloud.leg.streams.audio_suite().map(|s| s.name().to_owned()),
                             "media bridged"
