@@ -59,6 +59,7 @@ mod core_glue;
 mod h323_room;
 mod h323_upstream;
 mod in_dialog;
+mod keyframes;
 mod media_events;
 mod pin_phase;
 mod report;
@@ -703,8 +704,8 @@ impl Calls {
         self.on_media_inactive_sip(layer, now, session);
     }
 
-    /// One event of the relay core: inactivity and key presses concern the calls, the rest
-    /// (latching, keyframe requests) nothing here. True when it moved a call. The one place
+    /// One event of the relay core: inactivity, key presses and keyframe requests for an
+    /// H.323 leg's video concern the calls, the rest (latching) nothing here. True when it moved a call. The one place
     /// relay events reach the calls, whichever plane the relay runs on.
     pub fn on_relay_event(
         &mut self,
@@ -722,6 +723,11 @@ impl Calls {
                 digit,
                 duration,
             } => self.on_media_dtmf(layer, now, session, leg, event, digit, duration),
+            Event::KeyframeNeeded {
+                session,
+                leg,
+                stream,
+            } => return self.on_keyframe_needed(now, session, leg, stream),
             _ => return false,
         }
         true

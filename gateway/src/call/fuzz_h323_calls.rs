@@ -488,6 +488,14 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                     }
                 }
             }
+            // The top bit: a videoFastUpdatePicture on channel `arg & 15` (from the MCU when
+            // 0x40 is set too); else user input.
+            _ if arg & 0x80 != 0 => {
+                let mcu = arg & 0x40 != 0;
+                if let Some(p) = sim.peers.values_mut().find(|p| p.mcu == mcu) {
+                    p.call.session().request_fast_update(u16::from(arg & 0x0f));
+                }
+            }
             _ => {
                 let digits = ["1", "#", "99#", "*0"]
                     .get(usize::from(arg % 4))

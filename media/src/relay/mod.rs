@@ -168,8 +168,10 @@ pub enum Event {
         /// Duration.
         duration: Duration,
     },
-    /// Leg `leg` asked for a keyframe on a stream the relay does not pass through: the
-    /// application must make whatever feeds that leg send one.
+    /// Leg `leg` asked for a keyframe on a stream the relay does not pass through, or whose
+    /// other far end takes keyframe requests by signalling
+    /// ([`LegConfig::keyframe_by_signalling`]): the application must make whatever feeds
+    /// that leg send one.
     KeyframeNeeded {
         /// Session.
         session: SessionId,

@@ -113,6 +113,8 @@ pub(crate) struct LegState {
     pub next_report: Instant,
     /// RFC 4733 events we send on this leg.
     pub tones: ToneQueue,
+    /// See [`LegConfig::keyframe_by_signalling`].
+    pub keyframe_by_signalling: bool,
 }
 
 fn pt_table(map: &[(u8, u8)]) -> Option<Box<[Option<u8>; 128]>> {
@@ -190,6 +192,7 @@ impl LegState {
             last_sent: None,
             next_report,
             tones: ToneQueue::default(),
+            keyframe_by_signalling: cfg.keyframe_by_signalling,
         })
     }
 
@@ -436,7 +439,8 @@ impl StreamState {
     }
 
     /// The RTCP path: terminated here. SR timing and report blocks feed the stats; a PLI or
-    /// FIR becomes a PLI toward the other leg (pass-through) or a keyframe event.
+    /// FIR becomes a PLI toward the other leg (pass-through), or a keyframe event (transcoded,
+    /// or the other far end takes keyframe requests by signalling).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_rtcp(
         &mut self,
@@ -514,7 +518,7 @@ impl StreamState {
         if !keyframe {
             return Ok(None);
         }
-        if mode == StreamMode::Transcode {
+        if mode == StreamMode::Transcode || ly.keyframe_by_signalling {
             ctx.event(Event::KeyframeNeeded {
                 session: sid,
                 leg: from,

@@ -445,6 +445,70 @@ fn pli_forwarded_with_ssrc_rewrite() {
 }
 
 #[test]
+fn keyframe_requests_cross_between_rtcp_and_signalling() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    // B's far end (an H.323 endpoint) takes keyframe requests by signalling.
+    let mut v = audio(
+        leg(1000),
+        LegConfig {
+            keyframe_by_signalling: true,
+            ..leg(2000)
+        },
+    );
+    v.kind = StreamKind::Video;
+    v.clock_rate = 90000;
+    let id = r.add_session(t0, &[v]).unwrap();
+    let pa = r.local_ports(id, Leg::A, StreamKind::Video).unwrap();
+    send(
+        &mut r,
+        t0,
+        pa.rtp,
+        1000,
+        &rtp(96, 1, 0, SSRC_A, &[0; 100]),
+        None,
+    )
+    .unwrap();
+    // A's PLI about B's video is not sent to B as RTCP: it is an event for the signalling.
+    let our_a = r.leg_stats(id, Leg::A, StreamKind::Video).unwrap().out_ssrc;
+    let mut buf = vec![0u8; 1500];
+    let mut w = CompoundWriter::new(&mut buf);
+    w.pli(0xaaaa, our_a).unwrap();
+    let n = w.len();
+    assert!(r
+        .handle_datagram(t0, pa.rtcp.unwrap(), addr(1001), &mut buf, n)
+        .is_none());
+    assert!(std::iter::from_fn(|| r.poll_event()).any(|e| matches!(
+        e,
+        Event::KeyframeNeeded {
+            leg: Leg::A,
+            stream: StreamKind::Video,
+            ..
+        }
+    )));
+    assert_eq!(r.stats().feedback_sent, 0);
+    // B's videoFastUpdatePicture, by signalling: a PLI to A's far end about its source.
+    let t = r
+        .request_keyframe(id, Leg::A, StreamKind::Video, &mut buf)
+        .unwrap();
+    assert_eq!((t.from_port, t.to), (pa.rtcp.unwrap(), addr(1001)));
+    let pli = parse_compound(&buf[..t.len])
+        .filter_map(|p| match p.unwrap() {
+            RtcpPacket::Pli(f) => Some(f),
+            _ => None,
+        })
+        .next()
+        .unwrap();
+    assert_eq!((pli.sender_ssrc, pli.media_ssrc), (our_a, SSRC_A));
+    assert_eq!(r.stats().feedback_sent, 1);
+    // A session without that stream has nothing to ask.
+    assert!(matches!(
+        r.request_keyframe(id, Leg::B, StreamKind::Audio, &mut buf),
+        Err(RelayError::UnknownStream)
+    ));
+}
+
+#[test]
 fn inactivity_event_once() {
     let t0 = Instant::now();
     let mut r = Relay::new(t0, cfg());

@@ -247,6 +247,7 @@ impl Calls {
                         self.end(now, id, EndCause::Normal);
                     }
                 }
+                UpstreamEvent::KeyframeRequested => self.h323_keyframe_requested(id, Side::Cloud),
                 UpstreamEvent::Digit(d) => {
                     if self.key_source_is(id, Side::Cloud, DigitSource::Info) {
                         if let Some(event) = crate::call::ivr::event_code(d) {

@@ -391,7 +391,11 @@ impl Calls {
             return false;
         };
         match negotiate::bridge_streams(&call.room.leg().streams, &call.cloud.leg.streams) {
-            Ok((streams, path)) => {
+            Ok((mut streams, path)) => {
+                self.keyframes_by_signalling(id, &mut streams);
+                let Some(call) = self.calls.get_mut(&id) else {
+                    return false;
+                };
                 let session = call.session;
                 let r = self
                     .media

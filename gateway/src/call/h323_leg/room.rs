@@ -103,6 +103,9 @@ pub enum RoomEvent {
     Media(MediaSpec),
     /// The room hung up (or its call failed) with this Q.931 cause.
     HungUp { cause: u8 },
+    /// The room asks for an intra picture of the video we send it
+    /// (videoFastUpdatePicture): the cloud's source must send one.
+    KeyframeRequested,
 }
 
 /// Our media toward the room: the codec we speak and where we receive, and the main video
@@ -138,6 +141,9 @@ pub struct H323RoomLeg {
     /// when opened over H.245.
     opened_video: bool,
     video_channel: Option<u16>,
+    /// The room's video channel toward us (fastStart or H.245), which our
+    /// videoFastUpdatePicture names.
+    video_in: Option<u16>,
     msd_done: bool,
     remote_caps: bool,
     /// The H.264 formats the room's capability set says it receives.
@@ -157,6 +163,7 @@ impl H323RoomLeg {
             opened_ours: false,
             opened_video: false,
             video_channel: None,
+            video_in: None,
             msd_done: false,
             remote_caps: false,
             remote_video: Vec::new(),
@@ -232,7 +239,12 @@ impl H323RoomLeg {
                 s.codecs.retain(|c| c.name == ours.codec.name);
             }
             match (&accepted_video, &ours.video) {
-                (Some(_), Some(v)) => {
+                (Some(list), Some(v)) => {
+                    // The proposal the room sends on (no reverse parameters) is its channel.
+                    self.video_in = list
+                        .iter()
+                        .find(|o| o.reverse_logical_channel_parameters.is_none())
+                        .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
                     if let Some(s) = self.video_mut() {
                         s.codecs.retain(|c| video_map::same_format(c, &v.codec));
                     }
@@ -290,6 +302,9 @@ impl H323RoomLeg {
                 }
                 Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
                     self.room_opens(number, &olc);
+                }
+                Event::H245(SessionEvent::FastUpdateRequested { .. }) if self.opened_video => {
+                    self.events.push_back(RoomEvent::KeyframeRequested);
                 }
                 Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
@@ -415,6 +430,7 @@ impl H323RoomLeg {
                     return;
                 };
                 if self.call.session().accept_channel(number, ack).is_ok() {
+                    self.video_in = Some(number);
                     if let Some(s) = self.video_mut() {
                         s.codecs = vec![codec];
                         s.remote_rtcp = rtcp.or(s.remote_rtcp);
@@ -429,6 +445,17 @@ impl H323RoomLeg {
                 );
             }
         }
+    }
+
+    /// Asks the room for an intra picture on the video it sends us (videoFastUpdatePicture),
+    /// for a keyframe request from the cloud. False when the room sends us no video.
+    pub fn request_fast_update(&mut self, now: Instant) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
     }
 
     pub fn poll_event(&mut self) -> Option<RoomEvent> {

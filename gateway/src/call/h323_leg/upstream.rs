@@ -30,6 +30,9 @@ pub enum UpstreamEvent {
     Media(MediaSpec),
     /// A key it sent (H.245 user input or Q.931 keypad).
     Digit(char),
+    /// It asks for an intra picture of the video we send it (videoFastUpdatePicture): the
+    /// room's source must send one.
+    KeyframeRequested,
     /// It ended the call (or the call failed) with this cause; `answered` tells a failure
     /// to connect from a hang-up.
     Released {
@@ -85,6 +88,8 @@ pub struct H323UpstreamLeg {
     /// number when opened over H.245.
     opened_video: bool,
     video_channel: Option<u16>,
+    /// Its video channel toward us, which our videoFastUpdatePicture names.
+    video_in: Option<u16>,
     msd_done: bool,
     remote_audio: Vec<Codec>,
     remote_video: Vec<Codec>,
@@ -149,6 +154,7 @@ impl H323UpstreamLeg {
             answered: false,
             opened_ours: false,
             video_channel: None,
+            video_in: None,
             msd_done: false,
             remote_audio: Vec::new(),
             remote_video: Vec::new(),
@@ -238,6 +244,22 @@ impl H323UpstreamLeg {
                             .is_some_and(|v| v.codecs.iter().any(|o| video_map::same_format(o, c)))
                     });
                     if let Some((codec, to, rtcp)) = video {
+                        // Our receive proposal it accepted (reverse parameters) is its
+                        // channel toward us.
+                        self.video_in = list
+                            .iter()
+                            .filter(|o| o.reverse_logical_channel_parameters.is_some())
+                            .find(|o| {
+                                o.reverse_logical_channel_parameters
+                                    .as_deref()
+                                    .is_some_and(|r| {
+                                        matches!(
+                                            r.data_type,
+                                            roomgate_h323::h245::DataType::VideoData(_)
+                                        )
+                                    })
+                            })
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
                         let v = self.stream_mut(StreamRole::MainVideo);
                         v.codecs = vec![codec];
                         v.remote_rtp = to;
@@ -272,6 +294,11 @@ impl H323UpstreamLeg {
                 }
                 Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
                     self.far_end_opens(number, &olc);
+                }
+                Event::H245(SessionEvent::FastUpdateRequested { .. })
+                    if self.media.has(StreamRole::MainVideo) =>
+                {
+                    self.events.push_back(UpstreamEvent::KeyframeRequested);
                 }
                 Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
@@ -318,6 +345,18 @@ impl H323UpstreamLeg {
         self.call.pump(now);
     }
 
+    /// Asks the far end for an intra picture on the video it sends us
+    /// (videoFastUpdatePicture), for a keyframe request from the room. False when it sends us
+    /// no video.
+    pub fn request_fast_update(&mut self, now: Instant) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
+    }
+
     /// The far end opens a channel toward us (slow start): audio in one of our codecs, or
     /// H.264 in a format we proposed, is accepted with where we receive; anything else is
     /// refused (never transcoded).
@@ -351,6 +390,7 @@ impl H323UpstreamLeg {
                 };
                 if let Ok(ack) = media_map::channel_ack(VIDEO_SESSION, v.rtp, v.rtcp) {
                     if self.call.session().accept_channel(number, ack).is_ok() {
+                        self.video_in = Some(number);
                         let s = self.stream_mut(StreamRole::MainVideo);
                         if s.codecs.is_empty() {
                             s.codecs = vec![codec];

@@ -112,14 +112,26 @@ fn cloud_video() -> SocketAddr {
     SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 2)
 }
 
+/// An H.323 room with H.264 in a call whose video passes both ways.
+struct RoomVideo {
+    room: ConnId,
+    /// Our video port toward the room, and toward the cloud.
+    our_port: u16,
+    cloud_port: u16,
+}
+
 #[test]
 fn an_h323_rooms_h264_passes_through_to_the_sip_cloud_and_back_unchanged() {
     let mut w = World::new();
+    room_video_bridged(&mut w);
+}
+
+fn room_video_bridged(w: &mut World) -> RoomVideo {
     let room = w.h323_dial(RoomDial {
         video: vec![h264("42e01f", 1, 109)],
         ..RoomDial::fast(OPEN)
     });
-    let invite = cloud_takes_video(&mut w, "42e01f", 1);
+    let invite = cloud_takes_video(w, "42e01f", 1);
     let (cloud_port, fmtps) = video_of(&invite);
     assert_ne!(cloud_port, 0, "the cloud is offered video");
     assert!(
@@ -128,7 +140,7 @@ fn an_h323_rooms_h264_passes_through_to_the_sip_cloud_and_back_unchanged() {
             .any(|f| f.contains("42e01f") && f.contains("packetization-mode=1")),
         "{fmtps:?}"
     );
-    let answer = fast_start_answer(&mut w, room);
+    let answer = fast_start_answer(w, room);
     let (codec, to, _) = media_map::accepted_in(&answer, VIDEO_SESSION)
         .unwrap_or_else(|| panic!("video not accepted: {answer:?}"));
     assert_eq!(codec.param("profile-level-id"), Some("42e01f"));
@@ -137,26 +149,117 @@ fn an_h323_rooms_h264_passes_through_to_the_sip_cloud_and_back_unchanged() {
     let our_port = to.map(|a| a.port()).unwrap_or_else(|| panic!("no address"));
     assert_ne!(
         our_port,
-        accepted_port(&mut w, room),
+        accepted_port(w, room),
         "video has ports of its own"
     );
     let cloud_pt = offered_pt(&invite, 1);
+    assert_nal_crosses(w, addr(ROOM_VIDEO), our_port, 109, cloud_video(), cloud_pt);
     assert_nal_crosses(
-        &mut w,
-        addr(ROOM_VIDEO),
-        our_port,
-        109,
-        cloud_video(),
-        cloud_pt,
-    );
-    assert_nal_crosses(
-        &mut w,
+        w,
         cloud_video(),
         cloud_port,
         cloud_pt,
         addr(ROOM_VIDEO),
         109,
     );
+    RoomVideo {
+        room,
+        our_port,
+        cloud_port,
+    }
+}
+
+/// The PLIs among `sent`: `(sender SSRC, media SSRC)`.
+fn plis(sent: &[crate::call::media_plane::Sent]) -> Vec<(u32, u32)> {
+    sent.iter()
+        .flat_map(|s| roomgate_media::rtcp::parse_compound(&s.bytes).collect::<Vec<_>>())
+        .filter_map(|p| match p {
+            Ok(roomgate_media::rtcp::RtcpPacket::Pli(f)) => Some((f.sender_ssrc, f.media_ssrc)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The videoFastUpdatePicture requests `conn`'s call received, by channel.
+fn fast_updates(w: &mut World, conn: ConnId) -> Vec<u16> {
+    w.room(conn)
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::H245(SessionEvent::FastUpdateRequested { channel }) => Some(*channel),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A PLI from `from` (an RTCP address) to our RTCP port `port`, about `media`.
+fn send_pli(w: &mut World, from: SocketAddr, port: u16, media: u32) {
+    let mut buf = vec![0u8; 256];
+    let mut wr = roomgate_media::rtcp::CompoundWriter::new(&mut buf);
+    wr.receiver_report(0x0bad_cafe, &[])
+        .and_then(|wr| wr.pli(0x0bad_cafe, media))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n = wr.len();
+    w.send_rtp(from, port, buf.get(..n).unwrap_or_default());
+    w.advance(Duration::from_millis(20));
+}
+
+#[test]
+fn keyframe_requests_cross_between_an_h323_room_and_the_sip_cloud() {
+    let mut w = World::new();
+    let v = room_video_bridged(&mut w);
+    let cloud_rtcp = SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 3);
+    let _ = w.take_rtp(cloud_rtcp);
+    // The room's videoFastUpdatePicture reaches the cloud as an RTCP PLI about its video
+    // (the SSRC it sent in the bridging check).
+    let ours = w
+        .room(v.room)
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Call(CallEvent::FastStartAccepted(l)) => l
+                .iter()
+                .enumerate()
+                .find(|(i, o)| {
+                    o.reverse_logical_channel_parameters.is_some()
+                        && media_map::proposal(*i, o).is_some_and(|p| p.session_id == VIDEO_SESSION)
+                })
+                .map(|(_, o)| o.forward_logical_channel_number),
+            _ => None,
+        })
+        .and_then(|n| u16::try_from(n).ok())
+        .unwrap_or_else(|| panic!("no channel from us"));
+    w.room(v.room).call.session().request_fast_update(ours);
+    w.settle();
+    w.advance(Duration::from_millis(20));
+    let sent = w.take_rtp(cloud_rtcp);
+    assert_eq!(
+        plis(&sent).iter().map(|p| p.1).collect::<Vec<_>>(),
+        [0x7777],
+        "one PLI about the cloud's source: {sent:?}"
+    );
+    // The cloud's PLI about the room's video reaches the room as videoFastUpdatePicture on
+    // the channel the room sends on, and is not sent to the room as RTCP.
+    assert!(fast_updates(&mut w, v.room).is_empty());
+    let room_rtcp = addr("192.0.2.30:6003");
+    let _ = w.take_rtp(room_rtcp);
+    send_pli(&mut w, cloud_rtcp, v.cloud_port + 1, 0);
+    let answer = fast_start_answer(&mut w, v.room);
+    let theirs = answer
+        .iter()
+        .enumerate()
+        .find(|(i, o)| {
+            o.reverse_logical_channel_parameters.is_none()
+                && media_map::proposal(*i, o).is_some_and(|p| p.session_id == VIDEO_SESSION)
+        })
+        .and_then(|(_, o)| u16::try_from(o.forward_logical_channel_number).ok())
+        .unwrap_or_else(|| panic!("no video channel of the room's: {answer:?}"));
+    assert_eq!(fast_updates(&mut w, v.room), [theirs]);
+    assert!(
+        plis(&w.take_rtp(room_rtcp)).is_empty(),
+        "no RTCP PLI to the room"
+    );
+    let _ = v.our_port;
 }
 
 #[test]
@@ -333,8 +436,14 @@ fn mcu_setup(w: &mut World) -> IncomingSetup {
 #[test]
 fn a_sip_rooms_h264_reaches_an_h323_mcu_by_fast_start_and_back_unchanged() {
     let mut w = mcu_world();
+    mcu_video_bridged(&mut w);
+}
+
+/// A SIP room with H.264 calls the MCU meeting; its video passes both ways. Returns our
+/// video port toward the room.
+fn mcu_video_bridged(w: &mut World) -> u16 {
     w.h323.mcu_video = Some(h264("42e01f", 1, 100));
-    let ok = sip_room_calls_the_mcu(&mut w, "mcu-video-1");
+    let ok = sip_room_calls_the_mcu(w, "mcu-video-1");
     let (room_port, fmtps) = video_of(&ok);
     assert_ne!(room_port, 0, "the room's video is taken");
     assert!(
@@ -344,7 +453,7 @@ fn a_sip_rooms_h264_reaches_an_h323_mcu_by_fast_start_and_back_unchanged() {
         "{fmtps:?}"
     );
     // Our Setup proposed H.264 both ways in the room's profile and mode.
-    let setup = mcu_setup(&mut w);
+    let setup = mcu_setup(w);
     let video: Vec<media_map::Proposal> = setup
         .fast_start
         .iter()
@@ -368,8 +477,57 @@ fn a_sip_rooms_h264_reaches_an_h323_mcu_by_fast_start_and_back_unchanged() {
         .first()
         .map(|p| p.codec.payload_type)
         .unwrap_or_default();
-    assert_nal_crosses(&mut w, room_video, room_port, 96, addr(MCU_VIDEO), mcu_pt);
-    assert_nal_crosses(&mut w, addr(MCU_VIDEO), our_port, mcu_pt, room_video, 96);
+    assert_nal_crosses(w, room_video, room_port, 96, addr(MCU_VIDEO), mcu_pt);
+    assert_nal_crosses(w, addr(MCU_VIDEO), our_port, mcu_pt, room_video, 96);
+    room_port
+}
+
+#[test]
+fn keyframe_requests_cross_between_a_sip_room_and_an_h323_mcu() {
+    let mut w = mcu_world();
+    let room_port = mcu_video_bridged(&mut w);
+    let mcu = w.mcu_conn();
+    // The SIP room's PLI reaches the MCU as videoFastUpdatePicture on its channel toward us
+    // (our receive proposal it accepted), not as RTCP.
+    let mcu_rtcp = addr("203.0.113.40:7003");
+    let _ = w.take_rtp(mcu_rtcp);
+    let room_rtcp = SocketAddr::new(addr(ROOM).ip(), ROOM_RTP + 3);
+    send_pli(&mut w, room_rtcp, room_port + 1, 0);
+    let channels = fast_updates(&mut w, mcu);
+    let setup = mcu_setup(&mut w);
+    let receive = setup
+        .fast_start
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((media_map::proposal(i, o)?, o.forward_logical_channel_number)))
+        .find(|(p, _)| p.session_id == VIDEO_SESSION && p.way == Way::FromUs)
+        .and_then(|(_, n)| u16::try_from(n).ok())
+        .unwrap_or_else(|| panic!("no receive proposal"));
+    assert_eq!(channels, [receive]);
+    assert!(
+        plis(&w.take_rtp(mcu_rtcp)).is_empty(),
+        "no RTCP PLI to the MCU"
+    );
+    // The MCU's videoFastUpdatePicture reaches the room as an RTCP PLI about the room's
+    // video (SSRC 0x7777, sent in the bridging check).
+    let _ = w.take_rtp(room_rtcp);
+    let ours = setup
+        .fast_start
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| Some((media_map::proposal(i, o)?, o.forward_logical_channel_number)))
+        .find(|(p, _)| p.session_id == VIDEO_SESSION && p.way == Way::ToUs)
+        .and_then(|(_, n)| u16::try_from(n).ok())
+        .unwrap_or_else(|| panic!("no send proposal"));
+    w.room(mcu).call.session().request_fast_update(ours);
+    w.settle();
+    w.advance(Duration::from_millis(20));
+    let sent = w.take_rtp(room_rtcp);
+    assert_eq!(
+        plis(&sent).iter().map(|p| p.1).collect::<Vec<_>>(),
+        [0x7777],
+        "{sent:?}"
+    );
 }
 
 #[test]
