@@ -138,7 +138,9 @@ fn h323_calls_corpus() {
             | "h264_slow_start_separate_h245"
             | "h264_to_h323_mcu"
             | "h264_fast_update_from_room"
-            | "h264_fast_update_from_mcu" => 1,
+            | "h264_fast_update_from_mcu"
+            | "h264_flow_control_room_to_mcu"
+            | "h264_flow_control_from_mcu" => 1,
             _ => 0,
         };
         assert_eq!(live, expected, "h323_calls seed {name}");

@@ -54,7 +54,7 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
         }),
         rewrite: true,
         // Which far end asks for keyframes by signalling is the leg adapter's to say.
-        keyframe_by_signalling: false,
+        control_by_signalling: false,
     }
 }
 

@@ -59,7 +59,6 @@ mod core_glue;
 mod h323_room;
 mod h323_upstream;
 mod in_dialog;
-mod keyframes;
 mod media_events;
 mod pin_phase;
 mod report;
@@ -67,6 +66,7 @@ mod room_leg;
 mod srtp_rule;
 mod teardown;
 mod upstream;
+mod video_control;
 
 pub use h323_room::{H323CallSettings, H323Input, H323Output, SETUP_WAIT};
 pub use room_leg::Protocol;
@@ -704,8 +704,9 @@ impl Calls {
         self.on_media_inactive_sip(layer, now, session);
     }
 
-    /// One event of the relay core: inactivity, key presses and keyframe requests for an
-    /// H.323 leg's video concern the calls, the rest (latching) nothing here. True when it moved a call. The one place
+    /// One event of the relay core: inactivity, key presses, and keyframe requests and
+    /// bitrate limits for an H.323 leg's video concern the calls, the rest (latching) nothing
+    /// here. True when it moved a call. The one place
     /// relay events reach the calls, whichever plane the relay runs on.
     pub fn on_relay_event(
         &mut self,
@@ -728,6 +729,12 @@ impl Calls {
                 leg,
                 stream,
             } => return self.on_keyframe_needed(now, session, leg, stream),
+            Event::BitrateLimit {
+                session,
+                leg,
+                stream,
+                bitrate,
+            } => return self.on_bitrate_limit(now, session, leg, stream, bitrate),
             _ => return false,
         }
         true

@@ -488,8 +488,17 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                     }
                 }
             }
-            // The top bit: a videoFastUpdatePicture on channel `arg & 15` (from the MCU when
-            // 0x40 is set too); else user input.
+            // The top bit: a videoFastUpdatePicture on channel `arg & 15`, or with 0x20 a
+            // FlowControlCommand there (from the MCU when 0x40 is set too); else user input.
+            _ if arg & 0xa0 == 0xa0 => {
+                let mcu = arg & 0x40 != 0;
+                if let Some(p) = sim.peers.values_mut().find(|p| p.mcu == mcu) {
+                    let channel = u16::from(arg & 0x0f);
+                    p.call
+                        .session()
+                        .send_flow_control(Some(channel), Some(2000));
+                }
+            }
             _ if arg & 0x80 != 0 => {
                 let mcu = arg & 0x40 != 0;
                 if let Some(p) = sim.peers.values_mut().find(|p| p.mcu == mcu) {

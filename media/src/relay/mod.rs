@@ -170,7 +170,7 @@ pub enum Event {
     },
     /// Leg `leg` asked for a keyframe on a stream the relay does not pass through, or whose
     /// other far end takes keyframe requests by signalling
-    /// ([`LegConfig::keyframe_by_signalling`]): the application must make whatever feeds
+    /// ([`LegConfig::control_by_signalling`]): the application must make whatever feeds
     /// that leg send one.
     KeyframeNeeded {
         /// Session.
@@ -179,6 +179,20 @@ pub enum Event {
         leg: Leg,
         /// Stream.
         stream: StreamKind,
+    },
+    /// Leg `leg` limited what we send it (RFC 5104 TMMBR, or REMB) on a stream whose other
+    /// far end takes such limits by signalling ([`LegConfig::control_by_signalling`]): the
+    /// application passes the limit to whatever feeds that leg (the relay answered a TMMBR
+    /// with its TMMBN).
+    BitrateLimit {
+        /// Session.
+        session: SessionId,
+        /// Leg that asked.
+        leg: Leg,
+        /// Stream.
+        stream: StreamKind,
+        /// Bit/s.
+        bitrate: u64,
     },
 }
 

@@ -742,6 +742,7 @@ impl Calls {
                 }
                 RoomEvent::Media(spec) => self.h323_media(now, id, spec),
                 RoomEvent::KeyframeRequested => self.h323_keyframe_requested(id, Side::Room),
+                RoomEvent::BitrateLimit(bps) => self.h323_bitrate_limited(now, id, Side::Room, bps),
                 RoomEvent::HungUp { cause } => {
                     tracing::info!(call = id, cause, "H.323 room released the call");
                     self.core

@@ -248,6 +248,9 @@ impl Calls {
                     }
                 }
                 UpstreamEvent::KeyframeRequested => self.h323_keyframe_requested(id, Side::Cloud),
+                UpstreamEvent::BitrateLimit(bps) => {
+                    self.h323_bitrate_limited(now, id, Side::Cloud, bps);
+                }
                 UpstreamEvent::Digit(d) => {
                     if self.key_source_is(id, Side::Cloud, DigitSource::Info) {
                         if let Some(event) = crate::call::ivr::event_code(d) {

@@ -392,7 +392,7 @@ impl Calls {
         };
         match negotiate::bridge_streams(&call.room.leg().streams, &call.cloud.leg.streams) {
             Ok((mut streams, path)) => {
-                self.keyframes_by_signalling(id, &mut streams);
+                self.controls_by_signalling(id, &mut streams);
                 let Some(call) = self.calls.get_mut(&id) else {
                     return false;
                 };

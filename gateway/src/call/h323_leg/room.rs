@@ -106,6 +106,9 @@ pub enum RoomEvent {
     /// The room asks for an intra picture of the video we send it
     /// (videoFastUpdatePicture): the cloud's source must send one.
     KeyframeRequested,
+    /// The room limits the bit rate of the video we send it (FlowControlCommand on that
+    /// channel or on everything): bit/s, `None` lifting the limit.
+    BitrateLimit(Option<u64>),
 }
 
 /// Our media toward the room: the codec we speak and where we receive, and the main video
@@ -144,6 +147,9 @@ pub struct H323RoomLeg {
     /// The room's video channel toward us (fastStart or H.245), which our
     /// videoFastUpdatePicture names.
     video_in: Option<u16>,
+    /// Our video channel toward the room when fastStart opened it (the room's receive
+    /// proposal); over H.245 it is `video_channel`.
+    fast_video_out: Option<u16>,
     msd_done: bool,
     remote_caps: bool,
     /// The H.264 formats the room's capability set says it receives.
@@ -164,6 +170,7 @@ impl H323RoomLeg {
             opened_video: false,
             video_channel: None,
             video_in: None,
+            fast_video_out: None,
             msd_done: false,
             remote_caps: false,
             remote_video: Vec::new(),
@@ -241,10 +248,13 @@ impl H323RoomLeg {
             match (&accepted_video, &ours.video) {
                 (Some(list), Some(v)) => {
                     // The proposal the room sends on (no reverse parameters) is its channel.
-                    self.video_in = list
-                        .iter()
-                        .find(|o| o.reverse_logical_channel_parameters.is_none())
-                        .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
+                    let number = |reverse: bool| {
+                        list.iter()
+                            .find(|o| o.reverse_logical_channel_parameters.is_some() == reverse)
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok())
+                    };
+                    self.video_in = number(false);
+                    self.fast_video_out = number(true);
                     if let Some(s) = self.video_mut() {
                         s.codecs.retain(|c| video_map::same_format(c, &v.codec));
                     }
@@ -305,6 +315,17 @@ impl H323RoomLeg {
                 }
                 Event::H245(SessionEvent::FastUpdateRequested { .. }) if self.opened_video => {
                     self.events.push_back(RoomEvent::KeyframeRequested);
+                }
+                Event::H245(SessionEvent::FlowControl {
+                    channel,
+                    max_bit_rate_100bps,
+                }) if self
+                    .video_channel
+                    .or(self.fast_video_out)
+                    .is_some_and(|ours| channel.is_none_or(|c| c == ours)) =>
+                {
+                    let bps = max_bit_rate_100bps.map(|r| u64::from(r) * 100);
+                    self.events.push_back(RoomEvent::BitrateLimit(bps));
                 }
                 Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
@@ -454,6 +475,19 @@ impl H323RoomLeg {
             return false;
         };
         self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
+    }
+
+    /// Limits the bit rate of the video the room sends us (FlowControlCommand on its
+    /// channel), for a limit the cloud asked of what it receives; `None` lifts it. False when
+    /// the room sends us no video.
+    pub fn limit_video(&mut self, now: Instant, bitrate: Option<u64>) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        let rate = bitrate.map(|b| u32::try_from(b / 100).unwrap_or(u32::MAX));
+        self.call.session().send_flow_control(Some(channel), rate);
         self.call.pump(now);
         true
     }

@@ -33,6 +33,9 @@ pub enum UpstreamEvent {
     /// It asks for an intra picture of the video we send it (videoFastUpdatePicture): the
     /// room's source must send one.
     KeyframeRequested,
+    /// It limits the bit rate of the video we send it (FlowControlCommand on that channel or
+    /// on everything): bit/s, `None` lifting the limit.
+    BitrateLimit(Option<u64>),
     /// It ended the call (or the call failed) with this cause; `answered` tells a failure
     /// to connect from a hang-up.
     Released {
@@ -90,6 +93,9 @@ pub struct H323UpstreamLeg {
     video_channel: Option<u16>,
     /// Its video channel toward us, which our videoFastUpdatePicture names.
     video_in: Option<u16>,
+    /// Our video channel toward it when fastStart opened it (our sending proposal it
+    /// accepted); over H.245 it is `video_channel`.
+    fast_video_out: Option<u16>,
     msd_done: bool,
     remote_audio: Vec<Codec>,
     remote_video: Vec<Codec>,
@@ -155,6 +161,7 @@ impl H323UpstreamLeg {
             opened_ours: false,
             video_channel: None,
             video_in: None,
+            fast_video_out: None,
             msd_done: false,
             remote_audio: Vec::new(),
             remote_video: Vec::new(),
@@ -260,6 +267,16 @@ impl H323UpstreamLeg {
                                     })
                             })
                             .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
+                        self.fast_video_out = list
+                            .iter()
+                            .find(|o| {
+                                o.reverse_logical_channel_parameters.is_none()
+                                    && matches!(
+                                        o.forward_logical_channel_parameters.data_type,
+                                        roomgate_h323::h245::DataType::VideoData(_)
+                                    )
+                            })
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
                         let v = self.stream_mut(StreamRole::MainVideo);
                         v.codecs = vec![codec];
                         v.remote_rtp = to;
@@ -299,6 +316,17 @@ impl H323UpstreamLeg {
                     if self.media.has(StreamRole::MainVideo) =>
                 {
                     self.events.push_back(UpstreamEvent::KeyframeRequested);
+                }
+                Event::H245(SessionEvent::FlowControl {
+                    channel,
+                    max_bit_rate_100bps,
+                }) if self
+                    .video_channel
+                    .or(self.fast_video_out)
+                    .is_some_and(|ours| channel.is_none_or(|c| c == ours)) =>
+                {
+                    let bps = max_bit_rate_100bps.map(|r| u64::from(r) * 100);
+                    self.events.push_back(UpstreamEvent::BitrateLimit(bps));
                 }
                 Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
@@ -353,6 +381,19 @@ impl H323UpstreamLeg {
             return false;
         };
         self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
+    }
+
+    /// Limits the bit rate of the video the far end sends us (FlowControlCommand on its
+    /// channel), for a limit the room asked of what it receives; `None` lifts it. False when
+    /// it sends us no video.
+    pub fn limit_video(&mut self, now: Instant, bitrate: Option<u64>) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        let rate = bitrate.map(|b| u32::try_from(b / 100).unwrap_or(u32::MAX));
+        self.call.session().send_flow_control(Some(channel), rate);
         self.call.pump(now);
         true
     }

@@ -42,7 +42,7 @@ fn video_packet(pt: u8, seq: u16, nal: &[u8]) -> Vec<u8> {
 }
 
 /// Sends `nal` from `from` to our `port` on payload type `pt_in` and asserts that it comes out
-/// to `to`, unchanged, on payload type `pt_out`.
+/// to `to`, unchanged, on payload type `pt_out`; returns the SSRC we sent it with.
 fn assert_nal_crosses(
     w: &mut World,
     from: SocketAddr,
@@ -50,7 +50,7 @@ fn assert_nal_crosses(
     pt_in: u8,
     to: SocketAddr,
     pt_out: u8,
-) {
+) -> u32 {
     let nal = [
         0x65u8,
         0x88,
@@ -68,6 +68,10 @@ fn assert_nal_crosses(
     let bytes = got.first().map(|s| s.bytes.clone()).unwrap_or_default();
     assert_eq!(bytes.get(12..), Some(&nal[..]), "NAL unit unchanged");
     assert_eq!(bytes.get(1).map(|b| b & 0x7f), Some(pt_out), "payload type");
+    bytes
+        .get(8..12)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_be_bytes)
 }
 
 /// The room's fastStart answer, as it received it.
@@ -118,6 +122,8 @@ struct RoomVideo {
     /// Our video port toward the room, and toward the cloud.
     our_port: u16,
     cloud_port: u16,
+    /// The SSRC of the video we send the cloud.
+    to_cloud: u32,
 }
 
 #[test]
@@ -153,7 +159,7 @@ fn room_video_bridged(w: &mut World) -> RoomVideo {
         "video has ports of its own"
     );
     let cloud_pt = offered_pt(&invite, 1);
-    assert_nal_crosses(w, addr(ROOM_VIDEO), our_port, 109, cloud_video(), cloud_pt);
+    let to_cloud = assert_nal_crosses(w, addr(ROOM_VIDEO), our_port, 109, cloud_video(), cloud_pt);
     assert_nal_crosses(
         w,
         cloud_video(),
@@ -166,6 +172,7 @@ fn room_video_bridged(w: &mut World) -> RoomVideo {
         room,
         our_port,
         cloud_port,
+        to_cloud,
     }
 }
 
@@ -537,4 +544,151 @@ fn an_h323_mcu_without_video_leaves_the_sip_room_with_audio_only() {
     let (room_port, _) = video_of(&ok);
     assert_eq!(room_port, 0, "video refused, never transcoded");
     assert_ne!(super::audio_port(&ok), 0, "audio taken");
+}
+
+/// The FlowControlCommands `conn`'s call received: `(channel, rate in 100 bit/s)`.
+fn flow_controls(w: &mut World, conn: ConnId) -> Vec<(Option<u16>, Option<u32>)> {
+    w.room(conn)
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::H245(SessionEvent::FlowControl {
+                channel,
+                max_bit_rate_100bps,
+            }) => Some((*channel, *max_bit_rate_100bps)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The channel number of the proposal of `session` in `list` that has (`reverse`) or has
+/// not reverse parameters.
+fn channel_in(list: &[OpenLogicalChannel], session: u32, reverse: bool) -> u16 {
+    list.iter()
+        .enumerate()
+        .find(|(i, o)| {
+            o.reverse_logical_channel_parameters.is_some() == reverse
+                && media_map::proposal(*i, o).is_some_and(|p| p.session_id == session)
+        })
+        .and_then(|(_, o)| u16::try_from(o.forward_logical_channel_number).ok())
+        .unwrap_or_else(|| {
+            panic!("no channel of session {session} (reverse {reverse}) in {list:?}")
+        })
+}
+
+/// Whether any RTCP among `sent` has a packet `what` matches.
+fn has_rtcp(
+    sent: &[crate::call::media_plane::Sent],
+    what: impl Fn(&roomgate_media::rtcp::RtcpPacket<'_>) -> bool,
+) -> bool {
+    sent.iter()
+        .any(|s| roomgate_media::rtcp::parse_compound(&s.bytes).any(|p| p.is_ok_and(|p| what(&p))))
+}
+
+#[test]
+fn tmmbr_and_remb_from_the_sip_cloud_reach_an_h323_room_as_flow_control() {
+    use roomgate_media::rtcp::{CompoundWriter, Remb, RtcpPacket, TmmbEntry};
+    let mut w = World::new();
+    let v = room_video_bridged(&mut w);
+    let answer = fast_start_answer(&mut w, v.room);
+    let theirs = channel_in(&answer, VIDEO_SESSION, false);
+    let cloud_rtcp = SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 3);
+    let _ = w.take_rtp(cloud_rtcp);
+    // TMMBR about our video to the cloud: FlowControlCommand on the room's channel toward
+    // us, in units of 100 bit/s, and the cloud hears its TMMBN.
+    let mut buf = vec![0u8; 256];
+    let mut wr = CompoundWriter::new(&mut buf);
+    wr.receiver_report(0x0bad_cafe, &[])
+        .and_then(|wr| {
+            wr.tmmbr(
+                0x0bad_cafe,
+                &[TmmbEntry::from_bitrate(v.to_cloud, 384_000, 40)],
+            )
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n = wr.len();
+    w.send_rtp(
+        cloud_rtcp,
+        v.cloud_port + 1,
+        buf.get(..n).unwrap_or_default(),
+    );
+    w.advance(Duration::from_millis(20));
+    assert_eq!(flow_controls(&mut w, v.room), [(Some(theirs), Some(3840))]);
+    let sent = w.take_rtp(cloud_rtcp);
+    assert!(
+        has_rtcp(&sent, |p| matches!(p, RtcpPacket::Tmmbn(_))),
+        "TMMBN to the cloud"
+    );
+    // A REMB naming our SSRC does the same.
+    let remb = Remb {
+        sender_ssrc: 0x0bad_cafe,
+        bitrate: 1_000_000,
+        ssrcs: vec![v.to_cloud],
+    }
+    .to_bytes();
+    w.send_rtp(cloud_rtcp, v.cloud_port + 1, &remb);
+    w.advance(Duration::from_millis(20));
+    let got = flow_controls(&mut w, v.room);
+    assert_eq!(got.len(), 2, "{got:?}");
+    let (channel, rate) = got.get(1).copied().unwrap_or_default();
+    assert_eq!(channel, Some(theirs));
+    // 1 000 000 in REMB's 18-bit mantissa loses its low bits.
+    assert!(
+        rate.is_some_and(|r| (9_990..=10_000).contains(&r)),
+        "{rate:?}"
+    );
+    // The room's own FlowControlCommand on our video toward it has no way to the SIP cloud,
+    // which agreed no TMMBR or REMB with us: nothing is sent there, and the call goes on.
+    let ours = channel_in(&answer, VIDEO_SESSION, true);
+    w.room(v.room)
+        .call
+        .session()
+        .send_flow_control(Some(ours), Some(1000));
+    w.settle();
+    w.advance(Duration::from_millis(20));
+    let sent = w.take_rtp(cloud_rtcp);
+    assert!(!has_rtcp(&sent, |p| matches!(p, RtcpPacket::Tmmbr(_))));
+    assert_eq!(w.live_calls(), 1);
+    let _ = v.our_port;
+}
+
+#[test]
+fn flow_control_from_an_h323_room_reaches_an_h323_mcu_on_its_video_channel() {
+    let mut w = mcu_world();
+    w.h323.mcu_video = Some(h264("42e01f", 1, 96));
+    let room = w.h323_dial(RoomDial {
+        video: vec![h264("42e01f", 1, 109)],
+        ..RoomDial::fast(MCU_MEETING)
+    });
+    assert!(w.room_saw(room, |e| matches!(e, Event::Call(CallEvent::Connected))));
+    let answer = fast_start_answer(&mut w, room);
+    let ours = channel_in(&answer, VIDEO_SESSION, true);
+    let mcu = w.mcu_conn();
+    let setup = mcu_setup(&mut w);
+    // The MCU sends us video on our receive proposal.
+    let mcu_sends_on = channel_in(&setup.fast_start, VIDEO_SESSION, true);
+    w.room(room)
+        .call
+        .session()
+        .send_flow_control(Some(ours), Some(5000));
+    w.settle();
+    assert_eq!(
+        flow_controls(&mut w, mcu),
+        [(Some(mcu_sends_on), Some(5000))]
+    );
+    // Lifting the limit (noRestriction) goes on too; a limit on audio does not.
+    let audio = channel_in(&answer, 1, true);
+    w.room(room)
+        .call
+        .session()
+        .send_flow_control(Some(audio), Some(100));
+    w.room(room)
+        .call
+        .session()
+        .send_flow_control(Some(ours), None);
+    w.settle();
+    assert_eq!(
+        flow_controls(&mut w, mcu),
+        [(Some(mcu_sends_on), Some(5000)), (Some(mcu_sends_on), None)]
+    );
 }
