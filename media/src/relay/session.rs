@@ -77,34 +77,6 @@ pub(crate) fn srtp_drop(e: SrtpError) -> DropReason {
     }
 }
 
-/// A TMMBN from `sender` (our SSRC on leg `l`) naming `tuple` as the bounding set, to `l`'s
-/// far end.
-fn tmmbn(
-    l: &mut LegState,
-    sender: u32,
-    tuple: TmmbEntry,
-    buf: &mut [u8],
-    ctx: &mut Ctx<'_>,
-) -> Result<Transmit, DropReason> {
-    let to = l.rtcp_destination().ok_or(DropReason::NoDestination)?;
-    let mut w = CompoundWriter::new(buf);
-    w.receiver_report(sender, &[])
-        .and_then(|w| w.tmmbn(sender, &[tuple]))
-        .map_err(|_| DropReason::BufferTooSmall)?;
-    let n = w.len();
-    let n = match l.tx.as_mut() {
-        Some(tx) => tx.protect_rtcp(buf, n).map_err(srtp_drop)?,
-        None => n,
-    };
-    l.sent(n);
-    ctx.stats.feedback_sent = ctx.stats.feedback_sent.saturating_add(1);
-    Ok(Transmit {
-        from_port: l.rtcp_port(),
-        to,
-        len: n,
-    })
-}
-
 /// `now` in RTP clock units since the epoch (the jitter estimate's arrival clock).
 /// 64-bit arithmetic only: a u128 division here cost tens of nanoseconds per packet.
 fn units(now: Instant, epoch: Instant, clock: u32) -> i64 {
@@ -584,7 +556,7 @@ impl StreamState {
                 });
             }
             return match tmmbr {
-                Some(e) => tmmbn(lx, our_ssrc, e, buf, ctx).map(Some),
+                Some(e) => super::rtcp_term::tmmbn(lx, our_ssrc, e, buf, ctx).map(Some),
                 None => Ok(None),
             };
         }
