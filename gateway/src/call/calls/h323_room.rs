@@ -26,7 +26,7 @@ use super::core_glue::{time, NewCall, Pending, PendingFrom};
 use super::room_leg::{offered_relay_codecs, H323Room, RoomLeg};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::media_map;
-use crate::call::h323_leg::room::{dial_string, H323RoomLeg, OurMedia, OurVideo, RoomEvent};
+use crate::call::h323_leg::room::{dial_string, H323RoomLeg, OurMedia, RoomEvent};
 use crate::call::sip_leg::DialogLeg;
 use crate::sip::rate_limit::RateLimiter;
 use crate::transport::ConnId;
@@ -598,24 +598,8 @@ impl Calls {
         };
         let rtp = SocketAddr::new(media_ip, ports.rtp);
         let rtcp = SocketAddr::new(media_ip, ports.rtcp.unwrap_or(ports.rtp));
-        // Video only in the format the cloud agreed: it passes through or not at all.
-        let cloud_video = call
-            .video
-            .then(|| call.cloud.leg.streams.stream(StreamRole::MainVideo))
-            .flatten()
-            .and_then(|s| s.codec())
-            .cloned();
-        let video = cloud_video.and_then(|codec| {
-            let p = self
-                .media
-                .with_relay(|r, _| r.local_ports(session, Leg::A, StreamKind::Video))?;
-            Some(OurVideo {
-                codec,
-                rtp: SocketAddr::new(media_ip, p.rtp),
-                rtcp: SocketAddr::new(media_ip, p.rtcp.unwrap_or(p.rtp)),
-            })
-        });
-        let Some(h) = call.room.h323_mut() else {
+        let video = self.h323_our_video(id);
+        let Some(h) = self.calls.get_mut(&id).and_then(|c| c.room.h323_mut()) else {
             return false;
         };
         let listener = h.h245_listener.map(TransportAddress::from_socket_addr);
@@ -667,7 +651,10 @@ impl Calls {
             return;
         };
         super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Active);
-        if !call.room.answered() {
+        if call.room.answered() {
+            // Answered for PIN entry, before the cloud existed: its video now, by H.245.
+            self.h323_video_after_answer(now, id);
+        } else {
             let offered = call.room.offered_audio();
             let cloud = call.cloud.leg.streams.audio_codec();
             let codec = cloud

@@ -9,14 +9,55 @@
 //! `a=rtcp-fb`, and RFC 5104 §7 wants `ccm tmmbr` agreed before a TMMBR is sent). Video
 //! passes through unchanged, so only its source can make the keyframe or lower its rate.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
+use roomgate_core::media_spec::StreamRole;
 use roomgate_media::relay::{Leg, LegConfig, SessionId, StreamConfig, StreamKind};
+
+use crate::call::h323_leg::room::OurVideo;
 
 use super::room_leg::Protocol;
 use super::{Calls, Side};
 
 impl Calls {
+    /// Our main video toward call `id`'s H.323 room: the format the cloud agreed (video
+    /// passes through or not at all) at our relay ports; None without one.
+    pub(super) fn h323_our_video(&self, id: u64) -> Option<OurVideo> {
+        let call = self.calls.get(&id)?;
+        if !call.video {
+            return None;
+        }
+        let codec = call
+            .cloud
+            .leg
+            .streams
+            .stream(StreamRole::MainVideo)?
+            .codec()?
+            .clone();
+        let session = call.session;
+        let p = self
+            .media
+            .with_relay(|r, _| r.local_ports(session, Leg::A, StreamKind::Video))?;
+        let ip = self.settings.media_ip;
+        Some(OurVideo {
+            codec,
+            rtp: SocketAddr::new(ip, p.rtp),
+            rtcp: SocketAddr::new(ip, p.rtcp.unwrap_or(p.rtp)),
+        })
+    }
+
+    /// The cloud answered with video an H.323 room we had answered already (for PIN entry):
+    /// the room leg opens its video by H.245.
+    pub(super) fn h323_video_after_answer(&mut self, now: Instant, id: u64) {
+        let Some(video) = self.h323_our_video(id) else {
+            return;
+        };
+        if let Some(h) = self.calls.get_mut(&id).and_then(|c| c.room.h323_mut()) {
+            h.leg.add_video(now, video);
+        }
+    }
+
     /// Marks the legs of the video stream whose far end is an H.323 endpoint (the room, the
     /// upstream or both) as taking keyframe requests by signalling.
     pub(super) fn controls_by_signalling(&self, id: u64, streams: &mut [StreamConfig]) {

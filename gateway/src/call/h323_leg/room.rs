@@ -275,6 +275,17 @@ impl H323RoomLeg {
         Ok(())
     }
 
+    /// The other leg agreed main video after we answered the room without it (PIN entry
+    /// answers before the cloud exists): our channel is opened by H.245 once the room's
+    /// capabilities show it receives that format, and its own channel is accepted in it.
+    pub fn add_video(&mut self, now: Instant, video: OurVideo) {
+        if let Some(ours) = self.ours.as_mut().filter(|o| o.video.is_none()) {
+            ours.video = Some(video);
+            self.opened_video = false;
+        }
+        self.pump(now);
+    }
+
     /// Ends the room's call with the cause for `why`.
     pub fn end(&mut self, now: Instant, why: EndCause) {
         if self.is_ended() {

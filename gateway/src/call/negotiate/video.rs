@@ -204,7 +204,10 @@ pub fn video_compatible(a: &MediaSpec, b: &MediaSpec) -> bool {
 }
 
 /// Relay streams for the room leg and the upstream leg (see [`roomgate_core::bridge_streams`]);
-/// main video only when [`video_compatible`], else it is left out of the relay.
+/// main video only when [`video_compatible`]. Otherwise, while either leg has video, the
+/// video stream stays blank (no destination either way: nothing crosses) rather than gone:
+/// its ports were announced already, and an H.323 leg may still open video over H.245 once
+/// the other leg agrees one, on the ports it was told.
 pub fn bridge_streams(
     room: &MediaSpec,
     cloud: &MediaSpec,
@@ -217,5 +220,14 @@ pub fn bridge_streams(
         m.streams.retain(|s| s.role != StreamRole::MainVideo);
         m
     };
-    roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))
+    let (mut streams, path) =
+        roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))?;
+    if room.has(StreamRole::MainVideo) || cloud.has(StreamRole::MainVideo) {
+        streams.extend(
+            super::reserve_streams(true)
+                .into_iter()
+                .filter(|s| s.kind == StreamKind::Video),
+        );
+    }
+    Ok((streams, path))
 }

@@ -3,7 +3,9 @@
 //! cloud did not agree is answered without video and keeps its audio; a slow-start room's
 //! video channels are opened both ways over H.245 (one in another profile refused); a SIP
 //! room's video reaches an H.323 MCU by fastStart, and is refused (audio kept) by an MCU
-//! without video.
+//! without video; a room answered for its PIN gets its video by H.245 after the PIN; keyframe
+//! requests (videoFastUpdatePicture ↔ PLI) and bitrate limits (FlowControlCommand ↔
+//! TMMBR/REMB, and between two H.323 legs) cross each way.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,7 +19,7 @@ use roomgate_h323::h245::OpenLogicalChannel;
 use super::h323::{accepted_port, mcu_world, rtp, RoomDial, MCU_MEETING, MCU_VIDEO, ROOM_VIDEO};
 use super::negotiation::{cloud_answer_with_video, room_sdp, video_of};
 use super::sip_text::{self, Sip};
-use super::{addr, World, CLOUD, CLOUD_RTP, OPEN, ROOM, ROOM_RTP};
+use super::{addr, World, CLOUD, CLOUD_RTP, LOCKED, OPEN, PIN, ROOM, ROOM_RTP};
 use crate::call::h323_leg::media_map::{self, Way};
 use crate::call::h323_leg::video_map::VIDEO_SESSION;
 use crate::transport::ConnId;
@@ -64,7 +66,13 @@ fn assert_nal_crosses(
     w.send_rtp(from, port, &video_packet(pt_in, 7, &nal));
     w.advance(Duration::from_millis(20));
     let got = w.take_rtp(to);
-    assert_eq!(got.len(), 1, "{from} → {to}: {got:?}\n{}", w.trace());
+    assert_eq!(
+        got.len(),
+        1,
+        "{from} → {to}: {got:?}\n{}\n{:?}",
+        w.trace(),
+        w.relay_stats()
+    );
     let bytes = got.first().map(|s| s.bytes.clone()).unwrap_or_default();
     assert_eq!(bytes.get(12..), Some(&nal[..]), "NAL unit unchanged");
     assert_eq!(bytes.get(1).map(|b| b & 0x7f), Some(pt_out), "payload type");
@@ -686,5 +694,89 @@ fn flow_control_from_an_h323_room_reaches_an_h323_mcu_on_its_video_channel() {
     assert_eq!(
         flow_controls(&mut w, mcu),
         [(Some(mcu_sends_on), Some(5000)), (Some(mcu_sends_on), None)]
+    );
+}
+
+#[test]
+fn an_h323_room_answered_for_its_pin_gets_its_video_by_h245_once_the_cloud_has_some() {
+    let mut w = World::new();
+    let room = w.h323_dial(RoomDial {
+        video: vec![h264("42e01f", 1, 109)],
+        ..RoomDial::fast(LOCKED)
+    });
+    // Answered for PIN entry before any cloud: audio only.
+    let answer = fast_start_answer(&mut w, room);
+    assert!(media_map::accepted_in(&answer, VIDEO_SESSION).is_none());
+    w.room(room)
+        .call
+        .session()
+        .send_user_input(&format!("{PIN}#"));
+    w.settle();
+    w.advance(Duration::from_secs(5));
+    let invite = cloud_takes_video(&mut w, "42e01f", 1);
+    let (cloud_port, _) = video_of(&invite);
+    assert_ne!(cloud_port, 0);
+    // Our video channel toward the room, over H.245, in the cloud's format.
+    let requested = channels_requested(&mut w, room);
+    let (number, _, olc) = requested
+        .iter()
+        .find(|(_, s, _)| *s == VIDEO_SESSION)
+        .cloned()
+        .unwrap_or_else(|| panic!("no video channel after the PIN: {requested:?}"));
+    let (_, codec, _) = media_map::incoming(&olc).unwrap_or_else(|| panic!("unreadable"));
+    assert_eq!(codec.param("profile-level-id"), Some("42e01f"));
+    let ack = media_map::channel_ack(VIDEO_SESSION, addr(ROOM_VIDEO), addr("192.0.2.30:6003"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.room(room)
+        .call
+        .session()
+        .accept_channel(number, ack)
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The room opens its own video channel toward us: accepted in that format.
+    let now = w.now;
+    let theirs = media_map::open_channel(
+        VIDEO_SESSION,
+        &h264("42e01f", 1, 109),
+        addr("192.0.2.30:6003"),
+    )
+    .unwrap_or_else(|| panic!("no channel"));
+    let n = w
+        .room(room)
+        .call
+        .session()
+        .open_channel(now, theirs)
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.settle();
+    let ack = w
+        .room(room)
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::H245(SessionEvent::ChannelOpened { number, ack }) if *number == n => {
+                Some(ack.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the room's video channel was not accepted"));
+    let our_port = media_map::ack_addresses(&ack)
+        .0
+        .map(|a| a.port())
+        .unwrap_or_else(|| panic!("no address"));
+    let cloud_pt = offered_pt(&invite, 1);
+    assert_nal_crosses(
+        &mut w,
+        addr(ROOM_VIDEO),
+        our_port,
+        109,
+        cloud_video(),
+        cloud_pt,
+    );
+    assert_nal_crosses(
+        &mut w,
+        cloud_video(),
+        cloud_port,
+        cloud_pt,
+        addr(ROOM_VIDEO),
+        109,
     );
 }
