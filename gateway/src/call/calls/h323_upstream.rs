@@ -142,7 +142,7 @@ impl Calls {
         }
         // Video when the room brought some: its formats, those that pass through unchanged.
         let video_codecs = if call.video {
-            super::negotiate::neutral_video_for_offer(call.room.sdp_offer())
+            super::negotiate::neutral_codecs(call.room.offered_video())
         } else {
             Vec::new()
         };

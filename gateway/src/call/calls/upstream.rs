@@ -96,7 +96,7 @@ impl Calls {
         let first = call.room.offered_audio();
         let video = call.video;
         let direction = call.room.leg().direction;
-        let room_video = negotiate::video_for_offer(call.room.sdp_offer());
+        let room_video = call.room.offered_video();
         let (mut sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
         sdp.video_codecs = Some(room_video);
         let caps = sdp.caps(leg.sdp_version, negotiate::audio_preferring(&first), video);

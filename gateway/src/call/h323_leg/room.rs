@@ -186,6 +186,12 @@ impl H323RoomLeg {
         self.media.has(StreamRole::Audio).then_some(&self.media)
     }
 
+    /// What the room proposed by fastStart, as media (also once answered, when its offer
+    /// keeps only what was taken): the video formats its upstream is offered come from it.
+    pub fn proposed(&self) -> MediaSpec {
+        media_map::offered(&self.fast_start)
+    }
+
     /// The call's next protocol deadline (its timers fire through [`H323Call::handle_timeout`]).
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.call.poll_timeout()

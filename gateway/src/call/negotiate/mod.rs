@@ -23,7 +23,8 @@ mod video;
 
 use video::same_format;
 pub use video::{
-    agreed_video, bridge_streams, neutral_video_for_offer, video_compatible, video_for_offer,
+    agreed_video, bridge_streams, neutral_codecs, video_compatible, video_for_offer,
+    video_for_proposals,
 };
 
 use super::sdes::{self, srtp_suite, Unusable};

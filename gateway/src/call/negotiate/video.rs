@@ -102,7 +102,26 @@ fn offered_h264(room: &SessionDescription) -> Vec<(u8, H264Params)> {
 /// profile and mode; then the room's other formats in its order, in its own profile. A room
 /// that made no offer, or offered no usable H.264, gets ours by policy.
 pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
-    let offered = room.map(offered_h264).unwrap_or_default();
+    video_for(room.map(offered_h264).unwrap_or_default())
+}
+
+/// [`video_for_offer`] for an H.323 room: the H.264 formats of its fastStart proposals
+/// (`room`, its offer as media; none for a slow-start room, which gets ours by policy).
+pub fn video_for_proposals(room: Option<&MediaSpec>) -> Vec<LocalCodec> {
+    let offered = room
+        .and_then(|m| m.stream(StreamRole::MainVideo))
+        .map(|s| {
+            s.codecs
+                .iter()
+                .filter_map(|c| Some((c.payload_type, h264_of(c)??)))
+                .collect()
+        })
+        .unwrap_or_default();
+    video_for(offered)
+}
+
+/// Our video codecs for the room's H.264 formats `offered` (see [`video_for_offer`]).
+fn video_for(offered: Vec<(u8, H264Params)>) -> Vec<LocalCodec> {
     if offered.is_empty() {
         return video_codecs();
     }
@@ -155,11 +174,11 @@ pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
     out.into_iter().map(|(c, _)| c).collect()
 }
 
-/// The main video formats to offer an H.323 upstream for the room's offer (the formats of
-/// [`video_for_offer`]), as neutral codecs: the same pass-through rule whatever protocol the
+/// Our video codecs for the room (from [`video_for_offer`] or [`video_for_proposals`]) as
+/// neutral codecs, for an H.323 upstream: the same pass-through rule whatever protocol the
 /// upstream speaks.
-pub fn neutral_video_for_offer(room: Option<&SessionDescription>) -> Vec<Codec> {
-    video_for_offer(room)
+pub fn neutral_codecs(codecs: Vec<LocalCodec>) -> Vec<Codec> {
+    codecs
         .into_iter()
         .map(|c| {
             let mut out = Codec::new(&c.encoding_name, c.clock_rate, 1, c.payload_type);

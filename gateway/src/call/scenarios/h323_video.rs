@@ -281,7 +281,14 @@ fn an_h323_room_proposing_another_h264_profile_keeps_its_audio_without_video() {
         video: vec![h264("4d0028", 1, 109)],
         ..RoomDial::fast(OPEN)
     });
-    let _invite = cloud_takes_video(&mut w, "42e01f", 1);
+    let invite = cloud_takes_video(&mut w, "42e01f", 1);
+    let (_, offered) = video_of(&invite);
+    assert!(
+        offered
+            .iter()
+            .any(|f| f.contains("profile-level-id=4d0028")),
+        "the cloud is offered the room's own profile: {offered:?}"
+    );
     assert!(w.room_saw(room, |e| matches!(e, Event::Call(CallEvent::Connected))));
     let answer = fast_start_answer(&mut w, room);
     assert!(
@@ -299,6 +306,48 @@ fn an_h323_room_proposing_another_h264_profile_keeps_its_audio_without_video() {
     w.send_rtp(addr("192.0.2.30:6000"), port, &rtp(1));
     let cloud_media = addr(&format!("203.0.113.5:{CLOUD_RTP}"));
     assert_eq!(w.take_rtp(cloud_media).len(), 1, "audio continues");
+}
+
+#[test]
+fn an_h323_rooms_main_profile_passes_when_the_cloud_takes_it() {
+    let mut w = World::new();
+    let room = w.h323_dial(RoomDial {
+        video: vec![h264("4d0028", 1, 109)],
+        ..RoomDial::fast(OPEN)
+    });
+    let invite = cloud_takes_video(&mut w, "4d0028", 1);
+    // Offered only what can pass through to the room: its own profile and mode.
+    let (_, offered) = video_of(&invite);
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert!(
+        offered
+            .iter()
+            .all(|f| f.contains("profile-level-id=4d0028") && f.contains("packetization-mode=1")),
+        "{offered:?}"
+    );
+    let answer = fast_start_answer(&mut w, room);
+    let (codec, to, _) = media_map::accepted_in(&answer, VIDEO_SESSION)
+        .unwrap_or_else(|| panic!("Main profile not accepted: {answer:?}"));
+    assert_eq!(codec.param("profile-level-id"), Some("4d0028"));
+    let our_port = to.map(|a| a.port()).unwrap_or_else(|| panic!("no address"));
+    let (cloud_port, _) = video_of(&invite);
+    let cloud_pt = offered_pt(&invite, 1);
+    assert_nal_crosses(
+        &mut w,
+        addr(ROOM_VIDEO),
+        our_port,
+        109,
+        cloud_video(),
+        cloud_pt,
+    );
+    assert_nal_crosses(
+        &mut w,
+        cloud_video(),
+        cloud_port,
+        cloud_pt,
+        addr(ROOM_VIDEO),
+        109,
+    );
 }
 
 /// The room's requests for the channels the gateway opened toward it, by session.
