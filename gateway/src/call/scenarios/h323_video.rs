@@ -3,9 +3,8 @@
 //! cloud did not agree is answered without video and keeps its audio; a slow-start room's
 //! video channels are opened both ways over H.245 (one in another profile refused); a SIP
 //! room's video reaches an H.323 MCU by fastStart, and is refused (audio kept) by an MCU
-//! without video; a room answered for its PIN gets its video by H.245 after the PIN; keyframe
-//! requests (videoFastUpdatePicture ↔ PLI) and bitrate limits (FlowControlCommand ↔
-//! TMMBR/REMB, and between two H.323 legs) cross each way.
+//! without video; a room answered for its PIN gets its video by H.245 after the PIN. Keyframe
+//! requests and bitrate limits across these calls are in `h323_video_control.rs`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -25,7 +24,7 @@ use crate::call::h323_leg::video_map::VIDEO_SESSION;
 use crate::transport::ConnId;
 
 /// An H.264 format as an H.323 terminal announces it.
-fn h264(plid: &str, mode: u8, pt: u8) -> Codec {
+pub(super) fn h264(plid: &str, mode: u8, pt: u8) -> Codec {
     let mut c = Codec::new("H264", 90000, 1, pt);
     c.params = vec![
         ("profile-level-id".into(), plid.into()),
@@ -35,7 +34,7 @@ fn h264(plid: &str, mode: u8, pt: u8) -> Codec {
 }
 
 /// An RTP packet of payload type `pt` carrying `nal`.
-fn video_packet(pt: u8, seq: u16, nal: &[u8]) -> Vec<u8> {
+pub(super) fn video_packet(pt: u8, seq: u16, nal: &[u8]) -> Vec<u8> {
     let mut p = vec![0x80, 0x80 | pt];
     p.extend_from_slice(&seq.to_be_bytes());
     p.extend_from_slice(&[0, 0, 0x10, 0, 0x00, 0x00, 0x77, 0x77]);
@@ -45,7 +44,7 @@ fn video_packet(pt: u8, seq: u16, nal: &[u8]) -> Vec<u8> {
 
 /// Sends `nal` from `from` to our `port` on payload type `pt_in` and asserts that it comes out
 /// to `to`, unchanged, on payload type `pt_out`; returns the SSRC we sent it with.
-fn assert_nal_crosses(
+pub(super) fn assert_nal_crosses(
     w: &mut World,
     from: SocketAddr,
     port: u16,
@@ -83,7 +82,7 @@ fn assert_nal_crosses(
 }
 
 /// The room's fastStart answer, as it received it.
-fn fast_start_answer(w: &mut World, room: ConnId) -> Vec<OpenLogicalChannel> {
+pub(super) fn fast_start_answer(w: &mut World, room: ConnId) -> Vec<OpenLogicalChannel> {
     w.room(room)
         .events
         .iter()
@@ -95,7 +94,7 @@ fn fast_start_answer(w: &mut World, room: ConnId) -> Vec<OpenLogicalChannel> {
 }
 
 /// The cloud's INVITE answered with PCMU and H.264 `plid` in `mode`; returns the INVITE.
-fn cloud_takes_video(w: &mut World, plid: &str, mode: u8) -> Sip {
+pub(super) fn cloud_takes_video(w: &mut World, plid: &str, mode: u8) -> Sip {
     let invite = w.request(CLOUD, "INVITE");
     let answer = cloud_answer_with_video(&invite, plid, mode);
     w.send(CLOUD, &invite.reply(200, "OK", "c1", CLOUD, Some(&answer)));
@@ -104,7 +103,7 @@ fn cloud_takes_video(w: &mut World, plid: &str, mode: u8) -> Sip {
 }
 
 /// The payload type of the cloud's answer, by our offer's format in `mode`.
-fn offered_pt(invite: &Sip, mode: u8) -> u8 {
+pub(super) fn offered_pt(invite: &Sip, mode: u8) -> u8 {
     let (_, fmtps) = video_of(invite);
     fmtps
         .iter()
@@ -120,17 +119,17 @@ fn offered_pt(invite: &Sip, mode: u8) -> u8 {
         .unwrap_or_else(|| panic!("no mode {mode} in {fmtps:?}"))
 }
 
-fn cloud_video() -> SocketAddr {
+pub(super) fn cloud_video() -> SocketAddr {
     SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 2)
 }
 
 /// An H.323 room with H.264 in a call whose video passes both ways.
-struct RoomVideo {
-    room: ConnId,
+pub(super) struct RoomVideo {
+    pub room: ConnId,
     /// Our video port toward the cloud.
-    cloud_port: u16,
+    pub cloud_port: u16,
     /// The SSRC of the video we send the cloud.
-    to_cloud: u32,
+    pub to_cloud: u32,
 }
 
 #[test]
@@ -139,7 +138,7 @@ fn an_h323_rooms_h264_passes_through_to_the_sip_cloud_and_back_unchanged() {
     room_video_bridged(&mut w);
 }
 
-fn room_video_bridged(w: &mut World) -> RoomVideo {
+pub(super) fn room_video_bridged(w: &mut World) -> RoomVideo {
     let room = w.h323_dial(RoomDial {
         video: vec![h264("42e01f", 1, 109)],
         ..RoomDial::fast(OPEN)
@@ -180,98 +179,6 @@ fn room_video_bridged(w: &mut World) -> RoomVideo {
         cloud_port,
         to_cloud,
     }
-}
-
-/// The PLIs among `sent`: `(sender SSRC, media SSRC)`.
-fn plis(sent: &[crate::call::media_plane::Sent]) -> Vec<(u32, u32)> {
-    sent.iter()
-        .flat_map(|s| roomgate_media::rtcp::parse_compound(&s.bytes).collect::<Vec<_>>())
-        .filter_map(|p| match p {
-            Ok(roomgate_media::rtcp::RtcpPacket::Pli(f)) => Some((f.sender_ssrc, f.media_ssrc)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The videoFastUpdatePicture requests `conn`'s call received, by channel.
-fn fast_updates(w: &mut World, conn: ConnId) -> Vec<u16> {
-    w.room(conn)
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            Event::H245(SessionEvent::FastUpdateRequested { channel }) => Some(*channel),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A PLI from `from` (an RTCP address) to our RTCP port `port`, about `media`.
-fn send_pli(w: &mut World, from: SocketAddr, port: u16, media: u32) {
-    let mut buf = vec![0u8; 256];
-    let mut wr = roomgate_media::rtcp::CompoundWriter::new(&mut buf);
-    wr.receiver_report(0x0bad_cafe, &[])
-        .and_then(|wr| wr.pli(0x0bad_cafe, media))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let n = wr.len();
-    w.send_rtp(from, port, buf.get(..n).unwrap_or_default());
-    w.advance(Duration::from_millis(20));
-}
-
-#[test]
-fn keyframe_requests_cross_between_an_h323_room_and_the_sip_cloud() {
-    let mut w = World::new();
-    let v = room_video_bridged(&mut w);
-    let cloud_rtcp = SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 3);
-    let _ = w.take_rtp(cloud_rtcp);
-    // The room's videoFastUpdatePicture reaches the cloud as an RTCP PLI about its video
-    // (the SSRC it sent in the bridging check).
-    let ours = w
-        .room(v.room)
-        .events
-        .iter()
-        .find_map(|e| match e {
-            Event::Call(CallEvent::FastStartAccepted(l)) => l
-                .iter()
-                .enumerate()
-                .find(|(i, o)| {
-                    o.reverse_logical_channel_parameters.is_some()
-                        && media_map::proposal(*i, o).is_some_and(|p| p.session_id == VIDEO_SESSION)
-                })
-                .map(|(_, o)| o.forward_logical_channel_number),
-            _ => None,
-        })
-        .and_then(|n| u16::try_from(n).ok())
-        .unwrap_or_else(|| panic!("no channel from us"));
-    w.room(v.room).call.session().request_fast_update(ours);
-    w.settle();
-    w.advance(Duration::from_millis(20));
-    let sent = w.take_rtp(cloud_rtcp);
-    assert_eq!(
-        plis(&sent).iter().map(|p| p.1).collect::<Vec<_>>(),
-        [0x7777],
-        "one PLI about the cloud's source: {sent:?}"
-    );
-    // The cloud's PLI about the room's video reaches the room as videoFastUpdatePicture on
-    // the channel the room sends on, and is not sent to the room as RTCP.
-    assert!(fast_updates(&mut w, v.room).is_empty());
-    let room_rtcp = addr("192.0.2.30:6003");
-    let _ = w.take_rtp(room_rtcp);
-    send_pli(&mut w, cloud_rtcp, v.cloud_port + 1, 0);
-    let answer = fast_start_answer(&mut w, v.room);
-    let theirs = answer
-        .iter()
-        .enumerate()
-        .find(|(i, o)| {
-            o.reverse_logical_channel_parameters.is_none()
-                && media_map::proposal(*i, o).is_some_and(|p| p.session_id == VIDEO_SESSION)
-        })
-        .and_then(|(_, o)| u16::try_from(o.forward_logical_channel_number).ok())
-        .unwrap_or_else(|| panic!("no video channel of the room's: {answer:?}"));
-    assert_eq!(fast_updates(&mut w, v.room), [theirs]);
-    assert!(
-        plis(&w.take_rtp(room_rtcp)).is_empty(),
-        "no RTCP PLI to the room"
-    );
 }
 
 #[test]
@@ -351,7 +258,10 @@ fn an_h323_rooms_main_profile_passes_when_the_cloud_takes_it() {
 }
 
 /// The room's requests for the channels the gateway opened toward it, by session.
-fn channels_requested(w: &mut World, room: ConnId) -> Vec<(u16, u32, Box<OpenLogicalChannel>)> {
+pub(super) fn channels_requested(
+    w: &mut World,
+    room: ConnId,
+) -> Vec<(u16, u32, Box<OpenLogicalChannel>)> {
     w.room(room)
         .events
         .iter()
@@ -468,7 +378,7 @@ fn a_slow_start_rooms_h264_channels_open_both_ways_over_h245() {
 }
 
 /// A SIP room calling the MCU meeting with PCMU and H.264 constrained baseline (mode 1, 96).
-fn sip_room_calls_the_mcu(w: &mut World, call_id: &str) -> Sip {
+pub(super) fn sip_room_calls_the_mcu(w: &mut World, call_id: &str) -> Sip {
     let video = format!(
         "m=video {} RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n\
          a=fmtp:96 profile-level-id=42e01f;packetization-mode=1\r\na=sendrecv\r\n",
@@ -482,7 +392,7 @@ fn sip_room_calls_the_mcu(w: &mut World, call_id: &str) -> Sip {
     ok
 }
 
-fn mcu_setup(w: &mut World) -> IncomingSetup {
+pub(super) fn mcu_setup(w: &mut World) -> IncomingSetup {
     let mcu = w.mcu_conn();
     w.room(mcu)
         .events
@@ -502,7 +412,7 @@ fn a_sip_rooms_h264_reaches_an_h323_mcu_by_fast_start_and_back_unchanged() {
 
 /// A SIP room with H.264 calls the MCU meeting; its video passes both ways. Returns our
 /// video port toward the room.
-fn mcu_video_bridged(w: &mut World) -> u16 {
+pub(super) fn mcu_video_bridged(w: &mut World) -> u16 {
     w.h323.mcu_video = Some(h264("42e01f", 1, 100));
     let ok = sip_room_calls_the_mcu(w, "mcu-video-1");
     let (room_port, fmtps) = video_of(&ok);
@@ -544,206 +454,12 @@ fn mcu_video_bridged(w: &mut World) -> u16 {
 }
 
 #[test]
-fn keyframe_requests_cross_between_a_sip_room_and_an_h323_mcu() {
-    let mut w = mcu_world();
-    let room_port = mcu_video_bridged(&mut w);
-    let mcu = w.mcu_conn();
-    // The SIP room's PLI reaches the MCU as videoFastUpdatePicture on its channel toward us
-    // (our receive proposal it accepted), not as RTCP.
-    let mcu_rtcp = addr("203.0.113.40:7003");
-    let _ = w.take_rtp(mcu_rtcp);
-    let room_rtcp = SocketAddr::new(addr(ROOM).ip(), ROOM_RTP + 3);
-    send_pli(&mut w, room_rtcp, room_port + 1, 0);
-    let channels = fast_updates(&mut w, mcu);
-    let setup = mcu_setup(&mut w);
-    let receive = setup
-        .fast_start
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| Some((media_map::proposal(i, o)?, o.forward_logical_channel_number)))
-        .find(|(p, _)| p.session_id == VIDEO_SESSION && p.way == Way::FromUs)
-        .and_then(|(_, n)| u16::try_from(n).ok())
-        .unwrap_or_else(|| panic!("no receive proposal"));
-    assert_eq!(channels, [receive]);
-    assert!(
-        plis(&w.take_rtp(mcu_rtcp)).is_empty(),
-        "no RTCP PLI to the MCU"
-    );
-    // The MCU's videoFastUpdatePicture reaches the room as an RTCP PLI about the room's
-    // video (SSRC 0x7777, sent in the bridging check).
-    let _ = w.take_rtp(room_rtcp);
-    let ours = setup
-        .fast_start
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| Some((media_map::proposal(i, o)?, o.forward_logical_channel_number)))
-        .find(|(p, _)| p.session_id == VIDEO_SESSION && p.way == Way::ToUs)
-        .and_then(|(_, n)| u16::try_from(n).ok())
-        .unwrap_or_else(|| panic!("no send proposal"));
-    w.room(mcu).call.session().request_fast_update(ours);
-    w.settle();
-    w.advance(Duration::from_millis(20));
-    let sent = w.take_rtp(room_rtcp);
-    assert_eq!(
-        plis(&sent).iter().map(|p| p.1).collect::<Vec<_>>(),
-        [0x7777],
-        "{sent:?}"
-    );
-}
-
-#[test]
 fn an_h323_mcu_without_video_leaves_the_sip_room_with_audio_only() {
     let mut w = mcu_world();
     let ok = sip_room_calls_the_mcu(&mut w, "mcu-video-2");
     let (room_port, _) = video_of(&ok);
     assert_eq!(room_port, 0, "video refused, never transcoded");
     assert_ne!(super::audio_port(&ok), 0, "audio taken");
-}
-
-/// The FlowControlCommands `conn`'s call received: `(channel, rate in 100 bit/s)`.
-fn flow_controls(w: &mut World, conn: ConnId) -> Vec<(Option<u16>, Option<u32>)> {
-    w.room(conn)
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            Event::H245(SessionEvent::FlowControl {
-                channel,
-                max_bit_rate_100bps,
-            }) => Some((*channel, *max_bit_rate_100bps)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The channel number of the proposal of `session` in `list` that has (`reverse`) or has
-/// not reverse parameters.
-fn channel_in(list: &[OpenLogicalChannel], session: u32, reverse: bool) -> u16 {
-    list.iter()
-        .enumerate()
-        .find(|(i, o)| {
-            o.reverse_logical_channel_parameters.is_some() == reverse
-                && media_map::proposal(*i, o).is_some_and(|p| p.session_id == session)
-        })
-        .and_then(|(_, o)| u16::try_from(o.forward_logical_channel_number).ok())
-        .unwrap_or_else(|| {
-            panic!("no channel of session {session} (reverse {reverse}) in {list:?}")
-        })
-}
-
-/// Whether any RTCP among `sent` has a packet `what` matches.
-fn has_rtcp(
-    sent: &[crate::call::media_plane::Sent],
-    what: impl Fn(&roomgate_media::rtcp::RtcpPacket<'_>) -> bool,
-) -> bool {
-    sent.iter()
-        .any(|s| roomgate_media::rtcp::parse_compound(&s.bytes).any(|p| p.is_ok_and(|p| what(&p))))
-}
-
-#[test]
-fn tmmbr_and_remb_from_the_sip_cloud_reach_an_h323_room_as_flow_control() {
-    use roomgate_media::rtcp::{CompoundWriter, Remb, RtcpPacket, TmmbEntry};
-    let mut w = World::new();
-    let v = room_video_bridged(&mut w);
-    let answer = fast_start_answer(&mut w, v.room);
-    let theirs = channel_in(&answer, VIDEO_SESSION, false);
-    let cloud_rtcp = SocketAddr::new(addr(CLOUD).ip(), CLOUD_RTP + 3);
-    let _ = w.take_rtp(cloud_rtcp);
-    // TMMBR about our video to the cloud: FlowControlCommand on the room's channel toward
-    // us, in units of 100 bit/s, and the cloud hears its TMMBN.
-    let mut buf = vec![0u8; 256];
-    let mut wr = CompoundWriter::new(&mut buf);
-    wr.receiver_report(0x0bad_cafe, &[])
-        .and_then(|wr| {
-            wr.tmmbr(
-                0x0bad_cafe,
-                &[TmmbEntry::from_bitrate(v.to_cloud, 384_000, 40)],
-            )
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-    let n = wr.len();
-    w.send_rtp(
-        cloud_rtcp,
-        v.cloud_port + 1,
-        buf.get(..n).unwrap_or_default(),
-    );
-    w.advance(Duration::from_millis(20));
-    assert_eq!(flow_controls(&mut w, v.room), [(Some(theirs), Some(3840))]);
-    let sent = w.take_rtp(cloud_rtcp);
-    assert!(
-        has_rtcp(&sent, |p| matches!(p, RtcpPacket::Tmmbn(_))),
-        "TMMBN to the cloud"
-    );
-    // A REMB naming our SSRC does the same.
-    let remb = Remb {
-        sender_ssrc: 0x0bad_cafe,
-        bitrate: 1_000_000,
-        ssrcs: vec![v.to_cloud],
-    }
-    .to_bytes();
-    w.send_rtp(cloud_rtcp, v.cloud_port + 1, &remb);
-    w.advance(Duration::from_millis(20));
-    let got = flow_controls(&mut w, v.room);
-    assert_eq!(got.len(), 2, "{got:?}");
-    let (channel, rate) = got.get(1).copied().unwrap_or_default();
-    assert_eq!(channel, Some(theirs));
-    // 1 000 000 in REMB's 18-bit mantissa loses its low bits.
-    assert!(
-        rate.is_some_and(|r| (9_990..=10_000).contains(&r)),
-        "{rate:?}"
-    );
-    // The room's own FlowControlCommand on our video toward it has no way to the SIP cloud,
-    // which agreed no TMMBR or REMB with us: nothing is sent there, and the call goes on.
-    let ours = channel_in(&answer, VIDEO_SESSION, true);
-    w.room(v.room)
-        .call
-        .session()
-        .send_flow_control(Some(ours), Some(1000));
-    w.settle();
-    w.advance(Duration::from_millis(20));
-    let sent = w.take_rtp(cloud_rtcp);
-    assert!(!has_rtcp(&sent, |p| matches!(p, RtcpPacket::Tmmbr(_))));
-    assert_eq!(w.live_calls(), 1);
-}
-
-#[test]
-fn flow_control_from_an_h323_room_reaches_an_h323_mcu_on_its_video_channel() {
-    let mut w = mcu_world();
-    w.h323.mcu_video = Some(h264("42e01f", 1, 96));
-    let room = w.h323_dial(RoomDial {
-        video: vec![h264("42e01f", 1, 109)],
-        ..RoomDial::fast(MCU_MEETING)
-    });
-    assert!(w.room_saw(room, |e| matches!(e, Event::Call(CallEvent::Connected))));
-    let answer = fast_start_answer(&mut w, room);
-    let ours = channel_in(&answer, VIDEO_SESSION, true);
-    let mcu = w.mcu_conn();
-    let setup = mcu_setup(&mut w);
-    // The MCU sends us video on our receive proposal.
-    let mcu_sends_on = channel_in(&setup.fast_start, VIDEO_SESSION, true);
-    w.room(room)
-        .call
-        .session()
-        .send_flow_control(Some(ours), Some(5000));
-    w.settle();
-    assert_eq!(
-        flow_controls(&mut w, mcu),
-        [(Some(mcu_sends_on), Some(5000))]
-    );
-    // Lifting the limit (noRestriction) goes on too; a limit on audio does not.
-    let audio = channel_in(&answer, 1, true);
-    w.room(room)
-        .call
-        .session()
-        .send_flow_control(Some(audio), Some(100));
-    w.room(room)
-        .call
-        .session()
-        .send_flow_control(Some(ours), None);
-    w.settle();
-    assert_eq!(
-        flow_controls(&mut w, mcu),
-        [(Some(mcu_sends_on), Some(5000)), (Some(mcu_sends_on), None)]
-    );
 }
 
 #[test]

@@ -12,6 +12,7 @@
 mod dialog;
 mod h323;
 mod h323_video;
+mod h323_video_control;
 mod identity;
 mod media;
 mod meeting_id;
