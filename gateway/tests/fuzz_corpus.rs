@@ -133,7 +133,14 @@ fn h323_calls_corpus() {
             "fast_start_open_meeting"
             | "slow_start_separate_h245"
             | "h323_mcu_answers"
-            | "user_input_after_join" => 1,
+            | "user_input_after_join"
+            | "h264_fast_start_open_meeting"
+            | "h264_slow_start_separate_h245"
+            | "h264_to_h323_mcu"
+            | "h264_fast_update_from_room"
+            | "h264_fast_update_from_mcu"
+            | "h264_flow_control_room_to_mcu"
+            | "h264_flow_control_from_mcu" => 1,
             _ => 0,
         };
         assert_eq!(live, expected, "h323_calls seed {name}");

@@ -53,6 +53,8 @@ fn leg_config(s: &StreamSpec, codec: Option<(AudioCodec, u8)>, forward_dtmf: boo
             forward: forward_dtmf,
         }),
         rewrite: true,
+        // Which far end asks for keyframes by signalling is the leg adapter's to say.
+        control_by_signalling: false,
     }
 }
 

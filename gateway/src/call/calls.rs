@@ -67,6 +67,7 @@ mod room_leg;
 mod srtp_rule;
 mod teardown;
 mod upstream;
+mod video_control;
 
 pub use h323_room::{H323CallSettings, H323Input, H323Output, SETUP_WAIT};
 pub use room_leg::Protocol;
@@ -709,8 +710,9 @@ impl Calls {
         self.on_media_inactive_sip(layer, now, session);
     }
 
-    /// One event of the relay core: inactivity and key presses concern the calls, the rest
-    /// (latching, keyframe requests) nothing here. True when it moved a call. The one place
+    /// One event of the relay core: inactivity, key presses, and keyframe requests and
+    /// bitrate limits for an H.323 leg's video concern the calls, the rest (latching) nothing
+    /// here. True when it moved a call. The one place
     /// relay events reach the calls, whichever plane the relay runs on.
     pub fn on_relay_event(
         &mut self,
@@ -728,6 +730,17 @@ impl Calls {
                 digit,
                 duration,
             } => self.on_media_dtmf(layer, now, session, leg, event, digit, duration),
+            Event::KeyframeNeeded {
+                session,
+                leg,
+                stream,
+            } => return self.on_keyframe_needed(now, session, leg, stream),
+            Event::BitrateLimit {
+                session,
+                leg,
+                stream,
+                bitrate,
+            } => return self.on_bitrate_limit(now, session, leg, stream, bitrate),
             _ => return false,
         }
         true

@@ -39,6 +39,19 @@ const MAX_STEPS: usize = 10_000;
 const CLOUD: ([u8; 4], u16) = ([203, 0, 113, 5], 5060);
 const ANSWER: &str = "v=0\r\no=peer 1 1 IN IP4 203.0.113.5\r\ns=-\r\nc=IN IP4 203.0.113.5\r\n\
 t=0 0\r\nm=audio 32000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
+/// The cloud's video section when our offer has video: H.264 constrained baseline, mode 1.
+const ANSWER_VIDEO: &str = "m=video 32002 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n\
+a=fmtp:96 profile-level-id=42e01f;packetization-mode=1\r\na=sendrecv\r\n";
+
+/// The H.264 format rooms and the MCU propose when the fuzzer gives them video.
+fn h264() -> Codec {
+    let mut c = Codec::new("H264", 90000, 1, 96);
+    c.params = vec![
+        ("profile-level-id".into(), "42e01f".into()),
+        ("packetization-mode".into(), "1".into()),
+    ];
+    c
+}
 
 /// A peer of the gateway on one connection: a call of our stack, and its packet framing.
 struct Peer {
@@ -219,7 +232,17 @@ impl Sim {
                     let pcmu = Codec::new("PCMU", 8000, 1, 0);
                     let to = SocketAddr::from(([203, 0, 113, 40], 7000));
                     let rtcp = SocketAddr::from(([203, 0, 113, 40], 7001));
-                    let answer = media_map::accept(&s.fast_start, &pcmu, to, rtcp);
+                    let mut answer = media_map::accept(&s.fast_start, &pcmu, to, rtcp);
+                    let video = media_map::accept_in(
+                        &s.fast_start,
+                        super::h323_leg::video_map::VIDEO_SESSION,
+                        &h264(),
+                        SocketAddr::from(([203, 0, 113, 40], 7002)),
+                        SocketAddr::from(([203, 0, 113, 40], 7003)),
+                    );
+                    if let (Some(a), Some(v)) = (answer.as_mut(), video) {
+                        a.extend(v);
+                    }
                     let _ = p.call.call().alert(answer.as_deref());
                     let _ = p.call.call().connect(None, None);
                 }
@@ -271,8 +294,10 @@ impl Sim {
         self.input(conn, H323Input::Accepted { peer, local });
     }
 
-    /// A room of our own stack dials `dialled` on a new connection.
-    fn room(&mut self, dialled: &str, fast_start: bool, tunnelling: bool) {
+    /// A room of our own stack dials `dialled` on a new connection (with H.264 main video in
+    /// its proposals and capabilities when `video`).
+    fn room(&mut self, dialled: &str, fast_start: bool, tunnelling: bool, video: bool) {
+        let video: Vec<Codec> = if video { vec![h264()] } else { Vec::new() };
         let conn = self.conn();
         let d = Dial {
             call_reference: 9,
@@ -284,12 +309,20 @@ impl Sim {
                 vec![AliasAddress::DialedDigits(dialled.into())]
             },
             fast_start: if fast_start {
-                media_map::propose(
+                let mut p = media_map::propose(
                     &[Codec::new("PCMU", 8000, 1, 0)],
                     SocketAddr::from(([192, 0, 2, 30], 6000)),
                     SocketAddr::from(([192, 0, 2, 30], 6001)),
                     1,
-                )
+                );
+                p.extend(media_map::propose_in(
+                    super::h323_leg::video_map::VIDEO_SESSION,
+                    &video,
+                    SocketAddr::from(([192, 0, 2, 30], 6002)),
+                    SocketAddr::from(([192, 0, 2, 30], 6003)),
+                    3,
+                ));
+                p
             } else {
                 Vec::new()
             },
@@ -303,7 +336,8 @@ impl Sim {
         else {
             return;
         };
-        if let Ok(caps) = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)]) {
+        let audio = [Codec::new("PCMU", 8000, 1, 0)];
+        if let Ok(caps) = media_map::capabilities_with_video(&audio, &video) {
             call.start_h245(self.now, caps, 0x0001_2345);
         }
         self.peers.insert(
@@ -328,7 +362,12 @@ impl Sim {
             .response_to(code, "Fuzz", Some("fz"))
             .with(HeaderName::Contact, "<sip:peer@203.0.113.5:5060>");
         if (200..300).contains(&code) && msg.method() == Some(roomgate_sip::Method::Invite) {
-            r = r.with_body("application/sdp", ANSWER);
+            let video = msg.body.windows(8).any(|w| w == b"m=video ");
+            r = if video {
+                r.with_body("application/sdp", format!("{ANSWER}{ANSWER_VIDEO}"))
+            } else {
+                r.with_body("application/sdp", ANSWER)
+            };
         }
         let source = Destination {
             addr: SocketAddr::from(CLOUD),
@@ -393,7 +432,8 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                 }
             }
             2 => {
-                // The top bit: no destination at all (the gateway's bare address).
+                // The top bit: no destination at all (the gateway's bare address); 0x40:
+                // H.264 video too.
                 let dialled = if arg & 0x80 != 0 {
                     ""
                 } else {
@@ -402,7 +442,7 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                         .copied()
                         .unwrap_or("1001")
                 };
-                sim.room(dialled, arg & 0x10 == 0, arg & 0x20 == 0);
+                sim.room(dialled, arg & 0x10 == 0, arg & 0x20 == 0, arg & 0x40 != 0);
             }
             3 => {
                 let target = sim.peers.keys().nth(usize::from(arg) % 8).copied();
@@ -448,6 +488,23 @@ pub fn fuzz_h323_calls(data: &[u8]) -> usize {
                     if let Some(calls) = tu.calls.as_mut() {
                         calls.on_h323_dialed(&mut tu.layer, now, call, result);
                     }
+                }
+            }
+            // The top bit: a videoFastUpdatePicture on channel `arg & 15`, or with 0x20 a
+            // FlowControlCommand there (from the MCU when 0x40 is set too); else user input.
+            _ if arg & 0xa0 == 0xa0 => {
+                let mcu = arg & 0x40 != 0;
+                if let Some(p) = sim.peers.values_mut().find(|p| p.mcu == mcu) {
+                    let channel = u16::from(arg & 0x0f);
+                    p.call
+                        .session()
+                        .send_flow_control(Some(channel), Some(2000));
+                }
+            }
+            _ if arg & 0x80 != 0 => {
+                let mcu = arg & 0x40 != 0;
+                if let Some(p) = sim.peers.values_mut().find(|p| p.mcu == mcu) {
+                    p.call.session().request_fast_update(u16::from(arg & 0x0f));
                 }
             }
             _ => {

@@ -301,6 +301,10 @@ pub mod oid {
     pub const H239_MESSAGE: &[u64] = &[0, 0, 8, 239, 2];
     /// G.722.1 (Siren 7) generic audio capability.
     pub const G7221: &[u64] = &[0, 0, 7, 7221, 1, 0];
+    /// H.264 RTP packetization (H.241 §8.3.2, the payloadDescriptor of an H.264 channel's
+    /// mediaPacketization): this arc and then the RFC 6184 packetization mode (0 single NAL
+    /// unit as H.241 Annex A, 1 non-interleaved, 2 interleaved).
+    pub const H264_PACKETIZATION: &[u64] = &[0, 0, 8, 241, 0, 0, 0];
 }
 
 /// The collapsing parameter numbers of H.241 for H.264.
@@ -319,6 +323,9 @@ pub mod h264 {
     pub const CUSTOM_MAX_BR_AND_CPB: u32 = 6;
     /// unsignedMin: maximum static macroblocks per second.
     pub const MAX_STATIC_MBPS: u32 = 7;
+    /// booleanArray: the constraint_set flags of the profile (the profile-iop octet of an SDP
+    /// `profile-level-id`, constraint_set0 in the most significant bit).
+    pub const PROFILE_IOP: u32 = 46;
 }
 
 /// H.239 message numbers (subMessageIdentifier) and parameter numbers.

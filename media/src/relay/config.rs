@@ -61,6 +61,12 @@ pub struct LegConfig {
     pub dtmf: Option<DtmfConfig>,
     /// Send with our own SSRC and continuous seq/ts (true), or pass headers unchanged.
     pub rewrite: bool,
+    /// This leg's far end takes keyframe requests and bitrate limits in its signalling (an
+    /// H.323 endpoint's videoFastUpdatePicture and FlowControlCommand), not as RTCP feedback:
+    /// a PLI or FIR from the other leg on a pass-through stream becomes
+    /// [`Event::KeyframeNeeded`](super::Event::KeyframeNeeded) instead of a PLI toward it,
+    /// and a TMMBR or REMB [`Event::BitrateLimit`](super::Event::BitrateLimit).
+    pub control_by_signalling: bool,
 }
 
 impl Default for LegConfig {
@@ -77,6 +83,7 @@ impl Default for LegConfig {
             alternates: Vec::new(),
             dtmf: None,
             rewrite: true,
+            control_by_signalling: false,
         }
     }
 }

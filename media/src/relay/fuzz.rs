@@ -9,8 +9,10 @@ use super::{
     DtmfConfig, Leg, LegConfig, PlayFrame, Relay, RelayConfig, StreamConfig, StreamKind, StreamMode,
 };
 
-/// Fuzz entry: a configured core (plain NAT leg A, SRTP leg B with a null-ish key) fed
-/// arbitrary datagrams, ports, sources and time steps; must not panic or grow unbounded.
+/// Fuzz entry: a configured core (audio: plain NAT leg A, SRTP leg B with a null-ish key;
+/// video: plain legs, B's far end taking keyframe requests and bitrate limits by signalling)
+/// fed arbitrary datagrams, ports (`0x40` in the op: the video stream's), sources and time
+/// steps; must not panic or grow unbounded.
 #[doc(hidden)]
 pub fn fuzz_relay(data: &[u8]) {
     let t0 = Instant::now();
@@ -50,7 +52,23 @@ pub fn fuzz_relay(data: &[u8]) {
             ..LegConfig::default()
         },
     };
-    let Ok(id) = relay.add_session(t0, &[cfg]) else {
+    let video = StreamConfig {
+        kind: StreamKind::Video,
+        mode: StreamMode::PassThrough,
+        clock_rate: 90000,
+        a: LegConfig {
+            remote_rtp: Some(addr(1000)),
+            nat: true,
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some(addr(2000)),
+            nat: true,
+            control_by_signalling: true,
+            ..LegConfig::default()
+        },
+    };
+    let Ok(id) = relay.add_session(t0, &[cfg, video]) else {
         return;
     };
     let mut now = t0;
@@ -87,7 +105,8 @@ pub fn fuzz_relay(data: &[u8]) {
                 );
             }
             k => {
-                let port = 50000 + u16::from(k % 4);
+                let stream = if op & 0x40 != 0 { 4 } else { 0 };
+                let port = 50000 + stream + u16::from(k % 4);
                 let src = addr(if op & 0x80 != 0 {
                     1000
                 } else {

@@ -168,8 +168,10 @@ pub enum Event {
         /// Duration.
         duration: Duration,
     },
-    /// Leg `leg` asked for a keyframe on a stream the relay does not pass through: the
-    /// application must make whatever feeds that leg send one.
+    /// Leg `leg` asked for a keyframe on a stream the relay does not pass through, or whose
+    /// other far end takes keyframe requests by signalling
+    /// ([`LegConfig::control_by_signalling`]): the application must make whatever feeds
+    /// that leg send one.
     KeyframeNeeded {
         /// Session.
         session: SessionId,
@@ -177,6 +179,20 @@ pub enum Event {
         leg: Leg,
         /// Stream.
         stream: StreamKind,
+    },
+    /// Leg `leg` limited what we send it (RFC 5104 TMMBR, or REMB) on a stream whose other
+    /// far end takes such limits by signalling ([`LegConfig::control_by_signalling`]): the
+    /// application passes the limit to whatever feeds that leg (the relay answered a TMMBR
+    /// with its TMMBN).
+    BitrateLimit {
+        /// Session.
+        session: SessionId,
+        /// Leg that asked.
+        leg: Leg,
+        /// Stream.
+        stream: StreamKind,
+        /// Bit/s.
+        bitrate: u64,
     },
 }
 

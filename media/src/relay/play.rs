@@ -1,4 +1,5 @@
-//! What the application sends on a leg itself: prompt frames, and RFC 4733 events.
+//! What the application sends on a leg itself: prompt frames, RFC 4733 events, and keyframe
+//! requests.
 
 use std::time::Instant;
 
@@ -6,6 +7,7 @@ use super::{
     rewrite, Leg, OutEvent, PlayFrame, Relay, RelayError, SessionId, StreamKind, Transmit,
 };
 use crate::codec::AudioEncoder;
+use crate::rtcp::CompoundWriter;
 use crate::rtp::RtpBuilder;
 
 impl Relay {
@@ -84,6 +86,46 @@ impl Relay {
             len: n,
         };
         self.stats.played = self.stats.played.saturating_add(1);
+        Ok(t)
+    }
+
+    /// Asks the far end of `leg` for a keyframe: an RTCP PLI (RFC 4585 §6.3.1, in a compound
+    /// packet after an empty RR) from this leg's SSRC about the source that far end sends,
+    /// for a request that came by signalling on the other leg (an H.323 room's or MCU's
+    /// videoFastUpdatePicture) and so never reached the RTCP path.
+    pub fn request_keyframe(
+        &mut self,
+        id: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+        buf: &mut [u8],
+    ) -> Result<Transmit, RelayError> {
+        let l = self
+            .stream_mut(id, kind)?
+            .legs
+            .get_mut(leg.index())
+            .ok_or(RelayError::UnknownStream)?;
+        let to = l.rtcp_destination().ok_or(RelayError::NoDestination)?;
+        let sender = l.rewriter.out_ssrc();
+        let media = l.recv.ssrc.unwrap_or(0);
+        let mut w = CompoundWriter::new(buf);
+        w.receiver_report(sender, &[])
+            .and_then(|w| w.pli(sender, media))
+            .map_err(|_| RelayError::BufferTooSmall)?;
+        let n = w.len();
+        let n = match l.tx.as_mut() {
+            Some(tx) => tx
+                .protect_rtcp(buf, n)
+                .map_err(|_| RelayError::BufferTooSmall)?,
+            None => n,
+        };
+        l.sent(n);
+        let t = Transmit {
+            from_port: l.rtcp_port(),
+            to,
+            len: n,
+        };
+        self.stats.feedback_sent = self.stats.feedback_sent.saturating_add(1);
         Ok(t)
     }
 

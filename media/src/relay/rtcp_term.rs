@@ -1,5 +1,6 @@
 //! RTCP termination: RFC 3550 receive statistics per leg (Appendix A.1, A.3, A.8), send
-//! counts for SRs, and round-trip time from the far end's report blocks (§6.4.1).
+//! counts for SRs, round-trip time from the far end's report blocks (§6.4.1), and the TMMBN
+//! that answers a TMMBR whose limit goes on by signalling (RFC 5104 §4.2.2).
 //!
 //! The relay does not forward RTCP reports between legs: each leg's reports describe the
 //! hop between that far end and us, which is what each side's congestion and quality
@@ -7,7 +8,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::rtcp::ReportBlock;
+use super::session::{srtp_drop, Ctx, LegState};
+use super::stats::DropReason;
+use super::Transmit;
+use crate::rtcp::{CompoundWriter, ReportBlock, TmmbEntry};
 
 /// Deterministic report interval T of a leg: RFC 3550 §6.2's 5 s minimum. A leg has two
 /// members and audio/video bandwidth, for which §6.3.1's computed interval (members × mean
@@ -176,6 +180,34 @@ pub fn rtt_from_block(block: &ReportBlock, arrival_ntp: u64) -> Option<Duration>
         return None; // negative: clock or report garbage
     }
     Some(Duration::from_nanos(u64::from(rtt) * 1_000_000_000 / 65536))
+}
+
+/// A TMMBN from `sender` (our SSRC on leg `l`) naming `tuple` as the bounding set, to `l`'s
+/// far end.
+pub(crate) fn tmmbn(
+    l: &mut LegState,
+    sender: u32,
+    tuple: TmmbEntry,
+    buf: &mut [u8],
+    ctx: &mut Ctx<'_>,
+) -> Result<Transmit, DropReason> {
+    let to = l.rtcp_destination().ok_or(DropReason::NoDestination)?;
+    let mut w = CompoundWriter::new(buf);
+    w.receiver_report(sender, &[])
+        .and_then(|w| w.tmmbn(sender, &[tuple]))
+        .map_err(|_| DropReason::BufferTooSmall)?;
+    let n = w.len();
+    let n = match l.tx.as_mut() {
+        Some(tx) => tx.protect_rtcp(buf, n).map_err(srtp_drop)?,
+        None => n,
+    };
+    l.sent(n);
+    ctx.stats.feedback_sent = ctx.stats.feedback_sent.saturating_add(1);
+    Ok(Transmit {
+        from_port: l.rtcp_port(),
+        to,
+        len: n,
+    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ use super::transcode::AudioPipe;
 use super::{Event, Leg, LegConfig, SessionId, StreamKind, StreamMode, Transmit, MAX_EVENTS};
 use crate::codec::{AudioCodec, Encoder};
 use crate::dtmf::{DtmfOutput, DtmfReceiver, ReceiverConfig};
-use crate::rtcp::{parse_compound, CompoundWriter, RtcpPacket, SdesItem, SenderInfo, SDES_CNAME};
+use crate::rtcp::{
+    parse_compound, CompoundWriter, Remb, RtcpPacket, SdesItem, SenderInfo, TmmbEntry, SDES_CNAME,
+};
 use crate::rtp::{RtpBuilder, RtpPacket, RtpPacketMut};
 use crate::srtp::{SrtpContext, SrtpError};
 
@@ -113,6 +115,8 @@ pub(crate) struct LegState {
     pub next_report: Instant,
     /// RFC 4733 events we send on this leg.
     pub tones: ToneQueue,
+    /// See [`LegConfig::control_by_signalling`].
+    pub control_by_signalling: bool,
 }
 
 fn pt_table(map: &[(u8, u8)]) -> Option<Box<[Option<u8>; 128]>> {
@@ -190,6 +194,7 @@ impl LegState {
             last_sent: None,
             next_report,
             tones: ToneQueue::default(),
+            control_by_signalling: cfg.control_by_signalling,
         })
     }
 
@@ -436,7 +441,8 @@ impl StreamState {
     }
 
     /// The RTCP path: terminated here. SR timing and report blocks feed the stats; a PLI or
-    /// FIR becomes a PLI toward the other leg (pass-through) or a keyframe event.
+    /// FIR becomes a PLI toward the other leg (pass-through), or a keyframe event (transcoded,
+    /// or the other far end takes keyframe requests by signalling).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_rtcp(
         &mut self,
@@ -468,6 +474,10 @@ impl StreamState {
         let plain = buf.get(..plen).ok_or(DropReason::RtcpParse)?;
         let our_ssrc = lx.rewriter.out_ssrc();
         let mut keyframe = false;
+        // The lowest bitrate asked of what we send this leg (TMMBR or REMB), and the
+        // TMMBR tuple to notify back.
+        let mut limit: Option<u64> = None;
+        let mut tmmbr: Option<TmmbEntry> = None;
         let mut sr_ntp = None;
         let mut rtt = None;
         for p in parse_compound(plain) {
@@ -484,7 +494,22 @@ impl StreamState {
                     }
                 }
                 Ok(RtcpPacket::Pli(_)) | Ok(RtcpPacket::Fir(_)) => keyframe = true,
-                Ok(_) => {}
+                Ok(RtcpPacket::Tmmbr(f)) => {
+                    for e in f.tmmb_entries().filter(|e| e.ssrc == our_ssrc) {
+                        limit = Some(limit.map_or(e.bitrate(), |l| l.min(e.bitrate())));
+                        tmmbr = Some(TmmbEntry {
+                            ssrc: f.sender_ssrc,
+                            ..e
+                        });
+                    }
+                }
+                Ok(p) => {
+                    let remb =
+                        Remb::of(&p).filter(|r| r.ssrcs.is_empty() || r.ssrcs.contains(&our_ssrc));
+                    if let Some(r) = remb {
+                        limit = Some(limit.map_or(r.bitrate, |l| l.min(r.bitrate)));
+                    }
+                }
                 Err(_) => return Err(DropReason::RtcpParse),
             }
         }
@@ -511,15 +536,31 @@ impl StreamState {
         lx.counters.rx_packets = lx.counters.rx_packets.saturating_add(1);
         lx.counters.rx_bytes = lx.counters.rx_bytes.saturating_add(len as u64);
         ctx.stats.rtcp_terminated = ctx.stats.rtcp_terminated.saturating_add(1);
-        if !keyframe {
-            return Ok(None);
-        }
-        if mode == StreamMode::Transcode {
+        let signalling = ly.control_by_signalling;
+        if keyframe && (mode == StreamMode::Transcode || signalling) {
             ctx.event(Event::KeyframeNeeded {
                 session: sid,
                 leg: from,
                 stream: kind,
             });
+        }
+        if signalling {
+            // The other far end takes its bitrate limits by signalling too; the requester
+            // hears that its tuple is the bounding set (RFC 5104 §4.2.2).
+            if let Some(bitrate) = limit {
+                ctx.event(Event::BitrateLimit {
+                    session: sid,
+                    leg: from,
+                    stream: kind,
+                    bitrate,
+                });
+            }
+            return match tmmbr {
+                Some(e) => super::rtcp_term::tmmbn(lx, our_ssrc, e, buf, ctx).map(Some),
+                None => Ok(None),
+            };
+        }
+        if !keyframe || mode == StreamMode::Transcode {
             return Ok(None);
         }
         // Forward as a PLI from us (the other leg's SSRC) about the other far end's source.

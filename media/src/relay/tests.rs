@@ -8,7 +8,7 @@
 
 use super::*;
 use crate::dtmf::{DtmfGenerator, GeneratorConfig};
-use crate::rtcp::{parse_compound, CompoundWriter, ReportBlock, RtcpPacket};
+use crate::rtcp::{parse_compound, CompoundWriter, ReportBlock, RtcpPacket, TmmbEntry};
 use crate::rtp::{RtpBuilder, RtpPacket};
 use crate::srtp::{Policy, Suite};
 
@@ -442,6 +442,143 @@ fn pli_forwarded_with_ssrc_rewrite() {
         .unwrap();
     assert_eq!((pli.sender_ssrc, pli.media_ssrc), (our_a, SSRC_A));
     assert_eq!(r.stats().feedback_sent, 1);
+}
+
+#[test]
+fn keyframe_requests_cross_between_rtcp_and_signalling() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    // B's far end (an H.323 endpoint) takes keyframe requests by signalling.
+    let mut v = audio(
+        leg(1000),
+        LegConfig {
+            control_by_signalling: true,
+            ..leg(2000)
+        },
+    );
+    v.kind = StreamKind::Video;
+    v.clock_rate = 90000;
+    let id = r.add_session(t0, &[v]).unwrap();
+    let pa = r.local_ports(id, Leg::A, StreamKind::Video).unwrap();
+    send(
+        &mut r,
+        t0,
+        pa.rtp,
+        1000,
+        &rtp(96, 1, 0, SSRC_A, &[0; 100]),
+        None,
+    )
+    .unwrap();
+    // A's PLI about B's video is not sent to B as RTCP: it is an event for the signalling.
+    let our_a = r.leg_stats(id, Leg::A, StreamKind::Video).unwrap().out_ssrc;
+    let mut buf = vec![0u8; 1500];
+    let mut w = CompoundWriter::new(&mut buf);
+    w.pli(0xaaaa, our_a).unwrap();
+    let n = w.len();
+    assert!(r
+        .handle_datagram(t0, pa.rtcp.unwrap(), addr(1001), &mut buf, n)
+        .is_none());
+    assert!(std::iter::from_fn(|| r.poll_event()).any(|e| matches!(
+        e,
+        Event::KeyframeNeeded {
+            leg: Leg::A,
+            stream: StreamKind::Video,
+            ..
+        }
+    )));
+    assert_eq!(r.stats().feedback_sent, 0);
+    // B's videoFastUpdatePicture, by signalling: a PLI to A's far end about its source.
+    let t = r
+        .request_keyframe(id, Leg::A, StreamKind::Video, &mut buf)
+        .unwrap();
+    assert_eq!((t.from_port, t.to), (pa.rtcp.unwrap(), addr(1001)));
+    let pli = parse_compound(&buf[..t.len])
+        .filter_map(|p| match p.unwrap() {
+            RtcpPacket::Pli(f) => Some(f),
+            _ => None,
+        })
+        .next()
+        .unwrap();
+    assert_eq!((pli.sender_ssrc, pli.media_ssrc), (our_a, SSRC_A));
+    assert_eq!(r.stats().feedback_sent, 1);
+    // A session without that stream has nothing to ask.
+    assert!(matches!(
+        r.request_keyframe(id, Leg::B, StreamKind::Audio, &mut buf),
+        Err(RelayError::UnknownStream)
+    ));
+}
+
+#[test]
+fn bitrate_limits_for_a_signalling_far_end_become_events_and_tmmbr_is_notified() {
+    let t0 = Instant::now();
+    let mut r = Relay::new(t0, cfg());
+    let mut v = audio(
+        leg(1000),
+        LegConfig {
+            control_by_signalling: true,
+            ..leg(2000)
+        },
+    );
+    v.kind = StreamKind::Video;
+    v.clock_rate = 90000;
+    let id = r.add_session(t0, &[v]).unwrap();
+    let pa = r.local_ports(id, Leg::A, StreamKind::Video).unwrap();
+    let our_a = r.leg_stats(id, Leg::A, StreamKind::Video).unwrap().out_ssrc;
+    let limits = |r: &mut Relay| -> Vec<u64> {
+        std::iter::from_fn(|| r.poll_event())
+            .filter_map(|e| match e {
+                Event::BitrateLimit {
+                    leg: Leg::A,
+                    stream: StreamKind::Video,
+                    bitrate,
+                    ..
+                } => Some(bitrate),
+                _ => None,
+            })
+            .collect()
+    };
+    // TMMBR about what we send A: an event, and a TMMBN back naming A's tuple.
+    let mut buf = vec![0u8; 1500];
+    let mut w = CompoundWriter::new(&mut buf);
+    w.tmmbr(0xaaaa, &[TmmbEntry::from_bitrate(our_a, 300_000, 40)])
+        .unwrap();
+    let n = w.len();
+    let t = r
+        .handle_datagram(t0, pa.rtcp.unwrap(), addr(1001), &mut buf, n)
+        .unwrap();
+    assert_eq!((t.from_port, t.to), (pa.rtcp.unwrap(), addr(1001)));
+    let tmmbn = parse_compound(&buf[..t.len])
+        .filter_map(|p| match p.unwrap() {
+            RtcpPacket::Tmmbn(f) => Some((f.sender_ssrc, f.tmmb_entries().collect::<Vec<_>>())),
+            _ => None,
+        })
+        .next()
+        .unwrap();
+    assert_eq!(tmmbn.0, our_a);
+    assert_eq!(tmmbn.1.len(), 1);
+    assert_eq!((tmmbn.1[0].ssrc, tmmbn.1[0].bitrate()), (0xaaaa, 300_000));
+    assert_eq!(limits(&mut r), [300_000]);
+    // A TMMBR about another source is not ours to honour.
+    let mut w = CompoundWriter::new(&mut buf);
+    w.tmmbr(0xaaaa, &[TmmbEntry::from_bitrate(0x5eed, 100_000, 40)])
+        .unwrap();
+    let n = w.len();
+    assert!(r
+        .handle_datagram(t0, pa.rtcp.unwrap(), addr(1001), &mut buf, n)
+        .is_none());
+    assert!(limits(&mut r).is_empty());
+    // REMB naming our SSRC: an event, nothing sent.
+    let remb = crate::rtcp::Remb {
+        sender_ssrc: 0xaaaa,
+        bitrate: 512_000,
+        ssrcs: vec![our_a],
+    }
+    .to_bytes();
+    buf[..remb.len()].copy_from_slice(&remb);
+    assert!(r
+        .handle_datagram(t0, pa.rtcp.unwrap(), addr(1001), &mut buf, remb.len())
+        .is_none());
+    assert_eq!(limits(&mut r), [512_000]);
 }
 
 #[test]

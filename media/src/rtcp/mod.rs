@@ -8,6 +8,9 @@
 
 use crate::rtp::be::{put, put_u16, put_u32, put_u64, u16_at, u32_at, u64_at};
 
+mod remb;
+pub use remb::{Remb, FMT_AFB, MAX_REMB_SSRCS};
+
 /// RTCP common header length.
 pub const RTCP_HEADER_LEN: usize = 4;
 /// Bound on packets in one compound datagram (a 1500-byte datagram holds at most 187

@@ -549,7 +549,12 @@ impl Calls {
             self.local_stats.refused_media += 1;
             return Err(EndCause::NotAcceptable);
         }
-        let (session, uri) = self.reserve(id, &meeting, false)?;
+        // Main video when the room proposed H.264 by fastStart, or made no offer (a slow-start
+        // room says what it receives only in its capabilities, after the answer: the cloud is
+        // offered video, and the room's channels are opened by H.245 if it can take the
+        // format the cloud agreed).
+        let video = p.leg.offer().is_none_or(|m| m.has(StreamRole::MainVideo));
+        let (session, uri) = self.reserve(id, &meeting, video)?;
         let Some(Pending {
             from: PendingFrom::H323(p),
             route,
@@ -584,7 +589,7 @@ impl Calls {
             room,
             room_policy,
             room_direction: Direction::SendRecv,
-            video: false,
+            video,
             room_key: None,
             loop_tokens: Vec::new(),
         };
@@ -625,11 +630,17 @@ impl Calls {
         };
         let rtp = SocketAddr::new(media_ip, ports.rtp);
         let rtcp = SocketAddr::new(media_ip, ports.rtcp.unwrap_or(ports.rtp));
-        let Some(h) = call.room.h323_mut() else {
+        let video = self.h323_our_video(id);
+        let Some(h) = self.calls.get_mut(&id).and_then(|c| c.room.h323_mut()) else {
             return false;
         };
         let listener = h.h245_listener.map(TransportAddress::from_socket_addr);
-        let ours = OurMedia { codec, rtp, rtcp };
+        let ours = OurMedia {
+            codec,
+            rtp,
+            rtcp,
+            video,
+        };
         match h.leg.answer(now, ours, listener, random) {
             Ok(()) => {
                 h.answered = true;
@@ -672,7 +683,10 @@ impl Calls {
             return;
         };
         super::set_phase(&mut self.in_setup, &mut call.phase, Phase::Active);
-        if !call.room.answered() {
+        if call.room.answered() {
+            // Answered for PIN entry, before the cloud existed: its video now, by H.245.
+            self.h323_video_after_answer(now, id);
+        } else {
             let offered = call.room.offered_audio();
             let cloud = call.cloud.leg.streams.audio_codec();
             let codec = cloud
@@ -746,6 +760,8 @@ impl Calls {
                     }
                 }
                 RoomEvent::Media(spec) => self.h323_media(now, id, spec),
+                RoomEvent::KeyframeRequested => self.h323_keyframe_requested(id, Side::Room),
+                RoomEvent::BitrateLimit(bps) => self.h323_bitrate_limited(now, id, Side::Room, bps),
                 RoomEvent::HungUp { cause } => {
                     tracing::info!(call = id, cause, "H.323 room released the call");
                     self.core

@@ -18,7 +18,9 @@ use super::core_glue::time;
 use super::h323_room::{flush, h323_codec, H323Output};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::room::upstream_failure;
-use crate::call::h323_leg::upstream::{CallIds, H323UpstreamLeg, Target, UpstreamEvent};
+use crate::call::h323_leg::upstream::{
+    CallIds, H323UpstreamLeg, Target, UpstreamEvent, VideoOffer,
+};
 use crate::store::H323Target;
 use crate::transport::ConnId;
 use roomgate_h323::gatekeeper::CallAdmission;
@@ -211,6 +213,23 @@ impl Calls {
                 codecs.push(c);
             }
         }
+        // Video when the room brought some: its formats, those that pass through unchanged.
+        let video_codecs = if call.video {
+            super::negotiate::neutral_codecs(call.room.offered_video())
+        } else {
+            Vec::new()
+        };
+        let video_ports = if video_codecs.is_empty() {
+            None
+        } else {
+            self.media
+                .with_relay(|r, _| r.local_ports(session, Leg::B, StreamKind::Video))
+        };
+        let video = video_ports.map(|p| VideoOffer {
+            codecs: video_codecs,
+            rtp: SocketAddr::new(media_ip, p.rtp),
+            rtcp: SocketAddr::new(media_ip, p.rtcp.unwrap_or(p.rtp)),
+        });
         let caller = call.room.caller();
         let Some(up) = call.h323_up.as_mut() else {
             self.h323.out.push_back(H323Output::Close(conn));
@@ -228,7 +247,7 @@ impl Calls {
             calling_number: caller.user,
             our_id: OUR_H323_ID.to_owned(),
         };
-        match H323UpstreamLeg::place(now, &target, up.ids, codecs, rtp, rtcp) {
+        match H323UpstreamLeg::place(now, &target, up.ids, codecs, rtp, rtcp, video) {
             Ok(leg) => {
                 tracing::info!(call = id, %peer, alias = %up.target.alias, "H.323 upstream called");
                 up.leg = Some(leg);
@@ -300,6 +319,10 @@ impl Calls {
                         self.set_reason(id, "bridge_failed");
                         self.end(now, id, EndCause::Normal);
                     }
+                }
+                UpstreamEvent::KeyframeRequested => self.h323_keyframe_requested(id, Side::Cloud),
+                UpstreamEvent::BitrateLimit(bps) => {
+                    self.h323_bitrate_limited(now, id, Side::Cloud, bps);
                 }
                 UpstreamEvent::Digit(d) => {
                     if self.key_source_is(id, Side::Cloud, DigitSource::Info) {

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use roomgate_core::codecs::relay_codec;
 use roomgate_media::codec::AudioCodec;
+use roomgate_sip::sdp::offer_answer::LocalCodec;
 use roomgate_sip::sdp::SessionDescription;
 
 use super::negotiate;
@@ -143,6 +144,16 @@ impl RoomLeg {
                 .map(negotiate::offered_audio)
                 .unwrap_or_default(),
             RoomLeg::H323(h) => h.offered.clone(),
+        }
+    }
+
+    /// Our video codecs for an offer to the upstream: one H.264 format per profile and
+    /// packetization mode the room offered (SDP, or fastStart proposals), ours by policy
+    /// when it offered none.
+    pub fn offered_video(&self) -> Vec<LocalCodec> {
+        match self {
+            RoomLeg::Sip(u) => negotiate::video_for_offer(u.offer.as_ref()),
+            RoomLeg::H323(h) => negotiate::video_for_proposals(Some(&h.leg.proposed())),
         }
     }
 

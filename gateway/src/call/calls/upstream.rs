@@ -96,7 +96,7 @@ impl Calls {
         let first = call.room.offered_audio();
         let video = call.video;
         let direction = call.room.leg().direction;
-        let room_video = negotiate::video_for_offer(call.room.sdp_offer());
+        let room_video = call.room.offered_video();
         let (mut sdp, leg) = call.split(Side::Cloud, media_ip, &self.media);
         sdp.video_codecs = Some(room_video);
         let caps = sdp.caps(leg.sdp_version, negotiate::audio_preferring(&first), video);
@@ -391,7 +391,11 @@ impl Calls {
             return false;
         };
         match negotiate::bridge_streams(&call.room.leg().streams, &call.cloud.leg.streams) {
-            Ok((streams, path)) => {
+            Ok((mut streams, path)) => {
+                self.controls_by_signalling(id, &mut streams);
+                let Some(call) = self.calls.get_mut(&id) else {
+                    return false;
+                };
                 let session = call.session;
                 let r = self
                     .media
@@ -399,9 +403,13 @@ impl Calls {
                 match r {
                     Ok(()) => {
                         call.audio = Some(path);
+                        let video = streams
+                            .iter()
+                            .any(|s| s.kind == roomgate_media::relay::StreamKind::Video);
                         tracing::info!(
                             call = id,
                             audio = ?path,
+                            video,
                             room_suite = ?call.room.leg().streams.audio_suite().map(|s| s.name().to_owned()),
                             cloud_suite = ?call.cloud.leg.streams.audio_suite().map(|s| s.name().to_owned()),
                             "media bridged"

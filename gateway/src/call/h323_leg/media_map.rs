@@ -2,9 +2,11 @@
 //! H.323 leg adapter reads from fastStart proposals and capability sets, and what it writes
 //! back (our fastStart answer, our TerminalCapabilitySet, our OpenLogicalChannels).
 //!
-//! Audio today: G.711 µ-law and A-law and G.722 at 64 kbit/s (what the relay speaks and room
-//! systems offer), RFC 2833/4733 telephone events, and user input. Everything is written by
-//! what the relay can carry, so no capability we announce is one we cannot honour.
+//! Audio: G.711 µ-law and A-law and G.722 at 64 kbit/s (what the relay speaks and room
+//! systems offer), RFC 2833/4733 telephone events, and user input. Main video: H.264 in
+//! session 2, its H.241 details in [`super::video_map`]; video only ever passes through.
+//! Everything is written by what the relay can carry, so no capability we announce is one we
+//! cannot honour.
 
 use std::net::SocketAddr;
 
@@ -19,9 +21,11 @@ use roomgate_h323::h245::{
     MediaDistributionCapability, MediaPacketizationCapability, MultiplexCapability,
     MultipointCapability, OpenLogicalChannel, OpenLogicalChannelAck,
     ReverseLogicalChannelParameters, ReverseMultiplexParameters, TerminalCapabilitySet,
-    TransportAddress, UserInputCapability,
+    TransportAddress, UserInputCapability, VideoCapability,
 };
 use roomgate_h323::per::PerError;
+
+use super::video_map::{self, VIDEO_SESSION};
 
 /// RTP session id H.225.0 gives audio (§6.2.8.1 of H.225.0 Annex... the first session).
 pub const AUDIO_SESSION: u32 = 1;
@@ -119,54 +123,90 @@ fn h2250_reverse(r: &ReverseLogicalChannelParameters) -> Option<&H2250LogicalCha
     }
 }
 
+/// The format a channel carries, audio or H.264 video, with the session it belongs to
+/// (H.225.0: 1 audio, 2 video; 0, "the master assigns", read by the media type).
+fn channel_codec(data: &DataType, p: &H2250LogicalChannelParameters) -> Option<(u32, Codec)> {
+    let (session, codec) = match data {
+        DataType::AudioData(cap) => (AUDIO_SESSION, codec_of(cap)?),
+        DataType::VideoData(cap) => (VIDEO_SESSION, video_map::channel_codec(cap, p)?),
+        _ => return None,
+    };
+    (p.session_id == session || p.session_id == 0).then_some((session, codec))
+}
+
+/// Whether two formats of one session are the same for choosing among proposals: audio by
+/// encoding, video by profile and packetization mode.
+pub fn same_format(session: u32, a: &Codec, b: &Codec) -> bool {
+    if session == VIDEO_SESSION {
+        video_map::same_format(a, b)
+    } else {
+        a.name == b.name
+    }
+}
+
 /// Reads one proposal; `None` for a media type or codec we do not carry.
 pub fn proposal(index: usize, olc: &OpenLogicalChannel) -> Option<Proposal> {
     if let Some(reverse) = olc.reverse_logical_channel_parameters.as_deref() {
         // The forward half of a receive proposal carries nullData.
-        let DataType::AudioData(cap) = &reverse.data_type else {
-            return None;
-        };
         let p = h2250_reverse(reverse)?;
+        let (session_id, codec) = channel_codec(&reverse.data_type, p)?;
         return Some(Proposal {
             index,
             way: Way::FromUs,
-            session_id: p.session_id,
-            codec: codec_of(cap)?,
+            session_id,
+            codec,
             rtp: p.media_channel.as_ref().and_then(socket_of),
             rtcp: p.media_control_channel.as_ref().and_then(socket_of),
         });
     }
-    let DataType::AudioData(cap) = &olc.forward_logical_channel_parameters.data_type else {
-        return None;
-    };
     let p = h2250_forward(olc)?;
+    let (session_id, codec) = channel_codec(&olc.forward_logical_channel_parameters.data_type, p)?;
     Some(Proposal {
         index,
         way: Way::ToUs,
-        session_id: p.session_id,
-        codec: codec_of(cap)?,
+        session_id,
+        codec,
         rtp: None,
         rtcp: p.media_control_channel.as_ref().and_then(socket_of),
     })
 }
 
-/// The audio a fastStart offer proposes, as the far end's media: the codecs in the order of
-/// the proposals we can carry, and where the proposer receives. Empty when nothing usable was
-/// proposed (the call then goes through H.245 procedures).
+/// The audio and main video a fastStart offer proposes, as the far end's media: per session
+/// the codecs in the order of the proposals we can carry, and where the proposer receives.
+/// Empty when nothing usable was proposed (the call then goes through H.245 procedures).
 pub fn offered(olcs: &[OpenLogicalChannel]) -> MediaSpec {
+    let streams = [
+        (AUDIO_SESSION, StreamRole::Audio),
+        (VIDEO_SESSION, StreamRole::MainVideo),
+    ]
+    .into_iter()
+    .filter_map(|(session, role)| offered_stream(olcs, session, role))
+    .collect();
+    MediaSpec { streams }
+}
+
+fn offered_stream(
+    olcs: &[OpenLogicalChannel],
+    session: u32,
+    role: StreamRole,
+) -> Option<StreamSpec> {
     let proposals: Vec<Proposal> = olcs
         .iter()
         .take(MAX_PROPOSALS)
         .enumerate()
         .filter_map(|(i, o)| proposal(i, o))
-        .filter(|p| p.session_id == AUDIO_SESSION)
+        .filter(|p| p.session_id == session)
         .collect();
     if proposals.is_empty() {
-        return MediaSpec::default();
+        return None;
     }
-    let mut stream = StreamSpec::new(StreamRole::Audio);
+    let mut stream = StreamSpec::new(role);
     for p in &proposals {
-        if !stream.codecs.iter().any(|c| c.name == p.codec.name) {
+        if !stream
+            .codecs
+            .iter()
+            .any(|c| same_format(session, c, &p.codec))
+        {
             stream.codecs.push(p.codec.clone());
         }
     }
@@ -182,16 +222,26 @@ pub fn offered(olcs: &[OpenLogicalChannel]) -> MediaSpec {
         (false, true) => Direction::RecvOnly,
         (false, false) => Direction::Inactive,
     };
-    MediaSpec {
-        streams: vec![stream],
-    }
+    Some(stream)
 }
 
-/// Our fastStart answer: the proposal in each direction that carries `codec`, completed with
-/// where we receive (H.323 §8.1.7.1: a channel toward us gets our RTP and RTCP addresses; a
-/// channel from us gets our RTCP address). `None` when no proposal carries the codec.
+/// Our fastStart answer for audio in `codec` (see [`accept_in`]).
 pub fn accept(
     olcs: &[OpenLogicalChannel],
+    codec: &Codec,
+    our_rtp: SocketAddr,
+    our_rtcp: SocketAddr,
+) -> Option<Vec<OpenLogicalChannel>> {
+    accept_in(olcs, AUDIO_SESSION, codec, our_rtp, our_rtcp)
+}
+
+/// Our fastStart answer in `session`: the proposal in each direction that carries `codec`
+/// (for video: its profile and packetization mode), completed with where we receive (H.323
+/// §8.1.7.1: a channel toward us gets our RTP and RTCP addresses; a channel from us gets our
+/// RTCP address). `None` when no proposal carries the codec.
+pub fn accept_in(
+    olcs: &[OpenLogicalChannel],
+    session: u32,
     codec: &Codec,
     our_rtp: SocketAddr,
     our_rtcp: SocketAddr,
@@ -204,7 +254,7 @@ pub fn accept(
             .enumerate()
             .find_map(|(i, o)| {
                 let p = proposal(i, o)?;
-                (p.way == way && p.session_id == AUDIO_SESSION && p.codec.name == codec.name)
+                (p.way == way && p.session_id == session && same_format(session, &p.codec, codec))
                     .then_some(o)
             });
         let Some(olc) = chosen else {
@@ -237,31 +287,65 @@ pub fn accept(
     (!out.is_empty()).then_some(out)
 }
 
-/// Our channel toward the far end for `codec` (slow start): where we want RTCP about what we
-/// send. The channel number is the H.245 session's to assign.
-pub fn open_audio(codec: &Codec, our_rtcp: SocketAddr) -> Option<OpenLogicalChannel> {
-    let cap = capability_of(codec)?;
+/// What a channel of `session` carrying `codec` says it is: an audio capability, or H.264's
+/// generic video capability. `None` for a format H.245 cannot name.
+fn data_type(session: u32, codec: &Codec) -> Option<DataType> {
+    if session == VIDEO_SESSION {
+        video_map::h264_capability(codec)
+            .ok()
+            .flatten()
+            .map(DataType::VideoData)
+    } else {
+        capability_of(codec).map(DataType::AudioData)
+    }
+}
+
+/// H.225.0 parameters of a channel of `session`: its addresses, and for video the payload
+/// type and packetization the format needs.
+fn h2250_params(
+    session: u32,
+    codec: &Codec,
+    rtp: Option<SocketAddr>,
+    rtcp: SocketAddr,
+) -> Option<H2250LogicalChannelParameters> {
+    let mut p = H2250LogicalChannelParameters {
+        non_standard: None,
+        session_id: session,
+        associated_session_id: None,
+        media_channel: rtp.map(transport_of),
+        media_guaranteed_delivery: None,
+        media_control_channel: Some(transport_of(rtcp)),
+        media_control_guaranteed_delivery: None,
+        silence_suppression: None,
+        destination: None,
+        dynamic_rtp_payload_type: None,
+        media_packetization: None,
+        extensions: Extensions::default(),
+    };
+    if session == VIDEO_SESSION {
+        video_map::set_payload(&mut p, codec).ok()?;
+    }
+    Some(p)
+}
+
+/// Our channel toward the far end for `codec` in `session` (slow start): where we want RTCP
+/// about what we send. The channel number is the H.245 session's to assign.
+pub fn open_channel(
+    session: u32,
+    codec: &Codec,
+    our_rtcp: SocketAddr,
+) -> Option<OpenLogicalChannel> {
+    let data_type = data_type(session, codec)?;
+    let mut params = h2250_params(session, codec, None, our_rtcp)?;
+    if session == AUDIO_SESSION {
+        params.silence_suppression = Some(false);
+    }
     Some(OpenLogicalChannel {
         forward_logical_channel_number: 1,
         forward_logical_channel_parameters: ForwardLogicalChannelParameters {
             port_number: None,
-            data_type: DataType::AudioData(cap),
-            multiplex_parameters: ForwardMultiplexParameters::H2250LogicalChannelParameters(
-                H2250LogicalChannelParameters {
-                    non_standard: None,
-                    session_id: AUDIO_SESSION,
-                    associated_session_id: None,
-                    media_channel: None,
-                    media_guaranteed_delivery: None,
-                    media_control_channel: Some(transport_of(our_rtcp)),
-                    media_control_guaranteed_delivery: None,
-                    silence_suppression: Some(false),
-                    destination: None,
-                    dynamic_rtp_payload_type: None,
-                    media_packetization: None,
-                    extensions: Extensions::default(),
-                },
-            ),
+            data_type,
+            multiplex_parameters: ForwardMultiplexParameters::H2250LogicalChannelParameters(params),
             extensions: Extensions::default(),
         },
         reverse_logical_channel_parameters: None,
@@ -269,11 +353,27 @@ pub fn open_audio(codec: &Codec, our_rtcp: SocketAddr) -> Option<OpenLogicalChan
     })
 }
 
-/// Our fastStart proposals for a call we place (H.323 §8.1.7.1), per codec in our order of
-/// preference: a channel we would receive (forward nullData, reverse the codec with where we
-/// receive RTP and RTCP) and one we would send (the codec, with where we want RTCP). Channel
-/// numbers count from 1 (`first_number`) in proposal order.
+/// Our audio channel toward the far end (see [`open_channel`]).
+pub fn open_audio(codec: &Codec, our_rtcp: SocketAddr) -> Option<OpenLogicalChannel> {
+    open_channel(AUDIO_SESSION, codec, our_rtcp)
+}
+
+/// Our audio fastStart proposals (see [`propose_in`]).
 pub fn propose(
+    codecs: &[Codec],
+    our_rtp: SocketAddr,
+    our_rtcp: SocketAddr,
+    first_number: u32,
+) -> Vec<OpenLogicalChannel> {
+    propose_in(AUDIO_SESSION, codecs, our_rtp, our_rtcp, first_number)
+}
+
+/// Our fastStart proposals in `session` for a call we place (H.323 §8.1.7.1), per codec in
+/// our order of preference: a channel we would receive (forward nullData, reverse the codec
+/// with where we receive RTP and RTCP) and one we would send (the codec, with where we want
+/// RTCP). Channel numbers count from `first_number` in proposal order.
+pub fn propose_in(
+    session: u32,
     codecs: &[Codec],
     our_rtp: SocketAddr,
     our_rtcp: SocketAddr,
@@ -282,7 +382,11 @@ pub fn propose(
     let mut out = Vec::new();
     let mut n = first_number;
     for codec in codecs {
-        let (Some(cap), Some(send)) = (capability_of(codec), open_audio(codec, our_rtcp)) else {
+        let (Some(data_type), Some(send), Some(params)) = (
+            data_type(session, codec),
+            open_channel(session, codec, our_rtcp),
+            h2250_params(session, codec, Some(our_rtp), our_rtcp),
+        ) else {
             continue;
         };
         let receive = OpenLogicalChannel {
@@ -294,24 +398,9 @@ pub fn propose(
                 extensions: Extensions::default(),
             },
             reverse_logical_channel_parameters: Some(Box::new(ReverseLogicalChannelParameters {
-                data_type: DataType::AudioData(cap),
+                data_type,
                 multiplex_parameters: Some(
-                    ReverseMultiplexParameters::H2250LogicalChannelParameters(
-                        H2250LogicalChannelParameters {
-                            non_standard: None,
-                            session_id: AUDIO_SESSION,
-                            associated_session_id: None,
-                            media_channel: Some(transport_of(our_rtp)),
-                            media_guaranteed_delivery: None,
-                            media_control_channel: Some(transport_of(our_rtcp)),
-                            media_control_guaranteed_delivery: None,
-                            silence_suppression: None,
-                            destination: None,
-                            dynamic_rtp_payload_type: None,
-                            media_packetization: None,
-                            extensions: Extensions::default(),
-                        },
-                    ),
+                    ReverseMultiplexParameters::H2250LogicalChannelParameters(params),
                 ),
                 extensions: Extensions::default(),
             })),
@@ -326,43 +415,65 @@ pub fn propose(
     out
 }
 
-/// What the callee accepted of our proposals: the codec and where it receives what we send
-/// (the mediaChannel it filled into our sending proposal), and where it wants RTCP.
+/// What the callee accepted of our audio proposals (see [`accepted_in`]).
 pub fn accepted(
     answer: &[OpenLogicalChannel],
+) -> Option<(Codec, Option<SocketAddr>, Option<SocketAddr>)> {
+    accepted_in(answer, AUDIO_SESSION)
+}
+
+/// What the callee accepted of our proposals in `session`: the codec and where it receives
+/// what we send (the mediaChannel it filled into our sending proposal), and where it wants
+/// RTCP.
+pub fn accepted_in(
+    answer: &[OpenLogicalChannel],
+    session: u32,
 ) -> Option<(Codec, Option<SocketAddr>, Option<SocketAddr>)> {
     answer.iter().take(MAX_PROPOSALS).find_map(|olc| {
         if olc.reverse_logical_channel_parameters.is_some() {
             return None;
         }
-        let DataType::AudioData(cap) = &olc.forward_logical_channel_parameters.data_type else {
-            return None;
-        };
         let p = h2250_forward(olc)?;
-        Some((
-            codec_of(cap)?,
-            p.media_channel.as_ref().and_then(socket_of),
-            p.media_control_channel.as_ref().and_then(socket_of),
-        ))
+        let (s, codec) = channel_codec(&olc.forward_logical_channel_parameters.data_type, p)?;
+        (s == session).then(|| {
+            (
+                codec,
+                p.media_channel.as_ref().and_then(socket_of),
+                p.media_control_channel.as_ref().and_then(socket_of),
+            )
+        })
     })
 }
 
-/// What a far end's OpenLogicalChannel toward us carries (slow start): the audio codec and
-/// where it wants RTCP about it. `None` for anything but audio we carry.
-pub fn incoming_audio(olc: &OpenLogicalChannel) -> Option<(Codec, Option<SocketAddr>)> {
-    let DataType::AudioData(cap) = &olc.forward_logical_channel_parameters.data_type else {
-        return None;
-    };
+/// What a far end's OpenLogicalChannel toward us carries (slow start): its session, the
+/// codec and where it wants RTCP about it. `None` for anything but audio or H.264 we carry.
+pub fn incoming(olc: &OpenLogicalChannel) -> Option<(u32, Codec, Option<SocketAddr>)> {
     let p = h2250_forward(olc)?;
-    if p.session_id != AUDIO_SESSION && p.session_id != 0 {
-        return None;
-    }
+    let (session, codec) = channel_codec(&olc.forward_logical_channel_parameters.data_type, p)?;
     let rtcp = p.media_control_channel.as_ref().and_then(socket_of);
-    Some((codec_of(cap)?, rtcp))
+    Some((session, codec, rtcp))
 }
 
-/// Our OpenLogicalChannelAck for a channel toward us: where we receive its RTP and RTCP.
+/// [`incoming`] for audio only.
+pub fn incoming_audio(olc: &OpenLogicalChannel) -> Option<(Codec, Option<SocketAddr>)> {
+    match incoming(olc)? {
+        (AUDIO_SESSION, codec, rtcp) => Some((codec, rtcp)),
+        _ => None,
+    }
+}
+
+/// Our OpenLogicalChannelAck for an audio channel toward us (see [`channel_ack`]).
 pub fn audio_ack(
+    our_rtp: SocketAddr,
+    our_rtcp: SocketAddr,
+) -> Result<OpenLogicalChannelAck, PerError> {
+    channel_ack(AUDIO_SESSION, our_rtp, our_rtcp)
+}
+
+/// Our OpenLogicalChannelAck for a channel of `session` toward us: where we receive its RTP
+/// and RTCP.
+pub fn channel_ack(
+    session: u32,
     our_rtp: SocketAddr,
     our_rtcp: SocketAddr,
 ) -> Result<OpenLogicalChannelAck, PerError> {
@@ -376,7 +487,7 @@ pub fn audio_ack(
         &ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(
             H2250LogicalChannelAckParameters {
                 non_standard: None,
-                session_id: Some(AUDIO_SESSION),
+                session_id: Some(session),
                 media_channel: Some(transport_of(our_rtp)),
                 media_control_channel: Some(transport_of(our_rtcp)),
                 dynamic_rtp_payload_type: None,
@@ -417,10 +528,20 @@ fn multipoint() -> MultipointCapability {
     }
 }
 
-/// Our TerminalCapabilitySet for `codecs` (the relay's, in our order of preference): each
-/// audio codec receive-and-transmit, RFC 2833 events, and DTMF and alphanumeric user input,
-/// all usable together. The sequence number is the H.245 session's.
+/// Our TerminalCapabilitySet for audio `codecs` only (see [`capabilities_with_video`]).
 pub fn capabilities(codecs: &[Codec]) -> Result<TerminalCapabilitySet, PerError> {
+    capabilities_with_video(codecs, &[])
+}
+
+/// Our TerminalCapabilitySet for `codecs` (the relay's, in our order of preference) and the
+/// H.264 formats in `video` (those that can pass through to the other leg): each audio codec
+/// receive-and-transmit, each video format receive-and-transmit with the packetization modes
+/// announced, RFC 2833 events, and DTMF and alphanumeric user input, audio and video usable
+/// together. The sequence number is the H.245 session's.
+pub fn capabilities_with_video(
+    codecs: &[Codec],
+    video: &[Codec],
+) -> Result<TerminalCapabilitySet, PerError> {
     let mut table = Vec::new();
     let mut audio = Vec::new();
     for cap in codecs.iter().filter_map(capability_of) {
@@ -430,6 +551,24 @@ pub fn capabilities(codecs: &[Codec]) -> Result<TerminalCapabilitySet, PerError>
             capability: Some(Capability::ReceiveAndTransmitAudioCapability(cap)),
         });
         audio.push(n);
+    }
+    let mut videos = Vec::new();
+    let mut modes: Vec<u8> = Vec::new();
+    for c in video.iter().take(video_map::MAX_VIDEO_FORMATS) {
+        let Some(cap) = video_map::h264_capability(c)? else {
+            continue;
+        };
+        let n = table.len() as u32 + 1;
+        table.push(CapabilityTableEntry {
+            capability_table_entry_number: n,
+            capability: Some(Capability::ReceiveAndTransmitVideoCapability(cap)),
+        });
+        videos.push(n);
+        if let Some(p) = video_map::h264_params(c) {
+            if !modes.contains(&p.packetization_mode) {
+                modes.push(p.packetization_mode);
+            }
+        }
     }
     let mut others = Vec::new();
     for cap in [
@@ -452,7 +591,21 @@ pub fn capabilities(codecs: &[Codec]) -> Result<TerminalCapabilitySet, PerError>
     if !audio.is_empty() {
         simultaneous.push(audio);
     }
+    if !videos.is_empty() {
+        simultaneous.push(videos);
+    }
     simultaneous.push(others);
+    let mut packetization = MediaPacketizationCapability {
+        h261a_video_packetization: false,
+        extensions: Extensions::default(),
+    };
+    if !modes.is_empty() {
+        let descriptors = modes
+            .iter()
+            .map(|m| video_map::descriptor(*m))
+            .collect::<Result<Vec<_>, _>>()?;
+        packetization.set_rtp_payload_type(Some(&descriptors))?;
+    }
     Ok(TerminalCapabilitySet {
         sequence_number: 0,
         protocol_identifier: standard_oid(&H245_VERSION)?,
@@ -467,10 +620,7 @@ pub fn capabilities(codecs: &[Codec]) -> Result<TerminalCapabilitySet, PerError>
                 extensions: Extensions::default(),
             },
             rtcp_video_control_capability: false,
-            media_packetization_capability: MediaPacketizationCapability {
-                h261a_video_packetization: false,
-                extensions: Extensions::default(),
-            },
+            media_packetization_capability: packetization,
             extensions: Extensions::default(),
         })),
         capability_table: Some(table),
@@ -487,12 +637,22 @@ pub fn capabilities(codecs: &[Codec]) -> Result<TerminalCapabilitySet, PerError>
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RemoteCapabilities {
     pub audio: Vec<Codec>,
+    /// The H.264 formats it receives, one per profile and announced packetization mode.
+    pub video: Vec<Codec>,
     pub telephone_event: Option<TelephoneEvent>,
     pub user_input: bool,
 }
 
 pub fn remote_capabilities(tcs: &TerminalCapabilitySet) -> RemoteCapabilities {
     let mut out = RemoteCapabilities::default();
+    let descriptors = match &tcs.multiplex_capability {
+        Some(MultiplexCapability::H2250Capability(h)) => h
+            .media_packetization_capability
+            .rtp_payload_type()
+            .and_then(Result::ok),
+        _ => None,
+    };
+    let modes = video_map::announced_modes(descriptors.as_deref());
     for entry in tcs.capability_table.iter().flatten() {
         match entry.capability.as_ref() {
             Some(
@@ -513,6 +673,22 @@ pub fn remote_capabilities(tcs: &TerminalCapabilitySet) -> RemoteCapabilities {
                             payload_type,
                             clock_rate: 8000,
                         });
+            }
+            Some(
+                Capability::ReceiveVideoCapability(VideoCapability::GenericVideoCapability(g))
+                | Capability::ReceiveAndTransmitVideoCapability(
+                    VideoCapability::GenericVideoCapability(g),
+                ),
+            ) => {
+                for mode in &modes {
+                    let codecs = video_map::h264_codecs(g, *mode, video_map::DEFAULT_VIDEO_PT);
+                    for c in codecs.into_iter().flatten() {
+                        let known = out.video.iter().any(|v| video_map::same_format(v, &c));
+                        if !known && out.video.len() < video_map::MAX_VIDEO_FORMATS {
+                            out.video.push(c);
+                        }
+                    }
+                }
             }
             Some(
                 Capability::ReceiveUserInputCapability(_)

@@ -4,6 +4,7 @@
 //! the driver's business.
 
 pub mod media_map;
+pub mod video_map;
 
 /// The keys in a user input string or Q.931 keypad element (digits, `*`, `#`); anything
 /// else a terminal sends there (letters, spaces) is no key press of a PIN or an IVR.

@@ -17,6 +17,7 @@ use roomgate_h323::h245::OpenLogicalChannel;
 use roomgate_h323::ras::AliasAddress;
 
 use super::media_map;
+use super::video_map::{self, VIDEO_SESSION};
 
 /// The Q.931 cause (Q.850) a room's call ends with, for each way the core ends it. The
 /// counterpart of the SIP statuses in the SIP glue; only here are causes protocol-specific.
@@ -102,11 +103,29 @@ pub enum RoomEvent {
     Media(MediaSpec),
     /// The room hung up (or its call failed) with this Q.931 cause.
     HungUp { cause: u8 },
+    /// The room asks for an intra picture of the video we send it
+    /// (videoFastUpdatePicture): the cloud's source must send one.
+    KeyframeRequested,
+    /// The room limits the bit rate of the video we send it (FlowControlCommand on that
+    /// channel or on everything): bit/s, `None` lifting the limit.
+    BitrateLimit(Option<u64>),
 }
 
-/// Our media toward the room: the codec we speak and where we receive.
+/// Our media toward the room: the codec we speak and where we receive, and the main video
+/// we can pass through, if any.
 #[derive(Debug, Clone)]
 pub struct OurMedia {
+    pub codec: Codec,
+    pub rtp: SocketAddr,
+    pub rtcp: SocketAddr,
+    pub video: Option<OurVideo>,
+}
+
+/// Our main video toward the room: the H.264 format the other leg agreed (video passes
+/// through unchanged or is refused: a room channel in another profile or packetization mode
+/// is never opened) and where we receive it.
+#[derive(Debug, Clone)]
+pub struct OurVideo {
     pub codec: Codec,
     pub rtp: SocketAddr,
     pub rtcp: SocketAddr,
@@ -121,8 +140,20 @@ pub struct H323RoomLeg {
     /// The room's media as negotiated so far (what it proposed, then what it opened).
     media: MediaSpec,
     opened_ours: bool,
+    /// Our video channel toward the room: opened (or answered by fastStart), and its number
+    /// when opened over H.245.
+    opened_video: bool,
+    video_channel: Option<u16>,
+    /// The room's video channel toward us (fastStart or H.245), which our
+    /// videoFastUpdatePicture names.
+    video_in: Option<u16>,
+    /// Our video channel toward the room when fastStart opened it (the room's receive
+    /// proposal); over H.245 it is `video_channel`.
+    fast_video_out: Option<u16>,
     msd_done: bool,
     remote_caps: bool,
+    /// The H.264 formats the room's capability set says it receives.
+    remote_video: Vec<Codec>,
     events: VecDeque<RoomEvent>,
     ended: bool,
 }
@@ -136,8 +167,13 @@ impl H323RoomLeg {
             ours: None,
             media: media_map::offered(&setup.fast_start),
             opened_ours: false,
+            opened_video: false,
+            video_channel: None,
+            video_in: None,
+            fast_video_out: None,
             msd_done: false,
             remote_caps: false,
+            remote_video: Vec::new(),
             events: VecDeque::new(),
             ended: false,
         }
@@ -148,6 +184,12 @@ impl H323RoomLeg {
     /// upstream).
     pub fn offer(&self) -> Option<&MediaSpec> {
         self.media.has(StreamRole::Audio).then_some(&self.media)
+    }
+
+    /// What the room proposed by fastStart, as media (also once answered, when its offer
+    /// keeps only what was taken): the video formats its upstream is offered come from it.
+    pub fn proposed(&self) -> MediaSpec {
+        media_map::offered(&self.fast_start)
     }
 
     /// The call's next protocol deadline (its timers fire through [`H323Call::handle_timeout`]).
@@ -181,10 +223,21 @@ impl H323RoomLeg {
         h245_listener: Option<roomgate_h323::ras::TransportAddress>,
         random: u32,
     ) -> Result<(), roomgate_h323::call::CallError> {
-        let caps = media_map::capabilities(std::slice::from_ref(&ours.codec))
+        let video: Vec<Codec> = ours.video.iter().map(|v| v.codec.clone()).collect();
+        let caps = media_map::capabilities_with_video(std::slice::from_ref(&ours.codec), &video)
             .map_err(roomgate_h323::call::CallError::from)?;
         self.call.start_h245(now, caps, random);
-        let accepted = media_map::accept(&self.fast_start, &ours.codec, ours.rtp, ours.rtcp);
+        let mut accepted = media_map::accept(&self.fast_start, &ours.codec, ours.rtp, ours.rtcp);
+        // Video rides along only with audio, and only in the format the other leg agreed.
+        let accepted_video = match (&accepted, &ours.video) {
+            (Some(_), Some(v)) => {
+                media_map::accept_in(&self.fast_start, VIDEO_SESSION, &v.codec, v.rtp, v.rtcp)
+            }
+            _ => None,
+        };
+        if let (Some(a), Some(v)) = (accepted.as_mut(), accepted_video.as_ref()) {
+            a.extend(v.iter().cloned());
+        }
         // Connect carries the fastStart answer (the room may have heard Alerting already);
         // proposals without our codec are refused there and media goes through H.245.
         let answer: Option<&[OpenLogicalChannel]> = match &accepted {
@@ -198,6 +251,26 @@ impl H323RoomLeg {
             if let Some(s) = self.audio_mut() {
                 s.codecs.retain(|c| c.name == ours.codec.name);
             }
+            match (&accepted_video, &ours.video) {
+                (Some(list), Some(v)) => {
+                    // The proposal the room sends on (no reverse parameters) is its channel.
+                    let number = |reverse: bool| {
+                        list.iter()
+                            .find(|o| o.reverse_logical_channel_parameters.is_some() == reverse)
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok())
+                    };
+                    self.video_in = number(false);
+                    self.fast_video_out = number(true);
+                    if let Some(s) = self.video_mut() {
+                        s.codecs.retain(|c| video_map::same_format(c, &v.codec));
+                    }
+                    self.opened_video = true;
+                }
+                _ => self
+                    .media
+                    .streams
+                    .retain(|s| s.role != StreamRole::MainVideo),
+            }
             self.events.push_back(RoomEvent::Media(self.media.clone()));
             self.opened_ours = true;
         } else {
@@ -206,6 +279,17 @@ impl H323RoomLeg {
         self.ours = Some(ours);
         self.call.pump(now);
         Ok(())
+    }
+
+    /// The other leg agreed main video after we answered the room without it (PIN entry
+    /// answers before the cloud exists): our channel is opened by H.245 once the room's
+    /// capabilities show it receives that format, and its own channel is accepted in it.
+    pub fn add_video(&mut self, now: Instant, video: OurVideo) {
+        if let Some(ours) = self.ours.as_mut().filter(|o| o.video.is_none()) {
+            ours.video = Some(video);
+            self.opened_video = false;
+        }
+        self.pump(now);
     }
 
     /// Ends the room's call with the cause for `why`.
@@ -239,44 +323,120 @@ impl H323RoomLeg {
                     });
                 }
                 Event::H245(SessionEvent::MsdDone { .. }) => self.msd_done = true,
-                Event::H245(SessionEvent::RemoteCapabilities(_)) => self.remote_caps = true,
+                Event::H245(SessionEvent::RemoteCapabilities(tcs)) => {
+                    self.remote_caps = true;
+                    self.remote_video = media_map::remote_capabilities(&tcs).video;
+                }
                 Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
                     self.room_opens(number, &olc);
                 }
-                Event::H245(SessionEvent::ChannelOpened { ack, .. }) => {
+                Event::H245(SessionEvent::FastUpdateRequested { .. }) if self.opened_video => {
+                    self.events.push_back(RoomEvent::KeyframeRequested);
+                }
+                Event::H245(SessionEvent::FlowControl {
+                    channel,
+                    max_bit_rate_100bps,
+                }) if self
+                    .video_channel
+                    .or(self.fast_video_out)
+                    .is_some_and(|ours| channel.is_none_or(|c| c == ours)) =>
+                {
+                    let bps = max_bit_rate_100bps.map(|r| u64::from(r) * 100);
+                    self.events.push_back(RoomEvent::BitrateLimit(bps));
+                }
+                Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
-                    if let Some(s) = self.audio_mut() {
+                    let video = Some(number) == self.video_channel;
+                    // Before the room opens its own channel, the codec spoken is the one we
+                    // send (a room acknowledging ours first is no leg without a codec).
+                    let ours = self.ours.as_ref().map(|o| o.codec.clone());
+                    let stream = if video {
+                        self.video_mut()
+                    } else {
+                        self.audio_mut()
+                    };
+                    if let Some(s) = stream {
                         s.remote_rtp = rtp.or(s.remote_rtp);
                         s.remote_rtcp = rtcp.or(s.remote_rtcp);
+                        if s.codecs.is_empty() && !video {
+                            s.codecs.extend(ours);
+                        }
                     }
                     self.events.push_back(RoomEvent::Media(self.media.clone()));
                 }
                 _ => {}
             }
         }
-        // Slow start: our channel once roles and capabilities are settled.
-        if !self.opened_ours && self.msd_done && self.remote_caps {
-            if let Some(ours) = &self.ours {
-                if let Some(olc) = media_map::open_audio(&ours.codec, ours.rtcp) {
-                    self.opened_ours = self.call.session().open_channel(now, olc).is_ok();
-                }
-            }
+        // Slow start: our channels once roles and capabilities are settled.
+        if self.msd_done && self.remote_caps {
+            self.open_ours(now);
         }
         self.call.pump(now);
     }
 
-    fn audio_mut(&mut self) -> Option<&mut StreamSpec> {
-        if !self.media.has(StreamRole::Audio) {
-            self.media.streams.push(StreamSpec::new(StreamRole::Audio));
+    /// Opens our audio channel and, when the room receives the video format we pass through,
+    /// our video channel.
+    fn open_ours(&mut self, now: Instant) {
+        let Some(ours) = self.ours.clone() else {
+            return;
+        };
+        if !self.opened_ours {
+            if let Some(olc) = media_map::open_audio(&ours.codec, ours.rtcp) {
+                self.opened_ours = self.call.session().open_channel(now, olc).is_ok();
+            }
         }
-        self.media
-            .streams
-            .iter_mut()
-            .find(|s| s.role == StreamRole::Audio)
+        let Some(v) = ours.video else { return };
+        if self.opened_video || !self.opened_ours {
+            return;
+        }
+        // The room's own channel (when it opened one first) names the payload type it uses.
+        let mut codec = v.codec.clone();
+        if let Some(pt) = self
+            .media
+            .stream(StreamRole::MainVideo)
+            .and_then(|s| s.codec())
+            .map(|c| c.payload_type)
+        {
+            codec.payload_type = pt;
+        }
+        self.opened_video = true;
+        if !self
+            .remote_video
+            .iter()
+            .any(|r| video_map::same_format(r, &codec))
+        {
+            tracing::debug!("the room receives no H.264 format that passes through: no video");
+            return;
+        }
+        if let Some(olc) = media_map::open_channel(VIDEO_SESSION, &codec, v.rtcp) {
+            if let Ok(n) = self.call.session().open_channel(now, olc) {
+                self.video_channel = Some(n);
+                if let Some(s) = self.video_mut() {
+                    if s.codecs.is_empty() {
+                        s.codecs = vec![codec];
+                    }
+                }
+            }
+        }
     }
 
-    /// The room opens its channel toward us: accepted when it is audio we carry, with where
-    /// we receive.
+    fn audio_mut(&mut self) -> Option<&mut StreamSpec> {
+        self.stream_mut(StreamRole::Audio)
+    }
+
+    fn video_mut(&mut self) -> Option<&mut StreamSpec> {
+        self.stream_mut(StreamRole::MainVideo)
+    }
+
+    fn stream_mut(&mut self, role: StreamRole) -> Option<&mut StreamSpec> {
+        if !self.media.has(role) {
+            self.media.streams.push(StreamSpec::new(role));
+        }
+        self.media.streams.iter_mut().find(|s| s.role == role)
+    }
+
+    /// The room opens its channel toward us: accepted when it is audio we carry, or H.264 in
+    /// the format we pass through, with where we receive.
     fn room_opens(&mut self, number: u16, olc: &OpenLogicalChannel) {
         let Some(ours) = self.ours.clone() else {
             let _ = self
@@ -285,8 +445,8 @@ impl H323RoomLeg {
                 .reject_channel(number, roomgate_h323::h245::OlcRejectCause::Unspecified(()));
             return;
         };
-        match media_map::incoming_audio(olc) {
-            Some((codec, rtcp)) => {
+        match media_map::incoming(olc) {
+            Some((media_map::AUDIO_SESSION, codec, rtcp)) => {
                 let Ok(ack) = media_map::audio_ack(ours.rtp, ours.rtcp) else {
                     return;
                 };
@@ -297,13 +457,56 @@ impl H323RoomLeg {
                     }
                 }
             }
-            None => {
+            Some((VIDEO_SESSION, codec, rtcp))
+                if ours
+                    .video
+                    .as_ref()
+                    .is_some_and(|v| video_map::same_format(&v.codec, &codec)) =>
+            {
+                let Some(v) = ours.video else { return };
+                let Ok(ack) = media_map::channel_ack(VIDEO_SESSION, v.rtp, v.rtcp) else {
+                    return;
+                };
+                if self.call.session().accept_channel(number, ack).is_ok() {
+                    self.video_in = Some(number);
+                    if let Some(s) = self.video_mut() {
+                        s.codecs = vec![codec];
+                        s.remote_rtcp = rtcp.or(s.remote_rtcp);
+                    }
+                    self.events.push_back(RoomEvent::Media(self.media.clone()));
+                }
+            }
+            _ => {
                 let _ = self.call.session().reject_channel(
                     number,
                     roomgate_h323::h245::OlcRejectCause::DataTypeNotSupported(()),
                 );
             }
         }
+    }
+
+    /// Asks the room for an intra picture on the video it sends us (videoFastUpdatePicture),
+    /// for a keyframe request from the cloud. False when the room sends us no video.
+    pub fn request_fast_update(&mut self, now: Instant) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
+    }
+
+    /// Limits the bit rate of the video the room sends us (FlowControlCommand on its
+    /// channel), for a limit the cloud asked of what it receives; `None` lifts it. False when
+    /// the room sends us no video.
+    pub fn limit_video(&mut self, now: Instant, bitrate: Option<u64>) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        let rate = bitrate.map(|b| u32::try_from(b / 100).unwrap_or(u32::MAX));
+        self.call.session().send_flow_control(Some(channel), rate);
+        self.call.pump(now);
+        true
     }
 
     pub fn poll_event(&mut self) -> Option<RoomEvent> {

@@ -159,6 +159,7 @@ fn a_fast_start_room_is_answered_with_its_codec_and_hears_the_end_cause() {
         codec: Codec::new("PCMA", 8000, 1, 8),
         rtp: addr("127.0.0.1:7000"),
         rtcp: addr("127.0.0.1:7001"),
+        video: None,
     };
     leg.answer(t0, ours, None, 7).unwrap();
     run(t0, &mut room, &mut leg);
@@ -221,6 +222,7 @@ fn a_slow_start_room_is_offered_to_over_a_separate_h245_connection() {
         codec: Codec::new("PCMU", 8000, 1, 0),
         rtp: addr("127.0.0.1:7100"),
         rtcp: addr("127.0.0.1:7101"),
+        video: None,
     };
     let listener = TransportAddress::Ip {
         ip: [127, 0, 0, 1],

@@ -18,6 +18,7 @@ use roomgate_h323::ras::AliasAddress;
 
 use super::media_map;
 use super::room::q931_cause;
+use super::video_map::{self, VIDEO_SESSION};
 
 /// What the upstream leg tells its driver.
 #[derive(Debug, Clone)]
@@ -29,6 +30,12 @@ pub enum UpstreamEvent {
     Media(MediaSpec),
     /// A key it sent (H.245 user input or Q.931 keypad).
     Digit(char),
+    /// It asks for an intra picture of the video we send it (videoFastUpdatePicture): the
+    /// room's source must send one.
+    KeyframeRequested,
+    /// It limits the bit rate of the video we send it (FlowControlCommand on that channel or
+    /// on everything): bit/s, `None` lifting the limit.
+    BitrateLimit(Option<u64>),
     /// It ended the call (or the call failed) with this cause; `answered` tells a failure
     /// to connect from a hang-up.
     Released {
@@ -59,6 +66,15 @@ pub struct Target {
     pub our_id: String,
 }
 
+/// The main video we offer an H.323 upstream: the H.264 formats that can pass through to
+/// the room (in our order) and where we receive video.
+#[derive(Debug, Clone)]
+pub struct VideoOffer {
+    pub codecs: Vec<Codec>,
+    pub rtp: SocketAddr,
+    pub rtcp: SocketAddr,
+}
+
 /// One H.323 call toward a meeting's upstream.
 #[derive(Debug)]
 pub struct H323UpstreamLeg {
@@ -66,18 +82,30 @@ pub struct H323UpstreamLeg {
     codecs: Vec<Codec>,
     rtcp: SocketAddr,
     rtp: SocketAddr,
+    video: Option<VideoOffer>,
     media: MediaSpec,
     connected: bool,
     answered: bool,
     opened_ours: bool,
+    /// Our video channel: settled (fastStart answered, opened, or none to open), and its
+    /// number when opened over H.245.
+    opened_video: bool,
+    video_channel: Option<u16>,
+    /// Its video channel toward us, which our videoFastUpdatePicture names.
+    video_in: Option<u16>,
+    /// Our video channel toward it when fastStart opened it (our sending proposal it
+    /// accepted); over H.245 it is `video_channel`.
+    fast_video_out: Option<u16>,
     msd_done: bool,
     remote_audio: Vec<Codec>,
+    remote_video: Vec<Codec>,
     ended: bool,
     events: VecDeque<UpstreamEvent>,
 }
 
 impl H323UpstreamLeg {
-    /// A Setup to `target`, proposing `codecs` (in our order) to be received at `rtp`/`rtcp`.
+    /// A Setup to `target`, proposing `codecs` (in our order) to be received at `rtp`/`rtcp`,
+    /// and `video` when the room has video to pass through.
     pub fn place(
         now: Instant,
         target: &Target,
@@ -85,7 +113,19 @@ impl H323UpstreamLeg {
         codecs: Vec<Codec>,
         rtp: SocketAddr,
         rtcp: SocketAddr,
+        video: Option<VideoOffer>,
     ) -> Result<Self, roomgate_h323::call::CallError> {
+        let mut fast_start = media_map::propose(&codecs, rtp, rtcp, 1);
+        if let Some(v) = &video {
+            let next = u32::try_from(fast_start.len()).unwrap_or(0) + 1;
+            fast_start.extend(media_map::propose_in(
+                VIDEO_SESSION,
+                &v.codecs,
+                v.rtp,
+                v.rtcp,
+                next,
+            ));
+        }
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         let dial = Dial {
             call_reference: (ids.call_reference & 0x7fff).max(1),
@@ -99,25 +139,32 @@ impl H323UpstreamLeg {
             called_number: digits(&target.alias).then(|| target.alias.clone()),
             source: vec![AliasAddress::H323Id(target.our_id.clone())],
             calling_number: target.calling_number.clone().filter(|n| digits(n)),
-            fast_start: media_map::propose(&codecs, rtp, rtcp, 1),
+            fast_start,
             ..Dial::default()
         };
         let mut call =
             H323Call::outgoing(now, CallConfig::default(), SessionConfig::default(), &dial)?;
-        let caps =
-            media_map::capabilities(&codecs).map_err(roomgate_h323::call::CallError::from)?;
+        let video_codecs: &[Codec] = video.as_ref().map_or(&[], |v| &v.codecs);
+        let caps = media_map::capabilities_with_video(&codecs, video_codecs)
+            .map_err(roomgate_h323::call::CallError::from)?;
         call.start_h245(now, caps, ids.msd_random);
         Ok(H323UpstreamLeg {
             call,
             codecs,
             rtp,
             rtcp,
+            opened_video: video.is_none(),
+            video,
             media: MediaSpec::default(),
             connected: false,
             answered: false,
             opened_ours: false,
+            video_channel: None,
+            video_in: None,
+            fast_video_out: None,
             msd_done: false,
             remote_audio: Vec::new(),
+            remote_video: Vec::new(),
             ended: false,
             events: VecDeque::new(),
         })
@@ -157,22 +204,21 @@ impl H323UpstreamLeg {
 
     /// The audio stream, made when first needed.
     fn audio_mut(&mut self) -> &mut StreamSpec {
-        let at = match self
-            .media
-            .streams
-            .iter()
-            .position(|s| s.role == StreamRole::Audio)
-        {
+        self.stream_mut(StreamRole::Audio)
+    }
+
+    fn stream_mut(&mut self, role: StreamRole) -> &mut StreamSpec {
+        let at = match self.media.streams.iter().position(|s| s.role == role) {
             Some(i) => i,
             None => {
-                self.media.streams.push(StreamSpec::new(StreamRole::Audio));
+                self.media.streams.push(StreamSpec::new(role));
                 self.media.streams.len() - 1
             }
         };
         // `at` is in bounds: found above or just pushed.
         match self.media.streams.get_mut(at) {
             Some(s) => s,
-            None => unreachable!("audio stream index"),
+            None => unreachable!("stream index"),
         }
     }
 
@@ -196,6 +242,45 @@ impl H323UpstreamLeg {
                         a.remote_rtp = to;
                         a.remote_rtcp = rtcp;
                         self.opened_ours = true;
+                        self.opened_video = true;
+                    }
+                    // Only a format we proposed (one that passes through to the room).
+                    let video = media_map::accepted_in(&list, VIDEO_SESSION).filter(|(c, ..)| {
+                        self.video
+                            .as_ref()
+                            .is_some_and(|v| v.codecs.iter().any(|o| video_map::same_format(o, c)))
+                    });
+                    if let Some((codec, to, rtcp)) = video {
+                        // Our receive proposal it accepted (reverse parameters) is its
+                        // channel toward us.
+                        self.video_in = list
+                            .iter()
+                            .filter(|o| o.reverse_logical_channel_parameters.is_some())
+                            .find(|o| {
+                                o.reverse_logical_channel_parameters
+                                    .as_deref()
+                                    .is_some_and(|r| {
+                                        matches!(
+                                            r.data_type,
+                                            roomgate_h323::h245::DataType::VideoData(_)
+                                        )
+                                    })
+                            })
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
+                        self.fast_video_out = list
+                            .iter()
+                            .find(|o| {
+                                o.reverse_logical_channel_parameters.is_none()
+                                    && matches!(
+                                        o.forward_logical_channel_parameters.data_type,
+                                        roomgate_h323::h245::DataType::VideoData(_)
+                                    )
+                            })
+                            .and_then(|o| u16::try_from(o.forward_logical_channel_number).ok());
+                        let v = self.stream_mut(StreamRole::MainVideo);
+                        v.codecs = vec![codec];
+                        v.remote_rtp = to;
+                        v.remote_rtcp = rtcp;
                     }
                 }
                 Event::Call(CallEvent::Connected) => self.connected = true,
@@ -220,32 +305,36 @@ impl H323UpstreamLeg {
                 }
                 Event::H245(SessionEvent::MsdDone { .. }) => self.msd_done = true,
                 Event::H245(SessionEvent::RemoteCapabilities(tcs)) => {
-                    self.remote_audio = media_map::remote_capabilities(&tcs).audio;
+                    let remote = media_map::remote_capabilities(&tcs);
+                    self.remote_audio = remote.audio;
+                    self.remote_video = remote.video;
                 }
                 Event::H245(SessionEvent::ChannelRequested { number, olc }) => {
-                    match media_map::incoming_audio(&olc) {
-                        Some((codec, rtcp)) if self.codecs.iter().any(|c| c.name == codec.name) => {
-                            if let Ok(ack) = media_map::audio_ack(self.rtp, self.rtcp) {
-                                if self.call.session().accept_channel(number, ack).is_ok() {
-                                    let a = self.audio_mut();
-                                    if a.codecs.is_empty() {
-                                        a.codecs = vec![codec];
-                                    }
-                                    a.remote_rtcp = rtcp.or(a.remote_rtcp);
-                                }
-                            }
-                        }
-                        _ => {
-                            let _ = self
-                                .call
-                                .session()
-                                .reject_channel(number, OlcRejectCause::DataTypeNotSupported(()));
-                        }
-                    }
+                    self.far_end_opens(number, &olc);
                 }
-                Event::H245(SessionEvent::ChannelOpened { ack, .. }) => {
+                Event::H245(SessionEvent::FastUpdateRequested { .. })
+                    if self.media.has(StreamRole::MainVideo) =>
+                {
+                    self.events.push_back(UpstreamEvent::KeyframeRequested);
+                }
+                Event::H245(SessionEvent::FlowControl {
+                    channel,
+                    max_bit_rate_100bps,
+                }) if self
+                    .video_channel
+                    .or(self.fast_video_out)
+                    .is_some_and(|ours| channel.is_none_or(|c| c == ours)) =>
+                {
+                    let bps = max_bit_rate_100bps.map(|r| u64::from(r) * 100);
+                    self.events.push_back(UpstreamEvent::BitrateLimit(bps));
+                }
+                Event::H245(SessionEvent::ChannelOpened { number, ack }) => {
                     let (rtp, rtcp) = media_map::ack_addresses(&ack);
-                    let a = self.audio_mut();
+                    let a = if Some(number) == self.video_channel {
+                        self.stream_mut(StreamRole::MainVideo)
+                    } else {
+                        self.audio_mut()
+                    };
                     a.remote_rtp = rtp.or(a.remote_rtp);
                     a.remote_rtcp = rtcp.or(a.remote_rtcp);
                     if self.answered {
@@ -273,11 +362,125 @@ impl H323UpstreamLeg {
                 }
             }
         }
+        if self.opened_ours && !self.opened_video && self.msd_done {
+            self.open_video(now);
+        }
         if self.connected && !self.answered && !self.ended && self.media_known() {
             self.answered = true;
             self.events
                 .push_back(UpstreamEvent::Answered(self.media.clone()));
         }
         self.call.pump(now);
+    }
+
+    /// Asks the far end for an intra picture on the video it sends us
+    /// (videoFastUpdatePicture), for a keyframe request from the room. False when it sends us
+    /// no video.
+    pub fn request_fast_update(&mut self, now: Instant) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        self.call.session().request_fast_update(channel);
+        self.call.pump(now);
+        true
+    }
+
+    /// Limits the bit rate of the video the far end sends us (FlowControlCommand on its
+    /// channel), for a limit the room asked of what it receives; `None` lifts it. False when
+    /// it sends us no video.
+    pub fn limit_video(&mut self, now: Instant, bitrate: Option<u64>) -> bool {
+        let Some(channel) = self.video_in else {
+            return false;
+        };
+        let rate = bitrate.map(|b| u32::try_from(b / 100).unwrap_or(u32::MAX));
+        self.call.session().send_flow_control(Some(channel), rate);
+        self.call.pump(now);
+        true
+    }
+
+    /// The far end opens a channel toward us (slow start): audio in one of our codecs, or
+    /// H.264 in a format we proposed, is accepted with where we receive; anything else is
+    /// refused (never transcoded).
+    fn far_end_opens(&mut self, number: u16, olc: &roomgate_h323::h245::OpenLogicalChannel) {
+        match media_map::incoming(olc) {
+            Some((media_map::AUDIO_SESSION, codec, rtcp))
+                if self.codecs.iter().any(|c| c.name == codec.name) =>
+            {
+                if let Ok(ack) = media_map::audio_ack(self.rtp, self.rtcp) {
+                    if self.call.session().accept_channel(number, ack).is_ok() {
+                        let a = self.audio_mut();
+                        if a.codecs.is_empty() {
+                            a.codecs = vec![codec];
+                        }
+                        a.remote_rtcp = rtcp.or(a.remote_rtcp);
+                    }
+                }
+            }
+            Some((VIDEO_SESSION, codec, rtcp)) => {
+                let Some(v) = self
+                    .video
+                    .as_ref()
+                    .filter(|v| v.codecs.iter().any(|o| video_map::same_format(o, &codec)))
+                    .cloned()
+                else {
+                    let _ = self
+                        .call
+                        .session()
+                        .reject_channel(number, OlcRejectCause::DataTypeNotSupported(()));
+                    return;
+                };
+                if let Ok(ack) = media_map::channel_ack(VIDEO_SESSION, v.rtp, v.rtcp) {
+                    if self.call.session().accept_channel(number, ack).is_ok() {
+                        self.video_in = Some(number);
+                        let s = self.stream_mut(StreamRole::MainVideo);
+                        if s.codecs.is_empty() {
+                            s.codecs = vec![codec];
+                        }
+                        s.remote_rtcp = rtcp.or(s.remote_rtcp);
+                    }
+                }
+            }
+            _ => {
+                let _ = self
+                    .call
+                    .session()
+                    .reject_channel(number, OlcRejectCause::DataTypeNotSupported(()));
+            }
+        }
+    }
+
+    /// Slow start: our video channel in the first of our formats the far end receives (the
+    /// profile and mode of its own channel when it opened one first), if any.
+    fn open_video(&mut self, now: Instant) {
+        self.opened_video = true;
+        let Some(v) = self.video.clone() else { return };
+        let theirs = self
+            .media
+            .stream(StreamRole::MainVideo)
+            .and_then(|s| s.codec())
+            .cloned();
+        let codec = v
+            .codecs
+            .iter()
+            .filter(|c| theirs.as_ref().is_none_or(|t| video_map::same_format(c, t)))
+            .find(|c| {
+                self.remote_video
+                    .iter()
+                    .any(|r| video_map::same_format(r, c))
+            })
+            .cloned();
+        let Some(codec) = codec else {
+            tracing::debug!("the upstream receives none of our H.264 formats: no video");
+            return;
+        };
+        if let Some(olc) = media_map::open_channel(VIDEO_SESSION, &codec, v.rtcp) {
+            if let Ok(n) = self.call.session().open_channel(now, olc) {
+                self.video_channel = Some(n);
+                let s = self.stream_mut(StreamRole::MainVideo);
+                if s.codecs.is_empty() {
+                    s.codecs = vec![codec];
+                }
+            }
+        }
     }
 }

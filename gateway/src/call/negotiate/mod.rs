@@ -22,7 +22,10 @@ pub use roomgate_core::{pin_streams, reserve_streams, AudioPath, BridgeError};
 mod video;
 
 use video::same_format;
-pub use video::{agreed_video, bridge_streams, video_compatible, video_for_offer};
+pub use video::{
+    agreed_video, bridge_streams, neutral_codecs, video_compatible, video_for_offer,
+    video_for_proposals,
+};
 
 use super::sdes::{self, srtp_suite, Unusable};
 use roomgate_sip::sdp::offer_answer::{

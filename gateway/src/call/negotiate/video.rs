@@ -102,7 +102,26 @@ fn offered_h264(room: &SessionDescription) -> Vec<(u8, H264Params)> {
 /// profile and mode; then the room's other formats in its order, in its own profile. A room
 /// that made no offer, or offered no usable H.264, gets ours by policy.
 pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
-    let offered = room.map(offered_h264).unwrap_or_default();
+    video_for(room.map(offered_h264).unwrap_or_default())
+}
+
+/// [`video_for_offer`] for an H.323 room: the H.264 formats of its fastStart proposals
+/// (`room`, its offer as media; none for a slow-start room, which gets ours by policy).
+pub fn video_for_proposals(room: Option<&MediaSpec>) -> Vec<LocalCodec> {
+    let offered = room
+        .and_then(|m| m.stream(StreamRole::MainVideo))
+        .map(|s| {
+            s.codecs
+                .iter()
+                .filter_map(|c| Some((c.payload_type, h264_of(c)??)))
+                .collect()
+        })
+        .unwrap_or_default();
+    video_for(offered)
+}
+
+/// Our video codecs for the room's H.264 formats `offered` (see [`video_for_offer`]).
+fn video_for(offered: Vec<(u8, H264Params)>) -> Vec<LocalCodec> {
     if offered.is_empty() {
         return video_codecs();
     }
@@ -155,6 +174,26 @@ pub fn video_for_offer(room: Option<&SessionDescription>) -> Vec<LocalCodec> {
     out.into_iter().map(|(c, _)| c).collect()
 }
 
+/// Our video codecs for the room (from [`video_for_offer`] or [`video_for_proposals`]) as
+/// neutral codecs, for an H.323 upstream: the same pass-through rule whatever protocol the
+/// upstream speaks.
+pub fn neutral_codecs(codecs: Vec<LocalCodec>) -> Vec<Codec> {
+    codecs
+        .into_iter()
+        .map(|c| {
+            let mut out = Codec::new(&c.encoding_name, c.clock_rate, 1, c.payload_type);
+            out.params = c
+                .fmtp
+                .iter()
+                .flat_map(|f| f.split(';'))
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .collect();
+            out
+        })
+        .collect()
+}
+
 /// The H.264 parameters of a leg's main video, when it has H.264 (None when its
 /// parameters are invalid: such a stream never passes).
 fn video_params(leg: &MediaSpec) -> Option<Option<H264Params>> {
@@ -184,7 +223,10 @@ pub fn video_compatible(a: &MediaSpec, b: &MediaSpec) -> bool {
 }
 
 /// Relay streams for the room leg and the upstream leg (see [`roomgate_core::bridge_streams`]);
-/// main video only when [`video_compatible`], else it is left out of the relay.
+/// main video only when [`video_compatible`]. Otherwise, while either leg has video, the
+/// video stream stays blank (no destination either way: nothing crosses) rather than gone:
+/// its ports were announced already, and an H.323 leg may still open video over H.245 once
+/// the other leg agrees one, on the ports it was told.
 pub fn bridge_streams(
     room: &MediaSpec,
     cloud: &MediaSpec,
@@ -197,5 +239,14 @@ pub fn bridge_streams(
         m.streams.retain(|s| s.role != StreamRole::MainVideo);
         m
     };
-    roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))
+    let (mut streams, path) =
+        roomgate_core::bridge_streams(&without_video(room), &without_video(cloud))?;
+    if room.has(StreamRole::MainVideo) || cloud.has(StreamRole::MainVideo) {
+        streams.extend(
+            super::reserve_streams(true)
+                .into_iter()
+                .filter(|s| s.kind == StreamKind::Video),
+        );
+    }
+    Ok((streams, path))
 }

@@ -29,35 +29,57 @@ use crate::transport::ConnId;
 const ROOM_H323: &str = "192.0.2.30:41720";
 const ROOM_MEDIA: &str = "192.0.2.30:6000";
 const ROOM_MEDIA_RTCP: &str = "192.0.2.30:6001";
+/// Where the room receives main video (when it proposes some).
+pub(super) const ROOM_VIDEO: &str = "192.0.2.30:6002";
+const ROOM_VIDEO_RTCP: &str = "192.0.2.30:6003";
 
 /// The H.323 MCU of meeting [`MCU_MEETING`] and its media.
 pub(super) const MCU_H323: &str = "203.0.113.40:1720";
 const MCU_MEDIA: &str = "203.0.113.40:7000";
+/// Where the MCU receives main video.
+pub(super) const MCU_VIDEO: &str = "203.0.113.40:7002";
 /// A meeting whose upstream is the H.323 MCU.
 pub(super) const MCU_MEETING: &str = "5005";
 
-/// The MCU's answer to the gateway's Setup: fastStart accepted in PCMU, or a release.
+/// The MCU's answer to the gateway's Setup: fastStart accepted in PCMU (and H.264 in the
+/// format of `video`, when the MCU has video), or a release.
 fn mcu_answers(
     now: std::time::Instant,
     call: &mut H323Call,
     setup: &roomgate_h323::call::IncomingSetup,
     refuses: Option<u8>,
+    video: Option<&Codec>,
 ) {
     if let Some(c) = refuses {
         call.call().release(c);
         return;
     }
-    let caps = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let caps = media_map::capabilities_with_video(
+        &[Codec::new("PCMU", 8000, 1, 0)],
+        video.map(std::slice::from_ref).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     call.start_h245(now, caps, 0x0065_4321);
     let pcmu = Codec::new("PCMU", 8000, 1, 0);
-    let answer = media_map::accept(
+    let mut answer = media_map::accept(
         &setup.fast_start,
         &pcmu,
         addr(MCU_MEDIA),
         addr("203.0.113.40:7001"),
     )
     .unwrap_or_else(|| panic!("no PCMU proposal in {:?}", setup.fast_start));
+    if let Some(v) = video {
+        answer.extend(
+            media_map::accept_in(
+                &setup.fast_start,
+                crate::call::h323_leg::video_map::VIDEO_SESSION,
+                v,
+                addr(MCU_VIDEO),
+                addr("203.0.113.40:7003"),
+            )
+            .unwrap_or_default(),
+        );
+    }
     call.call()
         .alert(Some(&answer))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -99,6 +121,8 @@ pub(crate) struct Rooms {
     pub ras: Vec<(std::net::SocketAddr, Vec<u8>)>,
     /// Where the gateway dialled its H.323 upstreams (host, port).
     pub dialled: Vec<(String, u16)>,
+    /// The MCU's main video: fastStart proposals in this H.264 format are accepted.
+    pub mcu_video: Option<Codec>,
     next_conn: u64,
 }
 
@@ -116,6 +140,8 @@ pub(crate) struct RoomDial<'a> {
     pub fast_start: bool,
     pub tunnelling: bool,
     pub from: &'a str,
+    /// H.264 formats it proposes by fastStart and announces in its capabilities.
+    pub video: Vec<Codec>,
 }
 
 impl RoomDial<'_> {
@@ -125,6 +151,7 @@ impl RoomDial<'_> {
             fast_start: true,
             tunnelling: true,
             from: ROOM_H323,
+            video: Vec::new(),
         }
     }
 }
@@ -159,7 +186,7 @@ impl World {
             source: vec![AliasAddress::H323Id("Boardroom".into())],
             calling_number: Some("5551234".into()),
             fast_start: if dial.fast_start {
-                media_map::propose(
+                let mut p = media_map::propose(
                     &[
                         Codec::new("PCMU", 8000, 1, 0),
                         Codec::new("PCMA", 8000, 1, 8),
@@ -167,7 +194,15 @@ impl World {
                     addr(ROOM_MEDIA),
                     addr(ROOM_MEDIA_RTCP),
                     1,
-                )
+                );
+                p.extend(media_map::propose_in(
+                    crate::call::h323_leg::video_map::VIDEO_SESSION,
+                    &dial.video,
+                    addr(ROOM_VIDEO),
+                    addr(ROOM_VIDEO_RTCP),
+                    5,
+                ));
+                p
             } else {
                 Vec::new()
             },
@@ -175,8 +210,9 @@ impl World {
         };
         let mut call = H323Call::outgoing(self.now, config, SessionConfig::default(), &d)
             .unwrap_or_else(|e| panic!("room Setup: {e}"));
-        let caps = media_map::capabilities(&[Codec::new("PCMU", 8000, 1, 0)])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let caps =
+            media_map::capabilities_with_video(&[Codec::new("PCMU", 8000, 1, 0)], &dial.video)
+                .unwrap_or_else(|e| panic!("{e}"));
         call.start_h245(self.now, caps, 0x0012_3456);
         self.h323.rooms.insert(
             conn,
@@ -300,7 +336,8 @@ impl World {
             room.call.pump(now);
             while let Some(e) = room.call.poll_event() {
                 if let (true, Event::Call(CallEvent::Setup(s))) = (room.mcu, &e) {
-                    mcu_answers(now, &mut room.call, s, self.h323.mcu_refuses);
+                    let video = self.h323.mcu_video.as_ref();
+                    mcu_answers(now, &mut room.call, s, self.h323.mcu_refuses, video);
                 }
                 room.events.push(e);
             }
@@ -347,6 +384,16 @@ impl World {
         room.call.h245_connected(now);
         self.h323.h245_of.insert(h245, conn);
         self.h323_input(conn, H323Input::H245Opened { h245 });
+    }
+
+    /// The connection of the call the gateway placed to the H.323 MCU.
+    pub fn mcu_conn(&self) -> ConnId {
+        self.h323
+            .rooms
+            .iter()
+            .find(|(_, r)| r.mcu)
+            .map(|(c, _)| *c)
+            .unwrap_or_else(|| panic!("no MCU call"))
     }
 
     /// The room's call events so far that match.

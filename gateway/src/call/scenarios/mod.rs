@@ -12,6 +12,8 @@
 mod dialog;
 mod gatekeeper;
 mod h323;
+mod h323_video;
+mod h323_video_control;
 mod identity;
 mod media;
 mod meeting_id;
@@ -297,7 +299,7 @@ impl World {
     }
 
     /// Runs everything due now until nothing moves.
-    fn settle(&mut self) {
+    pub(super) fn settle(&mut self) {
         for _ in 0..MAX_STEPS {
             if !self.step() {
                 return;
