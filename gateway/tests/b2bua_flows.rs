@@ -83,7 +83,7 @@ fn an_untrusted_cloud_gets_no_asserted_identity() {
 fn bridged_and_hung_up(cloud_scenario: &str, trusted: &[&str]) {
     let cloud_port = free_port();
     let cloud = Sipp::uas(cloud_scenario, cloud_port)
-        .args(&["-m", "3", "-mp", &free_port().to_string()])
+        .args(&["-m", "3", "-mp", &common::sipp_media_port().to_string()])
         .spawn();
     let gw = Gateway::start(
         &[("2000", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
@@ -100,7 +100,7 @@ fn bridged_and_hung_up(cloud_scenario: &str, trusted: &[&str]) {
             "-d",
             "300",
             "-mp",
-            &free_port().to_string(),
+            &common::sipp_media_port().to_string(),
         ])
         .run(LIMIT);
     let cloud = cloud.wait(LIMIT);
@@ -238,7 +238,14 @@ fn unknown_meetings_bad_sdp_and_refused_media_get_their_statuses() {
 fn cloud_hangup_reaches_the_room() {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_hangs_up.xml", cloud_port)
-        .args(&["-m", "1", "-d", "500", "-mp", &free_port().to_string()])
+        .args(&[
+            "-m",
+            "1",
+            "-d",
+            "500",
+            "-mp",
+            &common::sipp_media_port().to_string(),
+        ])
         .spawn();
     let gw = Gateway::start(
         &[("2005", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
@@ -309,7 +316,7 @@ fn in_dialog(
 fn room_hold_is_answered_locally_and_mirrored_to_the_cloud() {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_hold.xml", cloud_port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", "1", "-mp", &common::sipp_media_port().to_string()])
         .spawn();
     let gw = Gateway::start(
         &[("2006", format!("sip:meeting@127.0.0.1:{cloud_port}"))],
@@ -424,7 +431,7 @@ fn above_max_calls_invites_get_503_with_retry_after() {
 fn upstream_digest_credentials_are_sent_after_a_challenge() {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_digest.xml", cloud_port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", "1", "-mp", &common::sipp_media_port().to_string()])
         .spawn();
     let mut routes = HashMap::new();
     routes.insert(
@@ -484,7 +491,14 @@ fn upstream_digest_credentials_are_sent_after_a_challenge() {
 fn delayed_offer_room_gets_our_offer_and_answers_in_the_ack() {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_hangs_up.xml", cloud_port)
-        .args(&["-m", "1", "-d", "2500", "-mp", &free_port().to_string()])
+        .args(&[
+            "-m",
+            "1",
+            "-d",
+            "2500",
+            "-mp",
+            &common::sipp_media_port().to_string(),
+        ])
         .spawn();
     let gw = Gateway::start(
         &[("2009", format!("sip:meeting@127.0.0.1:{cloud_port}"))],

@@ -175,7 +175,7 @@ fn a_call_through_kamailio_has_its_media_relayed_by_roomgate_over_ng() {
     let _kamailio = start_kamailio(&dir, proxy, ng);
 
     let uas_port = free_port();
-    let (uac_media, uas_media) = (free_port(), free_port());
+    let (uac_media, uas_media) = (common::sipp_media_port(), common::sipp_media_port());
     let callee = Sipp::uas("ng_uas.xml", uas_port)
         .args(&["-m", "1", "-mp", &uas_media.to_string(), "-rtp_echo"])
         .spawn();

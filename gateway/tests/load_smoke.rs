@@ -91,7 +91,7 @@ fn run_calls(server: &Server, uas_port: u16, rate: u32, calls: u32) {
             "-d",
             "1000",
             "-mp",
-            &free_port().to_string(),
+            &common::sipp_media_port().to_string(),
         ])
         .no_trace_msg()
         .run(Duration::from_secs(60));

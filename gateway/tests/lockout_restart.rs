@@ -21,8 +21,7 @@ use std::time::Duration;
 
 use common::pin::{keys, room_scenario, RoomEnd, RoomStep};
 use common::{
-    ack_for, free_port, header, loopback, status_of, unique, ServeOptions, Server, Sipp, TempDir,
-    UdpPeer,
+    ack_for, header, loopback, status_of, unique, ServeOptions, Server, Sipp, TempDir, UdpPeer,
 };
 
 const LIMIT: Duration = Duration::from_secs(60);
@@ -47,7 +46,14 @@ fn room_call(server: &Server, ip: IpAddr, meeting: &str, steps: &[RoomStep]) {
     let scenario = room_scenario(&dir, "room.xml", steps, RoomEnd::HangUp);
     let run = Sipp::new(scenario.to_str().unwrap(), server.udp)
         .ip(ip)
-        .args(&["-s", meeting, "-m", "1", "-mp", &free_port().to_string()])
+        .args(&[
+            "-s",
+            meeting,
+            "-m",
+            "1",
+            "-mp",
+            &common::sipp_media_port().to_string(),
+        ])
         .run(LIMIT);
     run.assert_success();
 }

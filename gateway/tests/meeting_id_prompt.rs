@@ -39,7 +39,7 @@ fn gateway(meetings: &[(&str, MeetingRoute)]) -> Gateway {
 fn cloud() -> (common::RunningSipp, String) {
     let port = free_port();
     let sipp = Sipp::uas("cloud_uas.xml", port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", "1", "-mp", &common::sipp_media_port().to_string()])
         .spawn();
     (sipp, format!("sip:meeting@127.0.0.1:{port}"))
 }
@@ -61,7 +61,7 @@ fn sipp_dialling_the_bare_address_enters_the_meeting_id_by_rfc4733_and_joins() {
     assert!(xml.contains("sip:[service]@"));
     std::fs::write(&scenario, xml.replace("sip:[service]@", "sip:")).unwrap();
     let room = Sipp::new(scenario.to_str().unwrap(), gw.udp)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", "1", "-mp", &common::sipp_media_port().to_string()])
         .run(LIMIT);
     let cloud = cloud.wait(LIMIT);
     room.assert_success();

@@ -72,7 +72,14 @@ fn brute_force_alternating_between_two_nodes_is_stopped_after_the_same_number_of
         .map(|i| {
             Sipp::new(scenario.to_str().unwrap(), nodes[i % 2].udp)
                 .ip(loopback(10 + i as u8))
-                .args(&["-s", "4000", "-m", "1", "-mp", &free_port().to_string()])
+                .args(&[
+                    "-s",
+                    "4000",
+                    "-m",
+                    "1",
+                    "-mp",
+                    &common::sipp_media_port().to_string(),
+                ])
                 .spawn()
         })
         .collect();
@@ -122,7 +129,7 @@ fn redis_gone_fails_closed_and_bridged_calls_carry_on() {
     open.srtp = SrtpMode::Off;
     meetings.put_meeting(&open).unwrap();
     let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
-        .args(&["-m", "1", "-mp", &free_port().to_string()])
+        .args(&["-m", "1", "-mp", &common::sipp_media_port().to_string()])
         .spawn();
     // cloud_uas.xml checks the asserted identity, given only to trusted upstreams.
     let node = Gateway::start_cluster(&redis.url(), PREFIX, |c| {

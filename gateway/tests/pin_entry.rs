@@ -53,7 +53,7 @@ fn room(gw: &Gateway, dir: &TempDir, dialled: &str, steps: &[RoomStep], end: Roo
         "-m",
         "1",
         "-mp",
-        &free_port().to_string(),
+        &common::sipp_media_port().to_string(),
     ])
 }
 
@@ -93,7 +93,12 @@ fn security_log(gw: &Gateway) -> String {
 fn with_cloud(id: &str, calls: u32) -> (common::RunningSipp, Gateway) {
     let cloud_port = free_port();
     let cloud = Sipp::uas("cloud_uas.xml", cloud_port)
-        .args(&["-m", &calls.to_string(), "-mp", &free_port().to_string()])
+        .args(&[
+            "-m",
+            &calls.to_string(),
+            "-mp",
+            &common::sipp_media_port().to_string(),
+        ])
         .spawn();
     let gw = gateway(
         &[(

@@ -50,11 +50,6 @@ fn overload_refused(server: &Server) -> Option<u64> {
         .ok()
 }
 
-/// A base for sipp's `-mp`: it binds audio and video RTP and RTCP there, four ports in all.
-fn sipp_media_port() -> u16 {
-    common::free_media_range(2).0
-}
-
 /// The Retrans column of the final scenario screen for a message sipp sent.
 fn sent_retransmissions(run: &common::SippRun, what: &str) -> u64 {
     let screen = run
@@ -87,7 +82,7 @@ fn burst_past_calls_in_setup_gets_503_accepted_calls_complete_and_bye_is_served(
     // One call established before the burst; it hangs up (BYE) while the burst runs.
     let mut established = Sipp::new("overload_uac.xml", server.udp)
         .args(&["-s", "5000", "-m", "1", "-d", "3000"])
-        .args(&["-mp", &sipp_media_port().to_string()])
+        .args(&["-mp", &common::sipp_media_port().to_string()])
         .spawn();
     std::thread::sleep(CLOUD_ANSWER + Duration::from_millis(500));
 
@@ -95,7 +90,7 @@ fn burst_past_calls_in_setup_gets_503_accepted_calls_complete_and_bye_is_served(
     let mut burst = Sipp::new("overload_uac.xml", server.udp)
         .args(&["-s", "5000", "-m", &BURST_CALLS.to_string()])
         .args(&["-r", &BURST_RATE.to_string(), "-d", "500"])
-        .args(&["-mp", &sipp_media_port().to_string()])
+        .args(&["-mp", &common::sipp_media_port().to_string()])
         .no_trace_msg()
         .spawn();
     assert!(

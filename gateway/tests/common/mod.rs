@@ -851,6 +851,21 @@ pub fn free_media_range(pairs: u16) -> (u16, u16) {
     panic!("no free media port range");
 }
 
+/// A base port for sipp's `-mp`: sipp binds it and the next three (audio and video RTP and
+/// RTCP), so one free port is not enough — a taken `+2` kills sipp at start ("Unable to bind
+/// video RTP socket"). Four free ports below the ephemeral range.
+pub fn sipp_media_port() -> u16 {
+    for _ in 0..100 {
+        let (base, last) = free_media_range(2);
+        let mut taken = HANDED_OUT.lock().unwrap_or_else(|p| p.into_inner());
+        if !(base..=last).any(|p| taken.contains(&p)) {
+            taken.extend(base..=last);
+            return base;
+        }
+    }
+    panic!("no free port range for sipp's media");
+}
+
 /// Waits (at most `limit`) until `f` is true, polling every 50 ms; false when it never was.
 pub fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;
