@@ -171,6 +171,9 @@ pub fn set_up(
             Value::List(vec![text("origin"), text("session-connection")]),
         ),
         ("ICE", text("remove")),
+        // rtpengine leaves base64 padding off SDES keys unless asked (RFC 4568 is read
+        // both ways); our SDP parser accepts only canonical padded keys.
+        ("SDES", Value::List(vec![text("pad")])),
     ])?;
     let (b_to, to_b) = relay_sdp(&offer, relay, &call_id)?;
     let (b_line, b_recv) = match &suites {
@@ -206,6 +209,9 @@ pub fn set_up(
             Value::List(vec![text("origin"), text("session-connection")]),
         ),
         ("ICE", text("remove")),
+        // rtpengine leaves base64 padding off SDES keys unless asked (RFC 4568 is read
+        // both ways); our SDP parser accepts only canonical padded keys.
+        ("SDES", Value::List(vec![text("pad")])),
     ])?;
     let (a_to, to_a) = relay_sdp(&answer, relay, &call_id)?;
     let keys = match (suites, a_line, b_line, b_recv) {
@@ -235,6 +241,8 @@ pub fn delete(ng: &mut NgClient, call_id: &str) -> bool {
     ng.request(vec![
         ("command", text("delete")),
         ("call-id", text(call_id)),
+        // rtpengine otherwise keeps a deleted call (and its ports) for 30 s.
+        ("delete-delay", Value::Int(0)),
     ])
     .is_ok()
 }
