@@ -179,6 +179,9 @@ fn bench_relay(plan: roomgate::bench_relay::Plan, sweep: bool, json: bool) -> Ex
                     };
                     let _ = writeln!(out, "best {}", line(s.best));
                     let _ = writeln!(out, "overload {}", line(s.overload));
+                    if let Some(why) = &s.stopped {
+                        let _ = writeln!(out, "stopped early at {why}");
+                    }
                 }
                 let corrupted = s
                     .steps

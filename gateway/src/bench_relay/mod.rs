@@ -350,6 +350,8 @@ pub struct Sweep {
     pub best: Option<usize>,
     /// Index in `steps` of the failing step with the fewest calls above `best`.
     pub overload: Option<usize>,
+    /// Why the sweep ended early: a step that could not be run, and its calls.
+    pub stopped: Option<String>,
 }
 
 /// The number of calls to try next, or `None` when the bracket is narrow enough.
@@ -382,6 +384,7 @@ pub fn sweep(plan: &Plan, mut on_step: impl FnMut(&Step)) -> Result<Sweep, Bench
             Err(e) if out.steps.is_empty() => return Err(e),
             Err(e) => {
                 tracing::warn!(error = %e, calls, "sweep step failed to run; stopping");
+                out.stopped = Some(format!("{calls} calls: {e}"));
                 break;
             }
         };

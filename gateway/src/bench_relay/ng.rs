@@ -35,7 +35,9 @@ impl NgClient {
         Ok(NgClient {
             socket,
             to,
-            prefix: format!("rgb{}", std::process::id()),
+            // Relays cache answers by cookie (rtpengine for 30 s): a later client of the same
+            // process must never reuse an earlier one's cookies.
+            prefix: format!("rgb{:016x}", rand::random::<u64>()),
             n: 0,
             buf: vec![0u8; MAX_ANSWER],
         })
@@ -44,8 +46,7 @@ impl NgClient {
     /// Sends one request (a dictionary of `entries`) and returns the answer's dictionary,
     /// which must say `result` `ok` (or `pong`).
     pub fn request(&mut self, entries: Vec<(&str, Value)>) -> Result<Value, BenchError> {
-        self.n += 1;
-        let cookie = format!("{}_{}", self.prefix, self.n);
+        let cookie = self.next_cookie();
         let command = entries
             .iter()
             .find(|(k, _)| *k == "command")
@@ -69,6 +70,11 @@ impl NgClient {
             }
         }
         Err(BenchError::NgTimeout(command))
+    }
+
+    fn next_cookie(&mut self) -> String {
+        self.n += 1;
+        format!("{}_{}", self.prefix, self.n)
     }
 
     /// The answer carrying `cookie`, or `None` after [`ATTEMPT_TIMEOUT`]; answers to earlier
@@ -149,4 +155,25 @@ pub fn printable(s: &str) -> String {
 
 pub fn text(v: &str) -> Value {
     Value::bytes(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_two_clients_share_a_cookie() {
+        // rtpengine answers a known cookie from its cache: a sweep's second step, with a
+        // client of its own, once got the first step's answers to its offers.
+        let to: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let (mut a, mut b) = (NgClient::new(to).unwrap(), NgClient::new(to).unwrap());
+        let first: Vec<String> = (0..3).map(|_| a.next_cookie()).collect();
+        let second: Vec<String> = (0..3).map(|_| b.next_cookie()).collect();
+        assert_eq!(first.len(), 3);
+        assert_ne!(first[0], first[1]);
+        assert!(
+            first.iter().all(|c| !second.contains(c)),
+            "{first:?} {second:?}"
+        );
+    }
 }
