@@ -8,10 +8,14 @@ use std::net::{IpAddr, SocketAddr, UdpSocket};
 
 use rand::RngCore;
 use roomgate_media::srtp::Policy;
-use roomgate_sip::sdp::{Crypto, CryptoSuite, Host, KeyMaterial, SessionDescription};
+use roomgate_sip::sdp::{
+    AttributeValue, Connection, Crypto, CryptoSuite, Direction, Host, KeyMaterial,
+    MediaDescription, MediaType, Proto, Rtpmap, SessionDescription,
+};
 
 use super::ng::{local_ip_for, printable, text, NgClient};
 use super::{BenchError, Mode};
+use crate::call::negotiate::origin;
 use crate::call::sdes::{line_policy, srtp_suite};
 use crate::ng::Value;
 
@@ -75,16 +79,28 @@ fn our_line(tag: u32, suite: &CryptoSuite) -> Result<(Crypto, Policy), BenchErro
     Ok((line, policy))
 }
 
+/// An endpoint's SDP: one PCMU audio m-line at `ip`:`port`, SAVP with `line` when keyed.
 fn endpoint_sdp(owner: &str, ip: IpAddr, port: u16, line: Option<&Crypto>) -> String {
-    let (proto, crypto) = match line {
-        Some(c) => ("RTP/SAVP", format!("a=crypto:{c}\r\n")),
-        None => ("RTP/AVP", String::new()),
+    let mut sdp = SessionDescription::new(origin(owner, ip, 1, 1));
+    sdp.connection = Some(Connection::internet(ip));
+    let proto = if line.is_some() {
+        Proto::RtpSavp
+    } else {
+        Proto::RtpAvp
     };
-    let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
-    format!(
-        "v=0\r\no={owner} 1 1 IN {family} {ip}\r\ns=-\r\nc=IN {family} {ip}\r\nt=0 0\r\n\
-m=audio {port} {proto} 0\r\na=rtpmap:0 PCMU/8000\r\n{crypto}a=sendrecv\r\n"
-    )
+    let mut m = MediaDescription::new(MediaType::Audio, port, proto, vec!["0".into()]);
+    m.push_attribute(AttributeValue::Rtpmap(Rtpmap {
+        payload_type: 0,
+        encoding_name: "PCMU".into(),
+        clock_rate: 8000,
+        channels: None,
+    }));
+    if let Some(c) = line {
+        m.push_attribute(AttributeValue::Crypto(c.clone()));
+    }
+    m.push_attribute(AttributeValue::Direction(Direction::SendRecv));
+    sdp.media.push(m);
+    sdp.to_string()
 }
 
 /// The relay's SDP in an ng answer: its first m-line's address (an unspecified or named
@@ -260,4 +276,57 @@ pub fn still_listed(ng: &mut NgClient, ours: &[String]) -> Option<usize> {
         _ => return None,
     };
     Some(ours.iter().filter(|c| listed.contains(&c.as_str())).count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NG: &str = "127.0.0.1:2223";
+
+    fn answer_with(sdp: &str) -> Value {
+        Value::Dict(vec![
+            (b"result".to_vec(), text("ok")),
+            (b"sdp".to_vec(), text(sdp)),
+        ])
+    }
+
+    #[test]
+    fn our_endpoint_sdp_reads_back_with_its_port_and_key() {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let (line, policy) = our_line(1, &CryptoSuite::AeadAes128Gcm).unwrap();
+        let text = endpoint_sdp("a", ip, 40_000, Some(&line));
+        let (addr, sdp) = relay_sdp(&answer_with(&text), NG.parse().unwrap(), "c").unwrap();
+        assert_eq!(addr, "127.0.0.1:40000".parse().unwrap());
+        assert_eq!(sdp.media[0].proto, Proto::RtpSavp);
+        let (_, back) = relay_line(&sdp, &CryptoSuite::AeadAes128Gcm, "c").unwrap();
+        assert_eq!(back.master_key, policy.master_key);
+        let plain = endpoint_sdp("b", ip, 40_002, None);
+        assert!(plain.contains("m=audio 40002 RTP/AVP 0\r\n"), "{plain}");
+        assert!(!plain.contains("a=crypto"));
+    }
+
+    #[test]
+    fn a_relay_sdp_without_what_we_need_is_an_error_naming_the_call() {
+        let ng: SocketAddr = NG.parse().unwrap();
+        let no_sdp = Value::Dict(vec![(b"result".to_vec(), text("ok"))]);
+        let ip: IpAddr = "0.0.0.0".parse().unwrap();
+        for (answer, what) in [
+            (no_sdp, "no sdp"),
+            (answer_with("v=0\r\nm=x\r\n"), "does not parse"),
+            (answer_with(&endpoint_sdp("r", ip, 0, None)), "port 0"),
+        ] {
+            let e = relay_sdp(&answer, ng, "call-7").unwrap_err().to_string();
+            assert!(e.contains(what) && e.contains("call-7"), "{e}");
+        }
+        // An unspecified address means the ng address's host.
+        let (addr, sdp) =
+            relay_sdp(&answer_with(&endpoint_sdp("r", ip, 5000, None)), ng, "c").unwrap();
+        assert_eq!(addr, "127.0.0.1:5000".parse().unwrap());
+        let e = relay_line(&sdp, &CryptoSuite::Aes256CmHmacSha1_80, "c")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("no AES_256_CM_HMAC_SHA1_80 line"), "{e}");
+    }
 }
