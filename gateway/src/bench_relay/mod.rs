@@ -36,6 +36,10 @@ pub const MAX_SECONDS: u32 = 600;
 /// Highest packet rate per stream.
 pub const MAX_PPS_PER_STREAM: u32 = 1000;
 
+/// Most packets one run sends (calls × seconds × packets/s per stream, per direction): the
+/// receivers keep one bit per packet, so this bounds them to 125 MB.
+pub const MAX_PACKETS_PER_DIRECTION: u64 = 500_000_000;
+
 /// Payload sizes: room for our header, and below any path MTU with SRTP added.
 pub const MIN_PAYLOAD: usize = traffic::HEADER_LEN;
 pub const MAX_PAYLOAD: usize = 1200;
@@ -128,6 +132,13 @@ impl Plan {
         }
         if self.pps_per_stream == 0 || self.pps_per_stream > MAX_PPS_PER_STREAM {
             return bad(format!("--pps-per-stream must be 1..={MAX_PPS_PER_STREAM}"));
+        }
+        let packets =
+            u64::from(self.calls) * u64::from(self.seconds) * u64::from(self.pps_per_stream);
+        if packets > MAX_PACKETS_PER_DIRECTION {
+            return bad(format!(
+                "--calls x --seconds x --pps-per-stream must be at most {MAX_PACKETS_PER_DIRECTION}"
+            ));
         }
         if !(MIN_PAYLOAD..=MAX_PAYLOAD).contains(&self.payload) {
             return bad(format!("--payload must be {MIN_PAYLOAD}..={MAX_PAYLOAD}"));
@@ -416,6 +427,54 @@ pub fn sweep(plan: &Plan, mut on_step: impl FnMut(&Step)) -> Result<Sweep, Bench
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plans_out_of_bounds_are_refused_before_any_call() {
+        let ok = Plan {
+            ng: "127.0.0.1:9".parse().unwrap(),
+            calls: 10,
+            seconds: 2,
+            pps_per_stream: 50,
+            payload: 160,
+            mode: Mode::Plain,
+            relay_pid: None,
+        };
+        assert!(ok.check().is_ok());
+        for bad in [
+            Plan {
+                calls: 0,
+                ..ok.clone()
+            },
+            Plan {
+                calls: MAX_CALLS + 1,
+                ..ok.clone()
+            },
+            Plan {
+                seconds: 0,
+                ..ok.clone()
+            },
+            Plan {
+                pps_per_stream: MAX_PPS_PER_STREAM + 1,
+                ..ok.clone()
+            },
+            Plan {
+                payload: MIN_PAYLOAD - 1,
+                ..ok.clone()
+            },
+            Plan {
+                payload: MAX_PAYLOAD + 1,
+                ..ok.clone()
+            },
+            Plan {
+                calls: MAX_CALLS,
+                seconds: MAX_SECONDS,
+                pps_per_stream: 500,
+                ..ok.clone()
+            },
+        ] {
+            assert!(matches!(bad.check(), Err(BenchError::Plan(_))), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_sweep_doubles_then_bisects_to_an_eighth() {
