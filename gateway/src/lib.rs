@@ -11,6 +11,7 @@
 )]
 
 pub mod admin;
+pub mod bench_relay;
 pub mod call;
 pub mod check;
 pub mod cli_lockout;
