@@ -8,7 +8,8 @@
 //!
 //! Receiving is batched where Linux allows: `quinn-udp` (the QUIC stack's well-kept, safe
 //! wrapper) reads up to [`quinn_udp::BATCH_SIZE`] datagrams per `recvmmsg` and splits GRO
-//! coalesced segments, into buffers owned by the task and reused. Each datagram then goes
+//! coalesced segments, into buffers owned by the runtime thread and reused by every socket task
+//! it polls (per socket they would cost more resident memory than a call's whole state). Each datagram then goes
 //! through the core, which forwards it in place, and one non-blocking `try_send_to` — no
 //! allocation per packet. The core is locked once per batch (never across an `.await`).
 //! Sends are not batched: forwarded packets go to many different peers, where `sendmmsg`
@@ -177,7 +178,50 @@ impl Drop for NetRelay {
     }
 }
 
-/// One socket: receive into a reused buffer, forward through the core, send.
+/// Receive buffers of one runtime thread, shared by every socket task that thread polls.
+///
+/// A task only uses them between two `.await`s (receive, forward, send all happen without
+/// yielding), so one set per thread serves every socket. Kept per socket, GRO-sized batches
+/// cost about 280 KiB of resident memory each (4 MiB of address space), for every port the
+/// relay binds at start whether a call uses it or not.
+#[derive(Default)]
+struct RxBuffers {
+    /// One per datagram of a batch, each as long as the largest GRO train seen.
+    bufs: Vec<Vec<u8>>,
+    meta: Vec<quinn_udp::RecvMeta>,
+    /// One datagram with headroom for in-place re-protection.
+    work: Vec<u8>,
+}
+
+impl RxBuffers {
+    /// Sized for `rx_len` per buffer (grown, never shrunk; allocated on first use).
+    fn ready(&mut self, rx_len: usize) {
+        const BATCH: usize = quinn_udp::BATCH_SIZE;
+        if self.bufs.len() != BATCH || self.bufs.iter().any(|b| b.len() < rx_len) {
+            self.bufs = (0..BATCH).map(|_| vec![0u8; rx_len]).collect();
+        }
+        if self.meta.len() != BATCH {
+            self.meta = vec![quinn_udp::RecvMeta::default(); BATCH];
+        }
+        if self.work.len() != BUF_LEN {
+            self.work = vec![0u8; BUF_LEN];
+        }
+    }
+}
+
+thread_local! {
+    static RX: std::cell::RefCell<RxBuffers> = std::cell::RefCell::new(RxBuffers::default());
+}
+
+/// What one readiness of a socket came to.
+enum Received {
+    /// Datagrams read and forwarded (or the socket's readiness was spurious).
+    Done,
+    /// A socket error (e.g. an ICMP error surfacing): let other tasks run, then go on.
+    Error,
+}
+
+/// One socket: receive into the thread's buffers, forward through the core, send.
 async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
     let Some(sock) = shared.sockets.get(index).cloned() else {
         return;
@@ -186,62 +230,77 @@ async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
         Ok(s) => s,
         Err(_) => return,
     };
-    const BATCH: usize = quinn_udp::BATCH_SIZE;
     // GRO may coalesce several datagrams into one buffer, so receive buffers are larger than
     // one datagram; each datagram is then copied to `work`, which has the headroom the
     // in-place re-protection needs.
     let gro = state.gro_segments().max(1);
     let rx_len = (BUF_LEN - HEADROOM) * gro;
-    let mut bufs: Vec<Vec<u8>> = (0..BATCH).map(|_| vec![0u8; rx_len]).collect();
-    let mut meta = [quinn_udp::RecvMeta::default(); BATCH];
-    let mut work = vec![0u8; BUF_LEN];
     loop {
         if sock.readable().await.is_err() {
             return;
         }
-        // Inline storage: building the slice list allocates nothing.
-        let mut slices: smallvec::SmallVec<[std::io::IoSliceMut<'_>; BATCH]> = bufs
-            .iter_mut()
-            .map(|b| std::io::IoSliceMut::new(b))
-            .collect();
-        let received = sock.try_io(tokio::io::Interest::READABLE, || {
-            state.recv((&*sock).into(), &mut slices, &mut meta)
+        let received = RX.with(|rx| match rx.try_borrow_mut() {
+            Ok(mut rx) => receive(&shared, &sock, &state, port, rx_len, &mut rx),
+            // Not reachable (nothing here re-enters while the buffers are out); if it were,
+            // yielding and trying again is safe.
+            Err(_) => Received::Error,
         });
-        drop(slices);
-        let count = match received {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-            // ICMP errors surfacing on the socket; nothing to do but go on.
-            Err(_) => {
-                tokio::task::yield_now().await;
+        if let Received::Error = received {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+/// Reads one batch from `sock` into `rx` and forwards it; never yields.
+fn receive(
+    shared: &Shared,
+    sock: &UdpSocket,
+    state: &quinn_udp::UdpSocketState,
+    port: u16,
+    rx_len: usize,
+    rx: &mut RxBuffers,
+) -> Received {
+    rx.ready(rx_len);
+    let RxBuffers { bufs, meta, work } = rx;
+    // Inline storage: building the slice list allocates nothing.
+    let mut slices: smallvec::SmallVec<[std::io::IoSliceMut<'_>; quinn_udp::BATCH_SIZE]> = bufs
+        .iter_mut()
+        .map(|b| std::io::IoSliceMut::new(b))
+        .collect();
+    let received = sock.try_io(tokio::io::Interest::READABLE, || {
+        state.recv(sock.into(), &mut slices, meta)
+    });
+    drop(slices);
+    let count = match received {
+        Ok(n) => n,
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Received::Done,
+        Err(_) => return Received::Error,
+    };
+    shared.batches.fetch_add(1, Ordering::Relaxed);
+    let mut relay = shared.lock();
+    let now = Instant::now();
+    for (m, buf) in meta.iter().zip(bufs.iter()).take(count) {
+        let stride = m.stride.max(1);
+        let data = buf.get(..m.len.min(buf.len())).unwrap_or_default();
+        for datagram in data.chunks(stride) {
+            let n = datagram.len();
+            let Some(dst) = work.get_mut(..n) else {
                 continue;
+            };
+            dst.copy_from_slice(datagram);
+            shared.datagrams.fetch_add(1, Ordering::Relaxed);
+            if let Some(t) = relay.handle_datagram(now, port, m.addr, work, n) {
+                shared.send(t, work);
             }
-        };
-        shared.batches.fetch_add(1, Ordering::Relaxed);
-        let mut relay = shared.lock();
-        let now = Instant::now();
-        for (m, buf) in meta.iter().zip(&bufs).take(count) {
-            let stride = m.stride.max(1);
-            let data = buf.get(..m.len.min(buf.len())).unwrap_or_default();
-            for datagram in data.chunks(stride) {
-                let n = datagram.len();
-                let Some(dst) = work.get_mut(..n) else {
-                    continue;
-                };
-                dst.copy_from_slice(datagram);
-                shared.datagrams.fetch_add(1, Ordering::Relaxed);
-                if let Some(t) = relay.handle_datagram(now, port, m.addr, &mut work, n) {
-                    shared.send(t, &work);
-                }
-                // `try_send_to` does not block, so sending under the lock is fine and lets the
-                // same buffer carry the extra frames a transcoded packet may produce.
-                while let Some(t) = relay.poll_transmit(now, &mut work) {
-                    shared.send(t, &work);
-                }
+            // `try_send_to` does not block, so sending under the lock is fine and lets the
+            // same buffer carry the extra frames a transcoded packet may produce.
+            while let Some(t) = relay.poll_transmit(now, work) {
+                shared.send(t, work);
             }
         }
-        shared.drain_events(&mut relay);
     }
+    shared.drain_events(&mut relay);
+    Received::Done
 }
 
 /// Timers from `poll_timeout`; generated packets (RTCP reports) go out from here.
