@@ -19,7 +19,7 @@ use roomgate_media::relay::{
 };
 use roomgate_media::rtp::{RtpBuilder, RtpPacketMut};
 use roomgate_media::srtp::{Policy, SrtpContext, Suite};
-use roomgate_media_test_support::alloc_count::{count_allocations, CountingAlloc};
+use roomgate_media_test_support::alloc_count::{count_allocations, net_bytes, CountingAlloc};
 
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc;
@@ -205,4 +205,56 @@ fn transcoding_allocates_nothing_after_warm_up() {
     assert_eq!(n, 0, "{n} allocations in 1,000 transcoded packets");
     assert_eq!(relay.stats().rtp_forwarded, 2 * 1050);
     assert_eq!(relay.stats().drops.total(), 0);
+}
+
+/// An audio call's relay state, SRTP on both legs (AES_CM_128 toward the room, AES_256_CM
+/// toward the cloud), must stay small: the relay holds one per concurrent call (issue 18's
+/// goal is 64 KiB per call for everything).
+#[test]
+fn a_relay_session_with_srtp_on_both_legs_stays_small() {
+    let t0 = Instant::now();
+    const SESSIONS: u16 = 200;
+    let mut relay = Relay::new(
+        t0,
+        RelayConfig {
+            port_min: 30000,
+            port_max: 30000 + SESSIONS * 4 - 1,
+            max_sessions: usize::from(SESSIONS),
+            ..RelayConfig::default()
+        },
+    );
+    let cfg = |i: u16| StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: LegConfig {
+            remote_rtp: Some(SocketAddr::from(([127, 0, 0, 1], 5000 + i))),
+            srtp_in: Some(policy(Suite::AesCm128HmacSha1_80, 1)),
+            srtp_out: Some(policy(Suite::AesCm128HmacSha1_80, 2)),
+            pt_map: vec![(0, 0), (101, 101)],
+            rewrite: true,
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some(SocketAddr::from(([127, 0, 0, 1], 6000 + i))),
+            srtp_in: Some(policy(Suite::AesCm256HmacSha1_80, 3)),
+            srtp_out: Some(policy(Suite::AesCm256HmacSha1_80, 4)),
+            pt_map: vec![(0, 0), (101, 101)],
+            rewrite: true,
+            ..LegConfig::default()
+        },
+    };
+    // The first session grows the relay's tables; measure the ones after it.
+    relay.add_session(t0, &[cfg(0)]).unwrap();
+    let (added, bytes) = net_bytes(|| {
+        (1..SESSIONS)
+            .filter(|i| relay.add_session(t0, &[cfg(*i)]).is_ok())
+            .count()
+    });
+    assert_eq!(added, usize::from(SESSIONS) - 1);
+    // About 16.7 KiB: the audio stream (12 KiB, four SRTP contexts inline), their SSRC
+    // tables, payload-type maps and transcoding scratch. Reserving every SSRC slot up front
+    // made it 44 KiB, plus 36 KiB of room for three streams inline in the session table.
+    let per_session = bytes / added as i64;
+    assert!(per_session <= 20 * 1024, "{per_session} bytes per session");
 }

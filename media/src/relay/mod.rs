@@ -401,7 +401,7 @@ impl Relay {
         reuse: &[(StreamKind, [u16; 2])],
         ports: &mut Vec<u16>,
     ) -> Result<Session, RelayError> {
-        let mut out: [Option<StreamState>; 3] = [None, None, None];
+        let mut out: [Option<Box<StreamState>>; 3] = [None, None, None];
         for sc in streams {
             let slot = out
                 .get_mut(sc.kind.index())
@@ -437,7 +437,7 @@ impl Relay {
                     Some(Box::new([AudioPipe::new(ca, cb)?, AudioPipe::new(cb, ca)?]))
                 }
             };
-            *slot = Some(StreamState {
+            *slot = Some(Box::new(StreamState {
                 kind: sc.kind,
                 mode: sc.mode,
                 clock_rate: sc.clock_rate.max(1),
@@ -446,7 +446,7 @@ impl Relay {
                 switched: [None, None],
                 transcoding: [false, false],
                 scratch: vec![0; SCRATCH_LEN],
-            });
+            }));
         }
         Ok(Session {
             streams: out,
@@ -528,7 +528,7 @@ impl Relay {
             .ok_or(RelayError::UnknownSession)?
             .streams
             .get_mut(kind.index())
-            .and_then(Option::as_mut)
+            .and_then(Option::as_deref_mut)
             .ok_or(RelayError::UnknownStream)
     }
 

@@ -770,7 +770,8 @@ pub(crate) fn drain_dtmf(rx: &mut DtmfReceiver, sid: SessionId, leg: Leg, ctx: &
 
 /// A session: its streams and liveness.
 pub(crate) struct Session {
-    pub streams: [Option<StreamState>; 3],
+    /// Boxed: a stream is about 12 KiB, and most calls have one (audio) of the three.
+    pub streams: [Option<Box<StreamState>>; 3],
     pub last_activity: Instant,
     pub inactive_reported: bool,
     pub paused: bool,

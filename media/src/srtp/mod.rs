@@ -8,8 +8,11 @@
 //! Design rules this module keeps (ARCHITECTURE.md, "The data path"):
 //! - **In place, no allocation per packet.** Packets are transformed inside the caller's
 //!   buffer; `protect_*` needs [`SrtpContext::rtp_overhead`] / [`SrtpContext::rtcp_overhead`]
-//!   spare bytes after the packet. Per-SSRC state lives in a vector sized once at creation
-//!   ([`Policy::max_ssrcs`]), replay bitmaps are inline arrays.
+//!   spare bytes after the packet. Per-SSRC state lives in a vector with room for
+//!   [`INITIAL_SSRC_SLOTS`] at creation, doubled (up to [`Policy::max_ssrcs`]) only when an
+//!   authenticated packet brings a new SSRC; replay bitmaps are inline arrays. Reserving every
+//!   slot up front cost about 10 KiB per context, 43 KiB per SRTP audio call, for SSRCs a
+//!   call almost never has.
 //! - **Authenticate first.** On receive, the replay window is *checked* (read-only), then the
 //!   tag is verified in constant time, then the payload is decrypted (AES-GCM does both in
 //!   one pass and wipes the payload on a mismatch), and only then are the
@@ -41,6 +44,10 @@ pub const DEFAULT_MAX_SSRCS: usize = 32;
 /// Hard upper bound on [`Policy::max_ssrcs`], so a configuration cannot make per-context
 /// memory or the linear SSRC lookup unbounded.
 pub const MAX_SSRCS_LIMIT: usize = 1024;
+
+/// SSRC slots a context has room for at creation: one stream per direction is the common
+/// call, and a second covers one change of source (a re-INVITE, a transcoder switching in).
+pub const INITIAL_SSRC_SLOTS: usize = 2;
 /// Longest accepted MKI (RFC 4568 allows 1–128; real devices use 1–4).
 pub const MAX_MKI_LEN: usize = 16;
 /// Largest SRTCP index (31 bits, RFC 3711 §3.4).
@@ -492,7 +499,7 @@ impl SrtpContext {
             window: policy.replay_window,
             max_ssrcs: policy.max_ssrcs,
             lifetime: policy.lifetime.unwrap_or(u64::MAX),
-            streams: Vec::with_capacity(policy.max_ssrcs),
+            streams: Vec::with_capacity(INITIAL_SSRC_SLOTS.min(policy.max_ssrcs)),
             stats: SrtpStats::default(),
         })
     }
@@ -564,12 +571,18 @@ impl SrtpContext {
         }
     }
 
-    /// Returns the slot index, inserting a new stream (allocation-free: capacity is
-    /// reserved at creation, and the slot lookup only builds a stream for a new SSRC).
+    /// Returns the slot index, inserting a new stream. Only an authenticated packet with a
+    /// new SSRC gets here with [`Slot::New`], so the table grows (doubling, never past
+    /// `max_ssrcs`) at most a few times per context and never for forged packets.
     fn commit(&mut self, slot: Slot) -> usize {
         match slot {
             Slot::Existing(i) => i,
             Slot::New(s) => {
+                let len = self.streams.len();
+                if len == self.streams.capacity() {
+                    self.streams
+                        .reserve_exact(len.max(1).min(self.max_ssrcs.saturating_sub(len).max(1)));
+                }
                 self.streams.push(s);
                 self.streams.len() - 1
             }

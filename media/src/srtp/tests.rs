@@ -415,6 +415,42 @@ fn ssrc_limit_and_forgeries_do_not_create_state() {
 }
 
 #[test]
+fn ssrc_table_grows_past_its_first_slots_up_to_the_limit_and_keeps_each_stream() {
+    // Room for INITIAL_SSRC_SLOTS at creation; more SSRCs grow the table, each keeping its
+    // own index and replay window, and the limit holds.
+    let mut p = keys(Suite::AesCm128HmacSha1_80);
+    p.max_ssrcs = 7;
+    let mut tx = SrtpContext::new(&p).unwrap();
+    let mut rx = SrtpContext::new(&p).unwrap();
+    let mut sent = Vec::new();
+    for round in 0..3u16 {
+        for ssrc in 1..=8u32 {
+            let mut pkt = rtp_packet(100 + round, ssrc, 30);
+            let r = tx.protect_rtp_vec(&mut pkt);
+            if ssrc == 8 {
+                assert_eq!(r, Err(SrtpError::SsrcLimit { ssrc: 8 }));
+                continue;
+            }
+            r.unwrap();
+            if round == 0 {
+                sent.push(pkt.clone());
+            }
+            rx.unprotect_rtp_vec(&mut pkt).unwrap();
+            assert_eq!(pkt, rtp_packet(100 + round, ssrc, 30));
+        }
+    }
+    assert_eq!((tx.ssrc_count(), rx.ssrc_count()), (7, 7));
+    // Every stream still remembers what it received: the first round again is a replay.
+    for mut old in sent {
+        assert!(matches!(
+            rx.unprotect_rtp_vec(&mut old),
+            Err(SrtpError::Replayed { .. })
+        ));
+    }
+    assert_eq!(rx.stats().replayed, 7);
+}
+
+#[test]
 fn short_and_malformed_inputs_are_counted() {
     for suite in Suite::ALL {
         let mut rx = SrtpContext::new(&keys(suite)).unwrap();
