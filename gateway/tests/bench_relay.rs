@@ -59,6 +59,12 @@ fn our_relay_carries_every_mode_intact_and_every_call_is_deleted() {
             "{r}"
         );
         assert!(r.relay_cpu_s.is_some(), "the relay's CPU time is read: {r}");
+        let (before, at) = (r.relay_rss_before_kib, r.relay_rss_kib);
+        assert!(
+            before.is_some_and(|b| b > 0) && at.is_some(),
+            "RSS read: {r}"
+        );
+        assert!(r.relay_rss_per_call_bytes.is_some(), "{r}");
         assert_eq!(r.deleted, 10, "{r}");
         assert_eq!(r.still_listed, Some(0), "{r}");
     }

@@ -163,6 +163,8 @@ fn context(p: &roomgate_media::srtp::Policy) -> Result<SrtpContext, BenchError> 
 pub fn run(plan: &Plan) -> Result<Report, BenchError> {
     plan.check()?;
     let mut ng = ng::NgClient::new(plan.ng)?;
+    let relay_pid = plan.relay_pid.or_else(|| report::pid_of_udp(plan.ng));
+    let rss_before = relay_pid.and_then(report::rss_kib);
     let tag = run_tag();
     let mut set_up = Vec::with_capacity(plan.calls as usize);
     let mut ids = Vec::with_capacity(plan.calls as usize);
@@ -180,19 +182,28 @@ pub fn run(plan: &Plan) -> Result<Report, BenchError> {
     }
     let result = match failure {
         Some(e) => Err(e),
-        None => traffic_phase(plan, set_up),
+        None => traffic_phase(plan, set_up, relay_pid),
     };
     // Whatever happened, the relay's calls go.
     let deleted = ids.iter().filter(|id| calls::delete(&mut ng, id)).count();
     let still_listed = calls::still_listed(&mut ng, &ids);
     let mut report = result?;
+    report.relay_rss_before_kib = rss_before;
+    if let (Some(before), Some(at)) = (rss_before, report.relay_rss_kib) {
+        report.relay_rss_per_call_bytes =
+            Some(at.saturating_sub(before) * 1024 / u64::from(report.calls.max(1)));
+    }
     report.deleted = u32::try_from(deleted).unwrap_or(u32::MAX);
     report.still_listed = still_listed;
     tracing::info!(%report, "bench-relay run");
     Ok(report)
 }
 
-fn traffic_phase(plan: &Plan, set_up: Vec<calls::Call>) -> Result<Report, BenchError> {
+fn traffic_phase(
+    plan: &Plan,
+    set_up: Vec<calls::Call>,
+    relay_pid: Option<u32>,
+) -> Result<Report, BenchError> {
     let packets = plan
         .seconds
         .checked_mul(plan.pps_per_stream)
@@ -233,11 +244,8 @@ fn traffic_phase(plan: &Plan, set_up: Vec<calls::Call>) -> Result<Report, BenchE
         .enable_all()
         .build()
         .map_err(BenchError::Io)?;
-    let cpu_pid = plan
-        .relay_pid
-        .or_else(|| report::pid_of_udp(plan.ng))
-        .filter(|p| cpu_seconds(*p).is_some());
-    let (senders, receivers, elapsed, cpu) = runtime.block_on(async {
+    let cpu_pid = relay_pid.filter(|p| cpu_seconds(*p).is_some());
+    let (senders, receivers, elapsed, cpu, rss) = runtime.block_on(async {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let epoch = Instant::now() + Duration::from_millis(50);
         let mut tasks = Vec::with_capacity(receivers.len());
@@ -265,6 +273,8 @@ fn traffic_phase(plan: &Plan, set_up: Vec<calls::Call>) -> Result<Report, BenchE
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         let elapsed = epoch.elapsed();
+        // Every call set up and carrying media: the relay's memory at its fullest.
+        let rss = relay_pid.and_then(report::rss_kib);
         let senders = sender
             .join()
             .map_err(|_| BenchError::Internal("sender thread panicked"))?;
@@ -279,7 +289,7 @@ fn traffic_phase(plan: &Plan, set_up: Vec<calls::Call>) -> Result<Report, BenchE
             );
         }
         let cpu = cpu_before.zip(cpu_after).map(|(b, a)| (a - b).max(0.0));
-        Ok::<_, BenchError>((senders, receivers, elapsed, cpu))
+        Ok::<_, BenchError>((senders, receivers, elapsed, cpu, rss))
     })?;
     let mut r = Report {
         mode: plan.mode.name().into(),
@@ -290,6 +300,7 @@ fn traffic_phase(plan: &Plan, set_up: Vec<calls::Call>) -> Result<Report, BenchE
         payload: plan.payload,
         relay_pid: cpu_pid,
         relay_cpu_s: cpu,
+        relay_rss_kib: rss,
         ..Report::default()
     };
     for s in &senders {

@@ -144,6 +144,13 @@ pub struct Report {
     pub relay_pid: Option<u32>,
     /// Delivered packets per second of relay CPU time.
     pub pkts_per_relay_cpu_s: Option<f64>,
+    /// The relay's resident memory (KiB) before this run set up its calls…
+    pub relay_rss_before_kib: Option<u64>,
+    /// …and with all of them set up and carrying media, at the end of the traffic.
+    pub relay_rss_kib: Option<u64>,
+    /// The growth between the two per call (bytes): what a call with its media costs the
+    /// relay, buffers, crypto contexts and allocator slack included.
+    pub relay_rss_per_call_bytes: Option<u64>,
     /// Calls the relay confirmed deleted at the end.
     pub deleted: u32,
     /// Of our calls, how many the relay still listed after the deletes (`None`: no `list`).
@@ -186,6 +193,9 @@ delivered_pps={:.0} loss={:.3}% p50_us={} p99_us={} p999_us={} max_us={}",
             (Some(cpu), None) => write!(f, " relay_cpu_s={cpu:.2}")?,
             _ => {}
         }
+        if let (Some(rss), Some(per)) = (self.relay_rss_kib, self.relay_rss_per_call_bytes) {
+            write!(f, " relay_rss_kib={rss} relay_rss_per_call_bytes={per}")?;
+        }
         write!(f, " deleted={}/{}", self.deleted, self.calls)?;
         if let Some(n) = self.still_listed {
             write!(f, " still_listed={n}")?;
@@ -207,6 +217,13 @@ pub fn cpu_seconds(pid: u32) -> Option<f64> {
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
     Some((utime + stime) as f64 / TICKS_PER_S)
+}
+
+/// Resident memory of process `pid` in KiB (`VmRSS` of `/proc/PID/status`), or `None`.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The process bound to UDP `addr` (the relay's ng socket), found through `/proc/net/udp*`
@@ -302,6 +319,12 @@ mod tests {
             );
         };
         assert!(x > 0 && after < before + 20.0, "{before} -> {after}");
+        let rss = rss_kib(std::process::id()).unwrap();
+        // Touch 8 MiB: resident memory must show at least most of it.
+        let block = std::hint::black_box(vec![1u8; 8 << 20]);
+        let grown = rss_kib(std::process::id()).unwrap();
+        assert!(grown >= rss + 6 * 1024, "{rss} -> {grown} KiB");
+        drop(block);
         let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         assert_eq!(
             pid_of_udp(s.local_addr().unwrap()),
