@@ -15,6 +15,7 @@
 mod common;
 
 use std::net::{SocketAddr, UdpSocket};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -99,8 +100,30 @@ onreply_route[ANSWER] {{
     )
 }
 
+/// A running Kamailio: its main process and the workers it forked, in a process group of
+/// their own. Killing only the main process (what [`ChildGuard`] does) left the workers
+/// running, holding the proxy's port, after every run.
+struct Kamailio(ChildGuard);
+
+/// Whether any process is left in process group `group`.
+fn group_alive(group: u32) -> bool {
+    Command::new("pgrep")
+        .args(["-g", &group.to_string()])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+impl Drop for Kamailio {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+    }
+}
+
 /// Starts Kamailio on `sip` and waits (bounded) until it holds the port.
-fn start_kamailio(dir: &TempDir, sip: SocketAddr, ng: SocketAddr) -> ChildGuard {
+fn start_kamailio(dir: &TempDir, sip: SocketAddr, ng: SocketAddr) -> Kamailio {
     let cfg = dir.join("kamailio.cfg");
     std::fs::write(&cfg, config(sip, ng, &module_dir())).unwrap();
     let run = dir.join("run");
@@ -119,7 +142,8 @@ fn start_kamailio(dir: &TempDir, sip: SocketAddr, ng: SocketAddr) -> ChildGuard 
         .current_dir(dir.path())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(log);
+        .stderr(log)
+        .process_group(0);
     let mut k = ChildGuard::spawn("kamailio", &mut cmd);
     let deadline = Instant::now() + Duration::from_secs(10);
     while UdpSocket::bind(sip).is_ok() {
@@ -128,7 +152,7 @@ fn start_kamailio(dir: &TempDir, sip: SocketAddr, ng: SocketAddr) -> ChildGuard 
         assert!(Instant::now() < deadline, "kamailio did not listen:\n{log}");
         std::thread::sleep(Duration::from_millis(50));
     }
-    k
+    Kamailio(k)
 }
 
 /// The relay port range `roomgate serve` was started with.
@@ -172,7 +196,7 @@ fn a_call_through_kamailio_has_its_media_relayed_by_roomgate_over_ng() {
     });
     let dir = TempDir::new("kamailio");
     let proxy = SocketAddr::new(LOCALHOST, free_port());
-    let _kamailio = start_kamailio(&dir, proxy, ng);
+    let kamailio = start_kamailio(&dir, proxy, ng);
 
     let uas_port = free_port();
     let (uac_media, uas_media) = (common::sipp_media_port(), common::sipp_media_port());
@@ -231,4 +255,14 @@ fn a_call_through_kamailio_has_its_media_relayed_by_roomgate_over_ng() {
         context()
     );
     assert!(log.contains("ng answer: media bridged"), "{}", context());
+
+    // Stopped, Kamailio leaves no worker behind (they would hold the proxy's port).
+    let group = kamailio.0.id();
+    assert!(group_alive(group), "kamailio's workers run");
+    drop(kamailio);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while group_alive(group) {
+        assert!(Instant::now() < deadline, "kamailio's workers outlived it");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
