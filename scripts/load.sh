@@ -43,21 +43,7 @@ cleanup() {
 trap cleanup EXIT
 # The relay binds every port of its range at start.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-# A port free for both TCP and UDP (sipp and the gateway listen on both).
-free_port() {
-    python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-'
-}
+. scripts/free-port.sh
 UAS_PORT=$(free_port)
 # The baseline's upstream is a UAS of its own: calls still in flight after one target's last
 # step must not land on (and use up) the next target's UAS.

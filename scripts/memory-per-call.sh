@@ -53,20 +53,7 @@ COUNTS=("$@")
 BENCH_MOST=$(((FD_LIMIT - 100) / 4))
 [ "$BENCH_MOST" -gt 4000 ] && BENCH_MOST=4000
 
-free_port() {
-    python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-'
-}
+. scripts/free-port.sh
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 fds() { find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 | wc -l; }

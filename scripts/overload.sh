@@ -34,20 +34,7 @@ trap cleanup EXIT
 # The relay binds every port of its range at start (below the ranges the tests pick, and below
 # the ephemeral ports).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-free_port() {
-    python3 -c '
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-'
-}
+. scripts/free-port.sh
 SIP_PORT=$(free_port)
 UAS_PORT=$(free_port)
 cat >"$WORK/roomgate.toml" <<EOF

@@ -488,25 +488,14 @@ impl H323RoomLeg {
     /// Asks the room for an intra picture on the video it sends us (videoFastUpdatePicture),
     /// for a keyframe request from the cloud. False when the room sends us no video.
     pub fn request_fast_update(&mut self, now: Instant) -> bool {
-        let Some(channel) = self.video_in else {
-            return false;
-        };
-        self.call.session().request_fast_update(channel);
-        self.call.pump(now);
-        true
+        super::request_fast_update(&mut self.call, self.video_in, now)
     }
 
     /// Limits the bit rate of the video the room sends us (FlowControlCommand on its
     /// channel), for a limit the cloud asked of what it receives; `None` lifts it. False when
     /// the room sends us no video.
     pub fn limit_video(&mut self, now: Instant, bitrate: Option<u64>) -> bool {
-        let Some(channel) = self.video_in else {
-            return false;
-        };
-        let rate = bitrate.map(|b| u32::try_from(b / 100).unwrap_or(u32::MAX));
-        self.call.session().send_flow_control(Some(channel), rate);
-        self.call.pump(now);
-        true
+        super::limit_video(&mut self.call, self.video_in, now, bitrate)
     }
 
     pub fn poll_event(&mut self) -> Option<RoomEvent> {
