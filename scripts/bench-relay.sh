@@ -3,8 +3,10 @@
 #
 #   ./scripts/bench-relay.sh [sweep|fixed] [MODES...]        # default: sweep plain srtp gcm
 #   SECONDS_PER_STEP=5 START_CALLS=100 FIXED_CALLS=200 ROUNDS=3 ./scripts/bench-relay.sh fixed
+#   WORKERS="1 2" ./scripts/bench-relay.sh fixed srtp       # one gateway per worker count
 #
-# Starts a release `roomgate serve` with `[ng] listen` and, when installed
+# Starts a release `roomgate serve` with `[ng] listen` per entry of WORKERS (default "1 2":
+# `[media] workers`, relay worker threads; `ours-wN` in the output) and, when installed
 # (`apt-get install rtpengine-daemon`), rtpengine in userspace (`--table=-1`, no kernel
 # forwarding), each with its own port range, then for each mode runs `roomgate bench-relay`
 # against one, then the other:
@@ -63,10 +65,13 @@ for base in range(12000, 32000 - n, 500):
 ' "$1"
 }
 
+RELAYS=()
+for workers in ${WORKERS:-1 2}; do
 OURS_NG=$(free_udp)
 SIP=$(free_udp)
 read -r MIN MAX < <(free_range 6000)
-cat >"$WORK/roomgate.toml" <<EOF
+mkdir -p "$WORK/w$workers"
+cat >"$WORK/w$workers/roomgate.toml" <<EOF
 [sip]
 udp = ["127.0.0.1:$SIP"]
 tcp = ["127.0.0.1:$SIP"]
@@ -74,6 +79,7 @@ tls_listen = []
 [media]
 port_min = $MIN
 port_max = $MAX
+workers = $workers
 [ng]
 listen = "127.0.0.1:$OURS_NG"
 [h323]
@@ -83,10 +89,13 @@ listen = "127.0.0.1:0"
 [gateway]
 max_calls = 4000
 EOF
-(cd "$WORK" && ROOMGATE_LOG=warn exec "$BIN" serve --config roomgate.toml) \
-    2>"$WORK/roomgate.log" &
+(cd "$WORK/w$workers" && ROOMGATE_LOG=warn exec "$BIN" serve --config roomgate.toml) \
+    2>"$WORK/w$workers/roomgate.log" &
 PIDS+=($!)
-RELAYS=("ours:$OURS_NG")
+RELAYS+=("ours-w$workers:$OURS_NG")
+# Bound before the next range is looked for.
+sleep 2
+done
 if command -v rtpengine >/dev/null; then
     RTPE_NG=$(free_udp)
     # Its ports are bound per call, from the ephemeral range's top (no kernel module: --table=-1).

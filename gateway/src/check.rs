@@ -110,13 +110,21 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
     } else {
         "admin HTTP: off".to_owned()
     });
+    // As `serve` starts them: one per core when 0, never more than there are pairs.
+    let workers = c
+        .media
+        .worker_count()
+        .min(usize::try_from(c.media_pairs()).unwrap_or(usize::MAX))
+        .max(1);
     out.push(match c.media_ports() {
         Some(r) => format!(
-            "media UDP: {}:{}-{} ({} port pairs)",
+            "media UDP: {}:{}-{} ({} port pairs, {} relay worker{})",
             c.media.ip,
             r.start(),
             r.end(),
-            c.media_pairs()
+            c.media_pairs(),
+            workers,
+            if workers == 1 { "" } else { "s" }
         ),
         None => format!(
             "media UDP: {} ports {}-{} (no whole pair)",
@@ -286,7 +294,7 @@ mod tests {
         let plan = r.plan.join("\n");
         assert!(plan.contains("SIP UDP:       127.0.0.1:5060"), "{plan}");
         assert!(
-            plan.contains("media UDP:     127.0.0.1:40000-40999 (500 port pairs)"),
+            plan.contains("media UDP:     127.0.0.1:40000-40999 (500 port pairs, "),
             "{plan}"
         );
         assert!(

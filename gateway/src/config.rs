@@ -238,6 +238,19 @@ pub struct MediaConfig {
     pub port_max: u16,
     /// A call with no media in either direction for this long is hung up (seconds).
     pub inactivity_timeout_s: u64,
+    /// Relay worker threads, each owning its share of the sessions and ports (0: one per
+    /// core the process may use).
+    pub workers: usize,
+}
+
+impl MediaConfig {
+    /// Workers to start: `workers`, or one per available core when 0.
+    pub fn worker_count(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
 }
 
 impl Default for MediaConfig {
@@ -247,6 +260,7 @@ impl Default for MediaConfig {
             port_min: 40000,
             port_max: 40999,
             inactivity_timeout_s: 60,
+            workers: 0,
         }
     }
 }

@@ -161,6 +161,8 @@ pub struct Snapshot {
     pub stats: CallStats,
     pub setup: SetupHistogram,
     pub relay: RelayStats,
+    /// The relay workers' queues and sockets (absent on a plane with no sockets).
+    pub workers: Option<roomgate_media::relay::workers::WorkerTotals>,
     /// New INVITEs answered 503 by overload control (the SIP core's count, not the calls').
     pub overload_refused: u64,
     /// The H.323 gatekeeper registration, when `[h323.gatekeeper]` is enabled.

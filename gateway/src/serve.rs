@@ -254,9 +254,10 @@ async fn bridge_parts(
     ServeError,
 > {
     use crate::call::negotiate::room_suites;
-    use roomgate_media::relay::{net::NetRelay, Relay, RelayConfig};
+    use roomgate_media::relay::{workers::RelayWorkers, RelayConfig};
     let m = &config.media;
-    let relay = Relay::new(
+    let workers = RelayWorkers::start(
+        m.ip,
         std::time::Instant::now(),
         RelayConfig {
             port_min: m.port_min,
@@ -269,16 +270,18 @@ async fn bridge_parts(
             ),
             ..RelayConfig::default()
         },
-    );
-    let mut net = NetRelay::bind(m.ip, relay)
-        .await
-        .map_err(|source| ServeError::Media {
-            ip: m.ip,
-            min: m.port_min,
-            max: m.port_max,
-            source,
-        })?;
-    let media_events = net.take_events();
+        m.worker_count(),
+    )
+    .await
+    .map_err(|source| ServeError::Media {
+        ip: m.ip,
+        min: m.port_min,
+        max: m.port_max,
+        source,
+    })?;
+    let media_events = workers
+        .take_events()
+        .ok_or_else(|| ServeError::Setup("relay events taken twice".into()))?;
     let tls = transport::tls::client_config_with(
         config.sip.tls.ca.as_deref(),
         match (&config.sip.tls.certificate, &config.sip.tls.private_key) {
@@ -333,7 +336,7 @@ async fn bridge_parts(
     };
     let prompts =
         crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
-    let media: Arc<crate::call::media_plane::MediaPlane> = Arc::new(net.into());
+    let media: Arc<crate::call::media_plane::MediaPlane> = Arc::new(workers.into());
     let calls = crate::call::Calls::new(settings, bridge.directory, media.clone())
         .with_pin(guard.clone(), &prompts)
         .with_h323(config.h323.calls());

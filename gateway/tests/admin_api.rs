@@ -319,6 +319,7 @@ fn test_snapshot() -> Snapshot {
         },
         setup,
         relay,
+        workers: None,
         overload_refused: 0,
         gatekeeper: None,
     }

@@ -249,6 +249,34 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
     ] {
         o.sample("roomgate_media_drops_total", &[("reason", reason)], n);
     }
+    if let Some(w) = &s.workers {
+        o.family(
+            "roomgate_media_workers",
+            "gauge",
+            "Relay worker threads (each its own relay core, ports and sessions).",
+        );
+        o.sample("roomgate_media_workers", &[], w.workers);
+        o.counter(
+            "roomgate_media_jobs_refused_total",
+            "Commands to a relay worker refused because its queue was full (the call got 503).",
+            w.jobs_refused,
+        );
+        o.counter(
+            "roomgate_media_events_dropped_total",
+            "Relay events dropped because the signalling side's queue was full.",
+            w.events_dropped,
+        );
+        o.counter(
+            "roomgate_media_send_errors_total",
+            "Datagrams the relay's sockets could not send (full buffer, unreachable).",
+            w.send_errors,
+        );
+        o.counter(
+            "roomgate_media_gso_datagrams_total",
+            "Forwarded datagrams that left in a GSO send of several.",
+            w.gso_datagrams,
+        );
+    }
     if let Some(gk) = &s.gatekeeper {
         o.family(
             "roomgate_h323_gatekeeper_registered",
@@ -336,6 +364,11 @@ mod tests {
             },
             setup,
             relay,
+            workers: Some(roomgate_media::relay::workers::WorkerTotals {
+                workers: 2,
+                jobs_refused: 4,
+                ..Default::default()
+            }),
             overload_refused: 6,
             gatekeeper: Some(roomgate_h323::gatekeeper::Status {
                 state: "registered",
@@ -380,6 +413,8 @@ mod tests {
             "roomgate_media_drops_total{reason=\"srtp_auth\"} 3",
             "roomgate_media_played_total 7",
             "roomgate_overload_refused_total 6",
+            "roomgate_media_workers 2",
+            "roomgate_media_jobs_refused_total 4",
             "roomgate_h323_gatekeeper_registered 1",
             "roomgate_h323_admissions_total{outcome=\"admitted\"} 3",
             "# TYPE roomgate_call_setup_seconds histogram",

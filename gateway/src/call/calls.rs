@@ -489,8 +489,7 @@ impl Calls {
 
     /// Relay sessions and free port pairs (resource gauges).
     pub fn relay_gauges(&self) -> (usize, usize) {
-        self.media
-            .with_relay(|r, _| (r.session_count(), r.pool().available()))
+        self.media.gauges()
     }
 
     pub fn poll_action(&mut self) -> Option<Action> {

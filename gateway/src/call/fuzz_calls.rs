@@ -134,7 +134,7 @@ impl Sim {
     fn local(&self) -> Option<&LocalRelay> {
         match &*self.plane {
             MediaPlane::Local(l) => Some(l),
-            MediaPlane::Net(_) => None,
+            MediaPlane::Workers(_) => None,
         }
     }
 

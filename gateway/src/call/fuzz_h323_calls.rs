@@ -381,7 +381,7 @@ impl Sim {
         for _ in 0..MAX_STEPS {
             let local = match &*self.plane {
                 MediaPlane::Local(l) => l.poll_timeout(),
-                MediaPlane::Net(_) => None,
+                MediaPlane::Workers(_) => None,
             };
             let next = [self.tu.poll_timeout(), local].into_iter().flatten().min();
             let at = match next {

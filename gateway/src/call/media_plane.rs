@@ -1,46 +1,162 @@
-//! The relay as the call layer reaches it: its synchronous core, and a way to send what the
-//! core built (prompt frames, generated DTMF).
+//! The relay as the call layer reaches it: jobs on the core that owns a session, and frames
+//! built and sent where that core runs (prompt frames, keyframe requests).
 //!
-//! `roomgate serve` runs the core behind sockets ([`NetRelay`]); the call scenarios run the
-//! same core with no socket at all ([`LocalRelay`]), on the clock the test sets, so a whole
-//! call — SIP legs, PIN entry, media events — runs on a virtual clock.
+//! `roomgate serve` runs the relay on worker threads ([`RelayWorkers`]: one core per worker,
+//! reached through bounded job queues, never a lock shared with the packet path); the call
+//! scenarios run one core with no socket at all ([`LocalRelay`]), on the clock the test sets,
+//! so a whole call — SIP legs, PIN entry, media events — runs on a virtual clock. Jobs are
+//! `'static` because they run on another thread.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
-use roomgate_media::relay::net::NetRelay;
-use roomgate_media::relay::{Event, Relay, Transmit};
+use roomgate_media::relay::workers::RelayWorkers;
+use roomgate_media::relay::{
+    Event, Relay, RelayError, RelayStats, SessionId, StreamConfig, Transmit,
+};
 
-/// Where the relay core lives.
+/// Where the relay cores live.
 pub enum MediaPlane {
-    /// Sockets (tokio tasks) around the core.
-    Net(NetRelay),
+    /// Worker threads, each a core with its sockets.
+    Workers(RelayWorkers),
     /// The core alone: time set by the owner, datagrams and events kept for the owner.
     Local(Box<LocalRelay>),
 }
 
+/// Largest datagram a job builds for sending (prompt frames, RTCP feedback).
+const BUILT: usize = 1500;
+
 impl MediaPlane {
-    /// Runs `f` on the core at the plane's current time (add, update, remove sessions,
-    /// stats, play).
-    pub fn with_relay<R>(&self, f: impl FnOnce(&mut Relay, Instant) -> R) -> R {
+    /// Creates a session on the core with the most room.
+    pub fn add_session(&self, streams: Vec<StreamConfig>) -> Result<SessionId, RelayError> {
         match self {
-            MediaPlane::Net(n) => n.with_relay(f),
+            MediaPlane::Workers(w) => w.add_session(streams),
+            MediaPlane::Local(l) => l.with_relay(|r, now| r.add_session(now, &streams)),
+        }
+    }
+
+    /// Runs `f` on the core that owns `session` (at that core's time) and returns what it
+    /// returns; [`RelayError::Overloaded`] when the worker could not take the job.
+    pub fn on_session<T: Send + 'static>(
+        &self,
+        session: SessionId,
+        f: impl FnOnce(&mut Relay, Instant) -> Result<T, RelayError> + Send + 'static,
+    ) -> Result<T, RelayError> {
+        match self {
+            MediaPlane::Workers(w) => w.run(session, f).unwrap_or(Err(RelayError::Overloaded)),
             MediaPlane::Local(l) => l.with_relay(f),
         }
     }
 
-    /// Sends a datagram the caller built with the core: the first `t.len` octets of `buf`.
-    pub fn send(&self, t: Transmit, buf: &[u8]) {
+    /// Queues `f` for the core that owns `session` without waiting for it (jobs of one
+    /// session run in the order given); an error it returns is logged there as `what`. When
+    /// the worker's queue is full this waits a little like [`on_session`](Self::on_session)
+    /// rather than lose the job (a lost removal would leak the session's ports).
+    pub fn post(
+        &self,
+        session: SessionId,
+        what: &'static str,
+        f: impl FnOnce(&mut Relay, Instant) -> Result<(), RelayError> + Send + 'static,
+    ) {
+        let logged = move |r: &mut Relay, now: Instant| {
+            if let Err(e) = f(r, now) {
+                tracing::debug!(session = session.0, error = %e, "relay: {what}");
+            }
+        };
         match self {
-            MediaPlane::Net(n) => n.send(t, buf),
-            MediaPlane::Local(l) => l.send(t, buf),
+            MediaPlane::Workers(w) => {
+                let k = session.shard(u32::try_from(w.workers()).unwrap_or(1));
+                if !w.post_patiently(k, move |net| net.with_relay(logged)) {
+                    tracing::warn!(session = session.0, "relay worker overloaded: {what} lost");
+                }
+            }
+            MediaPlane::Local(l) => l.with_relay(logged),
+        }
+    }
+
+    /// Reads something of `session` from its core; `None` also when the worker could not
+    /// take the job.
+    pub fn query<T: Send + 'static>(
+        &self,
+        session: SessionId,
+        f: impl FnOnce(&mut Relay, Instant) -> Option<T> + Send + 'static,
+    ) -> Option<T> {
+        match self {
+            MediaPlane::Workers(w) => w.run(session, f).flatten(),
+            MediaPlane::Local(l) => l.with_relay(f),
+        }
+    }
+
+    /// Has the core that owns `session` build a datagram (a prompt frame, a keyframe
+    /// request) and sends it from there, without waiting; a refusal is traced as `what`
+    /// (a prompt before the room's address is known has nobody to go to, every 20 ms).
+    /// Dropped, and counted, when the worker's queue is full: a frame is not worth a wait.
+    pub fn send_built(
+        &self,
+        session: SessionId,
+        what: &'static str,
+        f: impl FnOnce(&mut Relay, Instant, &mut [u8]) -> Result<Transmit, RelayError> + Send + 'static,
+    ) {
+        let traced = move |e: RelayError| {
+            tracing::trace!(session = session.0, error = %e, "relay: {what}");
+        };
+        match self {
+            MediaPlane::Workers(w) => {
+                let k = session.shard(u32::try_from(w.workers()).unwrap_or(1));
+                w.post_on(k, move |net| {
+                    let mut buf = [0u8; BUILT];
+                    match net.with_relay(|r, now| f(r, now, &mut buf)) {
+                        Ok(t) => net.send(t, &buf),
+                        Err(e) => traced(e),
+                    }
+                });
+            }
+            MediaPlane::Local(l) => {
+                let mut buf = [0u8; BUILT];
+                match l.with_relay(|r, now| f(r, now, &mut buf)) {
+                    Ok(t) => l.send(t, &buf),
+                    Err(e) => traced(e),
+                }
+            }
+        }
+    }
+
+    /// Live sessions and free port pairs over all cores.
+    pub fn gauges(&self) -> (usize, usize) {
+        match self {
+            MediaPlane::Workers(w) => {
+                let t = w.totals();
+                (t.sessions, t.free_pairs)
+            }
+            MediaPlane::Local(l) => l.with_relay(|r, _| (r.session_count(), r.pool().available())),
+        }
+    }
+
+    /// Live sessions over all cores.
+    pub fn session_count(&self) -> usize {
+        self.gauges().0
+    }
+
+    /// The workers' gauges and queue counters (`None` on the local plane).
+    pub fn totals(&self) -> Option<roomgate_media::relay::workers::WorkerTotals> {
+        match self {
+            MediaPlane::Workers(w) => Some(w.totals()),
+            MediaPlane::Local(_) => None,
+        }
+    }
+
+    /// Relay counters summed over all cores.
+    pub fn stats(&self) -> RelayStats {
+        match self {
+            MediaPlane::Workers(w) => w.stats(),
+            MediaPlane::Local(l) => l.with_relay(|r, _| *r.stats()),
         }
     }
 }
 
-impl From<NetRelay> for MediaPlane {
-    fn from(n: NetRelay) -> Self {
-        MediaPlane::Net(n)
+impl From<RelayWorkers> for MediaPlane {
+    fn from(w: RelayWorkers) -> Self {
+        MediaPlane::Workers(w)
     }
 }
 

@@ -187,6 +187,17 @@ impl Config {
                  (even RTP port, odd RTCP port), has {pairs}"
             ));
         }
+        let most = roomgate_media::relay::workers::MAX_WORKERS;
+        if self.media.workers > most {
+            bad(format!("media.workers must be 0 (one per core) ..={most}"));
+        } else if usize::try_from(pairs).is_ok_and(|p| p >= 1 && self.media.workers > p) {
+            // (0, one per core, is cut to the pairs there are.)
+            bad(format!(
+                "media.workers ({}) exceeds the port pairs of media.port_min..port_max ({pairs}): \
+                 each worker needs at least one",
+                self.media.workers
+            ));
+        }
         if self.gateway.max_calls == 0 || self.gateway.setup_timeout_s == 0 {
             bad("gateway.max_calls and gateway.setup_timeout_s must be > 0".into());
         }
@@ -349,6 +360,28 @@ mod tests {
         assert_eq!(c.media_ports(), Some(65534..=65535));
         let c = config("[media]\nport_min = 10000\nport_max = 40000\n");
         assert!(c.problems()[0].contains("has 15000"), "{:?}", c.problems());
+    }
+
+    #[test]
+    fn relay_workers_are_bounded_by_the_limit_and_the_port_pairs() {
+        let c = config("[media]\nworkers = 2\nport_min = 40000\nport_max = 40003\n");
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        let c = config("[media]\nworkers = 3\nport_min = 40000\nport_max = 40003\n");
+        assert!(
+            c.problems()[0].contains("media.workers (3)"),
+            "{:?}",
+            c.problems()
+        );
+        let c = config("[media]\nworkers = 65\n");
+        assert!(
+            c.problems()[0].contains("media.workers must be"),
+            "{:?}",
+            c.problems()
+        );
+        // 0 is one per core, cut to the pairs there are: never a problem.
+        let c = config("[media]\nworkers = 0\nport_min = 40000\nport_max = 40001\n");
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        assert!(c.media.worker_count() >= 1);
     }
 
     #[test]

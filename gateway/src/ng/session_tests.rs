@@ -71,7 +71,7 @@ impl Bench {
     fn local(&self) -> &LocalRelay {
         match &self.plane {
             MediaPlane::Local(l) => l,
-            MediaPlane::Net(_) => unreachable!(),
+            MediaPlane::Workers(_) => unreachable!(),
         }
     }
 
@@ -90,7 +90,7 @@ impl Bench {
     }
 
     fn sessions(&self) -> usize {
-        self.plane.with_relay(|r, _| r.session_count())
+        self.plane.session_count()
     }
 }
 

@@ -213,7 +213,7 @@ impl NgCalls {
                 }
                 let video = negotiate::offers_video(&theirs);
                 let session = media
-                    .with_relay(|r, t| r.add_session(t, &negotiate::reserve_streams(video)))
+                    .add_session(negotiate::reserve_streams(video))
                     .map_err(|e| CallError::Relay(e.to_string()))?;
                 (0, session, true)
             }
@@ -227,7 +227,9 @@ impl NgCalls {
             Ok(out) => out,
             Err(e) => {
                 if new {
-                    media.with_relay(|rl, _| rl.remove_session(session)).ok();
+                    media
+                        .on_session(session, move |rl, _| rl.remove_session(session))
+                        .ok();
                 }
                 return Err(e);
             }
@@ -407,7 +409,9 @@ impl NgCalls {
         let (streams, path) =
             negotiate::bridge_streams(a, b).map_err(|e| CallError::Bridge(e.to_string()))?;
         media
-            .with_relay(|rl, t| rl.reconfigure_session(t, session, &streams))
+            .on_session(session, move |rl, t| {
+                rl.reconfigure_session(t, session, &streams)
+            })
             .map_err(|e| CallError::Relay(e.to_string()))?;
         let sdp = out.to_bytes();
         if let Some(call) = self.calls.get_mut(&oa.call_id) {
@@ -437,7 +441,7 @@ impl NgCalls {
         let stats = self.query(media, call_id)?;
         if let Some(call) = self.calls.remove(call_id) {
             let [a_packets, b_packets] = received(media, call.session);
-            media.with_relay(|r, _| r.remove_session(call.session)).ok();
+            remove(media, call.session);
             tracing::info!(call_id, a_packets, b_packets, "ng call deleted");
         }
         Ok(stats)
@@ -457,10 +461,11 @@ impl NgCalls {
                 (1, StreamKind::Audio, "audio"),
                 (2, StreamKind::Video, "video"),
             ] {
-                let got = media.with_relay(|r, _| {
+                let session = call.session;
+                let got = media.query(session, move |r, _| {
                     Some((
-                        r.local_ports(call.session, leg(i), kind)?,
-                        r.leg_stats(call.session, leg(i), kind)?,
+                        r.local_ports(session, leg(i), kind)?,
+                        r.leg_stats(session, leg(i), kind)?,
                     ))
                 });
                 let Some((ports, st)) = got else { continue };
@@ -546,7 +551,7 @@ impl NgCalls {
         }
         for id in &dropped {
             if let Some(call) = self.calls.remove(id) {
-                media.with_relay(|r, _| r.remove_session(call.session)).ok();
+                remove(media, call.session);
                 tracing::info!(call_id = %id, "ng call timed out without media or signalling");
             }
         }
@@ -556,7 +561,7 @@ impl NgCalls {
     /// Releases every call's relay session (at shutdown).
     pub fn close_all(&mut self, media: &MediaPlane) {
         for (_, call) in std::mem::take(&mut self.calls) {
-            media.with_relay(|r, _| r.remove_session(call.session)).ok();
+            remove(media, call.session);
         }
     }
 }
@@ -573,21 +578,35 @@ fn check_ids(oa: &OfferAnswer) -> Result<(), CallError> {
 
 /// Our audio and video ports on side `side`'s leg.
 fn local_ports(media: &MediaPlane, session: SessionId, side: usize) -> [Option<LocalPorts>; 2] {
-    media.with_relay(|r, _| {
-        [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, leg(side), k))
-    })
+    media
+        .query(session, move |r, _| {
+            Some(
+                [StreamKind::Audio, StreamKind::Video]
+                    .map(|k| r.local_ports(session, leg(side), k)),
+            )
+        })
+        .unwrap_or([None, None])
+}
+
+/// Ends a call's relay session (a session already gone is not an error here).
+fn remove(media: &MediaPlane, session: SessionId) {
+    media
+        .on_session(session, move |r, _| r.remove_session(session))
+        .ok();
 }
 
 /// Packets the relay accepted from each side of a session (leg A, leg B), all streams.
 fn received(media: &MediaPlane, session: SessionId) -> [u64; 2] {
-    media.with_relay(|r, _| {
-        [Leg::A, Leg::B].map(|l| {
-            [StreamKind::Audio, StreamKind::Video]
-                .map(|k| r.leg_stats(session, l, k).map_or(0, |s| s.rx_packets))
-                .into_iter()
-                .fold(0u64, u64::saturating_add)
+    media
+        .query(session, move |r, _| {
+            Some([Leg::A, Leg::B].map(|l| {
+                [StreamKind::Audio, StreamKind::Video]
+                    .map(|k| r.leg_stats(session, l, k).map_or(0, |s| s.rx_packets))
+                    .into_iter()
+                    .fold(0u64, u64::saturating_add)
+            }))
         })
-    })
+        .unwrap_or([0, 0])
 }
 
 fn counters(packets: u64, bytes: u64) -> Value {

@@ -51,7 +51,7 @@ pub const GAUGE_INTERVAL: Duration = Duration::from_secs(2);
 pub struct Network {
     pub outbound: Outbound,
     pub resolver: Option<Arc<Resolver>>,
-    pub media_events: Option<mpsc::UnboundedReceiver<MediaEvent>>,
+    pub media_events: Option<mpsc::Receiver<MediaEvent>>,
     /// Wrong-PIN budgets, for the PIN attempts the B2BUA hands out.
     pub guard: Option<Arc<crate::lockout::Guard>>,
     /// Questions from the admin API, answered between events.

@@ -146,6 +146,12 @@ pub struct RelayConfig {
     pub ntp_at_start: u64,
     /// RTCP CNAME of the relay.
     pub cname: String,
+    /// Which of `shards` relay cores this is: session ids are handed out so that
+    /// `(id - 1) % shards == shard` ([`SessionId::shard`](super::SessionId::shard)), and
+    /// whoever holds an id finds the core that owns it without asking any of them.
+    pub shard: u32,
+    /// Relay cores sharing the id space (at least 1).
+    pub shards: u32,
 }
 
 impl Default for RelayConfig {
@@ -159,6 +165,8 @@ impl Default for RelayConfig {
             ssrc_seed: 0x005e_ed0f_7e1a_u64,
             ntp_at_start: rtcp_term::NTP_UNIX_OFFSET << 32,
             cname: "roomgate".into(),
+            shard: 0,
+            shards: 1,
         }
     }
 }
@@ -200,6 +208,10 @@ pub enum RelayError {
     /// [`MAX_QUEUED_EVENTS`](super::MAX_QUEUED_EVENTS) events already wait on the leg.
     #[error("too many events queued on the leg")]
     EventQueueFull,
+    /// The relay worker's job queue stayed full (or the worker stopped): refused rather
+    /// than stall signalling.
+    #[error("relay worker overloaded")]
+    Overloaded,
 }
 
 /// A frame for [`Relay::play`](super::Relay::play).

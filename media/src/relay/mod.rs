@@ -47,6 +47,8 @@ mod transcode;
 
 #[cfg(feature = "net")]
 pub mod net;
+#[cfg(feature = "net")]
+pub mod workers;
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -77,6 +79,13 @@ pub const MAX_EVENTS: usize = 4096;
 /// Session handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SessionId(pub u32);
+
+impl SessionId {
+    /// The relay core (of `shards`, see [`RelayConfig::shard`]) that handed this id out.
+    pub fn shard(self, shards: u32) -> usize {
+        (self.0.wrapping_sub(1) % shards.max(1)) as usize
+    }
+}
 
 /// One side of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -252,6 +261,11 @@ impl Hasher for IdHasher {
     }
 }
 
+/// The first session id of this core's share (ids start at 1: 0 is never handed out).
+fn first_id(cfg: &RelayConfig) -> u32 {
+    cfg.shard % cfg.shards.max(1) + 1
+}
+
 impl Relay {
     /// A relay whose clock starts at `now`.
     pub fn new(now: Instant, cfg: RelayConfig) -> Self {
@@ -265,7 +279,7 @@ impl Relay {
                 cfg.max_sessions.min(cap),
                 BuildHasherDefault::default(),
             ),
-            next_id: 1,
+            next_id: first_id(&cfg),
             rng: SeedRng::new(cfg.ssrc_seed),
             events: VecDeque::with_capacity(64),
             due: VecDeque::with_capacity(64),
@@ -305,7 +319,10 @@ impl Relay {
         match r {
             Ok(s) => {
                 let id = SessionId(self.next_id);
-                self.next_id = self.next_id.wrapping_add(1).max(1);
+                self.next_id = self
+                    .next_id
+                    .checked_add(self.cfg.shards.max(1))
+                    .unwrap_or_else(|| first_id(&self.cfg));
                 self.install(id, s);
                 Ok(id)
             }

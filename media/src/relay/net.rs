@@ -8,12 +8,19 @@
 //!
 //! Receiving is batched where Linux allows: `quinn-udp` (the QUIC stack's well-kept, safe
 //! wrapper) reads up to [`quinn_udp::BATCH_SIZE`] datagrams per `recvmmsg` and splits GRO
-//! coalesced segments, into buffers owned by the runtime thread and reused by every socket task
-//! it polls (per socket they would cost more resident memory than a call's whole state). Each datagram then goes
-//! through the core, which forwards it in place, and one non-blocking `try_send_to` — no
-//! allocation per packet. The core is locked once per batch (never across an `.await`).
-//! Sends are not batched: forwarded packets go to many different peers, where `sendmmsg`
-//! gains little and GSO (one destination per call) nothing.
+//! coalesced segments, into buffers owned by the runtime thread and reused by every socket
+//! task it polls (per socket they would cost more resident memory than a call's whole state).
+//! Each datagram then goes through the core, which forwards it in place — no allocation per
+//! packet. The core is locked once per batch (never across an `.await`).
+//!
+//! Sending is batched the same way: the datagrams of one read all arrived on one port, so
+//! what the core forwards of them mostly leaves from one port to one far end with one size
+//! (a call's audio). Such a run goes out as one GSO `sendmsg` (the kernel cuts it into
+//! datagrams) where the kernel offers UDP GSO; anything else, or a GSO send the device
+//! refuses, goes datagram by datagram with a non-blocking `try_send_to`.
+//!
+//! Under [`workers`](super::workers) each worker runs one of these on its own thread, so the
+//! lock is only ever taken by that thread.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -32,21 +39,32 @@ use super::{Event, Relay, Transmit};
 const BUF_LEN: usize = 2048;
 /// Bytes kept free after a received datagram for that trailer (tag + MKI + SRTCP index).
 const HEADROOM: usize = 64;
+/// Most octets one GSO send carries (the kernel's limit is one IP datagram's 64 KiB).
+const GSO_BYTES: usize = 60_000;
 /// Timer task wake-up when the core has no deadline (config changes also wake it).
 const IDLE_TICK: Duration = Duration::from_secs(1);
 /// Least time between two timer passes (RTCP reports and DTMF end detection tolerate it).
 const TIMER_GRANULARITY: Duration = Duration::from_millis(10);
+/// Core events waiting for the application; past this they are dropped and counted
+/// ([`NetRelay::events_dropped`]) rather than grow without bound behind a stalled reader.
+pub const EVENT_QUEUE: usize = 4096;
 
 struct Shared {
     relay: Mutex<Relay>,
     base: u16,
     sockets: Vec<Arc<UdpSocket>>,
+    /// quinn-udp's per-socket state (GSO support), by the same index.
+    states: Vec<quinn_udp::UdpSocketState>,
     wake: Notify,
-    events: mpsc::UnboundedSender<Event>,
+    events: mpsc::Sender<Event>,
+    events_dropped: AtomicU64,
     send_errors: AtomicU64,
     /// Socket reads (each a `recvmmsg` batch) and the datagrams they returned.
     batches: AtomicU64,
     datagrams: AtomicU64,
+    /// GSO sends, and the datagrams they carried.
+    gso_sends: AtomicU64,
+    gso_datagrams: AtomicU64,
 }
 
 impl Shared {
@@ -70,9 +88,60 @@ impl Shared {
         }
     }
 
+    /// Sends `count` datagrams of `seg` octets each (the last may be shorter), laid end to end
+    /// in `data`, from `from_port` to `to`: one GSO send, or one by one when that fails.
+    fn send_run(&self, from_port: u16, to: SocketAddr, seg: usize, count: usize, data: &[u8]) {
+        let i = from_port.checked_sub(self.base).map(usize::from);
+        if count > 1 {
+            if let Some((sock, state)) =
+                i.and_then(|i| Some((self.sockets.get(i)?, self.states.get(i)?)))
+            {
+                let t = quinn_udp::Transmit {
+                    destination: to,
+                    ecn: None,
+                    contents: data,
+                    segment_size: Some(seg),
+                    src_ip: None,
+                };
+                let sent = sock.try_io(tokio::io::Interest::WRITABLE, || {
+                    state.try_send(sock.as_ref().into(), &t)
+                });
+                if sent.is_ok() {
+                    self.gso_sends.fetch_add(1, Ordering::Relaxed);
+                    self.gso_datagrams
+                        .fetch_add(count as u64, Ordering::Relaxed);
+                    return;
+                }
+                // A device without GSO (quinn-udp then stops offering it) or a full buffer:
+                // each datagram on its own below.
+            }
+        }
+        for d in data.chunks(seg.max(1)) {
+            self.send(
+                Transmit {
+                    from_port,
+                    to,
+                    len: d.len(),
+                },
+                d,
+            );
+        }
+    }
+
+    /// Most datagrams one GSO send may carry from socket `from_port` (1: no GSO).
+    fn gso_segments(&self, from_port: u16) -> usize {
+        from_port
+            .checked_sub(self.base)
+            .and_then(|i| self.states.get(usize::from(i)))
+            .map_or(1, |s| s.max_gso_segments())
+            .min(quinn_udp::BATCH_SIZE)
+    }
+
     fn drain_events(&self, relay: &mut Relay) {
         while let Some(e) = relay.poll_event() {
-            let _ = self.events.send(e);
+            if self.events.try_send(e).is_err() {
+                self.events_dropped.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -80,7 +149,7 @@ impl Shared {
 /// A running relay on UDP sockets.
 pub struct NetRelay {
     shared: Arc<Shared>,
-    events: mpsc::UnboundedReceiver<Event>,
+    events: mpsc::Receiver<Event>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -96,21 +165,41 @@ impl std::fmt::Debug for NetRelay {
 impl NetRelay {
     /// Binds every pool port on `ip` and starts the tasks (needs a tokio runtime).
     pub async fn bind(ip: IpAddr, relay: Relay) -> io::Result<Self> {
+        let (tx, rx) = mpsc::channel(EVENT_QUEUE);
+        let mut net = Self::bind_with_events(ip, relay, tx).await?;
+        net.events = rx;
+        Ok(net)
+    }
+
+    /// As [`bind`](Self::bind), with events going to `events` (several relays can share
+    /// one consumer); [`take_events`](Self::take_events) then yields a closed queue.
+    pub async fn bind_with_events(
+        ip: IpAddr,
+        relay: Relay,
+        events: mpsc::Sender<Event>,
+    ) -> io::Result<Self> {
         let base = relay.pool().base();
         let mut sockets = Vec::with_capacity(relay.pool().capacity() * 2);
+        let mut states = Vec::with_capacity(relay.pool().capacity() * 2);
         for port in relay.pool().ports() {
-            sockets.push(Arc::new(UdpSocket::bind(SocketAddr::new(ip, port)).await?));
+            let sock = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
+            states.push(quinn_udp::UdpSocketState::new((&sock).into())?);
+            sockets.push(Arc::new(sock));
         }
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (_closed, rx) = mpsc::channel(1);
         let shared = Arc::new(Shared {
             relay: Mutex::new(relay),
             base,
             sockets,
+            states,
             wake: Notify::new(),
-            events: tx,
+            events,
+            events_dropped: AtomicU64::new(0),
             send_errors: AtomicU64::new(0),
             batches: AtomicU64::new(0),
             datagrams: AtomicU64::new(0),
+            gso_sends: AtomicU64::new(0),
+            gso_datagrams: AtomicU64::new(0),
         });
         let mut tasks = Vec::with_capacity(shared.sockets.len() + 1);
         for i in 0..shared.sockets.len() {
@@ -141,8 +230,8 @@ impl NetRelay {
     /// Hands the event queue to a consumer of its own (the SIP core's loop), so the relay
     /// can be shared behind an `Arc` while its events are read elsewhere. Later calls get a
     /// closed queue.
-    pub fn take_events(&mut self) -> mpsc::UnboundedReceiver<Event> {
-        let (_tx, closed) = mpsc::unbounded_channel();
+    pub fn take_events(&mut self) -> mpsc::Receiver<Event> {
+        let (_tx, closed) = mpsc::channel(1);
         std::mem::replace(&mut self.events, closed)
     }
 
@@ -164,9 +253,22 @@ impl NetRelay {
         )
     }
 
+    /// (GSO sends, datagrams they carried): forwarded runs that left in one `sendmsg`.
+    pub fn send_batching(&self) -> (u64, u64) {
+        (
+            self.shared.gso_sends.load(Ordering::Relaxed),
+            self.shared.gso_datagrams.load(Ordering::Relaxed),
+        )
+    }
+
     /// Datagrams the socket layer could not send (full socket buffer, unroutable).
     pub fn send_errors(&self) -> u64 {
         self.shared.send_errors.load(Ordering::Relaxed)
+    }
+
+    /// Core events dropped because the application's queue was full.
+    pub fn events_dropped(&self) -> u64 {
+        self.shared.events_dropped.load(Ordering::Relaxed)
     }
 }
 
@@ -191,6 +293,8 @@ struct RxBuffers {
     meta: Vec<quinn_udp::RecvMeta>,
     /// One datagram with headroom for in-place re-protection.
     work: Vec<u8>,
+    /// Forwarded datagrams waiting to leave together (see [`OutRun`]).
+    out: Vec<u8>,
 }
 
 impl RxBuffers {
@@ -205,6 +309,9 @@ impl RxBuffers {
         }
         if self.work.len() != BUF_LEN {
             self.work = vec![0u8; BUF_LEN];
+        }
+        if self.out.capacity() < GSO_BYTES {
+            self.out = Vec::with_capacity(GSO_BYTES);
         }
     }
 }
@@ -226,9 +333,8 @@ async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
     let Some(sock) = shared.sockets.get(index).cloned() else {
         return;
     };
-    let state = match quinn_udp::UdpSocketState::new((&*sock).into()) {
-        Ok(s) => s,
-        Err(_) => return,
+    let Some(state) = shared.states.get(index) else {
+        return;
     };
     // GRO may coalesce several datagrams into one buffer, so receive buffers are larger than
     // one datagram; each datagram is then copied to `work`, which has the headroom the
@@ -240,7 +346,7 @@ async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
             return;
         }
         let received = RX.with(|rx| match rx.try_borrow_mut() {
-            Ok(mut rx) => receive(&shared, &sock, &state, port, rx_len, &mut rx),
+            Ok(mut rx) => receive(&shared, &sock, state, port, rx_len, &mut rx),
             // Not reachable (nothing here re-enters while the buffers are out); if it were,
             // yielding and trying again is safe.
             Err(_) => Received::Error,
@@ -261,7 +367,12 @@ fn receive(
     rx: &mut RxBuffers,
 ) -> Received {
     rx.ready(rx_len);
-    let RxBuffers { bufs, meta, work } = rx;
+    let RxBuffers {
+        bufs,
+        meta,
+        work,
+        out,
+    } = rx;
     // Inline storage: building the slice list allocates nothing.
     let mut slices: smallvec::SmallVec<[std::io::IoSliceMut<'_>; quinn_udp::BATCH_SIZE]> = bufs
         .iter_mut()
@@ -279,6 +390,7 @@ fn receive(
     shared.batches.fetch_add(1, Ordering::Relaxed);
     let mut relay = shared.lock();
     let now = Instant::now();
+    let mut run = OutRun::new(out);
     for (m, buf) in meta.iter().zip(bufs.iter()).take(count) {
         let stride = m.stride.max(1);
         let data = buf.get(..m.len.min(buf.len())).unwrap_or_default();
@@ -290,17 +402,85 @@ fn receive(
             dst.copy_from_slice(datagram);
             shared.datagrams.fetch_add(1, Ordering::Relaxed);
             if let Some(t) = relay.handle_datagram(now, port, m.addr, work, n) {
-                shared.send(t, work);
+                run.push(shared, t, work);
             }
-            // `try_send_to` does not block, so sending under the lock is fine and lets the
-            // same buffer carry the extra frames a transcoded packet may produce.
+            // Sends do not block, so sending under the lock is fine and lets the same buffer
+            // carry the extra frames a transcoded packet may produce (after what is waiting,
+            // to keep each stream in order).
+            let mut first = true;
             while let Some(t) = relay.poll_transmit(now, work) {
+                if first {
+                    run.flush(shared);
+                    first = false;
+                }
                 shared.send(t, work);
             }
         }
     }
+    run.flush(shared);
     shared.drain_events(&mut relay);
     Received::Done
+}
+
+/// Forwarded datagrams from one port to one far end, all of one size but perhaps the last:
+/// what one GSO send can carry.
+struct OutRun<'a> {
+    buf: &'a mut Vec<u8>,
+    from_port: u16,
+    to: Option<SocketAddr>,
+    seg: usize,
+    count: usize,
+    /// The last datagram was shorter than `seg`: nothing may follow it in this run.
+    closed: bool,
+    max: usize,
+}
+
+impl<'a> OutRun<'a> {
+    fn new(buf: &'a mut Vec<u8>) -> Self {
+        buf.clear();
+        Self {
+            buf,
+            from_port: 0,
+            to: None,
+            seg: 0,
+            count: 0,
+            closed: false,
+            max: 1,
+        }
+    }
+
+    /// Adds `work[..t.len]`, sending what was waiting first when it cannot join it.
+    fn push(&mut self, shared: &Shared, t: Transmit, work: &[u8]) {
+        let Some(data) = work.get(..t.len) else {
+            return;
+        };
+        let joins = self.to == Some(t.to)
+            && self.from_port == t.from_port
+            && !self.closed
+            && t.len <= self.seg
+            && self.count < self.max
+            && self.buf.len() + t.len <= GSO_BYTES;
+        if !joins {
+            self.flush(shared);
+            self.to = Some(t.to);
+            self.from_port = t.from_port;
+            self.seg = t.len;
+            self.max = shared.gso_segments(t.from_port);
+        }
+        self.buf.extend_from_slice(data);
+        self.count += 1;
+        self.closed = t.len < self.seg;
+    }
+
+    /// Sends what is waiting.
+    fn flush(&mut self, shared: &Shared) {
+        if let Some(to) = self.to.take() {
+            shared.send_run(self.from_port, to, self.seg, self.count, self.buf);
+        }
+        self.buf.clear();
+        self.count = 0;
+        self.closed = false;
+    }
 }
 
 /// Timers from `poll_timeout`; generated packets (RTCP reports) go out from here.

@@ -84,6 +84,24 @@ impl DropCounters {
         *c = c.saturating_add(1);
     }
 
+    /// Both sets of counters added (counters of several relay cores).
+    pub fn merged(&self, o: &Self) -> Self {
+        Self {
+            unknown_port: self.unknown_port + o.unknown_port,
+            not_latched_source: self.not_latched_source + o.not_latched_source,
+            srtp_auth: self.srtp_auth + o.srtp_auth,
+            replay: self.replay + o.replay,
+            srtp_other: self.srtp_other + o.srtp_other,
+            malformed_rtp: self.malformed_rtp + o.malformed_rtp,
+            rtcp_parse: self.rtcp_parse + o.rtcp_parse,
+            unknown_payload_type: self.unknown_payload_type + o.unknown_payload_type,
+            inactive_session: self.inactive_session + o.inactive_session,
+            buffer_too_small: self.buffer_too_small + o.buffer_too_small,
+            no_destination: self.no_destination + o.no_destination,
+            transcode_error: self.transcode_error + o.transcode_error,
+        }
+    }
+
     /// Sum of all drops.
     pub fn total(&self) -> u64 {
         self.unknown_port
@@ -125,6 +143,24 @@ pub struct RelayStats {
     pub decoders_built: u64,
     /// Drops by reason.
     pub drops: DropCounters,
+}
+
+impl RelayStats {
+    /// Both sets of counters added (counters of several relay cores).
+    pub fn merged(&self, o: &Self) -> Self {
+        Self {
+            datagrams_in: self.datagrams_in + o.datagrams_in,
+            rtp_forwarded: self.rtp_forwarded + o.rtp_forwarded,
+            rtcp_terminated: self.rtcp_terminated + o.rtcp_terminated,
+            feedback_sent: self.feedback_sent + o.feedback_sent,
+            reports_sent: self.reports_sent + o.reports_sent,
+            played: self.played + o.played,
+            dtmf_swallowed: self.dtmf_swallowed + o.dtmf_swallowed,
+            events_overflow: self.events_overflow + o.events_overflow,
+            decoders_built: self.decoders_built + o.decoders_built,
+            drops: self.drops.merged(&o.drops),
+        }
+    }
 }
 
 /// Counters and RTCP-derived quality of one leg of one stream.

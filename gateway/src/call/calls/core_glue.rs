@@ -452,7 +452,7 @@ impl Calls {
         let route = self.pending.get(&id).and_then(|p| p.route.clone());
         let session = self
             .media
-            .with_relay(|r, now| r.add_session(now, &negotiate::reserve_streams(video)))
+            .add_session(negotiate::reserve_streams(video))
             .map_err(|e| {
                 tracing::warn!(error = %e, "no media resources");
                 EndCause::Unavailable {
@@ -463,7 +463,8 @@ impl Calls {
             Some(Upstream::Echo) => match &self.settings.echo {
                 Some((addr, _)) => format!("sips:{meeting}@{addr}"),
                 None => {
-                    self.media.with_relay(|r, _| r.remove_session(session)).ok();
+                    self.media
+                        .post(session, "remove", move |r, _| r.remove_session(session));
                     return Err(EndCause::Unavailable { retry_after: None });
                 }
             },

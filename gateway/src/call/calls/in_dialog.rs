@@ -360,13 +360,11 @@ impl Calls {
         leg.local_sdp = Some(answer.clone());
         leg.direction = new_dir;
         if same_codec {
+            let relay_leg = side.relay_leg();
             for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
-                if let Err(e) = self
-                    .media
-                    .with_relay(|r, now| r.update_leg(now, session, side.relay_leg(), kind, upd))
-                {
-                    tracing::debug!(call = id, error = %e, "leg update");
-                }
+                self.media.post(session, "leg update", move |r, now| {
+                    r.update_leg(now, session, relay_leg, kind, upd)
+                });
             }
         } else {
             self.configure_relay(now, id);
@@ -439,10 +437,11 @@ impl Calls {
         };
         let session = call.session;
         call.leg_mut(side).streams = streams.clone();
+        let relay_leg = side.relay_leg();
         for (kind, upd) in streams.streams.iter().filter_map(leg_update) {
-            let _ = self
-                .media
-                .with_relay(|r, _| r.update_leg(now, session, side.relay_leg(), kind, upd));
+            self.media.post(session, "leg update", move |r, _| {
+                r.update_leg(now, session, relay_leg, kind, upd)
+            });
         }
     }
 }

@@ -82,19 +82,20 @@ impl Calls {
                 let under_way = source == DigitSource::Info
                     && self
                         .media
-                        .with_relay(|r, _| r.event_in_progress(session, leg, StreamKind::Audio));
+                        .query(session, move |r, _| {
+                            Some(r.event_in_progress(session, leg, StreamKind::Audio))
+                        })
+                        .unwrap_or(false);
                 if under_way {
                     *slot = Some(DigitSource::Rfc4733);
                     return false;
                 }
                 *slot = Some(source);
                 if source == DigitSource::Info {
-                    let off = self.media.with_relay(|r, _| {
-                        r.set_event_forwarding(session, leg, StreamKind::Audio, false)
-                    });
-                    if let Err(e) = off {
-                        tracing::debug!(call = id, error = %e, "RFC 4733 forwarding not stopped");
-                    }
+                    self.media
+                        .post(session, "RFC 4733 forwarding not stopped", move |r, _| {
+                            r.set_event_forwarding(session, leg, StreamKind::Audio, false)
+                        });
                 }
                 true
             }
@@ -156,13 +157,11 @@ impl Calls {
                 ..GeneratorConfig::default()
             },
         };
-        let queued = self
-            .media
-            .with_relay(|r, now| r.send_event(now, session, to_leg, StreamKind::Audio, ev));
-        match queued {
-            Ok(()) => tracing::debug!(call = id, to = ?to_side, "DTMF forwarded as RFC 4733"),
-            Err(e) => tracing::debug!(call = id, error = %e, "DTMF not forwarded"),
-        }
+        tracing::debug!(call = id, to = ?to_side, "DTMF forwarded as RFC 4733");
+        self.media
+            .post(session, "DTMF not forwarded", move |r, now| {
+                r.send_event(now, session, to_leg, StreamKind::Audio, ev)
+            });
     }
 
     /// The relay saw no media on a call for its inactivity timeout.
@@ -189,22 +188,20 @@ impl Calls {
         let Some(session) = self.calls.get(&id).map(|c| c.session) else {
             return;
         };
-        let mut buf = [0u8; 1500];
-        let played = self.media.with_relay(|r, t| {
-            r.play(
-                t,
-                session,
-                Leg::A,
-                StreamKind::Audio,
-                PlayFrame::Pcm(frame),
-                &mut buf,
-            )
-        });
-        match played {
-            Ok(t) => self.media.send(t, &buf),
-            // Before the room's address is known (delayed offer) there is nobody to play
-            // to; the prompt goes on so timing stays the same.
-            Err(e) => tracing::trace!(call = id, error = %e, "prompt frame not sent"),
-        }
+        // Encoded, protected and sent by the worker that owns the session.
+        let frame = frame.to_vec();
+        // Before the room's address is known (delayed offer) there is nobody to play to; the
+        // prompt goes on so timing stays the same.
+        self.media
+            .send_built(session, "prompt frame not sent", move |r, t, buf| {
+                r.play(
+                    t,
+                    session,
+                    Leg::A,
+                    StreamKind::Audio,
+                    PlayFrame::Pcm(&frame),
+                    buf,
+                )
+            });
     }
 }

@@ -80,10 +80,9 @@ impl Calls {
             }
         };
         let session = call.session;
-        match self
-            .media
-            .with_relay(|r, _| r.reconfigure_session(now, session, &streams))
-        {
+        match self.media.on_session(session, move |r, _| {
+            r.reconfigure_session(now, session, &streams)
+        }) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(call = id, error = %e, "relay refused the room leg");

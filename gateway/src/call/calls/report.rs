@@ -29,7 +29,10 @@ impl Calls {
         let crypto_suite = streams.audio_suite().map(|s| s.name().to_owned());
         let qos = audio.and_then(|_| {
             self.media
-                .with_relay(|r, _| r.leg_stats(call.session, leg, StreamKind::Audio))
+                .query(call.session, {
+                    let session = call.session;
+                    move |r, _| r.leg_stats(session, leg, StreamKind::Audio)
+                })
                 .map(|s| Qos::from_leg(&s, clock))
         });
         let state = match side {
@@ -100,7 +103,8 @@ impl Calls {
             calls: self.views(),
             stats: self.stats(),
             setup: self.setup,
-            relay: self.media.with_relay(|r, _| *r.stats()),
+            relay: self.media.stats(),
+            workers: self.media.totals(),
             // Filled in by the driver, which owns the SIP core's counters.
             overload_refused: 0,
             gatekeeper: self.gatekeeper_status(),

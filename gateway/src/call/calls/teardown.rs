@@ -194,9 +194,10 @@ impl Calls {
             self.local_stats.cdrs_dropped += 1;
         }
         self.cdrs.push_back(cdr);
-        if let Err(e) = self.media.with_relay(|r, _| r.remove_session(session)) {
-            tracing::debug!(call = id, error = %e, "relay session already gone");
-        }
+        self.media
+            .post(session, "session to end already gone", move |r, _| {
+                r.remove_session(session)
+            });
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
     }
 }

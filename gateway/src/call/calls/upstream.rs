@@ -397,15 +397,15 @@ impl Calls {
                     return false;
                 };
                 let session = call.session;
-                let r = self
-                    .media
-                    .with_relay(|r, _| r.reconfigure_session(now, session, &streams));
+                let video = streams
+                    .iter()
+                    .any(|s| s.kind == roomgate_media::relay::StreamKind::Video);
+                let r = self.media.on_session(session, move |r, _| {
+                    r.reconfigure_session(now, session, &streams)
+                });
                 match r {
                     Ok(()) => {
                         call.audio = Some(path);
-                        let video = streams
-                            .iter()
-                            .any(|s| s.kind == roomgate_media::relay::StreamKind::Video);
                         tracing::info!(
                             call = id,
                             audio = ?path,

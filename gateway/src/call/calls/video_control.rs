@@ -36,9 +36,9 @@ impl Calls {
             .codec()?
             .clone();
         let session = call.session;
-        let p = self
-            .media
-            .with_relay(|r, _| r.local_ports(session, Leg::A, StreamKind::Video))?;
+        let p = self.media.query(session, move |r, _| {
+            r.local_ports(session, Leg::A, StreamKind::Video)
+        })?;
         let ip = self.settings.media_ip;
         Some(OurVideo {
             codec,
@@ -80,17 +80,11 @@ impl Calls {
             return;
         };
         let to = side.other().relay_leg();
-        let mut buf = [0u8; 256];
-        let made = self
-            .media
-            .with_relay(|r, _| r.request_keyframe(session, to, StreamKind::Video, &mut buf));
-        match made {
-            Ok(t) => {
-                self.media.send(t, &buf);
-                tracing::debug!(call = id, from = ?side, "videoFastUpdatePicture sent on as PLI");
-            }
-            Err(e) => tracing::debug!(call = id, error = %e, "keyframe request not sent on"),
-        }
+        tracing::debug!(call = id, from = ?side, "videoFastUpdatePicture to send on as PLI");
+        self.media
+            .send_built(session, "keyframe request not sent on", move |r, _, buf| {
+                r.request_keyframe(session, to, StreamKind::Video, buf)
+            });
     }
 
     /// The H.323 endpoint on `side` of call `id` limited the video we send it (bit/s, `None`

@@ -269,7 +269,7 @@ impl World {
     fn local(&self) -> &LocalRelay {
         match &*self.plane {
             MediaPlane::Local(l) => l,
-            MediaPlane::Net(_) => unreachable!("the world has no sockets"),
+            MediaPlane::Workers(_) => unreachable!("the world has no sockets"),
         }
     }
 
