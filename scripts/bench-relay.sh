@@ -4,6 +4,7 @@
 #   ./scripts/bench-relay.sh [sweep|fixed] [MODES...]        # default: sweep plain srtp gcm
 #   SECONDS_PER_STEP=5 START_CALLS=100 FIXED_CALLS=200 ROUNDS=3 ./scripts/bench-relay.sh fixed
 #   WORKERS="1 2" ./scripts/bench-relay.sh fixed srtp       # one gateway per worker count
+#   ROOMGATE_BASELINE=/path/to/older/roomgate WORKERS=1 ./scripts/bench-relay.sh fixed srtp
 #
 # Starts a release `roomgate serve` with `[ng] listen` per entry of WORKERS (default "1 2":
 # `[media] workers`, relay worker threads; `ours-wN` in the output) and, when installed
@@ -66,12 +67,24 @@ for base in range(12000, 32000 - n, 500):
 }
 
 RELAYS=()
+# name:binary:workers (workers empty: the key is left out, for builds older than it)
+INSTANCES=()
 for workers in ${WORKERS:-1 2}; do
+    INSTANCES+=("ours-w$workers:$BIN:$workers")
+done
+if [ -n "${ROOMGATE_BASELINE:-}" ]; then
+    INSTANCES+=("baseline:$ROOMGATE_BASELINE:${BASELINE_WORKERS:-}")
+fi
+for instance in "${INSTANCES[@]}"; do
+name=${instance%%:*}
+rest=${instance#*:}
+bin=${rest%:*}
+workers=${rest##*:}
 OURS_NG=$(free_udp)
 SIP=$(free_udp)
 read -r MIN MAX < <(free_range 6000)
-mkdir -p "$WORK/w$workers"
-cat >"$WORK/w$workers/roomgate.toml" <<EOF
+mkdir -p "$WORK/$name"
+cat >"$WORK/$name/roomgate.toml" <<EOF
 [sip]
 udp = ["127.0.0.1:$SIP"]
 tcp = ["127.0.0.1:$SIP"]
@@ -79,7 +92,7 @@ tls_listen = []
 [media]
 port_min = $MIN
 port_max = $MAX
-workers = $workers
+${workers:+workers = $workers}
 [ng]
 listen = "127.0.0.1:$OURS_NG"
 [h323]
@@ -89,10 +102,10 @@ listen = "127.0.0.1:0"
 [gateway]
 max_calls = 4000
 EOF
-(cd "$WORK/w$workers" && ROOMGATE_LOG=warn exec "$BIN" serve --config roomgate.toml) \
-    2>"$WORK/w$workers/roomgate.log" &
+(cd "$WORK/$name" && ROOMGATE_LOG=warn exec "$bin" serve --config roomgate.toml) \
+    2>"$WORK/$name/roomgate.log" &
 PIDS+=($!)
-RELAYS+=("ours-w$workers:$OURS_NG")
+RELAYS+=("$name:$OURS_NG")
 # Bound before the next range is looked for.
 sleep 2
 done
