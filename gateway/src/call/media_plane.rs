@@ -7,18 +7,20 @@
 //! so a whole call — SIP legs, PIN entry, media events — runs on a virtual clock. Jobs are
 //! `'static` because they run on another thread.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use roomgate_media::relay::workers::RelayWorkers;
 use roomgate_media::relay::{
-    Event, Relay, RelayError, RelayStats, SessionId, StreamConfig, Transmit,
+    Event, Leg, LocalPorts, Relay, RelayError, RelayStats, SessionId, StreamConfig, StreamKind,
+    Transmit,
 };
 
 /// Where the relay cores live.
 pub enum MediaPlane {
     /// Worker threads, each a core with its sockets.
-    Workers(RelayWorkers),
+    Workers(Box<WorkerPlane>),
     /// The core alone: time set by the owner, datagrams and events kept for the owner.
     Local(Box<LocalRelay>),
 }
@@ -26,11 +28,63 @@ pub enum MediaPlane {
 /// Largest datagram a job builds for sending (prompt frames, RTCP feedback).
 const BUILT: usize = 1500;
 
+/// A session's local ports: by leg (A, B), then stream (audio, main video).
+type SessionPorts = [[Option<LocalPorts>; 2]; 2];
+
+/// The workers, and the local ports of their sessions as last read.
+///
+/// Our SDP toward each leg needs the session's ports, and building it is on every call's
+/// path; a round trip to the worker each time costs the SIP core a wait. Ports change only
+/// when a session is created or reconfigured, so they are read with the creation and
+/// forgotten whenever a job may have changed the session ([`MediaPlane::on_session`],
+/// [`MediaPlane::post`]); the next read fetches them again.
+pub struct WorkerPlane {
+    workers: RelayWorkers,
+    ports: Mutex<HashMap<SessionId, SessionPorts>>,
+}
+
+impl WorkerPlane {
+    fn ports(&self) -> std::sync::MutexGuard<'_, HashMap<SessionId, SessionPorts>> {
+        self.ports.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn forget(&self, session: SessionId) {
+        self.ports().remove(&session);
+    }
+}
+
+/// The ports of `session` as the core has them.
+fn read_ports(r: &Relay, session: SessionId) -> SessionPorts {
+    [Leg::A, Leg::B]
+        .map(|leg| [StreamKind::Audio, StreamKind::Video].map(|k| r.local_ports(session, leg, k)))
+}
+
+fn stream_index(kind: StreamKind) -> Option<usize> {
+    match kind {
+        StreamKind::Audio => Some(0),
+        StreamKind::Video => Some(1),
+        _ => None,
+    }
+}
+
+fn leg_index(leg: Leg) -> usize {
+    match leg {
+        Leg::A => 0,
+        Leg::B => 1,
+    }
+}
+
 impl MediaPlane {
     /// Creates a session on the core with the most room.
     pub fn add_session(&self, streams: Vec<StreamConfig>) -> Result<SessionId, RelayError> {
         match self {
-            MediaPlane::Workers(w) => w.add_session(streams),
+            MediaPlane::Workers(w) => {
+                let (id, ports) = w
+                    .workers
+                    .add_session_with(streams, |r: &mut Relay, id| read_ports(r, id))?;
+                w.ports().insert(id, ports);
+                Ok(id)
+            }
             MediaPlane::Local(l) => l.with_relay(|r, now| r.add_session(now, &streams)),
         }
     }
@@ -43,7 +97,12 @@ impl MediaPlane {
         f: impl FnOnce(&mut Relay, Instant) -> Result<T, RelayError> + Send + 'static,
     ) -> Result<T, RelayError> {
         match self {
-            MediaPlane::Workers(w) => w.run(session, f).unwrap_or(Err(RelayError::Overloaded)),
+            MediaPlane::Workers(w) => {
+                w.forget(session);
+                w.workers
+                    .run(session, f)
+                    .unwrap_or(Err(RelayError::Overloaded))
+            }
             MediaPlane::Local(l) => l.with_relay(f),
         }
     }
@@ -65,8 +124,12 @@ impl MediaPlane {
         };
         match self {
             MediaPlane::Workers(w) => {
-                let k = session.shard(u32::try_from(w.workers()).unwrap_or(1));
-                if !w.post_patiently(k, move |net| net.with_relay(logged)) {
+                w.forget(session);
+                let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
+                if !w
+                    .workers
+                    .post_patiently(k, move |net| net.with_relay(logged))
+                {
                     tracing::warn!(session = session.0, "relay worker overloaded: {what} lost");
                 }
             }
@@ -74,15 +137,45 @@ impl MediaPlane {
         }
     }
 
-    /// Reads something of `session` from its core; `None` also when the worker could not
-    /// take the job.
+    /// Our ports of one stream of one leg of `session` (from the cache when the workers
+    /// run it; see [`WorkerPlane`]).
+    pub fn local_ports(
+        &self,
+        session: SessionId,
+        leg: Leg,
+        kind: StreamKind,
+    ) -> Option<LocalPorts> {
+        let MediaPlane::Workers(w) = self else {
+            return self.query(session, move |r, _| r.local_ports(session, leg, kind));
+        };
+        let Some(k) = stream_index(kind) else {
+            return self.query(session, move |r, _| r.local_ports(session, leg, kind));
+        };
+        let cached = w.ports().get(&session).copied();
+        let ports = match cached {
+            Some(p) => p,
+            None => {
+                let p = w.workers.run(session, move |r, _| read_ports(r, session))?;
+                w.ports().insert(session, p);
+                p
+            }
+        };
+        ports
+            .get(leg_index(leg))
+            .and_then(|l| l.get(k))
+            .copied()
+            .flatten()
+    }
+
+    /// Reads something of `session` from its core (`f` must not change the session: see
+    /// [`WorkerPlane`]); `None` also when the worker could not take the job.
     pub fn query<T: Send + 'static>(
         &self,
         session: SessionId,
         f: impl FnOnce(&mut Relay, Instant) -> Option<T> + Send + 'static,
     ) -> Option<T> {
         match self {
-            MediaPlane::Workers(w) => w.run(session, f).flatten(),
+            MediaPlane::Workers(w) => w.workers.run(session, f).flatten(),
             MediaPlane::Local(l) => l.with_relay(f),
         }
     }
@@ -102,8 +195,8 @@ impl MediaPlane {
         };
         match self {
             MediaPlane::Workers(w) => {
-                let k = session.shard(u32::try_from(w.workers()).unwrap_or(1));
-                w.post_on(k, move |net| {
+                let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
+                w.workers.post_on(k, move |net| {
                     let mut buf = [0u8; BUILT];
                     match net.with_relay(|r, now| f(r, now, &mut buf)) {
                         Ok(t) => net.send(t, &buf),
@@ -125,7 +218,7 @@ impl MediaPlane {
     pub fn gauges(&self) -> (usize, usize) {
         match self {
             MediaPlane::Workers(w) => {
-                let t = w.totals();
+                let t = w.workers.totals();
                 (t.sessions, t.free_pairs)
             }
             MediaPlane::Local(l) => l.with_relay(|r, _| (r.session_count(), r.pool().available())),
@@ -140,7 +233,7 @@ impl MediaPlane {
     /// The workers' gauges and queue counters (`None` on the local plane).
     pub fn totals(&self) -> Option<roomgate_media::relay::workers::WorkerTotals> {
         match self {
-            MediaPlane::Workers(w) => Some(w.totals()),
+            MediaPlane::Workers(w) => Some(w.workers.totals()),
             MediaPlane::Local(_) => None,
         }
     }
@@ -148,15 +241,18 @@ impl MediaPlane {
     /// Relay counters summed over all cores.
     pub fn stats(&self) -> RelayStats {
         match self {
-            MediaPlane::Workers(w) => w.stats(),
+            MediaPlane::Workers(w) => w.workers.stats(),
             MediaPlane::Local(l) => l.with_relay(|r, _| *r.stats()),
         }
     }
 }
 
 impl From<RelayWorkers> for MediaPlane {
-    fn from(w: RelayWorkers) -> Self {
-        MediaPlane::Workers(w)
+    fn from(workers: RelayWorkers) -> Self {
+        MediaPlane::Workers(Box::new(WorkerPlane {
+            workers,
+            ports: Mutex::new(HashMap::new()),
+        }))
     }
 }
 
@@ -296,5 +392,65 @@ impl LocalInner {
         while let Some(e) = self.relay.poll_event() {
             self.events.push(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use roomgate_media::relay::workers::RelayWorkers;
+    use roomgate_media::relay::RelayConfig;
+
+    /// Two workers on a free-looking range of loopback ports.
+    async fn plane() -> MediaPlane {
+        for attempt in 0..40u16 {
+            let first = 33000 + (std::process::id() as u16 % 100 + attempt * 7) % 400 * 32;
+            let cfg = RelayConfig {
+                port_min: first,
+                port_max: first + 31,
+                max_sessions: 8,
+                ..RelayConfig::default()
+            };
+            let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+            if let Ok(w) = RelayWorkers::start(ip, Instant::now(), cfg, 2).await {
+                return w.into();
+            }
+        }
+        panic!("no free port range");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cached_ports_follow_a_reconfiguration_and_go_with_the_session() {
+        let plane = plane().await;
+        let id = plane
+            .add_session(crate::call::negotiate::reserve_streams(false))
+            .unwrap();
+        let audio = plane.local_ports(id, Leg::A, StreamKind::Audio).unwrap();
+        assert_eq!(plane.local_ports(id, Leg::A, StreamKind::Video), None);
+        // The cache says what the core says.
+        let core = plane.query(id, move |r, _| r.local_ports(id, Leg::A, StreamKind::Audio));
+        assert_eq!(core, Some(audio));
+
+        // Video added by a reconfiguration: its ports appear, audio keeps its own.
+        plane
+            .on_session(id, move |r, now| {
+                r.reconfigure_session(now, id, &crate::call::negotiate::reserve_streams(true))
+            })
+            .unwrap();
+        assert_eq!(
+            plane.local_ports(id, Leg::A, StreamKind::Audio),
+            Some(audio)
+        );
+        let video = plane.local_ports(id, Leg::B, StreamKind::Video).unwrap();
+        assert_eq!(
+            plane.query(id, move |r, _| r.local_ports(id, Leg::B, StreamKind::Video)),
+            Some(video)
+        );
+
+        // Removed: no ports, in the cache or the core.
+        plane.post(id, "remove", move |r, _| r.remove_session(id));
+        assert_eq!(plane.local_ports(id, Leg::A, StreamKind::Audio), None);
+        assert_eq!(plane.session_count(), 0);
     }
 }

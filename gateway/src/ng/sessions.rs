@@ -578,14 +578,7 @@ fn check_ids(oa: &OfferAnswer) -> Result<(), CallError> {
 
 /// Our audio and video ports on side `side`'s leg.
 fn local_ports(media: &MediaPlane, session: SessionId, side: usize) -> [Option<LocalPorts>; 2] {
-    media
-        .query(session, move |r, _| {
-            Some(
-                [StreamKind::Audio, StreamKind::Video]
-                    .map(|k| r.local_ports(session, leg(side), k)),
-            )
-        })
-        .unwrap_or([None, None])
+    [StreamKind::Audio, StreamKind::Video].map(|k| media.local_ports(session, leg(side), k))
 }
 
 /// Ends a call's relay session (a session already gone is not an error here).

@@ -309,6 +309,16 @@ impl RelayWorkers {
     /// Creates a session on the worker with the most room; the others are tried in turn if
     /// that one is out of ports or sessions.
     pub fn add_session(&self, streams: Vec<StreamConfig>) -> Result<SessionId, RelayError> {
+        self.add_session_with(streams, |_, _| ()).map(|(id, ())| id)
+    }
+
+    /// As [`add_session`](Self::add_session), then `then` on the new session in the same job
+    /// (e.g. reading its ports without another round trip).
+    pub fn add_session_with<T: Send + 'static>(
+        &self,
+        streams: Vec<StreamConfig>,
+        then: impl Fn(&mut Relay, SessionId) -> T + Clone + Send + 'static,
+    ) -> Result<(SessionId, T), RelayError> {
         let mut order: Vec<usize> = (0..self.workers.len()).collect();
         order.sort_by_key(|&k| {
             std::cmp::Reverse(self.workers.get(k).map_or(0, |w| w.gauges.headroom()))
@@ -316,11 +326,15 @@ impl RelayWorkers {
         let mut last = Err(RelayError::TooManySessions);
         for k in order {
             let s = streams.clone();
+            let then = then.clone();
             let r = self.run_on(k, move |net| {
-                net.with_relay(|r, now| r.add_session(now, &s))
+                net.with_relay(|r, now| {
+                    let id = r.add_session(now, &s)?;
+                    Ok((id, then(r, id)))
+                })
             });
             match r {
-                Some(Ok(id)) => return Ok(id),
+                Some(Ok(done)) => return Ok(done),
                 Some(Err(e @ (RelayError::TooManySessions | RelayError::PortsExhausted))) => {
                     last = Err(e)
                 }

@@ -622,9 +622,7 @@ impl Calls {
             return false;
         };
         let session = call.session;
-        let ports = self.media.query(session, move |r, _| {
-            r.local_ports(session, Leg::A, StreamKind::Audio)
-        });
+        let ports = self.media.local_ports(session, Leg::A, StreamKind::Audio);
         let Some(ports) = ports else {
             return false;
         };

@@ -197,9 +197,7 @@ impl Calls {
             return;
         };
         let session = call.session;
-        let ports = self.media.query(session, move |r, _| {
-            r.local_ports(session, Leg::B, StreamKind::Audio)
-        });
+        let ports = self.media.local_ports(session, Leg::B, StreamKind::Audio);
         // The room's codecs first (the call passes through when the upstream takes one),
         // then every other codec H.245 names that the relay transcodes.
         let mut codecs: Vec<Codec> = Vec::new();
@@ -222,9 +220,7 @@ impl Calls {
         let video_ports = if video_codecs.is_empty() {
             None
         } else {
-            self.media.query(session, move |r, _| {
-                r.local_ports(session, Leg::B, StreamKind::Video)
-            })
+            self.media.local_ports(session, Leg::B, StreamKind::Video)
         };
         let video = video_ports.map(|p| VideoOffer {
             codecs: video_codecs,

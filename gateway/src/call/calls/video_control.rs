@@ -36,9 +36,7 @@ impl Calls {
             .codec()?
             .clone();
         let session = call.session;
-        let p = self.media.query(session, move |r, _| {
-            r.local_ports(session, Leg::A, StreamKind::Video)
-        })?;
+        let p = self.media.local_ports(session, Leg::A, StreamKind::Video)?;
         let ip = self.settings.media_ip;
         Some(OurVideo {
             codec,

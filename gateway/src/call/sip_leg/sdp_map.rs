@@ -16,14 +16,8 @@ use crate::call::negotiate::{self, MediaPolicy};
 
 /// Our RTP ports of a relay leg: audio, then main video.
 pub(crate) fn leg_ports(media: &MediaPlane, session: SessionId, leg: Leg) -> [Option<u16>; 2] {
-    media
-        .query(session, move |r, _| {
-            Some(
-                [StreamKind::Audio, StreamKind::Video]
-                    .map(|k| r.local_ports(session, leg, k).map(|p| p.rtp)),
-            )
-        })
-        .unwrap_or([None, None])
+    [StreamKind::Audio, StreamKind::Video]
+        .map(|k| media.local_ports(session, leg, k).map(|p| p.rtp))
 }
 
 /// The relay update for one negotiated stream of a running leg (floor control has none).
