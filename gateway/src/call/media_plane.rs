@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use roomgate_media::relay::workers::RelayWorkers;
 use roomgate_media::relay::{
-    Event, Leg, LocalPorts, Relay, RelayError, RelayStats, SessionId, StreamConfig, StreamKind,
-    Transmit,
+    Event, Leg, LegStreamStats, LocalPorts, Relay, RelayError, RelayStats, SessionId, StreamConfig,
+    StreamKind, Transmit,
 };
 
 /// Where the relay cores live.
@@ -27,6 +27,9 @@ pub enum MediaPlane {
 
 /// Largest datagram a job builds for sending (prompt frames, RTCP feedback).
 const BUILT: usize = 1500;
+
+/// A session's audio counters by leg (A, B).
+pub type AudioStats = [Option<LegStreamStats>; 2];
 
 /// A session's local ports: by leg (A, B), then stream (audio, main video).
 type SessionPorts = [[Option<LocalPorts>; 2]; 2];
@@ -211,6 +214,43 @@ impl MediaPlane {
                     Err(e) => traced(e),
                 }
             }
+        }
+    }
+
+    /// The audio counters of both legs of each of `sessions`, one job per worker that owns
+    /// any of them (the admin API's call list would otherwise cost two round trips a call).
+    pub fn audio_stats(&self, sessions: &[SessionId]) -> HashMap<SessionId, AudioStats> {
+        fn read(r: &Relay, ids: &[SessionId]) -> Vec<(SessionId, AudioStats)> {
+            ids.iter()
+                .map(|&id| {
+                    let legs = [Leg::A, Leg::B].map(|l| r.leg_stats(id, l, StreamKind::Audio));
+                    (id, legs)
+                })
+                .collect()
+        }
+        match self {
+            MediaPlane::Workers(w) => {
+                let n = w.workers.workers();
+                let shards = u32::try_from(n).unwrap_or(1);
+                let mut by_worker: Vec<Vec<SessionId>> = vec![Vec::new(); n];
+                for &id in sessions {
+                    if let Some(v) = by_worker.get_mut(id.shard(shards)) {
+                        v.push(id);
+                    }
+                }
+                let mut out = HashMap::with_capacity(sessions.len());
+                for (k, ids) in by_worker.into_iter().enumerate() {
+                    if ids.is_empty() {
+                        continue;
+                    }
+                    let got = w
+                        .workers
+                        .run_on(k, move |net| net.with_relay(|r, _| read(r, &ids)));
+                    out.extend(got.into_iter().flatten());
+                }
+                out
+            }
+            MediaPlane::Local(l) => l.with_relay(|r, _| read(r, sessions).into_iter().collect()),
         }
     }
 

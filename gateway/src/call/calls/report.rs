@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use roomgate_media::relay::StreamKind;
+use crate::call::media_plane::AudioStats;
 
 use super::{negotiate::AudioPath, Call, Calls, Phase, Side};
 use crate::lockout::unix_seconds;
@@ -18,7 +18,9 @@ pub(super) fn audio_name(call: &Call) -> Option<&'static str> {
 }
 
 impl Calls {
-    fn leg_view(&self, call: &Call, side: Side) -> LegView {
+    /// `audio`: the session's audio counters by relay leg, read beforehand (one job for
+    /// many calls).
+    fn leg_view(&self, call: &Call, side: Side, audio_stats: Option<&AudioStats>) -> LegView {
         let streams = &call.leg(side).streams;
         let leg = side.relay_leg();
         let audio = streams.audio();
@@ -27,12 +29,13 @@ impl Calls {
             .map(|c| format!("{}/{}", c.name, c.clock_rate));
         let clock = streams.audio_codec().map_or(8000, |c| c.rtp_clock());
         let crypto_suite = streams.audio_suite().map(|s| s.name().to_owned());
+        let index = match leg {
+            roomgate_media::relay::Leg::A => 0,
+            roomgate_media::relay::Leg::B => 1,
+        };
         let qos = audio.and_then(|_| {
-            self.media
-                .query(call.session, {
-                    let session = call.session;
-                    move |r, _| r.leg_stats(session, leg, StreamKind::Audio)
-                })
+            audio_stats
+                .and_then(|s| s.get(index).copied().flatten())
                 .map(|s| Qos::from_leg(&s, clock))
         });
         let state = match side {
@@ -78,21 +81,27 @@ impl Calls {
         }
     }
 
-    fn view(&self, call: &Call) -> CallView {
+    fn view(&self, call: &Call, stats: Option<&AudioStats>) -> CallView {
         CallView {
             id: call.id,
             meeting: call.meeting.clone(),
             state: call.phase.label(),
             started: call.started_unix,
             audio: audio_name(call),
-            room: self.leg_view(call, Side::Room),
-            cloud: self.leg_view(call, Side::Cloud),
+            room: self.leg_view(call, Side::Room, stats),
+            cloud: self.leg_view(call, Side::Cloud, stats),
         }
     }
 
     /// Live calls, oldest first.
     pub fn views(&self) -> Vec<CallView> {
-        let mut v: Vec<CallView> = self.calls.values().map(|c| self.view(c)).collect();
+        let sessions: Vec<_> = self.calls.values().map(|c| c.session).collect();
+        let stats = self.media.audio_stats(&sessions);
+        let mut v: Vec<CallView> = self
+            .calls
+            .values()
+            .map(|c| self.view(c, stats.get(&c.session)))
+            .collect();
         v.sort_by_key(|c| c.id);
         v
     }
@@ -111,8 +120,8 @@ impl Calls {
         }
     }
 
-    /// The CDR of a call being removed (its relay session still exists, for the QoS).
-    pub(super) fn cdr(&self, call: &Call, now: Instant) -> Cdr {
+    /// The CDR of a call being removed, with its session's last audio counters.
+    pub(super) fn cdr(&self, call: &Call, now: Instant, stats: Option<&AudioStats>) -> Cdr {
         let record = call.record.as_ref();
         Cdr {
             call: call.id,
@@ -128,8 +137,8 @@ impl Calls {
                 .unwrap_or_else(|| "ended".to_owned()),
             pin_failures: record.map_or(0, |r| r.pin_failures),
             audio: audio_name(call),
-            room: self.leg_view(call, Side::Room),
-            cloud: self.leg_view(call, Side::Cloud),
+            room: self.leg_view(call, Side::Room, stats),
+            cloud: self.leg_view(call, Side::Cloud, stats),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use roomgate_core::call::EndCause;
+use roomgate_media::relay::{Leg, StreamKind};
 use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::room_status;
@@ -188,16 +189,20 @@ impl Calls {
         }
         self.gk_disengage(now, super::gatekeeper::GkCall::Room(id));
         self.gk_disengage(now, super::gatekeeper::GkCall::Upstream(id));
-        let cdr = self.cdr(&call, now);
+        // The session's last counters for the CDR and its removal in one job.
+        let ended = self.media.on_session(session, move |r, _| {
+            let stats = [Leg::A, Leg::B].map(|l| r.leg_stats(session, l, StreamKind::Audio));
+            r.remove_session(session).map(|()| stats)
+        });
+        if let Err(e) = &ended {
+            tracing::debug!(call = id, error = %e, "relay session to end already gone");
+        }
+        let cdr = self.cdr(&call, now, ended.as_ref().ok());
         if self.cdrs.len() >= MAX_PENDING_CDRS {
             self.cdrs.pop_front();
             self.local_stats.cdrs_dropped += 1;
         }
         self.cdrs.push_back(cdr);
-        self.media
-            .post(session, "session to end already gone", move |r, _| {
-                r.remove_session(session)
-            });
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
     }
 }
