@@ -321,6 +321,9 @@ pub struct Calls {
     guard: Option<Arc<Guard>>,
     by_session: HashMap<SessionId, u64>,
     cdrs: VecDeque<Cdr>,
+    /// CDRs completed by the relay worker that ended their session (it adds the last audio
+    /// counters), waiting to join `cdrs`.
+    finished_cdrs: std::sync::Arc<std::sync::Mutex<VecDeque<Cdr>>>,
     /// Every random identifier of the calls' legs (sans-IO: the legs read no RNG).
     ids: sip_leg::Ids,
     /// Wall-clock time (CDRs, lockout budgets, security events).
@@ -423,6 +426,7 @@ impl Calls {
             guard: None,
             by_session: HashMap::new(),
             cdrs: VecDeque::new(),
+            finished_cdrs: std::sync::Arc::default(),
             ids: sip_leg::Ids::from_os(),
             wall: WallClock::System,
             h323: h323_room::H323State::new(h323_room::H323CallSettings::default()),
@@ -465,7 +469,25 @@ impl Calls {
 
     /// The next call detail record to store.
     pub fn poll_cdr(&mut self) -> Option<Cdr> {
+        let finished = std::mem::take(
+            &mut *self
+                .finished_cdrs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        for cdr in finished {
+            self.queue_cdr(cdr);
+        }
         self.cdrs.pop_front()
+    }
+
+    /// Queues a CDR for storing; past [`MAX_PENDING_CDRS`] the oldest is dropped (counted).
+    fn queue_cdr(&mut self, cdr: Cdr) {
+        if self.cdrs.len() >= MAX_PENDING_CDRS {
+            self.cdrs.pop_front();
+            self.local_stats.cdrs_dropped += 1;
+        }
+        self.cdrs.push_back(cdr);
     }
 
     pub fn len(&self) -> usize {

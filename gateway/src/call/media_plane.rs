@@ -113,13 +113,14 @@ impl MediaPlane {
     /// Queues `f` for the core that owns `session` without waiting for it (jobs of one
     /// session run in the order given); an error it returns is logged there as `what`. When
     /// the worker's queue is full this waits a little like [`on_session`](Self::on_session)
-    /// rather than lose the job (a lost removal would leak the session's ports).
+    /// rather than lose the job (a lost removal would leak the session's ports); `false`
+    /// when it was lost all the same (then `f` never runs).
     pub fn post(
         &self,
         session: SessionId,
         what: &'static str,
         f: impl FnOnce(&mut Relay, Instant) -> Result<(), RelayError> + Send + 'static,
-    ) {
+    ) -> bool {
         let logged = move |r: &mut Relay, now: Instant| {
             if let Err(e) = f(r, now) {
                 tracing::debug!(session = session.0, error = %e, "relay: {what}");
@@ -129,14 +130,18 @@ impl MediaPlane {
             MediaPlane::Workers(w) => {
                 w.forget(session);
                 let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
-                if !w
+                let posted = w
                     .workers
-                    .post_patiently(k, move |net| net.with_relay(logged))
-                {
+                    .post_patiently(k, move |net| net.with_relay(logged));
+                if !posted {
                     tracing::warn!(session = session.0, "relay worker overloaded: {what} lost");
                 }
+                posted
             }
-            MediaPlane::Local(l) => l.with_relay(logged),
+            MediaPlane::Local(l) => {
+                l.with_relay(logged);
+                true
+            }
         }
     }
 

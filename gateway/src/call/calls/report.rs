@@ -120,6 +120,14 @@ impl Calls {
         }
     }
 
+    /// The RTP clock of `side`'s audio, when that leg has audio (what its QoS is read in).
+    pub(super) fn audio_clock(&self, call: &Call, side: Side) -> Option<u32> {
+        let streams = &call.leg(side).streams;
+        streams
+            .audio()
+            .map(|_| streams.audio_codec().map_or(8000, |c| c.rtp_clock()))
+    }
+
     /// The CDR of a call being removed, with its session's last audio counters.
     pub(super) fn cdr(&self, call: &Call, now: Instant, stats: Option<&AudioStats>) -> Cdr {
         let record = call.record.as_ref();
@@ -141,4 +149,23 @@ impl Calls {
             cloud: self.leg_view(call, Side::Cloud, stats),
         }
     }
+}
+
+/// Fills the QoS of each leg of `cdr` that has audio (`clocks`: room, cloud) from the
+/// session's last counters (by relay leg: the room is leg A, the cloud leg B).
+pub(super) fn with_qos(cdr: &mut Cdr, stats: &AudioStats, clocks: [Option<u32>; 2]) {
+    let [room, cloud] = clocks;
+    let [a, b] = *stats;
+    cdr.room.qos = room.zip(a).map(|(clock, s)| Qos::from_leg(&s, clock));
+    cdr.cloud.qos = cloud.zip(b).map(|(clock, s)| Qos::from_leg(&s, clock));
+}
+
+/// The value in a slot shared with a relay job, taken (whoever comes first has it).
+pub(super) fn take<T>(slot: &std::sync::Mutex<Option<T>>) -> Option<T> {
+    lock(slot).take()
+}
+
+/// A lock on something shared with relay jobs (a panic elsewhere does not poison it here).
+pub(super) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

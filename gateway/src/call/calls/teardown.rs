@@ -9,7 +9,8 @@ use roomgate_media::relay::{Leg, StreamKind};
 use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::room_status;
-use super::{Calls, Phase, RoomLeg, Side, TxRole, MAX_PENDING_CDRS};
+use super::report::{lock, take, with_qos};
+use super::{Calls, Phase, RoomLeg, Side, TxRole};
 use crate::call::sip_leg::AckWait;
 
 impl Calls {
@@ -189,20 +190,28 @@ impl Calls {
         }
         self.gk_disengage(now, super::gatekeeper::GkCall::Room(id));
         self.gk_disengage(now, super::gatekeeper::GkCall::Upstream(id));
-        // The session's last counters for the CDR and its removal in one job.
-        let ended = self.media.on_session(session, move |r, _| {
-            let stats = [Leg::A, Leg::B].map(|l| r.leg_stats(session, l, StreamKind::Audio));
-            r.remove_session(session).map(|()| stats)
-        });
-        if let Err(e) = &ended {
-            tracing::debug!(call = id, error = %e, "relay session to end already gone");
+        // The worker that owns the session reads its last audio counters into the CDR and
+        // removes it, without the SIP core waiting for it: the CDR joins the queue from there
+        // (or from here, without counters, if the worker could not take the job).
+        let cdr = std::sync::Arc::new(std::sync::Mutex::new(Some(self.cdr(&call, now, None))));
+        let clocks = [Side::Room, Side::Cloud].map(|side| self.audio_clock(&call, side));
+        let finished = self.finished_cdrs.clone();
+        let job_cdr = cdr.clone();
+        let posted = self
+            .media
+            .post(session, "session to end already gone", move |r, _| {
+                let stats = [Leg::A, Leg::B].map(|l| r.leg_stats(session, l, StreamKind::Audio));
+                if let Some(mut c) = take(&job_cdr) {
+                    with_qos(&mut c, &stats, clocks);
+                    lock(&finished).push_back(c);
+                }
+                r.remove_session(session)
+            });
+        if !posted {
+            if let Some(c) = take(&cdr) {
+                self.queue_cdr(c);
+            }
         }
-        let cdr = self.cdr(&call, now, ended.as_ref().ok());
-        if self.cdrs.len() >= MAX_PENDING_CDRS {
-            self.cdrs.pop_front();
-            self.local_stats.cdrs_dropped += 1;
-        }
-        self.cdrs.push_back(cdr);
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
     }
 }
