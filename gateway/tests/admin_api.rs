@@ -941,6 +941,8 @@ async fn a_pin_call_is_seen_live_and_in_a_cdr_but_its_pin_never() {
     };
     assert_eq!(cdr["meeting"], "5000", "{cdr}");
     assert_eq!(cdr["reason"], "room_bye", "{cdr}");
+    // The relay worker that ended the session put its last audio counters in the CDR.
+    assert!(cdr["room"]["qos"]["mos"].as_f64().is_some(), "{cdr}");
     assert_eq!(cdr["pin_failures"], 0, "{cdr}");
     assert!(cdr["setup_ms"].as_u64().unwrap() > 0, "{cdr}");
     assert!(cdr["connected"].as_u64().is_some(), "{cdr}");
