@@ -13,7 +13,7 @@
 //! let mut buf = vec![0u8; 2048];
 //! // 1. a datagram arrived on one of the pool's ports: copy it into `buf` and
 //! //    let the core forward it in place.
-//! # let (port, source, len) = (40000u16, "127.0.0.1:5000".parse().unwrap(), 0usize);
+//! # let (port, source, len) = (40000u16, std::net::SocketAddr::from(([127, 0, 0, 1], 5000)), 0usize);
 //! if let Some(t) = relay.handle_datagram(now, port, source, &mut buf, len) {
 //!     // send buf[..t.len] from local port t.from_port to t.to
 //! }

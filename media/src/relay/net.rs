@@ -214,6 +214,11 @@ impl NetRelay {
         })
     }
 
+    /// Reads the core without changing it: no event to drain, no timer to re-arm.
+    pub fn inspect<R>(&self, f: impl FnOnce(&Relay) -> R) -> R {
+        f(&self.shared.lock())
+    }
+
     /// Runs `f` on the core (add/update/remove sessions, stats, play), then sends what it
     /// produced and re-arms the timer.
     pub fn with_relay<R>(&self, f: impl FnOnce(&mut Relay, Instant) -> R) -> R {

@@ -241,7 +241,7 @@ impl RelayWorkers {
             move |net| {
                 let r = f(net);
                 // Before the answer: a caller reading the gauges next sees its own change.
-                net.with_relay(|relay, _| gauges.publish(net, relay));
+                net.inspect(|relay| gauges.publish(net, relay));
                 let _ = tx.send(r);
             },
             QUEUE_WAIT,
@@ -275,7 +275,7 @@ impl RelayWorkers {
         move |net| {
             f(net);
             if let Some(g) = gauges {
-                net.with_relay(|relay, _| g.publish(net, relay));
+                net.inspect(|relay| g.publish(net, relay));
             }
         }
     }
@@ -434,7 +434,7 @@ fn worker_main(
                 return;
             }
         };
-        net.with_relay(|relay, _| {
+        net.inspect(|relay| {
             gauges
                 .capacity
                 .store(relay.pool().capacity(), Ordering::Relaxed);
