@@ -126,6 +126,39 @@ fn exchange_video(sock: &UdpSocket, to: SocketAddr) -> (Vec<Vec<u8>>, Received) 
     sock.set_read_timeout(Some(Duration::from_millis(2)))
         .unwrap();
     let mut seq = 1000u16;
+    // The video path opens after the SIP answer (A's H.323 leg opens its video channel by
+    // H.245, B its SRTP leg to the echo); under load that takes a while, and a stream whose
+    // first keyframe was sent into a path not yet open loses its whole first group of
+    // pictures. So keyframes go out until one comes back, and only then is the counted
+    // stream sent (from a keyframe, to a fresh depacketizer).
+    let primed_by = Instant::now() + Duration::from_secs(15);
+    let mut primed = false;
+    while !primed && Instant::now() < primed_by {
+        enc.request_keyframe();
+        let frame = enc
+            .encode(&I420::from_contiguous(&picture(0), W, H).unwrap())
+            .unwrap();
+        let mut packets = Vec::new();
+        pk.packetize(frame.data, |p, marker| packets.push((p.to_vec(), marker)));
+        for (p, marker) in packets {
+            sock.send_to(&rtp_packet(seq, 0, marker, &p), to).unwrap();
+            seq = seq.wrapping_add(1);
+        }
+        let until = Instant::now() + Duration::from_millis(200);
+        while Instant::now() < until {
+            if let Ok((n, _)) = sock.recv_from(&mut buf) {
+                primed |= n > 12 && buf.get(1).is_some_and(|b| b & 0x7f == ROOM_PT);
+            }
+        }
+    }
+    assert!(primed, "no keyframe came back within 15 s");
+    // Let what is still in flight of the priming arrive and be dropped.
+    let (mut quiet, drain_by) = (Instant::now(), Instant::now() + Duration::from_secs(5));
+    while quiet.elapsed() < Duration::from_millis(300) && Instant::now() < drain_by {
+        if sock.recv_from(&mut buf).is_ok() {
+            quiet = Instant::now();
+        }
+    }
     let start = Instant::now();
     for f in 0..FRAMES {
         if f % IDR_EVERY == 0 {
