@@ -2,7 +2,8 @@
 //! sessions spread over the workers and each forwards; a flood on one session's port is
 //! dropped and counted while other sessions, on the same worker and on the other, are still
 //! forwarded; a stalled worker's bounded job queue refuses (and counts) the excess instead of
-//! stalling its callers, the other worker goes on serving, and the stalled one recovers.
+//! stalling its callers, the other worker goes on serving, and the stalled one recovers; a
+//! session placed without waiting passes a stalled or full worker and is answered once.
 //!
 //! Asserts counters, not rates (CI shares two cores): paced streams must arrive whole, a
 //! flood must be counted and never forwarded.
@@ -342,4 +343,85 @@ async fn a_backlog_read_in_one_batch_leaves_in_gso_sends_whole_and_in_order() {
         gso >= 12,
         "the run of same-size datagrams left in GSO sends ({gso} datagrams did)"
     );
+}
+
+/// An audio session's streams, plain both ways, no far ends yet.
+fn plain_audio() -> Vec<StreamConfig> {
+    vec![StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: LegConfig::default(),
+        b: LegConfig::default(),
+    }]
+}
+
+/// Places one session without waiting; the answer comes back on `tx`.
+fn place(w: &RelayWorkers, tx: &mpsc::Sender<Result<(SessionId, Option<u16>), String>>) {
+    let tx = tx.clone();
+    w.add_session_async(
+        plain_audio(),
+        |r, id| r.local_ports(id, Leg::A, StreamKind::Audio).map(|p| p.rtp),
+        move |r| {
+            tx.send(r.map_err(|e| e.to_string())).unwrap();
+        },
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_placed_without_waiting_passes_a_stalled_or_full_worker_and_is_answered_once() {
+    let (w, first) = start().await;
+    // Worker 0 stalls on a job that waits for our word, and its queue is filled behind it.
+    let (started_tx, started) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    assert!(w.post_on(0, move |_| {
+        started_tx.send(()).unwrap();
+        let _ = released.recv_timeout(WAIT);
+    }));
+    started.recv_timeout(WAIT).unwrap();
+    while w.post_on(0, |_| {}) {}
+
+    // Placements go to worker 1 while worker 0 is still stalled: nobody waited for it.
+    // Worker 1 takes its share of the session limit (8 of 16), each answered once, with
+    // ports from its own half of the range.
+    let (tx, rx) = mpsc::channel();
+    for _ in 0..8 {
+        place(&w, &tx);
+    }
+    let mut placed = Vec::new();
+    for _ in 0..8 {
+        let (id, port) = rx.recv_timeout(WAIT).unwrap().unwrap();
+        assert_eq!(id.shard(2), 1, "placed on the worker that could take it");
+        let port = port.unwrap();
+        assert!(port >= first + PAIRS && port < first + 2 * PAIRS, "{port}");
+        placed.push(id);
+    }
+    // A ninth finds worker 1 full and worker 0's queue full: refused, not waited for.
+    place(&w, &tx);
+    let refused = rx.recv_timeout(WAIT).unwrap();
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(w.totals().jobs_refused > 0);
+
+    // Released, worker 0 runs its backlog and takes the next placement itself, handed on
+    // by worker 1 (full) if that one was tried first.
+    release.send(()).unwrap();
+    let w2 = Arc::new(w);
+    let w3 = w2.clone();
+    tokio::task::spawn_blocking(move || w3.run_on(0, |_| ()))
+        .await
+        .unwrap()
+        .unwrap();
+    place(&w2, &tx);
+    let (id, port) = rx.recv_timeout(WAIT).unwrap().unwrap();
+    assert_eq!(id.shard(2), 0);
+    assert!(port.is_some_and(|p| p >= first && p < first + PAIRS));
+    // Exactly one answer per placement.
+    assert!(rx.recv_timeout(Duration::from_millis(200)).is_err());
+    placed.push(id);
+    assert_eq!(
+        placed.iter().collect::<BTreeSet<_>>().len(),
+        9,
+        "{placed:?}"
+    );
+    assert_eq!(w2.totals().sessions, 9);
 }

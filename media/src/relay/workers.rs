@@ -18,7 +18,7 @@
 use std::io;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{mpsc as std_mpsc, Arc, Mutex, PoisonError};
+use std::sync::{mpsc as std_mpsc, Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
@@ -82,9 +82,111 @@ impl Gauges {
 }
 
 struct Worker {
-    jobs: mpsc::Sender<Job>,
     gauges: Arc<Gauges>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The workers' job queues, shared with jobs that hand work on to another worker (a new
+/// session placed where there is room). Jobs hold it weakly, so dropping [`RelayWorkers`]
+/// still closes every queue.
+#[derive(Default)]
+struct Queues {
+    jobs: Vec<mpsc::Sender<Job>>,
+    gauges: Vec<Arc<Gauges>>,
+    refused: AtomicU64,
+}
+
+impl Queues {
+    /// Workers by room for one more session, most first.
+    fn by_headroom(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.jobs.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(self.gauges.get(k).map_or(0, |g| g.headroom())));
+        order
+    }
+}
+
+/// An answer given exactly once: by the job, or as [`RelayError::Overloaded`] when the job
+/// is dropped without running (its worker stopped), so a caller waiting on it never waits
+/// forever.
+struct Reply<T>(Option<Box<dyn FnOnce(Result<T, RelayError>) + Send>>);
+
+impl<T> Reply<T> {
+    fn send(mut self, r: Result<T, RelayError>) {
+        if let Some(f) = self.0.take() {
+            f(r);
+        }
+    }
+}
+
+impl<T> Drop for Reply<T> {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f(Err(RelayError::Overloaded));
+        }
+    }
+}
+
+/// A new session on its way to a worker with room: tried on each worker in turn (by the
+/// headroom seen when it started) until one takes it.
+struct Placement<T> {
+    streams: Vec<StreamConfig>,
+    then: Box<dyn FnOnce(&mut Relay, SessionId) -> T + Send>,
+    reply: Reply<(SessionId, T)>,
+    order: std::vec::IntoIter<usize>,
+    last: RelayError,
+}
+
+impl<T: Send + 'static> Placement<T> {
+    /// Posts the placement to the next worker whose queue has room; answers with the last
+    /// refusal when none is left.
+    fn go(mut self, queues: Weak<Queues>) {
+        let Some(q) = queues.upgrade() else {
+            return self.reply.send(Err(RelayError::Overloaded));
+        };
+        while let Some(k) = self.order.next() {
+            // The job owns the placement only once the queue has taken it: a permit first.
+            let Some(Ok(permit)) = q.jobs.get(k).map(mpsc::Sender::try_reserve) else {
+                q.refused.fetch_add(1, Ordering::Relaxed);
+                self.last = RelayError::Overloaded;
+                continue;
+            };
+            let gauges = q.gauges.get(k).cloned();
+            let weak = queues.clone();
+            permit.send(Box::new(move |net: &NetRelay| {
+                let Placement {
+                    streams,
+                    then,
+                    reply,
+                    order,
+                    ..
+                } = self;
+                let made = net.with_relay(|r, now| match r.add_session(now, &streams) {
+                    Ok(id) => Ok((id, then(r, id))),
+                    Err(e) => Err((e, then)),
+                });
+                if let Some(g) = gauges {
+                    net.inspect(|relay| g.publish(net, relay));
+                }
+                match made {
+                    Ok(done) => reply.send(Ok(done)),
+                    Err((e @ (RelayError::TooManySessions | RelayError::PortsExhausted), then)) => {
+                        Placement {
+                            streams,
+                            then,
+                            reply,
+                            order,
+                            last: e,
+                        }
+                        .go(weak)
+                    }
+                    Err((e, _)) => reply.send(Err(e)),
+                }
+            }));
+            return;
+        }
+        let last = self.last;
+        self.reply.send(Err(last));
+    }
 }
 
 /// Totals over every worker, from their gauges (no round trip).
@@ -117,8 +219,8 @@ pub struct WorkerTotals {
 /// The relay split over worker threads.
 pub struct RelayWorkers {
     workers: Vec<Worker>,
+    queues: Arc<Queues>,
     events: Mutex<Option<mpsc::Receiver<Event>>>,
-    jobs_refused: AtomicU64,
 }
 
 impl std::fmt::Debug for RelayWorkers {
@@ -168,6 +270,7 @@ impl RelayWorkers {
         let n = workers.clamp(1, MAX_WORKERS).min(pairs.max(1));
         let (events_tx, events_rx) = mpsc::channel(EVENT_QUEUE);
         let mut started = Vec::with_capacity(n);
+        let mut queues = Queues::default();
         let mut ready = Vec::with_capacity(n);
         for k in 0..n {
             let wcfg = worker_config(&cfg, k, n);
@@ -182,8 +285,9 @@ impl RelayWorkers {
             let thread = std::thread::Builder::new()
                 .name(format!("relay-{k}"))
                 .spawn(move || worker_main(ip, now, wcfg, events, jobs_rx, g, up_tx))?;
+            queues.jobs.push(jobs_tx);
+            queues.gauges.push(gauges.clone());
             started.push(Worker {
-                jobs: jobs_tx,
                 gauges,
                 thread: Some(thread),
             });
@@ -191,8 +295,8 @@ impl RelayWorkers {
         }
         let this = Self {
             workers: started,
+            queues: Arc::new(queues),
             events: Mutex::new(Some(events_rx)),
-            jobs_refused: AtomicU64::new(0),
         };
         for up in ready {
             match up.await {
@@ -286,20 +390,20 @@ impl RelayWorkers {
         f: impl FnOnce(&NetRelay) + Send + 'static,
         patience: Duration,
     ) -> bool {
-        let Some(w) = self.workers.get(k) else {
+        let Some(w) = self.queues.jobs.get(k) else {
             return false;
         };
         let mut job: Job = Box::new(f);
         let deadline = Instant::now() + patience;
         loop {
-            match w.jobs.try_send(job) {
+            match w.try_send(job) {
                 Ok(()) => return true,
                 Err(mpsc::error::TrySendError::Full(j)) if Instant::now() < deadline => {
                     job = j;
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 Err(_) => {
-                    self.jobs_refused.fetch_add(1, Ordering::Relaxed);
+                    self.queues.refused.fetch_add(1, Ordering::Relaxed);
                     return false;
                 }
             }
@@ -319,10 +423,7 @@ impl RelayWorkers {
         streams: Vec<StreamConfig>,
         then: impl Fn(&mut Relay, SessionId) -> T + Clone + Send + 'static,
     ) -> Result<(SessionId, T), RelayError> {
-        let mut order: Vec<usize> = (0..self.workers.len()).collect();
-        order.sort_by_key(|&k| {
-            std::cmp::Reverse(self.workers.get(k).map_or(0, |w| w.gauges.headroom()))
-        });
+        let order = self.queues.by_headroom();
         let mut last = Err(RelayError::TooManySessions);
         for k in order {
             let s = streams.clone();
@@ -343,6 +444,26 @@ impl RelayWorkers {
             }
         }
         last
+    }
+
+    /// As [`add_session_with`](Self::add_session_with) without waiting: the placement goes
+    /// from worker to worker on their own threads, and `done` gets its result there, exactly
+    /// once ([`RelayError::Overloaded`] when no worker's queue had room, or the worker
+    /// holding the job stopped). Signalling that must not wait for a worker uses this.
+    pub fn add_session_async<T: Send + 'static>(
+        &self,
+        streams: Vec<StreamConfig>,
+        then: impl FnOnce(&mut Relay, SessionId) -> T + Send + 'static,
+        done: impl FnOnce(Result<(SessionId, T), RelayError>) + Send + 'static,
+    ) {
+        Placement {
+            streams,
+            then: Box::new(then),
+            reply: Reply(Some(Box::new(done))),
+            order: self.queues.by_headroom().into_iter(),
+            last: RelayError::TooManySessions,
+        }
+        .go(Arc::downgrade(&self.queues));
     }
 
     /// Runs `f` on every worker's core and collects the results (worker order).
@@ -370,7 +491,7 @@ impl RelayWorkers {
     pub fn totals(&self) -> WorkerTotals {
         let mut t = WorkerTotals {
             workers: self.workers.len(),
-            jobs_refused: self.jobs_refused.load(Ordering::Relaxed),
+            jobs_refused: self.queues.refused.load(Ordering::Relaxed),
             ..WorkerTotals::default()
         };
         for w in &self.workers {
@@ -399,6 +520,8 @@ impl Drop for RelayWorkers {
             .filter_map(|w| w.thread.take())
             .collect();
         self.workers.clear();
+        // Jobs in flight hold the queues only weakly: this closes them.
+        self.queues = Arc::new(Queues::default());
         for t in threads {
             let _ = t.join();
         }
