@@ -108,7 +108,11 @@ impl Queues {
 /// An answer given exactly once: by the job, or as [`RelayError::Overloaded`] when the job
 /// is dropped without running (its worker stopped), so a caller waiting on it never waits
 /// forever.
-struct Reply<T>(Option<Box<dyn FnOnce(Result<T, RelayError>) + Send>>);
+struct Reply<T>(Option<Answer<T>>);
+
+type Answer<T> = Box<dyn FnOnce(Result<T, RelayError>) + Send>;
+/// What a placement does with its session once made, on the worker that made it.
+type Then<T> = Box<dyn FnOnce(&mut Relay, SessionId) -> T + Send>;
 
 impl<T> Reply<T> {
     fn send(mut self, r: Result<T, RelayError>) {
@@ -130,7 +134,7 @@ impl<T> Drop for Reply<T> {
 /// headroom seen when it started) until one takes it.
 struct Placement<T> {
     streams: Vec<StreamConfig>,
-    then: Box<dyn FnOnce(&mut Relay, SessionId) -> T + Send>,
+    then: Then<T>,
     reply: Reply<(SessionId, T)>,
     order: std::vec::IntoIter<usize>,
     last: RelayError,
