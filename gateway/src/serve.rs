@@ -337,6 +337,9 @@ async fn bridge_parts(
     let prompts =
         crate::prompts::embedded().map_err(|e| ServeError::Setup(format!("prompts: {e}")))?;
     let media: Arc<crate::call::media_plane::MediaPlane> = Arc::new(workers.into());
+    let media_results = media
+        .take_results()
+        .ok_or_else(|| ServeError::Setup("relay results taken twice".into()))?;
     let calls = crate::call::Calls::new(settings, bridge.directory, media.clone())
         .with_pin(guard.clone(), &prompts)
         .with_h323(config.h323.calls());
@@ -351,6 +354,7 @@ async fn bridge_parts(
             outbound,
             resolver: Some(Arc::new(resolver)),
             media_events: Some(media_events),
+            media_results: Some(media_results),
             guard: Some(guard),
             admin: bridge.admin,
             cdrs: bridge.cdrs,

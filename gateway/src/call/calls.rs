@@ -55,6 +55,7 @@ use crate::prompts::Prompts;
 use room_leg::RoomLeg;
 use roomgate_core::call::{CallCore, CoreSettings, EndCause, PinTimeouts, Secret};
 
+mod admission;
 mod core_glue;
 mod gatekeeper;
 mod h323_room;
@@ -300,6 +301,9 @@ pub struct Calls {
     core: CallCore,
     /// Room INVITEs the core is still deciding on (screening, lookup, admission).
     pending: HashMap<u64, core_glue::Pending>,
+    /// Calls of `pending` admitted by their room leg, waiting for their relay session
+    /// (at most one entry per pending call).
+    placing: HashMap<u64, admission::Placing>,
     directory: Box<dyn Directory>,
     media: Arc<MediaPlane>,
     calls: HashMap<u64, Call>,
@@ -412,6 +416,7 @@ impl Calls {
             settings,
             core,
             pending: HashMap::new(),
+            placing: HashMap::new(),
             directory,
             media,
             calls: HashMap::new(),
@@ -685,6 +690,14 @@ impl Calls {
         now: Instant,
         invite_tx: TransactionId,
     ) -> bool {
+        if let Some(id) = self.placing_invite(invite_tx) {
+            // Still being admitted: refused (487); its session is removed when it comes.
+            tracing::info!(call = id, "room cancelled");
+            self.core
+                .end(core_glue::time(now, self.wall), id, EndCause::Cancelled);
+            self.drive(layer, now);
+            return true;
+        }
         let Some(&(id, TxRole::RoomInvite)) = self.by_tx.get(&invite_tx) else {
             return false;
         };

@@ -8,8 +8,10 @@
 //! `'static` because they run on another thread.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
+
+use tokio::sync::mpsc;
 
 use roomgate_media::relay::workers::RelayWorkers;
 use roomgate_media::relay::{
@@ -34,6 +36,35 @@ pub type AudioStats = [Option<LegStreamStats>; 2];
 /// A session's local ports: by leg (A, B), then stream (audio, main video).
 type SessionPorts = [[Option<LocalPorts>; 2]; 2];
 
+/// What a worker reports about work the calls did not wait for. The channel it comes on
+/// is unbounded, but each result answers one job of one call in admission or set-up, so
+/// there are never more than calls being set up (bounded by `gateway.max_calls` and the
+/// overload control).
+#[derive(Debug)]
+pub enum PlaneResult {
+    /// The session [`MediaPlane::add_session_for`] asked for, for call `call`.
+    Placed {
+        call: u64,
+        result: Result<SessionId, RelayError>,
+    },
+    /// A reconfiguration [`MediaPlane::reconfigure`] posted for call `call` was refused;
+    /// the session is as it was.
+    Refused {
+        call: u64,
+        session: SessionId,
+        error: RelayError,
+    },
+}
+
+/// Whether a session asked for is there yet.
+#[derive(Debug)]
+pub enum Placed {
+    /// Made (or refused) at once.
+    Now(Result<SessionId, RelayError>),
+    /// The answer comes as a [`PlaneResult::Placed`].
+    Later,
+}
+
 /// The workers, and the local ports of their sessions as last read.
 ///
 /// Our SDP toward each leg needs the session's ports, and building it is on every call's
@@ -43,7 +74,11 @@ type SessionPorts = [[Option<LocalPorts>; 2]; 2];
 /// [`MediaPlane::post`]); the next read fetches them again.
 pub struct WorkerPlane {
     workers: RelayWorkers,
-    ports: Mutex<HashMap<SessionId, SessionPorts>>,
+    /// Shared with the workers: a session placed without waiting has its ports written
+    /// here before its result is sent.
+    ports: Arc<Mutex<HashMap<SessionId, SessionPorts>>>,
+    results: mpsc::UnboundedSender<PlaneResult>,
+    results_rx: Mutex<Option<mpsc::UnboundedReceiver<PlaneResult>>>,
 }
 
 impl WorkerPlane {
@@ -53,6 +88,42 @@ impl WorkerPlane {
 
     fn forget(&self, session: SessionId) {
         self.ports().remove(&session);
+    }
+
+    /// Keeps the cached ports of `session` true across a reconfiguration to `streams` that
+    /// is queued, not yet run: a kind the session has keeps its RTP ports (and its RTCP
+    /// port follows the leg's mux), a kind dropped loses them; a kind new to the session
+    /// gets ports only the core can name, so then the entry is forgotten and the next read
+    /// asks the core (after the job, which is ahead of it in the queue).
+    fn expect_ports(&self, session: SessionId, streams: &[StreamConfig]) {
+        let mut cache = self.ports();
+        let Some(old) = cache.get(&session).copied() else {
+            return;
+        };
+        let mut new: SessionPorts = [[None; 2]; 2];
+        for s in streams {
+            let Some(i) = stream_index(s.kind) else {
+                cache.remove(&session);
+                return;
+            };
+            for (leg, cfg) in [(0, &s.a), (1, &s.b)] {
+                let rtp = old.get(leg).and_then(|l| l.get(i)).copied().flatten();
+                let slot = new.get_mut(leg).and_then(|l| l.get_mut(i));
+                match (rtp, slot) {
+                    (Some(p), Some(slot)) => {
+                        *slot = Some(LocalPorts {
+                            rtp: p.rtp,
+                            rtcp: (!cfg.rtcp_mux).then(|| p.rtp.wrapping_add(1)),
+                        })
+                    }
+                    _ => {
+                        cache.remove(&session);
+                        return;
+                    }
+                }
+            }
+        }
+        cache.insert(session, new);
     }
 }
 
@@ -89,6 +160,109 @@ impl MediaPlane {
                 Ok(id)
             }
             MediaPlane::Local(l) => l.with_relay(|r, now| r.add_session(now, &streams)),
+        }
+    }
+
+    /// Creates a session for call `call` on the core with the most room without waiting for
+    /// a worker: [`Placed::Later`] means the answer comes as a [`PlaneResult::Placed`] (its
+    /// ports already cached by then).
+    pub fn add_session_for(&self, call: u64, streams: Vec<StreamConfig>) -> Placed {
+        match self {
+            MediaPlane::Workers(w) => {
+                let (ports, results) = (w.ports.clone(), w.results.clone());
+                w.workers.add_session_async(
+                    streams,
+                    |r: &mut Relay, id| read_ports(r, id),
+                    move |r| {
+                        let result = r.map(|(id, p)| {
+                            ports
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .insert(id, p);
+                            id
+                        });
+                        let _ = results.send(PlaneResult::Placed { call, result });
+                    },
+                );
+                Placed::Later
+            }
+            MediaPlane::Local(l) => {
+                let result = l.with_relay(|r, now| r.add_session(now, &streams));
+                l.answer(PlaneResult::Placed { call, result })
+                    .map_or(Placed::Later, |r| match r {
+                        PlaneResult::Placed { result, .. } => Placed::Now(result),
+                        PlaneResult::Refused { error, .. } => Placed::Now(Err(error)),
+                    })
+            }
+        }
+    }
+
+    /// Points `session` at `streams` (call `call`'s legs as negotiated), at `now`. The
+    /// workers are not waited for: a refusal comes back as a [`PlaneResult::Refused`] (the
+    /// session unchanged) and `Err` here means the job could not be queued. The local plane
+    /// answers at once unless it defers its answers.
+    pub fn reconfigure(
+        &self,
+        call: u64,
+        session: SessionId,
+        now: Instant,
+        streams: Vec<StreamConfig>,
+    ) -> Result<(), RelayError> {
+        match self {
+            MediaPlane::Workers(w) => {
+                w.expect_ports(session, &streams);
+                let results = w.results.clone();
+                let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
+                let posted = w.workers.post_patiently(k, move |net| {
+                    net.with_relay(|r, _| {
+                        if let Err(error) = r.reconfigure_session(now, session, &streams) {
+                            let _ = results.send(PlaneResult::Refused {
+                                call,
+                                session,
+                                error,
+                            });
+                        }
+                    })
+                });
+                if posted {
+                    Ok(())
+                } else {
+                    w.forget(session);
+                    Err(RelayError::Overloaded)
+                }
+            }
+            MediaPlane::Local(l) => {
+                let refused = l.lock().refuse_reconfigurations;
+                let done = if refused {
+                    Err(RelayError::PortsExhausted)
+                } else {
+                    l.with_relay(|r, _| r.reconfigure_session(now, session, &streams))
+                };
+                match done {
+                    Ok(()) => Ok(()),
+                    Err(error) => match l.answer(PlaneResult::Refused {
+                        call,
+                        session,
+                        error,
+                    }) {
+                        Some(PlaneResult::Refused { error, .. }) => Err(error),
+                        _ => Ok(()),
+                    },
+                }
+            }
+        }
+    }
+
+    /// The workers' answers to what was not waited for, for one consumer (the SIP core's
+    /// loop); `None` on the local plane and on later calls.
+    pub fn take_results(&self) -> Option<mpsc::UnboundedReceiver<PlaneResult>> {
+        match self {
+            MediaPlane::Workers(w) => w
+                .results_rx
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+            MediaPlane::Local(_) => None,
         }
     }
 
@@ -294,9 +468,12 @@ impl MediaPlane {
 
 impl From<RelayWorkers> for MediaPlane {
     fn from(workers: RelayWorkers) -> Self {
+        let (results, rx) = mpsc::unbounded_channel();
         MediaPlane::Workers(Box::new(WorkerPlane {
             workers,
-            ports: Mutex::new(HashMap::new()),
+            ports: Arc::new(Mutex::new(HashMap::new())),
+            results,
+            results_rx: Mutex::new(Some(rx)),
         }))
     }
 }
@@ -312,6 +489,12 @@ struct LocalInner {
     now: Instant,
     sent: Vec<Sent>,
     events: Vec<Event>,
+    /// Answers held back as the workers' would be (see [`LocalRelay::defer_answers`]).
+    deferred: Option<Vec<PlaneResult>>,
+    /// Deferred answers are not handed out (see [`LocalRelay::hold_answers`]).
+    held: bool,
+    /// See [`LocalRelay::refuse_reconfigurations`].
+    refuse_reconfigurations: bool,
 }
 
 /// One datagram the relay (or the call layer through it) sent.
@@ -336,8 +519,57 @@ impl LocalRelay {
                 now,
                 sent: Vec::new(),
                 events: Vec::new(),
+                deferred: None,
+                held: false,
+                refuse_reconfigurations: false,
             }),
         }
+    }
+
+    /// From now on, sessions asked for and refused reconfigurations are answered later,
+    /// through [`take_results`](Self::take_results), as the workers answer them: scenarios
+    /// use it to put a room's hang-up between a request and its answer.
+    #[cfg(test)]
+    pub fn defer_answers(&self) {
+        self.lock().deferred.get_or_insert_with(Vec::new);
+    }
+
+    /// While `held`, deferred answers stay here: the scenario decides when they come.
+    #[cfg(test)]
+    pub fn hold_answers(&self, held: bool) {
+        self.lock().held = held;
+    }
+
+    /// Every reconfiguration from now on is refused as if the core had run out of ports
+    /// (the session unchanged): how a scenario reaches a refusal that comes after the
+    /// answer, as the workers' does.
+    #[cfg(test)]
+    pub fn refuse_reconfigurations(&self) {
+        self.lock().refuse_reconfigurations = true;
+    }
+
+    /// `r` back at once, or `None` when answers are deferred (then it is kept).
+    fn answer(&self, r: PlaneResult) -> Option<PlaneResult> {
+        match &mut self.lock().deferred {
+            Some(held) => {
+                held.push(r);
+                None
+            }
+            None => Some(r),
+        }
+    }
+
+    /// Deferred answers, oldest first (none while held).
+    pub fn take_results(&self) -> Vec<PlaneResult> {
+        let mut inner = self.lock();
+        if inner.held {
+            return Vec::new();
+        }
+        inner
+            .deferred
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LocalInner> {

@@ -41,6 +41,10 @@ pub(crate) fn turn(tu: &mut Tu, relay: &LocalRelay, now: Instant) -> Turn {
         t.actions.push(a);
     }
     while calls.poll_cdr().is_some() {}
+    for r in relay.take_results() {
+        t.moved = true;
+        calls.on_plane_result(&mut tu.layer, now, r);
+    }
     for e in relay.take_events() {
         t.moved |= calls.on_relay_event(&mut tu.layer, now, e);
     }

@@ -52,6 +52,8 @@ pub struct Network {
     pub outbound: Outbound,
     pub resolver: Option<Arc<Resolver>>,
     pub media_events: Option<mpsc::Receiver<MediaEvent>>,
+    /// The relay workers' answers to jobs the calls did not wait for.
+    pub media_results: Option<mpsc::UnboundedReceiver<crate::call::media_plane::PlaneResult>>,
     /// Wrong-PIN budgets, for the PIN attempts the B2BUA hands out.
     pub guard: Option<Arc<crate::lockout::Guard>>,
     /// Questions from the admin API, answered between events.
@@ -138,6 +140,7 @@ pub async fn run_with(
 ) -> Tu {
     let (done_tx, mut done_rx) = mpsc::channel(256);
     let mut media_events = network.as_mut().and_then(|n| n.media_events.take());
+    let mut media_results = network.as_mut().and_then(|n| n.media_results.take());
     let mut admin = network.as_mut().and_then(|n| n.admin.take());
     let (h323, mut h323_inbound, ras) = match network.as_mut().and_then(|n| n.h323.take()) {
         Some(H323Net {
@@ -244,6 +247,11 @@ pub async fn run_with(
             Some(ev) = async { match media_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
                 if let Some(calls) = tu.calls.as_mut() {
                     calls.on_relay_event(&mut tu.layer, Instant::now(), ev);
+                }
+            }
+            Some(r) = async { match media_results.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {
+                if let Some(calls) = tu.calls.as_mut() {
+                    calls.on_plane_result(&mut tu.layer, Instant::now(), r);
                 }
             }
             Some(r) = async { match h323_inbound.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => {

@@ -11,12 +11,12 @@ use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Received, TransactionId, TransactionLayer};
 use roomgate_sip::Uri;
 
-use super::{negotiate, srtp_rule, Call, Calls, Phase, RoomLeg, Side, TxRole};
+use super::admission::Admission;
+use super::{negotiate, Call, Calls, Phase, RoomLeg, Side};
 use crate::call::directory::{MeetingRoute, Upstream};
 use crate::call::sip_leg::path::{self, LOOP_TOKEN_BYTES};
-use crate::call::sip_leg::{self, body_sdp, Refusal, UacLeg, UasLeg};
+use crate::call::sip_leg::{self, Refusal, UacLeg};
 use crate::lockout::unix_seconds;
-use roomgate_core::media_spec::{MediaSpec, StreamRole};
 
 /// A room call the core is deciding on.
 pub(super) struct Pending {
@@ -265,7 +265,8 @@ impl Calls {
             Command::Admit {
                 call, pin, meeting, ..
             } => match self.admit(now, call, meeting, pin) {
-                Ok(()) => self.core.admitted(time(now, self.wall), call),
+                Ok(Admission::Made) => self.core.admitted(time(now, self.wall), call),
+                Ok(Admission::Placing) => {}
                 Err(cause) => self.core.end(time(now, self.wall), call, cause),
             },
             Command::AnswerForPin { call } => self.start_pin(layer, now, call),
@@ -289,21 +290,6 @@ impl Calls {
         }
     }
 
-    /// The room leg's part of admission, by protocol; then the call is made.
-    fn admit(
-        &mut self,
-        now: Instant,
-        id: u64,
-        meeting: String,
-        needs_pin: bool,
-    ) -> Result<(), EndCause> {
-        match self.pending.get(&id).map(|p| &p.from) {
-            Some(PendingFrom::Sip { .. }) => self.admit_sip(now, id, meeting, needs_pin),
-            Some(PendingFrom::H323(_)) => self.admit_h323(now, id, meeting, needs_pin),
-            None => Err(EndCause::Internal),
-        }
-    }
-
     /// The room's policy: its trunk's when its address is one, else the room policy.
     pub(super) fn room_policy_for(&self, source: std::net::IpAddr) -> negotiate::MediaPolicy {
         self.settings
@@ -311,91 +297,6 @@ impl Calls {
             .iter()
             .find(|(ips, _)| ips.contains(&source))
             .map_or_else(|| self.settings.room_policy.clone(), |(_, p)| p.clone())
-    }
-
-    /// A SIP room's offer must be acceptable under the room policy and relay ports must be
-    /// free, before anything is placed upstream.
-    fn admit_sip(
-        &mut self,
-        now: Instant,
-        id: u64,
-        meeting: String,
-        needs_pin: bool,
-    ) -> Result<(), EndCause> {
-        let Some(Pending {
-            from: PendingFrom::Sip { request, tx, .. },
-            ..
-        }) = self.pending.get(&id)
-        else {
-            return Err(EndCause::Internal);
-        };
-        let request = request.clone();
-        let tx = *tx;
-        let msg = request.message().map_err(|_| EndCause::Internal)?;
-        let source_ip = request.source.addr.ip();
-        let offer = match body_sdp(&msg) {
-            Ok(o) => o,
-            Err(w) => {
-                self.local_stats.refused_media += 1;
-                self.refusal_warning(id, w);
-                return Err(EndCause::NotAcceptable);
-            }
-        };
-        let room_policy = self.room_policy_for(source_ip);
-        // Refuse what the room policy cannot take before anything is placed upstream.
-        if let Some(offer) = &offer {
-            let caps = negotiate::capabilities(
-                self.settings.media_ip,
-                &room_policy,
-                1,
-                1,
-                negotiate::audio_codecs(),
-                true,
-            );
-            let trial = negotiate::answer(offer, &caps, |_| Some(9));
-            let legs = match negotiate::negotiated(&trial, offer) {
-                Ok(legs) => legs,
-                Err(refused) => {
-                    self.report_refused(now, &meeting, source_ip, Side::Room, refused);
-                    MediaSpec::default()
-                }
-            };
-            let outcome = srtp_rule::answer_outcome(&legs);
-            self.report_offer_crypto(now, &meeting, source_ip, Side::Room, offer, outcome);
-            if !legs.has(StreamRole::Audio) {
-                self.local_stats.refused_media += 1;
-                self.refusal_warning(id, "no acceptable audio stream (codec or SRTP policy)");
-                return Err(EndCause::NotAcceptable);
-            }
-        }
-        let video = offer.as_ref().is_none_or(negotiate::offers_video);
-        let room_direction = offer
-            .as_ref()
-            .map_or(Direction::SendRecv, negotiate::audio_direction);
-        let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
-        let loop_tokens = path::loop_tokens(&msg);
-        let room = RoomLeg::Sip(Box::new(UasLeg::new(
-            request.clone(),
-            tx,
-            offer,
-            room_direction,
-            self.ids.fork(),
-        )));
-        let (session, uri) = self.reserve(id, &meeting, video)?;
-        let route = self.pending.get(&id).and_then(|p| p.route.clone());
-        let made = NewCall {
-            meeting,
-            needs_pin,
-            room,
-            room_policy,
-            room_direction,
-            video,
-            room_key: Some(room_call_id),
-            loop_tokens,
-        };
-        self.make_call(now, id, made, session, uri, route);
-        self.track(tx, id, TxRole::RoomInvite);
-        Ok(())
     }
 
     /// Whether `user` (a Request-URI's user part) is the gateway's own name: its domain, or
@@ -439,39 +340,6 @@ impl Calls {
         call.cloud_policy = route.policy.clone();
         call.upstream = upstream;
         call.meeting = meeting;
-    }
-
-    /// Relay ports for call `id` to `meeting`, and its upstream's URI: what admission can
-    /// fail on after the room's own checks.
-    pub(super) fn reserve(
-        &mut self,
-        id: u64,
-        meeting: &str,
-        video: bool,
-    ) -> Result<(roomgate_media::relay::SessionId, String), EndCause> {
-        let route = self.pending.get(&id).and_then(|p| p.route.clone());
-        let session = self
-            .media
-            .add_session(negotiate::reserve_streams(video))
-            .map_err(|e| {
-                tracing::warn!(error = %e, "no media resources");
-                EndCause::Unavailable {
-                    retry_after: Some(10),
-                }
-            })?;
-        let uri = match route.as_ref().map(|r| &r.upstream) {
-            Some(Upstream::Echo) => match &self.settings.echo {
-                Some((addr, _)) => format!("sips:{meeting}@{addr}"),
-                None => {
-                    self.media
-                        .post(session, "remove", move |r, _| r.remove_session(session));
-                    return Err(EndCause::Unavailable { retry_after: None });
-                }
-            },
-            Some(Upstream::Uri(u) | Upstream::H323(u)) => u.clone(),
-            None => String::new(),
-        };
-        Ok((session, uri))
     }
 
     /// The call admitted with its room leg and relay session: the upstream leg prepared
@@ -551,7 +419,7 @@ impl Calls {
         self.core.add_key(id, path::loop_key(&loop_token));
     }
 
-    fn refusal_warning(&mut self, id: u64, w: &str) {
+    pub(super) fn refusal_warning(&mut self, id: u64, w: &str) {
         if let Some(Pending {
             from: PendingFrom::Sip { warning, .. },
             ..

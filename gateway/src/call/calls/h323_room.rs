@@ -17,13 +17,15 @@ use roomgate_h323::endpoint::{Event, H323Call, Transmit};
 use roomgate_h323::h245::session::SessionConfig;
 use roomgate_h323::ras::{AliasAddress, TransportAddress};
 use roomgate_media::codec::AudioCodec;
-use roomgate_media::relay::{Leg, StreamKind};
+use roomgate_media::relay::{Leg, SessionId, StreamKind};
 use roomgate_sip::sdp::offer_answer::SrtpPolicy;
 use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Destination, TransactionLayer, Transport};
 
+use super::admission::{Admission, Placing};
 use super::core_glue::{time, NewCall, Pending, PendingFrom};
 use super::gatekeeper::GkCall;
+use super::negotiate;
 use super::room_leg::{offered_relay_codecs, H323Room, RoomLeg};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::media_map;
@@ -535,7 +537,7 @@ impl Calls {
         id: u64,
         meeting: String,
         needs_pin: bool,
-    ) -> Result<(), EndCause> {
+    ) -> Result<Admission, EndCause> {
         let Some(Pending {
             from: PendingFrom::H323(p),
             ..
@@ -554,7 +556,30 @@ impl Calls {
         // offered video, and the room's channels are opened by H.245 if it can take the
         // format the cloud agreed).
         let video = p.leg.offer().is_none_or(|m| m.has(StreamRole::MainVideo));
-        let (session, uri) = self.reserve(id, &meeting, video)?;
+        let uri = self.upstream_uri(id, &meeting)?;
+        let placing = Placing::H323 {
+            meeting,
+            needs_pin,
+            room_policy,
+            video,
+            uri,
+        };
+        self.place(now, id, video, placing)
+    }
+
+    /// The H.323 room's call made, once its relay session is there.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn make_h323_call(
+        &mut self,
+        now: Instant,
+        id: u64,
+        meeting: String,
+        needs_pin: bool,
+        room_policy: negotiate::MediaPolicy,
+        video: bool,
+        session: SessionId,
+        uri: String,
+    ) -> Result<(), EndCause> {
         let Some(Pending {
             from: PendingFrom::H323(p),
             route,

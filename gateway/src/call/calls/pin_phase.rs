@@ -67,7 +67,8 @@ impl Calls {
             .map_or(8000, |c| c.pcm_rate())
     }
 
-    /// Points the relay at the room leg alone.
+    /// Points the relay at the room leg alone (false when refused at once; the workers'
+    /// later refusal ends the call: see [`PlaneResult::Refused`](crate::call::media_plane::PlaneResult)).
     pub(super) fn configure_pin_relay(&mut self, now: Instant, id: u64) -> bool {
         let Some(call) = self.calls.get(&id) else {
             return false;
@@ -80,9 +81,7 @@ impl Calls {
             }
         };
         let session = call.session;
-        match self.media.on_session(session, move |r, _| {
-            r.reconfigure_session(now, session, &streams)
-        }) {
+        match self.media.reconfigure(id, session, now, streams) {
             Ok(()) => true,
             Err(e) => {
                 tracing::warn!(call = id, error = %e, "relay refused the room leg");

@@ -385,7 +385,8 @@ impl Calls {
     }
 
     /// Points the relay session at both negotiated legs. False when the legs cannot be
-    /// bridged.
+    /// bridged or the relay refused at once; the workers refuse later by
+    /// [`PlaneResult::Refused`](crate::call::media_plane::PlaneResult), which ends the call.
     pub(super) fn configure_relay(&mut self, now: Instant, id: u64) -> bool {
         let Some(call) = self.calls.get_mut(&id) else {
             return false;
@@ -400,10 +401,7 @@ impl Calls {
                 let video = streams
                     .iter()
                     .any(|s| s.kind == roomgate_media::relay::StreamKind::Video);
-                let r = self.media.on_session(session, move |r, _| {
-                    r.reconfigure_session(now, session, &streams)
-                });
-                match r {
+                match self.media.reconfigure(id, session, now, streams) {
                     Ok(()) => {
                         call.audio = Some(path);
                         tracing::info!(

@@ -19,6 +19,7 @@ mod media;
 mod meeting_id;
 mod negotiation;
 mod pin;
+mod placement;
 mod setup;
 mod signalling;
 mod sip_text;
