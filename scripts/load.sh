@@ -11,6 +11,7 @@
 #   h323:     `roomgate h323-load` (fastStart Setups, tunnelled H.245, 1 s hold) into the same
 #             meeting, so H.323 and SIP call-setup rates come from one run (every call from one
 #             source on its own connection: the per-source H.323 limits are lifted).
+# Each step also prints the gateway's CPU time per call (µs, from /proc over the step).
 # A step passes when every call succeeded (sipp exit 0, no failed call; h323-load exit 0). The
 # script prints the highest passing rate of each and their ratio (goal: Roomgate at least half
 # of direct).
@@ -116,11 +117,31 @@ else
     SIP_PORT=$SERVER_PORT
 fi
 
+# cpu_ticks LABEL: user+system clock ticks of that gateway so far (empty for "direct").
+cpu_ticks() {
+    local pid=
+    case $1 in
+        roomgate | h323) pid=${SERVER_PIDS[0]} ;;
+        baseline) pid=${SERVER_PIDS[1]:-} ;;
+    esac
+    [ -n "$pid" ] && awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
+}
+
+# cpu_per_call LABEL TICKS_BEFORE CALLS: the gateway's CPU time per call over the step (µs),
+# which, unlike the pass/fail rate, does not depend on how the 2 cores were shared.
+cpu_per_call() {
+    local after
+    after=$(cpu_ticks "$1")
+    [ -n "$2" ] && [ -n "$after" ] || return 0
+    echo " cpu_us_per_call=$(( (after - $2) * 1000000 / $(getconf CLK_TCK) / $3 ))"
+}
+
 # run_step TARGET RATE LABEL → 0 when every call succeeded
 run_step() {
     local target=$1 rate=$2 label=$3 uas=$UAS_PORT
     [ "$label" = baseline ] && uas=$BASE_UAS_PORT
-    local calls=$((rate * STEP))
+    local calls=$((rate * STEP)) ticks
+    ticks=$(cpu_ticks "$label")
     local dir="$WORK/$label-$rate"
     mkdir -p "$dir"
     (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
@@ -134,7 +155,7 @@ run_step() {
     sleep 2
     local failed
     failed=$(grep -a "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-    echo "$label rate=$rate calls=$calls failed=${failed:-?} exit=$ok" >&2
+    echo "$label rate=$rate calls=$calls failed=${failed:-?} exit=$ok$(cpu_per_call "$label" "$ticks" "$calls")" >&2
     [ "$ok" = 0 ] && [ "${failed:-1}" = 0 ]
 }
 
@@ -149,7 +170,8 @@ best() {
 # run_h323_step RATE → 0 when every H.323 call connected (same UAS upstream as the SIP steps)
 run_h323_step() {
     local rate=$1 uas=$UAS_PORT
-    local calls=$((rate * STEP))
+    local calls=$((rate * STEP)) ticks
+    ticks=$(cpu_ticks h323)
     local dir="$WORK/h323-$rate"
     mkdir -p "$dir"
     (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
@@ -159,7 +181,7 @@ run_h323_step() {
         --seconds "$STEP" --hold-ms 1000 >"$dir/report" 2>&1 || ok=1
     pkill -f "load_uas.xml -i 127.0.0.1 -p $uas" 2>/dev/null || true
     sleep 2
-    echo "h323 rate=$rate $(cat "$dir/report")" >&2
+    echo "h323 rate=$rate $(cat "$dir/report")$(cpu_per_call h323 "$ticks" "$calls")" >&2
     [ "$ok" = 0 ]
 }
 

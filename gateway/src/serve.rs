@@ -177,10 +177,7 @@ pub async fn start_with(
         config.limits.transactions_per_source_per_second,
         config.limits.transactions_burst,
     );
-    let sender = Sender {
-        udp: Arc::new(udp_sockets),
-        connections: connections.clone(),
-    };
+    let sender = Sender::new(udp_sockets, connections.clone());
     let mut tu = Tu::new(layer, limiter).with_overload(config.overload());
     if let Some(auth) = &config.sip.auth {
         tu = tu.with_auth(crate::sip::auth::AuthGate::new(auth)?);

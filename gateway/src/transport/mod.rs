@@ -80,20 +80,30 @@ pub enum SendError {
 /// Handles the SIP core uses to send.
 #[derive(Clone)]
 pub struct Sender {
-    pub udp: Arc<Vec<Arc<tokio::net::UdpSocket>>>,
+    /// The UDP listeners with their local addresses, read once (choosing the socket by
+    /// asking the kernel cost a `getsockname` per datagram sent).
+    udp: Arc<Vec<(Option<SocketAddr>, Arc<tokio::net::UdpSocket>)>>,
     pub connections: Connections,
 }
 
 impl Sender {
+    pub fn new(udp: Vec<Arc<tokio::net::UdpSocket>>, connections: Connections) -> Self {
+        let udp = udp.into_iter().map(|s| (s.local_addr().ok(), s)).collect();
+        Sender {
+            udp: Arc::new(udp),
+            connections,
+        }
+    }
+
     pub async fn send(&self, target: &Target, bytes: Vec<u8>) -> Result<(), SendError> {
         match target {
             Target::Udp { to, local } => {
-                let socket = local
-                    .and_then(|l| self.udp.iter().find(|s| s.local_addr().ok() == Some(l)))
+                let (_, socket) = local
+                    .and_then(|l| self.udp.iter().find(|(a, _)| *a == Some(l)))
                     .or_else(|| {
                         self.udp
                             .iter()
-                            .find(|s| s.local_addr().is_ok_and(|a| a.is_ipv4() == to.is_ipv4()))
+                            .find(|(a, _)| a.is_some_and(|a| a.is_ipv4() == to.is_ipv4()))
                     })
                     .or_else(|| self.udp.first())
                     .ok_or(SendError::NoUdpSocket)?;
