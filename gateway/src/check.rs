@@ -110,6 +110,15 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
     } else {
         "admin HTTP: off".to_owned()
     });
+    out.push(format!(
+        "signalling: {} runtime thread{}",
+        c.gateway.signalling_thread_count(),
+        if c.gateway.signalling_thread_count() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    ));
     // As `serve` starts them: one per core when 0, never more than there are pairs.
     let workers = c
         .media

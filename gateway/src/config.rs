@@ -199,6 +199,21 @@ pub struct GatewayConfig {
     /// upstream outside it could pass the assertion on as vouched for. Empty: none (the
     /// built-in echo service is always trusted).
     pub trusted_upstreams: Vec<String>,
+    /// Threads of the signalling runtime (SIP, H.323, TLS, admin; the SIP core itself is one
+    /// task). 0: one per four cores, at least one — the relay workers take the cores for
+    /// media, and a second signalling thread on a small machine costs more in wake-ups
+    /// between threads than it gives (measured: see README, "Call set-up").
+    pub signalling_threads: usize,
+}
+
+impl GatewayConfig {
+    /// Signalling threads to start: `signalling_threads`, or one per four cores when 0.
+    pub fn signalling_thread_count(&self) -> usize {
+        match self.signalling_threads {
+            0 => (std::thread::available_parallelism().map_or(1, usize::from) / 4).max(1),
+            n => n,
+        }
+    }
 }
 
 /// A PBX or SBC that hands calls over, and the media policy its leg gets.
@@ -223,6 +238,7 @@ impl Default for GatewayConfig {
             room_suites: Vec::new(),
             trunks: Vec::new(),
             trusted_upstreams: Vec::new(),
+            signalling_threads: 0,
         }
     }
 }

@@ -269,7 +269,11 @@ fn serve(path: Option<&std::path::Path>) -> ExitCode {
         },
         None => roomgate::config::Config::default(),
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.gateway.signalling_thread_count())
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("roomgate: cannot start runtime: {e}");

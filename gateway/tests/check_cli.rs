@@ -127,6 +127,14 @@ fn the_defaults_are_accepted_and_show_where_they_listen() {
             "no {line:?} in\n{stdout}"
         );
     }
+    // One signalling thread per four cores, at least one.
+    let per_four = (std::thread::available_parallelism().map_or(1, usize::from) / 4).max(1);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("signalling:    {per_four} runtime thread"))),
+        "{stdout}"
+    );
     // It checks; it does not create the data directory or a token.
     assert!(files_in(dir.path()).is_empty());
 }

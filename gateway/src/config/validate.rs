@@ -10,6 +10,9 @@ use super::{parse_suites, Config};
 
 /// Port pairs a media range may hold at most: every port is bound at start.
 pub const MAX_MEDIA_PAIRS: u32 = 10_000;
+/// Most signalling runtime threads (the SIP core is one task; more threads serve only
+/// connections' TLS and H.323 work).
+pub const MAX_SIGNALLING_THREADS: usize = 64;
 
 /// A transport a listener uses; only listeners of the same transport can collide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +201,11 @@ impl Config {
                 self.media.workers
             ));
         }
+        if self.gateway.signalling_threads > MAX_SIGNALLING_THREADS {
+            bad(format!(
+                "gateway.signalling_threads must be 0 (one per four cores) ..={MAX_SIGNALLING_THREADS}"
+            ));
+        }
         if self.gateway.max_calls == 0 || self.gateway.setup_timeout_s == 0 {
             bad("gateway.max_calls and gateway.setup_timeout_s must be > 0".into());
         }
@@ -382,6 +390,21 @@ mod tests {
         let c = config("[media]\nworkers = 0\nport_min = 40000\nport_max = 40001\n");
         assert!(c.problems().is_empty(), "{:?}", c.problems());
         assert!(c.media.worker_count() >= 1);
+    }
+
+    #[test]
+    fn signalling_threads_are_bounded_and_0_means_at_least_one() {
+        let c = config("[gateway]\nsignalling_threads = 2\n");
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        assert_eq!(c.gateway.signalling_thread_count(), 2);
+        let c = config("[gateway]\nsignalling_threads = 65\n");
+        assert!(
+            c.problems()[0].contains("gateway.signalling_threads must be"),
+            "{:?}",
+            c.problems()
+        );
+        let c = config("");
+        assert!(c.gateway.signalling_thread_count() >= 1);
     }
 
     #[test]
