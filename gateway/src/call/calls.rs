@@ -677,8 +677,9 @@ impl Calls {
         now: Instant,
         tx: TransactionId,
         request: &Received,
+        msg: &roomgate_sip::Message<'_>,
     ) -> bool {
-        let ours = self.on_in_dialog_sip(layer, now, tx, request);
+        let ours = self.on_in_dialog_sip(layer, now, tx, request, msg);
         self.drive(layer, now);
         ours
     }

@@ -367,7 +367,7 @@ impl Tu {
                 if has_to_tag(&msg) && self.calls.is_some() =>
             {
                 if let Some(calls) = self.calls.as_mut() {
-                    if calls.on_in_dialog(&mut self.layer, now, id, request) {
+                    if calls.on_in_dialog(&mut self.layer, now, id, request, &msg) {
                         return;
                     }
                 }
@@ -390,7 +390,7 @@ impl Tu {
                 }
                 None => match self.calls.as_mut() {
                     Some(calls) => {
-                        calls.on_invite(&mut self.layer, now, id, request);
+                        calls.on_invite(&mut self.layer, now, id, request, &msg);
                         return;
                     }
                     // No meetings without the B2BUA: every destination is unknown.

@@ -301,7 +301,8 @@ impl Dialog {
     /// re-INVITE, an UPDATE …): moves the early dialog to confirmed (2xx) or terminated
     /// (non-2xx final), and closes the peer's INVITE and offer/answer exchanges.
     pub fn on_response_sent(&mut self, response: &OwnedMessage) -> Result<(), DialogError> {
-        let bytes = decode_own(response)?;
+        // The decode is `decode_own`'s check, done once.
+        let bytes = response.to_bytes();
         let resp = crate::decode_datagram(&bytes)?;
         self.apply_sent_response(&resp)
     }

@@ -4,7 +4,7 @@
 use super::reinvite::SessionState;
 use super::route_set::RouteSet;
 use super::uac::{contact_target, is_secure, without_tag};
-use super::{decode_own, Dialog, DialogError, DialogId, DialogState, Role};
+use super::{Dialog, DialogError, DialogId, DialogState, Role};
 use crate::header_name::HeaderName;
 use crate::message::Message;
 use crate::method::Method;
@@ -60,7 +60,8 @@ impl Dialog {
         let route_set = RouteSet::from_record_route(&invite.record_routes()?, false)?;
         let cseq = invite.cseq()?.seq;
 
-        let bytes = decode_own(response)?;
+        // The decode is `decode_own`'s check, done once.
+        let bytes = response.to_bytes();
         let resp = crate::decode_datagram(&bytes)?;
         let code = resp
             .status_line()

@@ -47,8 +47,8 @@ use std::time::{Duration, Instant};
 use super::build::build_ack;
 use super::key::is_rfc3261_branch;
 use super::{
-    due, earliest, encode_checked, is_provisional, is_success, Destination, Incoming, Output,
-    OutputQueue, TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
+    due, earliest, is_provisional, is_success, Destination, Incoming, Output, OutputQueue,
+    TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
     MAX_TRANSACTION_OUTPUTS,
 };
 use crate::method::Method;
@@ -89,7 +89,8 @@ pub(crate) fn encode_request(
     request: &OwnedMessage,
     invite: bool,
 ) -> Result<Vec<u8>, TransactionError> {
-    let bytes = encode_checked(request)?;
+    // Decoding what we send is its check (as `encode_checked` does), done once.
+    let bytes = request.to_bytes();
     let msg = crate::decode_datagram(&bytes)?;
     let line = msg.request_line().ok_or(TransactionError::WrongKind {
         expected: "request",

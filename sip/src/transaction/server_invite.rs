@@ -48,8 +48,8 @@ use std::time::{Duration, Instant};
 
 use super::build::{build_response, response_destination};
 use super::{
-    due, earliest, encode_checked, is_provisional, is_success, Destination, Incoming, Output,
-    OutputQueue, TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
+    due, earliest, is_provisional, is_success, Destination, Incoming, Output, OutputQueue,
+    TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
     MAX_TRANSACTION_OUTPUTS,
 };
 use crate::method::Method;
@@ -196,7 +196,8 @@ impl ServerInvite {
         now: Instant,
         response: &OwnedMessage,
     ) -> Result<(), TransactionError> {
-        let bytes = encode_checked(response)?;
+        // Decoding what we send is its check (as `encode_checked` does), done once.
+        let bytes = response.to_bytes();
         let msg = crate::decode_datagram(&bytes)?;
         let code = msg
             .status_line()

@@ -107,10 +107,9 @@ impl Calls {
         now: Instant,
         tx: TransactionId,
         request: &Received,
+        msg: &roomgate_sip::Message<'_>,
     ) {
-        let msg = request.message().ok();
-        let call_id = msg.as_ref().and_then(|m| m.call_id().ok());
-        let (Some(msg), Some(call_id)) = (msg.as_ref(), call_id) else {
+        let Ok(call_id) = msg.call_id() else {
             let r = Refusal::new(400, "Bad Request");
             let tag = self.ids.hex(6);
             sip_leg::refuse(layer, now, tx, request, r, &tag);

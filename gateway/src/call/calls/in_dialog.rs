@@ -172,10 +172,8 @@ impl Calls {
         now: Instant,
         tx: TransactionId,
         request: &Received,
+        msg: &roomgate_sip::Message<'_>,
     ) -> bool {
-        let Ok(msg) = request.message() else {
-            return false;
-        };
         let Ok(call_id) = msg.call_id() else {
             return false;
         };
