@@ -183,7 +183,7 @@ impl Calls {
         let Some(call) = self.calls.get_mut(&id) else {
             return false;
         };
-        let Some(kind) = call.leg_mut(side).on_request(layer, now, tx, request, &msg) else {
+        let Some(kind) = call.leg_mut(side).on_request(layer, now, tx, request, msg) else {
             return true;
         };
         match kind {
@@ -193,10 +193,10 @@ impl Calls {
                     .leg_ended(time(now, self.wall), id, side.neutral());
             }
             InDialogRequest::ReInvite { offer } | InDialogRequest::Update { offer } => {
-                self.on_reoffer(layer, now, tx, id, side, request, &msg, offer);
+                self.on_reoffer(layer, now, tx, id, side, request, msg, offer);
             }
             _ => {
-                if self.on_info(layer, now, tx, id, side, request, &msg) {
+                if self.on_info(layer, now, tx, id, side, request, msg) {
                     return true;
                 }
                 // The rest (OPTIONS, INFO without DTMF …): accepted.
