@@ -1,6 +1,6 @@
 //! The relay on real UDP sockets on 127.0.0.1 (feature `net`): test endpoints on both legs,
 //! SRTP suite conversion, plain ↔ SRTP, PCMU ↔ Opus transcoding with the tone's frequency
-//! checked, and a spoofer that never gets latched.
+//! checked, a spoofer that never gets latched, and a range port held for a moment waited for.
 //!
 //! Robust on a loaded CI box: every wait is bounded by a generous timeout, sends are paced
 //! lightly, and assertions allow some UDP loss instead of timing ratios.
@@ -395,4 +395,45 @@ async fn queued_datagrams_are_received_in_batches() {
         reads < datagrams,
         "{reads} reads for {datagrams} datagrams: no batching"
     );
+}
+
+/// A free-looking range of 8 ports (4 pairs), and a socket holding its third port.
+fn held_range() -> (RelayConfig, std::net::UdpSocket) {
+    let pid = std::process::id();
+    for attempt in 0..40u32 {
+        let first = 52000 + ((pid.wrapping_mul(31) + attempt * 389) % 1000) as u16 * 8;
+        let Ok(holder) = std::net::UdpSocket::bind((LOCAL, first + 2)) else {
+            continue;
+        };
+        let cfg = RelayConfig {
+            port_min: first,
+            port_max: first + 7,
+            max_sessions: 2,
+            ..RelayConfig::default()
+        };
+        return (cfg, holder);
+    }
+    panic!("no free port range");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_range_port_held_for_a_moment_is_waited_for_and_one_held_for_good_is_an_error() {
+    // Held for 20 ms (what a probe socket of another thread does, only longer): the bind
+    // waits for it instead of failing the whole range.
+    let (cfg, holder) = held_range();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(20));
+        drop(holder);
+    });
+    let net = NetRelay::bind(LOCAL, Relay::new(Instant::now(), cfg.clone())).await;
+    release.join().unwrap();
+    assert!(net.is_ok(), "{:?}", net.err());
+    drop(net);
+
+    // Held for good: the range cannot be bound, and says so (after the bounded retries).
+    let (cfg, _holder) = held_range();
+    let Err(err) = NetRelay::bind(LOCAL, Relay::new(Instant::now(), cfg)).await else {
+        panic!("a port of the range is taken, yet the range was bound");
+    };
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
 }

@@ -162,6 +162,30 @@ impl std::fmt::Debug for NetRelay {
     }
 }
 
+/// Tries after the first when a port of the range is taken (see [`bind_port`]).
+pub const BIND_RETRIES: u32 = 20;
+/// Pause between those tries.
+const BIND_RETRY_PAUSE: Duration = Duration::from_millis(5);
+
+/// Binds `addr`, trying again for a short while when it is taken. Ports of our range can be
+/// held for microseconds by sockets that are not ours to keep: quinn-udp binds two
+/// ephemeral sockets (`[::]:0`) to probe GSO and GRO every time a socket's state is made,
+/// and the workers bind their slices at the same time, so one worker's probe can sit on a
+/// port another is about to bind (`roomgate serve` failed to start about once in twenty
+/// this way). A port held for longer than the retries (another process) is still an error.
+async fn bind_port(addr: SocketAddr) -> io::Result<UdpSocket> {
+    let mut tries = 0;
+    loop {
+        match UdpSocket::bind(addr).await {
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse && tries < BIND_RETRIES => {
+                tries += 1;
+                tokio::time::sleep(BIND_RETRY_PAUSE).await;
+            }
+            done => return done,
+        }
+    }
+}
+
 impl NetRelay {
     /// Binds every pool port on `ip` and starts the tasks (needs a tokio runtime).
     pub async fn bind(ip: IpAddr, relay: Relay) -> io::Result<Self> {
@@ -182,7 +206,7 @@ impl NetRelay {
         let mut sockets = Vec::with_capacity(relay.pool().capacity() * 2);
         let mut states = Vec::with_capacity(relay.pool().capacity() * 2);
         for port in relay.pool().ports() {
-            let sock = UdpSocket::bind(SocketAddr::new(ip, port)).await?;
+            let sock = bind_port(SocketAddr::new(ip, port)).await?;
             states.push(quinn_udp::UdpSocketState::new((&sock).into())?);
             sockets.push(Arc::new(sock));
         }
