@@ -474,12 +474,7 @@ impl Calls {
 
     /// The next call detail record to store.
     pub fn poll_cdr(&mut self) -> Option<Cdr> {
-        let finished = std::mem::take(
-            &mut *self
-                .finished_cdrs
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let finished = std::mem::take(&mut *report::lock(&self.finished_cdrs));
         for cdr in finished {
             self.queue_cdr(cdr);
         }

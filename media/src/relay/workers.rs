@@ -421,39 +421,25 @@ impl RelayWorkers {
     }
 
     /// As [`add_session`](Self::add_session), then `then` on the new session in the same job
-    /// (e.g. reading its ports without another round trip).
+    /// (e.g. reading its ports without another round trip). Waits for
+    /// [`add_session_async`](Self::add_session_async)'s answer, which always comes.
     pub fn add_session_with<T: Send + 'static>(
         &self,
         streams: Vec<StreamConfig>,
-        then: impl Fn(&mut Relay, SessionId) -> T + Clone + Send + 'static,
+        then: impl FnOnce(&mut Relay, SessionId) -> T + Send + 'static,
     ) -> Result<(SessionId, T), RelayError> {
-        let order = self.queues.by_headroom();
-        let mut last = Err(RelayError::TooManySessions);
-        for k in order {
-            let s = streams.clone();
-            let then = then.clone();
-            let r = self.run_on(k, move |net| {
-                net.with_relay(|r, now| {
-                    let id = r.add_session(now, &s)?;
-                    Ok((id, then(r, id)))
-                })
-            });
-            match r {
-                Some(Ok(done)) => return Ok(done),
-                Some(Err(e @ (RelayError::TooManySessions | RelayError::PortsExhausted))) => {
-                    last = Err(e)
-                }
-                Some(Err(e)) => return Err(e),
-                None => last = Err(RelayError::Overloaded),
-            }
-        }
-        last
+        let (tx, rx) = std_mpsc::sync_channel(1);
+        self.add_session_async(streams, then, move |r| {
+            let _ = tx.send(r);
+        });
+        rx.recv().unwrap_or(Err(RelayError::Overloaded))
     }
 
-    /// As [`add_session_with`](Self::add_session_with) without waiting: the placement goes
-    /// from worker to worker on their own threads, and `done` gets its result there, exactly
-    /// once ([`RelayError::Overloaded`] when no worker's queue had room, or the worker
-    /// holding the job stopped). Signalling that must not wait for a worker uses this.
+    /// Creates a session on the worker with the most room without waiting: the placement
+    /// goes from worker to worker on their own threads (a worker out of ports or sessions
+    /// hands it on, a full queue is skipped and counted), and `done` gets its result there,
+    /// exactly once ([`RelayError::Overloaded`] when no worker's queue had room, or the
+    /// worker holding the job stopped). Signalling that must not wait for a worker uses this.
     pub fn add_session_async<T: Send + 'static>(
         &self,
         streams: Vec<StreamConfig>,

@@ -36,13 +36,17 @@ pub(super) enum Placing {
         uri: String,
         tx: TransactionId,
     },
-    H323 {
-        meeting: String,
-        needs_pin: bool,
-        room_policy: negotiate::MediaPolicy,
-        video: bool,
-        uri: String,
-    },
+    H323(H323Admitted),
+}
+
+/// What an H.323 room's admission decided before its session was asked for (the room leg
+/// itself stays in `pending` until the call is made).
+pub(super) struct H323Admitted {
+    pub(super) meeting: String,
+    pub(super) needs_pin: bool,
+    pub(super) room_policy: negotiate::MediaPolicy,
+    pub(super) video: bool,
+    pub(super) uri: String,
 }
 
 impl Calls {
@@ -212,22 +216,7 @@ impl Calls {
                 self.track(tx, id, TxRole::RoomInvite);
                 Ok(())
             }
-            Placing::H323 {
-                meeting,
-                needs_pin,
-                room_policy,
-                video,
-                uri,
-            } => self.make_h323_call(
-                now,
-                id,
-                meeting,
-                needs_pin,
-                room_policy,
-                video,
-                session,
-                uri,
-            ),
+            Placing::H323(admitted) => self.make_h323_call(now, id, admitted, session),
         };
         if made.is_err() {
             self.media

@@ -22,10 +22,9 @@ use roomgate_sip::sdp::offer_answer::SrtpPolicy;
 use roomgate_sip::sdp::Direction;
 use roomgate_sip::transaction::{Destination, TransactionLayer, Transport};
 
-use super::admission::{Admission, Placing};
+use super::admission::{Admission, H323Admitted, Placing};
 use super::core_glue::{time, NewCall, Pending, PendingFrom};
 use super::gatekeeper::GkCall;
-use super::negotiate;
 use super::room_leg::{offered_relay_codecs, H323Room, RoomLeg};
 use super::{Calls, Phase, Side};
 use crate::call::h323_leg::media_map;
@@ -557,29 +556,31 @@ impl Calls {
         // format the cloud agreed).
         let video = p.leg.offer().is_none_or(|m| m.has(StreamRole::MainVideo));
         let uri = self.upstream_uri(id, &meeting)?;
-        let placing = Placing::H323 {
+        let placing = Placing::H323(H323Admitted {
             meeting,
             needs_pin,
             room_policy,
             video,
             uri,
-        };
+        });
         self.place(now, id, video, placing)
     }
 
     /// The H.323 room's call made, once its relay session is there.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn make_h323_call(
         &mut self,
         now: Instant,
         id: u64,
-        meeting: String,
-        needs_pin: bool,
-        room_policy: negotiate::MediaPolicy,
-        video: bool,
+        admitted: H323Admitted,
         session: SessionId,
-        uri: String,
     ) -> Result<(), EndCause> {
+        let H323Admitted {
+            meeting,
+            needs_pin,
+            room_policy,
+            video,
+            uri,
+        } = admitted;
         let Some(Pending {
             from: PendingFrom::H323(p),
             route,

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::call::media_plane::AudioStats;
+use crate::call::media_plane::{leg_index, AudioStats};
 
 use super::{negotiate::AudioPath, Call, Calls, Phase, Side};
 use crate::lockout::unix_seconds;
@@ -29,13 +29,9 @@ impl Calls {
             .map(|c| format!("{}/{}", c.name, c.clock_rate));
         let clock = streams.audio_codec().map_or(8000, |c| c.rtp_clock());
         let crypto_suite = streams.audio_suite().map(|s| s.name().to_owned());
-        let index = match leg {
-            roomgate_media::relay::Leg::A => 0,
-            roomgate_media::relay::Leg::B => 1,
-        };
         let qos = audio.and_then(|_| {
             audio_stats
-                .and_then(|s| s.get(index).copied().flatten())
+                .and_then(|s| s.get(leg_index(leg)).copied().flatten())
                 .map(|s| Qos::from_leg(&s, clock))
         });
         let state = match side {
@@ -158,11 +154,6 @@ pub(super) fn with_qos(cdr: &mut Cdr, stats: &AudioStats, clocks: [Option<u32>; 
     let [a, b] = *stats;
     cdr.room.qos = room.zip(a).map(|(clock, s)| Qos::from_leg(&s, clock));
     cdr.cloud.qos = cloud.zip(b).map(|(clock, s)| Qos::from_leg(&s, clock));
-}
-
-/// The value in a slot shared with a relay job, taken (whoever comes first has it).
-pub(super) fn take<T>(slot: &std::sync::Mutex<Option<T>>) -> Option<T> {
-    lock(slot).take()
 }
 
 /// A lock on something shared with relay jobs (a panic elsewhere does not poison it here).

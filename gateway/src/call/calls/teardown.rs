@@ -9,7 +9,7 @@ use roomgate_media::relay::{Leg, StreamKind};
 use roomgate_sip::transaction::TransactionLayer;
 
 use super::core_glue::room_status;
-use super::report::{lock, take, with_qos};
+use super::report::{lock, with_qos};
 use super::{Calls, Phase, RoomLeg, Side, TxRole};
 use crate::call::sip_leg::AckWait;
 
@@ -192,25 +192,21 @@ impl Calls {
         self.gk_disengage(now, super::gatekeeper::GkCall::Upstream(id));
         // The worker that owns the session reads its last audio counters into the CDR and
         // removes it, without the SIP core waiting for it: the CDR joins the queue from there
-        // (or from here, without counters, if the worker could not take the job).
-        let cdr = std::sync::Arc::new(std::sync::Mutex::new(Some(self.cdr(&call, now, None))));
+        // (or from here, made again without counters, if the worker could not take the job).
+        let mut cdr = self.cdr(&call, now, None);
         let clocks = [Side::Room, Side::Cloud].map(|side| self.audio_clock(&call, side));
         let finished = self.finished_cdrs.clone();
-        let job_cdr = cdr.clone();
         let posted = self
             .media
             .post(session, "session to end already gone", move |r, _| {
                 let stats = [Leg::A, Leg::B].map(|l| r.leg_stats(session, l, StreamKind::Audio));
-                if let Some(mut c) = take(&job_cdr) {
-                    with_qos(&mut c, &stats, clocks);
-                    lock(&finished).push_back(c);
-                }
+                with_qos(&mut cdr, &stats, clocks);
+                lock(&finished).push_back(cdr);
                 r.remove_session(session)
             });
         if !posted {
-            if let Some(c) = take(&cdr) {
-                self.queue_cdr(c);
-            }
+            let cdr = self.cdr(&call, now, None);
+            self.queue_cdr(cdr);
         }
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
     }

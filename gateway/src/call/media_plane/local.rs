@@ -85,14 +85,15 @@ impl LocalRelay {
         self.lock().refuse_reconfigurations
     }
 
-    /// `r` back at once, or `None` when answers are deferred (then it is kept).
-    pub(super) fn answer(&self, r: PlaneResult) -> Option<PlaneResult> {
-        match &mut self.lock().deferred {
-            Some(held) => {
-                held.push(r);
-                None
-            }
-            None => Some(r),
+    /// Whether answers are deferred (else the caller answers at once).
+    pub(super) fn defers(&self) -> bool {
+        self.lock().deferred.is_some()
+    }
+
+    /// Keeps `r` for [`take_results`](Self::take_results) (answers are deferred).
+    pub(super) fn keep(&self, r: PlaneResult) {
+        if let Some(kept) = &mut self.lock().deferred {
+            kept.push(r);
         }
     }
 

@@ -145,7 +145,8 @@ fn stream_index(kind: StreamKind) -> Option<usize> {
     }
 }
 
-fn leg_index(leg: Leg) -> usize {
+/// Where leg `leg` is in the per-leg arrays ([`AudioStats`], the cached ports).
+pub(crate) fn leg_index(leg: Leg) -> usize {
     match leg {
         Leg::A => 0,
         Leg::B => 1,
@@ -192,11 +193,12 @@ impl MediaPlane {
             }
             MediaPlane::Local(l) => {
                 let result = l.with_relay(|r, now| r.add_session(now, &streams));
-                l.answer(PlaneResult::Placed { call, result })
-                    .map_or(Placed::Later, |r| match r {
-                        PlaneResult::Placed { result, .. } => Placed::Now(result),
-                        PlaneResult::Refused { error, .. } => Placed::Now(Err(error)),
-                    })
+                if l.defers() {
+                    l.keep(PlaneResult::Placed { call, result });
+                    Placed::Later
+                } else {
+                    Placed::Now(result)
+                }
             }
         }
     }
@@ -243,15 +245,15 @@ impl MediaPlane {
                     l.with_relay(|r, _| r.reconfigure_session(now, session, &streams))
                 };
                 match done {
-                    Ok(()) => Ok(()),
-                    Err(error) => match l.answer(PlaneResult::Refused {
-                        call,
-                        session,
-                        error,
-                    }) {
-                        Some(PlaneResult::Refused { error, .. }) => Err(error),
-                        _ => Ok(()),
-                    },
+                    Err(error) if l.defers() => {
+                        l.keep(PlaneResult::Refused {
+                            call,
+                            session,
+                            error,
+                        });
+                        Ok(())
+                    }
+                    done => done,
                 }
             }
         }
