@@ -4,6 +4,10 @@
 //! requests built from what the gateway sent, so inputs get past dialog matching — on a
 //! clock the fuzzer moves.
 //!
+//! The relay's answers can be made to come later (as the workers' do), be held back, or
+//! refuse reconfigurations, so inputs reach what happens between a request to the relay and
+//! its answer.
+//!
 //! Oracles besides "no panic, no hang": every datagram the gateway sends decodes, and the
 //! call table stays within `max_calls`.
 
@@ -378,6 +382,19 @@ pub fn fuzz_calls(data: &[u8]) -> super::CallStats {
                 };
                 if let Some(l) = sim.local() {
                     l.receive(40000 + u16::from(p % 64), from, bytes);
+                }
+                sim.settle();
+            }
+            // The relay's answers (opcode 7 with the high bit set): from now on deferred as
+            // the workers' are, held, released, or reconfigurations refused.
+            7 if op & 0x80 != 0 => {
+                if let Some(l) = sim.local() {
+                    match (op >> 4) & 3 {
+                        0 => l.defer_answers(),
+                        1 => l.hold_answers(true),
+                        2 => l.hold_answers(false),
+                        _ => l.refuse_reconfigurations(),
+                    }
                 }
                 sim.settle();
             }

@@ -60,14 +60,13 @@ impl LocalRelay {
 
     /// From now on, sessions asked for and refused reconfigurations are answered later,
     /// through [`take_results`](Self::take_results), as the workers answer them: scenarios
-    /// use it to put a room's hang-up between a request and its answer.
-    #[cfg(test)]
+    /// and the `call_legs` fuzz target use it to put a room's hang-up between a request and
+    /// its answer.
     pub fn defer_answers(&self) {
         self.lock().deferred.get_or_insert_with(Vec::new);
     }
 
     /// While `held`, deferred answers stay here: the scenario decides when they come.
-    #[cfg(test)]
     pub fn hold_answers(&self, held: bool) {
         self.lock().held = held;
     }
@@ -75,7 +74,6 @@ impl LocalRelay {
     /// Every reconfiguration from now on is refused as if the core had run out of ports
     /// (the session unchanged): how a scenario reaches a refusal that comes after the
     /// answer, as the workers' does.
-    #[cfg(test)]
     pub fn refuse_reconfigurations(&self) {
         self.lock().refuse_reconfigurations = true;
     }
