@@ -92,7 +92,9 @@ fn call_legs_corpus() {
             | "hold_reinvite"
             | "digest_retry"
             | "media_and_dtmf"
-            | "delayed_offer_and_drain" => 1,
+            | "delayed_offer_and_drain"
+            | "placed_later_basic_call"
+            | "bridge_refused_later" => 1,
             _ => 0,
         };
         assert_eq!(stats.connected, connected, "seed {name}: {stats:?}");
@@ -104,6 +106,18 @@ fn call_legs_corpus() {
                 (0, 1),
                 "seed {name}: {stats:?}"
             );
+            continue;
+        }
+        if name == "fault_without_to" {
+            // An INVITE without To, From, Call-ID or CSeq: no response can be made that
+            // decodes (the replay's oracle checks every datagram sent), so none is sent.
+            assert_eq!(stats.started, 0, "seed {name}: {stats:?}");
+            continue;
+        }
+        if name == "placed_later_room_cancel" {
+            // Cancelled while its relay session was being made (answers held): refused
+            // before it started; released afterwards, the late session changes nothing.
+            assert_eq!(stats.started, 0, "seed {name}: {stats:?}");
             continue;
         }
         assert_eq!(stats.started, 1, "seed {name}: {stats:?}");

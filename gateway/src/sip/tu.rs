@@ -235,6 +235,12 @@ impl Tu {
         let resp = self
             .response(&msg, source.addr, status, reason)
             .with(HeaderName::Warning, warning);
+        // A request missing what a response must copy (To, From, Call-ID, CSeq) cannot be
+        // answered with a valid response: it is dropped rather than answered with one we
+        // could not decode ourselves.
+        if roomgate_sip::decode_datagram(&resp.to_bytes()).is_err() {
+            return;
+        }
         self.send_stateless(&msg, source, resp);
     }
 
