@@ -76,7 +76,7 @@ impl Store {
                 )
             })
             .collect();
-        let mut conn = self.lock();
+        let mut conn = self.lock_cdr_writer();
         let tx = conn.transaction()?;
         let mut seq = 0;
         {
@@ -258,5 +258,41 @@ mod tests {
         let store = Store::open(&tmp.data()).unwrap();
         store.insert_cdr(&cdr(7)).unwrap();
         assert_eq!(store.recent_cdrs(5).unwrap()[0].call, 7);
+    }
+
+    /// The SIP core looks meetings up inline: a CDR batch being committed (here held open)
+    /// must not make it wait. With one shared connection the lookup blocked until the commit.
+    #[test]
+    fn a_meeting_lookup_does_not_wait_for_a_cdr_write() {
+        let tmp = TempDir::new("cdr-no-wait");
+        let store = Store::open(&tmp.data()).unwrap();
+        store
+            .put_meeting(&crate::store::Meeting::new(
+                "4242",
+                crate::store::Upstream::Echo,
+            ))
+            .unwrap();
+        let mut writer = store.lock_cdr_writer();
+        let tx = writer.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO cdrs (call, meeting, source, started, ended, reason, pin_failures,
+                               room, cloud)
+             VALUES (1, '4242', '192.0.2.9', 1, 2, 'room_bye', 0, 'null', 'null')",
+            [],
+        )
+        .unwrap();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        std::thread::spawn(move || {
+            let found = reader.get_meeting("4242").map(|m| m.is_some());
+            let _ = done_tx.send(found);
+        });
+        let found = done_rx
+            .recv_timeout(std::time::Duration::from_secs(3))
+            .expect("the lookup waited for the CDR transaction");
+        assert!(found.unwrap());
+        tx.commit().unwrap();
+        drop(writer);
+        assert_eq!(store.cdr_count().unwrap(), 1);
     }
 }

@@ -5,9 +5,17 @@
 //!
 //! The API is synchronous. Every call is one short indexed query, so async callers run it in
 //! `spawn_blocking` (or inline where a millisecond does not matter). One connection behind a
-//! mutex serialises the gateway's own calls; WAL mode lets a `roomgate meeting` command write
-//! while `serve` reads, and the 5 s busy timeout makes the two wait for each other instead of
-//! failing.
+//! mutex serialises the gateway's own meeting and endpoint calls; WAL mode lets a `roomgate
+//! meeting` command write while `serve` reads, and the 5 s busy timeout makes the two wait for
+//! each other instead of failing.
+//!
+//! CDRs are written through a second connection of their own. The SIP core looks meetings up
+//! inline, and with one connection a lookup waited behind the CDR writer's commit, disk sync
+//! included; in WAL mode a reader never waits for a writer, so with two connections it does
+//! not. That connection also syncs less (`synchronous = NORMAL`: a commit reaches the WAL
+//! without waiting for the disk, which is synced at checkpoints): a crash of the process loses
+//! nothing, a power loss may lose the last CDR batches, never the file's consistency. Meeting
+//! writes keep SQLite's full sync.
 //!
 //! Schema versions are SQLite's `PRAGMA user_version`; [`MIGRATIONS`] holds one step per
 //! version, applied in order inside one transaction at open.
@@ -136,10 +144,12 @@ pub enum StoreError {
     Corrupt { id: String, reason: String },
 }
 
-/// The store. Cloning is cheap and every clone shares one connection.
+/// The store. Cloning is cheap and every clone shares its two connections.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// CDR inserts only (see the module doc: meeting lookups must not wait for them).
+    cdr_writer: Arc<Mutex<Connection>>,
     path: Arc<PathBuf>,
 }
 
@@ -173,8 +183,14 @@ impl Store {
             tracing::warn!(path = %path.display(), %mode, "store: WAL mode not available");
         }
         migrate(&mut conn, &path)?;
+        let cdr_writer = Connection::open(&path).map_err(open_err)?;
+        cdr_writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        cdr_writer
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            cdr_writer: Arc::new(Mutex::new(cdr_writer)),
             path: Arc::new(path),
         })
     }
@@ -188,6 +204,13 @@ impl Store {
     /// rolls back when dropped), so a poisoned lock is still a good connection.
     fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The CDR writer's connection; poisoning is ignored for the same reason as [`Store::lock`].
+    fn lock_cdr_writer(&self) -> MutexGuard<'_, Connection> {
+        self.cdr_writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The meeting dialled as `id`, if there is one.
