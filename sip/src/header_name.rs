@@ -42,6 +42,15 @@ macro_rules! header_names {
                 }
             }
 
+            /// The full name, borrowed for the static spelling of a known header: what we build
+            /// carries it without an allocation per header.
+            pub fn to_owned_name(&self) -> std::borrow::Cow<'static, str> {
+                match self {
+                    $( HeaderName::$variant => std::borrow::Cow::Borrowed($full), )*
+                    HeaderName::Other(name) => std::borrow::Cow::Owned((*name).to_owned()),
+                }
+            }
+
             /// The full name of a known header, or `"extension-header"` for others; used in
             /// error values, which must not borrow from the message.
             pub fn static_name(&self) -> &'static str {

@@ -1,6 +1,7 @@
 //! Owned messages for building what we send, and the serializer. Content-Length is always
 //! computed from the body, never copied, so a message we send cannot lie about its length.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 use std::io::Write;
 
@@ -17,8 +18,9 @@ pub enum OwnedStartLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedMessage {
     pub start: OwnedStartLine,
-    /// Header fields as (full name, value); Content-Length is not among them.
-    pub headers: Vec<(String, String)>,
+    /// Header fields as (full name, value); Content-Length is not among them. Known names are
+    /// their static spelling (no allocation per header when building or cloning).
+    pub headers: Vec<(Cow<'static, str>, String)>,
     pub body: Vec<u8>,
 }
 
@@ -52,7 +54,7 @@ impl OwnedMessage {
         if value.contains(['\r', '\n']) || name == HeaderName::ContentLength {
             return false;
         }
-        self.headers.push((name.as_str().to_owned(), value));
+        self.headers.push((name.to_owned_name(), value));
         true
     }
 
@@ -149,7 +151,7 @@ impl Message<'_> {
                 .headers
                 .iter()
                 .filter(|h| h.name != HeaderName::ContentLength)
-                .map(|h| (h.name.as_str().to_owned(), h.value.to_string()))
+                .map(|h| (h.name.to_owned_name(), h.value.to_string()))
                 .collect(),
             body: self.body.to_vec(),
         }

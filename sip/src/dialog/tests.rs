@@ -1093,11 +1093,8 @@ fn session_timer_negotiation_as_uas_and_uac() {
     assert_eq!(
         ok.headers,
         [
-            (
-                "Session-Expires".to_owned(),
-                "1800;refresher=uac".to_owned()
-            ),
-            ("Require".to_owned(), "timer".to_owned())
+            ("Session-Expires".into(), "1800;refresher=uac".to_owned()),
+            ("Require".into(), "timer".to_owned())
         ]
     );
     // Our preference never goes below the request's Min-SE.

@@ -45,7 +45,6 @@
 use std::time::{Duration, Instant};
 
 use super::build::build_ack;
-use super::key::is_rfc3261_branch;
 use super::{
     due, earliest, is_provisional, is_success, Destination, Incoming, Output, OutputQueue,
     TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
@@ -89,6 +88,16 @@ pub(crate) fn encode_request(
     request: &OwnedMessage,
     invite: bool,
 ) -> Result<Vec<u8>, TransactionError> {
+    encode_keyed_request(request, invite).map(|(bytes, _)| bytes)
+}
+
+/// [`encode_request`], with the client transaction key read from the same decode (the layer
+/// indexes the transaction by it; decoding the bytes a second time for it cost a decode per
+/// request we send).
+pub(crate) fn encode_keyed_request(
+    request: &OwnedMessage,
+    invite: bool,
+) -> Result<(Vec<u8>, super::key::ClientKey), TransactionError> {
     // Decoding what we send is its check (as `encode_checked` does), done once.
     let bytes = request.to_bytes();
     let msg = crate::decode_datagram(&bytes)?;
@@ -110,10 +119,10 @@ pub(crate) fn encode_request(
         }
         (_, false) => {}
     }
-    if !msg.top_via()?.branch().is_some_and(is_rfc3261_branch) {
-        return Err(TransactionError::NoRfc3261Branch);
-    }
-    Ok(bytes)
+    let key =
+        super::key::ClientKey::from_request(&msg)?.ok_or(TransactionError::NoRfc3261Branch)?;
+    drop(msg);
+    Ok((bytes, key))
 }
 
 impl ClientInvite {
@@ -126,8 +135,24 @@ impl ClientInvite {
         destination: Destination,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        Ok(Self::from_encoded(
+            now,
+            id,
+            encode_request(request, true)?,
+            destination,
+            timers,
+        ))
+    }
+
+    /// [`ClientInvite::new`] for an INVITE the layer has already encoded and checked.
+    pub(crate) fn from_encoded(
+        now: Instant,
+        id: TransactionId,
+        request: Vec<u8>,
+        destination: Destination,
+        timers: Timers,
+    ) -> Self {
         let timers = timers.sanitized();
-        let request = encode_request(request, true)?;
         let reliable = destination.transport.is_reliable();
         let mut t = Self {
             id,
@@ -146,7 +171,7 @@ impl ClientInvite {
             queue: OutputQueue::new(MAX_TRANSACTION_OUTPUTS),
         };
         t.transmit(t.request.clone());
-        Ok(t)
+        t
     }
 
     pub fn id(&self) -> TransactionId {

@@ -88,8 +88,24 @@ impl ClientNonInvite {
         destination: Destination,
         timers: Timers,
     ) -> Result<Self, TransactionError> {
+        Ok(Self::from_encoded(
+            now,
+            id,
+            encode_request(request, false)?,
+            destination,
+            timers,
+        ))
+    }
+
+    /// [`ClientNonInvite::new`] for a request the layer has already encoded and checked.
+    pub(crate) fn from_encoded(
+        now: Instant,
+        id: TransactionId,
+        request: Vec<u8>,
+        destination: Destination,
+        timers: Timers,
+    ) -> Self {
         let timers = timers.sanitized();
-        let request = encode_request(request, false)?;
         let reliable = destination.transport.is_reliable();
         let mut t = Self {
             id,
@@ -104,7 +120,7 @@ impl ClientNonInvite {
             queue: OutputQueue::new(MAX_TRANSACTION_OUTPUTS),
         };
         t.transmit();
-        Ok(t)
+        t
     }
 
     pub fn id(&self) -> TransactionId {

@@ -366,7 +366,7 @@ impl TransactionLayer {
     pub fn send_request(
         &mut self,
         now: Instant,
-        request: OwnedMessage,
+        request: impl std::borrow::Borrow<OwnedMessage>,
         destination: Destination,
     ) -> Result<TransactionId, TransactionError> {
         if self.entries.len() >= self.config.max_transactions {
@@ -376,30 +376,30 @@ impl TransactionLayer {
         }
         let id = TransactionId(self.next_id);
         let timers = self.config.timers;
+        let request = request.borrow();
         let is_invite =
             matches!(&request.start, OwnedStartLine::Request { method, .. } if method == "INVITE");
-        let machine = if is_invite {
-            Machine::ClientInvite(ClientInvite::new(now, id, &request, destination, timers)?)
-        } else {
-            Machine::ClientNonInvite(ClientNonInvite::new(
-                now,
-                id,
-                &request,
-                destination,
-                timers,
-            )?)
-        };
-        let bytes = match &machine {
-            Machine::ClientInvite(m) => m.request(),
-            Machine::ClientNonInvite(m) => m.request(),
-            Machine::ServerInvite(m) => m.request(),
-            Machine::ServerNonInvite(m) => m.request(),
-        };
-        let key = ClientKey::from_request(&crate::decode_datagram(bytes)?)?
-            .ok_or(TransactionError::NoRfc3261Branch)?;
+        let (bytes, key) = super::client_invite::encode_keyed_request(request, is_invite)?;
         if self.client_index.contains_key(&key) {
             return Err(TransactionError::DuplicateTransaction);
         }
+        let machine = if is_invite {
+            Machine::ClientInvite(ClientInvite::from_encoded(
+                now,
+                id,
+                bytes,
+                destination,
+                timers,
+            ))
+        } else {
+            Machine::ClientNonInvite(ClientNonInvite::from_encoded(
+                now,
+                id,
+                bytes,
+                destination,
+                timers,
+            ))
+        };
         self.allocate_id();
         self.stats.client_transactions += 1;
         self.client_index.insert(key.clone(), id);

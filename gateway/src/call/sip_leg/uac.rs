@@ -204,11 +204,11 @@ impl UacLeg {
             .with(HeaderName::UserAgent, SERVER)
             .with_body(SDP, sdp.to_bytes());
         self.leg.local_sdp = Some(sdp);
-        self.invite = Some(invite.clone());
         invite
     }
 
-    /// Sends `invite` (built by [`UacLeg::build_invite`]) to the leg's destination.
+    /// Sends `invite` (built by [`UacLeg::build_invite`]) to the leg's destination, and keeps
+    /// it (for a digest retry, the CANCEL and a late 2xx's BYE).
     pub(crate) fn send_invite(
         &mut self,
         layer: &mut TransactionLayer,
@@ -216,7 +216,9 @@ impl UacLeg {
         invite: OwnedMessage,
         dest: Destination,
     ) -> Result<TransactionId, TransactionError> {
-        let tx = layer.send_request(now, invite, dest)?;
+        let sent = layer.send_request(now, &invite, dest);
+        self.invite = Some(invite);
+        let tx = sent?;
         self.tx = Some(tx);
         Ok(tx)
     }
@@ -316,7 +318,6 @@ impl UacLeg {
         };
         rebuilt.push(auth_header, value);
         rebuilt.body = body;
-        self.invite = Some(rebuilt.clone());
         Some(Ok((rebuilt, dest)))
     }
 

@@ -122,11 +122,11 @@ impl UasLeg {
             Err(e) => tracing::debug!(call, error = %e, "room dialog"),
         }
         self.leg.local_sdp = Some(local);
-        if transport == roomgate_sip::transaction::Transport::Udp {
-            self.retransmit = Some(Retransmit::new(now, t1, self.tx, resp.clone()));
-        }
         drop(invite);
         respond(layer, now, self.tx, &resp);
+        if transport == roomgate_sip::transaction::Transport::Udp {
+            self.retransmit = Some(Retransmit::new(now, t1, self.tx, resp));
+        }
     }
 
     /// The ACK of our 2xx: `(answer_due, has_body)` when the dialog takes it (the
