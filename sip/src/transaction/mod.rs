@@ -114,19 +114,37 @@ pub struct Destination {
 pub struct TransactionId(pub u64);
 
 /// A message received from the network, kept as the bytes that arrived. Events own it, so
-/// nothing borrows across calls; [`Received::message`] decodes it again on demand (it
-/// decoded once already, so it decodes again).
+/// nothing borrows across calls; [`Received::message`] decodes it again on demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
     pub bytes: Vec<u8>,
     /// Where it came from.
     pub source: Destination,
+    /// The layer decoded (so validated) these bytes before handing them over: decoding them
+    /// again need not check every header again. Private, so only the layer sets it.
+    checked: bool,
 }
 
 impl Received {
-    /// The decoded view of the message.
+    /// Bytes not decoded yet: [`Received::message`] checks them in full.
+    pub fn new(bytes: Vec<u8>, source: Destination) -> Self {
+        Received {
+            bytes,
+            source,
+            checked: false,
+        }
+    }
+
+    /// The decoded view of the message. A message the layer handed over was validated when
+    /// it arrived; a TU reads it several times per call (each response built from an INVITE),
+    /// so those reads parse and keep the core headers without checking the others again
+    /// (their accessors still parse what they read, and refuse what does not parse).
     pub fn message(&self) -> Result<Message<'_>, DecodeError> {
-        crate::decode_datagram(&self.bytes)
+        if self.checked {
+            crate::validate::decode_again(&self.bytes)
+        } else {
+            crate::decode_datagram(&self.bytes)
+        }
     }
 }
 
@@ -144,6 +162,7 @@ impl Incoming<'_> {
         Received {
             bytes: self.bytes.to_vec(),
             source: self.source,
+            checked: true,
         }
     }
 }

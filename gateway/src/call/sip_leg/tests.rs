@@ -158,10 +158,7 @@ fn challenge(invite: &str) -> Vec<u8> {
 fn uac_answers_one_challenge_with_credentials_and_the_next_cseq() {
     let mut layer = TransactionLayer::new(LayerConfig::default());
     let now = Instant::now();
-    let caller = Received {
-        bytes: ROOM_INVITE.to_vec(),
-        source: room(),
-    };
+    let caller = Received::new(ROOM_INVITE.to_vec(), room());
     let mut uac = UacLeg::new(
         "sip:123@cloud.test".to_owned(),
         "c1@gw.test".to_owned(),
@@ -210,10 +207,7 @@ fn uac_answers_one_challenge_with_credentials_and_the_next_cseq() {
 fn uac_without_credentials_fails_on_a_challenge() {
     let mut layer = TransactionLayer::new(LayerConfig::default());
     let now = Instant::now();
-    let caller = Received {
-        bytes: ROOM_INVITE.to_vec(),
-        source: room(),
-    };
+    let caller = Received::new(ROOM_INVITE.to_vec(), room());
     let mut uac = UacLeg::new(
         "sip:123@cloud.test".to_owned(),
         "c2@gw.test".to_owned(),
