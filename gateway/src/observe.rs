@@ -163,8 +163,9 @@ pub struct Snapshot {
     pub relay: RelayStats,
     /// The relay workers' queues and sockets (absent on a plane with no sockets).
     pub workers: Option<roomgate_media::relay::workers::WorkerTotals>,
-    /// New INVITEs answered 503 by overload control (the SIP core's count, not the calls').
-    pub overload_refused: u64,
+    /// New INVITEs answered 503 by overload control, by reason (the SIP core's count, not
+    /// the calls').
+    pub overload_refused: crate::sip::overload::RefusedCounts,
     /// The H.323 gatekeeper registration, when `[h323.gatekeeper]` is enabled.
     pub gatekeeper: Option<roomgate_h323::gatekeeper::Status>,
 }

@@ -320,7 +320,7 @@ fn test_snapshot() -> Snapshot {
         setup,
         relay,
         workers: None,
-        overload_refused: 0,
+        overload_refused: Default::default(),
         gatekeeper: None,
     }
 }

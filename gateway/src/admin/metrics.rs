@@ -166,11 +166,14 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
         "Offers or answers refused because their SRTP could not be applied or would be dropped.",
         st.srtp.refused,
     );
-    o.counter(
+    o.family(
         "roomgate_overload_refused_total",
-        "New INVITEs answered 503 because the gateway was overloaded (queue delay or calls in set-up).",
-        s.overload_refused,
+        "counter",
+        "New INVITEs answered 503 because the gateway was overloaded, by reason (queue_delay: the SIP core fell behind; calls_in_setup: too many calls not yet answered).",
     );
+    for (reason, n) in s.overload_refused.by_reason() {
+        o.sample("roomgate_overload_refused_total", &[("reason", reason)], n);
+    }
     o.counter(
         "roomgate_cdrs_dropped_total",
         "Call detail records dropped because the store writer fell behind.",
@@ -369,7 +372,10 @@ mod tests {
                 jobs_refused: 4,
                 ..Default::default()
             }),
-            overload_refused: 6,
+            overload_refused: crate::sip::overload::RefusedCounts {
+                queue_delay: 6,
+                calls_in_setup: 1,
+            },
             gatekeeper: Some(roomgate_h323::gatekeeper::Status {
                 state: "registered",
                 counters: roomgate_h323::gatekeeper::Counters {
@@ -412,7 +418,8 @@ mod tests {
             "roomgate_srtp_refused_total 1",
             "roomgate_media_drops_total{reason=\"srtp_auth\"} 3",
             "roomgate_media_played_total 7",
-            "roomgate_overload_refused_total 6",
+            "roomgate_overload_refused_total{reason=\"queue_delay\"} 6",
+            "roomgate_overload_refused_total{reason=\"calls_in_setup\"} 1",
             "roomgate_media_workers 2",
             "roomgate_media_jobs_refused_total 4",
             "roomgate_h323_gatekeeper_registered 1",

@@ -68,6 +68,36 @@ pub struct Load {
     pub calls_in_setup: usize,
 }
 
+/// New INVITEs refused by overload control, by reason: which signal fired tells an operator
+/// whether the SIP core is short of CPU (queue delay) or calls are slow to complete (calls in
+/// set-up, e.g. a slow upstream).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RefusedCounts {
+    pub queue_delay: u64,
+    pub calls_in_setup: u64,
+}
+
+impl RefusedCounts {
+    pub fn count(&mut self, why: Overload) {
+        match why {
+            Overload::QueueDelay => self.queue_delay += 1,
+            Overload::CallsInSetup => self.calls_in_setup += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.queue_delay + self.calls_in_setup
+    }
+
+    /// `(label, count)` per reason, labels as [`Overload::label`].
+    pub fn by_reason(&self) -> [(&'static str, u64); 2] {
+        [
+            (Overload::QueueDelay.label(), self.queue_delay),
+            (Overload::CallsInSetup.label(), self.calls_in_setup),
+        ]
+    }
+}
+
 /// Why a new INVITE is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overload {

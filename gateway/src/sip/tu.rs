@@ -32,7 +32,7 @@ pub struct TuStats {
     pub refused_over_capacity: u64,
     pub answered: u64,
     /// New INVITEs answered 503 by overload control (see `super::overload`).
-    pub overload_refused: u64,
+    pub overload_refused: overload::RefusedCounts,
 }
 
 pub struct Tu {
@@ -195,7 +195,7 @@ impl Tu {
         if has_to_tag(&msg) || self.layer.matches_server_transaction(&msg) {
             return false;
         }
-        self.stats.overload_refused += 1;
+        self.stats.overload_refused.count(why);
         tracing::debug!(
             peer = %source.addr,
             reason = why.label(),
@@ -621,7 +621,13 @@ mod tests {
             m.header_value(HeaderName::RetryAfter),
             Some(overload::RETRY_AFTER_S.to_string().as_str())
         );
-        assert_eq!(t.stats.overload_refused, 1);
+        assert_eq!(
+            t.stats.overload_refused,
+            overload::RefusedCounts {
+                queue_delay: 1,
+                calls_in_setup: 0
+            }
+        );
         assert_eq!(
             t.layer.len(),
             transactions,
@@ -645,7 +651,7 @@ mod tests {
             status(&answers_after(&mut t, late, &request("OPTIONS", "", "ov5"))[0]),
             200
         );
-        assert_eq!(t.stats.overload_refused, 1);
+        assert_eq!(t.stats.overload_refused.total(), 1);
         // Once the queue is short again new INVITEs are taken.
         let sent = answers_after(
             &mut t,

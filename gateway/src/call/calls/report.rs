@@ -111,7 +111,7 @@ impl Calls {
             relay: self.media.stats(),
             workers: self.media.totals(),
             // Filled in by the driver, which owns the SIP core's counters.
-            overload_refused: 0,
+            overload_refused: Default::default(),
             gatekeeper: self.gatekeeper_status(),
         }
     }
