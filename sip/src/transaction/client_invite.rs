@@ -186,7 +186,8 @@ impl ClientInvite {
         self.state == ClientInviteState::Terminated
     }
 
-    /// The INVITE as sent.
+    /// The INVITE as sent, until a 2xx: Accepted lingers 64×T1 only to pass further 2xx up
+    /// (the TU acknowledges them), so the bytes are let go (empty from then on).
     pub fn request(&self) -> &[u8] {
         &self.request
     }
@@ -247,6 +248,7 @@ impl ClientInvite {
                     self.pass_up(input);
                 } else if is_success(code) {
                     self.state = ClientInviteState::Accepted;
+                    self.request = Vec::new();
                     self.guard = None;
                     self.timer_m = Some(now + self.timers.t1_x64());
                     self.pass_up(input);
@@ -458,12 +460,16 @@ mod tests {
     fn every_2xx_passes_up_in_accepted_until_timer_m() {
         let (t0, mut tx) = start(crate::transaction::Transport::Udp);
         drain(&mut tx);
-        let ok = response_to(tx.request(), 200, Some("a"));
+        let invite = tx.request().to_vec();
+        let ok = response_to(&invite, 200, Some("a"));
         feed(&mut tx, t0, &ok);
         assert_eq!(tx.state(), ClientInviteState::Accepted);
+        // Lingering for Timer M it no longer keeps the INVITE.
+        assert!(tx.request().is_empty());
         // A 2xx from another fork and a retransmission both reach the TU; no ACK is sent.
         feed(&mut tx, t0 + Duration::from_secs(1), &ok);
-        reply(&mut tx, t0 + Duration::from_secs(2), 200, Some("b"));
+        let forked = response_to(&invite, 200, Some("b"));
+        feed(&mut tx, t0 + Duration::from_secs(2), &forked);
         let out = drain(&mut tx);
         assert!(transmits(&out).is_empty());
         assert_eq!(events(&out).len(), 3);

@@ -142,7 +142,9 @@ impl ServerInvite {
         self.state == ServerInviteState::Terminated
     }
 
-    /// The INVITE as received.
+    /// The INVITE as received, until the final response: after it the transaction only
+    /// absorbs retransmissions (and, in Completed, resends its response), and it lingers for
+    /// 64×T1, so the bytes are let go (empty from then on).
     pub fn request(&self) -> &[u8] {
         &self.request
     }
@@ -216,8 +218,17 @@ impl ServerInvite {
         }
         self.trying_at = None;
         self.response_to_tag = to_tag;
-        self.last_response = Some(bytes.clone());
-        self.transmit(bytes);
+        if is_success(code) {
+            // Accepted absorbs INVITE retransmissions; the 2xx is the TU's to resend.
+            self.last_response = None;
+            self.transmit(bytes);
+        } else {
+            self.last_response = Some(bytes.clone());
+            self.transmit(bytes);
+        }
+        if !is_provisional(code) {
+            self.request = Vec::new();
+        }
         if is_provisional(code) {
             self.guard = Some(now + self.timers.proceeding_guard);
         } else if is_success(code) {
@@ -465,6 +476,8 @@ mod tests {
         f.tx.send_response(f.t0, &ok).unwrap();
         assert_eq!(f.tx.state(), ServerInviteState::Accepted);
         assert_eq!(f.tx.response_to_tag(), Some("uas"));
+        // Lingering for Timer L it keeps neither the INVITE nor the 2xx (the TU resends it).
+        assert!(f.tx.request().is_empty() && f.tx.last_response.is_none());
         drain(&mut f.tx);
         let invite = f.invite.clone();
         feed(&mut f.tx, f.t0 + Duration::from_millis(500), &invite);

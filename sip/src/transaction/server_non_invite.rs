@@ -129,6 +129,8 @@ impl ServerNonInvite {
         self.state == ServerNonInviteState::Terminated
     }
 
+    /// The request as received, until the final response: Completed only resends that
+    /// response, for Timer J (64×T1 over UDP), so the bytes are let go (empty from then on).
     pub fn request(&self) -> &[u8] {
         &self.request
     }
@@ -193,6 +195,7 @@ impl ServerNonInvite {
             return Ok(());
         }
         self.state = ServerNonInviteState::Completed;
+        self.request = Vec::new();
         self.guard = None;
         let j = self.timers.j(self.destination.transport.is_reliable());
         if j.is_zero() {
@@ -292,6 +295,8 @@ mod tests {
         let ok = respond(&req, 200);
         tx.send_response(t0 + Duration::from_secs(1), &ok).unwrap();
         drain(&mut tx);
+        // Lingering for Timer J it keeps its response, not the request.
+        assert!(tx.request().is_empty());
         assert!(tx.send_response(t0, &ok).is_err());
         feed(&mut tx, t0 + Duration::from_secs(2), &req);
         assert_eq!(transmits(&drain(&mut tx)), vec![ok.to_bytes()]);
