@@ -11,7 +11,12 @@
 #   h323:     `roomgate h323-load` (fastStart Setups, tunnelled H.245, 1 s hold) into the same
 #             meeting, so H.323 and SIP call-setup rates come from one run (every call from one
 #             source on its own connection: the per-source H.323 limits are lifted).
-# Each step also prints the gateway's CPU time per call (µs, from /proc over the step).
+# Each step also prints the gateway's CPU time per call (µs, from /proc over the step) and,
+# when it refused calls, why (its overload refusals by reason over the step, from /metrics).
+# The gateway's configured caps (per-source rates, max_calls, max_calls_in_setup) are lifted,
+# so what stops it is its capacity: overload control still refuses new INVITEs once the SIP
+# core falls behind (queue delay). A refusal counted as calls_in_setup_503 in the step lines
+# would mean a cap was left in place.
 # A step passes when every call succeeded (sipp exit 0, no failed call; h323-load exit 0). The
 # script prints the highest passing rate of each and their ratio (goal: Roomgate at least 0.8
 # of direct).
@@ -34,6 +39,7 @@ BIN=target/release/roomgate
 BASELINE=${ROOMGATE_BASELINE:-}
 WORK=$(mktemp -d /tmp/roomgate-load.XXXXXX)
 SERVER_PIDS=()
+declare -A ADMIN_PORTS=()
 UAS_PORT=
 cleanup() {
     # SIGTERM drains (up to 40 s while transactions finish); the run is over, so do not wait.
@@ -54,8 +60,10 @@ BASE_UAS_PORT=$(free_port)
 # the load UAS and sets SERVER_PORT to its SIP port (not in a subshell: its PID must stay
 # known).
 start_server() {
-    local name=$1 bin=$2 pmin=$3 pmax=$4 uas=$5 dir h323=""
+    local name=$1 bin=$2 pmin=$3 pmax=$4 uas=$5 dir h323="" admin
     SERVER_PORT=$(free_port)
+    admin=$(free_port)
+    ADMIN_PORTS[$name]=$admin
     # This build's H.323 listener (a baseline build may predate [h323]).
     if [ "$name" = roomgate ]; then
         H323_PORT=$(free_port)
@@ -77,6 +85,7 @@ tls_listen = []
 transactions_per_source_per_second = 100000
 transactions_burst = 100000
 max_transactions = 200000
+max_calls_in_setup = 100000
 [gateway]
 max_calls = 10000
 [media]
@@ -85,7 +94,7 @@ port_max = $pmax
 [echo]
 enabled = false
 [admin]
-listen = "127.0.0.1:0"
+listen = "127.0.0.1:$admin"
 $h323
 EOF
     (cd "$dir" && exec env ROOMGATE_LOG=warn "$bin" serve --config roomgate.toml \
@@ -117,6 +126,35 @@ else
     SIP_PORT=$SERVER_PORT
 fi
 
+# refusals LABEL: that gateway's overload refusals so far, by reason ("reason=n ..."; empty for
+# "direct" or a build whose /metrics has no reasons).
+refusals() {
+    local name=roomgate
+    [ "$1" = baseline ] && name=baseline
+    [ "$1" = direct ] && return 0
+    local port=${ADMIN_PORTS[$name]:-} token
+    [ -n "$port" ] || return 0
+    token=$(cat "$WORK/$name/roomgate-data/admin.token" 2>/dev/null) || return 0
+    curl -s -m 2 -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" 2>/dev/null |
+        sed -n 's/^roomgate_overload_refused_total{reason="\([a-z_]*\)"} \([0-9]*\)$/\1=\2/p' |
+        tr '\n' ' ' || true
+}
+
+# refused_during LABEL BEFORE: the refusals by reason since BEFORE (as `refusals` printed it).
+refused_during() {
+    local after r name n before
+    after=$(refusals "$1")
+    [ -n "$after" ] || return 0
+    r=""
+    for kv in $after; do
+        name=${kv%%=*}
+        n=${kv#*=}
+        before=$(echo "$2" | tr ' ' '\n' | sed -n "s/^$name=//p")
+        r="$r ${name}_503=$((n - ${before:-0}))"
+    done
+    echo "$r"
+}
+
 # cpu_ticks LABEL: user+system clock ticks of that gateway so far (empty for "direct").
 cpu_ticks() {
     local pid=
@@ -140,8 +178,9 @@ cpu_per_call() {
 run_step() {
     local target=$1 rate=$2 label=$3 uas=$UAS_PORT
     [ "$label" = baseline ] && uas=$BASE_UAS_PORT
-    local calls=$((rate * STEP)) ticks
+    local calls=$((rate * STEP)) ticks refused
     ticks=$(cpu_ticks "$label")
+    refused=$(refusals "$label")
     local dir="$WORK/$label-$rate"
     mkdir -p "$dir"
     (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
@@ -155,7 +194,7 @@ run_step() {
     sleep 2
     local failed
     failed=$(grep -a "Failed call" "$dir/uac.out" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-    echo "$label rate=$rate calls=$calls failed=${failed:-?} exit=$ok$(cpu_per_call "$label" "$ticks" "$calls")" >&2
+    echo "$label rate=$rate calls=$calls failed=${failed:-?} exit=$ok$(cpu_per_call "$label" "$ticks" "$calls")$(refused_during "$label" "$refused")" >&2
     [ "$ok" = 0 ] && [ "${failed:-1}" = 0 ]
 }
 
@@ -170,8 +209,9 @@ best() {
 # run_h323_step RATE → 0 when every H.323 call connected (same UAS upstream as the SIP steps)
 run_h323_step() {
     local rate=$1 uas=$UAS_PORT
-    local calls=$((rate * STEP)) ticks
+    local calls=$((rate * STEP)) ticks refused
     ticks=$(cpu_ticks h323)
+    refused=$(refusals h323)
     local dir="$WORK/h323-$rate"
     mkdir -p "$dir"
     (cd "$dir" && sipp -sf "$OLDPWD/gateway/tests/sipp/load_uas.xml" -i 127.0.0.1 -p "$uas" \
@@ -181,7 +221,7 @@ run_h323_step() {
         --seconds "$STEP" --hold-ms 1000 >"$dir/report" 2>&1 || ok=1
     pkill -f "load_uas.xml -i 127.0.0.1 -p $uas" 2>/dev/null || true
     sleep 2
-    echo "h323 rate=$rate $(cat "$dir/report")$(cpu_per_call h323 "$ticks" "$calls")" >&2
+    echo "h323 rate=$rate $(cat "$dir/report")$(cpu_per_call h323 "$ticks" "$calls")$(refused_during h323 "$refused")" >&2
     [ "$ok" = 0 ]
 }
 
