@@ -237,11 +237,13 @@ impl Tu {
             .with(HeaderName::Warning, warning);
         // A request missing what a response must copy (To, From, Call-ID, CSeq) cannot be
         // answered with a valid response: it is dropped rather than answered with one we
-        // could not decode ourselves.
-        if roomgate_sip::decode_datagram(&resp.to_bytes()).is_err() {
+        // could not decode ourselves. The bytes checked are the bytes sent.
+        let bytes = resp.to_bytes();
+        if roomgate_sip::decode_datagram(&bytes).is_err() {
             return;
         }
-        self.send_stateless(&msg, source, resp);
+        let dest = roomgate_sip::transaction::response_destination(&msg, source);
+        self.layer.send_stateless(dest, bytes);
     }
 
     fn send_stateless(&mut self, msg: &Message<'_>, source: Destination, resp: OwnedMessage) {

@@ -218,14 +218,10 @@ impl ServerInvite {
         }
         self.trying_at = None;
         self.response_to_tag = to_tag;
-        if is_success(code) {
-            // Accepted absorbs INVITE retransmissions; the 2xx is the TU's to resend.
-            self.last_response = None;
-            self.transmit(bytes);
-        } else {
-            self.last_response = Some(bytes.clone());
-            self.transmit(bytes);
-        }
+        // Accepted absorbs INVITE retransmissions and the 2xx is the TU's to resend, so only
+        // a provisional or an error is kept to answer them.
+        self.last_response = (!is_success(code)).then(|| bytes.clone());
+        self.transmit(bytes);
         if !is_provisional(code) {
             self.request = Vec::new();
         }
