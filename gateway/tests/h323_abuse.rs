@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{connect_from, free_port, loopback, ServeOptions, Server, LOCALHOST};
+use common::{admin_get, connect_from, free_port, loopback, ServeOptions, Server, LOCALHOST};
 use roomgate_h323::call::CallEvent;
 use roomgate_h323::endpoint::{Event, H323Call, Transmit};
 use roomgate_h323::tpkt::TpktDecoder;
@@ -134,10 +134,14 @@ fn send_and_hang_up(to: SocketAddr, bytes: &[u8]) {
 #[test]
 fn thousands_of_mutated_setups_leave_a_valid_call_answered_and_memory_bounded() {
     let port = free_port();
+    let admin = free_port();
     // A rate no per-source limit reaches: every mutant is parsed, none is turned away early.
     let mut server = gateway(
         port,
-        "setups_per_source_per_second = 100000\nsetups_burst = 100000\n",
+        &format!(
+            "setups_per_source_per_second = 100000\nsetups_burst = 100000\n\
+             [admin]\nlisten = \"127.0.0.1:{admin}\"\n"
+        ),
     );
     let to = SocketAddr::new(LOCALHOST, port);
     // Warm up with one real call, then take the baseline.
@@ -160,6 +164,26 @@ fn thousands_of_mutated_setups_leave_a_valid_call_answered_and_memory_bounded() 
         w.join().unwrap();
     }
     server.assert_running();
+    // Every mutant hung up, so no call of theirs may stay: a call whose room left while it
+    // was being set up holds its relay ports until the gateway ends it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, metrics) = admin_get(&server, admin, "/metrics");
+        if metrics.lines().any(|l| l == "roomgate_calls_active 0") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "calls of rooms that hung up are still up:\n{}\n{}",
+            metrics
+                .lines()
+                .filter(|l| l.starts_with("roomgate_calls"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // A valid call from another source is still answered.
     call_meeting(loopback(3), to, "1001", Duration::from_secs(15)).unwrap_or_else(|c| {
         panic!(

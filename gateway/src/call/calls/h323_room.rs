@@ -361,6 +361,14 @@ impl Calls {
                     self.h323_up_events(layer, now, id);
                     return;
                 }
+                if self.pending_h323_on(id, conn) {
+                    // The room left while the core decides (meeting, admission, its relay
+                    // session on the way): refused, so nothing is placed for a room that
+                    // is gone and a session that comes later is removed.
+                    tracing::info!(call = id, "H.323 room left before its call was made");
+                    self.core.end(time(now, self.wall), id, EndCause::Cancelled);
+                    return;
+                }
                 let Some(h) = self.h323_room(id) else { return };
                 if conn == h.conn {
                     h.leg.call().connection_lost(now);
@@ -621,6 +629,14 @@ impl Calls {
         };
         self.make_call(now, id, new, session, uri, route);
         Ok(())
+    }
+
+    /// Whether call `id` is an H.323 room still pending in the core on connection `conn`.
+    fn pending_h323_on(&self, id: u64, conn: ConnId) -> bool {
+        matches!(
+            self.pending.get(&id),
+            Some(Pending { from: PendingFrom::H323(p), .. }) if p.conn == conn
+        )
     }
 
     /// The H.323 room of call `id`.

@@ -1,10 +1,12 @@
 //! The relay's answers that come later (as the workers' do): a call waits in admission for
 //! its relay session and is placed only when it comes, a room that cancels meanwhile gets
-//! 487 and the late session is removed, and a bridge the relay refuses after the answer
-//! ends the call on both legs.
+//! 487 and the late session is removed (an H.323 room that drops its connection likewise),
+//! and a bridge the relay refuses after the answer ends the call on both legs.
 
+use super::h323::RoomDial;
 use super::sip_text::{pcmu, room_cancel, room_invite};
 use super::*;
+use crate::call::H323Input;
 
 #[test]
 fn a_call_whose_relay_session_comes_later_is_placed_only_then_and_completes() {
@@ -70,6 +72,28 @@ fn a_room_that_cancels_while_its_session_is_made_gets_487_and_the_late_session_g
     assert_eq!(w.plane.session_count(), 0, "the late session was removed");
     assert!(!w.has_request(CLOUD, "INVITE"), "nothing placed upstream");
     assert_eq!(w.live_calls(), 0);
+}
+
+#[test]
+fn an_h323_room_that_drops_its_connection_while_its_session_is_made_leaves_nothing_behind() {
+    let mut w = World::new();
+    w.local().defer_answers();
+    w.local().hold_answers(true);
+    let room = w.h323_dial(RoomDial::fast(OPEN));
+    assert_eq!(w.plane.session_count(), 1, "made, its answer held");
+    // The room gives up: its signalling connection closes before the call is made.
+    w.h323_input(room, H323Input::Closed);
+    w.settle();
+
+    w.local().hold_answers(false);
+    w.settle();
+    assert_eq!(w.plane.session_count(), 0, "the late session was removed");
+    assert!(
+        !w.has_request(CLOUD, "INVITE"),
+        "nothing placed upstream for a room that is gone"
+    );
+    assert_eq!(w.live_calls(), 0);
+    assert_eq!(w.calls().calls_in_setup(), 0, "nothing left in set-up");
 }
 
 #[test]
