@@ -281,7 +281,7 @@ impl Tu {
                     Some(_) => (200, "OK"),
                     None => (481, "Call/Transaction Does Not Exist"),
                 };
-                let resp = self.response(&msg, request.source.addr, code, reason);
+                let resp = self.response(msg, request.source.addr, code, reason);
                 self.respond(now, id, resp);
                 if let (Some(invite), Some(calls)) = (invite, self.calls.as_mut()) {
                     calls.on_cancel(&mut self.layer, now, invite);
@@ -317,9 +317,9 @@ impl Tu {
                 if let Ok(msg) = request.message() {
                     if msg.method() != Some(Method::Ack) {
                         let resp = self
-                            .response(&msg, request.source.addr, 503, "Service Unavailable")
+                            .response(msg, request.source.addr, 503, "Service Unavailable")
                             .with(HeaderName::RetryAfter, 5);
-                        self.send_stateless(&msg, request.source, resp);
+                        self.send_stateless(msg, request.source, resp);
                     }
                 }
             }
@@ -345,17 +345,17 @@ impl Tu {
             ..UasCapabilities::default()
         };
         if let Some(auth) = self.auth.as_mut() {
-            let gate = auth.check(&msg);
+            let gate = auth.check(msg);
             let resp = match gate {
                 Gate::Pass => None,
                 Gate::Challenge(values) => {
-                    let mut r = self.response(&msg, peer, 401, "Unauthorized");
+                    let mut r = self.response(msg, peer, 401, "Unauthorized");
                     for v in values {
                         r.push(HeaderName::WwwAuthenticate, v);
                     }
                     Some(r)
                 }
-                Gate::BadRequest => Some(self.response(&msg, peer, 400, "Bad Request")),
+                Gate::BadRequest => Some(self.response(msg, peer, 400, "Bad Request")),
             };
             if let Some(r) = resp {
                 self.respond(now, id, r);
@@ -364,30 +364,30 @@ impl Tu {
         }
         let resp = match &line.method {
             Method::Options if self.draining => {
-                self.response(&msg, peer, 503, "Service Unavailable")
+                self.response(msg, peer, 503, "Service Unavailable")
             }
             Method::Options => self
-                .response(&msg, peer, 200, "OK")
+                .response(msg, peer, 200, "OK")
                 .with(HeaderName::Allow, ALLOW)
                 .with(HeaderName::Accept, "application/sdp")
                 .with(HeaderName::Supported, SUPPORTED),
             Method::Invite | Method::Bye | Method::Update | Method::Info | Method::Prack
-                if has_to_tag(&msg) && self.calls.is_some() =>
+                if has_to_tag(msg) && self.calls.is_some() =>
             {
                 if let Some(calls) = self.calls.as_mut() {
-                    if calls.on_in_dialog(&mut self.layer, now, id, request, &msg) {
+                    if calls.on_in_dialog(&mut self.layer, now, id, request, msg) {
                         return;
                     }
                 }
-                self.response(&msg, peer, 481, "Call/Transaction Does Not Exist")
+                self.response(msg, peer, 481, "Call/Transaction Does Not Exist")
             }
             Method::Invite if self.draining => self
-                .response(&msg, peer, 503, "Service Unavailable")
+                .response(msg, peer, 503, "Service Unavailable")
                 .with(HeaderName::RetryAfter, 30),
-            Method::Invite => match uas_refusal(&msg, &caps) {
+            Method::Invite => match uas_refusal(msg, &caps) {
                 // 100rel is not offered (SUPPORTED), so `Require: 100rel` gets 420 here.
                 Some(refusal) => {
-                    let mut r = self.response(&msg, peer, refusal.status, refusal.reason);
+                    let mut r = self.response(msg, peer, refusal.status, refusal.reason);
                     if !refusal.unsupported.is_empty() {
                         r.push(HeaderName::Unsupported, refusal.unsupported.join(", "));
                     }
@@ -398,15 +398,15 @@ impl Tu {
                 }
                 None => match self.calls.as_mut() {
                     Some(calls) => {
-                        calls.on_invite(&mut self.layer, now, id, request, &msg);
+                        calls.on_invite(&mut self.layer, now, id, request, msg);
                         return;
                     }
                     // No meetings without the B2BUA: every destination is unknown.
-                    None => self.response(&msg, peer, 404, "Not Found"),
+                    None => self.response(msg, peer, 404, "Not Found"),
                 },
             },
             Method::Bye | Method::Info | Method::Update | Method::Prack => {
-                self.response(&msg, peer, 481, "Call/Transaction Does Not Exist")
+                self.response(msg, peer, 481, "Call/Transaction Does Not Exist")
             }
             Method::Register
             | Method::Subscribe
@@ -414,10 +414,10 @@ impl Tu {
             | Method::Refer
             | Method::Message
             | Method::Publish => self
-                .response(&msg, peer, 405, "Method Not Allowed")
+                .response(msg, peer, 405, "Method Not Allowed")
                 .with(HeaderName::Allow, ALLOW),
             _ => self
-                .response(&msg, peer, 501, "Not Implemented")
+                .response(msg, peer, 501, "Not Implemented")
                 .with(HeaderName::Allow, ALLOW),
         };
         self.respond(now, id, resp);

@@ -241,14 +241,17 @@ impl TransactionLayer {
 
     /// Feeds one received message.
     pub fn handle_input(&mut self, now: Instant, input: Input<'_>) -> Result<(), InputError> {
-        let msg = crate::decode_datagram(input.bytes)?;
+        // Decoded (and validated) once, into the `Received` every event of it shares.
+        let received = Received::new(input.bytes.to_vec(), input.source);
+        let msg = received.message()?;
         let incoming = Incoming {
-            message: &msg,
-            bytes: input.bytes,
+            message: msg,
+            bytes: received.bytes(),
             source: input.source,
+            received: Some(&received),
         };
         let Some(line) = msg.request_line() else {
-            let id = ClientKey::from_response(&msg)?.and_then(|k| self.client_index.get(&k));
+            let id = ClientKey::from_response(msg)?.and_then(|k| self.client_index.get(&k));
             match id.copied() {
                 Some(id) => {
                     self.stats.responses_matched += 1;
@@ -261,7 +264,7 @@ impl TransactionLayer {
             }
             return Ok(());
         };
-        let key = ServerKey::from_request(&msg)?;
+        let key = ServerKey::from_request(msg)?;
         if line.method == Method::Ack {
             let to_tag = msg.to_header()?.tag().map(str::to_owned);
             let found = self.server_index.get(&key).copied().or_else(|| {
@@ -547,7 +550,7 @@ impl Received {
         to_tag: Option<&str>,
     ) -> Result<OwnedMessage, TransactionError> {
         let msg = self.message()?;
-        Ok(super::build_response(&msg, code, reason, to_tag)?)
+        Ok(super::build_response(msg, code, reason, to_tag)?)
     }
 }
 

@@ -113,38 +113,91 @@ pub struct Destination {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TransactionId(pub u64);
 
-/// A message received from the network, kept as the bytes that arrived. Events own it, so
-/// nothing borrows across calls; [`Received::message`] decodes it again on demand.
-#[derive(Debug, Clone, PartialEq, Eq)]
+self_cell::self_cell!(
+    /// Received bytes and the message decoded from them, kept together.
+    struct Decoded {
+        owner: Vec<u8>,
+        #[covariant]
+        dependent: Message,
+    }
+);
+
+/// What a [`Received`] holds: its bytes decoded once, or the bytes and why they do not decode.
+enum Kept {
+    Decoded(Decoded),
+    Invalid { bytes: Vec<u8>, error: DecodeError },
+}
+
+/// A message received from the network: the bytes that arrived and their decoded view,
+/// decoded once when the `Received` is made. A TU reads one message many times (each
+/// response to an INVITE is built from it): those reads cost nothing. Events own it, so
+/// nothing borrows across calls; cloning shares it.
+#[derive(Clone)]
 pub struct Received {
-    pub bytes: Vec<u8>,
+    kept: std::sync::Arc<Kept>,
     /// Where it came from.
     pub source: Destination,
-    /// The layer decoded (so validated) these bytes before handing them over: decoding them
-    /// again need not check every header again. Private, so only the layer sets it.
-    checked: bool,
 }
 
 impl Received {
-    /// Bytes not decoded yet: [`Received::message`] checks them in full.
+    /// Bytes from outside the layer: decoded and checked in full (an invalid message is
+    /// kept, [`Received::message`] gives its error).
     pub fn new(bytes: Vec<u8>, source: Destination) -> Self {
+        Self::decoded(bytes, source, crate::decode_datagram)
+    }
+
+    /// Bytes the layer decoded (so validated) before handing them over: decoded again for
+    /// the view it keeps, parsing the core headers but not checking every other one again.
+    fn checked(bytes: Vec<u8>, source: Destination) -> Self {
+        Self::decoded(bytes, source, crate::validate::decode_again)
+    }
+
+    fn decoded(
+        bytes: Vec<u8>,
+        source: Destination,
+        decode: for<'a> fn(&'a [u8]) -> Result<Message<'a>, DecodeError>,
+    ) -> Self {
+        let kept = match Decoded::try_new_or_recover(bytes, |b| decode(b)) {
+            Ok(d) => Kept::Decoded(d),
+            Err((bytes, error)) => Kept::Invalid { bytes, error },
+        };
         Received {
-            bytes,
+            kept: std::sync::Arc::new(kept),
             source,
-            checked: false,
         }
     }
 
-    /// The decoded view of the message. A message the layer handed over was validated when
-    /// it arrived; a TU reads it several times per call (each response built from an INVITE),
-    /// so those reads parse and keep the core headers without checking the others again
-    /// (their accessors still parse what they read, and refuse what does not parse).
-    pub fn message(&self) -> Result<Message<'_>, DecodeError> {
-        if self.checked {
-            crate::validate::decode_again(&self.bytes)
-        } else {
-            crate::decode_datagram(&self.bytes)
+    /// The bytes as they arrived.
+    pub fn bytes(&self) -> &[u8] {
+        match &*self.kept {
+            Kept::Decoded(d) => d.borrow_owner(),
+            Kept::Invalid { bytes, .. } => bytes,
         }
+    }
+
+    /// The decoded message (decoded when this was made).
+    pub fn message(&self) -> Result<&Message<'_>, DecodeError> {
+        match &*self.kept {
+            Kept::Decoded(d) => Ok(d.borrow_dependent()),
+            Kept::Invalid { error, .. } => Err(error.clone()),
+        }
+    }
+}
+
+impl PartialEq for Received {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Received {}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("bytes", &String::from_utf8_lossy(self.bytes()))
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -155,14 +208,16 @@ pub struct Incoming<'a> {
     pub message: &'a Message<'a>,
     pub bytes: &'a [u8],
     pub source: Destination,
+    /// The [`Received`] these come from, handed on to the TU as it is (shared, not decoded
+    /// again); `None` where a state machine is fed without a layer (its own tests).
+    received: Option<&'a Received>,
 }
 
 impl Incoming<'_> {
     fn to_received(self) -> Received {
-        Received {
-            bytes: self.bytes.to_vec(),
-            source: self.source,
-            checked: true,
+        match self.received {
+            Some(r) => r.clone(),
+            None => Received::checked(self.bytes.to_vec(), self.source),
         }
     }
 }

@@ -63,6 +63,7 @@ pub fn incoming<'a>(msg: &'a Message<'a>, bytes: &'a [u8]) -> Incoming<'a> {
         message: msg,
         bytes,
         source: source(Transport::Udp),
+        received: None,
     }
 }
 

@@ -86,7 +86,7 @@ impl Calls {
         let tx = *tx;
         let msg = request.message().map_err(|_| EndCause::Internal)?;
         let source_ip = request.source.addr.ip();
-        let offer = match body_sdp(&msg) {
+        let offer = match body_sdp(msg) {
             Ok(o) => o,
             Err(w) => {
                 self.local_stats.refused_media += 1;
@@ -126,7 +126,7 @@ impl Calls {
             .as_ref()
             .map_or(Direction::SendRecv, negotiate::audio_direction);
         let room_call_id = msg.call_id().map_err(|_| EndCause::Internal)?.to_owned();
-        let loop_tokens = path::loop_tokens(&msg);
+        let loop_tokens = path::loop_tokens(msg);
         let room = RoomLeg::Sip(Box::new(UasLeg::new(
             request.clone(),
             tx,

@@ -41,7 +41,7 @@ impl Calls {
             return;
         };
         match role {
-            TxRole::CloudInvite => self.on_cloud_invite_response(layer, now, id, tx, &msg, code),
+            TxRole::CloudInvite => self.on_cloud_invite_response(layer, now, id, tx, msg, code),
             TxRole::Mirror(side) | TxRole::InDialog(side) => {
                 let Some(call) = self.calls.get_mut(&id) else {
                     return;
@@ -50,7 +50,7 @@ impl Calls {
                 let host = &self.settings.sip_host;
                 let out = call
                     .leg_mut(side)
-                    .on_response(layer, host, &msg, code, mirror);
+                    .on_response(layer, host, msg, code, mirror);
                 // The answer to our mirrored offer: new keys on that leg.
                 if let Some(answer) = out.answer {
                     self.apply_mirror_answer(layer, now, id, side, &answer);
@@ -117,8 +117,8 @@ impl Calls {
             return;
         };
         let acked = match side {
-            Side::Room => call.room.sip_mut().and_then(|u| u.on_ack(&msg)),
-            Side::Cloud => call.cloud.leg.on_ack(&msg),
+            Side::Room => call.room.sip_mut().and_then(|u| u.on_ack(msg)),
+            Side::Cloud => call.cloud.leg.on_ack(msg),
         };
         let Some((answer_due, has_body)) = acked else {
             return;
@@ -132,7 +132,7 @@ impl Calls {
         }
         if call.phase == Phase::Pin {
             if side == Side::Room && answer_due && has_body {
-                match body_sdp(&msg) {
+                match body_sdp(msg) {
                     Ok(Some(answer)) => {
                         self.pin_answer_in_ack(layer, now, id, &answer, request.source.addr.ip());
                     }
@@ -145,7 +145,7 @@ impl Calls {
             let Some(local) = call.leg(side).local_sdp.as_ref() else {
                 return;
             };
-            if let Ok(Some(answer)) = body_sdp(&msg) {
+            if let Ok(Some(answer)) = body_sdp(msg) {
                 match negotiate::negotiated(local, &answer) {
                     Ok(streams) => {
                         let leg = call.leg_mut(side);

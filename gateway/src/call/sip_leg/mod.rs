@@ -111,7 +111,7 @@ pub(crate) fn response(
 ) -> Option<OwnedMessage> {
     let msg = request.message().ok()?;
     let mut resp = msg.response_to(code, reason, tag);
-    crate::sip::tu::stamp_top_via(&mut resp, &msg, request.source.addr);
+    crate::sip::tu::stamp_top_via(&mut resp, msg, request.source.addr);
     Some(resp.with(HeaderName::Server, SERVER))
 }
 
@@ -511,10 +511,10 @@ fn refuse_dialog_error(
     let Ok(msg) = request.message() else {
         return;
     };
-    let Some(mut r) = roomgate_sip::dialog::refuse(&msg, e, None, retry_after) else {
+    let Some(mut r) = roomgate_sip::dialog::refuse(msg, e, None, retry_after) else {
         return;
     };
-    crate::sip::tu::stamp_top_via(&mut r, &msg, request.source.addr);
+    crate::sip::tu::stamp_top_via(&mut r, msg, request.source.addr);
     r.push(HeaderName::Server, SERVER);
     respond(layer, now, tx, &r);
 }

@@ -83,7 +83,7 @@ impl Caller {
     /// The caller of a SIP room's INVITE.
     pub(crate) fn of_invite(invite: &Received) -> Caller {
         let msg = invite.message().ok();
-        let from = msg.as_ref().and_then(|m| m.from_header().ok());
+        let from = msg.and_then(|m| m.from_header().ok());
         Caller {
             user: from.as_ref().and_then(|f| match &f.uri {
                 Uri::Sip(u) => u.user.map(str::to_owned),
@@ -92,7 +92,7 @@ impl Caller {
             display: from
                 .as_ref()
                 .and_then(|f| f.display_name.as_ref().map(|d| d.clone().into_owned())),
-            hops: path::forwarded_hops(msg.as_ref()),
+            hops: path::forwarded_hops(msg),
         }
     }
 }
@@ -471,9 +471,9 @@ pub(crate) fn late_answer(
     let Ok(inv_msg) = decode_datagram(&inv_bytes) else {
         return false;
     };
-    if let Ok(mut d) = Dialog::uac(&inv_msg, &msg, dest.transport) {
+    if let Ok(mut d) = Dialog::uac(&inv_msg, msg, dest.transport) {
         let hop = hop(host, dest.transport);
-        if let Ok(ack) = d.build_ack(&msg, &hop, &ids.branch(), None) {
+        if let Ok(ack) = d.build_ack(msg, &hop, &ids.branch(), None) {
             layer.send_stateless(dest, ack.to_bytes());
         }
         if let Ok(bye) = d.build_request(Method::Bye, &hop, &ids.branch(), None) {

@@ -100,8 +100,8 @@ impl UasLeg {
         let transport = self.invite.source.transport;
         let contact = contact(host, transport);
         let mut resp =
-            roomgate_sip::dialog::dialog_response(&invite, 200, "OK", &self.tag, &contact);
-        crate::sip::tu::stamp_top_via(&mut resp, &invite, self.invite.source.addr);
+            roomgate_sip::dialog::dialog_response(invite, 200, "OK", &self.tag, &contact);
+        crate::sip::tu::stamp_top_via(&mut resp, invite, self.invite.source.addr);
         resp.push(HeaderName::Server, SERVER);
         resp.push(HeaderName::Allow, ALLOW);
         resp.push(HeaderName::Supported, "timer");
@@ -110,19 +110,18 @@ impl UasLeg {
             insert_when_absent: false,
             ..SessionTimerConfig::default()
         };
-        if let Ok(Some(st)) = session_timer::uas_answer(&invite, &timer_cfg) {
+        if let Ok(Some(st)) = session_timer::uas_answer(invite, &timer_cfg) {
             st.apply(&mut resp);
             let d = st.negotiated().deadlines(now);
             self.leg.expires_at = Some(d.give_up_at);
             self.leg.timer_interval = Some(st.interval);
         }
         let resp = resp.with_body(SDP, local.to_bytes());
-        match Dialog::uas(&invite, &resp, transport) {
+        match Dialog::uas(invite, &resp, transport) {
             Ok(d) => self.leg.dialog = Some(d),
             Err(e) => tracing::debug!(call, error = %e, "room dialog"),
         }
         self.leg.local_sdp = Some(local);
-        drop(invite);
         respond(layer, now, self.tx, &resp);
         if transport == roomgate_sip::transaction::Transport::Udp {
             self.retransmit = Some(Retransmit::new(now, t1, self.tx, resp));

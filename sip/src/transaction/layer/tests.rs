@@ -544,3 +544,26 @@ fn two_layers_cancel_an_invite() {
         .iter()
         .any(|e| matches!(e, TransactionEvent::Timeout { .. })));
 }
+
+/// A request handed to the TU is decoded once, when it arrives: every read of it (and of a
+/// clone) is the same decoded message, not a new parse, and it is the message received.
+#[test]
+fn a_received_request_is_decoded_once_and_shared() {
+    let (t0, mut layer) = layer();
+    let bytes = invite_request("z9hG4bKshared").to_bytes();
+    let out = feed(&mut layer, t0, &bytes);
+    let request = match events(&out).as_slice() {
+        [TransactionEvent::RequestReceived { request, .. }] => (*request).clone(),
+        other => panic!("expected one RequestReceived, got {other:?}"),
+    };
+    let first = request.message().unwrap();
+    assert!(std::ptr::eq(first, request.message().unwrap()));
+    let copy = request.clone();
+    assert!(std::ptr::eq(first, copy.message().unwrap()));
+    assert_eq!(request.bytes(), &bytes[..]);
+    assert_eq!(
+        first.call_id().unwrap(),
+        "a84b4c76e66710@pc33.atlanta.example.com"
+    );
+    assert_eq!(first.cseq().unwrap().seq, 314159);
+}
