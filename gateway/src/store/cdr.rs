@@ -156,7 +156,7 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::observe::{LegView, Qos};
     use crate::store::tests::TempDir;
@@ -180,7 +180,7 @@ mod tests {
         }
     }
 
-    fn cdr(call: u64) -> Cdr {
+    pub(crate) fn cdr(call: u64) -> Cdr {
         Cdr {
             call,
             meeting: "1000".to_owned(),

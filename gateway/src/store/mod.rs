@@ -20,7 +20,7 @@
 //! Schema versions are SQLite's `PRAGMA user_version`; [`MIGRATIONS`] holds one step per
 //! version, applied in order inside one transaction at open.
 
-mod cdr;
+pub(crate) mod cdr;
 mod endpoint;
 mod meeting;
 pub mod redis;
@@ -472,4 +472,4 @@ pub(crate) fn create_private_file(path: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
