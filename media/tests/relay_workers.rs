@@ -3,7 +3,9 @@
 //! dropped and counted while other sessions, on the same worker and on the other, are still
 //! forwarded; a stalled worker's bounded job queue refuses (and counts) the excess instead of
 //! stalling its callers, the other worker goes on serving, and the stalled one recovers; a
-//! session placed without waiting passes a stalled or full worker and is answered once.
+//! session placed without waiting passes a stalled or full worker and is answered once; held
+//! jobs wait for their release, run before any later job of their worker, take one queue
+//! slot together, and are dropped and counted when the queue stays full.
 //!
 //! Asserts counters, not rates (CI shares two cores): paced streams must arrive whole, a
 //! flood must be counted and never forwarded.
@@ -424,4 +426,96 @@ async fn a_session_placed_without_waiting_passes_a_stalled_or_full_worker_and_is
         "{placed:?}"
     );
     assert_eq!(w2.totals().sessions, 9);
+}
+
+/// Counts its drops: a job that owns one is seen to go, run or not.
+struct Dropped(Arc<AtomicUsize>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_jobs_wait_for_release_keep_their_order_and_take_one_queue_slot() {
+    let (w, _) = start().await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let push = |n: u32| {
+        let seen = seen.clone();
+        move |_: &roomgate_media::relay::net::NetRelay| seen.lock().unwrap().push(n)
+    };
+
+    // Held: nothing runs until released, or until another job for that worker is sent,
+    // which goes after them.
+    w.post_held(0, push(1));
+    w.post_held(0, push(2));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(seen.lock().unwrap().is_empty(), "held jobs ran unreleased");
+    let s = seen.clone();
+    let read = w.run_on(0, move |_| s.lock().unwrap().clone());
+    assert_eq!(read, Some(vec![1, 2]), "held jobs run first, in order");
+    w.post_held(1, push(3));
+    w.release();
+    let deadline = Instant::now() + WAIT;
+    while !seen.lock().unwrap().contains(&3) {
+        assert!(Instant::now() < deadline, "a released job never ran");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    // Worker 0 stalled with one free slot in its queue: ten held jobs take that slot as
+    // one; five more find the queue full when released and are dropped unrun, counted.
+    let (started_tx, started) = mpsc::channel();
+    let (go, gone) = mpsc::channel::<()>();
+    assert!(w.post_on(0, move |_| {
+        started_tx.send(()).unwrap();
+        let _ = gone.recv_timeout(WAIT);
+    }));
+    started.recv_timeout(WAIT).unwrap();
+    for _ in 0..JOB_QUEUE - 1 {
+        assert!(w.post_on(0, |_| {}));
+    }
+    let refused = w.totals().jobs_refused;
+    let ran = Arc::new(AtomicUsize::new(0));
+    for _ in 0..10 {
+        let ran = ran.clone();
+        w.post_held(0, move |_| {
+            ran.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+    w.release();
+    assert_eq!(
+        w.totals().jobs_refused,
+        refused,
+        "ten held jobs fit one slot"
+    );
+    let dropped = Arc::new(AtomicUsize::new(0));
+    for _ in 0..5 {
+        let d = Dropped(dropped.clone());
+        let ran = ran.clone();
+        w.post_held(0, move |_| {
+            let _keep = &d;
+            ran.fetch_add(100, Ordering::Relaxed);
+        });
+    }
+    w.release();
+    assert_eq!(
+        w.totals().jobs_refused,
+        refused + 5,
+        "each lost job counted"
+    );
+    assert_eq!(
+        dropped.load(Ordering::Relaxed),
+        5,
+        "lost jobs dropped unrun"
+    );
+
+    go.send(()).unwrap();
+    let count = w.run_on(0, |_| ());
+    assert_eq!(count, Some(()));
+    assert_eq!(
+        ran.load(Ordering::Relaxed),
+        10,
+        "the ten ran, the five did not"
+    );
 }

@@ -509,6 +509,11 @@ impl Calls {
         self.pending.len() + self.in_setup
     }
 
+    /// Sends the relay jobs this pass of the SIP core's loop held (one wake per worker).
+    pub fn release_media(&self) {
+        self.media.release();
+    }
+
     /// Relay sessions and free port pairs (resource gauges).
     pub fn relay_gauges(&self) -> (usize, usize) {
         self.media.gauges()

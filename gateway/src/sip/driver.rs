@@ -39,6 +39,9 @@ fn to_proto(t: Transport) -> Option<Proto> {
     }
 }
 
+/// Longest the relay jobs of a busy loop are held (see `Calls::release_media`).
+const MEDIA_HOLD: Duration = Duration::from_millis(5);
+
 /// Longest a drain may take before we exit anyway (a stuck peer must not keep us alive).
 pub const MAX_DRAIN: Duration = Duration::from_secs(40);
 /// Messages held for one destination while its connection is being opened.
@@ -170,6 +173,7 @@ pub async fn run_with(
     // longest any waited since the last gauges line.
     let mut inbox: Inbox<Received> = Inbox::default();
     let mut worst_delay = Duration::ZERO;
+    let mut released = Instant::now();
     loop {
         let now = Instant::now();
         loop {
@@ -213,6 +217,15 @@ pub async fn run_with(
         if tu.calls.as_ref().is_some_and(|c| c.has_h323_output()) {
             // Finishing queued something (the URQ): send it before waiting.
             continue;
+        }
+        if inbox.is_empty() || now >= released + MEDIA_HOLD {
+            // Nothing received is waiting (or a backlog has lasted): the relay jobs held
+            // since the last time go now, one per worker — a burst's jobs wake each worker
+            // once, not once a job.
+            if let Some(c) = tu.calls.as_ref() {
+                c.release_media();
+            }
+            released = now;
         }
         let wake = tu
             .poll_timeout()

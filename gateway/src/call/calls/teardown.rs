@@ -192,22 +192,37 @@ impl Calls {
         self.gk_disengage(now, super::gatekeeper::GkCall::Upstream(id));
         // The worker that owns the session reads its last audio counters into the CDR and
         // removes it, without the SIP core waiting for it: the CDR joins the queue from there
-        // (or from here, made again without counters, if the worker could not take the job).
-        let mut cdr = self.cdr(&call, now, None);
+        // (without counters if the worker never took the job).
+        let mut cdr = CdrOnDrop {
+            cdr: Some(self.cdr(&call, now, None)),
+            finished: self.finished_cdrs.clone(),
+        };
         let clocks = [Side::Room, Side::Cloud].map(|side| self.audio_clock(&call, side));
-        let finished = self.finished_cdrs.clone();
-        let posted = self
-            .media
+        self.media
             .post(session, "session to end already gone", move |r, _| {
                 let stats = [Leg::A, Leg::B].map(|l| r.leg_stats(session, l, StreamKind::Audio));
-                with_qos(&mut cdr, &stats, clocks);
-                lock(&finished).push_back(cdr);
+                if let Some(c) = cdr.cdr.as_mut() {
+                    with_qos(c, &stats, clocks);
+                }
+                drop(cdr);
                 r.remove_session(session)
             });
-        if !posted {
-            let cdr = self.cdr(&call, now, None);
-            self.queue_cdr(cdr);
-        }
         tracing::info!(call = id, meeting = %call.meeting, "call ended");
+    }
+}
+
+/// A call's CDR on its way through the relay worker that removes the call's session: it
+/// joins the finished CDRs when dropped, with the counters the worker added or, if the job
+/// never ran, without them.
+struct CdrOnDrop {
+    cdr: Option<crate::observe::Cdr>,
+    finished: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<crate::observe::Cdr>>>,
+}
+
+impl Drop for CdrOnDrop {
+    fn drop(&mut self) {
+        if let Some(cdr) = self.cdr.take() {
+            lock(&self.finished).push_back(cdr);
+        }
     }
 }

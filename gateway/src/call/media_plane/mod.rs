@@ -131,6 +131,53 @@ impl WorkerPlane {
     }
 }
 
+/// The answer of a held reconfiguration ([`MediaPlane::reconfigure`]): dropped with an error
+/// — the core refused the change, or the job never ran (its worker's queue stayed full) — it
+/// sends [`PlaneResult::Refused`], and the call ends as for any refusal. Either way the
+/// session's cached ports, predicted for the change, are forgotten.
+struct RefusalOnDrop {
+    results: mpsc::UnboundedSender<PlaneResult>,
+    ports: Arc<Mutex<HashMap<SessionId, SessionPorts>>>,
+    call: u64,
+    session: SessionId,
+    error: Option<RelayError>,
+}
+
+impl Drop for RefusalOnDrop {
+    fn drop(&mut self) {
+        if let Some(error) = self.error.take() {
+            self.ports
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&self.session);
+            let _ = self.results.send(PlaneResult::Refused {
+                call: self.call,
+                session: self.session,
+                error,
+            });
+        }
+    }
+}
+
+/// A held job of [`MediaPlane::post`] that says so when it is dropped without running.
+struct LostOnDrop {
+    session: SessionId,
+    what: &'static str,
+    ran: bool,
+}
+
+impl Drop for LostOnDrop {
+    fn drop(&mut self) {
+        if !self.ran {
+            tracing::warn!(
+                session = self.session.0,
+                "relay worker overloaded: {} lost",
+                self.what
+            );
+        }
+    }
+}
+
 /// The ports of `session` as the core has them.
 fn read_ports(r: &Relay, session: SessionId) -> SessionPorts {
     [Leg::A, Leg::B]
@@ -204,9 +251,10 @@ impl MediaPlane {
     }
 
     /// Points `session` at `streams` (call `call`'s legs as negotiated), at `now`. The
-    /// workers are not waited for: a refusal comes back as a [`PlaneResult::Refused`] (the
-    /// session unchanged) and `Err` here means the job could not be queued. The local plane
-    /// answers at once unless it defers its answers.
+    /// workers are not waited for: the job is held like [`post`](Self::post)'s, and a
+    /// refusal — or the job lost to a full queue — comes back as a [`PlaneResult::Refused`]
+    /// (the session unchanged). The local plane answers at once (`Err` here) unless it
+    /// defers its answers.
     pub fn reconfigure(
         &self,
         call: u64,
@@ -217,25 +265,23 @@ impl MediaPlane {
         match self {
             MediaPlane::Workers(w) => {
                 w.expect_ports(session, &streams);
-                let results = w.results.clone();
                 let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
-                let posted = w.workers.post_patiently(k, move |net| {
+                // Held with the loop's other jobs; a job that never runs (its worker's queue
+                // stayed full) answers Refused all the same, when it is dropped.
+                let refusal = RefusalOnDrop {
+                    results: w.results.clone(),
+                    ports: w.ports.clone(),
+                    call,
+                    session,
+                    error: Some(RelayError::Overloaded),
+                };
+                w.workers.post_held(k, move |net| {
+                    let mut refusal = refusal;
                     net.with_relay(|r, _| {
-                        if let Err(error) = r.reconfigure_session(now, session, &streams) {
-                            let _ = results.send(PlaneResult::Refused {
-                                call,
-                                session,
-                                error,
-                            });
-                        }
-                    })
+                        refusal.error = r.reconfigure_session(now, session, &streams).err();
+                    });
                 });
-                if posted {
-                    Ok(())
-                } else {
-                    w.forget(session);
-                    Err(RelayError::Overloaded)
-                }
+                Ok(())
             }
             MediaPlane::Local(l) => {
                 let refused = l.refuses_reconfigurations();
@@ -291,16 +337,16 @@ impl MediaPlane {
     }
 
     /// Queues `f` for the core that owns `session` without waiting for it (jobs of one
-    /// session run in the order given); an error it returns is logged there as `what`. When
-    /// the worker's queue is full this waits a little like [`on_session`](Self::on_session)
-    /// rather than lose the job (a lost removal would leak the session's ports); `false`
-    /// when it was lost all the same (then `f` never runs).
+    /// session run in the order given); an error it returns is logged there as `what`. The
+    /// job is held until [`release`](Self::release) (see [`RelayWorkers::post_held`]); when
+    /// its worker's queue stays full then, it is dropped unrun and a warning says so (what
+    /// `f` owns is dropped with it: a job that must not be lost acts in its own `Drop`).
     pub fn post(
         &self,
         session: SessionId,
         what: &'static str,
         f: impl FnOnce(&mut Relay, Instant) -> Result<(), RelayError> + Send + 'static,
-    ) -> bool {
+    ) {
         let logged = move |r: &mut Relay, now: Instant| {
             if let Err(e) = f(r, now) {
                 tracing::debug!(session = session.0, error = %e, "relay: {what}");
@@ -310,18 +356,28 @@ impl MediaPlane {
             MediaPlane::Workers(w) => {
                 w.forget(session);
                 let k = session.shard(u32::try_from(w.workers.workers()).unwrap_or(1));
-                let posted = w
-                    .workers
-                    .post_patiently(k, move |net| net.with_relay(logged));
-                if !posted {
-                    tracing::warn!(session = session.0, "relay worker overloaded: {what} lost");
-                }
-                posted
+                // A job that never runs (its worker's queue stayed full) says so when dropped.
+                let lost = LostOnDrop {
+                    session,
+                    what,
+                    ran: false,
+                };
+                w.workers.post_held(k, move |net| {
+                    let mut lost = lost;
+                    net.with_relay(logged);
+                    lost.ran = true;
+                });
             }
-            MediaPlane::Local(l) => {
-                l.with_relay(logged);
-                true
-            }
+            MediaPlane::Local(l) => l.with_relay(logged),
+        }
+    }
+
+    /// Sends the jobs [`post`](Self::post) and [`reconfigure`](Self::reconfigure) held: the
+    /// SIP core's loop calls this before it waits, so what one pass of the loop posted to a
+    /// worker wakes it once.
+    pub fn release(&self) {
+        if let MediaPlane::Workers(w) = self {
+            w.workers.release();
         }
     }
 
@@ -541,5 +597,50 @@ mod tests {
         plane.post(id, "remove", move |r, _| r.remove_session(id));
         assert_eq!(plane.local_ports(id, Leg::A, StreamKind::Audio), None);
         assert_eq!(plane.session_count(), 0);
+    }
+
+    /// A held reconfiguration the core refuses (its session removed by a job held before
+    /// it) comes back as Refused once released; so does one that is dropped unrun.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_held_reconfiguration_refused_or_lost_comes_back_as_refused() {
+        let plane = plane().await;
+        let mut results = plane.take_results().unwrap();
+        let streams = crate::call::negotiate::reserve_streams(false);
+        let id = plane.add_session(streams.clone()).unwrap();
+        plane.post(id, "remove", move |r, _| r.remove_session(id));
+        plane.reconfigure(7, id, Instant::now(), streams).unwrap();
+        let wait = std::time::Duration::from_secs(10);
+        let held = tokio::time::timeout(std::time::Duration::from_millis(100), results.recv());
+        assert!(held.await.is_err(), "nothing runs before the release");
+        plane.release();
+        let r = tokio::time::timeout(wait, results.recv()).await.unwrap();
+        assert!(
+            matches!(r, Some(PlaneResult::Refused { call: 7, session, .. }) if session == id),
+            "{r:?}"
+        );
+        assert_eq!(plane.session_count(), 0);
+
+        let MediaPlane::Workers(w) = &plane else {
+            panic!("a worker plane")
+        };
+        drop(RefusalOnDrop {
+            results: w.results.clone(),
+            ports: w.ports.clone(),
+            call: 8,
+            session: id,
+            error: Some(RelayError::Overloaded),
+        });
+        let r = tokio::time::timeout(wait, results.recv()).await.unwrap();
+        assert!(
+            matches!(
+                r,
+                Some(PlaneResult::Refused {
+                    call: 8,
+                    error: RelayError::Overloaded,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
     }
 }
