@@ -4,8 +4,8 @@
 //! forwarded; a stalled worker's bounded job queue refuses (and counts) the excess instead of
 //! stalling its callers, the other worker goes on serving, and the stalled one recovers; a
 //! session placed without waiting passes a stalled or full worker and is answered once; held
-//! jobs wait for their release, run before any later job of their worker, take one queue
-//! slot together, and are dropped and counted when the queue stays full.
+//! jobs (and placements) wait for their release, run before any later job of their worker,
+//! take one queue slot together, and are dropped and counted when the queue stays full.
 //!
 //! Asserts counters, not rates (CI shares two cores): paced streams must arrive whole, a
 //! flood must be counted and never forwarded.
@@ -456,12 +456,24 @@ async fn held_jobs_wait_for_release_keep_their_order_and_take_one_queue_slot() {
     let read = w.run_on(0, move |_| s.lock().unwrap().clone());
     assert_eq!(read, Some(vec![1, 2]), "held jobs run first, in order");
     w.post_held(1, push(3));
+    // A held placement: answered only once released, with a session on a worker.
+    let (placed_tx, placed) = mpsc::channel();
+    w.add_session_held(
+        plain_audio(),
+        |_, _| (),
+        move |r| {
+            placed_tx.send(r.map(|(id, ())| id)).unwrap();
+        },
+    );
+    assert!(placed.recv_timeout(Duration::from_millis(100)).is_err());
     w.release();
     let deadline = Instant::now() + WAIT;
     while !seen.lock().unwrap().contains(&3) {
         assert!(Instant::now() < deadline, "a released job never ran");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    let id = placed.recv_timeout(WAIT).unwrap().unwrap();
+    assert_eq!(w.run(id, move |r, _| r.session_count()), Some(1));
 
     // Worker 0 stalled with one free slot in its queue: ten held jobs take that slot as
     // one; five more find the queue full when released and are dropped unrun, counted.

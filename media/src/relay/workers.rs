@@ -159,40 +159,44 @@ impl<T: Send + 'static> Placement<T> {
             };
             let gauges = q.gauges.get(k).cloned();
             let weak = queues.clone();
-            permit.send(Box::new(move |net: &NetRelay| {
-                let Placement {
-                    streams,
-                    then,
-                    reply,
-                    order,
-                    ..
-                } = self;
-                let made = net.with_relay(|r, now| match r.add_session(now, &streams) {
-                    Ok(id) => Ok((id, then(r, id))),
-                    Err(e) => Err((e, then)),
-                });
-                if let Some(g) = gauges {
-                    net.inspect(|relay| g.publish(net, relay));
-                }
-                match made {
-                    Ok(done) => reply.send(Ok(done)),
-                    Err((e @ (RelayError::TooManySessions | RelayError::PortsExhausted), then)) => {
-                        Placement {
-                            streams,
-                            then,
-                            reply,
-                            order,
-                            last: e,
-                        }
-                        .go(weak)
-                    }
-                    Err((e, _)) => reply.send(Err(e)),
-                }
-            }));
+            permit.send(Box::new(move |net: &NetRelay| self.make(net, gauges, weak)));
             return;
         }
         let last = self.last;
         self.reply.send(Err(last));
+    }
+
+    /// On the worker that took it: the session made here, or the placement handed on to
+    /// the next worker when this one is out of sessions or ports.
+    fn make(self, net: &NetRelay, gauges: Option<Arc<Gauges>>, queues: Weak<Queues>) {
+        let Placement {
+            streams,
+            then,
+            reply,
+            order,
+            ..
+        } = self;
+        let made = net.with_relay(|r, now| match r.add_session(now, &streams) {
+            Ok(id) => Ok((id, then(r, id))),
+            Err(e) => Err((e, then)),
+        });
+        if let Some(g) = gauges {
+            net.inspect(|relay| g.publish(net, relay));
+        }
+        match made {
+            Ok(done) => reply.send(Ok(done)),
+            Err((e @ (RelayError::TooManySessions | RelayError::PortsExhausted), then)) => {
+                Placement {
+                    streams,
+                    then,
+                    reply,
+                    order,
+                    last: e,
+                }
+                .go(queues)
+            }
+            Err((e, _)) => reply.send(Err(e)),
+        }
     }
 }
 
@@ -402,7 +406,10 @@ impl RelayWorkers {
     /// so a worker takes its jobs in the order given. The jobs are dropped unrun if the
     /// worker's queue stays full when they are sent (counted as refused).
     pub fn post_held(&self, k: usize, f: impl FnOnce(&NetRelay) + Send + 'static) {
-        let job: Job = Box::new(self.publishing(k, f));
+        self.hold(k, Box::new(self.publishing(k, f)));
+    }
+
+    fn hold(&self, k: usize, job: Job) {
         let full = {
             let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
             let Some(jobs) = held.get_mut(k) else {
@@ -517,6 +524,36 @@ impl RelayWorkers {
             last: RelayError::TooManySessions,
         }
         .go(Arc::downgrade(&self.queues));
+    }
+
+    /// As [`add_session_async`](Self::add_session_async), the placement held for the
+    /// worker with the most room like [`post_held`](Self::post_held)'s jobs (the signalling
+    /// loop's placements wake each worker once per pass). A placement whose held job is
+    /// dropped unrun (the queue stayed full) answers [`RelayError::Overloaded`].
+    pub fn add_session_held<T: Send + 'static>(
+        &self,
+        streams: Vec<StreamConfig>,
+        then: impl FnOnce(&mut Relay, SessionId) -> T + Send + 'static,
+        done: impl FnOnce(Result<(SessionId, T), RelayError>) + Send + 'static,
+    ) {
+        let mut order = self.queues.by_headroom().into_iter();
+        let placement = |order| Placement {
+            streams,
+            then: Box::new(then),
+            reply: Reply(Some(Box::new(done))),
+            order,
+            last: RelayError::TooManySessions,
+        };
+        let Some(k) = order.next() else {
+            return placement(order).go(Arc::downgrade(&self.queues));
+        };
+        let placement = placement(order);
+        let queues = Arc::downgrade(&self.queues);
+        let gauges = self.queues.gauges.get(k).cloned();
+        self.hold(
+            k,
+            Box::new(move |net: &NetRelay| placement.make(net, gauges, queues)),
+        );
     }
 
     /// Runs `f` on every worker's core and collects the results (worker order).

@@ -217,12 +217,13 @@ impl MediaPlane {
 
     /// Creates a session for call `call` on the core with the most room without waiting for
     /// a worker: [`Placed::Later`] means the answer comes as a [`PlaneResult::Placed`] (its
-    /// ports already cached by then).
+    /// ports already cached by then). The placement is held like [`post`](Self::post)'s
+    /// jobs, until [`release`](Self::release).
     pub fn add_session_for(&self, call: u64, streams: Vec<StreamConfig>) -> Placed {
         match self {
             MediaPlane::Workers(w) => {
                 let (ports, results) = (w.ports.clone(), w.results.clone());
-                w.workers.add_session_async(
+                w.workers.add_session_held(
                     streams,
                     |r: &mut Relay, id| read_ports(r, id),
                     move |r| {
