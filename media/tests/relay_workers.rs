@@ -34,6 +34,19 @@ const WAIT: Duration = Duration::from_secs(10);
 /// Pairs per test relay (16 per worker).
 const PAIRS: u16 = 32;
 
+/// Stalls worker `k` on a job that waits (bounded) for a word on the sender returned, once
+/// that job has started.
+fn stall(w: &RelayWorkers, k: usize) -> mpsc::Sender<()> {
+    let (started_tx, started) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    assert!(w.post_on(k, move |_| {
+        started_tx.send(()).unwrap();
+        let _ = released.recv_timeout(WAIT);
+    }));
+    started.recv_timeout(WAIT).unwrap();
+    release
+}
+
 /// Two workers on a free-looking port range (retrying elsewhere if taken).
 async fn start() -> (RelayWorkers, u16) {
     let pid = std::process::id();
@@ -235,13 +248,7 @@ async fn a_stalled_workers_queue_refuses_the_excess_and_the_worker_recovers() {
     let (stalled_id, free_id) = (on(0), on(1));
 
     // Worker 0 runs a job that waits for our word (bounded), so its queue fills up.
-    let (started_tx, started) = mpsc::channel();
-    let (release, released) = mpsc::channel::<()>();
-    assert!(w.post_on(0, move |_| {
-        started_tx.send(()).unwrap();
-        let _ = released.recv_timeout(WAIT);
-    }));
-    started.recv_timeout(WAIT).unwrap();
+    let release = stall(&w, 0);
     let ran = Arc::new(AtomicUsize::new(0));
     let mut accepted = 0;
     for _ in 0..JOB_QUEUE * 2 {
@@ -283,13 +290,7 @@ async fn a_backlog_read_in_one_batch_leaves_in_gso_sends_whole_and_in_order() {
     let k = c.id.shard(2);
     // Hold the worker so that the datagrams queue up in its socket, then let it read them
     // in one batch.
-    let (started_tx, started) = mpsc::channel();
-    let (release, released) = mpsc::channel::<()>();
-    assert!(w.post_on(k, move |_| {
-        started_tx.send(()).unwrap();
-        let _ = released.recv_timeout(WAIT);
-    }));
-    started.recv_timeout(WAIT).unwrap();
+    let release = stall(&w, k);
     // 12 of one size, one shorter (ends a GSO run), 4 longer (start another), 3 shorter.
     let sizes: Vec<usize> = [vec![160; 12], vec![80], vec![320; 4], vec![40; 3]].concat();
     let mut sent = Vec::new();
@@ -374,13 +375,7 @@ fn place(w: &RelayWorkers, tx: &mpsc::Sender<Result<(SessionId, Option<u16>), St
 async fn a_session_placed_without_waiting_passes_a_stalled_or_full_worker_and_is_answered_once() {
     let (w, first) = start().await;
     // Worker 0 stalls on a job that waits for our word, and its queue is filled behind it.
-    let (started_tx, started) = mpsc::channel();
-    let (release, released) = mpsc::channel::<()>();
-    assert!(w.post_on(0, move |_| {
-        started_tx.send(()).unwrap();
-        let _ = released.recv_timeout(WAIT);
-    }));
-    started.recv_timeout(WAIT).unwrap();
+    let release = stall(&w, 0);
     while w.post_on(0, |_| {}) {}
 
     // Placements go to worker 1 while worker 0 is still stalled: nobody waited for it.
@@ -477,13 +472,7 @@ async fn held_jobs_wait_for_release_keep_their_order_and_take_one_queue_slot() {
 
     // Worker 0 stalled with one free slot in its queue: ten held jobs take that slot as
     // one; five more find the queue full when released and are dropped unrun, counted.
-    let (started_tx, started) = mpsc::channel();
-    let (go, gone) = mpsc::channel::<()>();
-    assert!(w.post_on(0, move |_| {
-        started_tx.send(()).unwrap();
-        let _ = gone.recv_timeout(WAIT);
-    }));
-    started.recv_timeout(WAIT).unwrap();
+    let go = stall(&w, 0);
     for _ in 0..JOB_QUEUE - 1 {
         assert!(w.post_on(0, |_| {}));
     }
