@@ -144,25 +144,6 @@ pub fn decode_datagram(input: &[u8]) -> Result<Message<'_>, DecodeError> {
     Ok(msg)
 }
 
-/// Decodes bytes that [`decode_datagram`] accepted before (a received message kept as its
-/// bytes): the core headers are parsed and kept as then; the other headers, the counts and
-/// the required set passed the first time and the bytes are the same, so they are not
-/// checked again. Parsing stays as strict (a bad core header still fails).
-pub(crate) fn decode_again(input: &[u8]) -> Result<Message<'_>, DecodeError> {
-    let mut msg = parse_datagram(input)?;
-    let mut core = CoreHeaders::default();
-    for header in &msg.headers {
-        if let Err(e) = keep_core(header, &mut core) {
-            return Err(DecodeError {
-                kind: msg.kind(),
-                fault: Fault::Invalid(e),
-            });
-        }
-    }
-    msg.core = core;
-    Ok(msg)
-}
-
 /// [`validate`], keeping the parsed core headers in the message for its accessors.
 pub(crate) fn validate_and_keep(msg: &mut Message<'_>) -> Result<(), ValidationError> {
     let mut core = CoreHeaders::default();
@@ -203,26 +184,12 @@ mod tests {
 
     const BASE: &str = "OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nTo: <sip:a@example.com>\r\nFrom: <sip:b@example.com>;tag=1\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\n";
 
-    /// A received message read again (`Received::message`) keeps the same core headers as its
-    /// first decode, and one with a bad core header still fails.
-    #[test]
-    fn decoding_again_keeps_the_core_headers_of_the_first_decode() {
-        let text = format!("{BASE}Contact: <sip:b@h>\r\nMax-Forwards: 70\r\n\r\n");
-        let first = decode_datagram(text.as_bytes()).unwrap();
-        let again = decode_again(text.as_bytes()).unwrap();
-        assert_eq!(format!("{:?}", again.core), format!("{:?}", first.core));
-        assert!(again.core.top_via.is_some() && again.core.cseq.is_some());
-        assert_eq!(again.call_id().unwrap(), "x@y");
-        let bad_cseq = BASE.replace("CSeq: 1 OPTIONS", "CSeq: one OPTIONS") + "\r\n";
-        assert!(decode_again(bad_cseq.as_bytes()).is_err());
-    }
-
-    /// Bytes handed in from outside the layer are checked in full when read.
+    /// Bytes handed in from outside the layer are checked in full (not only the core
+    /// headers).
     #[test]
     fn received_bytes_not_from_the_layer_are_checked_in_full() {
         use crate::transaction::{Destination, Received, Transport};
         let text = format!("{BASE}Max-Forwards: many\r\n\r\n");
-        assert!(decode_again(text.as_bytes()).is_ok(), "not a core header");
         let source = Destination {
             addr: "192.0.2.1:5060".parse().unwrap(),
             transport: Transport::Udp,

@@ -140,24 +140,10 @@ pub struct Received {
 }
 
 impl Received {
-    /// Bytes from outside the layer: decoded and checked in full (an invalid message is
-    /// kept, [`Received::message`] gives its error).
+    /// Decodes and checks `bytes` (an invalid message is kept, [`Received::message`] gives
+    /// its error).
     pub fn new(bytes: Vec<u8>, source: Destination) -> Self {
-        Self::decoded(bytes, source, crate::decode_datagram)
-    }
-
-    /// Bytes the layer decoded (so validated) before handing them over: decoded again for
-    /// the view it keeps, parsing the core headers but not checking every other one again.
-    fn checked(bytes: Vec<u8>, source: Destination) -> Self {
-        Self::decoded(bytes, source, crate::validate::decode_again)
-    }
-
-    fn decoded(
-        bytes: Vec<u8>,
-        source: Destination,
-        decode: for<'a> fn(&'a [u8]) -> Result<Message<'a>, DecodeError>,
-    ) -> Self {
-        let kept = match Decoded::try_new_or_recover(bytes, |b| decode(b)) {
+        let kept = match Decoded::try_new_or_recover(bytes, |b| crate::decode_datagram(b)) {
             Ok(d) => Kept::Decoded(d),
             Err((bytes, error)) => Kept::Invalid { bytes, error },
         };
@@ -217,7 +203,7 @@ impl Incoming<'_> {
     fn to_received(self) -> Received {
         match self.received {
             Some(r) => r.clone(),
-            None => Received::checked(self.bytes.to_vec(), self.source),
+            None => Received::new(self.bytes.to_vec(), self.source),
         }
     }
 }
