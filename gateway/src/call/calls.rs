@@ -313,7 +313,7 @@ pub struct Calls {
     by_tx: HashMap<TransactionId, (u64, TxRole)>,
     /// Calls ended toward the room whose cloud INVITE is still open: a late 2xx is
     /// acknowledged and hung up.
-    abandoned: HashMap<TransactionId, (Destination, roomgate_sip::OwnedMessage)>,
+    abandoned: HashMap<TransactionId, (Destination, roomgate_sip::transaction::Outgoing)>,
     actions: Vec<Action>,
     /// Call deadlines, earliest first; entries may be stale (the call's deadline moved or
     /// the call ended), which costs one early wake-up. Keeps timer handling O(log n) per

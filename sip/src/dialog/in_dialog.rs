@@ -301,10 +301,16 @@ impl Dialog {
     /// re-INVITE, an UPDATE …): moves the early dialog to confirmed (2xx) or terminated
     /// (non-2xx final), and closes the peer's INVITE and offer/answer exchanges.
     pub fn on_response_sent(&mut self, response: &OwnedMessage) -> Result<(), DialogError> {
-        // The decode is `decode_own`'s check, done once.
-        let bytes = response.to_bytes();
-        let resp = crate::decode_datagram(&bytes)?;
-        self.apply_sent_response(&resp)
+        self.on_encoded_response_sent(&crate::transaction::Outgoing::encode(response)?)
+    }
+
+    /// [`Dialog::on_response_sent`] with the response already encoded (and checked), as the
+    /// server transaction sends it.
+    pub fn on_encoded_response_sent(
+        &mut self,
+        response: &crate::transaction::Outgoing,
+    ) -> Result<(), DialogError> {
+        self.apply_sent_response(response.message())
     }
 
     pub(crate) fn apply_sent_response(&mut self, resp: &Message<'_>) -> Result<(), DialogError> {

@@ -9,7 +9,7 @@ use crate::header_name::HeaderName;
 use crate::message::Message;
 use crate::method::Method;
 use crate::owned::OwnedMessage;
-use crate::transaction::Transport;
+use crate::transaction::{Outgoing, Transport};
 
 /// Our dialog-creating response to `invite` (§12.1.1): the §8.2.6 copy with `local_tag`
 /// added to To, every Record-Route field copied in order, and `contact` (a name-addr) as
@@ -38,6 +38,16 @@ impl Dialog {
         response: &OwnedMessage,
         transport: Transport,
     ) -> Result<Dialog, DialogError> {
+        Self::uas_encoded(invite, &Outgoing::encode(response)?, transport)
+    }
+
+    /// [`Dialog::uas`] with the response already encoded (and checked): the same
+    /// [`Outgoing`] then goes to the server transaction, decoded once for both.
+    pub fn uas_encoded(
+        invite: &Message<'_>,
+        response: &Outgoing,
+        transport: Transport,
+    ) -> Result<Dialog, DialogError> {
         let request = invite
             .request_line()
             .ok_or(DialogError::NotDialogCreating("not a request"))?;
@@ -60,9 +70,7 @@ impl Dialog {
         let route_set = RouteSet::from_record_route(&invite.record_routes()?, false)?;
         let cseq = invite.cseq()?.seq;
 
-        // The decode is `decode_own`'s check, done once.
-        let bytes = response.to_bytes();
-        let resp = crate::decode_datagram(&bytes)?;
+        let resp = response.message();
         let code = resp
             .status_line()
             .ok_or(DialogError::NotDialogCreating("not a response"))?
@@ -103,7 +111,7 @@ impl Dialog {
             initial_invite_cseq: cseq,
             session,
         };
-        dialog.apply_sent_response(&resp)?;
+        dialog.apply_sent_response(resp)?;
         Ok(dialog)
     }
 }

@@ -82,25 +82,24 @@ pub struct ClientInvite {
     queue: OutputQueue,
 }
 
-/// Checks that `request` is a request with `method` check and an RFC 3261 branch, and
-/// serializes it.
+/// Checks that `request` is a request of the kind asked (INVITE or not) with an RFC 3261
+/// branch, and serializes it.
 pub(crate) fn encode_request(
     request: &OwnedMessage,
     invite: bool,
 ) -> Result<Vec<u8>, TransactionError> {
-    encode_keyed_request(request, invite).map(|(bytes, _)| bytes)
+    let request = super::Outgoing::encode(request)?;
+    request_key(&request, invite)?;
+    Ok(request.bytes().to_vec())
 }
 
-/// [`encode_request`], with the client transaction key read from the same decode (the layer
-/// indexes the transaction by it; decoding the bytes a second time for it cost a decode per
-/// request we send).
-pub(crate) fn encode_keyed_request(
-    request: &OwnedMessage,
+/// The client transaction key of `request` (encoded, so checked, once), after checking that
+/// it is a request of the kind asked: the layer indexes the transaction by it.
+pub(crate) fn request_key(
+    request: &super::Outgoing,
     invite: bool,
-) -> Result<(Vec<u8>, super::key::ClientKey), TransactionError> {
-    // Decoding what we send is its check (as `encode_checked` does), done once.
-    let bytes = request.to_bytes();
-    let msg = crate::decode_datagram(&bytes)?;
+) -> Result<super::key::ClientKey, TransactionError> {
+    let msg = request.message();
     let line = msg.request_line().ok_or(TransactionError::WrongKind {
         expected: "request",
     })?;
@@ -119,10 +118,7 @@ pub(crate) fn encode_keyed_request(
         }
         (_, false) => {}
     }
-    let key =
-        super::key::ClientKey::from_request(&msg)?.ok_or(TransactionError::NoRfc3261Branch)?;
-    drop(msg);
-    Ok((bytes, key))
+    super::key::ClientKey::from_request(msg)?.ok_or(TransactionError::NoRfc3261Branch)
 }
 
 impl ClientInvite {

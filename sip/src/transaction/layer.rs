@@ -20,7 +20,7 @@ use super::{
 };
 use crate::error::{DecodeError, HeaderError};
 use crate::method::Method;
-use crate::owned::{OwnedMessage, OwnedStartLine};
+use crate::owned::OwnedMessage;
 
 /// Default bound on live transactions. At 64*T1 = 32 s of life for a completed UDP
 /// transaction this sustains about 300 new transactions per second; beyond it a flood can
@@ -134,7 +134,11 @@ pub enum TransactionKind {
 pub struct TransactionLayer {
     config: LayerConfig,
     next_id: u64,
-    entries: HashMap<TransactionId, Entry>,
+    /// Boxed: an entry is ~600 bytes and a finished transaction lingers for up to 64*T1, so
+    /// under load the map holds hundreds of thousands; growing a map of inline entries copied
+    /// all of them into a new table of that size at once, a pause long enough (tens of ms at
+    /// 60k) to push calls in set-up over the overload limit.
+    entries: HashMap<TransactionId, Box<Entry>>,
     server_index: HashMap<ServerKey, TransactionId>,
     client_index: HashMap<ClientKey, TransactionId>,
     heap: BinaryHeap<Reverse<(Instant, TransactionId)>>,
@@ -352,12 +356,12 @@ impl TransactionLayer {
         self.server_index.insert(key.clone(), id);
         self.entries.insert(
             id,
-            Entry {
+            Box::new(Entry {
                 machine,
                 server_key: Some(key),
                 client_key: None,
                 scheduled: None,
-            },
+            }),
         );
         self.queue.push(Output::Event(event));
         self.settle(id);
@@ -377,12 +381,34 @@ impl TransactionLayer {
                 limit: self.config.max_transactions,
             });
         }
+        self.send_encoded_request(
+            now,
+            &super::Outgoing::encode(request.borrow())?,
+            destination,
+        )
+    }
+
+    /// [`TransactionLayer::send_request`] of a request the TU encoded (and so checked)
+    /// already, e.g. one it keeps to read again when the answer comes.
+    pub fn send_encoded_request(
+        &mut self,
+        now: Instant,
+        request: &super::Outgoing,
+        destination: Destination,
+    ) -> Result<TransactionId, TransactionError> {
+        if self.entries.len() >= self.config.max_transactions {
+            return Err(TransactionError::TooManyTransactions {
+                limit: self.config.max_transactions,
+            });
+        }
         let id = TransactionId(self.next_id);
         let timers = self.config.timers;
-        let request = request.borrow();
-        let is_invite =
-            matches!(&request.start, OwnedStartLine::Request { method, .. } if method == "INVITE");
-        let (bytes, key) = super::client_invite::encode_keyed_request(request, is_invite)?;
+        let is_invite = request
+            .message()
+            .request_line()
+            .is_some_and(|l| l.method == crate::Method::Invite);
+        let key = super::client_invite::request_key(request, is_invite)?;
+        let bytes = request.bytes().to_vec();
         if self.client_index.contains_key(&key) {
             return Err(TransactionError::DuplicateTransaction);
         }
@@ -408,12 +434,12 @@ impl TransactionLayer {
         self.client_index.insert(key.clone(), id);
         self.entries.insert(
             id,
-            Entry {
+            Box::new(Entry {
                 machine,
                 server_key: None,
                 client_key: Some(key),
                 scheduled: None,
-            },
+            }),
         );
         self.settle(id);
         Ok(id)
@@ -426,13 +452,27 @@ impl TransactionLayer {
         id: TransactionId,
         response: &OwnedMessage,
     ) -> Result<(), TransactionError> {
+        if !self.entries.contains_key(&id) {
+            return Err(TransactionError::UnknownTransaction(id));
+        }
+        self.send_encoded_response(now, id, &super::Outgoing::encode(response)?)
+    }
+
+    /// [`TransactionLayer::send_response`] of a response the TU encoded (and so checked)
+    /// already, e.g. to hand the same decode to its dialog.
+    pub fn send_encoded_response(
+        &mut self,
+        now: Instant,
+        id: TransactionId,
+        response: &super::Outgoing,
+    ) -> Result<(), TransactionError> {
         let entry = self
             .entries
             .get_mut(&id)
             .ok_or(TransactionError::UnknownTransaction(id))?;
         let result = match &mut entry.machine {
-            Machine::ServerInvite(m) => m.send_response(now, response),
-            Machine::ServerNonInvite(m) => m.send_response(now, response),
+            Machine::ServerInvite(m) => m.send_encoded(now, response),
+            Machine::ServerNonInvite(m) => m.send_encoded(now, response),
             _ => Err(TransactionError::WrongKind {
                 expected: "server transaction",
             }),

@@ -47,6 +47,7 @@ pub mod client_non_invite;
 pub mod fuzz;
 pub mod key;
 pub mod layer;
+mod outgoing;
 pub mod server_invite;
 pub mod server_non_invite;
 pub mod timers;
@@ -62,6 +63,7 @@ pub use layer::{
     Input, InputError, LayerConfig, LayerStats, TransactionKind, TransactionLayer,
     DEFAULT_MAX_QUEUED_OUTPUTS, DEFAULT_MAX_TRANSACTIONS,
 };
+pub use outgoing::Outgoing;
 pub use server_invite::{ServerInvite, ServerInviteState};
 pub use server_non_invite::{ServerNonInvite, ServerNonInviteState};
 pub use timers::Timers;
@@ -114,8 +116,8 @@ pub struct Destination {
 pub struct TransactionId(pub u64);
 
 self_cell::self_cell!(
-    /// Received bytes and the message decoded from them, kept together.
-    struct Decoded {
+    /// Bytes and the message decoded from them, kept together (received or to send).
+    pub(crate) struct Decoded {
         owner: Vec<u8>,
         #[covariant]
         dependent: Message,
@@ -364,14 +366,6 @@ pub(crate) fn is_provisional(code: u16) -> bool {
 
 pub(crate) fn is_success(code: u16) -> bool {
     (200..300).contains(&code)
-}
-
-/// Serializes a message the TU wants to send and checks that it decodes, so a bug in the TU
-/// is caught at the call and not by the peer.
-pub(crate) fn encode_checked(msg: &crate::OwnedMessage) -> Result<Vec<u8>, TransactionError> {
-    let bytes = msg.to_bytes();
-    crate::decode_datagram(&bytes)?;
-    Ok(bytes)
 }
 
 /// The earliest of a set of optional deadlines.

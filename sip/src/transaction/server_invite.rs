@@ -198,9 +198,17 @@ impl ServerInvite {
         now: Instant,
         response: &OwnedMessage,
     ) -> Result<(), TransactionError> {
-        // Decoding what we send is its check (as `encode_checked` does), done once.
-        let bytes = response.to_bytes();
-        let msg = crate::decode_datagram(&bytes)?;
+        self.send_encoded(now, &super::Outgoing::encode(response)?)
+    }
+
+    /// [`ServerInvite::send_response`] of a response already encoded (and checked), which
+    /// the TU also hands to its dialog.
+    pub fn send_encoded(
+        &mut self,
+        now: Instant,
+        response: &super::Outgoing,
+    ) -> Result<(), TransactionError> {
+        let msg = response.message();
         let code = msg
             .status_line()
             .map(|s| s.code)
@@ -208,6 +216,7 @@ impl ServerInvite {
                 expected: "response",
             })?;
         let to_tag = msg.to_header()?.tag().map(str::to_owned);
+        let bytes = response.bytes().to_vec();
         match self.state {
             ServerInviteState::Proceeding => {}
             ServerInviteState::Accepted if is_success(code) => {

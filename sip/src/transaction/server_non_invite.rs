@@ -51,9 +51,8 @@ use std::time::Instant;
 
 use super::build::response_destination;
 use super::{
-    due, earliest, encode_checked, is_provisional, Destination, Incoming, Output, OutputQueue,
-    TimerName, Timers, TransactionError, TransactionEvent, TransactionId, Transmit,
-    MAX_TRANSACTION_OUTPUTS,
+    due, earliest, is_provisional, Destination, Incoming, Output, OutputQueue, TimerName, Timers,
+    TransactionError, TransactionEvent, TransactionId, Transmit, MAX_TRANSACTION_OUTPUTS,
 };
 use crate::method::Method;
 use crate::owned::OwnedMessage;
@@ -168,6 +167,15 @@ impl ServerNonInvite {
         now: Instant,
         response: &OwnedMessage,
     ) -> Result<(), TransactionError> {
+        self.send_encoded(now, &super::Outgoing::encode(response)?)
+    }
+
+    /// [`ServerNonInvite::send_response`] of a response already encoded (and checked).
+    pub fn send_encoded(
+        &mut self,
+        now: Instant,
+        response: &super::Outgoing,
+    ) -> Result<(), TransactionError> {
         let state = match self.state {
             ServerNonInviteState::Trying | ServerNonInviteState::Proceeding => self.state,
             ServerNonInviteState::Completed => {
@@ -179,13 +187,12 @@ impl ServerNonInvite {
                 })
             }
         };
-        let bytes = encode_checked(response)?;
-        let code = crate::decode_datagram(&bytes)?
-            .status_line()
-            .map(|s| s.code)
-            .ok_or(TransactionError::WrongKind {
+        let code = response.message().status_line().map(|s| s.code).ok_or(
+            TransactionError::WrongKind {
                 expected: "response",
-            })?;
+            },
+        )?;
+        let bytes = response.bytes().to_vec();
         self.last_response = Some(bytes.clone());
         self.transmit(bytes);
         if is_provisional(code) {

@@ -15,7 +15,7 @@ use roomgate_core::media_spec::MediaSpec;
 use roomgate_sip::dialog::{Body, Dialog, DialogError, InDialogRequest, ResponseOutcome, ViaHop};
 use roomgate_sip::sdp::{Direction, SessionDescription};
 use roomgate_sip::transaction::{
-    Destination, Received, TransactionId, TransactionLayer, Transport,
+    Destination, Outgoing, Received, TransactionId, TransactionLayer, Transport,
 };
 use roomgate_sip::{HeaderName, Message, Method, OwnedMessage};
 
@@ -102,6 +102,18 @@ pub(crate) fn respond(
     }
 }
 
+/// [`respond`] with a response encoded already (its decode shared with the dialog).
+pub(crate) fn respond_encoded(
+    layer: &mut TransactionLayer,
+    now: Instant,
+    tx: TransactionId,
+    resp: &Outgoing,
+) {
+    if let Err(e) = layer.send_encoded_response(now, tx, resp) {
+        tracing::debug!(error = %e, "response not sent");
+    }
+}
+
 /// A response to `request` with our Server header and the Via stamped with its real source.
 pub(crate) fn response(
     request: &Received,
@@ -162,19 +174,15 @@ pub(crate) struct Retransmit {
     interval: Duration,
     until: Instant,
     tx: TransactionId,
-    response: OwnedMessage,
+    /// Encoded once: each retransmission sends these bytes again without a new decode.
+    response: Outgoing,
 }
 
 /// The longest gap between two retransmissions of a 2xx (T2, RFC 3261 §13.3.1.4).
 const T2: Duration = Duration::from_secs(4);
 
 impl Retransmit {
-    pub(crate) fn new(
-        now: Instant,
-        t1: Duration,
-        tx: TransactionId,
-        response: OwnedMessage,
-    ) -> Self {
+    pub(crate) fn new(now: Instant, t1: Duration, tx: TransactionId, response: Outgoing) -> Self {
         Retransmit {
             at: now + t1,
             interval: t1,
@@ -198,7 +206,7 @@ impl Retransmit {
         }
         self.interval = (self.interval * 2).min(T2);
         self.at = now + self.interval;
-        respond(layer, now, self.tx, &self.response);
+        respond_encoded(layer, now, self.tx, &self.response);
         AckWait::Waiting
     }
 }
@@ -274,12 +282,19 @@ impl DialogLeg {
         tx: TransactionId,
         r: OwnedMessage,
     ) {
+        let out = match Outgoing::encode(&r) {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::debug!(error = %e, "response not sent");
+                return;
+            }
+        };
         if let Some(d) = self.dialog.as_mut() {
-            let _ = d.on_response_sent(&r);
+            let _ = d.on_encoded_response_sent(&out);
         }
-        respond(layer, now, tx, &r);
+        respond_encoded(layer, now, tx, &out);
         if is_invite_2xx(&r) && self.transport() == Transport::Udp {
-            self.reinvite_ok = Some(Retransmit::new(now, t1, tx, r));
+            self.reinvite_ok = Some(Retransmit::new(now, t1, tx, out));
         }
     }
 

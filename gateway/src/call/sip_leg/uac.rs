@@ -11,9 +11,9 @@ use roomgate_sip::digest::{Challenge, Credentials, DigestClient, DigestRequest};
 use roomgate_sip::headers::AuthValue;
 use roomgate_sip::sdp::{Direction, SessionDescription};
 use roomgate_sip::transaction::{
-    Destination, Received, TransactionError, TransactionId, TransactionLayer,
+    Destination, Outgoing, Received, TransactionError, TransactionId, TransactionLayer,
 };
-use roomgate_sip::{decode_datagram, HeaderName, Message, Method, OwnedMessage, Uri};
+use roomgate_sip::{HeaderName, Message, Method, OwnedMessage, Uri};
 
 use super::path::{self, LOOP_HEADER};
 use super::{contact, hop, DialogLeg, Ids, ALLOW, SDP, SERVER};
@@ -53,7 +53,8 @@ pub(crate) struct UacLeg {
     cseq: u32,
     /// The INVITE's transaction while it is open.
     pub tx: Option<TransactionId>,
-    invite: Option<OwnedMessage>,
+    /// The INVITE as sent (encoded once: the 2xx's dialog reads it without decoding again).
+    invite: Option<Outgoing>,
     ack: Option<Vec<u8>>,
     auth_tried: bool,
     credentials: Option<(String, String)>,
@@ -216,7 +217,8 @@ impl UacLeg {
         invite: OwnedMessage,
         dest: Destination,
     ) -> Result<TransactionId, TransactionError> {
-        let sent = layer.send_request(now, &invite, dest);
+        let invite = Outgoing::encode(&invite)?;
+        let sent = layer.send_encoded_request(now, &invite, dest);
         self.invite = Some(invite);
         let tx = sent?;
         self.tx = Some(tx);
@@ -285,7 +287,7 @@ impl UacLeg {
             .filter_map(|h| AuthValue::parse(&h.value).ok())
             .collect();
         let ch = Challenge::strongest(&values).ok()?;
-        let invite = self.invite.clone()?;
+        let invite = self.invite.as_ref()?.message().to_owned_message();
         let dest = self.leg.dest?;
         let mut client = DigestClient::new(ch);
         let body = invite.body.clone();
@@ -334,13 +336,10 @@ impl UacLeg {
         let Some(dest) = self.leg.dest else {
             return false;
         };
-        let Some(invite) = self.invite.as_ref().map(OwnedMessage::to_bytes) else {
+        let Some(invite) = self.invite.as_ref() else {
             return false;
         };
-        let Ok(invite_msg) = decode_datagram(&invite) else {
-            return false;
-        };
-        let mut dialog = match Dialog::uac(&invite_msg, msg, dest.transport) {
+        let mut dialog = match Dialog::uac(invite.message(), msg, dest.transport) {
             Ok(d) => d,
             Err(e) => {
                 tracing::warn!(call, error = %e, "cloud 2xx does not make a dialog");
@@ -375,7 +374,7 @@ impl UacLeg {
         layer: &mut TransactionLayer,
         now: Instant,
         call: u64,
-    ) -> Option<(TransactionId, Option<(Destination, OwnedMessage)>)> {
+    ) -> Option<(TransactionId, Option<(Destination, Outgoing)>)> {
         let tx = self.tx?;
         if self.provisional {
             if let Err(e) = layer.send_cancel(now, tx) {
@@ -456,7 +455,7 @@ pub(crate) fn late_answer(
     now: Instant,
     host: &str,
     dest: Destination,
-    invite: &OwnedMessage,
+    invite: &Outgoing,
     response: &Received,
     ids: &mut Ids,
 ) -> bool {
@@ -467,11 +466,7 @@ pub(crate) fn late_answer(
     if !(200..300).contains(&code) {
         return false;
     }
-    let inv_bytes = invite.to_bytes();
-    let Ok(inv_msg) = decode_datagram(&inv_bytes) else {
-        return false;
-    };
-    if let Ok(mut d) = Dialog::uac(&inv_msg, msg, dest.transport) {
+    if let Ok(mut d) = Dialog::uac(invite.message(), msg, dest.transport) {
         let hop = hop(host, dest.transport);
         if let Ok(ack) = d.build_ack(msg, &hop, &ids.branch(), None) {
             layer.send_stateless(dest, ack.to_bytes());

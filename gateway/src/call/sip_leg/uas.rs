@@ -8,10 +8,13 @@ use std::time::{Duration, Instant};
 use roomgate_sip::dialog::session_timer::{self, Refresher, SessionTimerConfig};
 use roomgate_sip::dialog::Dialog;
 use roomgate_sip::sdp::{Direction, SessionDescription};
-use roomgate_sip::transaction::{Destination, Received, TransactionId, TransactionLayer};
+use roomgate_sip::transaction::{Destination, Outgoing, Received, TransactionId, TransactionLayer};
 use roomgate_sip::{HeaderName, Message};
 
-use super::{contact, respond, response, AckWait, DialogLeg, Ids, Retransmit, ALLOW, SDP, SERVER};
+use super::{
+    contact, respond, respond_encoded, response, AckWait, DialogLeg, Ids, Retransmit, ALLOW, SDP,
+    SERVER,
+};
 
 pub(crate) struct UasLeg {
     /// The INVITE that made this leg, as received.
@@ -117,12 +120,20 @@ impl UasLeg {
             self.leg.timer_interval = Some(st.interval);
         }
         let resp = resp.with_body(SDP, local.to_bytes());
-        match Dialog::uas(invite, &resp, transport) {
+        self.leg.local_sdp = Some(local);
+        // One encode (and its check) for the dialog, the transaction and the retransmissions.
+        let resp = match Outgoing::encode(&resp) {
+            Ok(resp) => resp,
+            Err(e) => {
+                tracing::debug!(call, error = %e, "room 200 not sent");
+                return;
+            }
+        };
+        match Dialog::uas_encoded(invite, &resp, transport) {
             Ok(d) => self.leg.dialog = Some(d),
             Err(e) => tracing::debug!(call, error = %e, "room dialog"),
         }
-        self.leg.local_sdp = Some(local);
-        respond(layer, now, self.tx, &resp);
+        respond_encoded(layer, now, self.tx, &resp);
         if transport == roomgate_sip::transaction::Transport::Udp {
             self.retransmit = Some(Retransmit::new(now, t1, self.tx, resp));
         }

@@ -567,3 +567,50 @@ fn a_received_request_is_decoded_once_and_shared() {
     );
     assert_eq!(first.cseq().unwrap().seq, 314159);
 }
+
+#[test]
+fn an_encoded_request_and_response_are_sent_as_encoded_and_matched_like_the_plain_ones() {
+    use crate::transaction::Outgoing;
+    let (t0, mut layer) = layer();
+    // Client side: the encoded INVITE goes out byte for byte and its 2xx finds it.
+    let invite = Outgoing::encode(&invite_request("z9hG4bKenc1")).unwrap();
+    let id = layer
+        .send_encoded_request(t0, &invite, dest(Transport::Udp))
+        .unwrap();
+    assert_eq!(layer.kind(id), Some(TransactionKind::ClientInvite));
+    assert_eq!(transmits(&drain(&mut layer)), vec![invite.bytes().to_vec()]);
+    let ok = response_to(invite.bytes(), 200, Some("callee"));
+    assert!(matches!(
+        events(&feed(&mut layer, t0, &ok)).as_slice(),
+        [TransactionEvent::ResponseReceived { id: i, .. }] if *i == id
+    ));
+    // The same encoded INVITE again is the same transaction: refused as a duplicate.
+    assert!(matches!(
+        layer.send_encoded_request(t0, &invite, dest(Transport::Udp)),
+        Err(TransactionError::DuplicateTransaction)
+    ));
+    // An encoded ACK is refused as a transaction, as a plain one is.
+    let ack = Outgoing::encode(&request("ACK", "z9hG4bKenc2")).unwrap();
+    assert!(matches!(
+        layer.send_encoded_request(t0, &ack, dest(Transport::Udp)),
+        Err(TransactionError::AckRequest)
+    ));
+
+    // Server side: an encoded 486 is sent as encoded and retransmitted on the INVITE's
+    // retransmission; an encoded response on a client transaction is refused.
+    let room = invite_request("z9hG4bKenc3").to_bytes();
+    let sid = new_request(&feed(&mut layer, t0, &room));
+    let req = crate::decode_datagram(&room).unwrap();
+    let busy =
+        Outgoing::encode(&build_response(&req, 486, "Busy Here", Some("u1")).unwrap()).unwrap();
+    layer.send_encoded_response(t0, sid, &busy).unwrap();
+    assert_eq!(transmits(&drain(&mut layer)), vec![busy.bytes().to_vec()]);
+    assert_eq!(
+        transmits(&feed(&mut layer, t0 + Duration::from_millis(10), &room)),
+        vec![busy.bytes().to_vec()]
+    );
+    assert!(matches!(
+        layer.send_encoded_response(t0, id, &busy),
+        Err(TransactionError::WrongKind { .. })
+    ));
+}
