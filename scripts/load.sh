@@ -13,10 +13,10 @@
 #             source on its own connection: the per-source H.323 limits are lifted).
 # Each step also prints the gateway's CPU time per call (µs, from /proc over the step) and,
 # when it refused calls, why (its overload refusals by reason over the step, from /metrics).
-# The gateway's configured caps (per-source rates, max_calls, max_calls_in_setup) are lifted,
-# so what stops it is its capacity: overload control still refuses new INVITEs once the SIP
-# core falls behind (queue delay). A refusal counted as calls_in_setup_503 in the step lines
-# would mean a cap was left in place.
+# The gateway's configured caps (per-source rates, max_calls, max_calls_in_setup,
+# max_transactions) are lifted, so what stops it is its capacity: overload control still
+# refuses new INVITEs once the SIP core falls behind (queue delay). A refusal counted as
+# calls_in_setup_503 or transactions_503 in the step lines would mean a cap was left in place.
 # A step passes when every call succeeded (sipp exit 0, no failed call; h323-load exit 0). The
 # script prints the highest passing rate of each and their ratio (goal: Roomgate at least 0.8
 # of direct).
@@ -84,7 +84,7 @@ tls_listen = []
 [limits]
 transactions_per_source_per_second = 100000
 transactions_burst = 100000
-max_transactions = 200000
+max_transactions = 1000000
 max_calls_in_setup = 100000
 [gateway]
 max_calls = 10000

@@ -169,7 +169,7 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
     o.family(
         "roomgate_overload_refused_total",
         "counter",
-        "New INVITEs answered 503 because the gateway was overloaded, by reason (queue_delay: the SIP core fell behind; calls_in_setup: too many calls not yet answered).",
+        "New INVITEs answered 503 because the gateway was overloaded, by reason (queue_delay: the SIP core fell behind; calls_in_setup: too many calls not yet answered; transactions: the transaction table reached the part kept for calls already admitted).",
     );
     for (reason, n) in s.overload_refused.by_reason() {
         o.sample("roomgate_overload_refused_total", &[("reason", reason)], n);
@@ -375,6 +375,7 @@ mod tests {
             overload_refused: crate::sip::overload::RefusedCounts {
                 queue_delay: 6,
                 calls_in_setup: 1,
+                transactions: 8,
             },
             gatekeeper: Some(roomgate_h323::gatekeeper::Status {
                 state: "registered",
@@ -420,6 +421,7 @@ mod tests {
             "roomgate_media_played_total 7",
             "roomgate_overload_refused_total{reason=\"queue_delay\"} 6",
             "roomgate_overload_refused_total{reason=\"calls_in_setup\"} 1",
+            "roomgate_overload_refused_total{reason=\"transactions\"} 8",
             "roomgate_media_workers 2",
             "roomgate_media_jobs_refused_total 4",
             "roomgate_h323_gatekeeper_registered 1",

@@ -406,13 +406,14 @@ fn gauge_line(tu: &Tu, sender: &Sender, worst_delay: Duration) -> String {
         .metrics()
         .num_alive_tasks();
     format!(
-        "calls={calls} relay_sessions={sessions} free_port_pairs={free_pairs} transactions={} connections={} tasks={tasks} calls_in_setup={in_setup} queue_delay_ms={} overload_refused={} overload_refused_queue_delay={} overload_refused_calls_in_setup={}",
+        "calls={calls} relay_sessions={sessions} free_port_pairs={free_pairs} transactions={} connections={} tasks={tasks} calls_in_setup={in_setup} queue_delay_ms={} overload_refused={} overload_refused_queue_delay={} overload_refused_calls_in_setup={} overload_refused_transactions={}",
         tu.layer.len(),
         sender.connections.count(),
         worst_delay.as_millis(),
         tu.stats.overload_refused.total(),
         tu.stats.overload_refused.queue_delay,
-        tu.stats.overload_refused.calls_in_setup
+        tu.stats.overload_refused.calls_in_setup,
+        tu.stats.overload_refused.transactions
     )
 }
 

@@ -10,6 +10,13 @@
 //! - the calls in set-up (waiting for screening, lookup, the cloud's answer or the room's ACK),
 //!   which grows when calls are admitted faster than they complete.
 //!
+//! A third keeps what was admitted able to finish: the live transactions. RFC 3261 keeps a
+//! finished transaction for 64*T1 (32 s) to absorb retransmissions, so under a sustained rate
+//! the table fills toward `[limits] max_transactions`; at the limit every new request is
+//! refused, the BYE of a call already made and its cloud INVITE among them. New INVITEs are
+//! refused once the table is [`TRANSACTION_RESERVE_PERCENT`] short of the limit, so that
+//! last part is left to the calls already admitted.
+//!
 //! The refusal is stateless and happens before any per-call work (no transaction, no call), so
 //! it costs less than the work it avoids and the backlog shrinks. Messages of existing calls
 //! and transactions (responses, ACK, CANCEL, BYE, requests with a To tag) are taken from the
@@ -23,6 +30,10 @@ use std::time::Duration;
 pub const DEFAULT_QUEUE_DELAY: Duration = Duration::from_millis(200);
 /// Default `[limits] max_calls_in_setup`.
 pub const DEFAULT_MAX_CALLS_IN_SETUP: usize = 200;
+/// Share of `max_transactions` (percent) kept for the requests of calls already admitted:
+/// new INVITEs are refused above the rest. A tenth is some three seconds of a sustained rate's
+/// new transactions, enough for the calls in set-up and the BYEs of those that end meanwhile.
+pub const TRANSACTION_RESERVE_PERCENT: usize = 10;
 /// Retry-After (seconds) of an overload 503: short, since overload passes quickly once the
 /// excess goes elsewhere.
 pub const RETRY_AFTER_S: u32 = 2;
@@ -66,6 +77,9 @@ pub struct Queued {
 pub struct Load {
     pub queued: Queued,
     pub calls_in_setup: usize,
+    /// Live transactions, and the most the layer takes (`[limits] max_transactions`).
+    pub transactions: usize,
+    pub max_transactions: usize,
 }
 
 /// New INVITEs refused by overload control, by reason: which signal fired tells an operator
@@ -75,6 +89,7 @@ pub struct Load {
 pub struct RefusedCounts {
     pub queue_delay: u64,
     pub calls_in_setup: u64,
+    pub transactions: u64,
 }
 
 impl RefusedCounts {
@@ -82,18 +97,20 @@ impl RefusedCounts {
         match why {
             Overload::QueueDelay => self.queue_delay += 1,
             Overload::CallsInSetup => self.calls_in_setup += 1,
+            Overload::Transactions => self.transactions += 1,
         }
     }
 
     pub fn total(&self) -> u64 {
-        self.queue_delay + self.calls_in_setup
+        self.queue_delay + self.calls_in_setup + self.transactions
     }
 
     /// `(label, count)` per reason, labels as [`Overload::label`].
-    pub fn by_reason(&self) -> [(&'static str, u64); 2] {
+    pub fn by_reason(&self) -> [(&'static str, u64); 3] {
         [
             (Overload::QueueDelay.label(), self.queue_delay),
             (Overload::CallsInSetup.label(), self.calls_in_setup),
+            (Overload::Transactions.label(), self.transactions),
         ]
     }
 }
@@ -103,6 +120,8 @@ impl RefusedCounts {
 pub enum Overload {
     QueueDelay,
     CallsInSetup,
+    /// The transaction table reached its part for new calls.
+    Transactions,
 }
 
 impl Overload {
@@ -110,6 +129,7 @@ impl Overload {
         match self {
             Overload::QueueDelay => "queue_delay",
             Overload::CallsInSetup => "calls_in_setup",
+            Overload::Transactions => "transactions",
         }
     }
 }
@@ -120,9 +140,18 @@ pub fn assess(settings: &OverloadSettings, load: Load) -> Option<Overload> {
         Some(Overload::QueueDelay)
     } else if load.calls_in_setup >= settings.max_calls_in_setup {
         Some(Overload::CallsInSetup)
+    } else if load.transactions >= for_new_calls(load.max_transactions) {
+        Some(Overload::Transactions)
     } else {
         None
     }
+}
+
+/// The live transactions above which new INVITEs are refused: `max_transactions` less its
+/// reserve ([`TRANSACTION_RESERVE_PERCENT`], at least one).
+pub fn for_new_calls(max_transactions: usize) -> usize {
+    let reserve = (max_transactions / 100 * TRANSACTION_RESERVE_PERCENT).max(1);
+    max_transactions.saturating_sub(reserve)
 }
 
 /// Which of the driver's queues a received message goes to.
@@ -222,6 +251,8 @@ mod tests {
                 backlog: MIN_BACKLOG,
             },
             calls_in_setup: setup,
+            transactions: 0,
+            max_transactions: 100,
         }
     }
 
@@ -246,8 +277,31 @@ mod tests {
                 backlog: MIN_BACKLOG - 1,
             },
             calls_in_setup: 0,
+            transactions: 0,
+            max_transactions: 100,
         };
         assert_eq!(assess(&s, stalled), None, "a late message with no backlog");
+    }
+
+    #[test]
+    fn new_invites_leave_the_last_tenth_of_the_transaction_table_to_admitted_calls() {
+        let s = OverloadSettings::default();
+        let with = |transactions, max_transactions| Load {
+            transactions,
+            max_transactions,
+            ..load(0, 0)
+        };
+        assert_eq!(for_new_calls(10_000), 9_000);
+        assert_eq!(assess(&s, with(8_999, 10_000)), None);
+        assert_eq!(
+            assess(&s, with(9_000, 10_000)),
+            Some(Overload::Transactions)
+        );
+        // A tiny table keeps at least one transaction in reserve.
+        assert_eq!(for_new_calls(5), 4);
+        assert_eq!(assess(&s, with(3, 5)), None);
+        assert_eq!(assess(&s, with(4, 5)), Some(Overload::Transactions));
+        assert_eq!(for_new_calls(0), 0);
     }
 
     fn req(method: &str, to: &str) -> Vec<u8> {

@@ -185,6 +185,8 @@ impl Tu {
         let load = Load {
             queued,
             calls_in_setup: self.calls.as_ref().map_or(0, |c| c.calls_in_setup()),
+            transactions: self.layer.len(),
+            max_transactions: self.layer.config().max_transactions,
         };
         let Some(why) = overload::assess(&self.overload, load) else {
             return false;
@@ -596,6 +598,36 @@ mod tests {
     }
 
     #[test]
+    fn a_nearly_full_transaction_table_refuses_new_invites_and_keeps_room_for_a_bye() {
+        let mut t = Tu::new(
+            TransactionLayer::new(LayerConfig {
+                max_transactions: 10,
+                ..LayerConfig::default()
+            }),
+            RateLimiter::new(100, 100),
+        );
+        // Each INVITE (404: no B2BUA here) keeps its transaction for 64*T1.
+        for i in 0..9 {
+            let sent = answers_after(
+                &mut t,
+                Duration::ZERO,
+                &request("INVITE", "", &format!("tt{i}")),
+            );
+            assert_eq!(status(&sent[0]), 404, "INVITE {i}");
+        }
+        assert_eq!(t.layer.len(), 9);
+        // The tenth would take the last transaction: refused as overload, statelessly.
+        let sent = answers_after(&mut t, Duration::ZERO, &request("INVITE", "", "tt9"));
+        assert_eq!(status(&sent[0]), 503);
+        assert_eq!(t.stats.overload_refused.transactions, 1);
+        assert_eq!(t.layer.len(), 9);
+        // A BYE still finds its transaction (481 here: no dialog), not a 503.
+        let sent = answers_after(&mut t, Duration::ZERO, &request("BYE", "", "tt10"));
+        assert_eq!(status(&sent[0]), 481);
+        assert_eq!(t.layer.len(), 10);
+    }
+
+    #[test]
     fn overloaded_core_refuses_only_new_invites_statelessly() {
         let mut t = Tu::new(
             TransactionLayer::new(LayerConfig::default()),
@@ -627,7 +659,8 @@ mod tests {
             t.stats.overload_refused,
             overload::RefusedCounts {
                 queue_delay: 1,
-                calls_in_setup: 0
+                calls_in_setup: 0,
+                transactions: 0,
             }
         );
         assert_eq!(
