@@ -614,3 +614,38 @@ fn an_encoded_request_and_response_are_sent_as_encoded_and_matched_like_the_plai
         Err(TransactionError::WrongKind { .. })
     ));
 }
+
+#[test]
+fn the_tables_give_memory_back_once_a_burst_has_ended() {
+    let (t0, mut layer) = layer();
+    for i in 0..6000 {
+        layer
+            .send_request(
+                t0,
+                request("OPTIONS", &format!("z9hG4bKsh{i}")),
+                dest(Transport::Tcp),
+            )
+            .unwrap();
+    }
+    drain(&mut layer);
+    let peak = layer.entries.capacity();
+    assert!(peak >= 6000 && layer.client_index.capacity() >= 6000);
+    // Every transaction times out (timer F): the maps shrink with them.
+    let run = run_to_end(&mut layer, t0);
+    assert!(run.terminated && layer.is_empty());
+    assert!(
+        layer.entries.capacity() <= SHRINK_ABOVE && layer.client_index.capacity() <= SHRINK_ABOVE,
+        "capacity {} / {} after the burst (peak {peak})",
+        layer.entries.capacity(),
+        layer.client_index.capacity()
+    );
+    // The shrunk tables take new transactions as before.
+    layer
+        .send_request(
+            t0,
+            request("OPTIONS", "z9hG4bKsh-last"),
+            dest(Transport::Tcp),
+        )
+        .unwrap();
+    assert_eq!(layer.len(), 1);
+}
