@@ -4,7 +4,7 @@
 
 use super::route_set::RouteSet;
 use super::uac::contact_target;
-use super::{decode_own, Dialog, DialogError, DialogId, DialogState, Role, INITIAL_LOCAL_CSEQ};
+use super::{Dialog, DialogError, DialogId, DialogState, Role, INITIAL_LOCAL_CSEQ};
 use crate::header_name::HeaderName;
 use crate::headers::MAX_CSEQ;
 use crate::message::Message;
@@ -162,7 +162,8 @@ impl Dialog {
         if let Some(b) = body {
             msg = msg.with_body(b.content_type, b.bytes);
         }
-        decode_own(&msg)?;
+        // What we send is checked by decoding it (see `Outgoing`).
+        crate::transaction::Outgoing::check(&msg)?;
         self.local_cseq = Some(cseq);
         if offer_capable {
             self.session.on_request_sent(is_invite, cseq, offer);
@@ -219,7 +220,8 @@ impl Dialog {
         if let Some(b) = body {
             msg = msg.with_body(b.content_type, b.bytes);
         }
-        decode_own(&msg)?;
+        // What we send is checked by decoding it (see `Outgoing`).
+        crate::transaction::Outgoing::check(&msg)?;
         self.session.on_ack_sent(cseq.seq);
         Ok(msg)
     }

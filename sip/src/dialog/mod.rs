@@ -354,13 +354,5 @@ pub fn refuse(
     Some(response)
 }
 
-/// Decodes a message we built ourselves, so the state update reads the same typed view a
-/// peer would.
-pub(crate) fn decode_own(msg: &OwnedMessage) -> Result<Vec<u8>, DialogError> {
-    let bytes = msg.to_bytes();
-    crate::decode_datagram(&bytes)?;
-    Ok(bytes)
-}
-
 #[cfg(test)]
 mod tests;

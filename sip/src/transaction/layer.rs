@@ -400,11 +400,6 @@ impl TransactionLayer {
         request: impl std::borrow::Borrow<OwnedMessage>,
         destination: Destination,
     ) -> Result<TransactionId, TransactionError> {
-        if self.entries.len() >= self.config.max_transactions {
-            return Err(TransactionError::TooManyTransactions {
-                limit: self.config.max_transactions,
-            });
-        }
         self.send_encoded_request(
             now,
             &super::Outgoing::encode(request.borrow())?,
@@ -476,9 +471,6 @@ impl TransactionLayer {
         id: TransactionId,
         response: &OwnedMessage,
     ) -> Result<(), TransactionError> {
-        if !self.entries.contains_key(&id) {
-            return Err(TransactionError::UnknownTransaction(id));
-        }
         self.send_encoded_response(now, id, &super::Outgoing::encode(response)?)
     }
 

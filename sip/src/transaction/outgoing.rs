@@ -24,6 +24,12 @@ impl Outgoing {
             .map(|d| Outgoing(Arc::new(d)))
     }
 
+    /// The same check without keeping the result, for a message the caller sends (or
+    /// changes) itself afterwards.
+    pub fn check(msg: &OwnedMessage) -> Result<(), DecodeError> {
+        crate::decode_datagram(&msg.to_bytes()).map(drop)
+    }
+
     /// The bytes to put on the wire.
     pub fn bytes(&self) -> &[u8] {
         self.0.borrow_owner()
@@ -32,6 +38,16 @@ impl Outgoing {
     /// The decoded view of [`Outgoing::bytes`].
     pub fn message(&self) -> &Message<'_> {
         self.0.borrow_dependent()
+    }
+
+    /// The status code, for a server transaction sending it (a request is the TU's mistake).
+    pub(crate) fn response_code(&self) -> Result<u16, super::TransactionError> {
+        self.message()
+            .status_line()
+            .map(|s| s.code)
+            .ok_or(super::TransactionError::WrongKind {
+                expected: "response",
+            })
     }
 }
 
@@ -78,5 +94,7 @@ mod tests {
         let mut broken = msg.clone();
         broken.headers.retain(|(n, _)| n != "CSeq");
         assert!(Outgoing::encode(&broken).is_err());
+        assert!(Outgoing::check(&msg).is_ok());
+        assert!(Outgoing::check(&broken).is_err());
     }
 }

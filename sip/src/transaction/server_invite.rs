@@ -208,14 +208,8 @@ impl ServerInvite {
         now: Instant,
         response: &super::Outgoing,
     ) -> Result<(), TransactionError> {
-        let msg = response.message();
-        let code = msg
-            .status_line()
-            .map(|s| s.code)
-            .ok_or(TransactionError::WrongKind {
-                expected: "response",
-            })?;
-        let to_tag = msg.to_header()?.tag().map(str::to_owned);
+        let code = response.response_code()?;
+        let to_tag = response.message().to_header()?.tag().map(str::to_owned);
         let bytes = response.bytes().to_vec();
         match self.state {
             ServerInviteState::Proceeding => {}

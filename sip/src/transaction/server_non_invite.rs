@@ -187,11 +187,7 @@ impl ServerNonInvite {
                 })
             }
         };
-        let code = response.message().status_line().map(|s| s.code).ok_or(
-            TransactionError::WrongKind {
-                expected: "response",
-            },
-        )?;
+        let code = response.response_code()?;
         let bytes = response.bytes().to_vec();
         self.last_response = Some(bytes.clone());
         self.transmit(bytes);

@@ -97,8 +97,9 @@ pub(crate) fn respond(
     tx: TransactionId,
     resp: &OwnedMessage,
 ) {
-    if let Err(e) = layer.send_response(now, tx, resp) {
-        tracing::debug!(error = %e, "response not sent");
+    match Outgoing::encode(resp) {
+        Ok(resp) => respond_encoded(layer, now, tx, &resp),
+        Err(e) => tracing::debug!(error = %e, "response not sent"),
     }
 }
 
