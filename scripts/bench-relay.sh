@@ -40,7 +40,7 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-# The relay binds every port of its range at start; the generator holds four descriptors a call.
+# The relay binds the RTP port of every pair at start; the generator holds four descriptors a call.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 free_udp() {
     python3 -c '

@@ -48,7 +48,7 @@ cleanup() {
     pkill -f "load_uas.xml -i 127.0.0.1 -p ${BASE_UAS_PORT:-none}" 2>/dev/null || true
 }
 trap cleanup EXIT
-# The relay binds every port of its range at start.
+# The relay binds the RTP port of every pair at start, RTCP ports as legs need them.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 . scripts/free-port.sh
 UAS_PORT=$(free_port)

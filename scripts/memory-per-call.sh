@@ -8,17 +8,20 @@
 #
 # Two measurements per count, each on a freshly started gateway (so no call reuses memory an
 # earlier one freed, and the figure is the growth a first N calls cause):
-#   sip:   N bridged calls held at once: sipp rooms offering SDES-SRTP (AES_CM_128, RTP/SAVP;
-#          gateway/tests/sipp/srtp_hold_uac.xml) into a meeting whose upstream is a sipp UAS
-#          answering AES_256_CM (srtp_hold_uas.xml): dialogs, transactions, call state, relay
-#          sessions and SRTP contexts of both legs. No media flows (sipp sends no SRTP).
-#   relay: N calls set up through the same relay by `roomgate bench-relay --mode srtp` over
-#          `[ng]`, carrying SRTP both ways (AES_CM_128 <-> AES_256_CM re-encrypted, 10 packets/s
-#          per stream): the relay's share with its buffers busy.
+#   sip:   N bridged calls held at once: sipp rooms offering SDES-SRTP (AES_CM_128, RTP/SAVP,
+#          rtcp-mux; gateway/tests/sipp/srtp_hold_uac.xml) into a meeting whose upstream is a
+#          sipp UAS answering AES_256_CM with rtcp-mux (srtp_hold_uas.xml): dialogs,
+#          transactions, call state, relay sessions and SRTP contexts of both legs. No media
+#          flows (sipp sends no SRTP).
+#   relay: N calls set up through the same relay by `roomgate bench-relay --mode srtp
+#          --rtcp-mux` over `[ng]`, carrying SRTP both ways (AES_CM_128 <-> AES_256_CM
+#          re-encrypted, 10 packets/s per stream): the relay's share with its buffers busy.
 # The per-call figure is (RSS with N calls - RSS before them) / N, after a warm-up of a few
 # calls; file descriptors and the gauges are printed beside it. The largest count is what
-# `ulimit -Hn` leaves after the relay's ports (it binds its whole range at start: two port
-# pairs per call, RTP and RTCP on each leg) and a reserve for everything else.
+# `ulimit -Hn` leaves after the relay's ports and a reserve for everything else: the relay
+# binds the RTP port of each pair at start (two pairs a call), and with rtcp-mux on both legs
+# no RTCP port, so a call costs two descriptors; or what the ports below the kernel's
+# ephemeral range hold (four a call), whichever is less.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -41,9 +44,9 @@ ulimit -n "$(ulimit -Hn)"
 FD_LIMIT=$(ulimit -n)
 # Descriptors kept for everything but the relay's ports (listeners, stores, logs, runtime).
 FD_RESERVE=400
-# Relay ports start here: below the ephemeral range, above the well-known ports.
-PORT_MIN=9000
-MOST=$(((FD_LIMIT - FD_RESERVE) / 4 / 100 * 100))
+# Relay ports start here: below the ephemeral range, above the ports below 1024.
+PORT_MIN=1100
+MOST=$(((FD_LIMIT - FD_RESERVE) / 2 / 100 * 100))
 # Ports end below 32768 (the ephemeral range starts there), so at most that many calls.
 MOST_BY_PORTS=$(((32768 - PORT_MIN) / 4 / 100 * 100))
 [ "$MOST" -gt "$MOST_BY_PORTS" ] && MOST=$MOST_BY_PORTS
@@ -191,7 +194,8 @@ relay_round() {
     sleep 1
     local out
     out=$("$BIN" bench-relay --ng "127.0.0.1:$NG_PORT" --calls "$n" --seconds 5 \
-        --pps-per-stream 10 --mode srtp --relay-pid "$SERVER_PID" --json 2>"$DIR/bench.err") || true
+        --pps-per-stream 10 --mode srtp --rtcp-mux --relay-pid "$SERVER_PID" --json \
+        2>"$DIR/bench.err") || true
     echo "$out" >"$DIR/bench.json"
     python3 - "$DIR/bench.json" <<'PY'
 import json, sys
@@ -200,7 +204,8 @@ try:
 except ValueError:
     sys.exit("relay: no report (see bench.err beside " + sys.argv[1] + ")")
 print(f"relay calls={r['calls']}  RSS {r['relay_rss_before_kib']} -> {r['relay_rss_kib']} KiB: "
-      f"{r['relay_rss_per_call_bytes']} bytes per call (media flowing: "
+      f"{r['relay_rss_per_call_bytes']} bytes per call; descriptors {r['relay_fds_before']} -> "
+      f"{r['relay_fds']} (media flowing: "
       f"{r['delivered']} of {r['sent']} packets delivered, {r['corrupted']} corrupted, "
       f"{r['undecryptable']} undecryptable)")
 PY

@@ -31,7 +31,7 @@ cleanup() {
     for pid in "${UAS_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-# The relay binds every port of its range at start (below the ranges the tests pick, and below
+# The relay binds the RTP port of every pair at start (below the ranges the tests pick, and below
 # the ephemeral ports): 18,000 ports, 4,500 calls at once, so at 3,000 calls/s and more it is
 # the SIP core's capacity that is measured, not the range.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

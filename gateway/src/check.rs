@@ -127,13 +127,14 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
         .max(1);
     out.push(match c.media_ports() {
         Some(r) => format!(
-            "media UDP: {}:{}-{} ({} port pairs, {} relay worker{})",
+            "media UDP: {}:{}-{} ({} port pairs, {} relay worker{}{})",
             c.media.ip,
             r.start(),
             r.end(),
             c.media_pairs(),
             workers,
-            if workers == 1 { "" } else { "s" }
+            if workers == 1 { "" } else { "s" },
+            ephemeral_warning(&r)
         ),
         None => format!(
             "media UDP: {} ports {}-{} (no whole pair)",
@@ -184,6 +185,60 @@ fn plan(c: &Config, path: Option<&Path>) -> Vec<String> {
             None => line.clone(),
         })
         .collect()
+}
+
+/// A warning when the kernel may give ports of the media range to UDP sockets bound to
+/// port 0 (its `ip_local_port_range`, less `ip_local_reserved_ports`): the RTCP port of a
+/// pair is bound only while a leg without rtcp-mux needs it, and one taken meanwhile leaves
+/// that leg without RTCP. Empty when the files cannot be read (not Linux).
+fn ephemeral_warning(range: &std::ops::RangeInclusive<u16>) -> String {
+    let read = |f: &str| std::fs::read_to_string(format!("/proc/sys/net/ipv4/{f}")).ok();
+    let Some(ephemeral) = read("ip_local_port_range").and_then(|t| port_ranges(&t).pop()) else {
+        return String::new();
+    };
+    let reserved = read("ip_local_reserved_ports").map_or_else(Vec::new, |t| port_ranges(&t));
+    if !exposed(range, ephemeral, &reserved) {
+        return String::new();
+    }
+    format!(
+        "; warning: inside the kernel's ephemeral ports {}-{}: reserve it in \
+         net.ipv4.ip_local_reserved_ports or move it below, or a leg without rtcp-mux may \
+         find its RTCP port taken",
+        ephemeral.0, ephemeral.1
+    )
+}
+
+/// Port ranges from a sysctl's text: `32768\t60999` (one range) or `8080,9000-9100`.
+fn port_ranges(text: &str) -> Vec<(u16, u16)> {
+    let text = text.trim();
+    if let Some((a, b)) = text.split_once(char::is_whitespace) {
+        return match (a.parse(), b.trim().parse()) {
+            (Ok(a), Ok(b)) => vec![(a, b)],
+            _ => Vec::new(),
+        };
+    }
+    text.split(',')
+        .filter_map(|part| {
+            let (a, b) = part
+                .trim()
+                .split_once('-')
+                .unwrap_or((part.trim(), part.trim()));
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Whether a port of `range` lies in `ephemeral` and in none of `reserved`.
+fn exposed(
+    range: &std::ops::RangeInclusive<u16>,
+    ephemeral: (u16, u16),
+    reserved: &[(u16, u16)],
+) -> bool {
+    let (lo, hi) = (
+        (*range.start()).max(ephemeral.0),
+        (*range.end()).min(ephemeral.1),
+    );
+    (lo..=hi).any(|p| !reserved.iter().any(|&(a, b)| (a..=b).contains(&p)))
 }
 
 /// `url` with any password left out: the user-info part becomes `***`, and so does the
@@ -297,13 +352,35 @@ mod tests {
     }
 
     #[test]
+    fn a_media_range_the_kernel_may_hand_out_is_found() {
+        assert_eq!(port_ranges("32768\t60999\n"), vec![(32768, 60999)]);
+        assert_eq!(
+            port_ranges("8080,40000-40499\n"),
+            vec![(8080, 8080), (40000, 40499)]
+        );
+        assert_eq!(port_ranges("\n"), vec![]);
+        let eph = (32768, 60999);
+        assert!(exposed(&(40000..=40999), eph, &[]));
+        assert!(!exposed(&(16000..=31999), eph, &[]), "below it");
+        assert!(exposed(&(32000..=32999), eph, &[]), "straddling");
+        assert!(
+            !exposed(&(40000..=40999), eph, &[(40000, 40999)]),
+            "reserved"
+        );
+        assert!(
+            exposed(&(40000..=40999), eph, &[(40000, 40499)]),
+            "half reserved"
+        );
+    }
+
+    #[test]
     fn the_defaults_pass_and_say_where_they_listen() {
         let r = check(None);
         assert!(r.ok(), "{:?}", r.problems);
         let plan = r.plan.join("\n");
         assert!(plan.contains("SIP UDP:       127.0.0.1:5060"), "{plan}");
         assert!(
-            plan.contains("media UDP:     127.0.0.1:40000-40999 (500 port pairs, "),
+            plan.contains("media UDP:     127.0.0.1:20000-20999 (500 port pairs, "),
             "{plan}"
         );
         assert!(

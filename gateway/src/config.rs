@@ -249,7 +249,8 @@ impl Default for GatewayConfig {
 pub struct MediaConfig {
     /// Address the relay binds and puts in SDP.
     pub ip: std::net::IpAddr,
-    /// UDP port range (pairs: even RTP, odd RTCP); every port is bound at start.
+    /// UDP port range (pairs: even RTP, odd RTCP). RTP ports are bound at start, an RTCP
+    /// port while a leg without rtcp-mux uses it.
     pub port_min: u16,
     pub port_max: u16,
     /// A call with no media in either direction for this long is hung up (seconds).
@@ -273,8 +274,8 @@ impl Default for MediaConfig {
     fn default() -> Self {
         MediaConfig {
             ip: std::net::IpAddr::from([127, 0, 0, 1]),
-            port_min: 40000,
-            port_max: 40999,
+            port_min: 20000,
+            port_max: 20999,
             inactivity_timeout_s: 60,
             workers: 0,
         }

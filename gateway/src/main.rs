@@ -107,6 +107,10 @@ enum Command {
         payload: usize,
         #[arg(long, value_enum, default_value_t = roomgate::bench_relay::Mode::Plain)]
         mode: roomgate::bench_relay::Mode,
+        /// Both endpoints offer and answer rtcp-mux (RFC 5761): RTCP on the RTP port, and on
+        /// our relay one socket per leg instead of two.
+        #[arg(long)]
+        rtcp_mux: bool,
         /// The relay's process ID, for its CPU time (default: the process holding the ng
         /// port, when visible).
         #[arg(long)]
@@ -364,6 +368,7 @@ fn main() -> ExitCode {
             pps_per_stream,
             payload,
             mode,
+            rtcp_mux,
             relay_pid,
             sweep,
             json,
@@ -375,6 +380,7 @@ fn main() -> ExitCode {
                 pps_per_stream,
                 payload,
                 mode,
+                rtcp_mux,
                 relay_pid,
             },
             sweep,

@@ -29,7 +29,43 @@ fn plan(ng: SocketAddr, mode: Mode) -> Plan {
         pps_per_stream: 50,
         payload: 160,
         mode,
+        rtcp_mux: false,
         relay_pid: None,
+    }
+}
+
+/// A call with rtcp-mux on both legs costs our relay no descriptor beyond the RTP ports it
+/// bound at start; one without mux holds the RTCP port of each leg while it lasts (and SRTP
+/// still flows intact either way).
+#[test]
+fn calls_with_rtcp_mux_hold_no_rtcp_socket_and_calls_without_hold_one_per_leg() {
+    let ng = SocketAddr::new(LOCALHOST, free_port());
+    let server = Server::start_with(ServeOptions {
+        extra: format!("[ng]\nlisten = \"{ng}\"\n"),
+        media_pairs: Some(64),
+        ..ServeOptions::default()
+    });
+    for mux in [true, false] {
+        let plan = Plan {
+            relay_pid: Some(server.process.id()),
+            rtcp_mux: mux,
+            ..plan(ng, Mode::Srtp)
+        };
+        let r = bench_relay::run(&plan).unwrap_or_else(|e| panic!("mux {mux}: {e}"));
+        assert_eq!((r.corrupted, r.undecryptable), (0, 0), "{r}");
+        assert!(r.delivered >= r.sent * 9 / 10, "{r}");
+        let (before, with) = (r.relay_fds_before.unwrap(), r.relay_fds.unwrap());
+        let added = with.saturating_sub(before);
+        if mux {
+            // Slack for descriptors the gateway opens meanwhile (none expected).
+            assert!(added <= 3, "10 muxed calls added {added} descriptors: {r}");
+        } else {
+            assert!(
+                added >= 20,
+                "10 calls without mux added {added} descriptors: {r}"
+            );
+        }
+        assert_eq!(r.deleted, 10, "{r}");
     }
 }
 

@@ -113,7 +113,7 @@ fn the_defaults_are_accepted_and_show_where_they_listen() {
         "SIP TLS:       off (no sip.tls.certificate)",
         "admin HTTP:    127.0.0.1:8081 (API and /metrics)",
         // (then one relay worker per core of the machine)
-        "media UDP:     127.0.0.1:40000-40999 (500 port pairs, ",
+        "media UDP:     127.0.0.1:20000-20999 (500 port pairs, ",
         "echo TLS:      127.0.0.1:0 (any free port)",
         "ng control:    off",
         "store:         sqlite ./roomgate-data/roomgate.sqlite3 (meetings, CDRs), \
@@ -316,14 +316,14 @@ fn every_problem_of_a_file_is_listed() {
     make_tls(dir.path());
     let (code, stdout, problems) = check_text(
         &dir,
-        "[sip]\nudp = [\"127.0.0.1:40100\"]\ntcpp = []\n\n\
+        "[sip]\nudp = [\"127.0.0.1:20100\"]\ntcpp = []\n\n\
          [sip.tls]\ncertificate = \"tls/missing.pem\"\nprivate_key = \"tls/key.pem\"\n",
     );
     assert_eq!(code, 1);
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems[0].ends_with("roomgate.toml:3: sip.tcpp: unknown field `tcpp`, expected one of `udp`, `tcp`, `tls_listen`, `tls`, `auth`, `t1_ms`, `t2_ms`, `t4_ms`, `timer_d_ms`"), "{problems:?}");
     assert!(
-        problems[1].starts_with("sip.udp UDP 127.0.0.1:40100 overlaps media"),
+        problems[1].starts_with("sip.udp UDP 127.0.0.1:20100 overlaps media"),
         "{problems:?}"
     );
     assert!(
@@ -332,7 +332,7 @@ fn every_problem_of_a_file_is_listed() {
     );
     // What the rest of the file says is still shown.
     assert!(
-        stdout.contains("SIP UDP:       127.0.0.1:40100"),
+        stdout.contains("SIP UDP:       127.0.0.1:20100"),
         "{stdout}"
     );
 }

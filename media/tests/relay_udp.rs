@@ -437,3 +437,163 @@ async fn a_range_port_held_for_a_moment_is_waited_for_and_one_held_for_good_is_a
     };
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
 }
+
+/// Whether a test socket could bind `port` now (it is not ours to hold).
+fn port_free(port: u16) -> bool {
+    std::net::UdpSocket::bind((LOCAL, port)).is_ok()
+}
+
+/// Whether `port` is released within [`WAIT`]: a socket closes once the runtime has dropped
+/// the task that read it, just after the call that ended its use.
+async fn port_freed(port: u16) -> bool {
+    let deadline = Instant::now() + WAIT;
+    while !port_free(port) {
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
+/// A leg with rtcp-mux costs one descriptor: its RTCP port is bound only while a leg
+/// without mux uses it (after a re-offer too), and closed again when no leg does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rtcp_port_is_bound_only_while_a_leg_without_mux_uses_it() {
+    let mut net = start().await;
+    assert_eq!(net.bound_ports(), (8, 0), "RTP ports only, at start");
+    let (a, a_addr) = endpoint().await;
+    let (b, b_addr) = endpoint().await;
+    let (b_rtcp, b_rtcp_addr) = endpoint().await;
+    let leg = |rtp, rtcp, mux| LegConfig {
+        remote_rtp: Some(rtp),
+        remote_rtcp: rtcp,
+        rtcp_mux: mux,
+        ..LegConfig::default()
+    };
+    let cfg = |a_mux, b_mux| StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: leg(a_addr, None, a_mux),
+        b: leg(b_addr, Some(b_rtcp_addr), b_mux),
+    };
+    let id = net
+        .with_relay(|r, now| r.add_session(now, &[cfg(true, false)]))
+        .unwrap();
+    let (ra, rb) = (relay_addr(&net, id, Leg::A), relay_addr(&net, id, Leg::B));
+    assert_eq!(net.bound_ports(), (8, 1), "B has no mux: its RTCP port");
+    assert!(
+        port_free(ra.port() + 1),
+        "A muxes: its RTCP port is not held"
+    );
+    assert!(!port_free(rb.port() + 1), "B's RTCP port is bound");
+
+    // RTCP from B's far end reaches the relay on that port (a receiver report: V=2, RC=0,
+    // PT=201, one word after the header, the sender's SSRC).
+    let rr = [0x80, 201, 0, 1, 0, 0, 0xb0, 0x0b];
+    let rtcp_port = SocketAddr::new(LOCAL, rb.port() + 1);
+    let latched = timeout(WAIT, async {
+        loop {
+            b_rtcp.send_to(&rr, rtcp_port).await.unwrap();
+            if let Ok(Some(Event::Latched {
+                leg: Leg::B,
+                rtcp: true,
+                source,
+                ..
+            })) = timeout(Duration::from_millis(100), net.next_event()).await
+            {
+                return source;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(latched, b_rtcp_addr);
+
+    // A re-offer turns mux around: B's port is closed, A's bound; media still flows.
+    net.with_relay(|r, now| r.reconfigure_session(now, id, &[cfg(false, true)]))
+        .unwrap();
+    assert_eq!(net.bound_ports(), (8, 1));
+    assert!(
+        port_freed(rb.port() + 1).await,
+        "B muxes now: its RTCP port is closed"
+    );
+    assert!(
+        !port_free(ra.port() + 1),
+        "A has no mux now: its RTCP port is bound"
+    );
+    for i in 0..10u16 {
+        send(&a, ra, rtp(0, i, 160 * u32::from(i), 0xa, &[1; 80]), None).await;
+    }
+    let got = collect(&b, 10, None).await;
+    assert!(got.len() >= 8, "{}", got.len());
+
+    net.with_relay(|r, _| r.remove_session(id)).unwrap();
+    assert_eq!(net.bound_ports(), (8, 0), "the session's end closes it");
+    assert!(port_freed(ra.port() + 1).await);
+    assert_eq!(net.rtcp_bind_errors(), 0);
+}
+
+/// The pool hands a just-released pair out first: a call ending and the next starting in
+/// back-to-back jobs (a worker's runtime has not yet dropped the ended leg's RTCP task, so
+/// its socket is still open) gets that RTCP port back instead of failing to bind it.
+#[tokio::test(flavor = "current_thread")]
+async fn an_rtcp_port_released_and_reused_at_once_keeps_working() {
+    let mut net = start().await;
+    let (_a, a_addr) = endpoint().await;
+    let (_b, b_addr) = endpoint().await;
+    let (b_rtcp, b_rtcp_addr) = endpoint().await;
+    let cfg = StreamConfig {
+        kind: StreamKind::Audio,
+        mode: StreamMode::PassThrough,
+        clock_rate: 8000,
+        a: LegConfig {
+            remote_rtp: Some(a_addr),
+            ..LegConfig::default()
+        },
+        b: LegConfig {
+            remote_rtp: Some(b_addr),
+            remote_rtcp: Some(b_rtcp_addr),
+            ..LegConfig::default()
+        },
+    };
+    let first = net
+        .with_relay(|r, now| r.add_session(now, std::slice::from_ref(&cfg)))
+        .unwrap();
+    let mut old = [
+        relay_addr(&net, first, Leg::A),
+        relay_addr(&net, first, Leg::B),
+    ];
+    // No await between these: the first session's RTCP tasks are aborted but not dropped.
+    net.with_relay(|r, _| r.remove_session(first)).unwrap();
+    let second = net
+        .with_relay(|r, now| r.add_session(now, std::slice::from_ref(&cfg)))
+        .unwrap();
+    let rb = relay_addr(&net, second, Leg::B);
+    let mut new = [relay_addr(&net, second, Leg::A), rb];
+    old.sort();
+    new.sort();
+    assert_eq!(old, new, "the same pairs, reused");
+    assert_eq!(net.rtcp_bind_errors(), 0);
+    assert_eq!(net.bound_ports(), (8, 2));
+    let rr = [0x80, 201, 0, 1, 0, 0, 0xb0, 0x0b];
+    let rtcp_port = SocketAddr::new(LOCAL, rb.port() + 1);
+    let latched = timeout(WAIT, async {
+        loop {
+            b_rtcp.send_to(&rr, rtcp_port).await.unwrap();
+            if let Ok(Some(Event::Latched {
+                session,
+                leg: Leg::B,
+                rtcp: true,
+                ..
+            })) = timeout(Duration::from_millis(100), net.next_event()).await
+            {
+                return session;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(latched, second, "RTCP reaches the new session");
+}

@@ -279,6 +279,17 @@ pub fn render(snapshot: Option<&Snapshot>, security: SecurityCounts) -> String {
             "Forwarded datagrams that left in a GSO send of several.",
             w.gso_datagrams,
         );
+        o.family(
+            "roomgate_media_rtcp_ports_bound",
+            "gauge",
+            "RTCP ports bound for legs without rtcp-mux (each RTP port is bound at start).",
+        );
+        o.sample("roomgate_media_rtcp_ports_bound", &[], w.rtcp_bound);
+        o.counter(
+            "roomgate_media_rtcp_bind_errors_total",
+            "RTCP ports a leg without rtcp-mux needed that could not be bound (no RTCP on it).",
+            w.rtcp_bind_errors,
+        );
     }
     if let Some(gk) = &s.gatekeeper {
         o.family(

@@ -79,8 +79,9 @@ fn our_line(tag: u32, suite: &CryptoSuite) -> Result<(Crypto, Policy), BenchErro
     Ok((line, policy))
 }
 
-/// An endpoint's SDP: one PCMU audio m-line at `ip`:`port`, SAVP with `line` when keyed.
-fn endpoint_sdp(owner: &str, ip: IpAddr, port: u16, line: Option<&Crypto>) -> String {
+/// An endpoint's SDP: one PCMU audio m-line at `ip`:`port`, SAVP with `line` when keyed,
+/// offering (or answering) rtcp-mux when `mux`.
+fn endpoint_sdp(owner: &str, ip: IpAddr, port: u16, line: Option<&Crypto>, mux: bool) -> String {
     let mut sdp = SessionDescription::new(origin(owner, ip, 1, 1));
     sdp.connection = Some(Connection::internet(ip));
     let proto = if line.is_some() {
@@ -97,6 +98,9 @@ fn endpoint_sdp(owner: &str, ip: IpAddr, port: u16, line: Option<&Crypto>) -> St
     }));
     if let Some(c) = line {
         m.push_attribute(AttributeValue::Crypto(c.clone()));
+    }
+    if mux {
+        m.push_attribute(AttributeValue::RtcpMux);
     }
     m.push_attribute(AttributeValue::Direction(Direction::SendRecv));
     sdp.media.push(m);
@@ -162,6 +166,7 @@ pub fn set_up(
     relay: SocketAddr,
     call_id: String,
     mode: Mode,
+    mux: bool,
 ) -> Result<Call, BenchError> {
     let ip = local_ip_for(relay);
     let (a, b) = (endpoint(ip)?, endpoint(ip)?);
@@ -180,7 +185,13 @@ pub fn set_up(
         ("from-tag", text("bench-a")),
         (
             "sdp",
-            text(&endpoint_sdp("a", ip, ap, a_line.as_ref().map(|l| &l.0))),
+            text(&endpoint_sdp(
+                "a",
+                ip,
+                ap,
+                a_line.as_ref().map(|l| &l.0),
+                mux,
+            )),
         ),
         (
             "replace",
@@ -218,7 +229,13 @@ pub fn set_up(
         ("to-tag", text("bench-b")),
         (
             "sdp",
-            text(&endpoint_sdp("b", ip, bp, b_line.as_ref().map(|l| &l.0))),
+            text(&endpoint_sdp(
+                "b",
+                ip,
+                bp,
+                b_line.as_ref().map(|l| &l.0),
+                mux,
+            )),
         ),
         (
             "replace",
@@ -295,13 +312,13 @@ mod tests {
     fn our_endpoint_sdp_reads_back_with_its_port_and_key() {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         let (line, policy) = our_line(1, &CryptoSuite::AeadAes128Gcm).unwrap();
-        let text = endpoint_sdp("a", ip, 40_000, Some(&line));
+        let text = endpoint_sdp("a", ip, 40_000, Some(&line), false);
         let (addr, sdp) = relay_sdp(&answer_with(&text), NG.parse().unwrap(), "c").unwrap();
         assert_eq!(addr, "127.0.0.1:40000".parse().unwrap());
         assert_eq!(sdp.media[0].proto, Proto::RtpSavp);
         let (_, back) = relay_line(&sdp, &CryptoSuite::AeadAes128Gcm, "c").unwrap();
         assert_eq!(back.master_key, policy.master_key);
-        let plain = endpoint_sdp("b", ip, 40_002, None);
+        let plain = endpoint_sdp("b", ip, 40_002, None, true);
         assert!(plain.contains("m=audio 40002 RTP/AVP 0\r\n"), "{plain}");
         assert!(!plain.contains("a=crypto"));
     }
@@ -314,14 +331,21 @@ mod tests {
         for (answer, what) in [
             (no_sdp, "no sdp"),
             (answer_with("v=0\r\nm=x\r\n"), "does not parse"),
-            (answer_with(&endpoint_sdp("r", ip, 0, None)), "port 0"),
+            (
+                answer_with(&endpoint_sdp("r", ip, 0, None, false)),
+                "port 0",
+            ),
         ] {
             let e = relay_sdp(&answer, ng, "call-7").unwrap_err().to_string();
             assert!(e.contains(what) && e.contains("call-7"), "{e}");
         }
         // An unspecified address means the ng address's host.
-        let (addr, sdp) =
-            relay_sdp(&answer_with(&endpoint_sdp("r", ip, 5000, None)), ng, "c").unwrap();
+        let (addr, sdp) = relay_sdp(
+            &answer_with(&endpoint_sdp("r", ip, 5000, None, false)),
+            ng,
+            "c",
+        )
+        .unwrap();
         assert_eq!(addr, "127.0.0.1:5000".parse().unwrap());
         let e = relay_line(&sdp, &CryptoSuite::Aes256CmHmacSha1_80, "c")
             .err()

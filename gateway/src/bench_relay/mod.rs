@@ -91,6 +91,8 @@ pub struct Plan {
     pub pps_per_stream: u32,
     pub payload: usize,
     pub mode: Mode,
+    /// Both endpoints offer and answer rtcp-mux (RFC 5761): RTCP on the RTP port.
+    pub rtcp_mux: bool,
     /// The relay's process, for its CPU time; found from the ng port when `None`.
     pub relay_pid: Option<u32>,
 }
@@ -165,6 +167,7 @@ pub fn run(plan: &Plan) -> Result<Report, BenchError> {
     let mut ng = ng::NgClient::new(plan.ng)?;
     let relay_pid = plan.relay_pid.or_else(|| report::pid_of_udp(plan.ng));
     let rss_before = relay_pid.and_then(report::rss_kib);
+    let fds_before = relay_pid.and_then(report::fd_count);
     let tag = run_tag();
     let mut set_up = Vec::with_capacity(plan.calls as usize);
     let mut ids = Vec::with_capacity(plan.calls as usize);
@@ -172,7 +175,7 @@ pub fn run(plan: &Plan) -> Result<Report, BenchError> {
     for i in 0..plan.calls {
         let id = format!("{tag}-{i}");
         ids.push(id.clone());
-        match calls::set_up(&mut ng, plan.ng, id, plan.mode) {
+        match calls::set_up(&mut ng, plan.ng, id, plan.mode, plan.rtcp_mux) {
             Ok(c) => set_up.push(c),
             Err(e) => {
                 failure = Some(e);
@@ -180,6 +183,7 @@ pub fn run(plan: &Plan) -> Result<Report, BenchError> {
             }
         }
     }
+    let fds = relay_pid.and_then(report::fd_count);
     let result = match failure {
         Some(e) => Err(e),
         None => traffic_phase(plan, set_up, relay_pid),
@@ -189,6 +193,8 @@ pub fn run(plan: &Plan) -> Result<Report, BenchError> {
     let still_listed = calls::still_listed(&mut ng, &ids);
     let mut report = result?;
     report.relay_rss_before_kib = rss_before;
+    report.relay_fds_before = fds_before;
+    report.relay_fds = fds;
     if let (Some(before), Some(at)) = (rss_before, report.relay_rss_kib) {
         report.relay_rss_per_call_bytes =
             Some(at.saturating_sub(before) * 1024 / u64::from(report.calls.max(1)));
@@ -448,6 +454,7 @@ mod tests {
             pps_per_stream: 50,
             payload: 160,
             mode: Mode::Plain,
+            rtcp_mux: false,
             relay_pid: None,
         };
         assert!(ok.check().is_ok());

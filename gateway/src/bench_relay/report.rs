@@ -151,6 +151,11 @@ pub struct Report {
     /// The growth between the two per call (bytes): what a call with its media costs the
     /// relay, buffers, crypto contexts and allocator slack included.
     pub relay_rss_per_call_bytes: Option<u64>,
+    /// The relay's open descriptors before this run set up its calls, and with them set up:
+    /// what a call costs against the file limit (two sockets a call with rtcp-mux, four
+    /// without, on our relay).
+    pub relay_fds_before: Option<u64>,
+    pub relay_fds: Option<u64>,
     /// Calls the relay confirmed deleted at the end.
     pub deleted: u32,
     /// Of our calls, how many the relay still listed after the deletes (`None`: no `list`).
@@ -196,6 +201,9 @@ delivered_pps={:.0} loss={:.3}% p50_us={} p99_us={} p999_us={} max_us={}",
         if let (Some(rss), Some(per)) = (self.relay_rss_kib, self.relay_rss_per_call_bytes) {
             write!(f, " relay_rss_kib={rss} relay_rss_per_call_bytes={per}")?;
         }
+        if let (Some(before), Some(with)) = (self.relay_fds_before, self.relay_fds) {
+            write!(f, " relay_fds_before={before} relay_fds={with}")?;
+        }
         write!(f, " deleted={}/{}", self.deleted, self.calls)?;
         if let Some(n) = self.still_listed {
             write!(f, " still_listed={n}")?;
@@ -224,6 +232,12 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Open descriptors of process `pid`, or `None` when not visible to us.
+pub fn fd_count(pid: u32) -> Option<u64> {
+    let n = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count();
+    u64::try_from(n).ok()
 }
 
 /// The process bound to UDP `addr` (the relay's ng socket), found through `/proc/net/udp*`

@@ -8,7 +8,7 @@ use std::ops::RangeInclusive;
 
 use super::{parse_suites, Config};
 
-/// Port pairs a media range may hold at most: every port is bound at start.
+/// Port pairs a media range may hold at most: the RTP port of every pair is bound at start.
 pub const MAX_MEDIA_PAIRS: u32 = 10_000;
 /// Most signalling runtime threads (the SIP core is one task; more threads serve only
 /// connections' TLS and H.323 work).
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn the_defaults_keep_every_rule() {
         assert_eq!(Config::default().problems(), Vec::<String>::new());
-        assert_eq!(Config::default().media_ports(), Some(40000..=40999));
+        assert_eq!(Config::default().media_ports(), Some(20000..=20999));
     }
 
     #[test]
@@ -409,18 +409,18 @@ mod tests {
 
     #[test]
     fn a_media_range_over_a_sip_port_is_an_overlap() {
-        let c = config("[sip]\nudp = [\"0.0.0.0:40010\"]\n[media]\nip = \"127.0.0.1\"\n");
+        let c = config("[sip]\nudp = [\"0.0.0.0:20010\"]\n[media]\nip = \"127.0.0.1\"\n");
         let p = c.problems();
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(
             p[0],
-            "sip.udp UDP 0.0.0.0:40010 overlaps media UDP 127.0.0.1:40000-40999: they cannot both be bound"
+            "sip.udp UDP 0.0.0.0:20010 overlaps media UDP 127.0.0.1:20000-20999: they cannot both be bound"
         );
         // TCP on that port is another socket; another address is another place.
-        assert!(config("[sip]\ntcp = [\"127.0.0.1:40010\"]\n")
+        assert!(config("[sip]\ntcp = [\"127.0.0.1:20010\"]\n")
             .problems()
             .is_empty());
-        assert!(config("[sip]\nudp = [\"127.0.0.2:40010\"]\n")
+        assert!(config("[sip]\nudp = [\"127.0.0.2:20010\"]\n")
             .problems()
             .is_empty());
     }

@@ -71,6 +71,9 @@ pub fn fuzz_relay(data: &[u8]) {
     let Ok(id) = relay.add_session(t0, &[cfg, video]) else {
         return;
     };
+    // The socket layer hears of the RTCP ports legs without mux use: here A's audio, and
+    // both video legs (B's audio muxes).
+    assert_eq!(rtcp_ports(&mut relay), [(true, 1), (true, 5), (true, 7)]);
     let mut now = t0;
     let mut buf = vec![0u8; 2048];
     let mut rest = data;
@@ -121,4 +124,15 @@ pub fn fuzz_relay(data: &[u8]) {
         while relay.poll_event().is_some() {}
     }
     let _ = relay.remove_session(id);
+    assert_eq!(rtcp_ports(&mut relay), [(false, 1), (false, 5), (false, 7)]);
+}
+
+/// What `poll_rtcp_port` reports, as (in use, offset in the range), in port order.
+fn rtcp_ports(relay: &mut Relay) -> Vec<(bool, u16)> {
+    let mut out = Vec::new();
+    while let Some((port, used)) = relay.poll_rtcp_port() {
+        out.push((used, port.wrapping_sub(50000)));
+    }
+    out.sort_by_key(|&(_, p)| p);
+    out
 }

@@ -230,6 +230,10 @@ pub struct Relay {
     flush: VecDeque<(SessionId, StreamKind, Leg)>,
     /// Legs with an RFC 4733 packet of ours due, filled by `handle_timeout`.
     tones: VecDeque<(SessionId, StreamKind, Leg)>,
+    /// RTCP (odd) ports whose use changed since the socket layer last looked, and by pair a
+    /// flag saying a port is listed (so the list never holds more than one entry per pair).
+    rtcp_changed: Vec<u16>,
+    rtcp_listed: Vec<bool>,
     stats: RelayStats,
 }
 
@@ -285,6 +289,8 @@ impl Relay {
             due: VecDeque::with_capacity(64),
             flush: VecDeque::with_capacity(64),
             tones: VecDeque::with_capacity(64),
+            rtcp_changed: Vec::new(),
+            rtcp_listed: vec![false; cap],
             stats: RelayStats::default(),
             cfg,
         }
@@ -474,12 +480,37 @@ impl Relay {
     }
 
     fn set_route(&mut self, port: u16, route: Option<Route>) {
-        let slot = port
-            .checked_sub(self.pool.base())
-            .and_then(|i| self.routes.get_mut(usize::from(i)));
-        if let Some(slot) = slot {
-            *slot = route;
+        let Some(off) = port.checked_sub(self.pool.base()).map(usize::from) else {
+            return;
+        };
+        let Some(slot) = self.routes.get_mut(off) else {
+            return;
+        };
+        let changed = slot.is_some() != route.is_some();
+        *slot = route;
+        if changed && off % 2 == 1 {
+            if let Some(listed) = self.rtcp_listed.get_mut(off / 2) {
+                if !*listed {
+                    *listed = true;
+                    self.rtcp_changed.push(port);
+                }
+            }
         }
+    }
+
+    /// The next RTCP port whose use changed since the last call, and whether a leg now
+    /// receives on it. A leg with rtcp-mux (RFC 5761) needs only its RTP port, so a socket
+    /// layer binds the RTCP port of a pair only while a leg without mux uses it, and closes it
+    /// after: with mux a call costs half the descriptors. A port that changed twice (taken
+    /// back by a re-offer in the same job) comes once, with its state at the time of asking.
+    pub fn poll_rtcp_port(&mut self) -> Option<(u16, bool)> {
+        let port = self.rtcp_changed.pop()?;
+        let off = port.checked_sub(self.pool.base()).map(usize::from)?;
+        if let Some(listed) = self.rtcp_listed.get_mut(off / 2) {
+            *listed = false;
+        }
+        let used = self.routes.get(off).is_some_and(Option::is_some);
+        Some((port, used))
     }
 
     /// Ends a session and returns its ports to the pool.

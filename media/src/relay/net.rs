@@ -1,8 +1,14 @@
 //! Thin tokio socket layer for [`Relay`] (feature `net`).
 //!
-//! Binds every port of the relay's pool at start (a session's ports are then always ready
-//! when its SDP/H.245 goes out, and no bind can fail mid-call), runs one receive task per
-//! socket and one timer task. The core sits behind one `std::sync::Mutex`, held only for the
+//! Binds the RTP port of every pair of the relay's pool at start (a session's ports are then
+//! always ready when its SDP/H.245 goes out, and no RTP bind can fail mid-call), runs one
+//! receive task per socket and one timer task. The RTCP port of a pair is bound only while a
+//! leg without rtcp-mux uses it ([`Relay::poll_rtcp_port`]), and closed after: with mux
+//! (RFC 5761, what WebRTC-era peers and most SBCs offer) a call holds half the descriptors,
+//! so the file limit allows twice the calls. Such a bind happens in the job that made the
+//! leg, before its SDP leaves; if it fails (a foreign process took a port of our range) the
+//! leg has no RTCP, its RTP still flows, and the failure is counted
+//! ([`NetRelay::rtcp_bind_errors`]). The core sits behind one `std::sync::Mutex`, held only for the
 //! synchronous core call (never across an `.await`); sends use `try_send_to`, so a full
 //! socket buffer drops (and counts) a datagram instead of stalling every session.
 //!
@@ -25,7 +31,7 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 use tokio::net::UdpSocket;
@@ -49,12 +55,59 @@ const TIMER_GRANULARITY: Duration = Duration::from_millis(10);
 /// ([`NetRelay::events_dropped`]) rather than grow without bound behind a stalled reader.
 pub const EVENT_QUEUE: usize = 4096;
 
+/// A bound port: its socket and quinn-udp's state for it (GSO and GRO support).
+#[derive(Clone)]
+struct Port {
+    sock: Arc<UdpSocket>,
+    state: Arc<quinn_udp::UdpSocketState>,
+}
+
+impl Port {
+    fn new(sock: UdpSocket) -> io::Result<Self> {
+        let state = quinn_udp::UdpSocketState::new((&sock).into())?;
+        Ok(Self {
+            sock: Arc::new(sock),
+            state: Arc::new(state),
+        })
+    }
+}
+
+/// An RTCP port bound while a leg without mux uses it, and the task reading it.
+struct RtcpPort {
+    port: Port,
+    task: JoinHandle<()>,
+}
+
+/// The RTCP port of a pair.
+enum RtcpSlot {
+    Bound(RtcpPort),
+    /// No leg uses it: its task was aborted, and the socket closes when the runtime drops
+    /// that task — after the job that aborted it returns, since jobs run on the same thread.
+    /// Until then it can be taken back (a pair reused at once: the pool is last-in
+    /// first-out), where binding the port again would find it still in use.
+    Closing(Weak<UdpSocket>, Weak<quinn_udp::UdpSocketState>),
+}
+
+impl RtcpSlot {
+    fn bound(&self) -> Option<&Port> {
+        match self {
+            Self::Bound(r) => Some(&r.port),
+            Self::Closing(..) => None,
+        }
+    }
+}
+
 struct Shared {
     relay: Mutex<Relay>,
+    ip: IpAddr,
     base: u16,
-    sockets: Vec<Arc<UdpSocket>>,
-    /// quinn-udp's per-socket state (GSO support), by the same index.
-    states: Vec<quinn_udp::UdpSocketState>,
+    /// The RTP (even) port of each pair, bound at start.
+    rtp: Vec<Port>,
+    /// The RTCP (odd) port of each pair, bound while used. Locked after `relay` when both
+    /// are held, never the other way round; only RTCP (a packet every few seconds per leg)
+    /// and session changes take it.
+    rtcp: Mutex<Vec<Option<RtcpSlot>>>,
+    rtcp_bind_errors: AtomicU64,
     wake: Notify,
     events: mpsc::Sender<Event>,
     events_dropped: AtomicU64,
@@ -74,15 +127,22 @@ impl Shared {
         self.relay.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` on the socket bound to `port`, if one is.
+    fn with_port<R>(&self, port: u16, f: impl FnOnce(&Port) -> R) -> Option<R> {
+        let off = usize::from(port.checked_sub(self.base)?);
+        if off % 2 == 0 {
+            self.rtp.get(off / 2).map(f)
+        } else {
+            let rtcp = self.rtcp.lock().unwrap_or_else(|e| e.into_inner());
+            rtcp.get(off / 2)?.as_ref()?.bound().map(f)
+        }
+    }
+
     fn send(&self, t: Transmit, buf: &[u8]) {
-        let sock = t
-            .from_port
-            .checked_sub(self.base)
-            .and_then(|i| self.sockets.get(usize::from(i)));
-        let ok = match (sock, buf.get(..t.len)) {
-            (Some(s), Some(data)) => s.try_send_to(data, t.to).is_ok(),
-            _ => false,
-        };
+        let ok = buf.get(..t.len).is_some_and(|data| {
+            self.with_port(t.from_port, |p| p.sock.try_send_to(data, t.to).is_ok())
+                .unwrap_or(false)
+        });
         if !ok {
             self.send_errors.fetch_add(1, Ordering::Relaxed);
         }
@@ -91,30 +151,27 @@ impl Shared {
     /// Sends `count` datagrams of `seg` octets each (the last may be shorter), laid end to end
     /// in `data`, from `from_port` to `to`: one GSO send, or one by one when that fails.
     fn send_run(&self, from_port: u16, to: SocketAddr, seg: usize, count: usize, data: &[u8]) {
-        let i = from_port.checked_sub(self.base).map(usize::from);
         if count > 1 {
-            if let Some((sock, state)) =
-                i.and_then(|i| Some((self.sockets.get(i)?, self.states.get(i)?)))
-            {
-                let t = quinn_udp::Transmit {
-                    destination: to,
-                    ecn: None,
-                    contents: data,
-                    segment_size: Some(seg),
-                    src_ip: None,
-                };
-                let sent = sock.try_io(tokio::io::Interest::WRITABLE, || {
-                    state.try_send(sock.as_ref().into(), &t)
-                });
-                if sent.is_ok() {
-                    self.gso_sends.fetch_add(1, Ordering::Relaxed);
-                    self.gso_datagrams
-                        .fetch_add(count as u64, Ordering::Relaxed);
-                    return;
-                }
-                // A device without GSO (quinn-udp then stops offering it) or a full buffer:
-                // each datagram on its own below.
+            let t = quinn_udp::Transmit {
+                destination: to,
+                ecn: None,
+                contents: data,
+                segment_size: Some(seg),
+                src_ip: None,
+            };
+            let sent = self.with_port(from_port, |p| {
+                p.sock.try_io(tokio::io::Interest::WRITABLE, || {
+                    p.state.try_send(p.sock.as_ref().into(), &t)
+                })
+            });
+            if matches!(sent, Some(Ok(()))) {
+                self.gso_sends.fetch_add(1, Ordering::Relaxed);
+                self.gso_datagrams
+                    .fetch_add(count as u64, Ordering::Relaxed);
+                return;
             }
+            // A device without GSO (quinn-udp then stops offering it) or a full buffer: each
+            // datagram on its own below.
         }
         for d in data.chunks(seg.max(1)) {
             self.send(
@@ -130,10 +187,8 @@ impl Shared {
 
     /// Most datagrams one GSO send may carry from socket `from_port` (1: no GSO).
     fn gso_segments(&self, from_port: u16) -> usize {
-        from_port
-            .checked_sub(self.base)
-            .and_then(|i| self.states.get(usize::from(i)))
-            .map_or(1, |s| s.max_gso_segments())
+        self.with_port(from_port, |p| p.state.max_gso_segments())
+            .unwrap_or(1)
             .min(quinn_udp::BATCH_SIZE)
     }
 
@@ -143,6 +198,84 @@ impl Shared {
                 self.events_dropped.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+
+    /// Binds the RTCP ports legs without mux now use and closes those no leg uses any more
+    /// (must run on the relay's runtime: a bound port gets its receive task there).
+    fn sync_rtcp(self: &Arc<Self>, relay: &mut Relay) {
+        while let Some((port, used)) = relay.poll_rtcp_port() {
+            let Some(pair) = port.checked_sub(self.base).map(|o| usize::from(o / 2)) else {
+                continue;
+            };
+            let mut rtcp = self.rtcp.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(slot) = rtcp.get_mut(pair) else {
+                continue;
+            };
+            match (used, slot.take()) {
+                (false, Some(RtcpSlot::Bound(r))) => {
+                    r.task.abort();
+                    *slot = Some(RtcpSlot::Closing(
+                        Arc::downgrade(&r.port.sock),
+                        Arc::downgrade(&r.port.state),
+                    ));
+                }
+                (false, other) => *slot = other,
+                (true, Some(RtcpSlot::Bound(r))) => *slot = Some(RtcpSlot::Bound(r)),
+                (true, closing) => {
+                    let open = match closing {
+                        Some(RtcpSlot::Closing(sock, state)) => sock
+                            .upgrade()
+                            .zip(state.upgrade())
+                            .map(|(sock, state)| Port { sock, state }),
+                        _ => None,
+                    };
+                    match self.open_rtcp(port, open) {
+                        Ok(r) => *slot = Some(RtcpSlot::Bound(r)),
+                        Err(e) => {
+                            self.rtcp_bind_errors.fetch_add(1, Ordering::Relaxed);
+                            tracing::warn!(
+                                port,
+                                error = %e,
+                                "RTCP port not bound: that leg has no RTCP"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts reading RTCP port `port`: on `open`, the socket of a closing slot that was
+    /// still open, or on a freshly bound one.
+    fn open_rtcp(self: &Arc<Self>, port: u16, open: Option<Port>) -> io::Result<RtcpPort> {
+        let rt = tokio::runtime::Handle::try_current().map_err(io::Error::other)?;
+        let p = match open {
+            Some(p) => p,
+            None => {
+                let std = self.bind_rtcp(port)?;
+                let _in_runtime = rt.enter();
+                Port::new(UdpSocket::from_std(std)?)?
+            }
+        };
+        let task = rt.spawn(recv_loop(self.clone(), p.clone(), port));
+        Ok(RtcpPort { port: p, task })
+    }
+
+    fn bind_rtcp(&self, port: u16) -> io::Result<std::net::UdpSocket> {
+        let addr = SocketAddr::new(self.ip, port);
+        let mut tries = 0;
+        let std = loop {
+            match std::net::UdpSocket::bind(addr) {
+                // See `bind_port`: another worker's quinn-udp probe may sit on it briefly.
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse && tries < RTCP_BIND_RETRIES => {
+                    tries += 1;
+                    std::thread::sleep(BIND_RETRY_PAUSE);
+                }
+                done => break done?,
+            }
+        };
+        std.set_nonblocking(true)?;
+        Ok(std)
     }
 }
 
@@ -157,13 +290,15 @@ impl std::fmt::Debug for NetRelay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NetRelay")
             .field("base", &self.shared.base)
-            .field("sockets", &self.shared.sockets.len())
+            .field("pairs", &self.shared.rtp.len())
             .finish_non_exhaustive()
     }
 }
 
 /// Tries after the first when a port of the range is taken (see [`bind_port`]).
 pub const BIND_RETRIES: u32 = 20;
+/// The same for an RTCP port bound in a job: fewer, since the worker waits for them.
+const RTCP_BIND_RETRIES: u32 = 3;
 /// Pause between those tries.
 const BIND_RETRY_PAUSE: Duration = Duration::from_millis(5);
 
@@ -203,19 +338,19 @@ impl NetRelay {
         events: mpsc::Sender<Event>,
     ) -> io::Result<Self> {
         let base = relay.pool().base();
-        let mut sockets = Vec::with_capacity(relay.pool().capacity() * 2);
-        let mut states = Vec::with_capacity(relay.pool().capacity() * 2);
-        for port in relay.pool().ports() {
-            let sock = bind_port(SocketAddr::new(ip, port)).await?;
-            states.push(quinn_udp::UdpSocketState::new((&sock).into())?);
-            sockets.push(Arc::new(sock));
+        let pairs = relay.pool().capacity();
+        let mut rtp = Vec::with_capacity(pairs);
+        for port in relay.pool().rtp_ports() {
+            rtp.push(Port::new(bind_port(SocketAddr::new(ip, port)).await?)?);
         }
         let (_closed, rx) = mpsc::channel(1);
         let shared = Arc::new(Shared {
             relay: Mutex::new(relay),
+            ip,
             base,
-            sockets,
-            states,
+            rtp,
+            rtcp: Mutex::new((0..pairs).map(|_| None).collect()),
+            rtcp_bind_errors: AtomicU64::new(0),
             wake: Notify::new(),
             events,
             events_dropped: AtomicU64::new(0),
@@ -225,12 +360,13 @@ impl NetRelay {
             gso_sends: AtomicU64::new(0),
             gso_datagrams: AtomicU64::new(0),
         });
-        let mut tasks = Vec::with_capacity(shared.sockets.len() + 1);
-        for i in 0..shared.sockets.len() {
-            let port = base.wrapping_add(u16::try_from(i).unwrap_or(u16::MAX));
-            tasks.push(tokio::spawn(recv_loop(shared.clone(), i, port)));
+        let mut tasks = Vec::with_capacity(shared.rtp.len() + 1);
+        for (port, p) in relay_ports(base).zip(shared.rtp.iter()) {
+            tasks.push(tokio::spawn(recv_loop(shared.clone(), p.clone(), port)));
         }
         tasks.push(tokio::spawn(timer_loop(shared.clone())));
+        // Sessions made before binding (none in practice) get their RTCP ports now.
+        shared.sync_rtcp(&mut shared.lock());
         Ok(Self {
             shared,
             events: rx,
@@ -250,6 +386,7 @@ impl NetRelay {
             let mut relay = self.shared.lock();
             let r = f(&mut relay, Instant::now());
             self.shared.drain_events(&mut relay);
+            self.shared.sync_rtcp(&mut relay);
             r
         };
         self.shared.wake.notify_one();
@@ -299,6 +436,22 @@ impl NetRelay {
     pub fn events_dropped(&self) -> u64 {
         self.shared.events_dropped.load(Ordering::Relaxed)
     }
+
+    /// (RTP ports bound, RTCP ports bound now): the sockets this relay holds.
+    pub fn bound_ports(&self) -> (usize, usize) {
+        let rtcp = self.shared.rtcp.lock().unwrap_or_else(|e| e.into_inner());
+        let bound = rtcp
+            .iter()
+            .flatten()
+            .filter(|s| s.bound().is_some())
+            .count();
+        (self.shared.rtp.len(), bound)
+    }
+
+    /// RTCP ports a leg without mux needed that could not be bound (that leg had no RTCP).
+    pub fn rtcp_bind_errors(&self) -> u64 {
+        self.shared.rtcp_bind_errors.load(Ordering::Relaxed)
+    }
 }
 
 impl Drop for NetRelay {
@@ -306,7 +459,18 @@ impl Drop for NetRelay {
         for t in &self.tasks {
             t.abort();
         }
+        let mut rtcp = self.shared.rtcp.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in rtcp.iter_mut().filter_map(Option::take) {
+            if let RtcpSlot::Bound(r) = slot {
+                r.task.abort();
+            }
+        }
     }
+}
+
+/// The RTP ports of the pairs from `base` on, in pair order.
+fn relay_ports(base: u16) -> impl Iterator<Item = u16> {
+    (0u16..).map_while(move |i| base.checked_add(i.checked_mul(2)?))
 }
 
 /// Receive buffers of one runtime thread, shared by every socket task that thread polls.
@@ -358,13 +522,9 @@ enum Received {
 }
 
 /// One socket: receive into the thread's buffers, forward through the core, send.
-async fn recv_loop(shared: Arc<Shared>, index: usize, port: u16) {
-    let Some(sock) = shared.sockets.get(index).cloned() else {
-        return;
-    };
-    let Some(state) = shared.states.get(index) else {
-        return;
-    };
+async fn recv_loop(shared: Arc<Shared>, p: Port, port: u16) {
+    let Port { sock, state } = p;
+    let state = state.as_ref();
     // GRO may coalesce several datagrams into one buffer, so receive buffers are larger than
     // one datagram; each datagram is then copied to `work`, which has the headroom the
     // in-place re-protection needs.
@@ -561,5 +721,6 @@ async fn timer_loop(shared: Arc<Shared>) {
             shared.send(t, &buf);
         }
         shared.drain_events(&mut relay);
+        shared.sync_rtcp(&mut relay);
     }
 }

@@ -2,7 +2,10 @@
 //! (RFC 3550 §11), handed out from a configured range and returned when a session ends.
 //!
 //! A pair is reserved even when the leg uses rtcp-mux (RFC 5761), so that a later
-//! re-offer without mux never needs a second allocation that could fail mid-call.
+//! re-offer without mux never needs a second allocation that could fail mid-call; only its
+//! socket is left unbound while nobody needs it (see [`Relay::poll_rtcp_port`]).
+//!
+//! [`Relay::poll_rtcp_port`]: super::Relay::poll_rtcp_port
 
 /// A bounded pool of even/odd port pairs; memory is fixed at construction.
 #[derive(Debug, Clone)]
@@ -48,9 +51,9 @@ impl PortPool {
         self.free.len()
     }
 
-    /// Every port of the range (RTP and RTCP), for a socket layer that binds them up front.
-    pub fn ports(&self) -> impl Iterator<Item = u16> + '_ {
-        (0..self.pairs.saturating_mul(2)).map(|i| self.base.saturating_add(i))
+    /// The RTP (even) port of every pair, for a socket layer that binds them up front.
+    pub fn rtp_ports(&self) -> impl Iterator<Item = u16> + '_ {
+        (0..self.pairs).map(|i| self.base.saturating_add(i.saturating_mul(2)))
     }
 
     /// Takes a pair; returns its RTP (even) port.

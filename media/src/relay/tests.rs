@@ -739,3 +739,52 @@ fn dtmf_extracted_and_swallowed() {
     assert!(r.stats().dtmf_swallowed >= 5);
     assert_eq!(r.stats().rtp_forwarded, 0);
 }
+
+#[test]
+fn the_socket_layer_hears_which_rtcp_ports_legs_without_mux_use() {
+    let now = Instant::now();
+    let mut r = Relay::new(now, cfg());
+    let drain = |r: &mut Relay| {
+        let mut v = Vec::new();
+        while let Some(p) = r.poll_rtcp_port() {
+            v.push(p);
+        }
+        v.sort();
+        v
+    };
+    assert_eq!(drain(&mut r), vec![], "nothing used at start");
+    let muxed = LegConfig {
+        rtcp_mux: true,
+        ..leg(5000)
+    };
+    let id = r
+        .add_session(now, &[audio(muxed.clone(), leg(6000))])
+        .unwrap();
+    let a = r.local_ports(id, Leg::A, StreamKind::Audio).unwrap();
+    let b = r.local_ports(id, Leg::B, StreamKind::Audio).unwrap();
+    assert_eq!(a.rtcp, None);
+    assert_eq!(drain(&mut r), vec![(b.rtp + 1, true)], "only B's, once");
+    assert_eq!(drain(&mut r), vec![]);
+
+    // A re-offer that turns mux around, then back, before anyone looked: each port comes
+    // once, with where it ended up.
+    r.reconfigure_session(now, id, &[audio(leg(5000), muxed.clone())])
+        .unwrap();
+    r.reconfigure_session(now, id, &[audio(leg(5000), leg(6000))])
+        .unwrap();
+    assert_eq!(
+        drain(&mut r),
+        vec![(a.rtp + 1, true), (b.rtp + 1, true)],
+        "A's now used; B's dropped and taken back, so still used"
+    );
+
+    r.remove_session(id).unwrap();
+    assert_eq!(drain(&mut r), vec![(a.rtp + 1, false), (b.rtp + 1, false)]);
+
+    // Nobody asking (a socketless relay): the list stays one entry per pair at most.
+    for _ in 0..50 {
+        let id = r.add_session(now, &[audio(leg(5000), leg(6000))]).unwrap();
+        r.remove_session(id).unwrap();
+    }
+    assert!(r.rtcp_changed.len() <= r.pool().capacity());
+}

@@ -52,6 +52,8 @@ struct Gauges {
     datagrams: AtomicU64,
     gso_sends: AtomicU64,
     gso_datagrams: AtomicU64,
+    rtcp_bound: AtomicUsize,
+    rtcp_bind_errors: AtomicU64,
 }
 
 impl Gauges {
@@ -69,6 +71,10 @@ impl Gauges {
         let (s, d) = net.send_batching();
         self.gso_sends.store(s, Ordering::Relaxed);
         self.gso_datagrams.store(d, Ordering::Relaxed);
+        self.rtcp_bound
+            .store(net.bound_ports().1, Ordering::Relaxed);
+        self.rtcp_bind_errors
+            .store(net.rtcp_bind_errors(), Ordering::Relaxed);
     }
 
     /// Room for one more session (pairs free and below its session limit).
@@ -225,6 +231,10 @@ pub struct WorkerTotals {
     pub gso_sends: u64,
     /// See `gso_sends`.
     pub gso_datagrams: u64,
+    /// RTCP ports bound now (legs without rtcp-mux; RTP ports are bound at start).
+    pub rtcp_bound: usize,
+    /// RTCP ports a leg without mux needed that could not be bound.
+    pub rtcp_bind_errors: u64,
 }
 
 /// The relay split over worker threads.
@@ -595,6 +605,8 @@ impl RelayWorkers {
             t.datagrams += g.datagrams.load(Ordering::Relaxed);
             t.gso_sends += g.gso_sends.load(Ordering::Relaxed);
             t.gso_datagrams += g.gso_datagrams.load(Ordering::Relaxed);
+            t.rtcp_bound += g.rtcp_bound.load(Ordering::Relaxed);
+            t.rtcp_bind_errors += g.rtcp_bind_errors.load(Ordering::Relaxed);
         }
         t
     }
