@@ -48,7 +48,7 @@ FD_RESERVE=400
 PORT_MIN=1100
 MOST=$(((FD_LIMIT - FD_RESERVE) / 2 / 100 * 100))
 # Ports end below 32768 (the ephemeral range starts there), so at most that many calls.
-MOST_BY_PORTS=$(((32768 - PORT_MIN) / 4 / 100 * 100))
+MOST_BY_PORTS=$(((32768 - PORT_MIN - 100) / 4 / 100 * 100))
 [ "$MOST" -gt "$MOST_BY_PORTS" ] && MOST=$MOST_BY_PORTS
 COUNTS=("$@")
 [ ${#COUNTS[@]} -eq 0 ] && COUNTS=(1000 "$MOST")
@@ -118,7 +118,9 @@ stop_server() {
 # (sipp runs in the background, its PID in UAC_PID).
 sip_calls() {
     local n=$1 hold=$2 rate=$3
+    # -mp: sipp's default media port (6000) lies in the relay's range.
     (cd "$DIR" && exec sipp -sf "$SCEN/srtp_hold_uas.xml" -i 127.0.0.1 -p "$UAS_PORT" -m "$n" \
+        -mp "$(free_port)" \
         -nostdin -timeout $((hold + n / rate + 60)) >"uas-$n.out" 2>&1) &
     UAS_PID=$!
     sleep 0.5

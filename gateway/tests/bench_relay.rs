@@ -95,6 +95,12 @@ fn our_relay_carries_every_mode_intact_and_every_call_is_deleted() {
             "{r}"
         );
         assert!(r.relay_cpu_s.is_some(), "the relay's CPU time is read: {r}");
+        // The kernel's share is part of it, so packets per system second are at least as many.
+        let (cpu, sys) = (r.relay_cpu_s.unwrap(), r.relay_sys_s.unwrap());
+        assert!(sys <= cpu + 1e-9, "{r}");
+        if let (Some(per_cpu), Some(per_sys)) = (r.pkts_per_relay_cpu_s, r.pkts_per_relay_sys_s) {
+            assert!(per_sys >= per_cpu, "{r}");
+        }
         let (before, at) = (r.relay_rss_before_kib, r.relay_rss_kib);
         assert!(
             before.is_some_and(|b| b > 0) && at.is_some(),

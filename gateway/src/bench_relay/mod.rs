@@ -264,7 +264,7 @@ fn traffic_phase(
                 stop_rx.clone(),
             )));
         }
-        let cpu_before = cpu_pid.and_then(cpu_seconds);
+        let cpu_before = cpu_pid.and_then(report::cpu_times);
         let pace = Pace {
             pps: plan.pps_per_stream,
             payload: plan.payload,
@@ -285,7 +285,7 @@ fn traffic_phase(
             .join()
             .map_err(|_| BenchError::Internal("sender thread panicked"))?;
         tokio::time::sleep(DRAIN).await;
-        let cpu_after = cpu_pid.and_then(cpu_seconds);
+        let cpu_after = cpu_pid.and_then(report::cpu_times);
         let _ = stop_tx.send(true);
         let mut receivers = Vec::with_capacity(tasks.len());
         for t in tasks {
@@ -294,7 +294,9 @@ fn traffic_phase(
                     .map_err(|_| BenchError::Internal("receiver task failed"))?,
             );
         }
-        let cpu = cpu_before.zip(cpu_after).map(|(b, a)| (a - b).max(0.0));
+        let cpu = cpu_before
+            .zip(cpu_after)
+            .map(|(b, a)| ((a.0 - b.0).max(0.0), (a.1 - b.1).max(0.0)));
         Ok::<_, BenchError>((senders, receivers, elapsed, cpu, rss))
     })?;
     let mut r = Report {
@@ -305,7 +307,8 @@ fn traffic_phase(
         pps_per_stream: plan.pps_per_stream,
         payload: plan.payload,
         relay_pid: cpu_pid,
-        relay_cpu_s: cpu,
+        relay_cpu_s: cpu.map(|(user, system)| user + system),
+        relay_sys_s: cpu.map(|(_, system)| system),
         relay_rss_kib: rss,
         ..Report::default()
     };
@@ -334,7 +337,14 @@ fn traffic_phase(
     if let Ok(h) = latency.lock() {
         r.latency = Latency::of(&h);
     }
-    r.pkts_per_relay_cpu_s = cpu.filter(|c| *c > 0.0).map(|c| r.delivered as f64 / c);
+    r.pkts_per_relay_cpu_s = r
+        .relay_cpu_s
+        .filter(|c| *c > 0.0)
+        .map(|c| r.delivered as f64 / c);
+    r.pkts_per_relay_sys_s = r
+        .relay_sys_s
+        .filter(|c| *c > 0.0)
+        .map(|c| r.delivered as f64 / c);
     Ok(r)
 }
 

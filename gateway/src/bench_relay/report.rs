@@ -144,6 +144,12 @@ pub struct Report {
     pub relay_pid: Option<u32>,
     /// Delivered packets per second of relay CPU time.
     pub pkts_per_relay_cpu_s: Option<f64>,
+    /// Of the relay's CPU time, what the kernel spent on its behalf (its socket calls, and on
+    /// loopback the delivery of what it sends)…
+    pub relay_sys_s: Option<f64>,
+    /// …and delivered packets per second of that alone: the most a relay making the same
+    /// socket calls could reach if its own code cost nothing.
+    pub pkts_per_relay_sys_s: Option<f64>,
     /// The relay's resident memory (KiB) before this run set up its calls…
     pub relay_rss_before_kib: Option<u64>,
     /// …and with all of them set up and carrying media, at the end of the traffic.
@@ -198,6 +204,9 @@ delivered_pps={:.0} loss={:.3}% p50_us={} p99_us={} p999_us={} max_us={}",
             (Some(cpu), None) => write!(f, " relay_cpu_s={cpu:.2}")?,
             _ => {}
         }
+        if let (Some(sys), Some(per)) = (self.relay_sys_s, self.pkts_per_relay_sys_s) {
+            write!(f, " relay_sys_s={sys:.2} pkts_per_relay_sys_s={per:.0}")?;
+        }
         if let (Some(rss), Some(per)) = (self.relay_rss_kib, self.relay_rss_per_call_bytes) {
             write!(f, " relay_rss_kib={rss} relay_rss_per_call_bytes={per}")?;
         }
@@ -218,13 +227,18 @@ const TICKS_PER_S: f64 = 100.0;
 
 /// User + system CPU seconds of process `pid` (all its threads), or `None`.
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    cpu_times(pid).map(|(user, system)| user + system)
+}
+
+/// User and system (kernel) CPU seconds of process `pid` so far.
+pub fn cpu_times(pid: u32) -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name may hold spaces and parentheses: fields count from the last ')'.
     let rest = stat.get(stat.rfind(')')? + 1..)?;
     let mut fields = rest.split_whitespace().skip(11);
     let utime: u64 = fields.next()?.parse().ok()?;
     let stime: u64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / TICKS_PER_S)
+    Some((utime as f64 / TICKS_PER_S, stime as f64 / TICKS_PER_S))
 }
 
 /// Resident memory of process `pid` in KiB (`VmRSS` of `/proc/PID/status`), or `None`.
@@ -333,6 +347,29 @@ mod tests {
             );
         };
         assert!(x > 0 && after < before + 20.0, "{before} -> {after}");
+        // The kernel's share grows with system calls: 50 ms more of it from sockets.
+        let (user0, sys0) = cpu_times(std::process::id()).unwrap();
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let to = sock.local_addr().unwrap();
+        let sys = loop {
+            for _ in 0..1000 {
+                let _ = sock.send_to(&[0u8; 64], to);
+                let _ = sock.recv_from(&mut [0u8; 64]);
+            }
+            let (_, sys) = cpu_times(std::process::id()).unwrap();
+            if sys >= sys0 + 0.05 {
+                break sys;
+            }
+            assert!(
+                std::time::Instant::now() < deadline + std::time::Duration::from_secs(20),
+                "system time stuck at {sys}"
+            );
+        };
+        let (user1, _) = cpu_times(std::process::id()).unwrap();
+        assert!(
+            user1 >= user0 && sys > sys0,
+            "{user0}/{sys0} -> {user1}/{sys}"
+        );
         let rss = rss_kib(std::process::id()).unwrap();
         // Touch 8 MiB: resident memory must show at least most of it.
         let block = std::hint::black_box(vec![1u8; 8 << 20]);

@@ -8,8 +8,9 @@ use std::ops::RangeInclusive;
 
 use super::{parse_suites, Config};
 
-/// Port pairs a media range may hold at most: the RTP port of every pair is bound at start.
-pub const MAX_MEDIA_PAIRS: u32 = 10_000;
+/// Port pairs a media range may hold at most: the RTP port of every pair is bound at start
+/// (a descriptor and a receive task each), and the relay's tables are sized by it.
+pub const MAX_MEDIA_PAIRS: u32 = 16_000;
 /// Most signalling runtime threads (the SIP core is one task; more threads serve only
 /// connections' TLS and H.323 work).
 pub const MAX_SIGNALLING_THREADS: usize = 64;
@@ -366,8 +367,10 @@ mod tests {
         assert!(c.problems()[0].contains("port 0"), "{:?}", c.problems());
         let c = config("[media]\nport_min = 65534\nport_max = 65535\n");
         assert_eq!(c.media_ports(), Some(65534..=65535));
-        let c = config("[media]\nport_min = 10000\nport_max = 40000\n");
-        assert!(c.problems()[0].contains("has 15000"), "{:?}", c.problems());
+        let c = config("[media]\nport_min = 10000\nport_max = 41999\n");
+        assert!(c.problems().is_empty(), "{:?}", c.problems());
+        let c = config("[media]\nport_min = 10000\nport_max = 42001\n");
+        assert!(c.problems()[0].contains("has 16001"), "{:?}", c.problems());
     }
 
     #[test]

@@ -352,7 +352,7 @@ impl Relay {
                     rtcp,
                 };
                 self.set_route(l.rtp_port, Some(route(false)));
-                if !l.mux {
+                if l.rtcp_port_needed {
                     self.set_route(l.rtp_port.wrapping_add(1), Some(route(true)));
                 }
             }

@@ -107,6 +107,11 @@ struct Shared {
     /// are held, never the other way round; only RTCP (a packet every few seconds per leg)
     /// and session changes take it.
     rtcp: Mutex<Vec<Option<RtcpSlot>>>,
+    /// quinn-udp's state for every RTCP socket: made with the first one, since making one
+    /// probes the kernel (two throw-away sockets and their options: ten system calls, most of
+    /// an RTCP bind's cost) and says the same for every socket of the relay. RTCP never
+    /// needs GRO; a GSO send that fails falls back to single sends.
+    rtcp_state: std::sync::OnceLock<Arc<quinn_udp::UdpSocketState>>,
     rtcp_bind_errors: AtomicU64,
     wake: Notify,
     events: mpsc::Sender<Event>,
@@ -254,7 +259,18 @@ impl Shared {
             None => {
                 let std = self.bind_rtcp(port)?;
                 let _in_runtime = rt.enter();
-                Port::new(UdpSocket::from_std(std)?)?
+                let sock = UdpSocket::from_std(std)?;
+                let state = match self.rtcp_state.get() {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = Arc::new(quinn_udp::UdpSocketState::new((&sock).into())?);
+                        self.rtcp_state.get_or_init(|| s).clone()
+                    }
+                };
+                Port {
+                    sock: Arc::new(sock),
+                    state,
+                }
             }
         };
         let task = rt.spawn(recv_loop(self.clone(), p.clone(), port));
@@ -350,6 +366,7 @@ impl NetRelay {
             base,
             rtp,
             rtcp: Mutex::new((0..pairs).map(|_| None).collect()),
+            rtcp_state: std::sync::OnceLock::new(),
             rtcp_bind_errors: AtomicU64::new(0),
             wake: Notify::new(),
             events,

@@ -96,6 +96,10 @@ pub(crate) struct DtmfState {
 pub(crate) struct LegState {
     pub rtp_port: u16,
     pub mux: bool,
+    /// Its RTCP port needs a socket: no mux, and some RTCP could be accepted (a signalled
+    /// address, NAT latching, or SRTP's authenticated latching). A leg only reserving ports
+    /// (no far end yet) accepts none, so its pair's RTCP port stays unbound.
+    pub rtcp_port_needed: bool,
     pub latch: Latch,
     pub rtcp_latch: Latch,
     pub rx: Option<SrtpContext>,
@@ -156,16 +160,13 @@ impl LegState {
         let tx = cfg.srtp_out.as_ref().map(SrtpContext::new).transpose()?;
         let srtp = rx.is_some();
         let encoder = cfg.codec.map(|(c, _)| Encoder::new(c)).transpose()?;
+        let rtcp_from = rtcp_signalled(cfg.remote_rtcp, cfg.remote_rtp, cfg.rtcp_mux);
         Ok(Self {
             rtp_port,
             mux: cfg.rtcp_mux,
+            rtcp_port_needed: !cfg.rtcp_mux && (rtcp_from.is_some() || srtp || cfg.nat),
             latch: Latch::new(now, cfg.remote_rtp, srtp, cfg.nat),
-            rtcp_latch: Latch::new(
-                now,
-                rtcp_signalled(cfg.remote_rtcp, cfg.remote_rtp, cfg.rtcp_mux),
-                srtp,
-                cfg.nat,
-            ),
+            rtcp_latch: Latch::new(now, rtcp_from, srtp, cfg.nat),
             rx,
             tx,
             pt_map: pt_table(&cfg.pt_map),

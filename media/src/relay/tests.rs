@@ -781,6 +781,27 @@ fn the_socket_layer_hears_which_rtcp_ports_legs_without_mux_use() {
     r.remove_session(id).unwrap();
     assert_eq!(drain(&mut r), vec![(a.rtp + 1, false), (b.rtp + 1, false)]);
 
+    // A leg that only reserves its ports (no far end, no NAT latching, no SRTP) could accept
+    // no RTCP, so its port is not asked for; NAT latching or SRTP keys make it needed.
+    let blank = r
+        .add_session(now, &[audio(LegConfig::default(), LegConfig::default())])
+        .unwrap();
+    assert_eq!(drain(&mut r), vec![]);
+    let nat = LegConfig {
+        nat: true,
+        ..LegConfig::default()
+    };
+    let keyed = LegConfig {
+        srtp_in: Some(policy(Suite::AesCm128HmacSha1_80, 1)),
+        srtp_out: Some(policy(Suite::AesCm128HmacSha1_80, 2)),
+        ..LegConfig::default()
+    };
+    r.reconfigure_session(now, blank, &[audio(nat, keyed)])
+        .unwrap();
+    assert_eq!(drain(&mut r).len(), 2, "both now take RTCP");
+    r.remove_session(blank).unwrap();
+    assert!(drain(&mut r).iter().all(|&(_, used)| !used));
+
     // Nobody asking (a socketless relay): the list stays one entry per pair at most.
     for _ in 0..50 {
         let id = r.add_session(now, &[audio(leg(5000), leg(6000))]).unwrap();
