@@ -30,7 +30,7 @@
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
@@ -113,6 +113,8 @@ struct Shared {
     /// needs GRO; a GSO send that fails falls back to single sends.
     rtcp_state: std::sync::OnceLock<Arc<quinn_udp::UdpSocketState>>,
     rtcp_bind_errors: AtomicU64,
+    /// RTCP slots bound now (read after every worker job, so not counted by a scan).
+    rtcp_bound: AtomicUsize,
     wake: Notify,
     events: mpsc::Sender<Event>,
     events_dropped: AtomicU64,
@@ -218,6 +220,7 @@ impl Shared {
             };
             match (used, slot.take()) {
                 (false, Some(RtcpSlot::Bound(r))) => {
+                    self.rtcp_bound.fetch_sub(1, Ordering::Relaxed);
                     r.task.abort();
                     *slot = Some(RtcpSlot::Closing(
                         Arc::downgrade(&r.port.sock),
@@ -235,7 +238,10 @@ impl Shared {
                         _ => None,
                     };
                     match self.open_rtcp(port, open) {
-                        Ok(r) => *slot = Some(RtcpSlot::Bound(r)),
+                        Ok(r) => {
+                            *slot = Some(RtcpSlot::Bound(r));
+                            self.rtcp_bound.fetch_add(1, Ordering::Relaxed);
+                        }
                         Err(e) => {
                             self.rtcp_bind_errors.fetch_add(1, Ordering::Relaxed);
                             tracing::warn!(
@@ -368,6 +374,7 @@ impl NetRelay {
             rtcp: Mutex::new((0..pairs).map(|_| None).collect()),
             rtcp_state: std::sync::OnceLock::new(),
             rtcp_bind_errors: AtomicU64::new(0),
+            rtcp_bound: AtomicUsize::new(0),
             wake: Notify::new(),
             events,
             events_dropped: AtomicU64::new(0),
@@ -456,13 +463,8 @@ impl NetRelay {
 
     /// (RTP ports bound, RTCP ports bound now): the sockets this relay holds.
     pub fn bound_ports(&self) -> (usize, usize) {
-        let rtcp = self.shared.rtcp.lock().unwrap_or_else(|e| e.into_inner());
-        let bound = rtcp
-            .iter()
-            .flatten()
-            .filter(|s| s.bound().is_some())
-            .count();
-        (self.shared.rtp.len(), bound)
+        let rtcp = self.shared.rtcp_bound.load(Ordering::Relaxed);
+        (self.shared.rtp.len(), rtcp)
     }
 
     /// RTCP ports a leg without mux needed that could not be bound (that leg had no RTCP).
