@@ -456,6 +456,34 @@ async fn port_freed(port: u16) -> bool {
     true
 }
 
+/// Sends receiver reports (V=2, RC=0, PT=201, one word after the header: the sender's SSRC)
+/// from `from` to relay port `port` until leg B latches its RTCP: the session and source.
+async fn rtcp_latches_b(
+    net: &mut NetRelay,
+    from: &UdpSocket,
+    port: u16,
+) -> (SessionId, SocketAddr) {
+    let rr = [0x80, 201, 0, 1, 0, 0, 0xb0, 0x0b];
+    let to = SocketAddr::new(LOCAL, port);
+    timeout(WAIT, async {
+        loop {
+            from.send_to(&rr, to).await.unwrap();
+            if let Ok(Some(Event::Latched {
+                session,
+                leg: Leg::B,
+                rtcp: true,
+                source,
+                ..
+            })) = timeout(Duration::from_millis(100), net.next_event()).await
+            {
+                return (session, source);
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
 /// A leg with rtcp-mux costs one descriptor: its RTCP port is bound only while a leg
 /// without mux uses it (after a re-offer too), and closed again when no leg does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -489,26 +517,8 @@ async fn the_rtcp_port_is_bound_only_while_a_leg_without_mux_uses_it() {
     );
     assert!(!port_free(rb.port() + 1), "B's RTCP port is bound");
 
-    // RTCP from B's far end reaches the relay on that port (a receiver report: V=2, RC=0,
-    // PT=201, one word after the header, the sender's SSRC).
-    let rr = [0x80, 201, 0, 1, 0, 0, 0xb0, 0x0b];
-    let rtcp_port = SocketAddr::new(LOCAL, rb.port() + 1);
-    let latched = timeout(WAIT, async {
-        loop {
-            b_rtcp.send_to(&rr, rtcp_port).await.unwrap();
-            if let Ok(Some(Event::Latched {
-                leg: Leg::B,
-                rtcp: true,
-                source,
-                ..
-            })) = timeout(Duration::from_millis(100), net.next_event()).await
-            {
-                return source;
-            }
-        }
-    })
-    .await
-    .unwrap();
+    // RTCP from B's far end reaches the relay on that port.
+    let (_, latched) = rtcp_latches_b(&mut net, &b_rtcp, rb.port() + 1).await;
     assert_eq!(latched, b_rtcp_addr);
 
     // A re-offer turns mux around: B's port is closed, A's bound; media still flows.
@@ -577,23 +587,6 @@ async fn an_rtcp_port_released_and_reused_at_once_keeps_working() {
     assert_eq!(old, new, "the same pairs, reused");
     assert_eq!(net.rtcp_bind_errors(), 0);
     assert_eq!(net.bound_ports(), (8, 2));
-    let rr = [0x80, 201, 0, 1, 0, 0, 0xb0, 0x0b];
-    let rtcp_port = SocketAddr::new(LOCAL, rb.port() + 1);
-    let latched = timeout(WAIT, async {
-        loop {
-            b_rtcp.send_to(&rr, rtcp_port).await.unwrap();
-            if let Ok(Some(Event::Latched {
-                session,
-                leg: Leg::B,
-                rtcp: true,
-                ..
-            })) = timeout(Duration::from_millis(100), net.next_event()).await
-            {
-                return session;
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let (latched, _) = rtcp_latches_b(&mut net, &b_rtcp, rb.port() + 1).await;
     assert_eq!(latched, second, "RTCP reaches the new session");
 }
