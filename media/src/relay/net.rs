@@ -85,7 +85,7 @@ enum RtcpSlot {
     /// that task — after the job that aborted it returns, since jobs run on the same thread.
     /// Until then it can be taken back (a pair reused at once: the pool is last-in
     /// first-out), where binding the port again would find it still in use.
-    Closing(Weak<UdpSocket>, Weak<quinn_udp::UdpSocketState>),
+    Closing(Weak<UdpSocket>),
 }
 
 impl RtcpSlot {
@@ -222,19 +222,13 @@ impl Shared {
                 (false, Some(RtcpSlot::Bound(r))) => {
                     self.rtcp_bound.fetch_sub(1, Ordering::Relaxed);
                     r.task.abort();
-                    *slot = Some(RtcpSlot::Closing(
-                        Arc::downgrade(&r.port.sock),
-                        Arc::downgrade(&r.port.state),
-                    ));
+                    *slot = Some(RtcpSlot::Closing(Arc::downgrade(&r.port.sock)));
                 }
                 (false, other) => *slot = other,
                 (true, Some(RtcpSlot::Bound(r))) => *slot = Some(RtcpSlot::Bound(r)),
                 (true, closing) => {
                     let open = match closing {
-                        Some(RtcpSlot::Closing(sock, state)) => sock
-                            .upgrade()
-                            .zip(state.upgrade())
-                            .map(|(sock, state)| Port { sock, state }),
+                        Some(RtcpSlot::Closing(sock)) => sock.upgrade(),
                         _ => None,
                     };
                     match self.open_rtcp(port, open) {
@@ -258,27 +252,28 @@ impl Shared {
 
     /// Starts reading RTCP port `port`: on `open`, the socket of a closing slot that was
     /// still open, or on a freshly bound one.
-    fn open_rtcp(self: &Arc<Self>, port: u16, open: Option<Port>) -> io::Result<RtcpPort> {
+    fn open_rtcp(
+        self: &Arc<Self>,
+        port: u16,
+        open: Option<Arc<UdpSocket>>,
+    ) -> io::Result<RtcpPort> {
         let rt = tokio::runtime::Handle::try_current().map_err(io::Error::other)?;
-        let p = match open {
-            Some(p) => p,
+        let sock = match open {
+            Some(sock) => sock,
             None => {
                 let std = self.bind_rtcp(port)?;
                 let _in_runtime = rt.enter();
-                let sock = UdpSocket::from_std(std)?;
-                let state = match self.rtcp_state.get() {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = Arc::new(quinn_udp::UdpSocketState::new((&sock).into())?);
-                        self.rtcp_state.get_or_init(|| s).clone()
-                    }
-                };
-                Port {
-                    sock: Arc::new(sock),
-                    state,
-                }
+                Arc::new(UdpSocket::from_std(std)?)
             }
         };
+        let state = match self.rtcp_state.get() {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(quinn_udp::UdpSocketState::new(sock.as_ref().into())?);
+                self.rtcp_state.get_or_init(|| s).clone()
+            }
+        };
+        let p = Port { sock, state };
         let task = rt.spawn(recv_loop(self.clone(), p.clone(), port));
         Ok(RtcpPort { port: p, task })
     }
@@ -361,8 +356,9 @@ impl NetRelay {
     ) -> io::Result<Self> {
         let base = relay.pool().base();
         let pairs = relay.pool().capacity();
+        let ports: Vec<u16> = relay.pool().rtp_ports().collect();
         let mut rtp = Vec::with_capacity(pairs);
-        for port in relay.pool().rtp_ports() {
+        for &port in &ports {
             rtp.push(Port::new(bind_port(SocketAddr::new(ip, port)).await?)?);
         }
         let (_closed, rx) = mpsc::channel(1);
@@ -385,7 +381,7 @@ impl NetRelay {
             gso_datagrams: AtomicU64::new(0),
         });
         let mut tasks = Vec::with_capacity(shared.rtp.len() + 1);
-        for (port, p) in relay_ports(base).zip(shared.rtp.iter()) {
+        for (&port, p) in ports.iter().zip(shared.rtp.iter()) {
             tasks.push(tokio::spawn(recv_loop(shared.clone(), p.clone(), port)));
         }
         tasks.push(tokio::spawn(timer_loop(shared.clone())));
@@ -485,11 +481,6 @@ impl Drop for NetRelay {
             }
         }
     }
-}
-
-/// The RTP ports of the pairs from `base` on, in pair order.
-fn relay_ports(base: u16) -> impl Iterator<Item = u16> {
-    (0u16..).map_while(move |i| base.checked_add(i.checked_mul(2)?))
 }
 
 /// Receive buffers of one runtime thread, shared by every socket task that thread polls.
